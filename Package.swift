@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "orch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "orch", targets: ["orch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries: one module map and one shim each.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Thin Swift owners of the C handles; no orchestrator words.
+        .target(name: "OrchSQLite", dependencies: ["CSQLite"]),
+        .target(name: "OrchPostgres", dependencies: ["CLibPQ"]),
+        .target(name: "OrchHTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(name: "OrchHTTPClient", dependencies: ["CCurl"]),
+
+        // The pure core: DAGs, schedules, states, the scheduling state machine. No I/O.
+        .target(name: "OrchCore"),
+        // Run state in SQLite, behind a protocol; migrations runner.
+        .target(name: "OrchStore", dependencies: ["OrchCore", "OrchSQLite"]),
+        // Scheduler loop, worker pool, alert dispatcher.
+        .target(name: "OrchRuntime", dependencies: [
+            "OrchCore", "OrchStore", "OrchHTTPClient",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // REST API and static dashboard files.
+        .target(name: "OrchAPI", dependencies: ["OrchCore", "OrchStore", "OrchRuntime", "OrchHTTPServer"]),
+        // ShopStream pipeline helpers: source fetch, event log, warehouse loads, models, checks.
+        .target(name: "ShopStream", dependencies: ["OrchPostgres", "OrchHTTPClient", "OrchHTTPServer",
+                                            .product(name: "Crypto", package: "swift-crypto")]),
+        // Swift-defined DAGs (dags/): depend on OrchCore and pipeline helpers, never on the runtime.
+        .target(name: "DAGs", dependencies: ["OrchCore", "ShopStream"], path: "dags"),
+        // The CLI: the one place where concrete types are chosen and wired.
+        .executableTarget(name: "orch", dependencies: [
+            "OrchCore", "OrchStore", "OrchRuntime", "OrchAPI", "DAGs", "ShopStream",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "OrchCoreTests", dependencies: ["OrchCore"]),
+        .testTarget(name: "OrchSQLiteTests", dependencies: ["OrchSQLite"]),
+        .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore"]),
+        .testTarget(name: "OrchHTTPTests", dependencies: ["OrchHTTPServer", "OrchHTTPClient"]),
+        .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore"]),
+        .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient"]),
+        .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
+        .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),
+        .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A workflow: tasks and the edges between them, with a schedule.
+///
+/// Build one with the closure initialiser:
+/// ```swift
+/// let dag = DAG("hello", schedule: "@daily", startDate: .utc(2026, 11, 1)) { d in
+///     let a = d.task("extract") { ctx in ctx.log("hi") }
+///     let b = d.shell("load", "echo loaded")
+///     a >> b
+/// }
+/// ```
+public struct DAG: Sendable {
+    public let id: String
+    public var description: String
+    public var tags: [String]
+    public var owner: String
+    /// Cron expression, preset (`@daily`) or interval (`every 15m`); nil = manual runs only.
+    public var schedule: String?
+    /// IANA time zone the schedule is read in.
+    public var timeZone: String
+    public var startDate: Date?
+    public var endDate: Date?
+    public var catchup: Bool
+    public var maxActiveRuns: Int
+    public var maxActiveTasks: Int
+    public var params: [String: JSONValue]
+    public var alerts: AlertRules
+    /// Tasks in declaration order.
+    public private(set) var tasks: [TaskSpec]
+    private var index: [String: Int]
+
+    public init(_ id: String, description: String = "", tags: [String] = [], owner: String = "orch",
+                schedule: String? = nil, timeZone: String = "UTC", startDate: Date? = nil, endDate: Date? = nil,
+                catchup: Bool = false, maxActiveRuns: Int = 16, maxActiveTasks: Int = 16,
+                params: [String: JSONValue] = [:], defaults: TaskDefaults = TaskDefaults(),
+                alerts: AlertRules = AlertRules(), build: (DAGBuilder) -> Void = { _ in }) {
+        self.id = id
+        self.description = description
+        self.tags = tags
+        self.owner = owner
+        self.schedule = schedule
+        self.timeZone = timeZone
+        self.startDate = startDate
+        self.endDate = endDate
+        self.catchup = catchup
+        self.maxActiveRuns = maxActiveRuns
+        self.maxActiveTasks = maxActiveTasks
+        self.params = params
+        self.alerts = alerts
+        let builder = DAGBuilder(defaults: defaults)
+        build(builder)
+        self.tasks = builder.resolvedTasks()
+        var idx: [String: Int] = [:]
+        for (i, t) in tasks.enumerated() where idx[t.id] == nil { idx[t.id] = i }
+        self.index = idx
+    }
+
+    /// Builds a DAG from already-resolved tasks (tests, generated DAGs).
+    public init(_ id: String, tasks: [TaskSpec], schedule: String? = nil, startDate: Date? = nil,
+                maxActiveTasks: Int = 16, params: [String: JSONValue] = [:]) {
+        self.init(id, schedule: schedule, startDate: startDate, maxActiveTasks: maxActiveTasks, params: params)
+        self.tasks = tasks
+        var idx: [String: Int] = [:]
+        for (i, t) in tasks.enumerated() where idx[t.id] == nil { idx[t.id] = i }
+        self.index = idx
+    }
+
+    public func task(_ id: String) -> TaskSpec? { index[id].map { tasks[$0] } }
+
+    /// Downstream task ids of each task.
+    public var downstream: [String: [String]] {
+        var d: [String: [String]] = [:]
+        for t in tasks { for u in t.upstream { d[u, default: []].append(t.id) } }
+        return d
+    }
+
+    /// Every edge as (upstream, downstream), in task order.
+    public var edges: [(String, String)] { tasks.flatMap { t in t.upstream.map { ($0, t.id) } } }
+
+    /// Tasks nothing depends on: they decide the run's outcome.
+    public var leaves: [String] {
+        let d = downstream
+        return tasks.map(\.id).filter { (d[$0] ?? []).isEmpty }
+    }
+}
+
+extension Date {
+    /// A UTC date, for start dates in DAG files.
+    public static func utc(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0) -> Date {
+        var c = DateComponents()
+        c.year = year; c.month = month; c.day = day; c.hour = hour; c.minute = minute
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        return cal.date(from: c)!
+    }
+}

@@ -1,0 +1,80 @@
+/// Collects tasks and edges while a DAG is declared. Used only inside `DAG.init(build:)`.
+public final class DAGBuilder {
+    let defaults: TaskDefaults
+    var specs: [TaskSpec] = []
+
+    init(defaults: TaskDefaults) { self.defaults = defaults }
+
+    /// Declares a Swift task. Options not given come from the DAG's defaults.
+    @discardableResult
+    public func task(_ id: String, retries: Int? = nil, retryDelay: Double? = nil, exponentialBackoff: Bool? = nil,
+                     maxRetryDelay: Double? = nil, timeout: Double? = nil, isolation: Isolation? = nil,
+                     triggerRule: TriggerRule? = nil, pool: String? = nil, poolSlots: Int = 1, doc: String = "",
+                     runningLimit: Double? = nil,
+                     _ body: @escaping @Sendable (TaskContext) async throws -> Void = { _ in }) -> TaskRef {
+        add(id, .swift(body), retries, retryDelay, exponentialBackoff, maxRetryDelay, timeout, isolation,
+            triggerRule, pool, poolSlots, doc, runningLimit)
+    }
+
+    /// Declares a shell-command task: `/bin/sh -c command`, exit code 0 is success.
+    @discardableResult
+    public func shell(_ id: String, _ command: String, retries: Int? = nil, retryDelay: Double? = nil,
+                      timeout: Double? = nil, triggerRule: TriggerRule? = nil, pool: String? = nil,
+                      doc: String = "") -> TaskRef {
+        add(id, .shell(command), retries, retryDelay, nil, nil, timeout, .process, triggerRule, pool, 1, doc, nil)
+    }
+
+    private func add(_ id: String, _ action: TaskAction, _ retries: Int?, _ retryDelay: Double?,
+                     _ exponentialBackoff: Bool?, _ maxRetryDelay: Double?, _ timeout: Double?,
+                     _ isolation: Isolation?, _ triggerRule: TriggerRule?, _ pool: String?, _ poolSlots: Int,
+                     _ doc: String, _ runningLimit: Double?) -> TaskRef {
+        var retry = defaults.retry
+        if let retries { retry.retries = retries }
+        if let retryDelay { retry.delay = retryDelay }
+        if let exponentialBackoff { retry.exponentialBackoff = exponentialBackoff }
+        if let maxRetryDelay { retry.maxDelay = maxRetryDelay }
+        specs.append(TaskSpec(id: id, action: action, triggerRule: triggerRule ?? defaults.triggerRule, retry: retry,
+                              executionTimeout: timeout ?? defaults.executionTimeout,
+                              isolation: isolation ?? defaults.isolation, pool: pool ?? defaults.pool,
+                              poolSlots: poolSlots, doc: doc, runningLimit: runningLimit))
+        return TaskRef(id: id, index: specs.count - 1, builder: self)
+    }
+
+    func addEdge(from upstream: TaskRef, to downstream: TaskRef) {
+        if !specs[downstream.index].upstream.contains(upstream.id) {
+            specs[downstream.index].upstream.append(upstream.id)
+        }
+    }
+
+    /// Declares an upstream by id only (it may name a task that does not exist: validation reports it).
+    public func depend(_ taskId: String, on upstreamId: String) {
+        guard let i = specs.firstIndex(where: { $0.id == taskId }) else { return }
+        if !specs[i].upstream.contains(upstreamId) { specs[i].upstream.append(upstreamId) }
+    }
+
+    func resolvedTasks() -> [TaskSpec] { specs }
+}
+
+/// A handle on a declared task, for wiring edges with `>>` and `<<`.
+public struct TaskRef {
+    public let id: String
+    let index: Int
+    unowned let builder: DAGBuilder
+}
+
+/// `a >> b`: b runs after a.
+@discardableResult public func >> (lhs: TaskRef, rhs: TaskRef) -> TaskRef {
+    lhs.builder.addEdge(from: lhs, to: rhs); return rhs
+}
+/// `a >> [b, c]`: fan-out.
+@discardableResult public func >> (lhs: TaskRef, rhs: [TaskRef]) -> [TaskRef] {
+    for r in rhs { lhs.builder.addEdge(from: lhs, to: r) }; return rhs
+}
+/// `[a, b] >> c`: fan-in.
+@discardableResult public func >> (lhs: [TaskRef], rhs: TaskRef) -> TaskRef {
+    for l in lhs { l.builder.addEdge(from: l, to: rhs) }; return rhs
+}
+/// `b << a`: b runs after a.
+@discardableResult public func << (lhs: TaskRef, rhs: TaskRef) -> TaskRef {
+    lhs.builder.addEdge(from: rhs, to: lhs); return rhs
+}

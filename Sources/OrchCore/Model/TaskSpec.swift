@@ -1,0 +1,77 @@
+import Foundation
+
+/// A task's body.
+public enum TaskAction: Sendable {
+    /// Swift code.
+    case swift(@Sendable (TaskContext) async throws -> Void)
+    /// A shell command run with `/bin/sh -c`; exit code 0 is success. Environment gets ORCH_* variables.
+    case shell(String)
+}
+
+/// Where an attempt runs.
+public enum Isolation: String, Sendable, Codable {
+    /// A child process: the `orch` binary re-executed (default). Crashes and hangs stay there.
+    case process
+    /// Inside the worker's process, for trusted, light tasks. Timeouts cancel cooperatively.
+    case inProcess = "in_process"
+}
+
+/// Arguments shared by the tasks of a DAG unless a task says otherwise (Airflow's default_args).
+public struct TaskDefaults: Sendable {
+    public var retry: RetryPolicy
+    public var executionTimeout: Double?
+    public var isolation: Isolation
+    public var triggerRule: TriggerRule
+    public var pool: String
+    public var owner: String?
+
+    public init(retries: Int = 0, retryDelay: Double = 300, exponentialBackoff: Bool = false,
+                maxRetryDelay: Double = 86_400, executionTimeout: Double? = nil, isolation: Isolation = .process,
+                triggerRule: TriggerRule = .allSuccess, pool: String = "default_pool", owner: String? = nil) {
+        self.retry = RetryPolicy(retries: retries, delay: retryDelay, exponentialBackoff: exponentialBackoff,
+                                 maxDelay: maxRetryDelay)
+        self.executionTimeout = executionTimeout
+        self.isolation = isolation
+        self.triggerRule = triggerRule
+        self.pool = pool
+        self.owner = owner
+    }
+}
+
+/// One task of a DAG, fully resolved (defaults applied).
+public struct TaskSpec: Sendable {
+    public let id: String
+    public var action: TaskAction
+    public var upstream: [String]
+    public var triggerRule: TriggerRule
+    public var retry: RetryPolicy
+    /// Seconds; nil = no limit.
+    public var executionTimeout: Double?
+    public var isolation: Isolation
+    public var pool: String
+    public var poolSlots: Int
+    public var doc: String
+    /// Alert when an attempt runs longer than this many seconds (deadline alert); nil = none.
+    public var runningLimit: Double?
+
+    public init(id: String, action: TaskAction, upstream: [String] = [], triggerRule: TriggerRule = .allSuccess,
+                retry: RetryPolicy = RetryPolicy(), executionTimeout: Double? = nil, isolation: Isolation = .process,
+                pool: String = "default_pool", poolSlots: Int = 1, doc: String = "", runningLimit: Double? = nil) {
+        self.id = id
+        self.action = action
+        self.upstream = upstream
+        self.triggerRule = triggerRule
+        self.retry = retry
+        self.executionTimeout = executionTimeout
+        self.isolation = isolation
+        self.pool = pool
+        self.poolSlots = poolSlots
+        self.doc = doc
+        self.runningLimit = runningLimit
+    }
+
+    public var kind: String {
+        if case .shell = action { return "shell" }
+        return "swift"
+    }
+}

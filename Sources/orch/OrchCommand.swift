@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `orch`: the command line of the orchestrator.
+@main
+struct OrchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orch",
+        abstract: "A workflow orchestrator: Swift DAGs, SQLite run state, a worker pool and a web dashboard.",
+        subcommands: []
+    )
+}
