@@ -1,0 +1,141 @@
+import CMicroHTTPD
+import Foundation
+
+// libmicrohttpd's callbacks. They run on the daemon's pool threads, so they are free functions (nonisolated) and
+// find their Swift context through `Unmanaged` pointers: the `ServerContext` is borrowed (the server owns it), each
+// `RequestContext` is retained in the URI logger and released in the completion callback.
+
+/// Called once per request with the raw target, before headers are parsed; its result becomes `*con_cls`.
+let mhdURILogger: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?)
+    -> UnsafeMutableRawPointer? = { cls, uri, _ in
+    guard let cls else { return nil }
+    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestStarted()
+    let raw = uri.flatMap { String(validatingCString: $0) }
+    return Unmanaged.passRetained(RequestContext(rawTarget: raw)).toOpaque()
+}
+
+/// Called when a request is finished (answered, or the connection died): frees the per-request context.
+let mhdRequestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    guard let cls else { return }
+    if let conCls, let raw = conCls.pointee {
+        Unmanaged<RequestContext>.fromOpaque(raw).release()
+        conCls.pointee = nil
+    }
+    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestFinished()
+}
+
+/// The access handler: first call (headers read), then one call per body chunk, then a final call with no data.
+let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, _, uploadData, uploadSize, conCls in
+    guard let cls, let connection, let conCls, let raw = conCls.pointee else { return .NO }
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    let request = Unmanaged<RequestContext>.fromOpaque(raw).takeUnretainedValue()
+    let limit = server.maxBodyBytes
+
+    if !request.headersSeen {
+        request.headersSeen = true
+        // A declared body over the limit is refused before the client sends it when it asked first
+        // (Expect: 100-continue); otherwise the body is drained without storing it and refused at the end.
+        if let declared = lookupHeader(connection, "Content-Length").flatMap({ Int($0) }), declared > limit {
+            if lookupHeader(connection, "Expect")?.lowercased() == "100-continue" {
+                return queue(tooLarge(limit), on: connection)
+            }
+            request.bodyTooLarge = true
+        }
+        return .YES
+    }
+    if let uploadSize, uploadSize.pointee > 0 {
+        let count = uploadSize.pointee
+        if !request.bodyTooLarge, let uploadData {
+            if request.body.count + count > limit {
+                request.bodyTooLarge = true
+                request.body = []
+            } else {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+                    request.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                }
+            }
+        }
+        uploadSize.pointee = 0
+        return .YES
+    }
+    if request.bodyTooLarge {
+        return queue(tooLarge(limit), on: connection)
+    }
+    guard let rawTarget = request.rawTarget, let target = RequestTarget(raw: rawTarget) else {
+        return queue(.error(400, "the request path or query is not valid: use %XX escapes of UTF-8 bytes"),
+                     on: connection)
+    }
+    let httpRequest = HTTPRequest(
+        method: method.map { String(cString: $0) } ?? "GET",
+        path: target.path,
+        query: target.query,
+        headers: requestHeaders(connection),
+        body: request.body,
+        remoteAddress: clientAddress(connection))
+    request.body = []
+    return queue(server.handler(httpRequest), on: connection)
+}
+
+private func tooLarge(_ limit: Int) -> HTTPResponse {
+    .error(413, "request body is larger than the limit of \(limit) bytes")
+}
+
+private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
+    MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+}
+
+/// Collects headers through libmicrohttpd's iterator (lower-cased names, repeats joined by ", ").
+private final class HeaderCollector {
+    var headers: [String: String] = [:]
+}
+
+private func requestHeaders(_ connection: OpaquePointer) -> [String: String] {
+    let collector = HeaderCollector()
+    withExtendedLifetime(collector) {
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+            guard let cls, let key else { return .YES }
+            let collector = Unmanaged<HeaderCollector>.fromOpaque(cls).takeUnretainedValue()
+            let name = String(cString: key).lowercased()
+            let text = value.map { String(cString: $0) } ?? ""
+            if let existing = collector.headers[name] {
+                collector.headers[name] = existing + ", " + text
+            } else {
+                collector.headers[name] = text
+            }
+            return .YES
+        }, Unmanaged.passUnretained(collector).toOpaque())
+    }
+    return collector.headers
+}
+
+private func clientAddress(_ connection: OpaquePointer) -> String? {
+    var buffer = [CChar](repeating: 0, count: 64)
+    guard orch_mhd_client_ip(connection, &buffer, socklen_t(buffer.count)) == 0 else { return nil }
+    return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+}
+
+/// Turns an `HTTPResponse` into a libmicrohttpd response and queues it. Invalid statuses become 500.
+private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+    var response = response
+    if !(100...599).contains(response.status) {
+        response = .error(500, "handler returned invalid HTTP status \(response.status)")
+    }
+    let body = response.body
+    let mhdResponse = body.withUnsafeBytes { bytes in
+        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress),
+                                        .RESPMEM_MUST_COPY)
+    }
+    guard let mhdResponse else { return .NO }
+    defer { MHD_destroy_response(mhdResponse) }
+    var hasNosniff = false
+    for (name, value) in response.headers {
+        let lower = name.lowercased()
+        if lower == "content-length" { continue }  // libmicrohttpd computes it
+        if lower == "x-content-type-options" { hasNosniff = true }
+        _ = MHD_add_response_header(mhdResponse, name, value)  // refuses CR/LF in values
+    }
+    if !hasNosniff {
+        _ = MHD_add_response_header(mhdResponse, "X-Content-Type-Options", "nosniff")
+    }
+    return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+}

@@ -1,0 +1,133 @@
+import CMicroHTTPD
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Called for every complete request, on one of libmicrohttpd's pool threads. Must not call ``HTTPServer/stop()``.
+public typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPResponse
+
+/// An HTTP/1.1 server over libmicrohttpd: a thread pool of `configuration.threads` threads, each with its own epoll
+/// loop, calling `handler` for every complete request.
+///
+/// It is `@unchecked Sendable` because it owns a C handle (`MHD_Daemon *`): every access to the handle and to the
+/// lifecycle state happens under `lock`, and the C callbacks reach Swift only through the immutable
+/// ``ServerContext`` (retained by the server for as long as the daemon lives).
+public final class HTTPServer: @unchecked Sendable {
+    /// Lifecycle: `initial` → `running` → `stopped` → (`start()` again) `running` …
+    public enum State: Sendable, Equatable {
+        case initial, running, stopped
+    }
+
+    public let configuration: HTTPServerConfiguration
+    private let context: ServerContext
+    private let lock = NSLock()
+    private var daemon: OpaquePointer?
+    private var log: UnsafeMutablePointer<orch_mhd_log>?
+    private var boundPort = 0
+    private var currentState = State.initial
+
+    public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
+        self.configuration = configuration
+        self.context = ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes)
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// The current lifecycle state.
+    public var state: State { lock.withLock { currentState } }
+
+    /// The bound port while running (the real one when the configuration asked for port 0); 0 before start.
+    public var port: Int { lock.withLock { boundPort } }
+
+    /// Binds and starts serving. Throws ``HTTPServerError`` naming the cause (invalid host, port in use, ...).
+    public func start() throws {
+        try lock.withLock {
+            guard currentState != .running else {
+                throw HTTPServerError("HTTP server is already running on port \(boundPort); call stop() first")
+            }
+            try startLocked()
+        }
+    }
+
+    private func startLocked() throws {
+        let config = configuration
+        guard (0...65535).contains(config.port) else {
+            throw HTTPServerError("HTTP port \(config.port) is out of range; use 1-65535, or 0 for any free port")
+        }
+        guard config.threads >= 1, config.connectionLimit >= 1, config.connectionTimeoutSeconds >= 0,
+              config.maxBodyBytes >= 0 else {
+            throw HTTPServerError("HTTP server configuration needs threads >= 1, connectionLimit >= 1, "
+                + "connectionTimeoutSeconds >= 0 and maxBodyBytes >= 0")
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(config.port).bigEndian)
+        guard inet_pton(AF_INET, config.host, &address.sin_addr) == 1 else {
+            throw HTTPServerError("HTTP host '\(config.host)' is not an IPv4 address; use e.g. 127.0.0.1")
+        }
+        // A client that hangs up mid-response must not kill the process (libmicrohttpd also sends with
+        // MSG_NOSIGNAL on Linux; this covers every other write path).
+        signal(SIGPIPE, SIG_IGN)
+
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue
+        #if os(Linux)
+        flags |= MHD_USE_EPOLL.rawValue
+        #else
+        flags |= MHD_USE_POLL.rawValue
+        #endif
+        let log = UnsafeMutablePointer<orch_mhd_log>.allocate(capacity: 1)
+        log.initialize(to: orch_mhd_log())
+        orch_mhd_log_init(log)
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+        let started = withUnsafePointer(to: &address) { addressPointer in
+            orch_mhd_start(flags, addressPointer, UInt32(config.threads), UInt32(config.connectionLimit),
+                           UInt32(config.connectionTimeoutSeconds),
+                           mhdAccessHandler, contextPointer,
+                           mhdURILogger, contextPointer,
+                           mhdRequestCompleted, contextPointer,
+                           log)
+        }
+        orch_mhd_log_stop_capturing(log)
+        guard let started else {
+            let detail = String(cString: orch_mhd_log_text(log))
+            orch_mhd_log_destroy(log)
+            log.deallocate()
+            throw HTTPServerError("could not start the HTTP server on \(config.host):\(config.port): "
+                + (detail.isEmpty ? "libmicrohttpd refused to start" : detail)
+                + " (is the port already in use? choose another port or stop the other process)")
+        }
+        daemon = started
+        self.log = log
+        boundPort = Int(orch_mhd_bound_port(started))
+        if boundPort == 0 { boundPort = config.port }
+        currentState = .running
+    }
+
+    /// Stops gracefully: stops accepting connections, waits for requests already being served (at most
+    /// `connectionTimeoutSeconds`, minimum 5 s), then closes every connection and frees the daemon.
+    /// Does nothing unless running. Do not call it from inside a handler.
+    public func stop() {
+        lock.withLock {
+            guard currentState == .running, let daemon else { return }
+            let listenSocket = MHD_quiesce_daemon(daemon)
+            let patience = Double(max(configuration.connectionTimeoutSeconds, 5))
+            let deadline = Date().addingTimeInterval(patience)
+            while context.inFlight > 0 && Date() < deadline {
+                usleep(2_000)
+            }
+            MHD_stop_daemon(daemon)
+            if listenSocket >= 0 { close(listenSocket) }
+            if let log {
+                orch_mhd_log_destroy(log)
+                log.deallocate()
+            }
+            self.daemon = nil
+            self.log = nil
+            boundPort = 0
+            currentState = .stopped
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// What the C callbacks need from the server, shared by all pool threads. Immutable except the in-flight counter,
+/// which is guarded by a lock; that is why it may be `@unchecked Sendable`.
+final class ServerContext: @unchecked Sendable {
+    let handler: HTTPHandler
+    let maxBodyBytes: Int
+    private let lock = NSLock()
+    private var inFlightCount = 0
+
+    init(handler: @escaping HTTPHandler, maxBodyBytes: Int) {
+        self.handler = handler
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Requests that have started (request line read) and not completed.
+    var inFlight: Int { lock.withLock { inFlightCount } }
+
+    func requestStarted() { lock.withLock { inFlightCount += 1 } }
+    func requestFinished() { lock.withLock { inFlightCount -= 1 } }
+}
+
+/// Per-request state, created by the URI logger (libmicrohttpd's `con_cls`), grown by the access handler while the
+/// body arrives, and released in the request-completed callback. Only one pool thread touches it at a time.
+final class RequestContext {
+    /// The request target exactly as sent, or nil when its bytes were not UTF-8.
+    let rawTarget: String?
+    var headersSeen = false
+    var body: [UInt8] = []
+    /// Set once the body passed the limit; from then on data is counted and dropped, never stored.
+    var bodyTooLarge = false
+
+    init(rawTarget: String?) {
+        self.rawTarget = rawTarget
+    }
+}
