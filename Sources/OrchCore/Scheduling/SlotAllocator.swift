@@ -1,0 +1,52 @@
+/// A task ready to start, waiting for a slot.
+public struct SlotCandidate: Sendable, Hashable {
+    public var runKey: Int64
+    public var dagId: String
+    public var taskId: String
+    public var pool: String
+    public var poolSlots: Int
+    public init(runKey: Int64, dagId: String, taskId: String, pool: String, poolSlots: Int) {
+        self.runKey = runKey
+        self.dagId = dagId
+        self.taskId = taskId
+        self.pool = pool
+        self.poolSlots = poolSlots
+    }
+}
+
+/// Decides which ready tasks start now, honouring worker slots, each DAG's max_active_tasks and
+/// named pools whose slots are shared across DAGs. Pure: the caller supplies every count.
+public struct SlotAllocator: Sendable {
+    public var freeWorkerSlots: Int
+    public var runningPerDAG: [String: Int]
+    public var maxActiveTasks: [String: Int]
+    public var usedPoolSlots: [String: Int]
+    public var poolSizes: [String: Int]
+
+    public init(freeWorkerSlots: Int, runningPerDAG: [String: Int], maxActiveTasks: [String: Int],
+                usedPoolSlots: [String: Int], poolSizes: [String: Int]) {
+        self.freeWorkerSlots = freeWorkerSlots
+        self.runningPerDAG = runningPerDAG
+        self.maxActiveTasks = maxActiveTasks
+        self.usedPoolSlots = usedPoolSlots
+        self.poolSizes = poolSizes
+    }
+
+    /// The candidates that may start, in the order given (callers order by priority: oldest run first).
+    /// An unknown pool has no slots: its tasks wait (and the runtime reports it).
+    public mutating func allocate(_ candidates: [SlotCandidate]) -> [SlotCandidate] {
+        var chosen: [SlotCandidate] = []
+        for c in candidates {
+            guard freeWorkerSlots > 0 else { break }
+            let dagRunning = runningPerDAG[c.dagId, default: 0]
+            guard dagRunning < maxActiveTasks[c.dagId, default: Int.max] else { continue }
+            let used = usedPoolSlots[c.pool, default: 0]
+            guard used + c.poolSlots <= poolSizes[c.pool, default: 0] else { continue }
+            chosen.append(c)
+            freeWorkerSlots -= 1
+            runningPerDAG[c.dagId] = dagRunning + 1
+            usedPoolSlots[c.pool] = used + c.poolSlots
+        }
+        return chosen
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import OrchCore
+import OrchSQLite
+
+extension SQLiteStateStore {
+    public func syncDAGs(_ dags: [DAG], pausedOnCreation: Bool, now: Date) throws {
+        try write {
+            for d in dags {
+                let tags = JSONValue.array(d.tags.map { .string($0) }).jsonText
+                try db.execute("""
+                    INSERT INTO dag (dag_id, is_paused, schedule, timezone, description, owner, tags, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (dag_id) DO UPDATE SET schedule = excluded.schedule, timezone = excluded.timezone,
+                        description = excluded.description, owner = excluded.owner, tags = excluded.tags,
+                        updated_at = excluded.updated_at
+                    """, [d.id, pausedOnCreation, d.schedule, d.timeZone, d.description, d.owner, tags, now.unix])
+            }
+        }
+    }
+
+    public func dags() throws -> [DAGRecord] {
+        try locked { try db.query("SELECT * FROM dag ORDER BY dag_id").map(Self.dagRecord) }
+    }
+
+    public func dag(_ dagId: String) throws -> DAGRecord? {
+        try locked { try db.queryOne("SELECT * FROM dag WHERE dag_id = ?", [dagId]).map(Self.dagRecord) }
+    }
+
+    public func setPaused(_ dagId: String, _ paused: Bool) throws {
+        let n = try write { try db.execute("UPDATE dag SET is_paused = ? WHERE dag_id = ?", [paused, dagId]) }
+        if n == 0 { throw StoreError.notFound("DAG '\(dagId)'") }
+    }
+
+    public func setSchedulePosition(_ dagId: String, lastInterval: DataInterval?, nextRunAt: Date?) throws {
+        try write {
+            try db.execute("""
+                UPDATE dag SET last_interval_start = coalesce(?, last_interval_start),
+                    last_interval_end = coalesce(?, last_interval_end), next_run_at = ? WHERE dag_id = ?
+                """, [lastInterval?.start.unix, lastInterval?.end.unix, nextRunAt.unix, dagId])
+        }
+    }
+
+    public func pools() throws -> [String: Int] {
+        try locked {
+            Dictionary(uniqueKeysWithValues: try db.query("SELECT name, slots FROM pool").map {
+                ($0["name"].string ?? "", $0["slots"].int ?? 0)
+            })
+        }
+    }
+
+    public func setPool(_ name: String, slots: Int, description: String) throws {
+        guard slots >= 0 else { throw StoreError.invalid("pool slots must be 0 or more, got \(slots)") }
+        try write {
+            try db.execute("""
+                INSERT INTO pool (name, slots, description) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET slots = excluded.slots, description = excluded.description
+                """, [name, slots, description])
+        }
+    }
+
+    static func dagRecord(_ r: SQLiteRow) -> DAGRecord {
+        let tags = (try? JSONValue.parse(r["tags"].string ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
+        var last: DataInterval?
+        if let s = r["last_interval_start"].date, let e = r["last_interval_end"].date {
+            last = DataInterval(start: s, end: e)
+        }
+        return DAGRecord(dagId: r["dag_id"].string ?? "", isPaused: r["is_paused"].int == 1,
+                         schedule: r["schedule"].string, timeZone: r["timezone"].string ?? "UTC",
+                         description: r["description"].string ?? "", owner: r["owner"].string ?? "",
+                         tags: tags, nextRunAt: r["next_run_at"].date, lastInterval: last)
+    }
+}
+
+/// A store operation that cannot be done as asked.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case notFound(String)
+    case conflict(String)
+    case invalid(String)
+    public var description: String {
+        switch self {
+        case .notFound(let what): return "\(what) not found"
+        case .conflict(let m): return m
+        case .invalid(let m): return m
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import OrchSQLite
+
+extension SQLiteStateStore {
+    /// Takes the scheduler lease if it is free, expired, or held by a process that is gone.
+    /// Returns nil on success, or the current holder when someone else has it.
+    public func acquireLease(holder: String, pid: Int, hostname: String, now: Date, ttl: Double,
+                             holderIsAlive: (LeaseRecord) -> Bool) throws -> LeaseRecord? {
+        try write {
+            if let current = try db.queryOne("SELECT * FROM scheduler_lease WHERE id = 1").map(Self.leaseRecord),
+               current.holder != holder {
+                let fresh = now.timeIntervalSince(current.heartbeatAt) < ttl
+                if fresh && holderIsAlive(current) { return current }
+            }
+            try db.execute("""
+                INSERT INTO scheduler_lease (id, holder, pid, hostname, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, hostname = excluded.hostname,
+                    acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at
+                """, [holder, pid, hostname, now.unix, now.unix])
+            return nil
+        }
+    }
+
+    /// Renews the lease; false when another scheduler has taken it.
+    public func heartbeat(holder: String, now: Date) throws -> Bool {
+        try write {
+            try db.execute("UPDATE scheduler_lease SET heartbeat_at = ? WHERE id = 1 AND holder = ?", [now.unix, holder]) == 1
+        }
+    }
+
+    public func releaseLease(holder: String) throws {
+        try write { try db.execute("DELETE FROM scheduler_lease WHERE id = 1 AND holder = ?", [holder]) }
+    }
+
+    public func lease() throws -> LeaseRecord? {
+        try locked { try db.queryOne("SELECT * FROM scheduler_lease WHERE id = 1").map(Self.leaseRecord) }
+    }
+
+    static func leaseRecord(_ r: SQLiteRow) -> LeaseRecord {
+        LeaseRecord(holder: r["holder"].string ?? "", pid: r["pid"].int ?? 0, hostname: r["hostname"].string ?? "",
+                    acquiredAt: r["acquired_at"].date ?? .distantPast, heartbeatAt: r["heartbeat_at"].date ?? .distantPast)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import OrchCore
+import OrchSQLite
+
+extension SQLiteStateStore {
+    public func createRun(dagId: String, runId: String, runType: RunType, interval: DataInterval,
+                          conf: [String: JSONValue], tasks: [(id: String, maxTries: Int)], owner: String?,
+                          now: Date) throws -> RunRecord {
+        try write {
+            if try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?", [dagId, runId]) != nil {
+                throw StoreError.conflict("DAG '\(dagId)' already has a run '\(runId)'")
+            }
+            if try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND logical_date = ? AND run_type = ?",
+                               [dagId, interval.start.unix, runType.rawValue]) != nil {
+                throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(interval.start))")
+            }
+            try db.execute("""
+                INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
+                                     conf, owner, queued_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)
+                """, [dagId, runId, runType.rawValue, interval.start.unix, interval.start.unix, interval.end.unix,
+                      JSONValue.object(conf).jsonText, owner, now.unix])
+            let pk = db.lastInsertRowID
+            for t in tasks {
+                try db.execute("INSERT INTO task_instance (run_pk, task_id, state, max_tries) VALUES (?, ?, 'none', ?)",
+                               [pk, t.id, t.maxTries])
+            }
+            return RunRecord(pk: pk, dagId: dagId, runId: runId, runType: runType, state: .queued,
+                             logicalDate: interval.start, dataInterval: interval, conf: conf, owner: owner,
+                             queuedAt: now, startDate: nil, endDate: nil)
+        }
+    }
+
+    public func run(pk: Int64) throws -> RunRecord? {
+        try locked { try db.queryOne("SELECT * FROM dag_run WHERE id = ?", [pk]).map(Self.runRecord) }
+    }
+
+    public func run(dagId: String, runId: String) throws -> RunRecord? {
+        try locked {
+            try db.queryOne("SELECT * FROM dag_run WHERE dag_id = ? AND run_id = ?", [dagId, runId]).map(Self.runRecord)
+        }
+    }
+
+    /// Finds a run by its run id alone (run ids carry the DAG's name, so they are unique in practice).
+    public func run(runId: String) throws -> RunRecord? {
+        try locked { try db.queryOne("SELECT * FROM dag_run WHERE run_id = ? ORDER BY id DESC", [runId]).map(Self.runRecord) }
+    }
+
+    public func runs(_ q: RunQuery) throws -> [RunRecord] {
+        let (whereSQL, params) = Self.filter(q)
+        return try locked {
+            try db.query("SELECT * FROM dag_run \(whereSQL) ORDER BY logical_date DESC, id DESC LIMIT ? OFFSET ?",
+                         params + [q.limit, q.offset]).map(Self.runRecord)
+        }
+    }
+
+    public func countRuns(_ q: RunQuery) throws -> Int {
+        let (whereSQL, params) = Self.filter(q)
+        return try locked { try db.queryOne("SELECT count(*) AS n FROM dag_run \(whereSQL)", params)?["n"].int ?? 0 }
+    }
+
+    public func activeRuns() throws -> [RunRecord] {
+        try locked {
+            try db.query("SELECT * FROM dag_run WHERE state IN ('queued', 'running') ORDER BY logical_date, id")
+                .map(Self.runRecord)
+        }
+    }
+
+    public func runExists(dagId: String, logicalDate: Date, runType: RunType) throws -> Bool {
+        try locked {
+            try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND logical_date = ? AND run_type = ?",
+                            [dagId, logicalDate.unix, runType.rawValue]) != nil
+        }
+    }
+
+    public func startRun(pk: Int64, owner: String?, now: Date) throws {
+        try write {
+            try db.execute("""
+                UPDATE dag_run SET state = 'running', owner = ?, start_date = coalesce(start_date, ?)
+                WHERE id = ? AND state IN ('queued', 'running')
+                """, [owner, now.unix, pk])
+        }
+    }
+
+    public func setRunOwner(pk: Int64, owner: String?) throws {
+        try write { try db.execute("UPDATE dag_run SET owner = ? WHERE id = ?", [owner, pk]) }
+    }
+
+    public func finishRun(pk: Int64, state: RunState, now: Date, alerts: [AlertDraft]) throws {
+        try write {
+            try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",
+                           [state.rawValue, now.unix, pk])
+            try insertAlerts(alerts, now: now)
+        }
+    }
+
+    /// Marks a run success or failed by hand; unfinished tasks take the same state.
+    public func markRun(pk: Int64, state: RunState, now: Date) throws {
+        guard state.isFinished else { throw StoreError.invalid("a run can be marked success or failed, not \(state.rawValue)") }
+        try write {
+            guard try db.queryOne("SELECT 1 FROM dag_run WHERE id = ?", [pk]) != nil else {
+                throw StoreError.notFound("run \(pk)")
+            }
+            let ti: TaskState = state == .success ? .success : .failed
+            try db.execute("""
+                UPDATE task_instance SET state = ?, end_date = coalesce(end_date, ?)
+                WHERE run_pk = ? AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped', 'removed')
+                """, [ti.rawValue, now.unix, pk])
+            try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",
+                           [state.rawValue, now.unix, pk])
+        }
+    }
+
+    func insertAlerts(_ alerts: [AlertDraft], now: Date) throws {
+        for a in alerts {
+            try db.execute("""
+                INSERT INTO alert (delivery_id, event, target, dag_id, run_id, task_id, try_number, payload,
+                                   next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, [a.deliveryId, a.event, a.target, a.dagId, a.runId, a.taskId, a.tryNumber, a.payload,
+                      now.unix, now.unix])
+        }
+    }
+
+    static func filter(_ q: RunQuery) -> (String, [any SQLiteBindable]) {
+        var clauses: [String] = []
+        var params: [any SQLiteBindable] = []
+        if let d = q.dagId { clauses.append("dag_id = ?"); params.append(d) }
+        if !q.states.isEmpty {
+            clauses.append("state IN (\(q.states.map { _ in "?" }.joined(separator: ",")))")
+            params += q.states.map(\.rawValue)
+        }
+        if !q.runTypes.isEmpty {
+            clauses.append("run_type IN (\(q.runTypes.map { _ in "?" }.joined(separator: ",")))")
+            params += q.runTypes.map(\.rawValue)
+        }
+        if let f = q.logicalFrom { clauses.append("logical_date >= ?"); params.append(f.unix) }
+        if let t = q.logicalTo { clauses.append("logical_date <= ?"); params.append(t.unix) }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
+    }
+
+    static func runRecord(_ r: SQLiteRow) -> RunRecord {
+        RunRecord(pk: r["id"].int64 ?? 0, dagId: r["dag_id"].string ?? "", runId: r["run_id"].string ?? "",
+                  runType: RunType(rawValue: r["run_type"].string ?? "") ?? .manual,
+                  state: RunState(rawValue: r["state"].string ?? "") ?? .queued,
+                  logicalDate: r["logical_date"].date ?? .distantPast,
+                  dataInterval: DataInterval(start: r["interval_start"].date ?? .distantPast,
+                                             end: r["interval_end"].date ?? .distantPast),
+                  conf: jsonObject(r["conf"].string), owner: r["owner"].string,
+                  queuedAt: r["queued_at"].date ?? .distantPast, startDate: r["start_date"].date,
+                  endDate: r["end_date"].date)
+    }
+}
+
+/// ISO 8601 in UTC, seconds precision.
+public func isoString(_ date: Date) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: date)
+}

@@ -1,0 +1,135 @@
+import Foundation
+import OrchCore
+import OrchSQLite
+
+extension SQLiteStateStore {
+    public func taskInstances(runPk: Int64) throws -> [TaskInstanceRecord] {
+        try locked {
+            try db.query("SELECT * FROM task_instance WHERE run_pk = ?", [runPk]).map(Self.taskInstanceRecord)
+        }
+    }
+
+    public func setTaskStates(runPk: Int64, _ changes: [(taskId: String, state: TaskState)], now: Date) throws {
+        guard !changes.isEmpty else { return }
+        try write {
+            for c in changes {
+                let ends = c.state.isFinished
+                try db.execute("""
+                    UPDATE task_instance SET state = ?, end_date = CASE WHEN ? THEN coalesce(end_date, ?) ELSE end_date END
+                    WHERE run_pk = ? AND task_id = ?
+                    """, [c.state.rawValue, ends, now.unix, runPk, c.taskId])
+            }
+        }
+    }
+
+    /// Records a new try as running and returns the attempt's id. Refuses a try that is already recorded,
+    /// so the same try can never start twice.
+    public func beginAttempt(runPk: Int64, taskId: String, tryNumber: Int, isolation: Isolation, logPath: String,
+                             now: Date) throws -> Int64 {
+        try write {
+            let changed = try db.execute("""
+                UPDATE task_instance SET state = 'running', try_number = ?, start_date = ?, end_date = NULL,
+                    next_retry_at = NULL, pid = NULL, error = NULL
+                WHERE run_pk = ? AND task_id = ? AND state IN ('none', 'scheduled', 'queued', 'up_for_retry')
+                """, [tryNumber, now.unix, runPk, taskId])
+            guard changed == 1 else {
+                throw StoreError.conflict("task '\(taskId)' of run \(runPk) is not waiting to start")
+            }
+            try db.execute("""
+                INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
+                VALUES (?, ?, ?, 'running', ?, ?, ?)
+                """, [runPk, taskId, tryNumber, isolation.rawValue, now.unix, logPath])
+            return db.lastInsertRowID
+        }
+    }
+
+    public func recordAttemptProcess(attemptId: Int64, runPk: Int64, taskId: String, pid: Int,
+                                     startTicks: Int64?) throws {
+        try write {
+            try db.execute("UPDATE task_attempt SET pid = ?, pid_start_ticks = ? WHERE id = ?",
+                           [pid, startTicks, attemptId])
+            try db.execute("UPDATE task_instance SET pid = ? WHERE run_pk = ? AND task_id = ?", [pid, runPk, taskId])
+        }
+    }
+
+    public func finishAttempt(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome,
+                              resolution: AttemptResolution, now: Date, alerts: [AlertDraft]) throws {
+        var exitCode: Int?
+        var signal: Int?
+        var error: String?
+        switch outcome {
+        case .success: break
+        case .failed(let code, _): exitCode = code.map(Int.init); error = outcome.summary
+        case .crashed(let sig, _): signal = Int(sig); error = outcome.summary
+        case .timedOut: error = outcome.summary
+        case .skipped: error = outcome.summary
+        }
+        let attemptState: TaskState
+        switch outcome {
+        case .success: attemptState = .success
+        case .skipped: attemptState = .skipped
+        default: attemptState = .failed
+        }
+        try write {
+            try db.execute("""
+                UPDATE task_attempt SET state = ?, end_date = ?, exit_code = ?, signal = ?, error = ?
+                WHERE run_pk = ? AND task_id = ? AND try_number = ?
+                """, [attemptState.rawValue, now.unix, exitCode, signal, error, runPk, taskId, tryNumber])
+            try db.execute("""
+                UPDATE task_instance SET state = ?, end_date = ?, next_retry_at = ?, error = ?, pid = NULL
+                WHERE run_pk = ? AND task_id = ? AND try_number = ?
+                """, [resolution.state.rawValue, now.unix, resolution.nextRetryAt.unix, error, runPk, taskId,
+                      tryNumber])
+            try insertAlerts(alerts, now: now)
+        }
+    }
+
+    public func attempts(runPk: Int64, taskId: String?) throws -> [AttemptRecord] {
+        try locked {
+            if let taskId {
+                return try db.query("SELECT * FROM task_attempt WHERE run_pk = ? AND task_id = ? ORDER BY try_number",
+                                    [runPk, taskId]).map(Self.attemptRecord)
+            }
+            return try db.query("SELECT * FROM task_attempt WHERE run_pk = ? ORDER BY start_date, id", [runPk])
+                .map(Self.attemptRecord)
+        }
+    }
+
+    /// Attempts still marked running anywhere (used after a restart to find orphans).
+    public func runningAttempts() throws -> [AttemptRecord] {
+        try locked { try db.query("SELECT * FROM task_attempt WHERE state = 'running'").map(Self.attemptRecord) }
+    }
+
+    /// Clears tasks so they run again (keeping their attempts); the run goes back to queued.
+    public func clearTasks(runPk: Int64, taskIds: [String], now: Date) throws {
+        try write {
+            for t in taskIds {
+                // The cleared task gets more tries: max_tries grows by what was used.
+                try db.execute("""
+                    UPDATE task_instance SET state = 'none', max_tries = max_tries + try_number, next_retry_at = NULL,
+                        end_date = NULL, error = NULL
+                    WHERE run_pk = ? AND task_id = ? AND state NOT IN ('queued', 'running')
+                    """, [runPk, t])
+            }
+            try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
+        }
+    }
+
+    static func taskInstanceRecord(_ r: SQLiteRow) -> TaskInstanceRecord {
+        TaskInstanceRecord(runPk: r["run_pk"].int64 ?? 0, taskId: r["task_id"].string ?? "",
+                           state: TaskState(rawValue: r["state"].string ?? "") ?? .none,
+                           tryNumber: r["try_number"].int ?? 0, maxTries: r["max_tries"].int ?? 1,
+                           nextRetryAt: r["next_retry_at"].date, startDate: r["start_date"].date,
+                           endDate: r["end_date"].date, pid: r["pid"].int, error: r["error"].string)
+    }
+
+    static func attemptRecord(_ r: SQLiteRow) -> AttemptRecord {
+        AttemptRecord(id: r["id"].int64 ?? 0, runPk: r["run_pk"].int64 ?? 0, taskId: r["task_id"].string ?? "",
+                      tryNumber: r["try_number"].int ?? 0,
+                      state: TaskState(rawValue: r["state"].string ?? "") ?? .none,
+                      isolation: r["isolation"].string ?? "", pid: r["pid"].int,
+                      pidStartTicks: r["pid_start_ticks"].int64, startDate: r["start_date"].date ?? .distantPast,
+                      endDate: r["end_date"].date, exitCode: r["exit_code"].int, signal: r["signal"].int,
+                      error: r["error"].string, logPath: r["log_path"].string ?? "")
+    }
+}

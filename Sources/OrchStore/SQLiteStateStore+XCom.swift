@@ -1,0 +1,36 @@
+import Foundation
+import OrchCore
+
+extension SQLiteStateStore {
+    /// XCom values are small: at most 64 KiB of JSON each.
+    public static let maxXComBytes = 65_536
+
+    public func pushXCom(runPk: Int64, taskId: String, key: String, value: JSONValue, now: Date) throws {
+        let text = value.jsonText
+        guard text.utf8.count <= Self.maxXComBytes else {
+            throw StoreError.invalid("XCom '\(key)' of task '\(taskId)' is \(text.utf8.count) bytes; the limit is \(Self.maxXComBytes)")
+        }
+        try write {
+            try db.execute("""
+                INSERT INTO xcom (run_pk, task_id, key, value, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (run_pk, task_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """, [runPk, taskId, key, text, now.unix])
+        }
+    }
+
+    public func pullXCom(runPk: Int64, taskId: String, key: String) throws -> JSONValue? {
+        try locked {
+            guard let text = try db.queryOne("SELECT value FROM xcom WHERE run_pk = ? AND task_id = ? AND key = ?",
+                                             [runPk, taskId, key])?["value"].string else { return nil }
+            return try JSONValue.parse(text)
+        }
+    }
+
+    public func xcoms(runPk: Int64) throws -> [(taskId: String, key: String, value: JSONValue)] {
+        try locked {
+            try db.query("SELECT task_id, key, value FROM xcom WHERE run_pk = ? ORDER BY task_id, key", [runPk]).map {
+                ($0["task_id"].string ?? "", $0["key"].string ?? "", (try? JSONValue.parse($0["value"].string ?? "null")) ?? .null)
+            }
+        }
+    }
+}
