@@ -1,0 +1,112 @@
+import CLibPQ
+import Foundation
+
+/// One connection to PostgreSQL: the only owner of a libpq `PGconn*`.
+///
+/// Sendability: libpq allows a connection to be used from any thread but not from two at once. Every use of
+/// the handle goes through `lock` (a recursive lock, so `transaction { }` can hold it across the statements of
+/// its body while they take it again). That makes the class safe to share, hence `@unchecked Sendable`; a
+/// transaction on one thread blocks statements from other threads until it ends rather than interleaving.
+/// No `PGconn*` or `PGresult*` ever leaves this module.
+public final class PGConnection: @unchecked Sendable {
+    let lock = NSRecursiveLock()
+    var handle: OpaquePointer?
+    /// Depth of nested `transaction` calls (savepoints below the first).
+    var transactionDepth = 0
+
+    /// Opens a connection.
+    ///
+    /// - Parameter conninfo: a libpq connection string, `key=value` pairs or a `postgresql://` URI. An empty string
+    ///   uses the PG* environment variables (PGHOST, PGUSER, PGDATABASE, PGPASSWORD, …) and libpq's defaults.
+    /// - Throws: `PGError` of kind `.usage` for a malformed conninfo, `.connection` when the server cannot be
+    ///   reached or refuses; the message names host, port, database and user but never the password.
+    public init(conninfo: String) throws {
+        var parseError: UnsafeMutablePointer<CChar>?
+        if !conninfo.isEmpty {
+            guard let options = PQconninfoParse(conninfo, &parseError) else {
+                let reason = parseError.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+                if let parseError { PQfreemem(parseError) }
+                throw PGError(kind: .usage, message: "invalid PostgreSQL conninfo: \(reason); expected e.g. postgresql://user:password@127.0.0.1:5432/dbname or host=... dbname=...")
+            }
+            PQconninfoFree(options)
+        }
+        guard let conn = PQconnectdb(conninfo) else {
+            throw PGError(kind: .connection, message: "libpq could not allocate a connection")
+        }
+        if PQstatus(conn) != CONNECTION_OK {
+            let where_ = Self.describeTarget(conn)
+            let reason = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(conn)
+            throw PGError(kind: .connection,
+                          message: "cannot connect to PostgreSQL at \(where_): \(reason)",
+                          hint: "is PostgreSQL running? start it with scripts/pg-up.sh, or set the conninfo / PG* variables")
+        }
+        handle = conn
+        PQsetNoticeProcessor(conn, pgIgnoreNotice, nil)
+    }
+
+    /// Opens a connection from the environment variable `name` (a conninfo), or the PG* variables when it is unset.
+    public convenience init(environment name: String) throws {
+        try self.init(conninfo: ProcessInfo.processInfo.environment[name] ?? "")
+    }
+
+    deinit {
+        if let handle { PQfinish(handle) }
+    }
+
+    /// Closes the connection; later calls fail with a `.connection` error.
+    public func close() {
+        lock.lock(); defer { lock.unlock() }
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    /// Host, port, database and user of this connection (never the password), for messages.
+    public var target: String {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else { return "(closed)" }
+        return Self.describeTarget(handle)
+    }
+
+    /// True when the connection is open and answers a trivial query.
+    public var isHealthy: Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        guard let result = PQexec(handle, "SELECT 1") else { return false }
+        defer { PQclear(result) }
+        return PQresultStatus(result) == PGRES_TUPLES_OK
+    }
+
+    /// Re-establishes the connection with the same parameters (after a server restart, for example).
+    /// Any open transaction is gone.
+    public func reset() throws {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else { throw PGError(kind: .connection, message: "connection is closed; open a new PGConnection") }
+        PQreset(handle)
+        transactionDepth = 0
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let reason = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PGError(kind: .connection, message: "reconnect to \(Self.describeTarget(handle)) failed: \(reason)")
+        }
+    }
+
+    /// The server's version number, such as 150020.
+    public var serverVersion: Int {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else { return 0 }
+        return Int(PQserverVersion(handle))
+    }
+
+    func requireHandle() throws -> OpaquePointer {
+        guard let handle else { throw PGError(kind: .connection, message: "connection is closed; open a new PGConnection") }
+        return handle
+    }
+
+    static func describeTarget(_ conn: OpaquePointer) -> String {
+        func text(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "?" }
+        return "host=\(text(PQhost(conn))) port=\(text(PQport(conn))) dbname=\(text(PQdb(conn))) user=\(text(PQuser(conn)))"
+    }
+}
+
+/// Notices (such as "relation already exists, skipping") are not errors; they are dropped instead of printed.
+private func pgIgnoreNotice(_ arg: UnsafeMutableRawPointer?, _ message: UnsafePointer<CChar>?) {}
