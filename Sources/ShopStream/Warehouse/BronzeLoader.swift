@@ -1,0 +1,207 @@
+import Foundation
+import OrchPostgres
+
+/// load_bronze: copies new event-log messages into `bronze.raw_events`, exactly once.
+///
+/// For each topic-partition it reads from the consumer's committed offset (`bronze.consumer_offsets`), and per
+/// batch, in ONE transaction: COPY FROM STDIN into a temporary staging table, insert good rows into
+/// `bronze.raw_events` (`ON CONFLICT DO NOTHING` on topic/partition/offset as a second guard), insert bad ones
+/// (not valid JSON, no key) into `bronze.dead_letter` with the reason, and advance the consumer offsets. A crash
+/// anywhere before COMMIT loses the whole batch and its offsets together, so a re-run loads it again, once.
+public struct BronzeLoader {
+    /// The topics ShopStream produces.
+    public static let defaultTopics = ["customers", "products", "orders", "events"]
+
+    public let connection: PGConnection
+    public let log: any EventLog
+    public var topics: [String]
+    /// Messages per transaction.
+    public var batchSize: Int
+    /// Called inside each batch's transaction after all writes and before COMMIT; throwing rolls the batch
+    /// back (used by tests to simulate a crash between COPY and commit).
+    public var beforeCommit: ((BronzeBatchInfo) throws -> Void)?
+
+    public init(connection: PGConnection, log: any EventLog, topics: [String] = BronzeLoader.defaultTopics,
+                batchSize: Int = 50_000) {
+        self.connection = connection
+        self.log = log
+        self.topics = topics
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Loads everything past `consumer`'s committed offsets; returns what was written.
+    @discardableResult
+    public func load(consumer: String) throws -> BronzeLoadResult {
+        guard !consumer.isEmpty else { throw BronzeLoadError("consumer name must not be empty") }
+        let started = Date()
+        try connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS bronze_stage (
+                topic text, "partition" integer, "offset" bigint, record_key text,
+                value text, raw bytea, event_ms bigint, reason text) ON COMMIT DELETE ROWS
+            """)
+        var committed: [PartitionRef: Int64] = [:]
+        for row in try connection.execute(
+            "SELECT topic, \"partition\", next_offset FROM bronze.consumer_offsets WHERE consumer = $1", [consumer]).rows {
+            if let t = row[0], let p = row[1].flatMap({ Int($0) }), let o = row[2].flatMap({ Int64($0) }) {
+                committed[PartitionRef(topic: t, partition: p)] = o
+            }
+        }
+        let existing = Set(try log.topics())
+        var result = BronzeLoadResult()
+        var pending: [LogRecord] = []
+        pending.reserveCapacity(batchSize)
+        var pendingOffsets: [PartitionRef: Int64] = [:]
+
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let outcome = try writeBatch(pending, offsets: pendingOffsets, consumer: consumer, number: result.batches + 1)
+            result.add(outcome)
+            pending.removeAll(keepingCapacity: true)
+            pendingOffsets.removeAll()
+        }
+
+        for topic in topics where existing.contains(topic) {
+            for partition in 0..<log.partitionCount(topic: topic) {
+                let ref = PartitionRef(topic: topic, partition: partition)
+                var next = committed[ref] ?? 0
+                while true {
+                    let records = try log.read(topic: topic, partition: partition, from: next, max: batchSize - pending.count)
+                    guard let last = records.last else { break }
+                    pending.append(contentsOf: records)
+                    next = last.offset + 1
+                    pendingOffsets[ref] = next
+                    if pending.count >= batchSize { try flush() }
+                }
+            }
+        }
+        try flush()
+        result.seconds = Date().timeIntervalSince(started)
+        return result
+    }
+
+    private func writeBatch(_ records: [LogRecord], offsets: [PartitionRef: Int64], consumer: String,
+                            number: Int) throws -> BronzeLoadResult {
+        try connection.transaction {
+            var dead = 0
+            try connection.copyIn("COPY bronze_stage FROM STDIN") { w in
+                for record in records {
+                    let reason = Self.rejection(record)
+                    w.field(record.topic)
+                    w.field(record.partition)
+                    w.field(record.offset)
+                    if let key = record.key, !key.contains("\0") { w.field(key) } else { w.field(nil as String?) }
+                    if let reason {
+                        dead += 1
+                        w.field(nil as String?)
+                        w.field(bytea: record.payload)
+                        w.field(record.timestampMillis)
+                        w.field(reason)
+                    } else {
+                        w.field(utf8: record.payload)
+                        w.field(nil as String?)
+                        w.field(record.timestampMillis)
+                        w.field(nil as String?)
+                    }
+                    try w.endRow()
+                }
+            }
+            let inserted = try connection.execute("""
+                INSERT INTO bronze.raw_events (topic, record_key, record_value, "partition", "offset", event_ts)
+                SELECT topic, record_key, value::jsonb, "partition", "offset", to_timestamp(event_ms / 1000.0)
+                FROM bronze_stage WHERE reason IS NULL
+                ON CONFLICT (topic, "partition", "offset") DO NOTHING
+                """).affectedRows
+            let deadInserted = try connection.execute("""
+                INSERT INTO bronze.dead_letter (topic, "partition", "offset", record_key, raw_payload, reason, event_ts)
+                SELECT topic, "partition", "offset", record_key, raw, reason, to_timestamp(event_ms / 1000.0)
+                FROM bronze_stage WHERE reason IS NOT NULL
+                ON CONFLICT (topic, "partition", "offset") DO NOTHING
+                """).affectedRows
+            for (ref, next) in offsets.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
+                try connection.execute("""
+                    INSERT INTO bronze.consumer_offsets (consumer, topic, "partition", next_offset) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (consumer, topic, "partition")
+                    DO UPDATE SET next_offset = GREATEST(bronze.consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()
+                    """, [consumer, ref.topic, ref.partition, next])
+            }
+            var outcome = BronzeLoadResult()
+            outcome.read = records.count
+            outcome.loaded = inserted
+            outcome.deadLetters = deadInserted
+            outcome.skippedDuplicates = records.count - inserted - deadInserted
+            outcome.batches = 1
+            for record in records { outcome.perTopic[record.topic, default: 0] += 1 }
+            try beforeCommit?(BronzeBatchInfo(number: number, records: records.count, rowsInserted: inserted, deadLetters: dead))
+            return outcome
+        }
+    }
+
+    /// Why a message cannot go to raw_events, or nil when it can.
+    static func rejection(_ record: LogRecord) -> String? {
+        guard let key = record.key else { return "message has no key" }
+        if key.isEmpty { return "message key is empty" }
+        if key.contains("\0") { return "message key contains a NUL character" }
+        if let problem = JSONCheck.problem(in: record.payload) { return "payload is not valid JSON: \(problem)" }
+        return nil
+    }
+}
+
+struct PartitionRef: Hashable {
+    var topic: String
+    var partition: Int
+}
+
+/// What one `BronzeLoader.load` call did.
+public struct BronzeLoadResult: Sendable, Equatable, CustomStringConvertible {
+    /// Messages read from the log.
+    public var read = 0
+    /// Rows inserted into bronze.raw_events.
+    public var loaded = 0
+    /// Rows inserted into bronze.dead_letter.
+    public var deadLetters = 0
+    /// Messages already present (only after offsets were lost or rewound).
+    public var skippedDuplicates = 0
+    /// Transactions committed.
+    public var batches = 0
+    /// Messages read per topic.
+    public var perTopic: [String: Int] = [:]
+    /// Wall time of the load.
+    public var seconds: Double = 0
+
+    public init() {}
+
+    mutating func add(_ other: BronzeLoadResult) {
+        read += other.read
+        loaded += other.loaded
+        deadLetters += other.deadLetters
+        skippedDuplicates += other.skippedDuplicates
+        batches += other.batches
+        for (topic, n) in other.perTopic { perTopic[topic, default: 0] += n }
+    }
+
+    public static func == (a: BronzeLoadResult, b: BronzeLoadResult) -> Bool {
+        a.read == b.read && a.loaded == b.loaded && a.deadLetters == b.deadLetters
+            && a.skippedDuplicates == b.skippedDuplicates && a.batches == b.batches && a.perTopic == b.perTopic
+    }
+
+    /// Messages per second of wall time.
+    public var throughput: Double { seconds > 0 ? Double(read) / seconds : 0 }
+
+    public var description: String {
+        "read \(read), loaded \(loaded), dead letters \(deadLetters), duplicates skipped \(skippedDuplicates), batches \(batches), \(String(format: "%.0f", throughput)) msg/s"
+    }
+}
+
+/// The batch a `beforeCommit` hook sees.
+public struct BronzeBatchInfo: Sendable {
+    public var number: Int
+    public var records: Int
+    public var rowsInserted: Int
+    public var deadLetters: Int
+}
+
+/// A load_bronze error with a message naming what to fix.
+public struct BronzeLoadError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
