@@ -157,3 +157,11 @@ public func isoString(_ date: Date) -> String {
     f.formatOptions = [.withInternetDateTime]
     return f.string(from: date)
 }
+
+extension SQLiteStateStore {
+    /// Writes alerts into the outbox on their own (events that change no state, like deadlines).
+    public func enqueueAlerts(_ alerts: [AlertDraft], now: Date) throws {
+        guard !alerts.isEmpty else { return }
+        try write { try insertAlerts(alerts, now: now) }
+    }
+}

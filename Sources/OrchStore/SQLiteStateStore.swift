@@ -21,16 +21,19 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
 
     /// Runs `body` holding the connection lock. Busy errors are retried: a long read elsewhere never
     /// reaches the user as "database is locked".
+    @discardableResult
     func locked<T>(_ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         return try withRetryOnBusy(body)
     }
 
+    @discardableResult
     func write<T>(_ body: () throws -> T) throws -> T {
         try locked { try db.transaction(body) }
     }
 
+    @discardableResult
     private func withRetryOnBusy<T>(_ body: () throws -> T) throws -> T {
         var delay: UInt32 = 2_000
         for attempt in 0..<40 {

@@ -1,0 +1,139 @@
+import Foundation
+import OrchCore
+import OrchStore
+
+extension RunEngine {
+    /// Starts scheduled tasks while worker slots, max_active_tasks and pool slots allow, oldest run first.
+    func startReadyTasks() throws {
+        let free = pool.slots - running.count
+        guard free > 0 else { return }
+        var candidates: [(SlotCandidate, Date, Int)] = []
+        for run in active.values {
+            for ti in run.instances.values where ti.state == .scheduled {
+                guard let task = run.dag.task(ti.taskId) else { continue }
+                candidates.append((SlotCandidate(runKey: run.record.pk, dagId: run.dag.id, taskId: ti.taskId,
+                                                 pool: task.pool, poolSlots: task.poolSlots),
+                                   run.record.logicalDate, run.rank[ti.taskId] ?? 0))
+            }
+        }
+        guard !candidates.isEmpty else { return }
+        candidates.sort { a, b in
+            if a.1 != b.1 { return a.1 < b.1 }
+            if a.0.runKey != b.0.runKey { return a.0.runKey < b.0.runKey }
+            return a.2 < b.2
+        }
+        var perDAG: [String: Int] = [:]
+        var poolUse: [String: Int] = [:]
+        for r in running.values {
+            perDAG[r.dagId, default: 0] += 1
+            poolUse[r.pool, default: 0] += r.poolSlots
+        }
+        var allocator = SlotAllocator(freeWorkerSlots: free, runningPerDAG: perDAG,
+                                      maxActiveTasks: Dictionary(uniqueKeysWithValues: bag.dags.map { ($0.id, $0.maxActiveTasks) }),
+                                      usedPoolSlots: poolUse, poolSizes: poolSizes)
+        for c in allocator.allocate(candidates.map(\.0)) { try start(c) }
+    }
+
+    func start(_ c: SlotCandidate) throws {
+        guard var run = active[c.runKey], let ti = run.instances[c.taskId], let task = run.dag.task(c.taskId) else { return }
+        let tryNumber = ti.tryNumber + 1
+        let now = clock()
+        let logPath = home.attemptLogPath(dagId: run.dag.id, runId: run.record.runId, taskId: c.taskId,
+                                          tryNumber: tryNumber).path
+        let spec = makeSpec(run: run.record, dag: run.dag, taskId: c.taskId, tryNumber: tryNumber, logPath: logPath)
+        _ = try store.beginAttempt(runPk: c.runKey, taskId: c.taskId, tryNumber: tryNumber, isolation: task.isolation,
+                                   logPath: logPath, now: now)
+        run.instances[c.taskId]?.state = .running
+        run.instances[c.taskId]?.tryNumber = tryNumber
+        run.instances[c.taskId]?.startDate = now
+        active[c.runKey] = run
+        let key = AttemptKey(runPk: c.runKey, taskId: c.taskId)
+        running[key] = RunningAttempt(spec: spec, dagId: run.dag.id, pool: task.pool, poolSlots: task.poolSlots,
+                                      startedAt: now, runningLimit: task.runningLimit)
+        pool.launch(spec, task: task, callbacks: callbacks(key, tryNumber: tryNumber))
+    }
+
+    nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int) -> AttemptCallbacks {
+        AttemptCallbacks(
+            started: { [store] pid, ticks in
+                // Recorded for display and for killing; liveness itself is the attempt's lock file.
+                if let attempt = try? store.attempts(runPk: key.runPk, taskId: key.taskId).last(where: { $0.tryNumber == tryNumber }) {
+                    try? store.recordAttemptProcess(attemptId: attempt.id, runPk: key.runPk, taskId: key.taskId,
+                                                    pid: Int(pid), startTicks: ticks)
+                }
+            },
+            finished: { outcome in
+                Task { await self.attemptFinished(runPk: key.runPk, taskId: key.taskId, tryNumber: tryNumber, outcome: outcome) }
+            })
+    }
+
+    /// Resolves an ended attempt (retry or not), writes it with its alerts in one transaction, and moves on.
+    public func attemptFinished(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome) {
+        let key = AttemptKey(runPk: runPk, taskId: taskId)
+        running[key] = nil
+        defer { signal.notify() }
+        guard var run = active[runPk], let ti = run.instances[taskId], ti.tryNumber == tryNumber else { return }
+        let task = run.dag.task(taskId)
+        var policy = task?.retry ?? RetryPolicy()
+        policy.retries = max(0, ti.maxTries - 1)
+        let now = clock()
+        let resolution = AttemptResolution.resolve(outcome, tryNumber: tryNumber, policy: policy, now: now)
+        var drafts: [AlertDraft] = []
+        if resolution.isFinalFailure || resolution.isRetry, !run.dag.alerts.mutedTasks.contains(taskId) {
+            let spec = makeSpec(run: run.record, dag: run.dag, taskId: taskId, tryNumber: tryNumber,
+                                logPath: home.attemptLogPath(dagId: run.dag.id, runId: run.record.runId, taskId: taskId,
+                                                             tryNumber: tryNumber).path)
+            drafts = alerts.drafts(for: AlertEvent(kind: resolution.isRetry ? .taskRetry : .taskFailed, dag: run.dag,
+                                                   run: run.record, taskId: taskId, tryNumber: tryNumber,
+                                                   state: resolution.state.rawValue, error: outcome.summary,
+                                                   logPath: spec.logPath))
+        }
+        do {
+            try store.finishAttempt(runPk: runPk, taskId: taskId, tryNumber: tryNumber, outcome: outcome,
+                                    resolution: resolution, now: now, alerts: drafts)
+        } catch {
+            lastError = "cannot record the end of \(taskId) try \(tryNumber): \(error)"
+            return
+        }
+        run.instances[taskId]?.state = resolution.state
+        run.instances[taskId]?.nextRetryAt = resolution.nextRetryAt
+        run.instances[taskId]?.endDate = now
+        run.instances[taskId]?.error = outcome.isSuccess ? nil : outcome.summary
+        run.dirty = true
+        active[runPk] = run
+        step()
+    }
+
+    func makeSpec(run: RunRecord, dag: DAG, taskId: String, tryNumber: Int, logPath: String) -> AttemptSpec {
+        var params = dag.params
+        for (k, v) in run.conf { params[k] = v }
+        return AttemptSpec(dagId: dag.id, taskId: taskId, runId: run.runId, runPk: run.pk, tryNumber: tryNumber,
+                           logicalDate: run.logicalDate, dataInterval: run.dataInterval, params: params,
+                           logPath: logPath, home: home.root.path, databasePath: store.path)
+    }
+
+    /// Deadline alerts: a run unfinished N minutes after its interval ended; a task over its running limit.
+    func checkDeadlines() throws {
+        let now = clock()
+        for run in active.values {
+            if let minutes = run.dag.alerts.runDeadlineMinutes, !deadlineAlerted.contains(run.record.pk),
+               now.timeIntervalSince(run.record.dataInterval.end) > minutes * 60 {
+                deadlineAlerted.insert(run.record.pk)
+                let drafts = alerts.drafts(for: AlertEvent(kind: .deadlineMissed, dag: run.dag, run: run.record,
+                                                           state: run.record.state.rawValue,
+                                                           detail: "run not finished \(Int(minutes)) minutes after its data interval ended"))
+                try store.enqueueAlerts(drafts, now: now)
+            }
+        }
+        for (key, attempt) in running where !attempt.limitAlerted {
+            guard let limit = attempt.runningLimit, now.timeIntervalSince(attempt.startedAt) > limit,
+                  let run = active[key.runPk] else { continue }
+            running[key]?.limitAlerted = true
+            let drafts = alerts.drafts(for: AlertEvent(kind: .deadlineMissed, dag: run.dag, run: run.record,
+                                                       taskId: key.taskId, tryNumber: attempt.spec.tryNumber,
+                                                       state: TaskState.running.rawValue, logPath: attempt.spec.logPath,
+                                                       detail: "task running longer than its limit of \(Int(limit)) s"))
+            try store.enqueueAlerts(drafts, now: now)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import OrchStore
+
+/// The concrete store type the runtime uses.
+public typealias SQLiteStateStoreHandle = SQLiteStateStore

@@ -1,0 +1,71 @@
+import Foundation
+import OrchCore
+
+/// Appends timestamped lines to an attempt's log file (in-process attempts).
+public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
+    private let handle: FileHandle?
+    private let lock = NSLock()
+
+    public init(path: String) {
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        handle = FileHandle(forWritingAtPath: path)
+        _ = try? handle?.seekToEnd()
+    }
+
+    deinit { try? handle?.close() }
+
+    public func log(_ message: String) {
+        let line = "[\(logTimestamp())] \(message)\n"
+        lock.lock(); defer { lock.unlock() }
+        try? handle?.write(contentsOf: Data(line.utf8))
+    }
+}
+
+/// Writes timestamped lines to stdout, which the worker pool captured into the log file (child attempts).
+public struct StandardOutputLogger: TaskLogger {
+    public init() {}
+    public func log(_ message: String) {
+        let line = "[\(logTimestamp())] \(message)\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+}
+
+func logTimestamp() -> String {
+    let now = Date()
+    var t = time_t(now.timeIntervalSince1970)
+    var tmv = tm()
+    gmtime_r(&t, &tmv)
+    let ms = Int(now.timeIntervalSince1970 * 1000) % 1000
+    return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tmv.tm_year + 1900, tmv.tm_mon + 1, tmv.tm_mday,
+                  tmv.tm_hour, tmv.tm_min, tmv.tm_sec, ms)
+}
+
+/// XCom through the state database. Opens its own connection lazily, so a task that never uses XCom
+/// never touches the database.
+public final class StoreXCom: XComAccess, @unchecked Sendable {
+    private let runPk: Int64
+    private let databasePath: String
+    private var store: SQLiteStateStoreHandle?
+    private let lock = NSLock()
+
+    public init(runPk: Int64, databasePath: String) {
+        self.runPk = runPk
+        self.databasePath = databasePath
+    }
+
+    public func push(task: String, key: String, value: JSONValue) throws {
+        try withStore { try $0.pushXCom(runPk: runPk, taskId: task, key: key, value: value, now: Date()) }
+    }
+
+    public func pull(task: String, key: String) throws -> JSONValue? {
+        try withStore { try $0.pullXCom(runPk: runPk, taskId: task, key: key) }
+    }
+
+    private func withStore<T>(_ body: (SQLiteStateStoreHandle) throws -> T) throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        if store == nil { store = try SQLiteStateStoreHandle(path: databasePath, migrate: false) }
+        return try body(store!)
+    }
+}

@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchCore
+
+/// Callbacks from a running attempt to whoever started it.
+public struct AttemptCallbacks: Sendable {
+    public var started: @Sendable (_ pid: Int32, _ startTicks: Int64?) -> Void
+    public var finished: @Sendable (AttemptOutcome) -> Void
+    public init(started: @escaping @Sendable (Int32, Int64?) -> Void, finished: @escaping @Sendable (AttemptOutcome) -> Void) {
+        self.started = started
+        self.finished = finished
+    }
+}
+
+/// Runs attempts: process-isolated ones as children (the `orch` binary re-executed as
+/// `orch tasks run DAG TASK --run RUN --try N`), in-process ones as Swift tasks here.
+/// The slot count is enforced by the engine; the pool only starts, watches and stops attempts.
+public final class WorkerPool: @unchecked Sendable {
+    public let slots: Int
+    /// The binary re-executed for process-isolated attempts.
+    public let executable: String
+    /// Seconds between SIGTERM and SIGKILL when an attempt times out.
+    public let killGrace: Double
+    private let inProcessXCom: @Sendable (AttemptSpec) -> XComAccess
+    private let lookupTask: @Sendable (String, String) -> TaskSpec?
+
+    public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
+                lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,
+                inProcessXCom: @escaping @Sendable (AttemptSpec) -> XComAccess) {
+        self.slots = max(1, slots)
+        self.executable = executable
+        self.killGrace = killGrace
+        self.lookupTask = lookupTask
+        self.inProcessXCom = inProcessXCom
+    }
+
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Starts an attempt; `callbacks.finished` is called exactly once.
+    public func launch(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
+        switch task.isolation {
+        case .process: launchProcess(spec, timeout: task.executionTimeout, callbacks: callbacks)
+        case .inProcess: launchInProcess(spec, task: task, callbacks: callbacks)
+        }
+    }
+
+    private func launchProcess(_ spec: AttemptSpec, timeout: Double?, callbacks: AttemptCallbacks) {
+        var env = ProcessInfo.processInfo.environment
+        env[AttemptSpec.environmentKey] = spec.encoded()
+        env["ORCH_HOME"] = spec.home
+        let args = ["tasks", "run", spec.dagId, spec.taskId, "--run", spec.runId, "--try", String(spec.tryNumber)]
+        let started: ChildProcess.Started
+        do {
+            started = try ChildProcess.spawn(executable: executable, arguments: args, environment: env,
+                                             logPath: spec.logPath, lockPath: spec.lockPath)
+        } catch {
+            callbacks.finished(.failed(exitCode: nil, error: "\(error)"))
+            return
+        }
+        callbacks.started(started.pid, started.startTicks)
+        let watch = ProcessWatch(pid: started.pid)
+        if let timeout { armTimeout(watch, seconds: timeout) }
+        Thread.detachNewThread { [resultPath = spec.resultPath, logPath = spec.logPath] in
+            let exit = ChildProcess.wait(started.pid)
+            let outcome = WorkerPool.outcome(exit: exit, timedOutAfter: watch.finish(), resultPath: resultPath,
+                                             logPath: logPath)
+            callbacks.finished(outcome)
+        }
+    }
+
+    /// Watches an attempt whose process outlived the scheduler that started it: waits for its
+    /// lock to be released, then reads the result it left.
+    public func adopt(_ spec: AttemptSpec, pid: Int32?, remainingTimeout: Double?, callbacks: AttemptCallbacks) {
+        let watch = ProcessWatch(pid: pid ?? 0)
+        if let remainingTimeout, pid != nil { armTimeout(watch, seconds: max(0, remainingTimeout)) }
+        Thread.detachNewThread { [lockPath = spec.lockPath, resultPath = spec.resultPath, logPath = spec.logPath] in
+            AttemptLock.waitUntilReleased(lockPath)
+            if let seconds = watch.finish() {
+                callbacks.finished(.timedOut(seconds: seconds))
+                return
+            }
+            callbacks.finished(WorkerPool.orphanOutcome(resultPath: resultPath, logPath: logPath))
+        }
+    }
+
+    /// The outcome of an attempt whose process is gone and was not our child.
+    public static func orphanOutcome(resultPath: String, logPath: String) -> AttemptOutcome {
+        guard let result = AttemptResultFile.read(from: resultPath) else {
+            return .failed(exitCode: nil, error: "the task process ended while no scheduler watched it and left no result (killed or crashed)")
+        }
+        switch result.status {
+        case .success: return .success
+        case .skipped: return .skipped(reason: result.error ?? "")
+        case .failed: return .failed(exitCode: nil, error: result.error ?? "failed")
+        }
+    }
+
+    private func armTimeout(_ watch: ProcessWatch, seconds: Double) {
+        let grace = killGrace
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            guard watch.markTimedOut(after: seconds) else { return }
+            ChildProcess.signalGroup(watch.pid, SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
+                if watch.isRunning { ChildProcess.signalGroup(watch.pid, SIGKILL) }
+            }
+        }
+    }
+
+    static func outcome(exit: ChildExit, timedOutAfter: Double?, resultPath: String, logPath: String) -> AttemptOutcome {
+        if let seconds = timedOutAfter { return .timedOut(seconds: seconds) }
+        let result = AttemptResultFile.read(from: resultPath)
+        switch exit {
+        case .exited(0):
+            return .success
+        case .exited(AttemptResultFile.skipExitCode):
+            return .skipped(reason: result?.error ?? "")
+        case .exited(let code):
+            return .failed(exitCode: code, error: result?.error ?? lastLine(of: logPath) ?? "exited with code \(code)")
+        case .signaled(let sig):
+            return .crashed(signal: sig, error: lastLine(of: logPath) ?? "no output")
+        }
+    }
+
+    private func launchInProcess(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
+        let xcom = inProcessXCom(spec)
+        callbacks.started(getpid(), nil)
+        Task.detached {
+            try? FileManager.default.createDirectory(atPath: (spec.logPath as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true)
+            let logger = FileTaskLogger(path: spec.logPath)
+            let context = TaskExecutor.context(spec, logger: logger, xcom: xcom)
+            let env = TaskExecutor.shellEnvironment(spec)
+            let outcome: AttemptOutcome
+            if let timeout = task.executionTimeout {
+                outcome = await withTaskGroup(of: AttemptOutcome?.self) { group in
+                    group.addTask { await TaskExecutor.run(task: task, context: context, shellEnvironment: env) }
+                    group.addTask {
+                        try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                        return Task.isCancelled ? nil : .timedOut(seconds: timeout)
+                    }
+                    let first = await group.next() ?? nil
+                    group.cancelAll()
+                    return first ?? .timedOut(seconds: timeout)
+                }
+            } else {
+                outcome = await TaskExecutor.run(task: task, context: context, shellEnvironment: env)
+            }
+            if !outcome.isSuccess { logger.log("attempt ended: \(outcome.summary)") }
+            callbacks.finished(outcome)
+        }
+    }
+}
+
+/// Shared between an attempt's waiter thread and its timeout timer.
+final class ProcessWatch: @unchecked Sendable {
+    let pid: Int32
+    private let lock = NSLock()
+    private var running = true
+    private var timedOutAfter: Double?
+
+    init(pid: Int32) { self.pid = pid }
+
+    var isRunning: Bool { lock.lock(); defer { lock.unlock() }; return running }
+
+    /// Returns false when the process already ended (no kill then).
+    func markTimedOut(after seconds: Double) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard running else { return false }
+        timedOutAfter = seconds
+        return true
+    }
+
+    /// Marks the process ended; returns the timeout if it was killed for one.
+    func finish() -> Double? {
+        lock.lock(); defer { lock.unlock() }
+        running = false
+        return timedOutAfter
+    }
+}
+
+/// The last non-empty line of a log, as an error summary (at most 500 characters).
+func lastLine(of path: String) -> String? {
+    guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? h.close() }
+    let size = (try? h.seekToEnd()) ?? 0
+    let start = size > 4096 ? size - 4096 : 0
+    try? h.seek(toOffset: start)
+    guard let data = try? h.readToEnd() else { return nil }
+    let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init)
+    return line.map { String($0.prefix(500)) }
+}

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// How a child process ended.
+public enum ChildExit: Sendable, Equatable {
+    case exited(Int32)
+    case signaled(Int32)
+}
+
+/// Starts child processes with posix_spawn: stdout and stderr appended to a log file, an exclusive
+/// `flock` on a lock file held for the child's whole life (inherited as fd 3, so even its own children
+/// hold it), and its own process group so a timeout can stop the whole tree.
+public enum ChildProcess {
+    public struct Started: Sendable {
+        public let pid: Int32
+        public let startTicks: Int64?
+    }
+
+    public struct SpawnError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Spawns `executable` with `arguments` and `environment`. The lock is taken before the spawn;
+    /// when it cannot be taken another process still runs this attempt, and nothing is started.
+    public static func spawn(executable: String, arguments: [String], environment: [String: String],
+                             logPath: String, lockPath: String) throws -> Started {
+        let logDir = (logPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
+        let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard logFD >= 0 else { throw SpawnError(message: "cannot open log \(logPath): \(errnoText())") }
+        defer { close(logFD) }
+        let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockFD >= 0 else { throw SpawnError(message: "cannot open lock \(lockPath): \(errnoText())") }
+        defer { close(lockFD) }
+        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            throw SpawnError(message: "attempt lock \(lockPath) is held: another process still runs this attempt")
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        posix_spawn_file_actions_adddup2(&actions, lockFD, 3)
+
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        sigaddset(&defaultSignals, SIGPIPE)
+        sigaddset(&defaultSignals, SIGTERM)
+        sigaddset(&defaultSignals, SIGINT)
+        var noMask = sigset_t()
+        sigemptyset(&noMask)
+        posix_spawnattr_setsigdefault(&attr, &defaultSignals)
+        posix_spawnattr_setsigmask(&attr, &noMask)
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
+        guard rc == 0 else { throw SpawnError(message: "cannot start \(executable): \(String(cString: strerror(rc)))") }
+        return Started(pid: pid, startTicks: processStartTicks(pid))
+    }
+
+    /// Blocks until the child exits (call from a thread of its own).
+    public static func wait(_ pid: Int32) -> ChildExit {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return .exited(-1) }
+        }
+        let sig = status & 0x7f
+        if sig == 0 { return .exited((status >> 8) & 0xff) }
+        return .signaled(sig)
+    }
+
+    /// Sends a signal to the child's whole process group.
+    public static func signalGroup(_ pid: Int32, _ sig: Int32) {
+        if kill(-pid, sig) != 0 { kill(pid, sig) }
+    }
+
+    /// Field 22 of /proc/<pid>/stat: the process's start time, which tells a reused pid apart.
+    public static func processStartTicks(_ pid: Int32) -> Int64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is state (field 3), so field 22 is fields[19].
+        guard fields.count > 19 else { return nil }
+        return Int64(fields[19])
+    }
+}
+
+/// Tells whether some process still holds an attempt's lock (that is, the attempt's process tree lives).
+public enum AttemptLock {
+    /// True when the lock file exists and is held by a live process.
+    public static func isHeld(_ lockPath: String) -> Bool {
+        let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return true
+    }
+
+    /// Blocks until no process holds the lock (call from a thread of its own).
+    public static func waitUntilReleased(_ lockPath: String) {
+        let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        flock(fd, LOCK_UN)
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }
