@@ -12,14 +12,14 @@ extension CronExpression {
     func nextFire(after date: Date, in zone: TimeZone) -> Date? {
         let x = date.timeIntervalSince1970
         let base = Int64(x.rounded(.down))
-        let offNow = Int64(zone.offset(at: base))
+        let offNow = Int64(zone.cronOffset(at: base))
         // A fall-back soon after `date` replays wall times earlier than the current one; start that much earlier.
-        let lookback = max(0, offNow - Int64(zone.offset(at: base + 26 * 3600)))
+        let lookback = max(0, offNow - Int64(zone.cronOffset(at: base + 26 * 3600)))
         var cursor = CivilTime(wallSeconds: base + offNow - lookback)
         var best: Int64?
         while let w = nextMatch(atOrAfter: cursor) {
             let wall = w.wallSeconds
-            let r = zone.resolve(wall: wall)
+            let r = zone.cronResolve(wall: wall)
             let earliest = r.instants.first ?? r.gapEnd
             if let b = best, earliest >= b { break }
             let candidates: [Int64]
@@ -38,24 +38,24 @@ extension CronExpression {
 
 extension TimeZone {
     /// Seconds east of UTC in effect at an instant given in seconds since 1970.
-    func offset(at instant: Int64) -> Int {
+    fileprivate func cronOffset(at instant: Int64) -> Int {
         secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant)))
     }
 
     /// The instants at which the clock of this zone reads `wall` (seconds since 1970-01-01 00:00 on the clock):
     /// usually one, two in a fall-back overlap, none in a spring-forward gap. For a gap, `gapEnd` is the first
     /// instant after the jump; otherwise it equals the first instant.
-    func resolve(wall: Int64) -> (instants: [Int64], gapEnd: Int64) {
+    fileprivate func cronResolve(wall: Int64) -> (instants: [Int64], gapEnd: Int64) {
         // Offsets in effect within a day either side cover every instant whose clock can read `wall`.
-        let offsets = Set([offset(at: wall - 86_400), offset(at: wall), offset(at: wall + 86_400)].map(Int64.init))
-        let instants = offsets.map { wall - $0 }.filter { Int64(offset(at: $0)) == wall - $0 }.sorted()
+        let offsets = Set([cronOffset(at: wall - 86_400), cronOffset(at: wall), cronOffset(at: wall + 86_400)].map(Int64.init))
+        let instants = offsets.map { wall - $0 }.filter { Int64(cronOffset(at: $0)) == wall - $0 }.sorted()
         if let first = instants.first { return (instants, first) }
         // Gap: the clock reads less than `wall` at `lo` and more at `hi`; bisect for the jump.
         var lo = wall - offsets.max()!
         var hi = wall - offsets.min()!
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2
-            if mid + Int64(offset(at: mid)) > wall { hi = mid } else { lo = mid }
+            if mid + Int64(cronOffset(at: mid)) > wall { hi = mid } else { lo = mid }
         }
         return ([], hi)
     }

@@ -6,8 +6,9 @@ struct CronExpression: Sendable, Hashable {
     let month: CronField
     let dayOfWeek: CronField
 
-    /// How many years ahead a search looks before deciding the expression never fires. Every satisfiable
-    /// expression fires within 8 years (29 February skips at most 8 years, e.g. 2096 -> 2104); 30 is generous.
+    /// How many years ahead a search looks before deciding the expression never fires (`0 0 30 2 *`). Satisfiable
+    /// expressions fire much sooner: 29 February skips at most 8 years (2096 -> 2104), and a date that must also
+    /// fall on a given weekday recurs within 11 years (Gregorian weekday cycle), except across a skipped leap day.
     static let searchYears = 30
 
     init(_ text: String) throws(ScheduleError) {
