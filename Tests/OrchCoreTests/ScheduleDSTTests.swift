@@ -84,6 +84,25 @@ struct ScheduleDSTTests {
                 == [utcDate(2026, 11, 1, 4), utcDate(2026, 11, 2, 5)])
     }
 
+    @Test("Lord Howe Island moves its clock by 30 minutes: 02:15 is skipped, 01:45 repeats")
+    func halfHourShift() throws {
+        let lordHowe = try #require(TimeZone(identifier: "Australia/Lord_Howe"))
+        // 2026-10-04 02:00 +10:30 jumps to 02:30 +11:00 (15:30 UTC).
+        #expect(try fires("15 2 * * *", after: utcDate(2026, 10, 3, 0), in: lordHowe, count: 2)
+                == [utcDate(2026, 10, 3, 15, 30), utcDate(2026, 10, 4, 15, 15)])
+        // 2026-04-05 02:00 +11:00 falls back to 01:30 +10:30 (15:00 UTC); 01:45 fires at its first occurrence.
+        #expect(try fires("45 1 * * *", after: utcDate(2026, 4, 4, 0), in: lordHowe, count: 2)
+                == [utcDate(2026, 4, 4, 14, 45), utcDate(2026, 4, 5, 15, 15)])
+    }
+
+    @Test("a jump of more than 3 hours is a correction: Samoa's missing 2011-12-30 does not fire")
+    func dateLineJump() throws {
+        let apia = try #require(TimeZone(identifier: "Pacific/Apia"))
+        // 2011-12-29 23:59:59 -10:00 was followed by 2011-12-31 00:00 +14:00 (10:00 UTC on the 30th).
+        #expect(try fires("0 12 * * *", after: utcDate(2011, 12, 29, 0), in: apia, count: 2)
+                == [utcDate(2011, 12, 29, 22), utcDate(2011, 12, 30, 22)])
+    }
+
     @Test("fires are exactly the times an independent minute-by-minute scan of the clock finds, across both changes",
           arguments: ["7 * * * *", "*/20 * * * *", "45 23 * * *"])
     func wildcardAgreesWithScan(_ text: String) throws {

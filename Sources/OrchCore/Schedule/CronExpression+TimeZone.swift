@@ -8,6 +8,9 @@ import Foundation
 /// - Wildcard expressions (`*/15 * * * *`, `0 * * * *`): they follow the clock as it reads; skipped times do not
 ///   fire and repeated times fire at each real occurrence, so an hourly schedule still fires every real hour.
 extension CronExpression {
+    /// Forward jumps up to this long fire their skipped fixed times at the jump (Vixie cron's limit).
+    static let maxCatchUpJump: Int64 = 3 * 3600
+
     /// The first fire instant strictly after `date`, or nil when none lies within `searchYears`.
     func nextFire(after date: Date, in zone: TimeZone) -> Date? {
         let x = date.timeIntervalSince1970
@@ -24,7 +27,7 @@ extension CronExpression {
             if let b = best, earliest >= b { break }
             let candidates: [Int64]
             if r.instants.isEmpty {
-                candidates = isFixedTime ? [r.gapEnd] : []
+                candidates = isFixedTime && r.gapLength <= Self.maxCatchUpJump ? [r.gapEnd] : []
             } else {
                 candidates = isFixedTime ? [r.instants[0]] : r.instants
             }
@@ -44,12 +47,12 @@ extension TimeZone {
 
     /// The instants at which the clock of this zone reads `wall` (seconds since 1970-01-01 00:00 on the clock):
     /// usually one, two in a fall-back overlap, none in a spring-forward gap. For a gap, `gapEnd` is the first
-    /// instant after the jump; otherwise it equals the first instant.
-    fileprivate func cronResolve(wall: Int64) -> (instants: [Int64], gapEnd: Int64) {
+    /// instant after the jump and `gapLength` the size of the jump; otherwise `gapEnd` is the first instant.
+    fileprivate func cronResolve(wall: Int64) -> (instants: [Int64], gapEnd: Int64, gapLength: Int64) {
         // Offsets in effect within a day either side cover every instant whose clock can read `wall`.
         let offsets = Set([cronOffset(at: wall - 86_400), cronOffset(at: wall), cronOffset(at: wall + 86_400)].map(Int64.init))
         let instants = offsets.map { wall - $0 }.filter { Int64(cronOffset(at: $0)) == wall - $0 }.sorted()
-        if let first = instants.first { return (instants, first) }
+        if let first = instants.first { return (instants, first, 0) }
         // Gap: the clock reads less than `wall` at `lo` and more at `hi`; bisect for the jump.
         var lo = wall - offsets.max()!
         var hi = wall - offsets.min()!
@@ -57,6 +60,6 @@ extension TimeZone {
             let mid = lo + (hi - lo) / 2
             if mid + Int64(cronOffset(at: mid)) > wall { hi = mid } else { lo = mid }
         }
-        return ([], hi)
+        return ([], hi, offsets.max()! - offsets.min()!)
     }
 }
