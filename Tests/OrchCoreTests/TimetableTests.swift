@@ -181,4 +181,33 @@ struct TimetableTests {
         #expect(t.nextDueTime(after: nil, now: utcDate(2030, 1, 1)) == nil)
         #expect(t.upcoming(after: nil, now: utcDate(2030, 1, 1), count: 3).isEmpty)
     }
+
+    @Test("a DAG's timetable uses its schedule, zone, dates and catchup")
+    func ofDAG() throws {
+        var dag = DAG("daily", schedule: "@daily", timeZone: "America/New_York", startDate: utcDate(2026, 11, 1),
+                      catchup: true)
+        let t = try #require(try Timetable.of(dag))
+        #expect(t.timeZone == Zones.newYork)
+        #expect(t.catchup)
+        #expect(t.nextDueInterval(after: nil, now: utcDate(2026, 11, 3))
+                == interval(utcDate(2026, 11, 1, 4), utcDate(2026, 11, 2, 5)))
+        dag.schedule = nil
+        #expect(try Timetable.of(dag) == nil)
+        dag.schedule = "@daily"
+        dag.timeZone = "Mars/Olympus_Mons"
+        #expect(throws: ScheduleError.self) { try Timetable.of(dag) }
+        dag.timeZone = "UTC"
+        dag.schedule = "0 0 * *"
+        #expect(throws: ScheduleError.self) { try Timetable.of(dag) }
+    }
+
+    @Test("the data interval of a manual run at a logical date")
+    func manualInterval() throws {
+        let d = utcDate(2026, 11, 5, 10, 17)
+        #expect(try timetable("@daily", start: nil, catchup: false).dataInterval(startingAt: d)
+                == interval(d, utcDate(2026, 11, 6)))
+        #expect(try timetable("every 15m", start: utcDate(2026, 1, 1), catchup: false).dataInterval(startingAt: d)
+                == interval(d, utcDate(2026, 11, 5, 10, 32)))
+        #expect(try timetable("@once", start: nil, catchup: false).dataInterval(startingAt: d) == interval(d, d))
+    }
 }
