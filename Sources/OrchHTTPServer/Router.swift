@@ -52,4 +52,9 @@ public final class Router: @unchecked Sendable {
         routed.pathParameters = best.parameters
         return best.route.handler(routed)
     }
+
+    /// Like ``handle(_:)``, but answers a 404 JSON error when no route matches, so it can serve as an `HTTPHandler`.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        handle(request) ?? .error(404, "no route for \(request.method) \(request.path)")
+    }
 }
