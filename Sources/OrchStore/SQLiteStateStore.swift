@@ -63,3 +63,11 @@ func jsonObject(_ text: String?) -> [String: JSONValue] {
     guard let text, let v = try? JSONValue.parse(text) else { return [:] }
     return v.objectValue ?? [:]
 }
+
+extension SQLiteStateStore {
+    /// Applies pending migrations; returns the files applied now.
+    public func applyMigrations(directory: URL? = nil) throws -> [String] {
+        let dir = try directory ?? Migrator.locateStateMigrations()
+        return try locked { try Migrator(directory: dir).migrate(db) }
+    }
+}

@@ -62,6 +62,22 @@ public struct TaskRef {
     unowned let builder: DAGBuilder
 }
 
+// `>>` keeps the standard library's precedence group, which does not associate, so a single
+// statement holds one edge group: `a >> b`, `a >> [b, c]`, `[b, c] >> d`. For longer paths use
+// `chain(a, b, c)` or `chain(a, [b, c], d)`, as Airflow's `chain()`.
+
+/// A step of a chain: one task or a parallel group.
+public protocol ChainElement { var chainRefs: [TaskRef] { get } }
+extension TaskRef: ChainElement { public var chainRefs: [TaskRef] { [self] } }
+extension Array: ChainElement where Element == TaskRef { public var chainRefs: [TaskRef] { self } }
+
+/// `chain(a, b, c)`: a >> b >> c; `chain(a, [b, c], d)`: fan-out then fan-in.
+public func chain(_ elements: any ChainElement...) {
+    for (left, right) in zip(elements, elements.dropFirst()) {
+        for l in left.chainRefs { for r in right.chainRefs { l.builder.addEdge(from: l, to: r) } }
+    }
+}
+
 /// `a >> b`: b runs after a.
 @discardableResult public func >> (lhs: TaskRef, rhs: TaskRef) -> TaskRef {
     lhs.builder.addEdge(from: lhs, to: rhs); return rhs

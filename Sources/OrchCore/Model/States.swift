@@ -46,8 +46,8 @@ public enum AttemptOutcome: Sendable, Hashable, Codable {
         switch self {
         case .success: return "success"
         case .failed(let code, let error):
-            if let code { return "exit code \(code): \(error)" }
-            return error
+            if !error.isEmpty { return error }
+            return "exit code \(code.map(String.init) ?? "?")"
         case .crashed(let signal, let error): return "killed by signal \(signal) (\(signalName(signal))): \(error)"
         case .timedOut(let s): return "timed out after \(formatSeconds(s)) and was killed"
         case .skipped(let reason): return "skipped: \(reason)"

@@ -6,7 +6,7 @@ extension RunEngine {
     /// Starts scheduled tasks while worker slots, max_active_tasks and pool slots allow, oldest run first.
     func startReadyTasks() throws {
         let free = pool.slots - running.count
-        guard free > 0 else { return }
+        guard free > 0, !draining else { return }
         var candidates: [(SlotCandidate, Date, Int)] = []
         for run in active.values {
             for ti in run.instances.values where ti.state == .scheduled {

@@ -52,6 +52,8 @@ public actor RunEngine {
     var poolSizes: [String: Int] = [:]
     var finishedWaiters: [Int64: [CheckedContinuation<RunState, Never>]] = [:]
     var deadlineAlerted: Set<Int64> = []
+    /// Set when stopping: nothing new starts.
+    var draining = false
     /// Problems the engine could not act on (shown by the scheduler's log).
     public internal(set) var lastError: String?
 
@@ -69,6 +71,9 @@ public actor RunEngine {
         self.honourPause = honourPause
         self.clock = clock
     }
+
+    /// Stop starting attempts (the scheduler is shutting down).
+    public func drain() { draining = true }
 
     /// Number of attempts running now.
     public var runningCount: Int { running.count }

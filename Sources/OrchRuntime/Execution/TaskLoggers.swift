@@ -69,3 +69,29 @@ public final class StoreXCom: XComAccess, @unchecked Sendable {
         return try body(store!)
     }
 }
+
+/// XCom through a store this process already has open (in-process attempts).
+public struct EngineXCom: XComAccess {
+    let store: SQLiteStateStoreHandle
+    let runPk: Int64
+    public init(store: SQLiteStateStoreHandle, runPk: Int64) { self.store = store; self.runPk = runPk }
+    public func push(task: String, key: String, value: JSONValue) throws {
+        try store.pushXCom(runPk: runPk, taskId: task, key: key, value: value, now: Date())
+    }
+    public func pull(task: String, key: String) throws -> JSONValue? {
+        try store.pullXCom(runPk: runPk, taskId: task, key: key)
+    }
+}
+
+/// XCom kept in memory (`orch tasks test`: nothing persisted).
+public final class MemoryXCom: XComAccess, @unchecked Sendable {
+    private var values: [String: JSONValue] = [:]
+    private let lock = NSLock()
+    public init() {}
+    public func push(task: String, key: String, value: JSONValue) throws {
+        lock.withLock { values["\(task)/\(key)"] = value }
+    }
+    public func pull(task: String, key: String) throws -> JSONValue? {
+        lock.withLock { values["\(task)/\(key)"] }
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchCore
+import OrchStore
+
+/// The long-running scheduler: holds the lease, creates due runs, drives them with a run engine, and
+/// sleeps until something is due or another process wakes it. Never busy-polls.
+public final class SchedulerLoop: @unchecked Sendable {
+    /// A lease whose heartbeat is older than this is free for another scheduler.
+    public static let leaseTTL: Double = 15
+    public static let heartbeatInterval: Double = 3
+
+    let bag: DAGBag
+    let store: SQLiteStateStore
+    let home: OrchHome
+    let pool: WorkerPool
+    let alerts: AlertComposer
+    public let signal = AsyncSignal()
+    public let holder: String
+    private let stopLock = NSLock()
+    private var stopRequested = false
+    /// Called every loop turn (the alert dispatcher and the retention job hang off it).
+    public var onTurn: (@Sendable () async -> Void)?
+    public var log: @Sendable (String) -> Void = { print($0) }
+
+    public init(bag: DAGBag, store: SQLiteStateStore, home: OrchHome, pool: WorkerPool, alerts: AlertComposer) {
+        self.bag = bag
+        self.store = store
+        self.home = home
+        self.pool = pool
+        self.alerts = alerts
+        holder = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    public func requestStop() {
+        stopLock.withLock { stopRequested = true }
+        signal.notify()
+    }
+
+    var isStopping: Bool { stopLock.withLock { stopRequested } }
+
+    /// Takes the lease or says who holds it.
+    public func acquireLease() throws -> LeaseRecord? {
+        let host = ProcessInfo.processInfo.hostName
+        return try store.acquireLease(holder: holder, pid: Int(getpid()), hostname: host, now: Date(),
+                                      ttl: Self.leaseTTL) { current in
+            current.hostname != host || processIsAlive(Int32(current.pid))
+        }
+    }
+
+    /// Runs until `requestStop()`. The lease must be held.
+    public func run() async throws {
+        let wake = try? WakeSocket(path: home.wakeSocketPath) { [signal] in signal.notify() }
+        defer { wake?.close() }
+        let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .scheduler, owner: "scheduler",
+                               alerts: alerts, signal: signal)
+        let creator = RunCreator(bag: bag, store: store)
+        var lastHeartbeat = Date()
+        log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
+        while !isStopping {
+            let now = Date()
+            let nextDue = (try? creator.createDueRuns(now: now))?.nextDue
+            await engine.step()
+            if let e = await engine.lastError { log("engine: \(e)") }
+            await onTurn?()
+            if Date().timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
+                guard try store.heartbeat(holder: holder, now: Date()) else {
+                    log("lost the scheduler lease to another process; stopping")
+                    break
+                }
+                lastHeartbeat = Date()
+            }
+            var sleep = Self.heartbeatInterval - Date().timeIntervalSince(lastHeartbeat)
+            if let d = nextDue { sleep = min(sleep, d.timeIntervalSinceNow) }
+            if let w = await engine.nextWakeTime { sleep = min(sleep, w.timeIntervalSinceNow) }
+            await signal.wait(timeout: max(0.001, sleep))
+        }
+        // Stopping: start nothing new; process-isolated attempts keep running and are adopted by the next
+        // scheduler (their lock files say they live); in-process ones are waited for, briefly.
+        await engine.drain()
+        let deadline = Date().addingTimeInterval(30)
+        while await engine.hasInProcessAttempts, Date() < deadline {
+            await signal.wait(timeout: 0.2)
+        }
+        try? store.releaseLease(holder: holder)
+        log("scheduler stopped; \(await engine.runningCount) attempt(s) left running for the next scheduler")
+    }
+}
+
+extension RunEngine {
+    var hasInProcessAttempts: Bool {
+        running.values.contains { bag.dag($0.dagId)?.task($0.spec.taskId)?.isolation == .inProcess }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import DAGs
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+
+/// What every command needs: ORCH_HOME, the DAGs, the state database.
+struct CLIContext {
+    let home: OrchHome
+
+    init() throws {
+        home = OrchHome.fromEnvironment()
+        try home.prepare()
+    }
+
+    /// The validated DAGs; every problem is printed and the command exits 1.
+    func bag() throws -> DAGBag {
+        do { return try DAGBag(DAGRegistry.all) } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    func dag(_ id: String) throws -> DAG {
+        let bag = try bag()
+        guard let dag = bag.dag(id) else {
+            throw ValidationError("no DAG '\(id)'. Known DAGs: \(bag.dags.map(\.id).joined(separator: ", "))")
+        }
+        return dag
+    }
+
+    func store() throws -> SQLiteStateStore {
+        try SQLiteStateStore(path: home.databasePath)
+    }
+
+    /// Opens the store and makes sure the DAG rows exist (new DAGs start paused when configured so).
+    func syncedStore(_ bag: DAGBag) throws -> SQLiteStateStore {
+        let store = try store()
+        try store.syncDAGs(bag.dags, pausedOnCreation: Settings.load(home).dagsArePausedAtCreation, now: Date())
+        return store
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Parses `--conf` JSON: it must be an object.
+func parseConf(_ text: String?) throws -> [String: JSONValue] {
+    guard let text else { return [:] }
+    guard let value = try? JSONValue.parse(text), let object = value.objectValue else {
+        throw ValidationError("--conf must be a JSON object, like '{\"key\": \"value\"}'")
+    }
+    return object
+}
+
+/// Parses `2026-11-20`, `2026-11-20T06:00:00Z` or `2026-11-20T06:00:00+01:00`.
+func parseDate(_ text: String) throws -> Date {
+    let iso = ISO8601DateFormatter()
+    if let d = iso.date(from: text) { return d }
+    iso.formatOptions = [.withFullDate]
+    if text.count == 10, let d = iso.date(from: text) { return d }
+    throw ValidationError("'\(text)' is not a date; use YYYY-MM-DD or an ISO 8601 time like 2026-11-20T06:00:00Z")
+}
+
+/// Prints rows as aligned columns.
+func printTable(_ header: [String], _ rows: [[String]]) {
+    let widths = header.indices.map { i in ([header[i]] + rows.map { i < $0.count ? $0[i] : "" }).map(\.count).max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ")
+    }
+    print(line(header))
+    for r in rows { print(line(r)) }
+}
+
+func formatDate(_ d: Date?) -> String { d.map(isoString) ?? "-" }
+
+func formatDuration(_ start: Date?, _ end: Date?) -> String {
+    guard let start, let end else { return "-" }
+    let s = end.timeIntervalSince(start)
+    return s < 10 ? String(format: "%.2fs", s) : String(format: "%.0fs", s)
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import DAGs
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+
+struct DagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dags", abstract: "List, inspect, check, pause and unpause DAGs.",
+        subcommands: [List.self, Show.self, Check.self, DagsNext.self, Pause.self, Unpause.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List DAGs with schedule, paused flag and tags.")
+        func run() throws {
+            let ctx = try CLIContext()
+            let bag = try ctx.bag()
+            let records = Dictionary(uniqueKeysWithValues: try ctx.syncedStore(bag).dags().map { ($0.dagId, $0) })
+            printTable(["dag_id", "schedule", "paused", "tasks", "owner", "tags"], bag.dags.map { d in
+                [d.id, d.schedule ?? "None", records[d.id]?.isPaused == true ? "yes" : "no", String(d.tasks.count),
+                 d.owner, d.tags.joined(separator: ",")]
+            })
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a DAG's tasks and edges.")
+        @Argument(help: "DAG id") var dagId: String
+        func run() throws {
+            let dag = try CLIContext().dag(dagId)
+            print("DAG \(dag.id): \(dag.description)")
+            print("schedule: \(dag.schedule ?? "None") (\(dag.timeZone))  catchup: \(dag.catchup)  max_active_runs: \(dag.maxActiveRuns)  max_active_tasks: \(dag.maxActiveTasks)")
+            print("")
+            printTable(["task_id", "kind", "upstream", "trigger_rule", "retries", "timeout", "isolation"], dag.tasks.map { t in
+                [t.id, t.kind, t.upstream.isEmpty ? "-" : t.upstream.joined(separator: ","), t.triggerRule.rawValue,
+                 String(t.retry.retries), t.executionTimeout.map { "\($0)s" } ?? "-", t.isolation.rawValue]
+            })
+            print("")
+            print("edges:")
+            for (a, b) in dag.edges { print("  \(a) >> \(b)") }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate every DAG (cycles, unknown upstreams, duplicates, ids, retries, timeouts, schedules); exits 1 on any problem.")
+        func run() throws {
+            let errors = DAGValidator.validate(DAGRegistry.all)
+            if errors.isEmpty {
+                print("\(DAGRegistry.all.count) DAGs OK")
+                return
+            }
+            for e in errors { printError("error: \(e)") }
+            throw ExitCode(1)
+        }
+    }
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause a DAG: the scheduler creates and starts no runs of it.")
+        @Argument(help: "DAG id") var dagId: String
+        func run() throws { try setPaused(dagId, true) }
+    }
+
+    struct Unpause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Unpause a DAG.")
+        @Argument(help: "DAG id") var dagId: String
+        func run() throws { try setPaused(dagId, false) }
+    }
+}
+
+func setPaused(_ dagId: String, _ paused: Bool) throws {
+    let ctx = try CLIContext()
+    let bag = try ctx.bag()
+    _ = try ctx.dag(dagId)
+    let store = try ctx.syncedStore(bag)
+    try store.setPaused(dagId, paused)
+    WakeSocket.notify(ctx.home.wakeSocketPath)
+    print("DAG \(dagId) \(paused ? "paused" : "unpaused")")
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+
+struct RunsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List and inspect DAG runs.",
+                                                    subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a DAG's runs, newest first.")
+        @Argument(help: "DAG id") var dagId: String
+        @Option(help: "Only runs in this state (queued, running, success, failed).") var state: String?
+        @Option(help: "How many runs.") var limit = 25
+        func run() throws {
+            let ctx = try CLIContext()
+            _ = try ctx.dag(dagId)
+            var states: [RunState] = []
+            if let state {
+                guard let s = RunState(rawValue: state) else { throw ValidationError("unknown run state '\(state)'") }
+                states = [s]
+            }
+            let runs = try ctx.store().runs(RunQuery(dagId: dagId, states: states, limit: limit))
+            printTable(["run_id", "type", "state", "logical_date", "start", "duration"], runs.map { r in
+                [r.runId, r.runType.rawValue, r.state.rawValue, isoString(r.logicalDate), formatDate(r.startDate),
+                 formatDuration(r.startDate, r.endDate)]
+            })
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a run's task instances and every attempt.")
+        @Argument(help: "Run id") var runId: String
+        func run() throws {
+            let store = try CLIContext().store()
+            guard let run = try store.run(runId: runId) else { throw ValidationError("no run '\(runId)'") }
+            print("\(run.dagId) \(run.runId): \(run.state.rawValue)")
+            printOutcomes(store: store, pk: run.pk)
+            print("")
+            printTable(["task_id", "try", "state", "pid", "exit", "signal", "duration", "log"],
+                       try store.attempts(runPk: run.pk, taskId: nil).map { a in
+                [a.taskId, String(a.tryNumber), a.state.rawValue, a.pid.map(String.init) ?? "-",
+                 a.exitCode.map(String.init) ?? "-", a.signal.map { signalName(Int32($0)) } ?? "-",
+                 formatDuration(a.startDate, a.endDate), a.logPath]
+            })
+        }
+    }
+}

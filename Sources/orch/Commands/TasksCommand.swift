@@ -1,0 +1,90 @@
+import ArgumentParser
+import DAGs
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+
+struct TasksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks", abstract: "List tasks, test one in-process, or run one attempt (used by the worker pool).",
+        subcommands: [List.self, Test.self, RunAttempt.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a DAG's tasks in dependency order.")
+        @Argument(help: "DAG id") var dagId: String
+        func run() throws {
+            let dag = try CLIContext().dag(dagId)
+            for id in DAGValidator.topologicalOrder(dag) { print(id) }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one task in this process, printing its log; nothing is persisted (XCom kept in memory).")
+        @Argument(help: "DAG id") var dagId: String
+        @Argument(help: "Task id") var taskId: String
+        @Option(name: .customLong("logical-date"), help: "Logical date; default now.") var logicalDate: String?
+        @Option(help: "Run configuration as a JSON object.") var conf: String?
+
+        func run() async throws {
+            let ctx = try CLIContext()
+            let dag = try ctx.dag(dagId)
+            guard let task = dag.task(taskId) else { throw ValidationError("DAG '\(dagId)' has no task '\(taskId)'") }
+            let date = try logicalDate.map(parseDate) ?? Date()
+            var params = dag.params
+            for (k, v) in try parseConf(conf) { params[k] = v }
+            let spec = AttemptSpec(dagId: dagId, taskId: taskId, runId: "test__\(isoString(date))", runPk: 0, tryNumber: 1,
+                                   logicalDate: date, dataInterval: RunFactory.interval(for: dag, logicalDate: date),
+                                   params: params, logPath: "/dev/stdout", home: ctx.home.root.path, databasePath: "")
+            let context = TaskExecutor.context(spec, logger: StandardOutputLogger(), xcom: MemoryXCom())
+            let outcome = await TaskExecutor.run(task: task, context: context,
+                                                 shellEnvironment: TaskExecutor.shellEnvironment(spec))
+            print("task \(taskId): \(outcome.summary)")
+            if !outcome.isSuccess { throw ExitCode(1) }
+        }
+    }
+
+    /// The child side of a process-isolated attempt. Reads its spec from ORCH_ATTEMPT_SPEC, runs the task with
+    /// stdout/stderr already pointing at the attempt's log, writes the result file, exits 0 / 1 / 99.
+    struct RunAttempt: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run", abstract: "Run one attempt of a task (the worker pool starts this; not for hand use).")
+        @Argument(help: "DAG id") var dagId: String
+        @Argument(help: "Task id") var taskId: String
+        @Option(help: "Run id") var run: String
+        @Option(name: .customLong("try"), help: "Try number") var tryNumber: Int
+
+        func run() async throws {
+            guard let text = ProcessInfo.processInfo.environment[AttemptSpec.environmentKey],
+                  let spec = try? AttemptSpec.decode(text), spec.dagId == dagId, spec.taskId == taskId,
+                  spec.runId == run, spec.tryNumber == tryNumber else {
+                throw ValidationError("tasks run is started by the worker pool with \(AttemptSpec.environmentKey) set; use `orch tasks test` to run a task by hand")
+            }
+            // No validation of the whole bag here: the scheduler validated it; the child only needs its task.
+            guard let task = DAGRegistry.all.first(where: { $0.id == dagId })?.task(taskId) else {
+                try AttemptResultFile(status: .failed, error: "task \(dagId).\(taskId) is not in this binary").write(to: spec.resultPath)
+                throw ExitCode(1)
+            }
+            let logger = StandardOutputLogger()
+            logger.log("attempt \(tryNumber) of \(dagId).\(taskId), run \(run), pid \(getpid())")
+            let context = TaskExecutor.context(spec, logger: logger,
+                                               xcom: StoreXCom(runPk: spec.runPk, databasePath: spec.databasePath))
+            let outcome = await TaskExecutor.run(task: task, context: context,
+                                                 shellEnvironment: TaskExecutor.shellEnvironment(spec))
+            switch outcome {
+            case .success:
+                try AttemptResultFile(status: .success, error: nil).write(to: spec.resultPath)
+                logger.log("success")
+            case .skipped(let reason):
+                try AttemptResultFile(status: .skipped, error: reason).write(to: spec.resultPath)
+                logger.log("skipped: \(reason)")
+                throw ExitCode(AttemptResultFile.skipExitCode)
+            default:
+                try AttemptResultFile(status: .failed, error: outcome.summary).write(to: spec.resultPath)
+                logger.log("failed: \(outcome.summary)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

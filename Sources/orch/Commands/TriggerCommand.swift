@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+
+struct TriggerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trigger",
+        abstract: "Queue a manual run of a DAG for the scheduler.",
+        discussion: "With --wait, follow the run to its end, print each task's outcome and exit 1 if it failed.")
+
+    @Argument(help: "DAG id") var dagId: String
+    @Option(help: "Run configuration as a JSON object, merged over the DAG's params.") var conf: String?
+    @Option(name: .customLong("logical-date"), help: "Logical date (YYYY-MM-DD or ISO 8601); default now.") var logicalDate: String?
+    @Option(name: .customLong("run-id"), help: "Run id; default manual__<logical date>.") var runId: String?
+    @Flag(help: "Wait for the run to finish and print task outcomes.") var wait = false
+
+    func run() async throws {
+        let ctx = try CLIContext()
+        let bag = try ctx.bag()
+        let dag = try ctx.dag(dagId)
+        let confValue = try parseConf(conf)
+        let date = try logicalDate.map(parseDate) ?? Date()
+        let store = try ctx.syncedStore(bag)
+        let run = try RunFactory.create(store: store, dag: dag, type: .manual,
+                                        interval: RunFactory.interval(for: dag, logicalDate: date), conf: confValue,
+                                        owner: nil, now: Date(), runId: runId)
+        WakeSocket.notify(ctx.home.wakeSocketPath)
+        print("queued run \(run.runId) of \(dag.id) (logical date \(isoString(run.logicalDate)))")
+        if !schedulerIsRunning(store) {
+            printError("note: no scheduler is running on \(ctx.home.databasePath); start one with `orch scheduler` (or `orch serve`), or use `orch run \(dag.id)` to run in the foreground")
+        }
+        if store.dagIsPaused(dag.id) {
+            printError("note: DAG \(dag.id) is paused; the run stays queued until `orch dags unpause \(dag.id)`")
+        }
+        guard wait else { return }
+        let state = try await followRun(store: store, pk: run.pk)
+        printOutcomes(store: store, pk: run.pk)
+        print("run \(run.runId): \(state.rawValue)")
+        if state != .success { throw ExitCode(1) }
+    }
+}
+
+/// True when a scheduler holds the lease and heartbeated recently.
+func schedulerIsRunning(_ store: SQLiteStateStore) -> Bool {
+    guard let lease = try? store.lease() else { return false }
+    return Date().timeIntervalSince(lease.heartbeatAt) < SchedulerLoop.leaseTTL
+}
+
+extension SQLiteStateStore {
+    func dagIsPaused(_ dagId: String) -> Bool { (try? dag(dagId))??.isPaused ?? false }
+}
+
+/// Polls the run until it finishes, printing task state changes as they happen.
+func followRun(store: SQLiteStateStore, pk: Int64) async throws -> RunState {
+    var seen: [String: TaskState] = [:]
+    var warned = false
+    let started = Date()
+    while true {
+        for ti in try store.taskInstances(runPk: pk).sorted(by: { ($0.startDate ?? .distantFuture) < ($1.startDate ?? .distantFuture) })
+        where seen[ti.taskId] != ti.state && ti.state != .none && ti.state != .scheduled {
+            seen[ti.taskId] = ti.state
+            print("  \(ti.taskId): \(ti.state.rawValue)\(ti.tryNumber > 1 ? " (try \(ti.tryNumber))" : "")")
+        }
+        guard let run = try store.run(pk: pk) else { throw ValidationError("run disappeared") }
+        if run.state.isFinished { return run.state }
+        if !warned, Date().timeIntervalSince(started) > 5, !schedulerIsRunning(store) {
+            printError("still waiting: no scheduler is running; start `orch scheduler` in another terminal")
+            warned = true
+        }
+        try await Task.sleep(nanoseconds: 100_000_000)
+    }
+}
+
+func printOutcomes(store: SQLiteStateStore, pk: Int64) {
+    guard let tis = try? store.taskInstances(runPk: pk) else { return }
+    printTable(["task_id", "state", "tries", "duration", "error"], tis.sorted { $0.taskId < $1.taskId }.map { ti in
+        [ti.taskId, ti.state.rawValue, String(ti.tryNumber), formatDuration(ti.startDate, ti.endDate),
+         String((ti.error ?? "").prefix(100))]
+    })
+}

@@ -1,0 +1,20 @@
+import Foundation
+import OrchRuntime
+
+/// Settings from `ORCH_HOME/orch.json` with environment variables over them.
+struct Settings: Codable {
+    var dagsArePausedAtCreation = false
+    var workerSlots: Int?
+
+    static func load(_ home: OrchHome) -> Settings {
+        var s = Settings()
+        if let data = FileManager.default.contents(atPath: home.configPath),
+           let file = try? JSONDecoder().decode(Settings.self, from: data) { s = file }
+        let env = ProcessInfo.processInfo.environment
+        if let v = env["ORCH_DAGS_ARE_PAUSED_AT_CREATION"] { s.dagsArePausedAtCreation = ["1", "true", "yes"].contains(v.lowercased()) }
+        if let v = env["ORCH_WORKER_SLOTS"], let n = Int(v), n > 0 { s.workerSlots = n }
+        return s
+    }
+
+    var slots: Int { workerSlots ?? ProcessInfo.processInfo.activeProcessorCount }
+}
