@@ -1,0 +1,145 @@
+/// The SQL of the gold models. `$1`/`$2` are the data interval's start (inclusive) and end (exclusive) as
+/// timestamptz; the days of an interval are the UTC dates from the start up to the instant before the end.
+enum GoldSQL {
+    static let firstDay = "($1::timestamptz AT TIME ZONE 'UTC')::date"
+    static let lastDay = "(($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date"
+    static let inDays = "BETWEEN \(firstDay) AND \(lastDay)"
+    static let inInterval = "BETWEEN $1::timestamptz AND $2::timestamptz - interval '1 microsecond'"
+
+    /// Dimensions: full refresh from silver.
+    static let dimensions = [
+        "DELETE FROM gold.dim_customers",
+        """
+        INSERT INTO gold.dim_customers (customer_id, full_name, email, gender, age, age_band, city, state, country)
+        SELECT customer_id, first_name || ' ' || last_name, email, gender, age,
+            CASE WHEN age IS NULL THEN 'unknown' WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34'
+                 WHEN age < 45 THEN '35-44' WHEN age < 55 THEN '45-54' ELSE '55+' END,
+            city, state, country
+        FROM silver.customers
+        """,
+        "DELETE FROM gold.dim_products",
+        """
+        INSERT INTO gold.dim_products (product_id, title, category, brand, price, price_band, rating)
+        SELECT product_id, title, category, brand, price,
+            CASE WHEN price < 20 THEN 'budget' WHEN price < 100 THEN 'mid' WHEN price < 500 THEN 'premium' ELSE 'luxury' END,
+            rating
+        FROM silver.products
+        """,
+        """
+        INSERT INTO gold.dim_date (date_key, year, quarter, month, day, iso_dow, is_weekend)
+        SELECT d, extract(year FROM d), extract(quarter FROM d), extract(month FROM d), extract(day FROM d),
+            extract(isodow FROM d), extract(isodow FROM d) >= 6
+        FROM generate_series(\(firstDay), \(lastDay), interval '1 day') AS g(ts), LATERAL (SELECT g.ts::date AS d) x
+        ON CONFLICT (date_key) DO NOTHING
+        """,
+    ]
+
+    /// Facts for the interval: delete then insert (orders whose time moved are moved too).
+    static let facts = [
+        """
+        DELETE FROM gold.fct_order_items WHERE order_id IN (
+            SELECT order_id FROM gold.fct_orders WHERE order_ts \(inInterval)
+            UNION SELECT order_id FROM silver.orders WHERE order_ts \(inInterval))
+        """,
+        """
+        DELETE FROM gold.fct_orders WHERE order_ts \(inInterval)
+            OR order_id IN (SELECT order_id FROM silver.orders WHERE order_ts \(inInterval))
+        """,
+        """
+        INSERT INTO gold.fct_orders (order_id, channel, customer_id, order_date, order_ts, gross_amount, net_amount,
+            discount_amount, line_count, quantity)
+        SELECT order_id, channel, customer_id, order_date, order_ts, total, discounted_total,
+            total - discounted_total, total_products, total_quantity
+        FROM silver.orders WHERE order_ts \(inInterval)
+        """,
+        """
+        INSERT INTO gold.fct_order_items (order_id, line_no, product_id, customer_id, order_date, channel, quantity,
+            unit_price, line_total, discounted_line_total)
+        SELECT i.order_id, i.line_no, i.product_id, o.customer_id, o.order_date, o.channel, i.quantity, i.price,
+            i.total, i.discounted_total
+        FROM silver.order_items i JOIN silver.orders o USING (order_id)
+        WHERE o.order_ts \(inInterval)
+        """,
+    ]
+
+    /// Aggregates for the interval's days: delete then insert.
+    static let aggregates = [
+        "DELETE FROM gold.agg_orders_daily WHERE order_date \(inDays)",
+        """
+        INSERT INTO gold.agg_orders_daily (order_date, channel, orders, customers, items, gross_revenue, net_revenue, avg_order_value)
+        SELECT order_date, channel, count(*), count(DISTINCT customer_id), sum(quantity), sum(gross_amount),
+            sum(net_amount), round(avg(net_amount), 2)
+        FROM gold.fct_orders WHERE order_date \(inDays) GROUP BY order_date, channel
+        """,
+        "DELETE FROM gold.agg_events_daily WHERE event_date \(inDays)",
+        """
+        INSERT INTO gold.agg_events_daily (event_date, event_type, events, sessions, customers)
+        SELECT event_date, event_type, count(*), count(DISTINCT session_id), count(DISTINCT customer_id)
+        FROM silver.events WHERE event_date \(inDays) GROUP BY event_date, event_type
+        """,
+        "DELETE FROM gold.daily_funnel WHERE event_date \(inDays)",
+        """
+        INSERT INTO gold.daily_funnel (event_date, view_sessions, cart_sessions, checkout_sessions, purchase_sessions,
+            view_to_cart_rate, cart_to_checkout_rate, checkout_to_purchase_rate, overall_conversion_rate)
+        SELECT d, coalesce(f.v, 0), coalesce(f.c, 0), coalesce(f.k, 0), coalesce(f.p, 0),
+            round(f.c::numeric / nullif(f.v, 0), 4), round(f.k::numeric / nullif(f.c, 0), 4),
+            round(f.p::numeric / nullif(f.k, 0), 4), round(f.p::numeric / nullif(f.v, 0), 4)
+        FROM (SELECT g::date AS d FROM generate_series(\(firstDay), \(lastDay), interval '1 day') g) days
+        LEFT JOIN (
+            SELECT event_date,
+                count(DISTINCT session_id) FILTER (WHERE event_type = 'page_view') AS v,
+                count(DISTINCT session_id) FILTER (WHERE event_type = 'add_to_cart') AS c,
+                count(DISTINCT session_id) FILTER (WHERE event_type = 'checkout') AS k,
+                count(DISTINCT session_id) FILTER (WHERE event_type = 'purchase') AS p
+            FROM silver.events WHERE event_date \(inDays) GROUP BY event_date
+        ) f ON f.event_date = days.d
+        """,
+        "DELETE FROM gold.sessions WHERE session_date \(inDays)",
+        """
+        INSERT INTO gold.sessions (session_id, session_date, customer_id, started_at, ended_at, duration_seconds, events,
+            page_views, add_to_carts, checkouts, purchases, converted)
+        SELECT session_id, (min(event_ts) AT TIME ZONE 'UTC')::date, max(customer_id), min(event_ts), max(event_ts),
+            extract(epoch FROM max(event_ts) - min(event_ts))::int, count(*),
+            count(*) FILTER (WHERE event_type = 'page_view'), count(*) FILTER (WHERE event_type = 'add_to_cart'),
+            count(*) FILTER (WHERE event_type = 'checkout'), count(*) FILTER (WHERE event_type = 'purchase'),
+            bool_or(event_type = 'purchase')
+        FROM silver.events WHERE event_date \(inDays) AND session_id IS NOT NULL GROUP BY session_id
+        ON CONFLICT (session_id) DO UPDATE SET session_date = EXCLUDED.session_date, customer_id = EXCLUDED.customer_id,
+            started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, duration_seconds = EXCLUDED.duration_seconds,
+            events = EXCLUDED.events, page_views = EXCLUDED.page_views, add_to_carts = EXCLUDED.add_to_carts,
+            checkouts = EXCLUDED.checkouts, purchases = EXCLUDED.purchases, converted = EXCLUDED.converted
+        """,
+        "DELETE FROM gold.product_performance WHERE order_date \(inDays)",
+        """
+        INSERT INTO gold.product_performance (order_date, product_id, orders, units, gross_revenue, net_revenue)
+        SELECT order_date, product_id, count(DISTINCT order_id), sum(quantity), sum(line_total), sum(discounted_line_total)
+        FROM gold.fct_order_items WHERE order_date \(inDays) GROUP BY order_date, product_id
+        """,
+        "DELETE FROM gold.revenue_by_category WHERE order_date \(inDays)",
+        """
+        INSERT INTO gold.revenue_by_category (order_date, category, orders, units, gross_revenue, net_revenue)
+        SELECT i.order_date, coalesce(p.category, 'unknown'), count(DISTINCT i.order_id), sum(i.quantity),
+            sum(i.line_total), sum(i.discounted_line_total)
+        FROM gold.fct_order_items i LEFT JOIN gold.dim_products p USING (product_id)
+        WHERE i.order_date \(inDays) GROUP BY i.order_date, coalesce(p.category, 'unknown')
+        """,
+    ]
+
+    /// Lifetime value over all orders so far: full refresh.
+    static let lifetime = [
+        "DELETE FROM gold.customer_ltv",
+        """
+        INSERT INTO gold.customer_ltv (customer_id, orders, gross_revenue, net_revenue, avg_order_value,
+            first_order_date, last_order_date, segment)
+        SELECT c.customer_id, count(o.order_id), coalesce(sum(o.gross_amount), 0), coalesce(sum(o.net_amount), 0),
+            round(avg(o.net_amount), 2), min(o.order_date), max(o.order_date),
+            CASE WHEN count(o.order_id) = 0 THEN 'none'
+                 WHEN sum(o.net_amount) < 500 THEN 'low'
+                 WHEN sum(o.net_amount) < 2000 THEN 'medium'
+                 WHEN sum(o.net_amount) < 10000 THEN 'high'
+                 ELSE 'vip' END
+        FROM gold.dim_customers c LEFT JOIN gold.fct_orders o USING (customer_id)
+        GROUP BY c.customer_id
+        """,
+    ]
+}

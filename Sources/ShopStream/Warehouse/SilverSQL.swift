@@ -1,0 +1,188 @@
+/// The SQL of the silver models: why a bronze row is invalid (NULL when valid), and how a valid row is typed.
+/// Every statement reads the bronze rows with `$1 < id <= $2` (the table's watermark and the snapshot's end).
+enum SilverSQL {
+    /// Bronze rows of one topic inside the watermark window.
+    static func window(_ topic: String) -> String {
+        "SELECT id AS bronze_id, record_key, record_value AS v, \"partition\", \"offset\", event_ts FROM bronze.raw_events WHERE topic = '\(topic)' AND id > $1 AND id <= $2"
+    }
+
+    static let customerProblem = """
+        CASE
+            WHEN jsonb_typeof(v) <> 'object' THEN 'payload is not a JSON object'
+            WHEN NOT meta.is_int(v->'id') THEN 'id missing or not a non-negative integer'
+            WHEN coalesce(v->>'firstName', '') = '' THEN 'firstName missing'
+            WHEN coalesce(v->>'lastName', '') = '' THEN 'lastName missing'
+            WHEN coalesce(v->>'email', '') !~ '^[^@\\s]+@[^@\\s]+$' THEN 'email missing or malformed'
+            WHEN v ? 'age' AND NOT meta.is_int(v->'age') THEN 'age is not an integer'
+            WHEN v ? 'birthDate' AND meta.try_date(v->>'birthDate') IS NULL THEN 'birthDate is not a date'
+        END
+        """
+
+    static let customers = """
+        INSERT INTO silver.customers AS t (customer_id, first_name, last_name, email, username, gender, age, birth_date,
+            city, state, country, role, src_partition, src_offset, bronze_id, updated_at)
+        SELECT DISTINCT ON ((v->>'id')::int)
+            (v->>'id')::int, v->>'firstName', v->>'lastName', v->>'email', v->>'username', v->>'gender',
+            (v->>'age')::int, meta.try_date(v->>'birthDate'), v#>>'{address,city}', v#>>'{address,state}',
+            v#>>'{address,country}', v->>'role', "partition", "offset", bronze_id, now()
+        FROM (\(window("customers"))) s
+        WHERE (\(customerProblem)) IS NULL
+        ORDER BY (v->>'id')::int, "offset" DESC, bronze_id DESC
+        ON CONFLICT (customer_id) DO UPDATE SET
+            first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = EXCLUDED.email,
+            username = EXCLUDED.username, gender = EXCLUDED.gender, age = EXCLUDED.age, birth_date = EXCLUDED.birth_date,
+            city = EXCLUDED.city, state = EXCLUDED.state, country = EXCLUDED.country, role = EXCLUDED.role,
+            src_partition = EXCLUDED.src_partition, src_offset = EXCLUDED.src_offset, bronze_id = EXCLUDED.bronze_id,
+            updated_at = now()
+        WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
+        """
+
+    static let productProblem = """
+        CASE
+            WHEN jsonb_typeof(v) <> 'object' THEN 'payload is not a JSON object'
+            WHEN NOT meta.is_int(v->'id') THEN 'id missing or not a non-negative integer'
+            WHEN coalesce(v->>'title', '') = '' THEN 'title missing'
+            WHEN coalesce(v->>'category', '') = '' THEN 'category missing'
+            WHEN NOT meta.is_num(v->'price') THEN 'price missing or not a number'
+            WHEN (v->>'price')::numeric < 0 THEN 'price is negative'
+            WHEN v ? 'discountPercentage' AND NOT meta.is_num(v->'discountPercentage') THEN 'discountPercentage is not a number'
+            WHEN v ? 'rating' AND NOT meta.is_num(v->'rating') THEN 'rating is not a number'
+            WHEN v ? 'stock' AND NOT meta.is_int(v->'stock') THEN 'stock is not an integer'
+        END
+        """
+
+    static let products = """
+        INSERT INTO silver.products AS t (product_id, title, category, brand, price, discount_percentage, rating, stock,
+            availability_status, src_partition, src_offset, bronze_id, updated_at)
+        SELECT DISTINCT ON ((v->>'id')::int)
+            (v->>'id')::int, v->>'title', v->>'category', v->>'brand', (v->>'price')::numeric,
+            (v->>'discountPercentage')::numeric, (v->>'rating')::numeric, (v->>'stock')::int,
+            v->>'availabilityStatus', "partition", "offset", bronze_id, now()
+        FROM (\(window("products"))) s
+        WHERE (\(productProblem)) IS NULL
+        ORDER BY (v->>'id')::int, "offset" DESC, bronze_id DESC
+        ON CONFLICT (product_id) DO UPDATE SET
+            title = EXCLUDED.title, category = EXCLUDED.category, brand = EXCLUDED.brand, price = EXCLUDED.price,
+            discount_percentage = EXCLUDED.discount_percentage, rating = EXCLUDED.rating, stock = EXCLUDED.stock,
+            availability_status = EXCLUDED.availability_status, src_partition = EXCLUDED.src_partition,
+            src_offset = EXCLUDED.src_offset, bronze_id = EXCLUDED.bronze_id, updated_at = now()
+        WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
+        """
+
+    /// The order's channel: 'web' for clickstream purchases, 'cart' (the default) for carts from the source.
+    static let orderChannel = "coalesce(v->>'channel', 'cart')"
+    /// The order's business key: `order_id` when given, else channel-id (cart 7 → `cart-7`).
+    static let orderKey = "coalesce(v->>'order_id', \(orderChannel) || '-' || (v->>'id'))"
+    static let orderTime = "coalesce(meta.json_ts(v->'order_ts'), event_ts)"
+
+    static let orderProblem = """
+        CASE
+            WHEN jsonb_typeof(v) <> 'object' THEN 'payload is not a JSON object'
+            WHEN NOT (meta.is_int(v->'id') OR coalesce(v->>'order_id', '') <> '') THEN 'id (or order_id) missing'
+            WHEN \(orderChannel) NOT IN ('cart', 'web') THEN 'channel must be cart or web'
+            WHEN NOT meta.is_int(v->'userId') THEN 'userId missing or not an integer'
+            WHEN NOT meta.is_num(v->'total') THEN 'total missing or not a number'
+            WHEN NOT meta.is_num(v->'discountedTotal') THEN 'discountedTotal missing or not a number'
+            WHEN v ? 'order_ts' AND meta.json_ts(v->'order_ts') IS NULL THEN 'order_ts is not a timestamp'
+            WHEN jsonb_typeof(v->'products') IS DISTINCT FROM 'array' OR jsonb_array_length(v->'products') = 0
+                THEN 'products missing or empty'
+            WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(v->'products') e WHERE NOT (
+                    jsonb_typeof(e) = 'object' AND meta.is_int(e->'id') AND meta.is_int(e->'quantity')
+                    AND (e->>'quantity')::int > 0 AND meta.is_num(e->'price') AND meta.is_num(e->'total')
+                    AND meta.is_num(e->'discountedTotal')))
+                THEN 'a product line lacks id, positive quantity, price, total or discountedTotal'
+        END
+        """
+
+    /// Stages the winning valid order rows of the window in `silver_orders_stage`.
+    static let stageOrders = """
+        CREATE TEMP TABLE silver_orders_stage ON COMMIT DROP AS
+        SELECT DISTINCT ON (\(orderKey)) \(orderKey) AS order_id, v, "partition", "offset", bronze_id, event_ts
+        FROM (\(window("orders"))) s
+        WHERE (\(orderProblem)) IS NULL
+        ORDER BY \(orderKey), "offset" DESC, bronze_id DESC
+        """
+
+    /// Upserts the staged orders; records the orders that changed in `silver_orders_changed`.
+    static let upsertOrders = """
+        WITH up AS (
+            INSERT INTO silver.orders AS t (order_id, channel, source_id, customer_id, order_ts, order_date, total,
+                discounted_total, total_products, total_quantity, session_id, src_partition, src_offset, bronze_id, updated_at)
+            SELECT order_id, \(orderChannel), coalesce(v->>'id', order_id), (v->>'userId')::int, \(orderTime),
+                (\(orderTime) AT TIME ZONE 'UTC')::date, (v->>'total')::numeric, (v->>'discountedTotal')::numeric,
+                jsonb_array_length(v->'products'),
+                (SELECT sum((e->>'quantity')::int) FROM jsonb_array_elements(v->'products') e),
+                v->>'session_id', "partition", "offset", bronze_id, now()
+            FROM silver_orders_stage
+            ON CONFLICT (order_id) DO UPDATE SET
+                channel = EXCLUDED.channel, source_id = EXCLUDED.source_id, customer_id = EXCLUDED.customer_id,
+                order_ts = EXCLUDED.order_ts, order_date = EXCLUDED.order_date, total = EXCLUDED.total,
+                discounted_total = EXCLUDED.discounted_total, total_products = EXCLUDED.total_products,
+                total_quantity = EXCLUDED.total_quantity, session_id = EXCLUDED.session_id,
+                src_partition = EXCLUDED.src_partition, src_offset = EXCLUDED.src_offset,
+                bronze_id = EXCLUDED.bronze_id, updated_at = now()
+            WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
+            RETURNING order_id
+        )
+        INSERT INTO silver_orders_changed SELECT order_id FROM up
+        """
+
+    static let deleteChangedItems = """
+        DELETE FROM silver.order_items i USING silver_orders_changed c WHERE i.order_id = c.order_id
+        """
+
+    static let insertChangedItems = """
+        INSERT INTO silver.order_items (order_id, line_no, product_id, title, price, quantity, total,
+            discount_percentage, discounted_total)
+        SELECT s.order_id, e.n::int, (e.item->>'id')::int, e.item->>'title', (e.item->>'price')::numeric,
+            (e.item->>'quantity')::int, (e.item->>'total')::numeric, (e.item->>'discountPercentage')::numeric,
+            (e.item->>'discountedTotal')::numeric
+        FROM silver_orders_stage s JOIN silver_orders_changed c ON c.order_id = s.order_id
+        CROSS JOIN LATERAL jsonb_array_elements(s.v->'products') WITH ORDINALITY AS e(item, n)
+        """
+
+    static let eventKey = "coalesce(v->>'event_id', v->>'id', record_key || '@' || \"partition\" || ':' || \"offset\")"
+    static let eventType = "coalesce(v->>'event_type', v->>'type')"
+    static let eventTime = "coalesce(meta.json_ts(coalesce(v->'ts', v->'timestamp', v->'event_ts')), event_ts)"
+    static let eventUser = "coalesce(v->'user_id', v->'userId', v->'customer_id')"
+    static let eventProduct = "coalesce(v->'product_id', v->'productId')"
+
+    static let eventProblem = """
+        CASE
+            WHEN jsonb_typeof(v) <> 'object' THEN 'payload is not a JSON object'
+            WHEN coalesce(\(eventType), '') = '' THEN 'event_type missing'
+            WHEN \(eventUser) IS NOT NULL AND jsonb_typeof(\(eventUser)) <> 'null' AND NOT meta.is_int(\(eventUser)) THEN 'user_id is not an integer'
+            WHEN \(eventProduct) IS NOT NULL AND jsonb_typeof(\(eventProduct)) <> 'null' AND NOT meta.is_int(\(eventProduct)) THEN 'product_id is not an integer'
+            WHEN coalesce(v->'ts', v->'timestamp', v->'event_ts') IS NOT NULL
+                 AND meta.json_ts(coalesce(v->'ts', v->'timestamp', v->'event_ts')) IS NULL THEN 'timestamp is not a time'
+        END
+        """
+
+    static let events = """
+        INSERT INTO silver.events AS t (event_id, event_type, session_id, customer_id, product_id, order_id, event_ts,
+            event_date, properties, src_partition, src_offset, bronze_id)
+        SELECT DISTINCT ON (\(eventKey))
+            \(eventKey), \(eventType), v->>'session_id', (\(eventUser) #>> '{}')::int, (\(eventProduct) #>> '{}')::int,
+            v->>'order_id', \(eventTime), (\(eventTime) AT TIME ZONE 'UTC')::date, v, "partition", "offset", bronze_id
+        FROM (\(window("events"))) s
+        WHERE (\(eventProblem)) IS NULL
+        ORDER BY \(eventKey), "offset" DESC, bronze_id DESC
+        ON CONFLICT (event_id) DO UPDATE SET
+            event_type = EXCLUDED.event_type, session_id = EXCLUDED.session_id, customer_id = EXCLUDED.customer_id,
+            product_id = EXCLUDED.product_id, order_id = EXCLUDED.order_id, event_ts = EXCLUDED.event_ts,
+            event_date = EXCLUDED.event_date, properties = EXCLUDED.properties, src_partition = EXCLUDED.src_partition,
+            src_offset = EXCLUDED.src_offset, bronze_id = EXCLUDED.bronze_id
+        WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
+        """
+
+    /// Quarantines the invalid rows of the window for a source, once per bronze row.
+    static func quarantine(source: String, topic: String, problem: String) -> String {
+        """
+        INSERT INTO silver.quarantine (source, record_key, reason, raw, bronze_id)
+        SELECT '\(source)', record_key, reason, v, bronze_id
+        FROM (SELECT s.*, (\(problem)) AS reason FROM (\(window(topic))) s) q
+        WHERE reason IS NOT NULL
+        ON CONFLICT (source, bronze_id) DO NOTHING
+        """
+    }
+}
