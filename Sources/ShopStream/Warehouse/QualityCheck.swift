@@ -60,7 +60,7 @@ extension QualityCheck {
                      .relationships(table: "gold.fct_order_items", column: "order_id", referencedTable: "gold.fct_orders", referencedColumn: "order_id")),
         QualityCheck("gold.fct_orders.channel accepted", .acceptedValues(table: "gold.fct_orders", column: "channel", values: ["cart", "web"])),
         QualityCheck("silver.events.event_type accepted",
-                     .acceptedValues(table: "silver.events", column: "event_type", values: ["page_view", "add_to_cart", "checkout", "purchase"])),
+                     .acceptedValues(table: "silver.events", column: "event_type", values: ["page_view", "add_to_cart", "checkout", "purchase", "post_published"])),
         QualityCheck("silver.customers = gold.dim_customers rows", .rowCountMatch(table: "silver.customers", otherTable: "gold.dim_customers")),
         QualityCheck("silver.products = gold.dim_products rows", .rowCountMatch(table: "silver.products", otherTable: "gold.dim_products")),
         QualityCheck("order-item line totals = order gross per day",
