@@ -2,15 +2,15 @@ import OrchCore
 
 /// Shapes measured by `bench/`: a 1,000-task fan-out and a 100-task chain in both isolation modes, and the
 /// shapes compared with Airflow (100-task fan-out, 20-task chain, one task for trigger latency).
-let benchmarkDAGs: [DAG] = [
-    fanOut("bench_fanout_1000_process", width: 1000, isolation: .process),
-    fanOut("bench_fanout_1000_inprocess", width: 1000, isolation: .inProcess),
-    chain("bench_chain_100_process", length: 100, isolation: .process),
-    chain("bench_chain_100_inprocess", length: 100, isolation: .inProcess),
-    fanOut("bench_fanout_100", width: 100, isolation: .process),
-    chain("bench_chain_20", length: 20, isolation: .process),
-    DAG("bench_trigger", tags: ["bench"]) { d in d.task("noop") },
-]
+let benchFanOut1000Process = fanOut("bench_fanout_1000_process", width: 1000, isolation: .process)
+let benchFanOut1000InProcess = fanOut("bench_fanout_1000_inprocess", width: 1000, isolation: .inProcess)
+let benchChain100Process = chainDAG("bench_chain_100_process", length: 100, isolation: .process)
+let benchChain100InProcess = chainDAG("bench_chain_100_inprocess", length: 100, isolation: .inProcess)
+let benchFanOut100 = fanOut("bench_fanout_100", width: 100, isolation: .process)
+let benchChain20 = chainDAG("bench_chain_20", length: 20, isolation: .process)
+let benchTrigger = DAG("bench_trigger", description: "One no-op: trigger-to-start latency", tags: ["bench"]) { d in
+    d.task("noop")
+}
 
 private func fanOut(_ id: String, width: Int, isolation: Isolation) -> DAG {
     DAG(id, description: "1 root, \(width) parallel no-ops, 1 join", tags: ["bench"], maxActiveTasks: 1024,
@@ -22,7 +22,7 @@ private func fanOut(_ id: String, width: Int, isolation: Isolation) -> DAG {
     }
 }
 
-private func chain(_ id: String, length: Int, isolation: Isolation) -> DAG {
+private func chainDAG(_ id: String, length: Int, isolation: Isolation) -> DAG {
     DAG(id, description: "\(length) no-ops in a chain", tags: ["bench"], defaults: TaskDefaults(isolation: isolation)) { d in
         var previous = d.task("c1")
         for i in 2...length {

@@ -45,7 +45,7 @@ struct DagsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate every DAG (cycles, unknown upstreams, duplicates, ids, retries, timeouts, schedules); exits 1 on any problem.")
         func run() throws {
-            let errors = DAGValidator.validate(DAGRegistry.all)
+            let errors = DAGValidator.validate(DAGRegistry.all).map(\.description) + DAGRegistry.misregistered
             if errors.isEmpty {
                 print("\(DAGRegistry.all.count) DAGs OK")
                 return

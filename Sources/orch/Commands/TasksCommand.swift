@@ -62,7 +62,7 @@ struct TasksCommand: AsyncParsableCommand {
                 throw ValidationError("tasks run is started by the worker pool with \(AttemptSpec.environmentKey) set; use `orch tasks test` to run a task by hand")
             }
             // No validation of the whole bag here: the scheduler validated it; the child only needs its task.
-            guard let task = DAGRegistry.all.first(where: { $0.id == dagId })?.task(taskId) else {
+            guard let task = DAGRegistry.dag(dagId)?.task(taskId) else {
                 try AttemptResultFile(status: .failed, error: "task \(dagId).\(taskId) is not in this binary").write(to: spec.resultPath)
                 throw ExitCode(1)
             }

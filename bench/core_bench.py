@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Core benchmarks of orch (issue 2): fan-out throughput, chain hop latency, peak RSS.
+
+Runs the release `orch` binary on the bench_* DAGs compiled into it, each in a fresh ORCH_HOME, and reads
+the figures from the state database it leaves (attempt start/end times recorded by the engine).
+
+    python3 bench/core_bench.py [--orch .build/release/orch] [--repeats 3] [--json]
+
+Figures (medians over --repeats runs):
+  fanout_1000_<mode>: wall time of `orch run` and tasks/s (1,002 tasks: root, 1,000 no-ops, join)
+  chain_100_<mode>:  hop latency p50/p95: a task's end to the next task's start
+  peak_rss_mb:       the orch process's peak resident set size (wait4 rusage), worst case over all runs
+"""
+import argparse, json, os, sqlite3, statistics, subprocess, sys, tempfile, time
+
+def run_dag(orch, dag, slots):
+    home = tempfile.mkdtemp(prefix="orch-bench-")
+    env = dict(os.environ, ORCH_HOME=home, ORCH_WORKER_SLOTS=str(slots))
+    start = time.monotonic()
+    proc = subprocess.Popen([orch, "run", dag, "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    err = proc.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{dag} failed: {err}")
+    db = sqlite3.connect(os.path.join(home, "orch.db"))
+    attempts = db.execute("SELECT task_id, start_date, end_date FROM task_attempt ORDER BY start_date").fetchall()
+    run = db.execute("SELECT start_date, end_date FROM dag_run").fetchone()
+    db.close()
+    subprocess.run(["rm", "-rf", home])
+    return {"wall": wall, "attempts": attempts, "run": run, "rss_mb": usage.ru_maxrss / 1024}
+
+def percentile(values, p):
+    s = sorted(values)
+    k = (len(s) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+def fanout(orch, mode, slots, repeats):
+    walls, rates, rss = [], [], []
+    for _ in range(repeats):
+        r = run_dag(orch, f"bench_fanout_1000_{mode}", slots)
+        n = len(r["attempts"])
+        span = r["run"][1] - r["run"][0]
+        walls.append(span)
+        rates.append(n / span)
+        rss.append(r["rss_mb"])
+    return {"tasks": n, "run_seconds": statistics.median(walls), "tasks_per_s": statistics.median(rates),
+            "peak_rss_mb": max(rss)}
+
+def chain(orch, mode, slots, repeats):
+    p50s, p95s, rss = [], [], []
+    for _ in range(repeats):
+        r = run_dag(orch, f"bench_chain_100_{mode}", slots)
+        by_task = {t: (s, e) for t, s, e in r["attempts"]}
+        hops = [(by_task[f"c{i+1}"][0] - by_task[f"c{i}"][1]) * 1000 for i in range(1, 100)]
+        p50s.append(percentile(hops, 0.5))
+        p95s.append(percentile(hops, 0.95))
+        rss.append(r["rss_mb"])
+    return {"hops": 99, "hop_p50_ms": statistics.median(p50s), "hop_p95_ms": statistics.median(p95s),
+            "peak_rss_mb": max(rss)}
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--orch", default=".build/release/orch")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--slots", type=int, default=os.cpu_count())
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    results = {}
+    for mode in ("process", "inprocess"):
+        results[f"fanout_1000_{mode}"] = fanout(a.orch, mode, a.slots, a.repeats)
+        results[f"chain_100_{mode}"] = chain(a.orch, mode, a.slots, a.repeats)
+    results["peak_rss_mb"] = max(v["peak_rss_mb"] for v in results.values())
+    if a.json:
+        print(json.dumps(results))
+        return
+    print(f"orch core benchmarks: {a.slots} worker slots, medians of {a.repeats} runs")
+    print(f"{'figure':42} {'measured':>12} {'target':>10}")
+    for mode, label, tps_target, hop_target in (("process", "process-isolated", 100, 25), ("inprocess", "in-process", 2000, 2)):
+        f, c = results[f"fanout_1000_{mode}"], results[f"chain_100_{mode}"]
+        print(f"{'fan-out 1,000 ' + label + ' wall (s)':42} {f['run_seconds']:12.2f}")
+        print(f"{'fan-out 1,000 ' + label + ' tasks/s':42} {f['tasks_per_s']:12.0f} {'>= ' + str(tps_target):>10}")
+        print(f"{'chain 100 ' + label + ' hop p50 (ms)':42} {c['hop_p50_ms']:12.2f} {'<= ' + str(hop_target):>10}")
+        print(f"{'chain 100 ' + label + ' hop p95 (ms)':42} {c['hop_p95_ms']:12.2f}")
+    print(f"{'peak RSS of the orch process (MB)':42} {results['peak_rss_mb']:12.1f} {'<= 60':>10}")
+
+if __name__ == "__main__":
+    main()
