@@ -10,7 +10,7 @@ CREATE TABLE bronze.raw_events (
     ingested_at  timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT raw_events_position UNIQUE (topic, "partition", "offset")
 );
-CREATE INDEX raw_events_topic_id ON bronze.raw_events (topic, id);
+-- No extra (topic, id) index: silver reads id ranges through the primary key; fewer indexes load faster.
 
 -- Messages that could not be loaded (not JSON, no key), kept byte for byte with the reason.
 CREATE TABLE bronze.dead_letter (
