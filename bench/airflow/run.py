@@ -38,7 +38,9 @@ the REST call POST /api/v2/dags/{dag_id}/dagRuns):
           trigger_to_first_start_s = task start_date - trigger time; trigger_to_end_s.
   Every sample also has peak_rss_mb: the peak, over the run, of the summed RSS of all the Airflow system's processes
   (components, LocalExecutor workers, task processes), read from /proc every 200 ms. RSS counts shared pages once per
-  process, as `ps` does.
+  process, as `ps` does. And cpu_s: CPU seconds (user+system) the Airflow system used during the run, from
+  /proc/PID/stat of its processes (utime+stime+cutime+cstime, so exited task processes are included once reaped);
+  less sensitive than wall times to other load on the machine. PostgreSQL's own CPU is not included.
 """
 from __future__ import annotations
 
@@ -132,6 +134,23 @@ def rss_bytes(pids: list[int]) -> int:
         except (OSError, IndexError, ValueError):
             pass
     return total
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime+stime+cutime+cstime of the given processes: their CPU time plus that of their reaped children."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                data = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        fields = data[data.rindex(")") + 2:].split()
+        total += sum(int(x) for x in fields[11:15])
+    return total / CLK_TCK
 
 
 class MemorySampler:
@@ -313,6 +332,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_once(conn, dag_id: str, roots: list[int], run_timeout: float) -> dict:
+    cpu_before = cpu_seconds(system_pids(roots))
     with MemorySampler(roots) as mem:
         run_id = f"bench__{dag_id}__{time.time_ns()}"
         t_trigger = datetime.now(timezone.utc)
@@ -327,6 +347,7 @@ def run_once(conn, dag_id: str, roots: list[int], run_timeout: float) -> dict:
             if time.time() > deadline:
                 raise TimeoutError(f"{dag_id} run {run_id} not finished after {run_timeout:.0f} s (state {state})")
             time.sleep(0.1)
+    cpu_used = cpu_seconds(system_pids(roots)) - cpu_before
     if state[0][0] != "success":
         raise RuntimeError(f"{dag_id} run {run_id} ended {state[0][0]}; task logs under {AIRFLOW_HOME / 'logs'}")
     run_end = query(conn, "SELECT end_date FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id))[0][0]
@@ -342,6 +363,7 @@ def run_once(conn, dag_id: str, roots: list[int], run_timeout: float) -> dict:
         "trigger_to_first_start_s": round(seconds(t_trigger, first_start), 4),
         "trigger_to_end_s": round(seconds(t_trigger, run_end), 4),
         "peak_rss_mb": round(mem.peak / 2**20, 1),
+        "cpu_s": round(cpu_used, 2),
     }
     if dag_id == "bench_fanout_100":
         sample["tasks_per_s"] = round(len(tis) / seconds(first_start, last_end), 3)
@@ -354,9 +376,9 @@ def run_once(conn, dag_id: str, roots: list[int], run_timeout: float) -> dict:
 
 
 SUMMARY_KEYS = {
-    "fanout": ["wall_s", "tasks_per_s", "trigger_to_end_s", "trigger_to_first_start_s", "peak_rss_mb"],
-    "chain": ["hop_p50_s", "hop_p95_s", "wall_s", "trigger_to_end_s", "peak_rss_mb"],
-    "trigger": ["trigger_to_first_start_s", "trigger_to_end_s", "peak_rss_mb"],
+    "fanout": ["wall_s", "tasks_per_s", "trigger_to_end_s", "trigger_to_first_start_s", "peak_rss_mb", "cpu_s"],
+    "chain": ["hop_p50_s", "hop_p95_s", "wall_s", "trigger_to_end_s", "peak_rss_mb", "cpu_s"],
+    "trigger": ["trigger_to_first_start_s", "trigger_to_end_s", "peak_rss_mb", "cpu_s"],
 }
 
 
