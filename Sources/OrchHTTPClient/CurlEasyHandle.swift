@@ -57,7 +57,8 @@ final class CurlEasyHandle {
                 set(orch_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, ""))
             } else {
                 set(body.withUnsafeBytes { bytes in  // COPYPOSTFIELDS copies: the buffer need not outlive this call
-                    orch_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    orch_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS,
+                                             UnsafeMutableRawPointer(mutating: bytes.baseAddress))
                 })
             }
             if method != "POST" { set(orch_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)) }

@@ -4,7 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-/// Called for every complete request, on one of libmicrohttpd's pool threads. Must not call ``HTTPServer/stop()``.
+/// Called for every complete request, on one of libmicrohttpd's pool threads, possibly on several at once.
+/// Must not call ``HTTPServer/stop()``. Write handlers in a library file or as a static member, not as a closure at
+/// the top level of `main.swift`: such a closure is main-actor isolated and Swift traps when a C thread calls it.
 public typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPResponse
 
 /// An HTTP/1.1 server over libmicrohttpd: a thread pool of `configuration.threads` threads, each with its own epoll
