@@ -7,6 +7,8 @@ struct OrchCommand: AsyncParsableCommand {
         commandName: "orch",
         abstract: "A workflow orchestrator: Swift DAGs, SQLite run state, a worker pool and a web dashboard.",
         subcommands: [DagsCommand.self, TriggerCommand.self, RunCommand.self, RunsCommand.self, TasksCommand.self,
-                      LogsCommand.self, SchedulerCommand.self, BackfillCommand.self, CronCommand.self, DbCommand.self]
+                      LogsCommand.self, SchedulerCommand.self, ServeCommand.self, WebserverCommand.self,
+                      BackfillCommand.self, CronCommand.self, DbCommand.self,
+                      AlertsCommand.self]
     )
 }

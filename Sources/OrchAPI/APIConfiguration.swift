@@ -1,0 +1,53 @@
+import Foundation
+import OrchCore
+import OrchRuntime
+
+/// What the API server needs: where the state lives, the DAGs, how to listen, the token, the dashboard files.
+public struct APIConfiguration: Sendable {
+    public var home: OrchHome
+    public var bag: DAGBag
+    /// IPv4 address to bind; loopback unless the operator says otherwise.
+    public var host: String
+    /// TCP port; 0 picks a free one (read it back from ``APIServer/port``).
+    public var port: Int
+    /// Server threads; each gets its own read connection to the database.
+    public var threads: Int
+    /// Largest request body accepted (413 past it).
+    public var maxBodyBytes: Int
+    public var token: APIToken
+    /// The dashboard folder (`web/`); nil serves the API alone.
+    public var webRoot: String?
+
+    public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
+                maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate()) {
+        self.home = home
+        self.bag = bag
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.maxBodyBytes = maxBodyBytes
+        self.token = token
+        self.webRoot = webRoot
+    }
+}
+
+/// Finds the dashboard's `web/` folder: `ORCH_WEB_DIR`, else walking up from the executable and the working
+/// directory (as the migrations are found).
+public enum WebRoot {
+    public static func locate() -> String? {
+        if let env = ProcessInfo.processInfo.environment["ORCH_WEB_DIR"], !env.isEmpty { return env }
+        let starts = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
+                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        for start in starts {
+            var dir = start
+            for _ in 0..<8 {
+                let candidate = dir.appendingPathComponent("web")
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("index.html").path) {
+                    return candidate.path
+                }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import OrchCore
+import OrchHTTPServer
+import OrchRuntime
+import OrchStore
+
+/// What every handler shares: the DAGs, the home folder, the token, and the database connections.
+struct APIContext: Sendable {
+    let bag: DAGBag
+    let home: OrchHome
+    let token: APIToken
+    let readers: StorePool
+    let writer: SQLiteStateStore
+
+    /// The DAG named in the path, or 404.
+    func dag(_ id: String) throws -> DAG {
+        guard let dag = bag.dag(id) else {
+            throw APIError.notFound("no DAG '\(id)'; GET /api/v1/dags lists the DAGs")
+        }
+        return dag
+    }
+
+    /// The run named in the path, or 404.
+    func run(_ store: SQLiteStateStore, dagId: String, runId: String) throws -> RunRecord {
+        guard let run = try store.run(dagId: dagId, runId: runId) else {
+            throw APIError.notFound("DAG '\(dagId)' has no run '\(runId)'; GET /api/v1/dags/\(dagId)/runs lists them")
+        }
+        return run
+    }
+
+    /// Tells a running scheduler that something changed, so it acts at once.
+    func wakeScheduler() {
+        WakeSocket.notify(home.wakeSocketPath)
+    }
+}
+
+/// The route table. Reads run on a pooled connection; state changes check the bearer token first.
+final class APIRoutes: @unchecked Sendable {
+    let router = Router()
+    let context: APIContext
+    /// Registered (method, pattern) pairs, for the OpenAPI check. Written only during init.
+    private(set) var registered: [(method: String, pattern: String)] = []
+
+    init(context: APIContext) {
+        self.context = context
+        addMetaRoutes()
+        addDAGRoutes()
+        addRunRoutes()
+        addTaskRoutes()
+        addLogRoutes()
+        addQualityRoutes()
+        addAlertRoutes()
+    }
+
+    /// A read-only route: the handler gets a store from the read pool.
+    func get(_ pattern: String,
+             _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
+        let ctx = context
+        add("GET", pattern) { request in
+            try ctx.readers.with { store in try handler(request, store) }
+        }
+    }
+
+    /// A state-changing route: refused with 401 unless `Authorization: Bearer <token>` matches.
+    func change(_ method: String, _ pattern: String,
+                _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
+        let ctx = context
+        add(method, pattern) { request in
+            guard ctx.token.accepts(authorization: request.header("Authorization")) else {
+                var response = HTTPResponse.error(401, request.header("Authorization") == nil
+                    ? "this request changes state and needs the header 'Authorization: Bearer <token>' "
+                        + "(the token is in ORCH_HOME/api-token or ORCH_API_TOKEN)"
+                    : "the bearer token is not valid; use the token from ORCH_HOME/api-token or ORCH_API_TOKEN")
+                response.headers["WWW-Authenticate"] = "Bearer realm=\"orch\""
+                return response
+            }
+            let response = try handler(request, ctx.writer)
+            ctx.wakeScheduler()
+            return response
+        }
+    }
+
+    private func add(_ method: String, _ pattern: String,
+                     _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
+        registered.append((method, "/api/v1" + pattern))
+        router.add(method, "/api/v1" + pattern) { request in
+            var response: HTTPResponse
+            do { response = try handler(request) } catch { response = APIError.response(for: error) }
+            if response.headers["Cache-Control"] == nil { response.headers["Cache-Control"] = "no-store" }
+            return response
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import OrchCore
+import OrchHTTPServer
+import OrchRuntime
+import OrchStore
+
+/// The orch web server: the REST API under `/api/v1` and the dashboard's static files, on one libmicrohttpd
+/// server. Reads use a small pool of connections; writes go through one store and wake the scheduler.
+public final class APIServer: Sendable {
+    public let configuration: APIConfiguration
+    private let http: HTTPServer
+    private let api: APIRoutes
+
+    /// Opens the database (applying missing migrations) and prepares the routes. Call ``start()`` to listen.
+    public init(configuration: APIConfiguration) throws {
+        self.configuration = configuration
+        let writer = try SQLiteStateStore(path: configuration.home.databasePath)
+        let readers = try StorePool(path: configuration.home.databasePath, size: configuration.threads)
+        let context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
+                                 readers: readers, writer: writer)
+        let api = APIRoutes(context: context)
+        self.api = api
+        let statics = configuration.webRoot.map { StaticFiles(root: $0) }
+        http = HTTPServer(configuration: HTTPServerConfiguration(
+            host: configuration.host, port: configuration.port, threads: configuration.threads,
+            maxBodyBytes: configuration.maxBodyBytes)) { request in
+            if request.path == "/api" || request.path.hasPrefix("/api/") {
+                return api.router.respond(to: request)
+            }
+            if let statics, let response = statics.handle(request) { return response }
+            if request.method != "GET" && request.method != "HEAD" {
+                var response = HTTPResponse.error(405, "method \(request.method) is not allowed on \(request.path); "
+                    + "the dashboard is read with GET, the API lives under /api/v1")
+                response.headers["Allow"] = "GET, HEAD"
+                return response
+            }
+            return .error(404, "not found: \(request.path)")
+        }
+    }
+
+    /// Binds and serves. Throws when the port is taken or the host is not an IPv4 address.
+    public func start() throws { try http.start() }
+
+    /// Finishes requests in flight, then closes every connection.
+    public func stop() { http.stop() }
+
+    /// The bound port while running.
+    public var port: Int { http.port }
+
+    /// Every API route as (method, pattern), e.g. `("GET", "/api/v1/dags/{dag_id}")`.
+    public var routes: [(method: String, pattern: String)] { api.registered }
+}

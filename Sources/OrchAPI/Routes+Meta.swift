@@ -1,0 +1,27 @@
+import Foundation
+import OrchHTTPServer
+import OrchRuntime
+import OrchStore
+
+extension APIRoutes {
+    /// `GET /health` (database reachable, scheduler heartbeat age) and `GET /openapi.json`.
+    func addMetaRoutes() {
+        get("/health") { _, store in
+            let databaseOK = store.ping()
+            let lease = databaseOK ? try? store.lease() : nil
+            let age = lease.map { max(0, Date().timeIntervalSince($0.heartbeatAt)) }
+            let schedulerStatus: String
+            if let age { schedulerStatus = age < SchedulerLoop.leaseTTL ? "healthy" : "stale" } else {
+                schedulerStatus = "not_running"
+            }
+            let body = HealthDTO(
+                status: databaseOK && schedulerStatus == "healthy" ? "ok" : "degraded",
+                database: .init(status: databaseOK ? "ok" : "error"),
+                scheduler: .init(status: schedulerStatus, heartbeat_age_seconds: age.map { ($0 * 1000).rounded() / 1000 },
+                                 latest_heartbeat: APIDate.format(lease?.heartbeatAt), holder: lease?.holder))
+            return .json(databaseOK ? 200 : 503, encoding: body)
+        }
+        let document = HTTPResponse.json(200, Data(OpenAPIDocument.json.utf8))
+        get("/openapi.json") { _, _ in document }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import OrchCore
+import OrchHTTPServer
+import OrchRuntime
+import OrchStore
+
+extension APIRoutes {
+    func addRunRoutes() {
+        let ctx = context
+
+        // A page of runs, newest first. `~` as the DAG id lists every DAG's runs.
+        get("/dags/{dag_id}/runs") { request, store in
+            let dagId = request.path("dag_id")
+            if dagId != "~" { _ = try ctx.dag(dagId) }
+            let query = RunQuery(
+                dagId: dagId == "~" ? nil : dagId,
+                states: try request.enumListQuery("state", RunState.self),
+                runTypes: try request.enumListQuery("run_type", RunType.self),
+                logicalFrom: try request.dateQuery("logical_date_gte"),
+                logicalTo: try request.dateQuery("logical_date_lte"),
+                limit: try request.intQuery("limit", default: 25, range: 1...500),
+                offset: try request.intQuery("offset", default: 0, range: 0...10_000_000))
+            if let from = query.logicalFrom, let to = query.logicalTo, from > to {
+                throw APIError.badRequest("logical_date_gte (\(APIDate.format(from))) is after logical_date_lte "
+                    + "(\(APIDate.format(to))); swap them")
+            }
+            let runs = try store.runs(query)
+            let total = try store.countRuns(query)
+            return .json(encoding: RunPageDTO(runs: runs.map(RunDTO.init), total_entries: total, limit: query.limit,
+                                              offset: query.offset))
+        }
+
+        // Trigger: {"conf": {...}, "logical_date": "2026-11-20T06:00:00Z", "run_id": "..."} (all optional).
+        change("POST", "/dags/{dag_id}/runs") { request, store in
+            let dag = try ctx.dag(request.path("dag_id"))
+            let body = try request.jsonObject()
+            try body.rejectUnknown(allowed: ["conf", "logical_date", "run_id"])
+            let conf = try body.object("conf") ?? [:]
+            var logicalDate = Date()
+            if let text = try body.string("logical_date") {
+                guard let parsed = APIDate.parse(text) else {
+                    throw APIError.badRequest("field 'logical_date' must be a date like 2026-11-20 or "
+                        + "2026-11-20T06:00:00Z, got '\(text)'")
+                }
+                logicalDate = parsed
+            }
+            let runId = try body.string("run_id")
+            if let runId {
+                guard !runId.isEmpty, runId.count <= 250, !runId.contains("/"),
+                      !runId.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                    throw APIError.badRequest("field 'run_id' must be 1-250 characters without '/' or control characters")
+                }
+            }
+            let run = try RunFactory.create(store: store, dag: dag, type: .manual,
+                                            interval: RunFactory.interval(for: dag, logicalDate: logicalDate),
+                                            conf: conf, owner: nil, now: Date(), runId: runId)
+            var response = HTTPResponse.json(201, encoding: RunDTO(run))
+            response.headers["Location"] = "/api/v1/dags/\(pathEscape(dag.id))/runs/\(pathEscape(run.runId))"
+            return response
+        }
+
+        get("/dags/{dag_id}/runs/{run_id}") { request, store in
+            let dag = try ctx.dag(request.path("dag_id"))
+            let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
+            let instances = try store.taskInstances(runPk: run.pk).sortedLike(dag)
+            return .json(encoding: RunDetailDTO(run: RunDTO(run), task_instances: instances.map(TaskInstanceDTO.init)))
+        }
+
+        // Mark: {"state": "success"} or {"state": "failed"}; unfinished tasks take the same state.
+        change("PATCH", "/dags/{dag_id}/runs/{run_id}") { request, store in
+            let dag = try ctx.dag(request.path("dag_id"))
+            let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
+            let body = try request.jsonObject()
+            try body.rejectUnknown(allowed: ["state"])
+            guard let text = try body.string("state"), let state = RunState(rawValue: text), state.isFinished else {
+                throw APIError.badRequest("send {\"state\": \"success\"} or {\"state\": \"failed\"}")
+            }
+            try store.markRun(pk: run.pk, state: state, now: Date())
+            return .json(encoding: RunDTO(try ctx.run(store, dagId: dag.id, runId: run.runId)))
+        }
+
+        // Clear: {"task_ids": [...]} clears those tasks; without it, the failed and upstream_failed ones.
+        change("POST", "/dags/{dag_id}/runs/{run_id}/clear") { request, store in
+            let dag = try ctx.dag(request.path("dag_id"))
+            let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
+            let body = try request.jsonObject()
+            try body.rejectUnknown(allowed: ["task_ids"])
+            let instances = try store.taskInstances(runPk: run.pk)
+            let ids: [String]
+            if let requested = try body.stringArray("task_ids") {
+                let known = Set(instances.map(\.taskId))
+                if let unknown = requested.first(where: { !known.contains($0) }) {
+                    throw APIError.badRequest("run '\(run.runId)' has no task '\(unknown)'")
+                }
+                if let active = instances.first(where: { requested.contains($0.taskId) && $0.state.isActive }) {
+                    throw APIError.conflict("task '\(active.taskId)' is \(active.state.rawValue); wait for it to "
+                        + "finish before clearing it")
+                }
+                ids = requested
+            } else {
+                ids = instances.filter { $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
+                guard !ids.isEmpty else {
+                    throw APIError.conflict("run '\(run.runId)' has no failed tasks to clear; name tasks in "
+                        + "'task_ids' to clear others")
+                }
+            }
+            try store.clearTasks(runPk: run.pk, taskIds: ids, now: Date())
+            let order = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })
+            return .json(encoding: ClearResultDTO(run: RunDTO(try ctx.run(store, dagId: dag.id, runId: run.runId)),
+                                                  cleared_task_ids: ids.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }))
+        }
+    }
+}
+
+extension Array where Element == TaskInstanceRecord {
+    /// In the DAG's task order (tasks no longer in the DAG last, by name).
+    func sortedLike(_ dag: DAG) -> [TaskInstanceRecord] {
+        let order = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })
+        return sorted { (order[$0.taskId] ?? Int.max, $0.taskId) < (order[$1.taskId] ?? Int.max, $1.taskId) }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import OrchCore
+import OrchSQLite
+
+/// One cell of a DAG's grid: the state of a task in one run.
+public struct GridCell: Sendable, Hashable {
+    public var runPk: Int64
+    public var taskId: String
+    public var state: TaskState
+    public var tryNumber: Int
+}
+
+/// The state counts of a run's task instances, and how long its tasks ran.
+public struct RecentRunMark: Sendable, Hashable {
+    public var dagId: String
+    public var runId: String
+    public var state: RunState
+    public var logicalDate: Date
+}
+
+/// One row of the alert outbox as the dashboard lists it.
+public struct AlertOutboxRow: Sendable, Hashable {
+    public var id: Int64
+    public var deliveryId: String
+    public var event: String
+    public var target: String
+    public var dagId: String
+    public var runId: String?
+    public var taskId: String?
+    public var tryNumber: Int?
+    public var payload: String
+    public var state: String
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var createdAt: Date
+    public var deliveredAt: Date?
+    public var lastError: String?
+}
+
+/// One delivery attempt of an alert (an HTTP POST to its webhook).
+public struct AlertDeliveryAttemptRow: Sendable, Hashable {
+    public var id: Int64
+    public var alertId: Int64
+    public var url: String
+    public var attemptedAt: Date
+    public var statusCode: Int?
+    public var error: String?
+    public var durationMs: Double
+}
+
+/// Read queries the HTTP API needs beyond the runtime's: several runs' task instances in one query, the latest
+/// runs of every DAG at once, alerts with paging.
+extension SQLiteStateStore {
+    /// The task instances of the given runs in one query (the grid's cells).
+    public func gridCells(runPks: [Int64]) throws -> [GridCell] {
+        guard !runPks.isEmpty else { return [] }
+        let marks = runPks.map { _ in "?" }.joined(separator: ",")
+        return try locked {
+            try db.query("""
+                SELECT run_pk, task_id, state, try_number FROM task_instance WHERE run_pk IN (\(marks))
+                """, runPks).map { r in
+                GridCell(runPk: r[0].int64 ?? 0, taskId: r[1].string ?? "",
+                         state: TaskState(rawValue: r[2].string ?? "") ?? .none, tryNumber: r[3].int ?? 0)
+            }
+        }
+    }
+
+    /// The latest `perDAG` runs of each DAG, newest first, in one query (the DAG list's coloured marks).
+    public func recentRunMarks(perDAG: Int) throws -> [RecentRunMark] {
+        try locked {
+            try db.query("""
+                SELECT r.dag_id, r.run_id, r.state, r.logical_date FROM dag d
+                JOIN dag_run r ON r.id IN (SELECT id FROM dag_run WHERE dag_id = d.dag_id
+                                          ORDER BY logical_date DESC, id DESC LIMIT ?)
+                ORDER BY r.dag_id, r.logical_date DESC, r.id DESC
+                """, [perDAG]).map { r in
+                RecentRunMark(dagId: r[0].string ?? "", runId: r[1].string ?? "",
+                              state: RunState(rawValue: r[2].string ?? "") ?? .queued,
+                              logicalDate: r[3].date ?? .distantPast)
+            }
+        }
+    }
+
+    /// Attempt by its run, task and try number.
+    public func attempt(runPk: Int64, taskId: String, tryNumber: Int) throws -> AttemptRecord? {
+        try locked {
+            try db.queryOne("SELECT * FROM task_attempt WHERE run_pk = ? AND task_id = ? AND try_number = ?",
+                            [runPk, taskId, tryNumber]).map(Self.attemptRecord)
+        }
+    }
+
+    /// One task instance of a run.
+    public func taskInstance(runPk: Int64, taskId: String) throws -> TaskInstanceRecord? {
+        try locked {
+            try db.queryOne("SELECT * FROM task_instance WHERE run_pk = ? AND task_id = ?", [runPk, taskId])
+                .map(Self.taskInstanceRecord)
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    public func ping() -> Bool {
+        (try? locked { try db.queryOne("SELECT 1 AS ok")?["ok"].int }) == 1
+    }
+
+    /// Alerts newest first, optionally only one state or one DAG.
+    public func alertOutbox(state: String?, dagId: String?, limit: Int, offset: Int) throws -> [AlertOutboxRow] {
+        let (whereSQL, params) = Self.alertFilter(state: state, dagId: dagId)
+        return try locked {
+            try db.query("SELECT * FROM alert \(whereSQL) ORDER BY id DESC LIMIT ? OFFSET ?",
+                         params + [limit, offset]).map(Self.alertOutboxRow)
+        }
+    }
+
+    /// How many alerts match the filter.
+    public func countAlertOutbox(state: String?, dagId: String?) throws -> Int {
+        let (whereSQL, params) = Self.alertFilter(state: state, dagId: dagId)
+        return try locked { try db.queryOne("SELECT count(*) AS n FROM alert \(whereSQL)", params)?["n"].int ?? 0 }
+    }
+
+    /// One alert by id.
+    public func alertOutboxRow(id: Int64) throws -> AlertOutboxRow? {
+        try locked { try db.queryOne("SELECT * FROM alert WHERE id = ?", [id]).map(Self.alertOutboxRow) }
+    }
+
+    /// Every delivery attempt of an alert, oldest first.
+    public func alertDeliveryAttempts(alertId: Int64) throws -> [AlertDeliveryAttemptRow] {
+        try locked {
+            try db.query("SELECT * FROM alert_delivery WHERE alert_id = ? ORDER BY attempted_at, id", [alertId]).map { r in
+                AlertDeliveryAttemptRow(id: r["id"].int64 ?? 0, alertId: r["alert_id"].int64 ?? 0,
+                                        url: r["url"].string ?? "", attemptedAt: r["attempted_at"].date ?? .distantPast,
+                                        statusCode: r["status_code"].int, error: r["error"].string,
+                                        durationMs: r["duration_ms"].double ?? 0)
+            }
+        }
+    }
+
+    static func alertFilter(state: String?, dagId: String?) -> (String, [any SQLiteBindable]) {
+        var clauses: [String] = []
+        var params: [any SQLiteBindable] = []
+        if let state { clauses.append("state = ?"); params.append(state) }
+        if let dagId { clauses.append("dag_id = ?"); params.append(dagId) }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
+    }
+
+    static func alertOutboxRow(_ r: SQLiteRow) -> AlertOutboxRow {
+        AlertOutboxRow(id: r["id"].int64 ?? 0, deliveryId: r["delivery_id"].string ?? "", event: r["event"].string ?? "",
+                       target: r["target"].string ?? "", dagId: r["dag_id"].string ?? "", runId: r["run_id"].string,
+                       taskId: r["task_id"].string, tryNumber: r["try_number"].int, payload: r["payload"].string ?? "",
+                       state: r["state"].string ?? "", attempts: r["attempts"].int ?? 0,
+                       nextAttemptAt: r["next_attempt_at"].date, createdAt: r["created_at"].date ?? .distantPast,
+                       deliveredAt: r["delivered_at"].date, lastError: r["last_error"].string)
+    }
+}
+
+extension SQLiteStateStore {
+    /// The latest runs of a DAG that have an XCom `key`, newest first, with that value (quality checks).
+    public func latestXComs(dagId: String, key: String, limit: Int) throws
+        -> [(run: RunRecord, taskId: String, value: JSONValue)] {
+        try locked {
+            try db.query("""
+                SELECT r.*, x.task_id AS xcom_task_id, x.value AS xcom_value FROM xcom x
+                JOIN dag_run r ON r.id = x.run_pk
+                WHERE r.dag_id = ? AND x.key = ? ORDER BY r.logical_date DESC, r.id DESC LIMIT ?
+                """, [dagId, key, limit]).map { row in
+                (Self.runRecord(row), row["xcom_task_id"].string ?? "",
+                 (try? JSONValue.parse(row["xcom_value"].string ?? "null")) ?? .null)
+            }
+        }
+    }
+}

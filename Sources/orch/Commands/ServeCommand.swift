@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import OrchAPI
+import OrchRuntime
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run everything in one process: scheduler, worker pool, alerts and the web dashboard with its API.",
+        discussion: "SIGTERM/SIGINT stop the scheduler cleanly (attempts in child processes are adopted by the next one), then the web server.")
+
+    @OptionGroup var web: WebOptions
+    @Option(help: "Worker slots (default: number of cores).") var slots: Int?
+    @Flag(help: "When another scheduler holds the lease, wait and take over when it stops.") var standby = false
+
+    func run() async throws {
+        let ctx = try CLIContext()
+        let services = try await SchedulerServices.start(ctx: ctx, slots: slots, standby: standby)
+        let server = try web.startServer(ctx: ctx)
+        defer {
+            server.stop()
+            print("web server stopped")
+        }
+        try await services.runUntilStopped()
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import OrchAPI
+import OrchRuntime
+
+/// Options shared by `orch webserver` and `orch serve`.
+struct WebOptions: ParsableArguments {
+    @Option(help: "Address to bind (IPv4). Default 127.0.0.1: only this machine can connect.") var host = "127.0.0.1"
+    @Option(help: "TCP port of the dashboard and API.") var port = 8080
+    @Option(help: "HTTP server threads (each has its own read connection to the database).") var threads = 4
+
+    /// Starts the API server on the DAGs and database of `ctx`. Prints where it listens, never the token.
+    func startServer(ctx: CLIContext) throws -> APIServer {
+        let bag = try ctx.bag()
+        _ = try ctx.syncedStore(bag)
+        let token = try APIToken.load(path: ctx.home.tokenPath)
+        let server = try APIServer(configuration: APIConfiguration(home: ctx.home, bag: bag, host: host, port: port,
+                                                                   threads: threads, token: token))
+        try server.start()
+        let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
+            ? "ORCH_API_TOKEN" : ctx.home.tokenPath
+        print("web server on http://\(host):\(server.port)/ (API under /api/v1; token for changes: \(tokenSource))")
+        if server.configuration.webRoot == nil {
+            printError("note: no web/ folder found, so only the API is served; set ORCH_WEB_DIR to the dashboard folder")
+        }
+        return server
+    }
+}
+
+struct WebserverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "webserver",
+        abstract: "Serve the dashboard and REST API alone, on the same database as a scheduler running elsewhere.",
+        discussion: "SIGTERM/SIGINT finish requests in flight and stop.")
+
+    @OptionGroup var web: WebOptions
+
+    func run() async throws {
+        let ctx = try CLIContext()
+        let server = try web.startServer(ctx: ctx)
+        let stop = DispatchSemaphore(value: 0)
+        installStopHandlers { stop.signal() }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                stop.wait()
+                done.resume()
+            }
+        }
+        server.stop()
+        print("web server stopped")
+    }
+}

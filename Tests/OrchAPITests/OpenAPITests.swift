@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// The OpenAPI document lists exactly the real routes, and real responses carry the fields it requires.
+@Suite struct OpenAPITests {
+    let app: TestApp
+    let document: [String: Any]
+
+    init() throws {
+        app = try TestApp()
+        document = try app.get("/api/v1/openapi.json").json()
+    }
+
+    var paths: [String: [String: Any]] { document["paths"] as? [String: [String: Any]] ?? [:] }
+
+    @Test func isOpenAPI3() {
+        #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
+        #expect((document["servers"] as? [[String: String]])?.first?["url"] == "/api/v1")
+    }
+
+    @Test func documentsEveryRouteAndNothingElse() {
+        let real = Set(app.server.routes.map { "\($0.method.lowercased()) \($0.pattern)" })
+        var documented: Set<String> = []
+        for (path, operations) in paths {
+            for method in operations.keys { documented.insert("\(method) /api/v1\(path)") }
+        }
+        #expect(real == documented, "undocumented: \(real.subtracting(documented)); not real: \(documented.subtracting(real))")
+        #expect(real.count >= 19)
+    }
+
+    @Test func stateChangingOperationsDeclareTheBearerToken() {
+        for (path, operations) in paths {
+            for (method, op) in operations where method != "get" {
+                let security = (op as? [String: Any])?["security"] as? [[String: Any]]
+                #expect(security?.first?["bearer"] != nil, "\(method) \(path)")
+            }
+        }
+    }
+
+    /// Fills `{param}` with seeded values and checks the GET response against the documented 200 schema.
+    @Test func realResponsesCarryTheDocumentedFields() throws {
+        let alertId = try #require((try app.get("/api/v1/alerts").json()["alerts"] as? [[String: Any]])?.first?["id"] as? Int)
+        let values = ["dag_id": "etl", "run_id": esc(app.failed.runId), "task_id": "transform_a", "try_number": "1",
+                      "alert_id": String(alertId)]
+        var checked = 0
+        for (path, operations) in paths where path != "/openapi.json" {
+            guard let op = operations["get"] as? [String: Any] else { continue }
+            var url = "/api/v1" + path
+            for (name, value) in values { url = url.replacingOccurrences(of: "{\(name)}", with: value) }
+            let response = try app.get(url)
+            #expect(response.status == 200, "GET \(url)")
+            let schema = try #require(responseSchema(op, "200"), "GET \(path) documents no 200 schema")
+            let body = try JSONSerialization.jsonObject(with: Data(response.body))
+            check(body, against: schema, at: "GET \(path)")
+            checked += 1
+        }
+        #expect(checked >= 14)
+    }
+
+    @Test func changeResponsesCarryTheDocumentedFields() throws {
+        let cases: [(String, String, String, String, String)] = [
+            ("post", "/dags/{dag_id}/runs", "/api/v1/dags/etl/runs", #"{"conf": {}}"#, "201"),
+            ("patch", "/dags/{dag_id}", "/api/v1/dags/etl", #"{"is_paused": false}"#, "200"),
+            ("post", "/dags/{dag_id}/runs/{run_id}/clear", "/api/v1/dags/etl/runs/\(esc(app.failed.runId))/clear", "{}", "200"),
+            ("patch", "/dags/{dag_id}/runs/{run_id}", "/api/v1/dags/etl/runs/\(esc(app.running.runId))", #"{"state": "failed"}"#, "200"),
+        ]
+        for (method, path, url, body, status) in cases {
+            let response = try app.send(method.uppercased(), url, json: body)
+            #expect(String(response.status) == status, "\(method) \(url): \(response.text)")
+            let op = try #require(paths[path]?[method] as? [String: Any])
+            let schema = try #require(responseSchema(op, status))
+            check(try JSONSerialization.jsonObject(with: Data(response.body)), against: schema, at: "\(method) \(path)")
+        }
+        // Errors follow the documented Error schema too.
+        let error = try app.get("/api/v1/dags/ghost")
+        let errorSchema = try #require(resolve(["$ref": "#/components/schemas/Error"]))
+        check(try JSONSerialization.jsonObject(with: Data(error.body)), against: errorSchema, at: "error")
+    }
+
+    func responseSchema(_ op: [String: Any], _ status: String) -> [String: Any]? {
+        let response = (op["responses"] as? [String: Any])?[status] as? [String: Any]
+        let content = (response?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+        return (content?["schema"] as? [String: Any]).flatMap(resolve)
+    }
+
+    func resolve(_ schema: [String: Any]) -> [String: Any]? {
+        guard let ref = schema["$ref"] as? String else { return schema }
+        let name = String(ref.split(separator: "/").last ?? "")
+        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        return schemas?[name] as? [String: Any]
+    }
+
+    /// Required fields are present; every present documented field has the documented JSON type; no field is
+    /// returned that the document does not describe. Recurses into objects and the elements of arrays.
+    func check(_ value: Any, against schema: [String: Any], at place: String) {
+        guard let schema = resolve(schema) else { Issue.record("\(place): unresolvable schema"); return }
+        if value is NSNull {
+            #expect(schema["nullable"] as? Bool == true, "\(place) is null but not nullable")
+            return
+        }
+        switch schema["type"] as? String {
+        case "object":
+            guard let object = value as? [String: Any] else { Issue.record("\(place) is not an object"); return }
+            guard let properties = schema["properties"] as? [String: [String: Any]] else { return }
+            for name in schema["required"] as? [String] ?? [] {
+                #expect(object[name] != nil, "\(place) lacks required field '\(name)'")
+            }
+            for (name, field) in object {
+                guard let fieldSchema = properties[name] else {
+                    Issue.record("\(place) returns undocumented field '\(name)'")
+                    continue
+                }
+                check(field, against: fieldSchema, at: "\(place).\(name)")
+            }
+        case "array":
+            guard let array = value as? [Any] else { Issue.record("\(place) is not an array"); return }
+            if let items = schema["items"] as? [String: Any] {
+                for (i, element) in array.prefix(3).enumerated() { check(element, against: items, at: "\(place)[\(i)]") }
+            }
+        case "string": #expect(value is String, "\(place) is not a string")
+        case "integer": #expect(value as? Int != nil, "\(place) is not an integer")
+        case "number": #expect(value is NSNumber, "\(place) is not a number")
+        case "boolean": #expect(value as? Bool != nil, "\(place) is not a boolean")
+        default: break
+        }
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# API benchmark: 10,000 runs and 200,000 task instances of bench_chain_20 in a temp ORCH_HOME, `orch webserver`
+# (release build), wrk against the runs list and the grid endpoint. Prints requests/s and p99 latency.
+# Targets: >= 5,000 requests/s and p99 <= 20 ms. Env: RUNS (10000), DURATION (10s), CONNECTIONS (32), THREADS (2).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+scratch="${ORCH_RELEASE_SCRATCH:-$repo/.build-api-release}"
+runs="${RUNS:-10000}"; duration="${DURATION:-10s}"; connections="${CONNECTIONS:-32}"; threads="${THREADS:-2}"
+
+command -v wrk >/dev/null || { sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"; $sudo_cmd apt-get install -y -qq wrk; }
+echo "building orch (release, $scratch)"
+(cd "$repo" && swift build -c release --scratch-path "$scratch" --product orch 2>&1 | tail -2)
+orch="$scratch/release/orch"
+
+home="$(mktemp -d /tmp/orch-bench-api.XXXXXX)"
+export ORCH_HOME="$home" ORCH_API_TOKEN="bench-token"
+pid=""
+cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$home"; }
+trap cleanup EXIT
+
+(cd "$repo" && "$orch" dags list >/dev/null)
+tasks="$(seq -s, -f 'c%g' 1 20)"
+python3 "$here/seed.py" "$home/orch.db" bench_chain_20 "$tasks" "$runs"
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+(cd "$repo" && "$orch" webserver --port "$port" --threads "${SERVER_THREADS:-4}" > "$home/web.log" 2>&1) &
+pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+
+base="http://127.0.0.1:$port/api/v1/dags/bench_chain_20"
+curl -sf "$base/runs?limit=25" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"runs list: {len(d[\"runs\"])} of {d[\"total_entries\"]} runs")'
+curl -sf "$base/grid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"grid: {len(d[\"runs\"])} runs x {len(d[\"task_ids\"])} tasks of {d[\"total_runs\"]}")'
+
+measure() {
+  local name="$1" url="$2"
+  wrk -t"$threads" -c"$connections" -d2s "$url" >/dev/null   # warm-up
+  local out; out="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url")"
+  local rps p99
+  rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+  p99="$(echo "$out" | awk '$1 == "99%" {print $2}')"
+  echo "$out" | sed 's/^/    /' | grep -E 'Latency|Req/Sec|requests in|Non-2xx|Socket' || true
+  printf '%-10s %10s req/s   p99 %8s   (wrk -t%s -c%s -d%s --latency %s)\n' "$name" "$rps" "$p99" "$threads" "$connections" "$duration" "$url"
+}
+echo "== results"
+measure "runs" "$base/runs?limit=25"
+measure "grid" "$base/grid?limit=25"

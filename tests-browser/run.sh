@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Browser tests of the orch dashboard in headless Chromium (selenium), against a real `orch serve`.
+# Installs what is missing (chromium, chromium-driver, python3-venv via apt; selenium + pytest via pip into
+# tests-browser/.venv), builds orch, runs real DAGs into a temp ORCH_HOME, serves it, runs the tests.
+# Exit status is pytest's. Screenshots land in tests-browser/screenshots/.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+scratch="${ORCH_SCRATCH:-$repo/.build-api}"
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+if ((${#need_apt[@]})); then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq "${need_apt[@]}"
+fi
+if [ ! -x "$here/.venv/bin/python" ]; then python3 -m venv "$here/.venv"; fi
+"$here/.venv/bin/python" -c 'import selenium, pytest' 2>/dev/null || "$here/.venv/bin/pip" install -q selenium pytest
+
+echo "building orch ($scratch)"
+(cd "$repo" && swift build --scratch-path "$scratch" --product orch 2>&1 | tail -3)
+orch="$scratch/debug/orch"
+
+home="$(mktemp -d /tmp/orch-browser.XXXXXX)"
+export ORCH_HOME="$home"
+export ORCH_API_TOKEN="browser-test-token-$$"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$home"
+}
+trap cleanup EXIT
+
+echo "running real DAGs into $home"
+(cd "$repo" && "$orch" run example_fanout --quiet)
+(cd "$repo" && "$orch" run example_trigger_rules --quiet) || true   # fails on purpose: failed/skipped states
+
+(cd "$repo" && "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+mkdir -p "$here/screenshots"
+status=0
+ORCH_URL="http://127.0.0.1:$port" "$here/.venv/bin/python" -m pytest -q "$here/test_dashboard.py" "$@" || status=$?
+if [ "$status" -ne 0 ]; then echo "--- orch serve log"; tail -40 "$home/serve.log"; fi
+exit "$status"

@@ -1,0 +1,93 @@
+// The dashboard shell: hash routing, sign-in, health badge, and polling every 3 s without page reloads.
+import { api, token } from './api.js';
+import { esc } from './ui.js';
+import * as dags from './pages/dags.js';
+import * as dag from './pages/dag.js';
+import * as run from './pages/run.js';
+import * as task from './pages/task.js';
+import * as runs from './pages/runs.js';
+import * as alerts from './pages/alerts.js';
+
+const POLL_MS = 3000;
+const routes = [
+  [/^\/$/, dags, 'dags'],
+  [/^\/runs$/, runs, 'runs'],
+  [/^\/alerts$/, alerts, 'alerts'],
+  [/^\/dags\/([^/]+)\/runs\/([^/]+)\/tasks\/([^/]+)$/, task, 'dags'],
+  [/^\/dags\/([^/]+)\/runs\/([^/]+)$/, run, 'dags'],
+  [/^\/dags\/([^/]+)(?:\/(grid|graph))?$/, dag, 'dags'],
+];
+
+let current = null;
+let timer = null;
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, query = ''] = raw.split('?');
+  return { path, query: new URLSearchParams(query) };
+}
+
+async function navigate() {
+  clearInterval(timer);
+  current?.stop?.();
+  current = null;
+  const { path, query } = parseHash();
+  const main = document.getElementById('main');
+  for (const [pattern, page, nav] of routes) {
+    const m = path.match(pattern);
+    if (!m) continue;
+    document.querySelectorAll('[data-nav]').forEach((a) => a.classList.toggle('active', a.dataset.nav === nav));
+    const params = m.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p)));
+    try {
+      const view = await page.render(main, params, query);
+      current = view;
+      if (view?.refresh) timer = setInterval(() => view.refresh().catch(showError), POLL_MS);
+    } catch (e) { showError(e); }
+    return;
+  }
+  main.innerHTML = `<div class="empty">No page at <span class="mono">${esc(path)}</span>. <a href="#/">Back to the DAGs</a></div>`;
+}
+
+function showError(e) {
+  const main = document.getElementById('main');
+  let banner = main.querySelector('.page-error');
+  if (!banner) {
+    banner = document.createElement('p');
+    banner.className = 'page-error error';
+    main.prepend(banner);
+  }
+  banner.textContent = e.message;
+}
+
+function renderSignIn() {
+  const signedIn = !!token.get();
+  document.getElementById('signin').hidden = signedIn;
+  document.getElementById('signed-in').hidden = !signedIn;
+}
+
+async function refreshHealth() {
+  const el = document.getElementById('health');
+  try {
+    const h = await api('/health');
+    const color = h.status === 'ok' ? '#4cd964' : '#ffb020';
+    const age = h.scheduler.heartbeat_age_seconds;
+    el.innerHTML = `<span class="dot" style="background:${color}"></span>scheduler ${esc(h.scheduler.status.replace('_', ' '))}`
+      + (age != null ? ` · heartbeat ${age.toFixed(1)} s ago` : '') + ` · database ${esc(h.database.status)}`;
+  } catch (e) {
+    el.innerHTML = '<span class="dot" style="background:#e02020"></span>server unreachable';
+  }
+}
+
+document.getElementById('signin').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = document.getElementById('token');
+  if (input.value.trim()) token.set(input.value.trim());
+  input.value = '';
+  renderSignIn();
+});
+document.getElementById('signout').addEventListener('click', () => { token.clear(); renderSignIn(); });
+window.addEventListener('hashchange', navigate);
+renderSignIn();
+refreshHealth();
+setInterval(refreshHealth, 5000);
+navigate();
