@@ -1,0 +1,210 @@
+import Foundation
+import OrchCore
+import OrchSQLite
+
+/// Where an alert is in its life: waiting to be sent (or retried), delivered (a 2xx), or given up.
+public enum AlertState: String, Sendable, Codable, CaseIterable {
+    case pending, delivered, failed
+}
+
+/// One outbox row as the CLI and the API show it. `target` is redacted (scheme, host and port only):
+/// webhook URLs often carry a secret in their path (Slack's do).
+public struct AlertRecord: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var deliveryId: String
+    public var event: String
+    public var target: String
+    public var dagId: String
+    public var runId: String?
+    public var taskId: String?
+    public var tryNumber: Int?
+    public var state: AlertState
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var createdAt: Date
+    public var deliveredAt: Date?
+    public var lastStatus: Int?
+    public var lastError: String?
+}
+
+/// One delivery attempt of an alert. `url` is redacted like ``AlertRecord/target``.
+public struct AlertDeliveryRecord: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var alertId: Int64
+    public var url: String
+    public var attemptedAt: Date
+    /// The HTTP status, or nil when there was no response (connection refused, timeout).
+    public var statusCode: Int?
+    public var error: String?
+    public var durationMs: Double
+}
+
+/// Filters and paging for ``SQLiteStateStore/alerts(_:)``; newest first.
+public struct AlertQuery: Sendable {
+    public var dagId: String?
+    public var runId: String?
+    public var states: [AlertState]
+    public var limit: Int
+    public var offset: Int
+    public init(dagId: String? = nil, runId: String? = nil, states: [AlertState] = [], limit: Int = 50,
+                offset: Int = 0) {
+        self.dagId = dagId
+        self.runId = runId
+        self.states = states
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// An alert claimed for sending by one dispatcher. Carries the real target URL: never show it.
+public struct ClaimedAlert: Sendable {
+    public var id: Int64
+    public var deliveryId: String
+    public var event: String
+    public var target: String
+    /// The exact body to send, byte for byte, on every attempt.
+    public var payload: String
+    /// Attempts made before this one.
+    public var attempts: Int
+    public var createdAt: Date
+    public var claimToken: String
+}
+
+/// What happens to an alert after an attempt.
+public enum AlertAttemptDisposition: Sendable, Equatable {
+    case delivered
+    case retry(at: Date)
+    case failed
+}
+
+extension SQLiteStateStore {
+    /// Claims up to `limit` pending alerts due at `now`, oldest due first. A claim holds the alert until
+    /// `now + claimSeconds` (any dispatcher, in any process, skips it meanwhile); a dispatcher that dies
+    /// mid-send loses its claim when that time passes, and the alert is sent again.
+    public func claimDueAlerts(now: Date, limit: Int, claimSeconds: Double) throws -> [ClaimedAlert] {
+        try write {
+            let rows = try db.query("""
+                SELECT id, delivery_id, event, target, payload, attempts, created_at FROM alert
+                WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                """, [now.unix, max(1, limit)])
+            return try rows.map { r in
+                let token = UUID().uuidString
+                try db.execute("UPDATE alert SET claim_token = ?, next_attempt_at = ? WHERE id = ?",
+                               [token, now.unix + claimSeconds, r["id"].int64 ?? 0])
+                return ClaimedAlert(id: r["id"].int64 ?? 0, deliveryId: r["delivery_id"].string ?? "",
+                                    event: r["event"].string ?? "", target: r["target"].string ?? "",
+                                    payload: r["payload"].string ?? "", attempts: r["attempts"].int ?? 0,
+                                    createdAt: r["created_at"].date ?? .distantPast, claimToken: token)
+            }
+        }
+    }
+
+    /// Records one attempt and moves the alert on, in one transaction. The attempt is always kept; the
+    /// alert changes only while `claim` still holds it. Returns false when the claim had been lost.
+    @discardableResult
+    public func recordAlertAttempt(_ claim: ClaimedAlert, attemptedAt: Date, statusCode: Int?, error: String?,
+                                   durationMs: Double, disposition: AlertAttemptDisposition) throws -> Bool {
+        try write {
+            try db.execute("""
+                INSERT INTO alert_delivery (alert_id, url, attempted_at, status_code, error, duration_ms)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [claim.id, claim.target, attemptedAt.unix, statusCode, error, durationMs])
+            let state: AlertState
+            var next = attemptedAt.unix
+            switch disposition {
+            case .delivered: state = .delivered
+            case .failed: state = .failed
+            case .retry(let at): state = .pending; next = at.unix
+            }
+            let changed = try db.execute("""
+                UPDATE alert SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_status = ?,
+                    last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
+                    claim_token = NULL
+                WHERE id = ? AND claim_token = ? AND state = 'pending'
+                """, [state.rawValue, next, statusCode, error, state.rawValue, attemptedAt.unix, claim.id,
+                      claim.claimToken])
+            return changed == 1
+        }
+    }
+
+    /// Alerts newest first, filtered and paged.
+    public func alerts(_ query: AlertQuery = AlertQuery()) throws -> [AlertRecord] {
+        let (whereSQL, params) = Self.alertFilter(query)
+        return try locked {
+            try db.query("SELECT * FROM alert \(whereSQL) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                         params + [max(0, query.limit), max(0, query.offset)]).map(Self.alertRecord)
+        }
+    }
+
+    /// How many alerts match `query` (ignoring its paging).
+    public func countAlerts(_ query: AlertQuery = AlertQuery()) throws -> Int {
+        let (whereSQL, params) = Self.alertFilter(query)
+        return try locked { try db.queryOne("SELECT count(*) AS n FROM alert \(whereSQL)", params)?["n"].int ?? 0 }
+    }
+
+    /// One alert by its delivery id.
+    public func alert(deliveryId: String) throws -> AlertRecord? {
+        try locked { try db.queryOne("SELECT * FROM alert WHERE delivery_id = ?", [deliveryId]).map(Self.alertRecord) }
+    }
+
+    /// An alert's delivery attempts, oldest first, paged.
+    public func alertDeliveries(alertId: Int64, limit: Int = 100, offset: Int = 0) throws -> [AlertDeliveryRecord] {
+        try locked {
+            try db.query("SELECT * FROM alert_delivery WHERE alert_id = ? ORDER BY attempted_at, id LIMIT ? OFFSET ?",
+                         [alertId, max(0, limit), max(0, offset)]).map { r in
+                AlertDeliveryRecord(id: r["id"].int64 ?? 0, alertId: r["alert_id"].int64 ?? 0,
+                                    url: redactedWebhookTarget(r["url"].string ?? ""),
+                                    attemptedAt: r["attempted_at"].date ?? .distantPast,
+                                    statusCode: r["status_code"].int, error: r["error"].string,
+                                    durationMs: r["duration_ms"].double ?? 0)
+            }
+        }
+    }
+
+    /// When the next pending alert is due (a claimed one counts at its claim's end); nil when none is pending.
+    public func nextAlertDue() throws -> Date? {
+        try locked {
+            try db.queryOne("SELECT min(next_attempt_at) AS t FROM alert WHERE state = 'pending'")?["t"].date
+        }
+    }
+
+    /// Pending alerts, optionally only those written at or after `createdSince`.
+    public func pendingAlertCount(createdSince: Date? = nil) throws -> Int {
+        try locked {
+            try db.queryOne("SELECT count(*) AS n FROM alert WHERE state = 'pending' AND created_at >= ?",
+                            [createdSince.unix ?? -1e300])?["n"].int ?? 0
+        }
+    }
+
+    static func alertFilter(_ q: AlertQuery) -> (String, [any SQLiteBindable]) {
+        var clauses: [String] = []
+        var params: [any SQLiteBindable] = []
+        if let d = q.dagId { clauses.append("dag_id = ?"); params.append(d) }
+        if let r = q.runId { clauses.append("run_id = ?"); params.append(r) }
+        if !q.states.isEmpty {
+            clauses.append("state IN (\(q.states.map { _ in "?" }.joined(separator: ",")))")
+            params += q.states.map(\.rawValue)
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
+    }
+
+    static func alertRecord(_ r: SQLiteRow) -> AlertRecord {
+        let state = AlertState(rawValue: r["state"].string ?? "") ?? .pending
+        return AlertRecord(id: r["id"].int64 ?? 0, deliveryId: r["delivery_id"].string ?? "",
+                           event: r["event"].string ?? "", target: redactedWebhookTarget(r["target"].string ?? ""),
+                           dagId: r["dag_id"].string ?? "", runId: r["run_id"].string, taskId: r["task_id"].string,
+                           tryNumber: r["try_number"].int, state: state, attempts: r["attempts"].int ?? 0,
+                           nextAttemptAt: state == .pending ? r["next_attempt_at"].date : nil,
+                           createdAt: r["created_at"].date ?? .distantPast, deliveredAt: r["delivered_at"].date,
+                           lastStatus: r["last_status"].int, lastError: r["last_error"].string)
+    }
+}
+
+/// A webhook URL safe to show: scheme, host and port, with `/…` standing for any path or query (which may
+/// hold a token, as Slack's incoming-webhook paths do).
+public func redactedWebhookTarget(_ url: String) -> String {
+    guard let c = URLComponents(string: url), let scheme = c.scheme, let host = c.host else { return "(invalid URL)" }
+    let port = c.port.map { ":\($0)" } ?? ""
+    let hasMore = !(c.path.isEmpty || c.path == "/") || c.query != nil
+    return "\(scheme)://\(host)\(port)\(hasMore ? "/…" : "")"
+}
