@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "ShopStream", dependencies: ["OrchPostgres", "OrchHTTPClient", "OrchHTTPServer",
                                             .product(name: "Crypto", package: "swift-crypto")]),
         // Swift-defined DAGs (dags/): depend on OrchCore and pipeline helpers, never on the runtime.
-        .target(name: "DAGs", dependencies: ["OrchCore", "ShopStream"], path: "dags"),
+        .target(name: "DAGs", dependencies: ["OrchCore", "ShopStream", "OrchPostgres"], path: "dags"),
         // The CLI: the one place where concrete types are chosen and wired.
         .executableTarget(name: "orch", dependencies: [
             "OrchCore", "OrchStore", "OrchRuntime", "OrchAPI", "DAGs", "ShopStream",
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "OrchSQLiteTests", dependencies: ["OrchSQLite"]),
         .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore"]),
         .testTarget(name: "OrchHTTPTests", dependencies: ["OrchHTTPServer", "OrchHTTPClient"]),
-        .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore"]),
+        .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient"]),
         .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient"]),
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
         .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),

@@ -9,6 +9,7 @@ struct OrchCommand: AsyncParsableCommand {
         subcommands: [DagsCommand.self, TriggerCommand.self, RunCommand.self, RunsCommand.self, TasksCommand.self,
                       LogsCommand.self, SchedulerCommand.self, ServeCommand.self, WebserverCommand.self,
                       BackfillCommand.self, CronCommand.self, DbCommand.self,
+                      ShopStreamCommand.self,
                       AlertsCommand.self]
     )
 }

@@ -1,0 +1,87 @@
+import Foundation
+import OrchCore
+import OrchPostgres
+import ShopStream
+
+/// The flagship pipeline: a day of an e-commerce shop, from the DummyJSON-compatible API to gold tables.
+///
+/// fetch → produce → load_bronze → silver → gold → quality_checks. Each task is idempotent for its date, so a
+/// retry or a re-run of the same date changes nothing. Params: `clickstream_events` (default 20,000),
+/// `seed` (42), `source_url`, `warehouse_dsn`.
+let shopstreamDaily = DAG(
+    "shopstream_daily",
+    description: "E-commerce medallion pipeline: DummyJSON API → event log → bronze → silver → gold → checks",
+    tags: ["shopstream", "medallion"], owner: "data-team", schedule: "@daily", timeZone: "UTC",
+    startDate: .utc(2026, 11, 1), catchup: false, maxActiveRuns: 1,
+    params: ["clickstream_events": 20_000, "seed": 42],
+    defaults: TaskDefaults(retries: 2, retryDelay: 5, exponentialBackoff: true, maxRetryDelay: 60, executionTimeout: 900),
+    alerts: AlertRules(onTaskFailure: true, onRunFailure: true, runDeadlineMinutes: 360)
+) { d in
+    let fetch = d.task("fetch", doc: "Page users, products, carts and posts from the source; land raw pages + manifest") { ctx in
+        let config = ShopStreamConfig(ctx)
+        let fetcher = SourceFetcher(configuration: FetchConfiguration(baseURL: config.sourceURL))
+        let result = try SourceIngest.fetch(fetcher: fetcher, dataDir: config.dataDirectory, date: ctx.ds)
+        ctx.log("fetched \(result.counts) from \(config.sourceURL) into \(result.landingDirectory)")
+        try ctx.push("counts", .object(result.counts.mapValues { .number(Double($0)) }))
+    }
+    let produce = d.task("produce", doc: "Records and a simulated clickstream become keyed messages on topics") { ctx in
+        let config = ShopStreamConfig(ctx)
+        let fetched = try SourceLanding.read(dataDir: config.dataDirectory, date: ctx.ds)
+        let log = try SegmentEventLog(directory: config.dataDirectory + "/eventlog")
+        let result = try ShopStreamProducer.produce(fetched: fetched, log: log, dataDir: config.dataDirectory,
+                                                    date: ctx.ds, seed: config.seed,
+                                                    clickstreamEvents: config.clickstreamEvents)
+        ctx.log("produced \(result.topics)\(result.alreadyProduced ? " (already produced for this date)" : "")")
+        try ctx.push("topics", .object(result.topics.mapValues { .number(Double($0)) }))
+        try ctx.push("event_types", .object(result.eventTypes.mapValues { .number(Double($0)) }))
+    }
+    let bronze = d.task("load_bronze", retries: 4, doc: "COPY new messages into bronze.raw_events; offsets in the same transaction") { ctx in
+        let config = ShopStreamConfig(ctx)
+        let pg = try config.connect()
+        defer { pg.close() }
+        let applied = try WarehouseMigrator(connection: pg, directory: ShopStreamConfig.warehouseMigrations()).migrate()
+        if !applied.isEmpty { ctx.log("warehouse migrations applied: \(applied.joined(separator: ", "))") }
+        let log = try SegmentEventLog(directory: config.dataDirectory + "/eventlog")
+        let result = try BronzeLoader(connection: pg, log: log).load(consumer: "shopstream")
+        ctx.log("load_bronze: \(result)")
+        try ctx.push("loaded", .number(Double(result.loaded)))
+    }
+    let silver = d.task("silver", doc: "Typed, deduplicated, incremental upserts; invalid rows quarantined") { ctx in
+        let pg = try ShopStreamConfig(ctx).connect()
+        defer { pg.close() }
+        let result = try SilverBuilder(connection: pg).build()
+        ctx.log("silver: \(result)")
+    }
+    let gold = d.task("gold", doc: "Star schema and aggregates for the run's data interval") { ctx in
+        let pg = try ShopStreamConfig(ctx).connect()
+        defer { pg.close() }
+        let result = try GoldBuilder(connection: pg).build(start: ctx.dataInterval.start, end: ctx.dataInterval.end)
+        ctx.log("gold: \(result)")
+    }
+    let checks = d.task("quality_checks", retries: 0, doc: "not_null, unique, relationships, accepted values, reconciliation, freshness") { ctx in
+        let pg = try ShopStreamConfig(ctx).connect()
+        defer { pg.close() }
+        do {
+            let results = try QualityRunner(connection: pg).run(QualityCheck.shopStream, runId: ctx.runId,
+                                                                 start: ctx.dataInterval.start, end: ctx.dataInterval.end)
+            try ctx.push("quality_checks", .array(results.map(qualityJSON)))
+            ctx.log("all \(results.count) quality checks passed")
+        } catch let failure as QualityCheckFailure {
+            let stored = try pg.execute("""
+                SELECT check_name, check_kind, status, observed, details FROM quality.check_results
+                WHERE run_id = $1 ORDER BY id
+                """, [ctx.runId])
+            try ctx.push("quality_checks", .array(stored.rows.map { row in
+                .object(["name": .string(row[0] ?? ""), "kind": .string(row[1] ?? ""), "status": .string(row[2] ?? ""),
+                         "observed": .string(row[3] ?? ""), "details": .string(row[4] ?? "")])
+            }))
+            throw failure
+        }
+    }
+    chain(fetch, produce, bronze, silver, gold, checks)
+}
+
+private func qualityJSON(_ r: QualityResult) -> JSONValue {
+    .object(["name": .string(r.name), "kind": .string(r.kind), "status": .string(r.status.rawValue),
+             "observed": .string(r.observed), "details": .string(r.details)])
+}
