@@ -12,7 +12,7 @@ extension SQLiteStateStore {
             }
             if try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND logical_date = ? AND run_type = ?",
                                [dagId, interval.start.unix, runType.rawValue]) != nil {
-                throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(interval.start))")
+                throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(interval.start)); clear it to run it again (`orch runs clear RUN_ID`)")
             }
             try db.execute("""
                 INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,

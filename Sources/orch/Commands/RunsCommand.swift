@@ -6,7 +6,7 @@ import OrchStore
 
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "List and inspect DAG runs.",
-                                                    subcommands: [List.self, Show.self])
+                                                    subcommands: [List.self, Show.self, Clear.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a DAG's runs, newest first.")
@@ -44,6 +44,24 @@ struct RunsCommand: ParsableCommand {
                  a.exitCode.map(String.init) ?? "-", a.signal.map { signalName(Int32($0)) } ?? "-",
                  formatDuration(a.startDate, a.endDate), a.logPath]
             })
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear a finished run's tasks so the scheduler runs them again (keeps every earlier attempt).")
+        @Argument(help: "Run id") var runId: String
+        @Flag(name: .customLong("failed-only"), help: "Clear only failed and upstream_failed tasks.") var failedOnly = false
+        func run() throws {
+            let ctx = try CLIContext()
+            let store = try ctx.store()
+            guard let run = try store.run(runId: runId) else { throw ValidationError("no run '\(runId)'") }
+            guard run.state.isFinished else { throw ValidationError("run '\(runId)' is \(run.state.rawValue); clear it when it has finished") }
+            let tasks = try store.taskInstances(runPk: run.pk)
+                .filter { !failedOnly || $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
+            try store.clearTasks(runPk: run.pk, taskIds: tasks, now: Date())
+            WakeSocket.notify(ctx.home.wakeSocketPath)
+            print("cleared \(tasks.count) task(s) of \(runId); the run is queued again")
         }
     }
 }
