@@ -1,0 +1,23 @@
+# The two set-up commands: `make demo` (the main job) and `make test` (every test).
+.PHONY: demo test build release bench bench-airflow deps
+
+demo:            ## install, start PostgreSQL, build, run shopstream_daily on the bundled snapshot, serve the dashboard
+	bash scripts/demo.sh
+
+test:            ## install, start PostgreSQL, build, run every test (Swift, CLI end to end, browser)
+	bash scripts/test.sh
+
+deps:
+	bash scripts/install-deps.sh
+
+build:
+	swift build
+
+release:
+	swift build -c release --product orch
+
+bench:           ## every benchmark in bench/, one table
+	bash bench/run-all.sh
+
+bench-airflow:   ## the side-by-side with Apache Airflow 3
+	bash bench/run-all.sh --airflow

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit and integration tests (real SQLite, PostgreSQL, HTTP on loopback, child
+# processes), end-to-end CLI tests of the built binary, and the dashboard in headless Chromium.
+# Installs what is missing and starts a local PostgreSQL first. Non-interactive; safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --browser
+bash scripts/pg-up.sh >/dev/null
+export ORCH_TEST_PG="${ORCH_TEST_PG:-postgresql://orch:orch@127.0.0.1:5432/orch_test}"
+
+echo "== build (debug, with tests)"
+swift build --build-tests 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || true
+swift build --build-tests >/dev/null   # fails the script if the build failed
+export ORCH_BIN="$PWD/.build/debug/orch"
+
+echo "== swift test"
+swift test --skip-build
+
+if [ -x tests-browser/run.sh ]; then
+    echo "== dashboard in headless Chromium"
+    bash tests-browser/run.sh
+fi
+if [ -x tests-reliability/run-fast.sh ]; then
+    echo "== reliability (fast suite)"
+    bash tests-reliability/run-fast.sh
+fi
