@@ -63,6 +63,11 @@ public enum SourceLanding {
         }
     }
 
+    /// Reads a landed date (`YYYY-MM-DD`) back; see ``read(dataDir:date:)-(String,LogicalDate)``.
+    public static func read(dataDir: String, date: String) throws -> FetchResult {
+        try read(dataDir: dataDir, date: LogicalDate(date))
+    }
+
     /// Reads a landed date back, verifying every page against the manifest (size and SHA-256) and its shape.
     public static func read(dataDir: String, date: LogicalDate) throws -> FetchResult {
         let dir = directory(dataDir: dataDir, date: date)
