@@ -39,6 +39,7 @@ struct RunCommand: AsyncParsableCommand {
 func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks: Set<Int64>, owner: String,
                      slots: Int) async throws -> [Int64: RunState] {
     let signal = AsyncSignal()
+    let started = Date()
     let pool = makeWorkerPool(bag: bag, store: store, slots: slots)
     let engine = RunEngine(bag: bag, store: store, pool: pool, home: ctx.home, scope: .runs(pks), owner: owner,
                            alerts: try makeAlertComposer(ctx), signal: signal, honourPause: false)
@@ -46,6 +47,7 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
         pks.allSatisfy { (try? store.run(pk: $0))?.state.isFinished ?? true }
     }
     if let e = await engine.lastError { printError("engine: \(e)") }
+    await deliverForegroundAlerts(ctx, store: store, since: started)
     var states: [Int64: RunState] = [:]
     for pk in pks { states[pk] = try store.run(pk: pk)?.state }
     return states

@@ -26,6 +26,7 @@ struct SchedulerServices {
     let loop: SchedulerLoop
     let store: SQLiteStateStore
     let ctx: CLIContext
+    let alerts: AlertDispatcher
 
     static func start(ctx: CLIContext, slots: Int?, standby: Bool) async throws -> SchedulerServices {
         let bag = try ctx.bag()
@@ -43,11 +44,16 @@ struct SchedulerServices {
             try await Task.sleep(nanoseconds: UInt64(SchedulerLoop.heartbeatInterval * 1e9))
         }
         installStopHandlers { loop.requestStop() }
-        return SchedulerServices(loop: loop, store: store, ctx: ctx)
+        // Alerts: sent from the outbox while this process holds the lease; each loop turn wakes the dispatcher.
+        let alerts = try makeAlertDispatcher(ctx, store: store)
+        loop.onTurn = { alerts.wake() }
+        alerts.start()
+        return SchedulerServices(loop: loop, store: store, ctx: ctx, alerts: alerts)
     }
 
     func runUntilStopped() async throws {
-        try await loop.run()
+        do { try await loop.run() } catch { await alerts.stop(); throw error }
+        await alerts.stop()
     }
 }
 
