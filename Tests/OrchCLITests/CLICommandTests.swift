@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchSQLite
+import Testing
+
+/// The other commands, end to end: help, check, tasks test, trigger without a scheduler, logs errors.
+@Suite(.serialized) struct CLICommandTests {
+    static let commands: [[String]] = [
+        [], ["dags"], ["dags", "list"], ["dags", "show"], ["dags", "check"], ["dags", "next"], ["dags", "pause"],
+        ["dags", "unpause"], ["trigger"], ["run"], ["runs"], ["runs", "list"], ["runs", "show"], ["tasks"],
+        ["tasks", "list"], ["tasks", "test"], ["tasks", "run"], ["logs"], ["scheduler"], ["backfill"], ["cron"],
+        ["db"], ["db", "migrate"],
+    ]
+
+    @Test(arguments: commands)
+    func helpWorksOnEachCommand(_ command: [String]) throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let r = try s.run(command + ["--help"])
+        #expect(r.status == 0, "\(command): \(r.output)")
+        #expect(r.stdout.contains("USAGE: orch"), "\(command): \(r.output)")
+    }
+
+    @Test func dagsCheckPassesOnTheBuiltInDAGs() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let r = try s.run("dags", "check")
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.stdout.contains("DAGs OK"))
+    }
+
+    @Test func dagsListAndShow() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let list = try s.run("dags", "list")
+        for id in ["example_fanout", "example_retries", "example_timeout", "example_trigger_rules", "example_shell",
+                   "example_crash", "example_xcom"] {
+            #expect(list.stdout.contains(id))
+        }
+        let show = try s.run("dags", "show", "example_trigger_rules")
+        #expect(show.stdout.contains("extract_bad >> notify_on_failure"))
+        #expect(show.stdout.contains("one_failed"))
+    }
+
+    @Test func tasksTestRunsInProcessAndPersistsNothing() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let ok = try s.run("tasks", "test", "example_fanout", "work_3", "--logical-date", "2026-11-02")
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(ok.stdout.contains("work_3 computed 9"))
+        #expect(ok.stdout.contains("task work_3: success"))
+        let bad = try s.run("tasks", "test", "example_trigger_rules", "extract_bad")
+        #expect(bad.status != 0)
+        #expect(bad.stdout.contains("source unavailable"))
+        let shell = try s.run("tasks", "test", "example_shell", "hello", "--logical-date", "2026-11-03")
+        #expect(shell.stdout.contains("hello from example_shell/hello, logical date 2026-11-03"))
+        // Nothing persisted: no runs, no attempts, no log files.
+        if FileManager.default.fileExists(atPath: s.databasePath) {
+            let db = try s.database()
+            #expect(try db.queryOne("SELECT count(*) FROM dag_run")?[0].int == 0)
+            #expect(try db.queryOne("SELECT count(*) FROM task_attempt")?[0].int == 0)
+        }
+        let logs = s.home.appendingPathComponent("logs").path
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []).isEmpty)
+    }
+
+    @Test func triggerWithoutASchedulerQueuesTheRunAndSaysNoSchedulerRuns() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let waiting = try s.start(["trigger", "example_xcom", "--wait", "--logical-date", "2026-11-09"])
+        let noticed = s.waitFor(60) { waiting.stderr.contains("no scheduler is running") }
+        waiting.stop(SIGTERM)
+        #expect(noticed, "stderr: \(waiting.stderr)")
+        #expect(waiting.stderr.contains("orch scheduler"))
+        let run = try #require(try s.database().queryOne("SELECT state, run_type FROM dag_run WHERE dag_id = 'example_xcom'"))
+        #expect(run["state"].string == "queued")
+        #expect(run["run_type"].string == "manual")
+    }
+
+    @Test func logsOfUnknownRunsAndTriesAreClearErrors() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let none = try s.run("logs", "manual__nope", "t")
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("no run 'manual__nope'"))
+        #expect(try s.run("run", "example_retries").status == 0)
+        let rows = try RunRows(try s.database(), dagId: "example_retries")
+        let badTry = try s.run("logs", rows.runId, "flaky", "--try", "9")
+        #expect(badTry.status != 0)
+        #expect(badTry.stderr.contains("tries 1...3"))
+    }
+
+    @Test func dbMigrateOnAFreshHomeThenAgain() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let first = try s.run("db", "migrate")
+        #expect(first.status == 0, "\(first.output)")
+        let second = try s.run("db", "migrate")
+        #expect(second.status == 0, "\(second.output)")
+        let versions = try s.database().query("SELECT version FROM schema_migrations ORDER BY version").compactMap { $0["version"].int }
+        #expect(versions.first == 1 && versions.count >= 2)
+    }
+}

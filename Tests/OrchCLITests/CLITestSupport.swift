@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchSQLite
+import Testing
+
+/// The repository root, found from this file.
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The `orch` binary under test: $ORCH_BIN, else `<repo>/.build/debug/orch`. Tests never build it:
+/// run `swift build --product orch` before `swift test`.
+let orchBinary: String = {
+    if let env = ProcessInfo.processInfo.environment["ORCH_BIN"], !env.isEmpty {
+        return env.hasPrefix("/") ? env : repoRoot.appendingPathComponent(env).path
+    }
+    return repoRoot.appendingPathComponent(".build/debug/orch").path
+}()
+
+struct OrchBinaryMissing: Error, CustomStringConvertible {
+    var description: String {
+        "no orch binary at \(orchBinary); run `swift build --product orch` first (or set ORCH_BIN)"
+    }
+}
+
+/// What a finished `orch` command printed and how it exited.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    var output: String { stdout + stderr }
+}
+
+/// A temporary ORCH_HOME and the `orch` binary run against it as a child process.
+final class OrchSandbox: @unchecked Sendable {
+    let home: URL
+
+    init() throws {
+        guard FileManager.default.isExecutableFile(atPath: orchBinary) else { throw OrchBinaryMissing() }
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("orch-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    }
+
+    func cleanup() { try? FileManager.default.removeItem(at: home) }
+
+    var databasePath: String { home.appendingPathComponent("orch.db").path }
+
+    private var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["ORCH_HOME"] = home.path
+        env["ORCH_WORKER_SLOTS"] = "2"
+        env.removeValue(forKey: "ORCH_DAGS_ARE_PAUSED_AT_CREATION")
+        return env
+    }
+
+    /// Starts `orch args…` with stdout and stderr going to files in the sandbox.
+    func start(_ args: [String]) throws -> RunningOrch {
+        let id = UUID().uuidString.prefix(8)
+        let out = home.appendingPathComponent("cli-\(id).out")
+        let err = home.appendingPathComponent("cli-\(id).err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: orchBinary)
+        p.arguments = args
+        p.environment = environment
+        p.currentDirectoryURL = home
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        return RunningOrch(process: p, stdoutPath: out.path, stderrPath: err.path)
+    }
+
+    /// Runs `orch args…` to the end.
+    @discardableResult
+    func run(_ args: String...) throws -> CommandResult { try run(args) }
+
+    func run(_ args: [String]) throws -> CommandResult {
+        let p = try start(args)
+        p.process.waitUntilExit()
+        return p.result
+    }
+
+    /// Opens the state database read-only-ish (a normal connection; orch processes may be writing).
+    func database() throws -> SQLiteConnection { try SQLiteConnection(path: databasePath) }
+
+    /// Polls `condition` every 50 ms until it holds or `seconds` pass; returns whether it held.
+    func waitFor(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(50_000)
+        }
+        return try condition()
+    }
+}
+
+/// An `orch` child process that may still run.
+struct RunningOrch {
+    let process: Process
+    let stdoutPath: String
+    let stderrPath: String
+
+    var pid: Int32 { process.processIdentifier }
+    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    var result: CommandResult { CommandResult(status: process.terminationStatus, stdout: stdout, stderr: stderr) }
+
+    /// Sends `signal` and waits for the process to end (and be reaped).
+    func stop(_ signal: Int32) {
+        if process.isRunning { kill(pid, signal) }
+        process.waitUntilExit()
+    }
+}
+
+/// Rows of one run, read straight from the database.
+struct RunRows {
+    let runPk: Int64
+    let runId: String
+    let state: String
+    let tasks: [String: String]
+    let attempts: [SQLiteRow]
+
+    init(_ db: SQLiteConnection, dagId: String) throws {
+        let run = try #require(try db.queryOne("SELECT * FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", [dagId]))
+        runPk = run["id"].int64 ?? 0
+        runId = run["run_id"].string ?? ""
+        state = run["state"].string ?? ""
+        tasks = Dictionary(uniqueKeysWithValues: try db.query("SELECT task_id, state FROM task_instance WHERE run_pk = ?", [runPk])
+            .map { ($0["task_id"].string ?? "", $0["state"].string ?? "") })
+        attempts = try db.query("SELECT * FROM task_attempt WHERE run_pk = ? ORDER BY task_id, try_number", [runPk])
+    }
+
+    func attempts(of task: String) -> [SQLiteRow] { attempts.filter { $0["task_id"].string == task } }
+}
+
+/// The run id printed by `orch run` ("run manual__…: success").
+func runId(from output: String) -> String? {
+    output.split(separator: "\n").last { $0.hasPrefix("run ") }
+        .map { String($0.dropFirst(4).prefix { $0 != " " }.dropLast()) }
+}

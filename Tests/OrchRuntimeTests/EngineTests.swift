@@ -1,0 +1,202 @@
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+import Testing
+
+/// The run engine on a real database with in-process attempts: max_active_runs, pools, retries, pause, recovery.
+@Suite struct EngineTests {
+    @Test func maxActiveRunsAdmitsOneRunAtATime() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let gate = Gate()
+        let dag = DAG("serial", maxActiveRuns: 1, defaults: TaskDefaults(isolation: .inProcess)) { d in
+            d.task("t") { _ in await gate.wait() }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let runs = try (1...3).map { try f.createRun(dag, day: $0) }
+        let signal = AsyncSignal()
+        let engine = f.engine(bag, signal: signal)
+        await engine.step()
+        #expect(try f.store.runs(RunQuery(dagId: "serial")).filter { $0.state == .running }.map(\.pk) == [runs[0].pk])
+        #expect(await engine.activeRunCount == 1)
+        gate.openGate()
+        await f.drive(engine, signal, runs: runs.map(\.pk))
+        let done = try runs.map { try #require(try f.store.run(pk: $0.pk)) }
+        #expect(done.allSatisfy { $0.state == .success })
+        for (a, b) in zip(done, done.dropFirst()) {
+            #expect(b.startDate! >= a.endDate!, "run \(b.runId) started before \(a.runId) ended")
+        }
+    }
+
+    @Test func aNamedPoolLimitsTasksAcrossDAGs() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        try f.store.setPool("db", slots: 1, description: "one connection")
+        let gate = Gate()
+        let probe = ConcurrencyProbe()
+        func dag(_ id: String) -> DAG {
+            DAG(id, defaults: TaskDefaults(isolation: .inProcess, pool: "db")) { d in
+                for i in 1...2 {
+                    d.task("q\(i)") { _ in probe.enter(); await gate.wait(); probe.leave() }
+                }
+                d.task("free", pool: "default_pool") { _ in }
+            }
+        }
+        let bag = try DAGBag([dag("x"), dag("y")])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let runs = [try f.createRun(bag.dag("x")!, day: 1), try f.createRun(bag.dag("y")!, day: 1)]
+        let signal = AsyncSignal()
+        let engine = f.engine(bag, slots: 8, signal: signal)
+        await engine.step()
+        var startedInPool = 0
+        for r in runs {
+            startedInPool += try f.store.taskInstances(runPk: r.pk).filter { $0.taskId.hasPrefix("q") && $0.tryNumber > 0 }.count
+        }
+        #expect(startedInPool == 1)
+        gate.openGate()
+        await f.drive(engine, signal, runs: runs.map(\.pk))
+        #expect(probe.maximum == 1)
+        for r in runs { #expect(try f.store.run(pk: r.pk)?.state == .success) }
+    }
+
+    @Test func maxActiveTasksLimitsOneDAG() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let gate = Gate()
+        let dag = DAG("narrow", maxActiveTasks: 2, defaults: TaskDefaults(isolation: .inProcess)) { d in
+            for i in 1...5 { d.task("t\(i)") { _ in await gate.wait() } }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        let signal = AsyncSignal()
+        let engine = f.engine(bag, slots: 8, signal: signal)
+        await engine.step()
+        #expect(await engine.runningCount == 2)
+        gate.openGate()
+        await f.drive(engine, signal, runs: [run.pk])
+        #expect(try f.store.run(pk: run.pk)?.state == .success)
+    }
+
+    @Test func retriesAreSeparateAttemptsWithTheirOwnLogs() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let dag = DAG("flaky", defaults: TaskDefaults(retries: 2, retryDelay: 0, isolation: .inProcess)) { d in
+            d.task("t") { ctx in
+                ctx.log("this is try \(ctx.tryNumber)")
+                if ctx.tryNumber < 3 { throw TestFailure("boom \(ctx.tryNumber)") }
+            } >> d.task("after") { ctx in ctx.log("after") }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        let signal = AsyncSignal()
+        let engine = f.engine(bag, signal: signal)
+        await f.drive(engine, signal, runs: [run.pk])
+        #expect(try f.store.run(pk: run.pk)?.state == .success)
+        let attempts = try f.store.attempts(runPk: run.pk, taskId: "t")
+        #expect(attempts.map(\.tryNumber) == [1, 2, 3])
+        #expect(attempts.map(\.state) == [.failed, .failed, .success])
+        #expect(attempts.map(\.error) == ["boom 1", "boom 2", nil])
+        #expect(Set(attempts.map(\.logPath)).count == 3)
+        for a in attempts {
+            #expect(a.logPath.hasSuffix("/logs/flaky/\(run.runId.replacingOccurrences(of: ":", with: "_"))/t/\(a.tryNumber).log"))
+            let log = try String(contentsOfFile: a.logPath, encoding: .utf8)
+            #expect(log.contains("this is try \(a.tryNumber)"))
+            #expect(a.endDate != nil && a.endDate! >= a.startDate)
+        }
+        #expect(try f.store.attempts(runPk: run.pk, taskId: "after").count == 1)
+    }
+
+    @Test func anInProcessTimeoutFailsTheAttemptAndSaysSo() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let dag = DAG("slow", defaults: TaskDefaults(isolation: .inProcess)) { d in
+            d.task("hang", timeout: 0.2) { _ in try await Task.sleep(nanoseconds: 30_000_000_000) }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        let signal = AsyncSignal()
+        await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
+        #expect(try f.store.run(pk: run.pk)?.state == .failed)
+        let a = try #require(try f.store.attempts(runPk: run.pk, taskId: "hang").first)
+        #expect(a.error?.contains("timed out") == true)
+    }
+
+    @Test func theSchedulerLeavesPausedDAGsQueuedButAForegroundRunDoesNot() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let dag = DAG("paused", defaults: TaskDefaults(isolation: .inProcess)) { d in d.task("t") }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: true, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        let signal = AsyncSignal()
+        let scheduler = f.engine(bag, signal: signal)
+        await scheduler.step()
+        #expect(try f.store.run(pk: run.pk)?.state == .queued)
+        #expect(await scheduler.activeRunCount == 0)
+        let foreground = RunEngine(bag: bag, store: f.store, pool: f.pool(bag, slots: 2), home: f.home,
+                                   scope: .runs([run.pk]), owner: "foreground:1", signal: signal, honourPause: false)
+        await f.drive(foreground, signal, runs: [run.pk])
+        #expect(try f.store.run(pk: run.pk)?.state == .success)
+    }
+
+    @Test func anOrphanedAttemptWithoutResultIsFailedAndRetried() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let dag = DAG("orphan", defaults: TaskDefaults(retries: 1, retryDelay: 0, isolation: .inProcess)) { d in
+            d.task("t") { ctx in ctx.log("try \(ctx.tryNumber)") }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        // A scheduler that died: the run and try 1 are marked running, but no process holds the attempt's lock.
+        try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
+        let log = f.home.attemptLogPath(dagId: "orphan", runId: run.runId, taskId: "t", tryNumber: 1).path
+        _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+        let signal = AsyncSignal()
+        await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
+        let attempts = try f.store.attempts(runPk: run.pk, taskId: "t")
+        #expect(attempts.map(\.state) == [.failed, .success])
+        #expect(attempts.first?.error?.contains("left no result") == true)
+        #expect(try f.store.run(pk: run.pk)?.state == .success)
+    }
+
+    @Test func anOrphanedAttemptThatLeftASuccessResultIsNotRunAgain() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let dag = DAG("orphan_ok", defaults: TaskDefaults(retries: 1, retryDelay: 0, isolation: .inProcess)) { d in
+            d.task("t") { _ in throw TestFailure("must not run again") }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
+        let log = f.home.attemptLogPath(dagId: "orphan_ok", runId: run.runId, taskId: "t", tryNumber: 1).path
+        _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+        try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try AttemptResultFile(status: .success, error: nil).write(to: log.replacingOccurrences(of: ".log", with: ".result.json"))
+        let signal = AsyncSignal()
+        await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
+        #expect(try f.store.attempts(runPk: run.pk, taskId: "t").map(\.state) == [.success])
+        #expect(try f.store.run(pk: run.pk)?.state == .success)
+    }
+
+    @Test func xcomFlowsBetweenInProcessTasks() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let dag = DAG("x", params: ["n": 2], defaults: TaskDefaults(isolation: .inProcess)) { d in
+            d.task("push") { ctx in try ctx.push("return_value", .number(Double(ctx.params["n"]?.intValue ?? 0) * 10)) }
+                >> d.task("pull") { ctx in
+                    guard try ctx.pull(from: "push") == 20 else { throw TestFailure("wrong value") }
+                }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        let signal = AsyncSignal()
+        await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
+        #expect(try f.store.run(pk: run.pk)?.state == .success)
+        #expect(try f.store.pullXCom(runPk: run.pk, taskId: "push", key: "return_value") == 20)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import OrchSQLite
+import Testing
+
+/// The SQLite wrapper on real database files.
+@Suite struct SQLiteConnectionTests {
+    private func tempPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("orch-sqlite-\(UUID().uuidString).db").path
+    }
+
+    @Test func opensInWALWithForeignKeysAndBindsEveryType() throws {
+        let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteConnection(path: path)
+        #expect(try db.queryOne("PRAGMA journal_mode")?[0].string == "wal")
+        #expect(try db.queryOne("PRAGMA foreign_keys")?[0].int == 1)
+        try db.executeScript("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b INTEGER, n TEXT)")
+        let none: String? = nil
+        #expect(try db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [Int64(1) << 40, 2.5, "x'; DROP TABLE t; --", true, none]) == 1)
+        let row = try #require(try db.queryOne("SELECT * FROM t"))
+        #expect(row["i"].int64 == Int64(1) << 40)
+        #expect(row["r"].double == 2.5)
+        #expect(row["s"].string == "x'; DROP TABLE t; --")
+        #expect(row["b"].int == 1)
+        #expect(row["n"].isNull)
+        #expect(row["missing"].isNull)
+    }
+
+    @Test func aTransactionRollsBackWhenItsBodyThrows() throws {
+        let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteConnection(path: path)
+        try db.executeScript("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try db.transaction { try db.execute("INSERT INTO t VALUES (1)"); throw Boom() }
+        }
+        #expect(try db.queryOne("SELECT count(*) FROM t")?[0].int == 0)
+        try db.transaction { try db.execute("INSERT INTO t VALUES (2)") }
+        #expect(db.lastInsertRowID == 2)
+    }
+
+    @Test func errorsCarryTheSQLAndConstraintKind() throws {
+        let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteConnection(path: path)
+        try db.executeScript("CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p (id))")
+        #expect { try db.execute("INSERT INTO c VALUES (?)", [5]) } throws: {
+            guard let e = $0 as? SQLiteError else { return false }
+            return e.isConstraint && e.sql == "INSERT INTO c VALUES (?)"
+        }
+        #expect { try db.query("SELECT nope FROM p") } throws: {
+            ($0 as? SQLiteError)?.description.contains("nope") == true
+        }
+    }
+
+    @Test func aSecondConnectionWaitsForAWriterInsteadOfFailing() throws {
+        let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let a = try SQLiteConnection(path: path)
+        let b = try SQLiteConnection(path: path, busyTimeoutMillis: 5_000)
+        try a.executeScript("CREATE TABLE t (id INTEGER)")
+        try a.execute("BEGIN IMMEDIATE")
+        try a.execute("INSERT INTO t VALUES (1)")
+        // Readers are not blocked in WAL mode and see only committed rows.
+        #expect(try b.queryOne("SELECT count(*) FROM t")?[0].int == 0)
+        try a.execute("COMMIT")
+        #expect(try b.queryOne("SELECT count(*) FROM t")?[0].int == 1)
+    }
+
+    @Test func openingAMissingFolderFailsNamingThePath() {
+        #expect { try SQLiteConnection(path: "/nonexistent-dir-orch/x.db") } throws: {
+            ($0 as? SQLiteError)?.message.contains("/nonexistent-dir-orch/x.db") == true
+        }
+    }
+}
