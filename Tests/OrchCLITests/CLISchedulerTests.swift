@@ -10,7 +10,7 @@ import Testing
     /// Starts a scheduler and waits until it holds the lease.
     private func startScheduler(_ s: OrchSandbox) throws -> RunningOrch {
         let p = try s.start(["scheduler"])
-        let holding = try s.waitFor(60) {
+        let holding = s.waitFor(60) {
             guard FileManager.default.fileExists(atPath: s.databasePath) else { return false }
             // The scheduler may still be migrating the new database.
             return (try? s.database().queryOne("SELECT pid FROM scheduler_lease WHERE pid = ?", [p.pid])) != nil
