@@ -17,9 +17,12 @@ public struct APIConfiguration: Sendable {
     public var token: APIToken
     /// The dashboard folder (`web/`); nil serves the API alone.
     public var webRoot: String?
+    /// Reuse GET answers until the database changes (``ResponseCache``). `ORCH_API_CACHE=0` turns it off.
+    public var cacheResponses: Bool
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
-                maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate()) {
+                maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),
+                cacheResponses: Bool = ProcessInfo.processInfo.environment["ORCH_API_CACHE"] != "0") {
         self.home = home
         self.bag = bag
         self.host = host
@@ -28,6 +31,7 @@ public struct APIConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.token = token
         self.webRoot = webRoot
+        self.cacheResponses = cacheResponses
     }
 }
 

@@ -11,6 +11,7 @@ struct APIContext: Sendable {
     let token: APIToken
     let readers: StorePool
     let writer: SQLiteStateStore
+    let cache: ResponseCache?
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -52,12 +53,19 @@ final class APIRoutes: @unchecked Sendable {
         addAlertRoutes()
     }
 
-    /// A read-only route: the handler gets a store from the read pool.
-    func get(_ pattern: String,
+    /// A read-only route: the handler gets a store from the read pool. Unless `cached` is false, a 200 answer is
+    /// reused until the database changes (see ``ResponseCache``).
+    func get(_ pattern: String, cached: Bool = true,
              _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
         let ctx = context
         add("GET", pattern) { request in
-            try ctx.readers.with { store in try handler(request, store) }
+            guard cached, let cache = ctx.cache else { return try ctx.readers.with { store in try handler(request, store) } }
+            let key = ResponseCache.key(request)
+            let generation = cache.currentGeneration()
+            if let hit = cache.lookup(key, generation: generation) { return hit }
+            let response = try ctx.readers.with { store in try handler(request, store) }
+            if response.status == 200 { cache.store(key, generation: generation, response) }
+            return response
         }
     }
 

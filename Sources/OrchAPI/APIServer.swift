@@ -17,7 +17,9 @@ public final class APIServer: Sendable {
         let writer = try SQLiteStateStore(path: configuration.home.databasePath)
         let readers = try StorePool(path: configuration.home.databasePath, size: configuration.threads)
         let context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
-                                 readers: readers, writer: writer)
+                                 readers: readers, writer: writer,
+                                 cache: configuration.cacheResponses
+                                     ? try ResponseCache(path: configuration.home.databasePath) : nil)
         let api = APIRoutes(context: context)
         self.api = api
         let statics = configuration.webRoot.map { StaticFiles(root: $0) }

@@ -9,7 +9,7 @@ extension APIRoutes {
     func addLogRoutes() {
         let ctx = context
         let reader = LogReader(logsDirectory: context.home.logsDirectory)
-        get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/tries/{try_number}/log") { request, store in
+        get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/tries/{try_number}/log", cached: false) { request, store in
             let (_, run, instance) = try ctx.taskInstance(request, store)
             let tryNumber = try request.intPath("try_number")
             let offset = try request.intQuery("offset", default: 0, range: 0...Int(Int32.max))

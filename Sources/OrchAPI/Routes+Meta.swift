@@ -6,7 +6,7 @@ import OrchStore
 extension APIRoutes {
     /// `GET /health` (database reachable, scheduler heartbeat age) and `GET /openapi.json`.
     func addMetaRoutes() {
-        get("/health") { _, store in
+        get("/health", cached: false) { _, store in
             let databaseOK = store.ping()
             let lease = databaseOK ? try? store.lease() : nil
             let age = lease.map { max(0, Date().timeIntervalSince($0.heartbeatAt)) }

@@ -168,3 +168,11 @@ extension SQLiteStateStore {
         }
     }
 }
+
+extension SQLiteStateStore {
+    /// SQLite's `PRAGMA data_version` on this connection: it changes whenever another connection (or process)
+    /// has committed since the last call, so a reader can tell cheaply whether anything changed.
+    public func dataVersion() throws -> Int {
+        try locked { try db.queryOne("PRAGMA data_version")?[0].int ?? 0 }
+    }
+}

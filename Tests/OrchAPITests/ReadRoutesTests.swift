@@ -1,4 +1,6 @@
 import Foundation
+import OrchCore
+import OrchRuntime
 import Testing
 
 /// Every read route answers over real HTTP with the seeded runs' real data.
@@ -126,5 +128,26 @@ import Testing
         #expect(index.header("Content-Type") == "text/html; charset=utf-8")
         let js = try app.get("/js/app.js")
         #expect(js.header("Content-Type") == "text/javascript; charset=utf-8")
+    }
+}
+
+/// Cached GET answers are dropped as soon as any connection commits.
+@Suite struct ResponseCacheTests {
+    let app: TestApp
+    init() throws { app = try TestApp() }
+
+    @Test func writesByAnotherConnectionAreSeenAtOnce() throws {
+        #expect(try app.get("/api/v1/dags/etl/runs").json()["total_entries"] as? Int == 3)
+        #expect(try app.get("/api/v1/dags/etl/runs").json()["total_entries"] as? Int == 3)
+        // Another connection (here the test's store; in production the scheduler or a task process) writes.
+        try app.store.setTaskStates(runPk: app.running.pk, [("transform_a", .queued)], now: Date())
+        _ = try OrchRuntime.RunFactory.create(store: app.store, dag: etlDAG, type: .manual,
+                                             interval: .init(start: .utc(2026, 11, 9), end: .utc(2026, 11, 9)),
+                                             conf: [:], owner: nil, now: Date())
+        #expect(try app.get("/api/v1/dags/etl/runs").json()["total_entries"] as? Int == 4)
+        let grid = try app.get("/api/v1/dags/etl/grid").json()["runs"] as? [[String: Any]]
+        let live = grid?.first { $0["run_id"] as? String == app.running.runId }
+        let cells = live?["task_instances"] as? [[String: Any]]
+        #expect(cells?.first { $0["task_id"] as? String == "transform_a" }?["state"] as? String == "queued")
     }
 }

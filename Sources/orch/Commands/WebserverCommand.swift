@@ -20,7 +20,9 @@ struct WebOptions: ParsableArguments {
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
             ? "ORCH_API_TOKEN" : ctx.home.tokenPath
-        print("web server on http://\(host):\(server.port)/ (API under /api/v1; token for changes: \(tokenSource))")
+        // Written unbuffered, so a supervisor or script sees the address at once.
+        FileHandle.standardOutput.write(Data(
+            "web server on http://\(host):\(server.port)/ (API under /api/v1; token for changes: \(tokenSource))\n".utf8))
         if server.configuration.webRoot == nil {
             printError("note: no web/ folder found, so only the API is served; set ORCH_WEB_DIR to the dashboard folder")
         }
