@@ -10,7 +10,8 @@ func alertConfiguration(_ ctx: CLIContext) throws -> AlertConfiguration {
         return try AlertConfiguration.load(environment: ProcessInfo.processInfo.environment,
                                            configFile: ctx.home.configPath)
     } catch let e as AlertConfigurationError {
-        throw ValidationError(e.description)
+        printError(e.description)
+        throw ExitCode(1)
     }
 }
 

@@ -30,7 +30,7 @@ struct AlertsCommand: AsyncParsableCommand {
                        rows.map { a in
                            [formatDate(a.createdAt), a.event, a.dagId, a.runId ?? "-", a.taskId ?? "-",
                             a.tryNumber.map(String.init) ?? "-", a.target, a.state.rawValue, String(a.attempts),
-                            a.lastStatus.map { "HTTP \($0)" } ?? (a.lastError.map { String($0.prefix(40)) } ?? "-"),
+                            a.lastStatus.map { "HTTP \($0)" } ?? (a.lastError.map { String($0.prefix { $0 != ":" }) } ?? "-"),
                             a.deliveryId]
                        })
         }

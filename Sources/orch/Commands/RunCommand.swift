@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
         let bag = try ctx.bag()
         let dag = try ctx.dag(dagId)
         let store = try ctx.syncedStore(bag)
+        _ = try alertConfiguration(ctx)  // bad alert settings stop us before a run is created
         let date = try logicalDate.map(parseDate) ?? Date()
         let owner = "foreground:\(getpid())"
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
