@@ -44,7 +44,8 @@ public struct TaskInstanceRecord: Sendable, Codable, Hashable {
     public var error: String?
 
     public var snapshot: TaskInstanceSnapshot {
-        TaskInstanceSnapshot(taskId: taskId, state: state, tryNumber: tryNumber, nextRetryAt: nextRetryAt)
+        TaskInstanceSnapshot(taskId: taskId, state: state, tryNumber: tryNumber, nextRetryAt: nextRetryAt,
+                             maxTries: maxTries)
     }
 }
 

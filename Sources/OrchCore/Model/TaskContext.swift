@@ -68,13 +68,5 @@ public struct TaskContext: Sendable {
     }
 
     /// The logical date as `YYYY-MM-DD` in UTC (Airflow's `ds`).
-    public var ds: String { Self.dayFormatter.string(from: logicalDate) }
-
-    static let dayFormatter: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f
-    }()
+    public var ds: String { UTCFormat.day(logicalDate) }
 }

@@ -6,12 +6,15 @@ public struct TaskInstanceSnapshot: Sendable, Hashable {
     public var state: TaskState
     public var tryNumber: Int
     public var nextRetryAt: Date?
+    /// Tries allowed in all (retries + 1; clearing a task adds more).
+    public var maxTries: Int
 
-    public init(taskId: String, state: TaskState, tryNumber: Int = 0, nextRetryAt: Date? = nil) {
+    public init(taskId: String, state: TaskState, tryNumber: Int = 0, nextRetryAt: Date? = nil, maxTries: Int = 1) {
         self.taskId = taskId
         self.state = state
         self.tryNumber = tryNumber
         self.nextRetryAt = nextRetryAt
+        self.maxTries = maxTries
     }
 }
 

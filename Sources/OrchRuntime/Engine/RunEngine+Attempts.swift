@@ -7,21 +7,20 @@ extension RunEngine {
     func startReadyTasks() throws {
         let free = pool.slots - running.count
         guard free > 0, !draining else { return }
-        var candidates: [(SlotCandidate, Date, Int)] = []
-        for run in active.values {
-            for ti in run.instances.values where ti.state == .scheduled {
-                guard let task = run.dag.task(ti.taskId) else { continue }
-                candidates.append((SlotCandidate(runKey: run.record.pk, dagId: run.dag.id, taskId: ti.taskId,
-                                                 pool: task.pool, poolSlots: task.poolSlots),
-                                   run.record.logicalDate, run.rank[ti.taskId] ?? 0))
+        // Priority: oldest logical date first, then the run's topological order. Runs are few, so sort them
+        // and walk each run's order: no per-step sort of every ready task.
+        var candidates: [SlotCandidate] = []
+        let runs = active.values.filter { $0.scheduledCount > 0 }.sorted {
+            ($0.record.logicalDate, $0.record.pk) < ($1.record.logicalDate, $1.record.pk)
+        }
+        for run in runs {
+            for taskId in run.order where run.instances[taskId]?.state == .scheduled {
+                guard let task = run.dag.task(taskId) else { continue }
+                candidates.append(SlotCandidate(runKey: run.record.pk, dagId: run.dag.id, taskId: taskId,
+                                                pool: task.pool, poolSlots: task.poolSlots))
             }
         }
         guard !candidates.isEmpty else { return }
-        candidates.sort { a, b in
-            if a.1 != b.1 { return a.1 < b.1 }
-            if a.0.runKey != b.0.runKey { return a.0.runKey < b.0.runKey }
-            return a.2 < b.2
-        }
         var perDAG: [String: Int] = [:]
         var poolUse: [String: Int] = [:]
         for r in running.values {
@@ -31,7 +30,7 @@ extension RunEngine {
         var allocator = SlotAllocator(freeWorkerSlots: free, runningPerDAG: perDAG,
                                       maxActiveTasks: Dictionary(uniqueKeysWithValues: bag.dags.map { ($0.id, $0.maxActiveTasks) }),
                                       usedPoolSlots: poolUse, poolSizes: poolSizes)
-        for c in allocator.allocate(candidates.map(\.0)) { try start(c) }
+        for c in allocator.allocate(candidates) { try start(c) }
     }
 
     func start(_ c: SlotCandidate) throws {
@@ -41,26 +40,26 @@ extension RunEngine {
         let logPath = home.attemptLogPath(dagId: run.dag.id, runId: run.record.runId, taskId: c.taskId,
                                           tryNumber: tryNumber).path
         let spec = makeSpec(run: run.record, dag: run.dag, taskId: c.taskId, tryNumber: tryNumber, logPath: logPath)
-        _ = try store.beginAttempt(runPk: c.runKey, taskId: c.taskId, tryNumber: tryNumber, isolation: task.isolation,
-                                   logPath: logPath, now: now)
+        let attemptId = try store.beginAttempt(runPk: c.runKey, taskId: c.taskId, tryNumber: tryNumber,
+                                               isolation: task.isolation, logPath: logPath, now: now)
         run.instances[c.taskId]?.state = .running
         run.instances[c.taskId]?.tryNumber = tryNumber
-        run.instances[c.taskId]?.startDate = now
         active[c.runKey] = run
         let key = AttemptKey(runPk: c.runKey, taskId: c.taskId)
         running[key] = RunningAttempt(spec: spec, dagId: run.dag.id, pool: task.pool, poolSlots: task.poolSlots,
                                       startedAt: now, runningLimit: task.runningLimit)
-        pool.launch(spec, task: task, callbacks: callbacks(key, tryNumber: tryNumber))
+        pool.launch(spec, task: task, callbacks: callbacks(key, tryNumber: tryNumber, attemptId: attemptId,
+                                                           recordsProcess: task.isolation == .process))
     }
 
-    nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int) -> AttemptCallbacks {
+    nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int, attemptId: Int64?,
+                               recordsProcess: Bool) -> AttemptCallbacks {
         AttemptCallbacks(
             started: { [store] pid, ticks in
                 // Recorded for display and for killing; liveness itself is the attempt's lock file.
-                if let attempt = try? store.attempts(runPk: key.runPk, taskId: key.taskId).last(where: { $0.tryNumber == tryNumber }) {
-                    try? store.recordAttemptProcess(attemptId: attempt.id, runPk: key.runPk, taskId: key.taskId,
-                                                    pid: Int(pid), startTicks: ticks)
-                }
+                guard recordsProcess, let attemptId else { return }
+                try? store.recordAttemptProcess(attemptId: attemptId, runPk: key.runPk, taskId: key.taskId,
+                                                pid: Int(pid), startTicks: ticks)
             },
             finished: { outcome in
                 Task { await self.attemptFinished(runPk: key.runPk, taskId: key.taskId, tryNumber: tryNumber, outcome: outcome) }
@@ -97,8 +96,6 @@ extension RunEngine {
         }
         run.instances[taskId]?.state = resolution.state
         run.instances[taskId]?.nextRetryAt = resolution.nextRetryAt
-        run.instances[taskId]?.endDate = now
-        run.instances[taskId]?.error = outcome.isSuccess ? nil : outcome.summary
         run.dirty = true
         active[runPk] = run
         step()

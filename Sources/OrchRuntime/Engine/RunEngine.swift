@@ -19,8 +19,9 @@ public actor RunEngine {
         let dag: DAG
         let order: [String]
         let rank: [String: Int]
-        var instances: [String: TaskInstanceRecord]
+        var instances: [String: TaskInstanceSnapshot]
         var dirty = true
+        var scheduledCount: Int { instances.values.reduce(0) { $0 + ($1.state == .scheduled ? 1 : 0) } }
     }
 
     struct AttemptKey: Hashable { let runPk: Int64; let taskId: String }
@@ -88,7 +89,7 @@ public actor RunEngine {
 
     /// The earliest time something is due without an outside event (a retry delay ending).
     public var nextWakeTime: Date? {
-        active.values.compactMap { RunEvaluator.nextWake(instances: $0.instances.mapValues(\.snapshot)) }.min()
+        active.values.compactMap { RunEvaluator.nextWake(instances: $0.instances) }.min()
     }
 
     /// One pass: pick up runs, apply decisions, start what may start. Cheap when nothing changed.
@@ -145,7 +146,8 @@ public actor RunEngine {
         var record = run
         if run.owner != owner { try store.setRunOwner(pk: run.pk, owner: owner); record.owner = owner }
         let order = DAGValidator.topologicalOrder(dag)
-        var instances = Dictionary(uniqueKeysWithValues: try store.taskInstances(runPk: run.pk).map { ($0.taskId, $0) })
+        let records = try store.taskInstances(runPk: run.pk)
+        var instances = Dictionary(uniqueKeysWithValues: records.map { ($0.taskId, $0.snapshot) })
         // Tasks added to the DAG since the run was created get a row; removed ones are marked removed.
         var removed: [(taskId: String, state: TaskState)] = []
         for (id, ti) in instances where dag.task(id) == nil && !ti.state.isFinished { removed.append((id, .removed)) }
@@ -154,7 +156,7 @@ public actor RunEngine {
         active[run.pk] = ActiveRun(record: record, dag: dag, order: order.filter { instances[$0] != nil },
                                    rank: Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) }),
                                    instances: instances)
-        for ti in instances.values where ti.state.isActive {
+        for ti in records where ti.state.isActive && instances[ti.taskId]?.state != .removed {
             try recoverAttempt(run: record, dag: dag, instance: ti)
         }
     }
@@ -174,7 +176,7 @@ public actor RunEngine {
                                           startedAt: attempt.startDate, runningLimit: task.runningLimit)
             let remaining = task.executionTimeout.map { $0 - clock().timeIntervalSince(attempt.startDate) }
             pool.adopt(spec, pid: attempt.pid.map(Int32.init), remainingTimeout: remaining,
-                       callbacks: callbacks(key, tryNumber: ti.tryNumber))
+                       callbacks: callbacks(key, tryNumber: ti.tryNumber, attemptId: nil, recordsProcess: false))
         } else if attempt.isolation == Isolation.process.rawValue {
             attemptFinished(runPk: run.pk, taskId: ti.taskId, tryNumber: ti.tryNumber,
                             outcome: WorkerPool.orphanOutcome(resultPath: spec.resultPath, logPath: spec.logPath))
@@ -194,7 +196,7 @@ public actor RunEngine {
             guard run.dirty || retryDue else { continue }
             run.dirty = false
             let decisions = RunEvaluator.evaluate(dag: run.dag, order: run.order,
-                                                  instances: run.instances.mapValues(\.snapshot), now: now)
+                                                  instances: run.instances, now: now)
             var changes: [(taskId: String, state: TaskState)] = []
             var finish: RunState?
             for d in decisions {

@@ -16,8 +16,9 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     public var home: String
     public var databasePath: String
 
-    public var resultPath: String { logPath.replacingOccurrences(of: ".log", with: ".result.json") }
-    public var lockPath: String { logPath.replacingOccurrences(of: ".log", with: ".lock") }
+    /// `<try>.result.json` and `<try>.lock` beside `<try>.log` (only the extension changes).
+    public var resultPath: String { (logPath as NSString).deletingPathExtension + ".result.json" }
+    public var lockPath: String { (logPath as NSString).deletingPathExtension + ".lock" }
 
     public init(dagId: String, taskId: String, runId: String, runPk: Int64, tryNumber: Int, logicalDate: Date,
                 dataInterval: DataInterval, params: [String: JSONValue], logPath: String, home: String,
@@ -56,8 +57,14 @@ public struct AttemptResultFile: Sendable, Codable, Equatable {
     public enum Status: String, Sendable, Codable { case success, failed, skipped }
     public var status: Status
     public var error: String?
+    /// The task's own exit code (a shell command's), when it has one.
+    public var exitCode: Int32?
 
-    public init(status: Status, error: String?) { self.status = status; self.error = error }
+    public init(status: Status, error: String?, exitCode: Int32? = nil) {
+        self.status = status
+        self.error = error
+        self.exitCode = exitCode
+    }
 
     /// Written to a temporary file and renamed, so a reader never sees half of it.
     public func write(to path: String) throws {

@@ -64,8 +64,4 @@ public enum TaskExecutor {
     }
 }
 
-func isoDate(_ d: Date) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: d)
-}
+func isoDate(_ d: Date) -> String { UTCFormat.iso(d) }

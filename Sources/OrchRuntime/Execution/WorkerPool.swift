@@ -119,7 +119,8 @@ public final class WorkerPool: @unchecked Sendable {
         case .exited(AttemptResultFile.skipExitCode):
             return .skipped(reason: result?.error ?? "")
         case .exited(let code):
-            return .failed(exitCode: code, error: result?.error ?? lastLine(of: logPath) ?? "exited with code \(code)")
+            return .failed(exitCode: result?.exitCode ?? code,
+                           error: result?.error ?? lastLine(of: logPath) ?? "exited with code \(code)")
         case .signaled(let sig):
             return .crashed(signal: sig, error: lastLine(of: logPath) ?? "no output")
         }

@@ -11,6 +11,9 @@ public final class WakeSocket: @unchecked Sendable {
 
     /// Binds the socket (replacing a stale one) and calls `onWake` on a thread of its own for every datagram.
     public init(path: String, onWake: @escaping @Sendable () -> Void) throws {
+        guard path.utf8.count < 108 else {
+            throw WakeSocketError("wake socket path is longer than 107 bytes: \(path); use a shorter ORCH_HOME")
+        }
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw WakeSocketError("socket(): \(errnoText())") }

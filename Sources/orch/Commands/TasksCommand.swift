@@ -81,7 +81,9 @@ struct TasksCommand: AsyncParsableCommand {
                 logger.log("skipped: \(reason)")
                 throw ExitCode(AttemptResultFile.skipExitCode)
             default:
-                try AttemptResultFile(status: .failed, error: outcome.summary).write(to: spec.resultPath)
+                var exitCode: Int32?
+                if case .failed(let code, _) = outcome { exitCode = code }
+                try AttemptResultFile(status: .failed, error: outcome.summary, exitCode: exitCode).write(to: spec.resultPath)
                 logger.log("failed: \(outcome.summary)")
                 throw ExitCode(1)
             }

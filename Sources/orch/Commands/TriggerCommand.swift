@@ -28,6 +28,7 @@ struct TriggerCommand: AsyncParsableCommand {
                                         owner: nil, now: Date(), runId: runId)
         WakeSocket.notify(ctx.home.wakeSocketPath)
         print("queued run \(run.runId) of \(dag.id) (logical date \(isoString(run.logicalDate)))")
+        fflush(nil)
         if !schedulerIsRunning(store) {
             printError("note: no scheduler is running on \(ctx.home.databasePath); start one with `orch scheduler` (or `orch serve`), or use `orch run \(dag.id)` to run in the foreground")
         }

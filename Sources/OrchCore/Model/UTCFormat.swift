@@ -1,0 +1,28 @@
+import Foundation
+
+/// UTC timestamps as text without Foundation's formatters, which load ICU data (tens of milliseconds):
+/// task processes format dates on their start-up path.
+public enum UTCFormat {
+    /// `2026-11-21T08:00:00Z`.
+    public static func iso(_ date: Date) -> String {
+        let (day, secs) = split(date)
+        return "\(day)T\(pad(secs / 3600))" + ":\(pad(secs / 60 % 60)):\(pad(secs % 60))Z"
+    }
+
+    /// `2026-11-21`.
+    public static func day(_ date: Date) -> String { split(date).day }
+
+    private static func split(_ date: Date) -> (day: String, seconds: Int) {
+        let t = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = Int((Double(t) / 86_400).rounded(.down))
+        let secs = t - days * 86_400
+        let c = CivilTime.civil(days: days)
+        let year = c.year < 0 ? "-" + pad(-c.year, 4) : pad(c.year, 4)
+        return ("\(year)-\(pad(c.month))-\(pad(c.day))", secs)
+    }
+
+    private static func pad(_ n: Int, _ width: Int = 2) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}
