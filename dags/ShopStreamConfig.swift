@@ -56,11 +56,3 @@ struct ShopStreamConfig {
     }
 }
 
-/// YYYY-MM-DD of a date in UTC.
-func utcDay(_ date: Date) -> String {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd"
-    return f.string(from: date)
-}

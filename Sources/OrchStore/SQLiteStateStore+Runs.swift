@@ -152,11 +152,7 @@ extension SQLiteStateStore {
 }
 
 /// ISO 8601 in UTC, seconds precision.
-public func isoString(_ date: Date) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: date)
-}
+public func isoString(_ date: Date) -> String { UTCFormat.iso(date) }
 
 extension SQLiteStateStore {
     /// Writes alerts into the outbox on their own (events that change no state, like deadlines).
