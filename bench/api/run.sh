@@ -24,13 +24,14 @@ tasks="$(seq -s, -f 'c%g' 1 20)"
 python3 "$here/seed.py" "$home/orch.db" bench_chain_20 "$tasks" "$runs"
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-(cd "$repo" && "$orch" webserver --port "$port" --threads "${SERVER_THREADS:-4}" > "$home/web.log" 2>&1) &
-pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-
 base="http://127.0.0.1:$port/api/v1/dags/bench_chain_20"
-curl -sf "$base/runs?limit=25" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"runs list: {len(d[\"runs\"])} of {d[\"total_entries\"]} runs")'
-curl -sf "$base/grid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"grid: {len(d[\"runs\"])} runs x {len(d[\"task_ids\"])} tasks of {d[\"total_runs\"]}")'
+start_server() {   # $1: ORCH_API_CACHE value (1: reuse answers until the database changes, 0: always query)
+  (cd "$repo" && ORCH_API_CACHE="$1" "$orch" webserver --port "$port" --threads "${SERVER_THREADS:-4}" > "$home/web.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "webserver did not start:"; cat "$home/web.log"; exit 1
+}
+stop_server() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
 measure() {
   local name="$1" url="$2"
@@ -39,9 +40,18 @@ measure() {
   local rps p99
   rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
   p99="$(echo "$out" | awk '$1 == "99%" {print $2}')"
-  echo "$out" | sed 's/^/    /' | grep -E 'Latency|Req/Sec|requests in|Non-2xx|Socket' || true
-  printf '%-10s %10s req/s   p99 %8s   (wrk -t%s -c%s -d%s --latency %s)\n' "$name" "$rps" "$p99" "$threads" "$connections" "$duration" "$url"
+  echo "$out" | grep -E 'Non-2xx|Socket errors' || true
+  printf '%-22s %10s req/s   p99 %8s   (wrk -t%s -c%s -d%s --latency %s)\n' "$name" "$rps" "$p99" "$threads" "$connections" "$duration" "$url"
 }
-echo "== results"
-measure "runs" "$base/runs?limit=25"
-measure "grid" "$base/grid?limit=25"
+
+start_server 1
+curl -sf "$base/runs?limit=25" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"runs list: {len(d[\"runs\"])} of {d[\"total_entries\"]} runs")'
+curl -sf "$base/grid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"grid: {len(d[\"runs\"])} runs x {len(d[\"task_ids\"])} tasks of {d[\"total_runs\"]} runs")'
+echo "== results (server threads ${SERVER_THREADS:-4}, wrk and server share this machine's cores)"
+measure "runs (cached)" "$base/runs?limit=25"
+measure "grid (cached)" "$base/grid?limit=25"
+stop_server
+start_server 0
+measure "runs (no cache)" "$base/runs?limit=25"
+measure "grid (no cache)" "$base/grid?limit=25"
+measure "runs last page (no cache)" "$base/runs?limit=25&offset=9975"
