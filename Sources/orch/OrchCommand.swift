@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `orch`: the command line of the orchestrator.
-@main
 struct OrchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orch",

@@ -25,8 +25,12 @@ public final class WorkerPool: @unchecked Sendable {
     public let killGrace: Double
     private let inProcessXCom: @Sendable (AttemptSpec) -> XComAccess
     private let lookupTask: @Sendable (String, String) -> TaskSpec?
+    /// Forks attempts from a warm process instead of starting the binary each time (nil: posix_spawn only).
+    private let forkServer: ForkServerClient?
 
+    /// `useForkServer`: start attempts through `orch __fork-server` (default; `ORCH_FORK_SERVER=0` turns it off).
     public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
+                useForkServer: Bool = ProcessInfo.processInfo.environment["ORCH_FORK_SERVER"] != "0",
                 lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,
                 inProcessXCom: @escaping @Sendable (AttemptSpec) -> XComAccess) {
         self.slots = max(1, slots)
@@ -34,7 +38,10 @@ public final class WorkerPool: @unchecked Sendable {
         self.killGrace = killGrace
         self.lookupTask = lookupTask
         self.inProcessXCom = inProcessXCom
+        forkServer = useForkServer ? ForkServerClient(executable: executable) : nil
     }
+
+    deinit { forkServer?.shutdown() }
 
     public static func currentExecutable() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -49,6 +56,7 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     private func launchProcess(_ spec: AttemptSpec, timeout: Double?, callbacks: AttemptCallbacks) {
+        if let forkServer, launchForked(forkServer, spec, timeout: timeout, callbacks: callbacks) { return }
         var env = ProcessInfo.processInfo.environment
         env[AttemptSpec.environmentKey] = spec.encoded()
         env["ORCH_HOME"] = spec.home
@@ -70,6 +78,31 @@ public final class WorkerPool: @unchecked Sendable {
                                              logPath: logPath)
             callbacks.finished(outcome)
         }
+    }
+
+    /// Through the fork server: same log, lock, process group and outcome rules as a spawned child.
+    private func launchForked(_ server: ForkServerClient, _ spec: AttemptSpec, timeout: Double?,
+                              callbacks: AttemptCallbacks) -> Bool {
+        let watchBox = WatchBox()
+        let handlers = ForkServerClient.Handlers(
+            started: { [self] pid in
+                let watch = ProcessWatch(pid: pid)
+                watchBox.set(watch)
+                callbacks.started(pid, ChildProcess.processStartTicks(pid))
+                if let timeout { armTimeout(watch, seconds: timeout) }
+            },
+            exited: { exit in
+                let timedOut = watchBox.get()?.finish()
+                callbacks.finished(WorkerPool.outcome(exit: exit, timedOutAfter: timedOut, resultPath: spec.resultPath,
+                                                      logPath: spec.logPath))
+            },
+            refused: { message in callbacks.finished(.failed(exitCode: nil, error: message)) },
+            lost: { [self] pid in
+                // The fork server died; the attempt's process lives on: watch it like an orphan.
+                adopt(spec, pid: pid, remainingTimeout: nil, callbacks: AttemptCallbacks(started: { _, _ in },
+                                                                                        finished: callbacks.finished))
+            })
+        return server.launch(spec, handlers: handlers)
     }
 
     /// Watches an attempt whose process outlived the scheduler that started it: waits for its
@@ -154,6 +187,14 @@ public final class WorkerPool: @unchecked Sendable {
             callbacks.finished(outcome)
         }
     }
+}
+
+/// Hands the watch created when a forked attempt starts to the callback that sees it exit.
+final class WatchBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var watch: ProcessWatch?
+    func set(_ w: ProcessWatch) { lock.withLock { watch = w } }
+    func get() -> ProcessWatch? { lock.withLock { watch } }
 }
 
 /// Shared between an attempt's waiter thread and its timeout timer.

@@ -61,32 +61,46 @@ struct TasksCommand: AsyncParsableCommand {
                   spec.runId == run, spec.tryNumber == tryNumber else {
                 throw ValidationError("tasks run is started by the worker pool with \(AttemptSpec.environmentKey) set; use `orch tasks test` to run a task by hand")
             }
-            // No validation of the whole bag here: the scheduler validated it; the child only needs its task.
-            guard let task = DAGRegistry.dag(dagId)?.task(taskId) else {
-                try AttemptResultFile(status: .failed, error: "task \(dagId).\(taskId) is not in this binary").write(to: spec.resultPath)
-                throw ExitCode(1)
-            }
-            let logger = StandardOutputLogger()
-            logger.log("attempt \(tryNumber) of \(dagId).\(taskId), run \(run), pid \(getpid())")
-            let context = TaskExecutor.context(spec, logger: logger,
-                                               xcom: StoreXCom(runPk: spec.runPk, databasePath: spec.databasePath))
-            let outcome = await TaskExecutor.run(task: task, context: context,
-                                                 shellEnvironment: TaskExecutor.shellEnvironment(spec))
-            switch outcome {
-            case .success:
-                try AttemptResultFile(status: .success, error: nil).write(to: spec.resultPath)
-                logger.log("success")
-            case .skipped(let reason):
-                try AttemptResultFile(status: .skipped, error: reason).write(to: spec.resultPath)
-                logger.log("skipped: \(reason)")
-                throw ExitCode(AttemptResultFile.skipExitCode)
-            default:
-                var exitCode: Int32?
-                if case .failed(let code, _) = outcome { exitCode = code }
-                try AttemptResultFile(status: .failed, error: outcome.summary, exitCode: exitCode).write(to: spec.resultPath)
-                logger.log("failed: \(outcome.summary)")
-                throw ExitCode(1)
-            }
+            throw ExitCode(await runAttempt(spec))
         }
+    }
+}
+
+/// Runs one attempt in this process with stdout/stderr already pointing at its log: writes the result file
+/// and returns the exit code (0 success, 1 failure, 99 skipped). Used by `orch tasks run` and by the fork
+/// server's children.
+func runAttempt(_ spec: AttemptSpec) async -> Int32 {
+    let logger = StandardOutputLogger()
+    // No validation of the whole bag here: the scheduler validated it; the child only needs its task.
+    guard let task = DAGRegistry.dag(spec.dagId)?.task(spec.taskId) else {
+        try? AttemptResultFile(status: .failed, error: "task \(spec.dagId).\(spec.taskId) is not in this binary")
+            .write(to: spec.resultPath)
+        return 1
+    }
+    logger.log("attempt \(spec.tryNumber) of \(spec.dagId).\(spec.taskId), run \(spec.runId), pid \(getpid())")
+    let context = TaskExecutor.context(spec, logger: logger,
+                                       xcom: StoreXCom(runPk: spec.runPk, databasePath: spec.databasePath))
+    let outcome = await TaskExecutor.run(task: task, context: context,
+                                         shellEnvironment: TaskExecutor.shellEnvironment(spec))
+    do {
+        switch outcome {
+        case .success:
+            try AttemptResultFile(status: .success, error: nil).write(to: spec.resultPath)
+            logger.log("success")
+            return 0
+        case .skipped(let reason):
+            try AttemptResultFile(status: .skipped, error: reason).write(to: spec.resultPath)
+            logger.log("skipped: \(reason)")
+            return AttemptResultFile.skipExitCode
+        default:
+            var exitCode: Int32?
+            if case .failed(let code, _) = outcome { exitCode = code }
+            try AttemptResultFile(status: .failed, error: outcome.summary, exitCode: exitCode).write(to: spec.resultPath)
+            logger.log("failed: \(outcome.summary)")
+            return 1
+        }
+    } catch {
+        logger.log("cannot write the attempt's result file \(spec.resultPath): \(error)")
+        return 1
     }
 }

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchCore
+
+/// The server side of process isolation without exec: a single-threaded process that has loaded the binary
+/// once and forks one child per attempt (a zygote). Forking a warm process costs about a millisecond where
+/// starting the binary afresh costs tens; the child is still a separate process with its own log, lock and
+/// process group, exactly as with posix_spawn.
+///
+/// It must stay single-threaded and never touch Dispatch or Swift concurrency before forking (libdispatch
+/// refuses to run in the child of a multi-threaded parent), so everything here is plain system calls.
+public enum ForkServer {
+    nonisolated(unsafe) static var wakeWriteFD: Int32 = -1
+
+    /// Serves requests from stdin until it closes. `runChild` runs in the forked child and returns its exit code.
+    public static func serve(runChild: @escaping (AttemptSpec) -> Int32) -> Never {
+        var pipeFDs: [Int32] = [0, 0]
+        pipe(&pipeFDs)
+        for fd in pipeFDs {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        }
+        wakeWriteFD = pipeFDs[1]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            var b: UInt8 = 1
+            _ = write(ForkServer.wakeWriteFD, &b, 1)
+        }
+        action.sa_flags = SA_RESTART | SA_NOCLDSTOP
+        sigaction(SIGCHLD, &action, nil)
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)   // a mask inherited from the spawning thread would hide SIGCHLD
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)   // the pool closes stdin to stop the server; SIGTERM is for attempts
+        signal(SIGINT, SIG_IGN)
+
+        var input: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)]
+        var stdinOpen = true
+        var children = 0
+        while stdinOpen || children > 0 {
+            fds[0].fd = stdinOpen ? 0 : -1
+            if poll(&fds, 2, -1) < 0 && errno != EINTR { break }
+            if fds[1].revents != 0 {
+                while read(pipeFDs[0], &buffer, buffer.count) > 0 {}
+            }
+            children -= reapChildren()
+            guard stdinOpen, fds[0].revents != 0 else { continue }
+            let n = read(0, &buffer, buffer.count)
+            if n <= 0 {
+                if n < 0 && errno == EINTR { continue }
+                stdinOpen = false   // the pool is gone: running attempts carry on; report their exits, then leave
+                continue
+            }
+            input.append(contentsOf: buffer[0..<n])
+            while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(input[..<newline])
+                input.removeSubrange(...newline)
+                if handle(line, runChild: runChild) { children += 1 }
+            }
+        }
+        exit(0)
+    }
+
+    /// Reaps every exited child and reports it; returns how many.
+    private static func reapChildren() -> Int {
+        var count = 0
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            guard pid > 0 else { return count }
+            count += 1
+            let sig = status & 0x7f
+            send(.exited(pid: pid, exitCode: sig == 0 ? (status >> 8) & 0xff : -1, signal: sig))
+        }
+    }
+
+    /// Forks a child for one request; returns true when a child was started.
+    private static func handle(_ line: [UInt8], runChild: (AttemptSpec) -> Int32) -> Bool {
+        guard let request = try? JSONDecoder().decode(ForkServerProtocol.Request.self, from: Data(line)) else {
+            return false
+        }
+        let spec = request.spec
+        let dir = (spec.logPath as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let logFD = open(spec.logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard logFD >= 0 else {
+            send(.refused(id: request.id, message: "cannot open log \(spec.logPath): \(errnoText())"))
+            return false
+        }
+        let lockFD = open(spec.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockFD >= 0, flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            close(logFD)
+            if lockFD >= 0 { close(lockFD) }
+            send(.refused(id: request.id, message: "attempt lock \(spec.lockPath) is held: another process still runs this attempt"))
+            return false
+        }
+        let pid = fork()
+        if pid == 0 {
+            becomeChild(logFD: logFD, lockFD: lockFD)
+            exit(runChild(spec))
+        }
+        close(logFD)
+        close(lockFD)   // the child's copy keeps the lock
+        guard pid > 0 else {
+            send(.refused(id: request.id, message: "fork failed: \(errnoText())"))
+            return false
+        }
+        send(.started(id: request.id, pid: pid))
+        return true
+    }
+
+    /// In the child: own process group, log as stdout/stderr, lock as fd 3, default signals, nothing else open.
+    private static func becomeChild(logFD: Int32, lockFD: Int32) {
+        setpgid(0, 0)
+        let devNull = open("/dev/null", O_RDONLY)
+        dup2(devNull, 0)
+        dup2(logFD, 1)
+        dup2(logFD, 2)
+        dup2(lockFD, 3)
+        for fd in 4..<1024 { close(Int32(fd)) }
+        for sig in [SIGCHLD, SIGPIPE, SIGTERM, SIGINT] { signal(sig, SIG_DFL) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
+    }
+
+    private static func send(_ event: ForkServerProtocol.Event) {
+        let bytes = Array(event.line.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The line protocol between the worker pool and its fork server (`orch __fork-server`).
+///
+/// pool → server, one JSON object per line: `{"id": 7, "spec": <AttemptSpec>}`.
+/// server → pool, one line per event: `started <id> <pid>`, `refused <id> <message>`,
+/// `exited <pid> <exit code> <signal>` (signal 0 when it exited normally).
+public enum ForkServerProtocol {
+    public struct Request: Codable, Sendable {
+        public var id: Int
+        public var spec: AttemptSpec
+        public init(id: Int, spec: AttemptSpec) { self.id = id; self.spec = spec }
+    }
+
+    public enum Event: Equatable, Sendable {
+        case started(id: Int, pid: Int32)
+        case refused(id: Int, message: String)
+        case exited(pid: Int32, exitCode: Int32, signal: Int32)
+
+        public var line: String {
+            switch self {
+            case .started(let id, let pid): return "started \(id) \(pid)\n"
+            case .refused(let id, let message): return "refused \(id) \(message.replacingOccurrences(of: "\n", with: " "))\n"
+            case .exited(let pid, let code, let sig): return "exited \(pid) \(code) \(sig)\n"
+            }
+        }
+
+        public static func parse(_ line: Substring) -> Event? {
+            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count >= 3 else { return nil }
+            switch parts[0] {
+            case "started":
+                guard let id = Int(parts[1]), let pid = Int32(parts[2]) else { return nil }
+                return .started(id: id, pid: pid)
+            case "refused":
+                guard let id = Int(parts[1]) else { return nil }
+                return .refused(id: id, message: String(parts[2]))
+            case "exited":
+                let rest = parts[2].split(separator: " ")
+                guard let pid = Int32(parts[1]), rest.count == 2, let code = Int32(rest[0]), let sig = Int32(rest[1]) else { return nil }
+                return .exited(pid: pid, exitCode: code, signal: sig)
+            default:
+                return nil
+            }
+        }
+    }
+}
