@@ -1,3 +1,4 @@
+import DAGs
 import Dispatch
 import Foundation
 import OrchRuntime
@@ -9,7 +10,8 @@ import OrchRuntime
 enum Entry {
     static func main() {
         if CommandLine.arguments.dropFirst().first == "__fork-server" {
-            ForkServer.serve { spec in runAttemptBlocking(spec) }
+            ForkServer.serve(warm: { spec in _ = DAGRegistry.dag(spec.dagId) },
+                             runChild: { spec in runAttemptBlocking(spec) })
         }
         Task {
             await OrchCommand.main()

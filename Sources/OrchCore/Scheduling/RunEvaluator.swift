@@ -37,31 +37,39 @@ public enum RunEvaluator {
     /// makes its downstream upstream_failed in the same call.
     public static func evaluate(dag: DAG, order: [String], instances: [String: TaskInstanceSnapshot],
                                 now: Date) -> [RunDecision] {
-        var states = instances.mapValues(\.state)
+        // Decisions made in this pass, over the given states (no copy of the whole map).
+        var changed: [String: TaskState] = [:]
+        func state(_ id: String) -> TaskState { changed[id] ?? instances[id]?.state ?? .none }
         var decisions: [RunDecision] = []
+        var unfinished = 0
         for taskId in order {
-            guard let task = dag.task(taskId), let ti = instances[taskId] else { continue }
-            switch states[taskId] ?? .none {
+            guard let ti = instances[taskId] else { continue }
+            switch ti.state {
             case .none:
-                let summary = UpstreamSummary(states: task.upstream.map { states[$0] ?? .none })
+                guard let task = dag.task(taskId) else { continue }
+                let summary = UpstreamSummary(states: task.upstream.map(state))
                 switch task.triggerRule.verdict(summary) {
                 case .ready:
-                    decisions.append(.schedule(task: taskId)); states[taskId] = .scheduled
+                    decisions.append(.schedule(task: taskId)); changed[taskId] = .scheduled
                 case .upstreamFailed:
-                    decisions.append(.upstreamFailed(task: taskId)); states[taskId] = .upstreamFailed
+                    decisions.append(.upstreamFailed(task: taskId)); changed[taskId] = .upstreamFailed
                 case .skip:
-                    decisions.append(.skip(task: taskId)); states[taskId] = .skipped
+                    decisions.append(.skip(task: taskId)); changed[taskId] = .skipped
                 case .wait:
                     break
                 }
             case .upForRetry:
-                if let at = ti.nextRetryAt, at > now { break }
-                decisions.append(.schedule(task: taskId)); states[taskId] = .scheduled
+                if ti.nextRetryAt.map({ $0 <= now }) ?? true {
+                    decisions.append(.schedule(task: taskId)); changed[taskId] = .scheduled
+                }
             default:
                 break
             }
+            if !state(taskId).isFinished { unfinished += 1 }
         }
-        if order.allSatisfy({ (states[$0] ?? .none).isFinished }) {
+        if unfinished == 0 {
+            var states = instances.mapValues(\.state)
+            for (k, v) in changed { states[k] = v }
             decisions.append(.finishRun(outcome(dag: dag, states: states)))
         }
         return decisions

@@ -34,7 +34,7 @@ extension RunEngine {
     }
 
     func start(_ c: SlotCandidate) throws {
-        guard var run = active[c.runKey], let ti = run.instances[c.taskId], let task = run.dag.task(c.taskId) else { return }
+        guard let run = active[c.runKey], let ti = run.instances[c.taskId], let task = run.dag.task(c.taskId) else { return }
         let tryNumber = ti.tryNumber + 1
         let now = clock()
         let logPath = home.attemptLogPath(dagId: run.dag.id, runId: run.record.runId, taskId: c.taskId,
@@ -42,9 +42,8 @@ extension RunEngine {
         let spec = makeSpec(run: run.record, dag: run.dag, taskId: c.taskId, tryNumber: tryNumber, logPath: logPath)
         let attemptId = try store.beginAttempt(runPk: c.runKey, taskId: c.taskId, tryNumber: tryNumber,
                                                isolation: task.isolation, logPath: logPath, now: now)
-        run.instances[c.taskId]?.state = .running
+        run.setState(c.taskId, .running)
         run.instances[c.taskId]?.tryNumber = tryNumber
-        active[c.runKey] = run
         let key = AttemptKey(runPk: c.runKey, taskId: c.taskId)
         running[key] = RunningAttempt(spec: spec, dagId: run.dag.id, pool: task.pool, poolSlots: task.poolSlots,
                                       startedAt: now, runningLimit: task.runningLimit)
@@ -71,7 +70,7 @@ extension RunEngine {
         let key = AttemptKey(runPk: runPk, taskId: taskId)
         running[key] = nil
         defer { signal.notify() }
-        guard var run = active[runPk], let ti = run.instances[taskId], ti.tryNumber == tryNumber else { return }
+        guard let run = active[runPk], let ti = run.instances[taskId], ti.tryNumber == tryNumber else { return }
         let task = run.dag.task(taskId)
         var policy = task?.retry ?? RetryPolicy()
         policy.retries = max(0, ti.maxTries - 1)
@@ -94,10 +93,9 @@ extension RunEngine {
             lastError = "cannot record the end of \(taskId) try \(tryNumber): \(error)"
             return
         }
-        run.instances[taskId]?.state = resolution.state
+        run.setState(taskId, resolution.state)
         run.instances[taskId]?.nextRetryAt = resolution.nextRetryAt
         run.dirty = true
-        active[runPk] = run
         step()
     }
 

@@ -14,14 +14,32 @@ public actor RunEngine {
         case runs(Set<Int64>)
     }
 
-    struct ActiveRun {
+    /// A run being driven, with its task states in memory (a class: updated in place, never copied).
+    final class ActiveRun {
         var record: RunRecord
         let dag: DAG
         let order: [String]
         let rank: [String: Int]
         var instances: [String: TaskInstanceSnapshot]
         var dirty = true
-        var scheduledCount: Int { instances.values.reduce(0) { $0 + ($1.state == .scheduled ? 1 : 0) } }
+        /// Tasks in state scheduled, waiting for a slot.
+        var scheduledCount = 0
+
+        init(record: RunRecord, dag: DAG, order: [String], rank: [String: Int], instances: [String: TaskInstanceSnapshot]) {
+            self.record = record
+            self.dag = dag
+            self.order = order
+            self.rank = rank
+            self.instances = instances
+            scheduledCount = instances.values.reduce(0) { $0 + ($1.state == .scheduled ? 1 : 0) }
+        }
+
+        func setState(_ taskId: String, _ state: TaskState) {
+            guard let old = instances[taskId]?.state, old != state else { return }
+            if old == .scheduled { scheduledCount -= 1 }
+            if state == .scheduled { scheduledCount += 1 }
+            instances[taskId]?.state = state
+        }
     }
 
     struct AttemptKey: Hashable { let runPk: Int64; let taskId: String }
@@ -191,7 +209,7 @@ public actor RunEngine {
     func evaluateRuns() throws {
         let now = clock()
         for pk in Array(active.keys) {
-            guard var run = active[pk] else { continue }
+            guard let run = active[pk] else { continue }
             let retryDue = run.instances.values.contains { $0.state == .upForRetry && ($0.nextRetryAt ?? now) <= now }
             guard run.dirty || retryDue else { continue }
             run.dirty = false
@@ -208,8 +226,7 @@ public actor RunEngine {
                 }
             }
             try store.setTaskStates(runPk: pk, changes, now: now)
-            for c in changes { run.instances[c.taskId]?.state = c.state }
-            active[pk] = run
+            for c in changes { run.setState(c.taskId, c.state) }
             if let finish { try finishRun(pk, state: finish, now: now) }
         }
     }

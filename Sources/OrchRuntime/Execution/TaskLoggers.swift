@@ -1,24 +1,29 @@
 import Foundation
 import OrchCore
 
-/// Appends timestamped lines to an attempt's log file (in-process attempts).
+/// Appends timestamped lines to an attempt's log file (in-process attempts). The file (and its folder) is
+/// created on the first line, so a silent no-op task costs no file system work.
 public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
-    private let handle: FileHandle?
+    private let path: String
+    private var handle: FileHandle?
     private let lock = NSLock()
 
-    public init(path: String) {
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-        }
-        handle = FileHandle(forWritingAtPath: path)
-        _ = try? handle?.seekToEnd()
-    }
+    public init(path: String) { self.path = path }
 
     deinit { try? handle?.close() }
 
     public func log(_ message: String) {
         let line = "[\(logTimestamp())] \(message)\n"
         lock.lock(); defer { lock.unlock() }
+        if handle == nil {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
+            handle = FileHandle(forWritingAtPath: path)
+            _ = try? handle?.seekToEnd()
+        }
         try? handle?.write(contentsOf: Data(line.utf8))
     }
 }

@@ -163,8 +163,6 @@ public final class WorkerPool: @unchecked Sendable {
         let xcom = inProcessXCom(spec)
         callbacks.started(getpid(), nil)
         Task.detached {
-            try? FileManager.default.createDirectory(atPath: (spec.logPath as NSString).deletingLastPathComponent,
-                                                     withIntermediateDirectories: true)
             let logger = FileTaskLogger(path: spec.logPath)
             let context = TaskExecutor.context(spec, logger: logger, xcom: xcom)
             let env = TaskExecutor.shellEnvironment(spec)

@@ -14,8 +14,10 @@ import OrchCore
 public enum ForkServer {
     nonisolated(unsafe) static var wakeWriteFD: Int32 = -1
 
-    /// Serves requests from stdin until it closes. `runChild` runs in the forked child and returns its exit code.
-    public static func serve(runChild: @escaping (AttemptSpec) -> Int32) -> Never {
+    /// Serves requests from stdin until it closes. `warm` runs in the server before each fork (build the DAG
+    /// there once, and every later child inherits it); `runChild` runs in the forked child and returns its
+    /// exit code.
+    public static func serve(warm: @escaping (AttemptSpec) -> Void, runChild: @escaping (AttemptSpec) -> Int32) -> Never {
         var pipeFDs: [Int32] = [0, 0]
         pipe(&pipeFDs)
         for fd in pipeFDs {
@@ -60,7 +62,7 @@ public enum ForkServer {
             while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(input[..<newline])
                 input.removeSubrange(...newline)
-                if handle(line, runChild: runChild) { children += 1 }
+                if handle(line, warm: warm, runChild: runChild) { children += 1 }
             }
         }
         exit(0)
@@ -80,11 +82,12 @@ public enum ForkServer {
     }
 
     /// Forks a child for one request; returns true when a child was started.
-    private static func handle(_ line: [UInt8], runChild: (AttemptSpec) -> Int32) -> Bool {
+    private static func handle(_ line: [UInt8], warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> Bool {
         guard let request = try? JSONDecoder().decode(ForkServerProtocol.Request.self, from: Data(line)) else {
             return false
         }
         let spec = request.spec
+        warm(spec)
         let dir = (spec.logPath as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let logFD = open(spec.logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
