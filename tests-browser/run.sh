@@ -38,7 +38,7 @@ echo "running real DAGs into $home"
 (cd "$repo" && "$orch" run example_fanout --quiet)
 (cd "$repo" && "$orch" run example_trigger_rules --quiet) || true   # fails on purpose: failed/skipped states
 
-(cd "$repo" && "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
+(cd "$repo" && exec "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break

@@ -15,7 +15,7 @@ extension APIRoutes {
             }
             let dagId = request.query["dag_id"].flatMap { $0.isEmpty ? nil : $0 }
             let rows = try store.alertOutbox(state: state, dagId: dagId, limit: limit, offset: offset)
-            return .json(encoding: AlertPageDTO(alerts: rows.map(AlertDTO.init),
+            return .api(AlertPageDTO(alerts: rows.map(AlertDTO.init),
                                                 total_entries: try store.countAlertOutbox(state: state, dagId: dagId),
                                                 limit: limit, offset: offset))
         }
@@ -26,7 +26,7 @@ extension APIRoutes {
                 throw APIError.notFound("no alert \(id); GET /api/v1/alerts lists them")
             }
             let payload = (try? JSONValue.parse(row.payload)) ?? .string(row.payload)
-            return .json(encoding: AlertDetailDTO(alert: AlertDTO(row), payload: payload,
+            return .api(AlertDetailDTO(alert: AlertDTO(row), payload: payload,
                                                   deliveries: try store.alertDeliveryAttempts(alertId: row.id).map(DeliveryDTO.init)))
         }
     }

@@ -26,12 +26,12 @@ extension APIRoutes {
                                      next_run_at: APIDate.format(record?.nextRunAt), task_count: dag.tasks.count,
                                      last_run: recent.first, recent_runs: recent)
             }
-            return .json(encoding: DAGListDTO(dags: Array(page), total_entries: matching.count))
+            return .api(DAGListDTO(dags: Array(page), total_entries: matching.count))
         }
 
         get("/dags/{dag_id}") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
-            return .json(encoding: DAGDetailDTO(dag, record: try store.dag(dag.id)))
+            return .api(DAGDetailDTO(dag, record: try store.dag(dag.id)))
         }
 
         // Pause or unpause: {"is_paused": true}.
@@ -46,7 +46,7 @@ extension APIRoutes {
                 try store.syncDAGs([dag], pausedOnCreation: paused, now: Date())
             }
             try store.setPaused(dag.id, paused)
-            return .json(encoding: DAGDetailDTO(dag, record: try store.dag(dag.id)))
+            return .api(DAGDetailDTO(dag, record: try store.dag(dag.id)))
         }
 
         // Runs × tasks for the latest `limit` runs, in two queries whatever the history's size.
@@ -64,10 +64,12 @@ extension APIRoutes {
                            logical_date: APIDate.format(run.logicalDate), start_date: APIDate.format(run.startDate),
                            end_date: APIDate.format(run.endDate),
                            task_instances: (cells[run.pk] ?? [])
-                               .sorted { (order[$0.taskId] ?? Int.max, $0.taskId) < (order[$1.taskId] ?? Int.max, $1.taskId) }
-                               .map { GridCellDTO(task_id: $0.taskId, state: $0.state.rawValue, try_number: $0.tryNumber) })
+                               .map { (rank: order[$0.taskId] ?? Int.max, cell: $0) }
+                               .sorted { ($0.rank, $0.cell.taskId) < ($1.rank, $1.cell.taskId) }
+                               .map { GridCellDTO(task_id: $0.cell.taskId, state: $0.cell.state.rawValue,
+                                                  try_number: $0.cell.tryNumber) })
             }
-            return .json(encoding: GridDTO(dag_id: dag.id, task_ids: dag.tasks.map(\.id), runs: columns,
+            return .api(GridDTO(dag_id: dag.id, task_ids: dag.tasks.map(\.id), runs: columns,
                                            total_runs: total, limit: limit, offset: offset))
         }
     }

@@ -19,7 +19,7 @@ extension APIRoutes {
                     + "(it has \(instance.tryNumber))")
             }
             let chunk = try reader.read(path: attempt.logPath, offset: offset, limit: limit)
-            return .json(encoding: LogChunkDTO(task_id: instance.taskId, try_number: tryNumber, offset: min(offset, chunk.size),
+            return .api(LogChunkDTO(task_id: instance.taskId, try_number: tryNumber, offset: min(offset, chunk.size),
                                                next_offset: chunk.nextOffset, size: chunk.size, content: chunk.content,
                                                finished: attempt.endDate != nil))
         }

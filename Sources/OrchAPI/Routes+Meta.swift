@@ -19,7 +19,7 @@ extension APIRoutes {
                 database: .init(status: databaseOK ? "ok" : "error"),
                 scheduler: .init(status: schedulerStatus, heartbeat_age_seconds: age.map { ($0 * 1000).rounded() / 1000 },
                                  latest_heartbeat: APIDate.format(lease?.heartbeatAt), holder: lease?.holder))
-            return .json(databaseOK ? 200 : 503, encoding: body)
+            return .api(databaseOK ? 200 : 503, body)
         }
         let document = HTTPResponse.json(200, Data(OpenAPIDocument.json.utf8))
         get("/openapi.json") { _, _ in document }

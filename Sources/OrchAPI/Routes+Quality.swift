@@ -13,14 +13,14 @@ extension APIRoutes {
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let found = try store.xcoms(runPk: run.pk).first { $0.key == Self.qualityKey }
-            return .json(encoding: Self.quality(run: run, taskId: found?.taskId, value: found?.value))
+            return .api(Self.quality(run: run, taskId: found?.taskId, value: found?.value))
         }
 
         get("/dags/{dag_id}/quality-checks") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
             let limit = try request.intQuery("limit", default: 10, range: 1...100)
             let rows = try store.latestXComs(dagId: dag.id, key: Self.qualityKey, limit: limit)
-            return .json(encoding: QualityListDTO(dag_id: dag.id, runs: rows.map {
+            return .api(QualityListDTO(dag_id: dag.id, runs: rows.map {
                 Self.quality(run: $0.run, taskId: $0.taskId, value: $0.value)
             }))
         }

@@ -26,7 +26,7 @@ extension APIRoutes {
             }
             let runs = try store.runs(query)
             let total = try store.countRuns(query)
-            return .json(encoding: RunPageDTO(runs: runs.map(RunDTO.init), total_entries: total, limit: query.limit,
+            return .api(RunPageDTO(runs: runs.map(RunDTO.init), total_entries: total, limit: query.limit,
                                               offset: query.offset))
         }
 
@@ -54,7 +54,7 @@ extension APIRoutes {
             let run = try RunFactory.create(store: store, dag: dag, type: .manual,
                                             interval: RunFactory.interval(for: dag, logicalDate: logicalDate),
                                             conf: conf, owner: nil, now: Date(), runId: runId)
-            var response = HTTPResponse.json(201, encoding: RunDTO(run))
+            var response = HTTPResponse.api(201, RunDTO(run))
             response.headers["Location"] = "/api/v1/dags/\(pathEscape(dag.id))/runs/\(pathEscape(run.runId))"
             return response
         }
@@ -63,7 +63,7 @@ extension APIRoutes {
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let instances = try store.taskInstances(runPk: run.pk).sortedLike(dag)
-            return .json(encoding: RunDetailDTO(run: RunDTO(run), task_instances: instances.map(TaskInstanceDTO.init)))
+            return .api(RunDetailDTO(run: RunDTO(run), task_instances: instances.map(TaskInstanceDTO.init)))
         }
 
         // Mark: {"state": "success"} or {"state": "failed"}; unfinished tasks take the same state.
@@ -76,7 +76,7 @@ extension APIRoutes {
                 throw APIError.badRequest("send {\"state\": \"success\"} or {\"state\": \"failed\"}")
             }
             try store.markRun(pk: run.pk, state: state, now: Date())
-            return .json(encoding: RunDTO(try ctx.run(store, dagId: dag.id, runId: run.runId)))
+            return .api(RunDTO(try ctx.run(store, dagId: dag.id, runId: run.runId)))
         }
 
         // Clear: {"task_ids": [...]} clears those tasks; without it, the failed and upstream_failed ones.
@@ -106,7 +106,7 @@ extension APIRoutes {
             }
             try store.clearTasks(runPk: run.pk, taskIds: ids, now: Date())
             let order = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })
-            return .json(encoding: ClearResultDTO(run: RunDTO(try ctx.run(store, dagId: dag.id, runId: run.runId)),
+            return .api(ClearResultDTO(run: RunDTO(try ctx.run(store, dagId: dag.id, runId: run.runId)),
                                                   cleared_task_ids: ids.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }))
         }
     }

@@ -11,7 +11,7 @@ extension APIRoutes {
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let instances = try store.taskInstances(runPk: run.pk).sortedLike(dag)
-            return .json(encoding: ["task_instances": instances.map(TaskInstanceDTO.init)])
+            return .api(["task_instances": instances.map(TaskInstanceDTO.init)])
         }
 
         // Every try of every task of the run, by start time (the Gantt chart).
@@ -19,20 +19,20 @@ extension APIRoutes {
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let tries = try store.attempts(runPk: run.pk, taskId: nil)
-            return .json(encoding: TryListDTO(tries: tries.map { TryDTO($0, dagId: dag.id, runId: run.runId) }))
+            return .api(TryListDTO(tries: tries.map { TryDTO($0, dagId: dag.id, runId: run.runId) }))
         }
 
         get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}") { request, store in
             let (dag, run, instance) = try ctx.taskInstance(request, store)
             let tries = try store.attempts(runPk: run.pk, taskId: instance.taskId)
-            return .json(encoding: TaskDetailDTO(task_instance: TaskInstanceDTO(instance),
+            return .api(TaskDetailDTO(task_instance: TaskInstanceDTO(instance),
                                                  tries: tries.map { TryDTO($0, dagId: dag.id, runId: run.runId) }))
         }
 
         get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/tries") { request, store in
             let (dag, run, instance) = try ctx.taskInstance(request, store)
             let tries = try store.attempts(runPk: run.pk, taskId: instance.taskId)
-            return .json(encoding: TryListDTO(tries: tries.map { TryDTO($0, dagId: dag.id, runId: run.runId) }))
+            return .api(TryListDTO(tries: tries.map { TryDTO($0, dagId: dag.id, runId: run.runId) }))
         }
     }
 }

@@ -26,9 +26,13 @@ python3 "$here/seed.py" "$home/orch.db" bench_chain_20 "$tasks" "$runs"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port/api/v1/dags/bench_chain_20"
 start_server() {   # $1: ORCH_API_CACHE value (1: reuse answers until the database changes, 0: always query)
-  (cd "$repo" && ORCH_API_CACHE="$1" "$orch" webserver --port "$port" --threads "${SERVER_THREADS:-4}" > "$home/web.log" 2>&1) &
+  (cd "$repo" && ORCH_API_CACHE="$1" exec "$orch" webserver --port "$port" --threads "${SERVER_THREADS:-4}" > "$home/web.log" 2>&1) &
   pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && return; sleep 0.1; done
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break   # exited (port taken?)
+    curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && return
+    sleep 0.1
+  done
   echo "webserver did not start:"; cat "$home/web.log"; exit 1
 }
 stop_server() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
@@ -45,8 +49,8 @@ measure() {
 }
 
 start_server 1
-curl -sf "$base/runs?limit=25" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"runs list: {len(d[\"runs\"])} of {d[\"total_entries\"]} runs")'
-curl -sf "$base/grid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"grid: {len(d[\"runs\"])} runs x {len(d[\"task_ids\"])} tasks of {d[\"total_runs\"]} runs")'
+curl -sf "$base/runs?limit=25" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("runs list:", len(d["runs"]), "of", d["total_entries"], "runs")'
+curl -sf "$base/grid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("grid:", len(d["runs"]), "runs x", len(d["task_ids"]), "tasks of", d["total_runs"], "runs")'
 echo "== results (server threads ${SERVER_THREADS:-4}, wrk and server share this machine's cores)"
 measure "runs (cached)" "$base/runs?limit=25"
 measure "grid (cached)" "$base/grid?limit=25"
