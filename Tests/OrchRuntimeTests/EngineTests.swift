@@ -171,7 +171,7 @@ import Testing
         _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
         try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        try AttemptResultFile(status: .success, error: nil).write(to: log.replacingOccurrences(of: ".log", with: ".result.json"))
+        try AttemptResultFile(status: .success, error: nil).write(to: (log as NSString).deletingPathExtension + ".lock")
         let signal = AsyncSignal()
         await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
         #expect(try f.store.attempts(runPk: run.pk, taskId: "t").map(\.state) == [.success])

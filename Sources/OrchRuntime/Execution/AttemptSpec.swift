@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import OrchCore
 
@@ -16,9 +19,12 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     public var home: String
     public var databasePath: String
 
-    /// `<try>.result.json` and `<try>.lock` beside `<try>.log` (only the extension changes).
-    public var resultPath: String { (logPath as NSString).deletingPathExtension + ".result.json" }
+    /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
+    /// flock on it for its whole life, and writes its result into it just before exiting: one small file
+    /// per attempt instead of three, and the result is read only once the lock is free.
     public var lockPath: String { (logPath as NSString).deletingPathExtension + ".lock" }
+    /// Where the attempt's result is written: the lock file.
+    public var resultPath: String { lockPath }
 
     public init(dagId: String, taskId: String, runId: String, runPk: Int64, tryNumber: Int, logicalDate: Date,
                 dataInterval: DataInterval, params: [String: JSONValue], logPath: String, home: String,
@@ -66,15 +72,19 @@ public struct AttemptResultFile: Sendable, Codable, Equatable {
         self.exitCode = exitCode
     }
 
-    /// Written to a temporary file and renamed, so a reader never sees half of it.
+    /// Replaces the file's content. Readers read it only after the writing process is gone (its lock is free),
+    /// and a half-written result fails to decode, which reads as "no result".
     public func write(to path: String) throws {
-        let tmp = path + ".tmp"
-        try JSONEncoder().encode(self).write(to: URL(fileURLWithPath: tmp))
-        _ = rename(tmp, path)
+        let data = try JSONEncoder().encode(self)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count else { throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path]) }
     }
 
     public static func read(from path: String) -> AttemptResultFile? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return nil }
         return try? JSONDecoder().decode(AttemptResultFile.self, from: data)
     }
 
