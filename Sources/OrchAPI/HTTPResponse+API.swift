@@ -7,6 +7,11 @@ extension HTTPResponse {
     static func api<T: Encodable>(_ value: T) -> HTTPResponse { api(200, value) }
 
     static func api<T: Encodable>(_ status: Int, _ value: T) -> HTTPResponse {
+        if let fast = value as? FastJSON {
+            var writer = JSONWriter()
+            fast.write(to: &writer)
+            return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: writer.bytes)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         do {

@@ -55,7 +55,7 @@ extension APIRoutes {
             let limit = try request.intQuery("limit", default: 25, range: 1...200)
             let offset = try request.intQuery("offset", default: 0, range: 0...1_000_000)
             let query = RunQuery(dagId: dag.id, limit: limit, offset: offset)
-            let runs = try store.runs(query)
+            let runs = try store.runsPage(query)
             let total = try store.countRuns(query)
             let cells = Dictionary(grouping: try store.gridCells(runPks: runs.map(\.pk)), by: \.runPk)
             let order = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })

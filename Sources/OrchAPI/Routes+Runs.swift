@@ -24,7 +24,7 @@ extension APIRoutes {
                 throw APIError.badRequest("logical_date_gte (\(APIDate.format(from))) is after logical_date_lte "
                     + "(\(APIDate.format(to))); swap them")
             }
-            let runs = try store.runs(query)
+            let runs = try store.runsPage(query)
             let total = try store.countRuns(query)
             return .api(RunPageDTO(runs: runs.map(RunDTO.init), total_entries: total, limit: query.limit,
                                               offset: query.offset))
