@@ -35,8 +35,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "running real DAGs into $home"
-(cd "$repo" && "$orch" run example_fanout --quiet)
-(cd "$repo" && "$orch" run example_trigger_rules --quiet) || true   # fails on purpose: failed/skipped states
+(cd "$repo" && timeout 120 "$orch" run example_fanout --quiet) || { echo "orch run example_fanout failed or hung"; exit 1; }
+# example_trigger_rules has a task that fails on purpose (failed, skipped and upstream_failed states to show).
+(cd "$repo" && timeout 120 "$orch" run example_trigger_rules --quiet) || [ $? -ne 124 ] || { echo "orch run hung"; exit 1; }
 
 (cd "$repo" && exec "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
 server_pid=$!
