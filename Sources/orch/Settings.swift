@@ -5,6 +5,8 @@ import OrchRuntime
 struct Settings: Codable {
     var dagsArePausedAtCreation = false
     var workerSlots: Int?
+    /// Days of finished runs the scheduler keeps (nil: keep everything); see `orch db clean`.
+    var retentionDays: Int?
 
     static func load(_ home: OrchHome) -> Settings {
         var s = Settings()
@@ -13,6 +15,7 @@ struct Settings: Codable {
         let env = ProcessInfo.processInfo.environment
         if let v = env["ORCH_DAGS_ARE_PAUSED_AT_CREATION"] { s.dagsArePausedAtCreation = ["1", "true", "yes"].contains(v.lowercased()) }
         if let v = env["ORCH_WORKER_SLOTS"], let n = Int(v), n > 0 { s.workerSlots = n }
+        if let v = env["ORCH_RETENTION_DAYS"], let n = Int(v), n >= 0 { s.retentionDays = n }
         return s
     }
 

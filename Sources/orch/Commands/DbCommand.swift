@@ -5,7 +5,7 @@ import OrchStore
 
 struct DbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "db", abstract: "Manage the state database.",
-                                                    subcommands: [Migrate.self])
+                                                    subcommands: [Migrate.self, Clean.self])
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply pending migrations from migrations/state.")
@@ -15,6 +15,82 @@ struct DbCommand: ParsableCommand {
             let applied = try db.applyMigrations()
             print(applied.isEmpty ? "database is up to date: \(ctx.home.databasePath)"
                                   : "applied: \(applied.joined(separator: ", "))")
+        }
+    }
+
+    struct Clean: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete finished runs older than N days, with their tasks, attempts, XComs, alerts and logs.",
+            discussion: """
+                A run is old when its logical date is more than N days before now. Queued and running runs, and \
+                alerts still waiting to be delivered, are kept. The scheduler does the same every hour when \
+                ORCH_RETENTION_DAYS (or "retentionDays" in ORCH_HOME/orch.json) is set.
+                """)
+
+        @Option(help: "Keep runs whose logical date is within this many days.") var keepDays: Int
+        @Flag(help: "VACUUM the database afterwards to give the freed space back to the file system.") var vacuum = false
+
+        func validate() throws {
+            guard keepDays >= 0 else { throw ValidationError("--keep-days must be 0 or more, got \(keepDays)") }
+        }
+
+        func run() throws {
+            let ctx = try CLIContext()
+            let store = try ctx.store()
+            let before = try store.databaseBytes()
+            let report = try RetentionCleaner(home: ctx.home, store: store).clean(keepDays: keepDays, now: Date())
+            if vacuum { try store.vacuum() }
+            print("deleted \(report.runs.count) runs, \(report.taskInstances) task instances, \(report.attempts) attempts, \(report.xcoms) xcoms, \(report.alerts) alerts; database \(before) -> \(try store.databaseBytes()) bytes")
+        }
+    }
+}
+
+/// Applies the retention policy: deletes old finished runs from the store and their log folders from disk.
+struct RetentionCleaner {
+    let home: OrchHome
+    let store: SQLiteStateStore
+
+    func clean(keepDays: Int, now: Date) throws -> RetentionReport {
+        let cutoff = now.addingTimeInterval(-Double(keepDays) * 86_400)
+        let report = try store.deleteFinishedRuns(before: cutoff)
+        let fm = FileManager.default
+        for run in report.runs {
+            let folder = home.logsDirectory.appendingPathComponent(safeComponent(run.dagId))
+                .appendingPathComponent(safeComponent(run.runId))
+            if fm.fileExists(atPath: folder.path) { try? fm.removeItem(at: folder) }
+        }
+        return report
+    }
+}
+
+/// Runs the retention policy from the scheduler loop at most once per `interval` (ORCH_RETENTION_INTERVAL
+/// seconds, default an hour); a failed pass is printed and tried again next time.
+final class RetentionSchedule: @unchecked Sendable {
+    let keepDays: Int
+    let cleaner: RetentionCleaner
+    let interval: TimeInterval
+    private var lastRun: Date?
+    private let lock = NSLock()
+
+    init(keepDays: Int, cleaner: RetentionCleaner) {
+        self.keepDays = keepDays
+        self.cleaner = cleaner
+        let env = ProcessInfo.processInfo.environment["ORCH_RETENTION_INTERVAL"].flatMap(Double.init)
+        interval = max(env ?? 3600, 1)
+    }
+
+    func runIfDue(now: Date) {
+        let due: Bool = lock.withLock {
+            if let last = lastRun, now.timeIntervalSince(last) < interval { return false }
+            lastRun = now
+            return true
+        }
+        guard due else { return }
+        do {
+            let r = try cleaner.clean(keepDays: keepDays, now: now)
+            if !r.runs.isEmpty { print("retention: deleted \(r.runs.count) runs older than \(keepDays) days") }
+        } catch {
+            printError("retention: clean failed: \(error)")
         }
     }
 }

@@ -46,7 +46,11 @@ struct SchedulerServices {
         installStopHandlers { loop.requestStop() }
         // Alerts: sent from the outbox while this process holds the lease; each loop turn wakes the dispatcher.
         let alerts = try makeAlertDispatcher(ctx, store: store)
-        loop.onTurn = { alerts.wake() }
+        let retention = settings.retentionDays.map { RetentionSchedule(keepDays: $0, cleaner: RetentionCleaner(home: ctx.home, store: store)) }
+        loop.onTurn = {
+            alerts.wake()
+            retention?.runIfDue(now: Date())
+        }
         alerts.start()
         return SchedulerServices(loop: loop, store: store, ctx: ctx, alerts: alerts)
     }
