@@ -57,6 +57,51 @@ public struct PGCopyWriter {
         }
     }
 
+    /// Appends a `timestamptz` column, `YYYY-MM-DD HH:MM:SS.fff+00` (UTC), for milliseconds since 1970,
+    /// without building intermediate strings (bulk loads write one per row).
+    public mutating func field(timestampMillis millis: Int64) {
+        separate()
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let fraction = millis - seconds * 1000
+        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secOfDay = seconds - days * 86_400
+        // Civil-from-days (Howard Hinnant's algorithm), as in PGTimestamp.format.
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        var year = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        if month <= 2 { year += 1 }
+        guard (0...9999).contains(year) else {
+            buffer.append(contentsOf: PGTimestamp.format(microsSince1970: millis &* 1000).utf8)
+            return
+        }
+        digits(year, 4); buffer.append(UInt8(ascii: "-"))
+        digits(month, 2); buffer.append(UInt8(ascii: "-"))
+        digits(day, 2); buffer.append(0x20)
+        digits(secOfDay / 3600, 2); buffer.append(UInt8(ascii: ":"))
+        digits(secOfDay % 3600 / 60, 2); buffer.append(UInt8(ascii: ":"))
+        digits(secOfDay % 60, 2); buffer.append(UInt8(ascii: "."))
+        digits(fraction, 3)
+        buffer.append(UInt8(ascii: "+")); buffer.append(UInt8(ascii: "0")); buffer.append(UInt8(ascii: "0"))
+    }
+
+    /// Appends a non-negative number zero-padded to `width` digits.
+    private mutating func digits(_ value: Int64, _ width: Int) {
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: (v / divisor) % 10))
+            v %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Ends the current row; flushes to the server when the buffer is large.
     public mutating func endRow() throws {
         buffer.append(0x0A)

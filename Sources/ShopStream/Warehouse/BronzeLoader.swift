@@ -4,10 +4,11 @@ import OrchPostgres
 /// load_bronze: copies new event-log messages into `bronze.raw_events`, exactly once.
 ///
 /// For each topic-partition it reads from the consumer's committed offset (`bronze.consumer_offsets`), and per
-/// batch, in ONE transaction: COPY FROM STDIN into a temporary staging table, insert good rows into
-/// `bronze.raw_events` (`ON CONFLICT DO NOTHING` on topic/partition/offset as a second guard), insert bad ones
-/// (not valid JSON, no key) into `bronze.dead_letter` with the reason, and advance the consumer offsets. A crash
-/// anywhere before COMMIT loses the whole batch and its offsets together, so a re-run loads it again, once.
+/// batch, in ONE transaction: COPY FROM STDIN of the good rows straight into `bronze.raw_events`, COPY of bad
+/// ones (not valid JSON, no key) into `bronze.dead_letter` with the reason, and advance the consumer offsets. A
+/// crash anywhere before COMMIT loses the whole batch and its offsets together, so a re-run loads it again, once.
+/// The unique constraint on (topic, partition, offset) is the second guard: if offsets were lost, the COPY is
+/// rejected and the batch is redone through a staging table with `ON CONFLICT DO NOTHING` (see `writeBatch`).
 public struct BronzeLoader {
     /// The topics ShopStream produces.
     public static let defaultTopics = ["customers", "products", "orders", "events"]
@@ -34,11 +35,6 @@ public struct BronzeLoader {
     public func load(consumer: String) throws -> BronzeLoadResult {
         guard !consumer.isEmpty else { throw BronzeLoadError("consumer name must not be empty") }
         let started = Date()
-        try connection.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS bronze_stage (
-                topic text, "partition" integer, "offset" bigint, record_key text,
-                value text, raw bytea, event_ms bigint, reason text) ON COMMIT DELETE ROWS
-            """)
         var committed: [PartitionRef: Int64] = [:]
         for row in try connection.execute(
             "SELECT topic, \"partition\", next_offset FROM bronze.consumer_offsets WHERE consumer = $1", [consumer]).rows {
@@ -79,9 +75,66 @@ public struct BronzeLoader {
         return result
     }
 
+    /// Writes one batch in one transaction. The fast path COPYs good rows straight into `bronze.raw_events` (and
+    /// bad ones into `bronze.dead_letter`); if any row is already there (offsets were lost or rewound, or another
+    /// loader got there first) the unique constraint rejects the COPY, the transaction rolls back, and the batch
+    /// is written again through a staging table with `ON CONFLICT DO NOTHING`, which skips exactly the duplicates.
     private func writeBatch(_ records: [LogRecord], offsets: [PartitionRef: Int64], consumer: String,
                             number: Int) throws -> BronzeLoadResult {
-        try connection.transaction {
+        do {
+            return try connection.transaction {
+                // Losing the last commits in a server crash is safe: rows and offsets are lost together and the
+                // next load reads the same messages again from the log.
+                try connection.execute("SET LOCAL synchronous_commit = off")
+                var dead: [(LogRecord, String)] = []
+                let inserted = try connection.copyIn(
+                    #"COPY bronze.raw_events (topic, record_key, record_value, "partition", "offset", event_ts) FROM STDIN"#
+                ) { w in
+                    for record in records {
+                        if let reason = Self.rejection(record) { dead.append((record, reason)); continue }
+                        w.field(record.topic)
+                        w.field(record.key)
+                        w.field(utf8: record.payload)
+                        w.field(record.partition)
+                        w.field(record.offset)
+                        w.field(timestampMillis: record.timestampMillis)
+                        try w.endRow()
+                    }
+                }
+                var deadInserted = 0
+                if !dead.isEmpty {
+                    deadInserted = try connection.copyIn("""
+                        COPY bronze.dead_letter (topic, "partition", "offset", record_key, raw_payload, reason, event_ts) FROM STDIN
+                        """) { w in
+                        for (record, reason) in dead {
+                            w.field(record.topic)
+                            w.field(record.partition)
+                            w.field(record.offset)
+                            if let key = record.key, !key.contains("\0") { w.field(key) } else { w.field(nil as String?) }
+                            w.field(bytea: record.payload)
+                            w.field(reason)
+                            w.field(timestampMillis: record.timestampMillis)
+                            try w.endRow()
+                        }
+                    }
+                }
+                return try finish(records, offsets: offsets, consumer: consumer, number: number,
+                                  inserted: inserted, deadInserted: deadInserted, dead: dead.count)
+            }
+        } catch let error as PGError where error.sqlState == "23505" {
+            return try writeBatchSkippingDuplicates(records, offsets: offsets, consumer: consumer, number: number)
+        }
+    }
+
+    /// The resume path: COPY into a temporary staging table, then insert with `ON CONFLICT DO NOTHING`.
+    private func writeBatchSkippingDuplicates(_ records: [LogRecord], offsets: [PartitionRef: Int64], consumer: String,
+                                              number: Int) throws -> BronzeLoadResult {
+        try connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS bronze_stage (
+                topic text, "partition" integer, "offset" bigint, record_key text,
+                value text, raw bytea, event_ms bigint, reason text) ON COMMIT DELETE ROWS
+            """)
+        return try connection.transaction {
             var dead = 0
             try connection.copyIn("COPY bronze_stage FROM STDIN") { w in
                 for record in records {
@@ -117,23 +170,31 @@ public struct BronzeLoader {
                 FROM bronze_stage WHERE reason IS NOT NULL
                 ON CONFLICT (topic, "partition", "offset") DO NOTHING
                 """).affectedRows
-            for (ref, next) in offsets.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
-                try connection.execute("""
-                    INSERT INTO bronze.consumer_offsets (consumer, topic, "partition", next_offset) VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (consumer, topic, "partition")
-                    DO UPDATE SET next_offset = GREATEST(bronze.consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()
-                    """, [consumer, ref.topic, ref.partition, next])
-            }
-            var outcome = BronzeLoadResult()
-            outcome.read = records.count
-            outcome.loaded = inserted
-            outcome.deadLetters = deadInserted
-            outcome.skippedDuplicates = records.count - inserted - deadInserted
-            outcome.batches = 1
-            for record in records { outcome.perTopic[record.topic, default: 0] += 1 }
-            try beforeCommit?(BronzeBatchInfo(number: number, records: records.count, rowsInserted: inserted, deadLetters: dead))
-            return outcome
+            return try finish(records, offsets: offsets, consumer: consumer, number: number,
+                              inserted: inserted, deadInserted: deadInserted, dead: dead)
         }
+    }
+
+    /// Advances the consumer offsets (inside the batch's transaction), runs the `beforeCommit` hook and
+    /// returns the batch's counts.
+    private func finish(_ records: [LogRecord], offsets: [PartitionRef: Int64], consumer: String, number: Int,
+                        inserted: Int, deadInserted: Int, dead: Int) throws -> BronzeLoadResult {
+        for (ref, next) in offsets.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
+            try connection.execute("""
+                INSERT INTO bronze.consumer_offsets (consumer, topic, "partition", next_offset) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (consumer, topic, "partition")
+                DO UPDATE SET next_offset = GREATEST(bronze.consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()
+                """, [consumer, ref.topic, ref.partition, next])
+        }
+        var outcome = BronzeLoadResult()
+        outcome.read = records.count
+        outcome.loaded = inserted
+        outcome.deadLetters = deadInserted
+        outcome.skippedDuplicates = records.count - inserted - deadInserted
+        outcome.batches = 1
+        for record in records { outcome.perTopic[record.topic, default: 0] += 1 }
+        try beforeCommit?(BronzeBatchInfo(number: number, records: records.count, rowsInserted: inserted, deadLetters: dead))
+        return outcome
     }
 
     /// Why a message cannot go to raw_events, or nil when it can.
