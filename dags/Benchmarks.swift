@@ -32,3 +32,10 @@ private func chainDAG(_ id: String, length: Int, isolation: Isolation) -> DAG {
         }
     }
 }
+
+/// Scheduled DAGs that are loaded but not due (they start in 2027): the idle-CPU benchmark measures a
+/// scheduler with 20 DAGs loaded, and these bring the count past 20 without creating runs.
+let benchIdleDAGs: [DAG] = (1...6).map { i in
+    DAG("bench_idle_\(i)", description: "Loaded, not due: idle scheduler benchmark", tags: ["bench"],
+        schedule: "\(i * 7) 3 * * *", startDate: .utc(2027, 1, 1)) { d in d.task("noop") }
+}

@@ -24,6 +24,12 @@ public enum DAGRegistry {
         ("reliability_oom", { reliabilityOOM }),
         ("reliability_chatty", { reliabilityChatty }),
         ("reliability_daily", { reliabilityDaily }),
+        ("bench_idle_1", { benchIdleDAGs[0] }),
+        ("bench_idle_2", { benchIdleDAGs[1] }),
+        ("bench_idle_3", { benchIdleDAGs[2] }),
+        ("bench_idle_4", { benchIdleDAGs[3] }),
+        ("bench_idle_5", { benchIdleDAGs[4] }),
+        ("bench_idle_6", { benchIdleDAGs[5] }),
     ]
 
     /// All DAGs (built on first use).

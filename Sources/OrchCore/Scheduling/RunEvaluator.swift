@@ -75,6 +75,46 @@ public enum RunEvaluator {
         return decisions
     }
 
+    /// Decisions for the given tasks only (those whose upstreams just changed, or whose retry fell due), with
+    /// the same cascade as `evaluate`: a decision for a task puts its downstream tasks up for evaluation too.
+    /// Does not decide the run's end; the caller knows when no task is unfinished and asks `outcome`.
+    /// Work is proportional to the tasks touched, not to the DAG's size.
+    public static func evaluate(dag: DAG, candidates: some Sequence<String>, instances: [String: TaskInstanceSnapshot],
+                                rank: [String: Int], downstream: [String: [String]], now: Date) -> [RunDecision] {
+        var changed: [String: TaskState] = [:]
+        func state(_ id: String) -> TaskState { changed[id] ?? instances[id]?.state ?? .none }
+        // A worklist kept in topological rank order, so a task is looked at after its changed upstreams.
+        var queue = Set(candidates)
+        var decisions: [RunDecision] = []
+        while let taskId = queue.min(by: { (rank[$0] ?? 0) < (rank[$1] ?? 0) }) {
+            queue.remove(taskId)
+            guard let ti = instances[taskId], changed[taskId] == nil else { continue }
+            var decision: RunDecision?
+            switch ti.state {
+            case .none:
+                guard let task = dag.task(taskId) else { continue }
+                switch task.triggerRule.verdict(UpstreamSummary(states: task.upstream.map(state))) {
+                case .ready: decision = .schedule(task: taskId); changed[taskId] = .scheduled
+                case .upstreamFailed: decision = .upstreamFailed(task: taskId); changed[taskId] = .upstreamFailed
+                case .skip: decision = .skip(task: taskId); changed[taskId] = .skipped
+                case .wait: break
+                }
+            case .upForRetry:
+                if ti.nextRetryAt.map({ $0 <= now }) ?? true {
+                    decision = .schedule(task: taskId); changed[taskId] = .scheduled
+                }
+            default:
+                break
+            }
+            if let decision {
+                decisions.append(decision)
+                if case .schedule = decision { continue }
+                for d in downstream[taskId] ?? [] { queue.insert(d) }
+            }
+        }
+        return decisions
+    }
+
     /// A finished run fails if any leaf failed or was upstream_failed (Airflow's rule); else it succeeds.
     public static func outcome(dag: DAG, states: [String: TaskState]) -> RunState {
         for leaf in dag.leaves {

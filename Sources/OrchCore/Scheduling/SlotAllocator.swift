@@ -37,16 +37,25 @@ public struct SlotAllocator: Sendable {
     public mutating func allocate(_ candidates: [SlotCandidate]) -> [SlotCandidate] {
         var chosen: [SlotCandidate] = []
         for c in candidates {
-            guard freeWorkerSlots > 0 else { break }
-            let dagRunning = runningPerDAG[c.dagId, default: 0]
-            guard dagRunning < maxActiveTasks[c.dagId, default: Int.max] else { continue }
-            let used = usedPoolSlots[c.pool, default: 0]
-            guard used + c.poolSlots <= poolSizes[c.pool, default: 0] else { continue }
-            chosen.append(c)
-            freeWorkerSlots -= 1
-            runningPerDAG[c.dagId] = dagRunning + 1
-            usedPoolSlots[c.pool] = used + c.poolSlots
+            guard !isFull else { break }
+            if take(c) { chosen.append(c) }
         }
         return chosen
+    }
+
+    /// No worker slot is left.
+    public var isFull: Bool { freeWorkerSlots <= 0 }
+
+    /// Gives `c` a slot if every limit allows; candidates come in priority order.
+    public mutating func take(_ c: SlotCandidate) -> Bool {
+        guard freeWorkerSlots > 0 else { return false }
+        let dagRunning = runningPerDAG[c.dagId, default: 0]
+        guard dagRunning < maxActiveTasks[c.dagId, default: Int.max] else { return false }
+        let used = usedPoolSlots[c.pool, default: 0]
+        guard used + c.poolSlots <= poolSizes[c.pool, default: 0] else { return false }
+        freeWorkerSlots -= 1
+        runningPerDAG[c.dagId] = dagRunning + 1
+        usedPoolSlots[c.pool] = used + c.poolSlots
+        return true
     }
 }

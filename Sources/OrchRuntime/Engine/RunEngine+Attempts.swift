@@ -7,20 +7,8 @@ extension RunEngine {
     func startReadyTasks() throws {
         let free = pool.slots - running.count
         guard free > 0, !draining else { return }
-        // Priority: oldest logical date first, then the run's topological order. Runs are few, so sort them
-        // and walk each run's order: no per-step sort of every ready task.
-        var candidates: [SlotCandidate] = []
-        let runs = active.values.filter { $0.scheduledCount > 0 }.sorted {
-            ($0.record.logicalDate, $0.record.pk) < ($1.record.logicalDate, $1.record.pk)
-        }
-        for run in runs {
-            for taskId in run.order where run.instances[taskId]?.state == .scheduled {
-                guard let task = run.dag.task(taskId) else { continue }
-                candidates.append(SlotCandidate(runKey: run.record.pk, dagId: run.dag.id, taskId: taskId,
-                                                pool: task.pool, poolSlots: task.poolSlots))
-            }
-        }
-        guard !candidates.isEmpty else { return }
+        // Priority: oldest logical date first, then the run's topological order. Each run keeps a cursor
+        // past its leading tasks that are not waiting, so a step costs what it starts, not the DAG's size.
         var perDAG: [String: Int] = [:]
         var poolUse: [String: Int] = [:]
         for r in running.values {
@@ -28,9 +16,28 @@ extension RunEngine {
             poolUse[r.pool, default: 0] += r.poolSlots
         }
         var allocator = SlotAllocator(freeWorkerSlots: free, runningPerDAG: perDAG,
-                                      maxActiveTasks: Dictionary(uniqueKeysWithValues: bag.dags.map { ($0.id, $0.maxActiveTasks) }),
-                                      usedPoolSlots: poolUse, poolSizes: poolSizes)
-        for c in allocator.allocate(candidates) { try start(c) }
+                                      maxActiveTasks: maxActiveTasksByDAG, usedPoolSlots: poolUse,
+                                      poolSizes: poolSizes)
+        let runs = active.values.filter { $0.scheduledCount > 0 }.sorted {
+            ($0.record.logicalDate, $0.record.pk) < ($1.record.logicalDate, $1.record.pk)
+        }
+        var chosen: [SlotCandidate] = []
+        for run in runs where !allocator.isFull {
+            var i = run.readyCursor
+            while i < run.order.count && run.instances[run.order[i]]?.state != .scheduled { i += 1 }
+            run.readyCursor = i
+            var seen = 0
+            while i < run.order.count && seen < run.scheduledCount && !allocator.isFull {
+                let taskId = run.order[i]
+                i += 1
+                guard run.instances[taskId]?.state == .scheduled, let task = run.dag.task(taskId) else { continue }
+                seen += 1
+                let c = SlotCandidate(runKey: run.record.pk, dagId: run.dag.id, taskId: taskId, pool: task.pool,
+                                      poolSlots: task.poolSlots)
+                if allocator.take(c) { chosen.append(c) }
+            }
+        }
+        for c in chosen { try start(c) }
     }
 
     func start(_ c: SlotCandidate) throws {
@@ -95,7 +102,7 @@ extension RunEngine {
         }
         run.setState(taskId, resolution.state)
         run.instances[taskId]?.nextRetryAt = resolution.nextRetryAt
-        run.dirty = true
+        run.taskChanged(taskId)
         step()
     }
 

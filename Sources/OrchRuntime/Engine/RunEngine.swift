@@ -20,25 +20,47 @@ public actor RunEngine {
         let dag: DAG
         let order: [String]
         let rank: [String: Int]
+        let downstream: [String: [String]]
         var instances: [String: TaskInstanceSnapshot]
-        var dirty = true
+        /// Evaluate every task (after loading), not only `pending`.
+        var needsFullEvaluation = true
+        /// Tasks to evaluate because an upstream changed.
+        var pending: Set<String> = []
         /// Tasks in state scheduled, waiting for a slot.
         var scheduledCount = 0
+        /// Tasks not yet finished; the run ends when it reaches 0.
+        var unfinishedCount = 0
+        /// Every task before this position of `order` is known not to be scheduled.
+        var readyCursor = 0
 
         init(record: RunRecord, dag: DAG, order: [String], rank: [String: Int], instances: [String: TaskInstanceSnapshot]) {
             self.record = record
             self.dag = dag
             self.order = order
             self.rank = rank
+            self.downstream = dag.downstream
             self.instances = instances
             scheduledCount = instances.values.reduce(0) { $0 + ($1.state == .scheduled ? 1 : 0) }
+            unfinishedCount = instances.values.reduce(0) { $0 + ($1.state.isFinished ? 0 : 1) }
         }
+
+        var dirty: Bool { needsFullEvaluation || !pending.isEmpty || unfinishedCount == 0 }
 
         func setState(_ taskId: String, _ state: TaskState) {
             guard let old = instances[taskId]?.state, old != state else { return }
             if old == .scheduled { scheduledCount -= 1 }
-            if state == .scheduled { scheduledCount += 1 }
+            if state == .scheduled {
+                scheduledCount += 1
+                readyCursor = min(readyCursor, rank[taskId] ?? 0)
+            }
+            if old.isFinished != state.isFinished { unfinishedCount += state.isFinished ? -1 : 1 }
             instances[taskId]?.state = state
+        }
+
+        /// A task ended: its downstream tasks may now run.
+        func taskChanged(_ taskId: String) {
+            pending.formUnion(downstream[taskId] ?? [])
+            if instances[taskId]?.state == .upForRetry { pending.insert(taskId) }
         }
     }
 
@@ -69,6 +91,7 @@ public actor RunEngine {
     var active: [Int64: ActiveRun] = [:]
     var running: [AttemptKey: RunningAttempt] = [:]
     var poolSizes: [String: Int] = [:]
+    lazy var maxActiveTasksByDAG: [String: Int] = Dictionary(uniqueKeysWithValues: bag.dags.map { ($0.id, $0.maxActiveTasks) })
     var finishedWaiters: [Int64: [CheckedContinuation<RunState, Never>]] = [:]
     var deadlineAlerted: Set<Int64> = []
     /// Set when stopping: nothing new starts.
@@ -210,11 +233,18 @@ public actor RunEngine {
         let now = clock()
         for pk in Array(active.keys) {
             guard let run = active[pk] else { continue }
-            let retryDue = run.instances.values.contains { $0.state == .upForRetry && ($0.nextRetryAt ?? now) <= now }
-            guard run.dirty || retryDue else { continue }
-            run.dirty = false
-            let decisions = RunEvaluator.evaluate(dag: run.dag, order: run.order,
-                                                  instances: run.instances, now: now)
+            let retriesDue = run.instances.values.filter { $0.state == .upForRetry && ($0.nextRetryAt ?? now) <= now }
+            guard run.dirty || !retriesDue.isEmpty else { continue }
+            let decisions: [RunDecision]
+            if run.needsFullEvaluation {
+                decisions = RunEvaluator.evaluate(dag: run.dag, order: run.order, instances: run.instances, now: now)
+            } else {
+                decisions = RunEvaluator.evaluate(dag: run.dag, candidates: run.pending.union(retriesDue.map(\.taskId)),
+                                                  instances: run.instances, rank: run.rank,
+                                                  downstream: run.downstream, now: now)
+            }
+            run.needsFullEvaluation = false
+            run.pending = []
             var changes: [(taskId: String, state: TaskState)] = []
             var finish: RunState?
             for d in decisions {
@@ -227,6 +257,9 @@ public actor RunEngine {
             }
             try store.setTaskStates(runPk: pk, changes, now: now)
             for c in changes { run.setState(c.taskId, c.state) }
+            if finish == nil && run.unfinishedCount == 0 {
+                finish = RunEvaluator.outcome(dag: run.dag, states: run.instances.mapValues(\.state))
+            }
             if let finish { try finishRun(pk, state: finish, now: now) }
         }
     }

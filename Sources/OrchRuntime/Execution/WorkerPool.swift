@@ -39,6 +39,8 @@ public final class WorkerPool: @unchecked Sendable {
         self.lookupTask = lookupTask
         self.inProcessXCom = inProcessXCom
         forkServer = useForkServer ? ForkServerClient(executable: executable) : nil
+        // A fork server or child that died must not take this process with it when we write to its pipe.
+        signal(SIGPIPE, SIG_IGN)
     }
 
     deinit { forkServer?.shutdown() }
@@ -165,7 +167,7 @@ public final class WorkerPool: @unchecked Sendable {
         Task.detached {
             let logger = FileTaskLogger(path: spec.logPath)
             let context = TaskExecutor.context(spec, logger: logger, xcom: xcom)
-            let env = TaskExecutor.shellEnvironment(spec)
+            let env = task.kind == "shell" ? TaskExecutor.shellEnvironment(spec) : [:]
             let outcome: AttemptOutcome
             if let timeout = task.executionTimeout {
                 outcome = await withTaskGroup(of: AttemptOutcome?.self) { group in

@@ -39,6 +39,7 @@ public enum ForkServer {
         signal(SIGTERM, SIG_IGN)   // the pool closes stdin to stop the server; SIGTERM is for attempts
         signal(SIGINT, SIG_IGN)
 
+        send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)]

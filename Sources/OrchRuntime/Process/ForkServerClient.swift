@@ -21,6 +21,8 @@ final class ForkServerClient: @unchecked Sendable {
     private var nextId = 1
     private var waiting: [Int: Handlers] = [:]
     private var running: [Int32: Handlers] = [:]
+    /// Set when the executable did not answer as a fork server: the pool spawns attempts instead.
+    private var unavailable = false
 
     init(executable: String) { self.executable = executable }
 
@@ -28,6 +30,7 @@ final class ForkServerClient: @unchecked Sendable {
     func launch(_ spec: AttemptSpec, handlers: Handlers) -> Bool {
         lock.lock()
         defer { lock.unlock() }
+        guard !unavailable else { return false }
         for _ in 0..<2 {
             if requestFD < 0 && !startServer() { return false }
             let id = nextId
@@ -70,12 +73,41 @@ final class ForkServerClient: @unchecked Sendable {
         close(requests[0])
         close(events[1])
         guard rc == 0 else { close(requests[1]); close(events[0]); return false }
+        // The first line must be `ready`; anything else (an executable that is not orch, a crash) means no
+        // fork server for this pool, and attempts are spawned one by one instead.
+        guard waitForReady(events[0]) else {
+            unavailable = true
+            close(requests[1])
+            close(events[0])
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            return false
+        }
         requestFD = requests[1]
         serverPid = pid
         let eventFD = events[0]
         let started = pid
         Thread.detachNewThread { [self] in readEvents(eventFD, serverPid: started) }
         return true
+    }
+
+    /// Reads byte by byte up to the first newline (so nothing after it is consumed), waiting at most 10 s.
+    private func waitForReady(_ fd: Int32) -> Bool {
+        var line: [UInt8] = []
+        let deadline = Date().addingTimeInterval(10)
+        while line.count < 64 {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let left = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
+            guard poll(&p, 1, left) > 0 else { return false }
+            var byte: UInt8 = 0
+            let n = read(fd, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else { return false }
+            if byte == UInt8(ascii: "\n") { break }
+            line.append(byte)
+        }
+        return ForkServerProtocol.Event.parse(Substring(String(decoding: line, as: UTF8.self))) == .ready
     }
 
     private func readEvents(_ fd: Int32, serverPid pid: pid_t) {
@@ -120,6 +152,8 @@ final class ForkServerClient: @unchecked Sendable {
             let h = waiting.removeValue(forKey: id)
             lock.unlock()
             h?.refused(message)
+        case .ready:
+            break
         case .exited(let pid, let code, let sig):
             lock.lock()
             let h = running.removeValue(forKey: pid)

@@ -3,7 +3,7 @@ import Foundation
 /// The line protocol between the worker pool and its fork server (`orch __fork-server`).
 ///
 /// pool → server, one JSON object per line: `{"id": 7, "spec": <AttemptSpec>}`.
-/// server → pool, one line per event: `started <id> <pid>`, `refused <id> <message>`,
+/// server → pool, one line per event: `ready` (once, first), `started <id> <pid>`, `refused <id> <message>`,
 /// `exited <pid> <exit code> <signal>` (signal 0 when it exited normally).
 public enum ForkServerProtocol {
     public struct Request: Codable, Sendable {
@@ -13,12 +13,14 @@ public enum ForkServerProtocol {
     }
 
     public enum Event: Equatable, Sendable {
+        case ready
         case started(id: Int, pid: Int32)
         case refused(id: Int, message: String)
         case exited(pid: Int32, exitCode: Int32, signal: Int32)
 
         public var line: String {
             switch self {
+            case .ready: return "ready - -\n"
             case .started(let id, let pid): return "started \(id) \(pid)\n"
             case .refused(let id, let message): return "refused \(id) \(message.replacingOccurrences(of: "\n", with: " "))\n"
             case .exited(let pid, let code, let sig): return "exited \(pid) \(code) \(sig)\n"
@@ -29,6 +31,8 @@ public enum ForkServerProtocol {
             let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count >= 3 else { return nil }
             switch parts[0] {
+            case "ready":
+                return .ready
             case "started":
                 guard let id = Int(parts[1]), let pid = Int32(parts[2]) else { return nil }
                 return .started(id: id, pid: pid)
