@@ -200,18 +200,15 @@ def main(name, body):
 
 
 def log_end_offsets(home):
-    """{(topic, partition): end offset} from `orch shopstream topics`."""
+    """{(topic, partition): end offset} from `orch shopstream topics` (columns TOPIC PARTITION START END ...)."""
     out = home.orch("shopstream", "topics", check_rc=0).stdout
     ends = {}
-    topic = None
     for line in out.splitlines():
-        m = re.match(r"^(\w+)\b.*partitions", line.strip())
-        if m:
-            topic = m.group(1)
-        for part, end in re.findall(r"\bp(?:artition)?\s*(\d+)\s*[:=]\s*(?:end\s*)?(\d+)", line):
-            ends[(topic, int(part))] = int(end)
+        cells = line.split()
+        if len(cells) >= 4 and cells[1].isdigit() and cells[2].isdigit() and cells[3].isdigit():
+            check(cells[2] == "0", f"event log partition {cells[0]}/{cells[1]} does not start at 0: {line}")
+            ends[(cells[0], int(cells[1]))] = int(cells[3])
     return ends, out
-
 
 
 def check_bronze_against_log(home, dsn):

@@ -33,7 +33,8 @@ public struct StandardOutputLogger: TaskLogger {
     public init() {}
     public func log(_ message: String) {
         let line = "[\(logTimestamp())] \(message)\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
+        // The throwing variant: the legacy `write(_:)` traps (SIGILL) when the log's disk is full.
+        try? FileHandle.standardOutput.write(contentsOf: Data(line.utf8))
     }
 }
 

@@ -148,6 +148,9 @@ public final class WorkerPool: @unchecked Sendable {
     static func outcome(exit: ChildExit, timedOutAfter: Double?, resultPath: String, logPath: String) -> AttemptOutcome {
         if let seconds = timedOutAfter { return .timedOut(seconds: seconds) }
         let result = AttemptResultFile.read(from: resultPath)
+        // A failure while the log disk is full says so (the log itself may hold nothing useful).
+        let diskNote = (exit == .exited(0) || exit == .exited(AttemptResultFile.skipExitCode))
+            ? nil : logDiskFullNote(logPath: logPath)
         switch exit {
         case .exited(0):
             return .success
@@ -155,9 +158,9 @@ public final class WorkerPool: @unchecked Sendable {
             return .skipped(reason: result?.error ?? "")
         case .exited(let code):
             return .failed(exitCode: result?.exitCode ?? code,
-                           error: result?.error ?? lastLine(of: logPath) ?? "exited with code \(code)")
+                           error: diskNote ?? result?.error ?? lastLine(of: logPath) ?? "exited with code \(code)")
         case .signaled(let sig):
-            return .crashed(signal: sig, error: lastLine(of: logPath) ?? "no output")
+            return .crashed(signal: sig, error: diskNote ?? lastLine(of: logPath) ?? "no output")
         }
     }
 
