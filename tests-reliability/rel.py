@@ -2,7 +2,8 @@
 
 Every helper works on loopback and on real processes; nothing here is a stub.
 """
-import contextlib, re, http.client, json, os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, time
+import http.client as httpclient
+import contextlib, re, json, os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORCH = os.environ.get("ORCH_BIN") or os.path.join(ROOT, ".build-rel/debug/orch")
@@ -36,10 +37,15 @@ class Home:
         self.path = tempfile.mkdtemp(prefix=f"orch-rel-{name}-")
         self.keep = keep
         self.env = dict(os.environ)
-        self.env.update({"ORCH_HOME": self.path, "ORCH_API_TOKEN": TOKEN,
+        # DAGs start paused, so a scheduler runs only what a test unpauses (never shopstream_daily by itself).
+        self.env.update({"ORCH_HOME": self.path, "ORCH_API_TOKEN": TOKEN, "ORCH_DAGS_ARE_PAUSED_AT_CREATION": "true",
                          "ORCH_WAREHOUSE_MIGRATIONS_DIR": os.path.join(ROOT, "migrations/warehouse")})
         self.env.update({k: str(v) for k, v in extra_env.items()})
         self.procs = []
+
+    def unpause(self, *dags):
+        for d in dags:
+            self.orch("dags", "unpause", d, check_rc=0)
 
     @property
     def db_path(self):
@@ -119,7 +125,7 @@ def wait_http(port, proc=None, timeout=60):
 
 
 def http(port, method, path, body=None, headers=None, timeout=30, token=True):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    c = httpclient.HTTPConnection("127.0.0.1", port, timeout=timeout)
     h = dict(headers or {})
     if token and "Authorization" not in h:
         h["Authorization"] = f"Bearer {TOKEN}"

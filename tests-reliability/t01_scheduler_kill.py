@@ -26,6 +26,7 @@ def body():
         for i in range(runs):
             home.orch("trigger", "shopstream_daily", "--logical-date", f"2026-11-{i + 1:02d}", "--conf", conf,
                       check_rc=0)
+        home.unpause("shopstream_daily")
         sched = home.spawn("scheduler")
         killed_during = []
         for k in range(kills):

@@ -28,6 +28,7 @@ def body():
     home = Home("webhook", ORCH_ALERT_WEBHOOKS=f"http://127.0.0.1:{port}/hook", ORCH_ALERT_TIMEOUT=2)
     server = None
     try:
+        home.unpause("example_shell")
         sched = home.spawn("scheduler")
         for i in range(RUNS):
             home.orch("trigger", "example_shell", "--logical-date", f"2026-11-0{i + 1}", check_rc=0)

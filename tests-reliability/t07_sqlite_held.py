@@ -28,6 +28,7 @@ BAD = ("database is locked", "database table is locked", "sqlite_busy", "databas
 def body():
     home = Home("locked")
     try:
+        home.unpause("bench_chain_20", "bench_trigger")
         srv = home.serve()
         port = srv.port
         texts, requests, errors = [], 0, []
@@ -57,7 +58,7 @@ def body():
             texts += [p.stdout, p.stderr]
             cli_calls += 1
             check(p.returncode == 0, f"trigger failed: {p.stderr}")
-            status, _, data = http(port, "POST", "/api/v1/dags/example_fanout/runs",
+            status, _, data = http(port, "POST", "/api/v1/dags/bench_trigger/runs",
                                    {"logical_date": f"2026-10-{i + 1:02d}"})
             requests += 1
             texts.append(data.decode("utf-8", "replace"))
@@ -69,7 +70,7 @@ def body():
         holder_out, _ = holder.communicate(timeout=60)
         check(holder.returncode == 0, f"lock holder failed: {holder_out}")
         rows = wait_runs_finished(home, "bench_chain_20", 6, 240, procs=[srv])
-        wait_runs_finished(home, "example_fanout", 6, 240, procs=[srv])
+        wait_runs_finished(home, "bench_trigger", 6, 240, procs=[srv])
         stop.set()
         for t in clients:
             t.join()

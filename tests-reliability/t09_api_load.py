@@ -31,6 +31,7 @@ def body():
     clients, samples = arg("--clients", 50), arg("--samples", 3)
     home = Home("load")
     try:
+        home.unpause(DAG, "bench_trigger")
         srv = home.serve()
         port = srv.port
         # Idle: trigger-to-start of the 1,000-task DAG and of a one-task DAG, nothing else going on.

@@ -25,6 +25,7 @@ def body():
     weeks = arg("--weeks", 52)
     home = Home("soak", ORCH_RETENTION_DAYS=KEEP, ORCH_RETENTION_INTERVAL=2)
     try:
+        home.unpause(DAG)
         srv = home.serve()
         today = datetime.datetime.now(datetime.timezone.utc).date()
         first = today - datetime.timedelta(days=7 * weeks - 1)
