@@ -21,7 +21,7 @@ run() {
     failed=$((failed + 1)); names+=("${name}")
     grep -q "^FAIL " "results/${name}.soak.txt" || echo "FAIL ${name}: no result within ${limit} s"
 }
-run t01_scheduler_kill 2400 --kills 10 --runs 3
+run t01_scheduler_kill 2400 --kills 10 --runs 5
 run t03_pg_restart 1200
 run t09_api_load 1800 --clients 50 --samples 3
 run t10_retention_soak 1800 --weeks 52

@@ -15,6 +15,7 @@ def body():
     stopped = False
     try:
         port = free_port()
+        home.env.update({"SHOPSTREAM_SOURCE_URL": f"http://127.0.0.1:{port}", "ORCH_WAREHOUSE_DSN": dsn})
         home.spawn("shopstream", "serve-source", "--port", str(port))
         conf = json.dumps({"warehouse_dsn": dsn, "source_url": f"http://127.0.0.1:{port}",
                            "clickstream_events": 150000})
