@@ -24,8 +24,10 @@ def body():
         while True:
             check(time.time() < end and run.poll() is None,
                   f"load_bronze never started: {open(run.out_path).read()[-1500:]}")
-            rows = home.query("SELECT ti.state FROM task_instance ti WHERE ti.task_id = 'load_bronze'") \
-                if os.path.exists(home.db_path) else []
+            try:
+                rows = home.query("SELECT ti.state FROM task_instance ti WHERE ti.task_id = 'load_bronze'")
+            except sqlite3.OperationalError:
+                rows = []   # the database is still being created
             if rows and rows[0]["state"] == "running":
                 break
             time.sleep(0.05)
