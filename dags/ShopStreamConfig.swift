@@ -9,6 +9,7 @@ import OrchPostgres
 /// - warehouse: param `warehouse_dsn`, else `ORCH_WAREHOUSE_DSN`, else libpq's PG* variables when `PGHOST` or
 ///   `PGDATABASE` is set, else `postgresql://orch:orch@127.0.0.1:5432/orch` (what `scripts/pg-up.sh` creates).
 /// - data: `ORCH_HOME/data/shopstream` (landing pages, the event log, produce markers).
+/// - load_bronze connections: `SHOPSTREAM_BRONZE_CONNECTIONS` (default 2; partitions load in parallel, 1 = serial).
 struct ShopStreamConfig {
     static let defaultSourceURL = "http://127.0.0.1:8090"
     static let defaultWarehouse = "postgresql://orch:orch@127.0.0.1:5432/orch"
@@ -18,6 +19,7 @@ struct ShopStreamConfig {
     let dataDirectory: String
     let clickstreamEvents: Int
     let seed: UInt64
+    let bronzeConnections: Int
 
     init(_ ctx: TaskContext) {
         let env = ProcessInfo.processInfo.environment
@@ -32,6 +34,7 @@ struct ShopStreamConfig {
         dataDirectory = ctx.home + "/data/shopstream"
         clickstreamEvents = ctx.params["clickstream_events"]?.intValue ?? 20_000
         seed = UInt64(max(0, ctx.params["seed"]?.intValue ?? 42))
+        bronzeConnections = min(8, max(1, env["SHOPSTREAM_BRONZE_CONNECTIONS"].flatMap { Int($0) } ?? 2))
     }
 
     func connect() throws -> PGConnection { try PGConnection(conninfo: warehouseDSN) }

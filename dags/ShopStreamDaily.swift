@@ -42,7 +42,10 @@ let shopstreamDaily = DAG(
         let applied = try WarehouseMigrator(connection: pg, directory: ShopStreamConfig.warehouseMigrations()).migrate()
         if !applied.isEmpty { ctx.log("warehouse migrations applied: \(applied.joined(separator: ", "))") }
         let log = try SegmentEventLog(directory: config.dataDirectory + "/eventlog")
-        let result = try BronzeLoader(connection: pg, log: log).load(consumer: "shopstream")
+        var loader = BronzeLoader(connection: pg, log: log)
+        loader.parallelConnections = try (1..<config.bronzeConnections).map { _ in try config.connect() }
+        defer { loader.parallelConnections.forEach { $0.close() } }
+        let result = try loader.load(consumer: "shopstream")
         ctx.log("load_bronze: \(result)")
         try ctx.push("loaded", .number(Double(result.loaded)))
     }

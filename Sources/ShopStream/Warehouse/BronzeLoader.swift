@@ -21,6 +21,10 @@ public struct BronzeLoader {
     /// Called inside each batch's transaction after all writes and before COMMIT; throwing rolls the batch
     /// back (used by tests to simulate a crash between COPY and commit).
     public var beforeCommit: ((BronzeBatchInfo) throws -> Void)?
+    /// More connections to the same database to load partitions in parallel (one thread each, beside
+    /// `connection`). Every partition stays on one connection, so exactly-once holds per partition. Empty: all
+    /// partitions load one after another on `connection`.
+    public var parallelConnections: [PGConnection] = []
 
     public init(connection: PGConnection, log: any EventLog, topics: [String] = BronzeLoader.defaultTopics,
                 batchSize: Int = 50_000) {
@@ -43,6 +47,44 @@ public struct BronzeLoader {
             }
         }
         let existing = Set(try log.topics())
+        var work: [(ref: PartitionRef, from: Int64, pending: Int64)] = []
+        for topic in topics where existing.contains(topic) {
+            for partition in 0..<log.partitionCount(topic: topic) {
+                let ref = PartitionRef(topic: topic, partition: partition)
+                let from = committed[ref] ?? 0
+                work.append((ref, from, max(0, try log.endOffset(topic: topic, partition: partition) - from)))
+            }
+        }
+        var result: BronzeLoadResult
+        let connections = [connection] + parallelConnections
+        if connections.count == 1 {
+            result = try loadLane(work.map { ($0.ref, $0.from) }, consumer: consumer, db: connection)
+        } else {
+            // Each partition goes to exactly one connection (largest first, to the least loaded lane), so a
+            // partition's rows and its offsets still commit in one transaction.
+            var lanes = Array(repeating: [(PartitionRef, Int64)](), count: connections.count)
+            var sizes = Array(repeating: Int64(0), count: connections.count)
+            for item in work.sorted(by: { $0.pending > $1.pending }) where item.pending > 0 {
+                let lane = sizes.indices.min { sizes[$0] < sizes[$1] }!
+                lanes[lane].append((item.ref, item.from))
+                sizes[lane] += item.pending
+            }
+            let outcomes = LaneOutcomes(count: lanes.count)
+            let assigned = lanes
+            // The loader is only read by the lanes; `beforeCommit` (a test hook) is then called from their threads.
+            nonisolated(unsafe) let loader = self
+            DispatchQueue.concurrentPerform(iterations: assigned.count) { i in
+                outcomes.set(i, Result { try loader.loadLane(assigned[i], consumer: consumer, db: connections[i]) })
+            }
+            result = BronzeLoadResult()
+            for outcome in outcomes.all() { result.add(try outcome.get()) }
+        }
+        result.seconds = Date().timeIntervalSince(started)
+        return result
+    }
+
+    /// Loads the given partitions from their start offsets on one connection, `batchSize` messages per transaction.
+    private func loadLane(_ partitions: [(PartitionRef, Int64)], consumer: String, db: PGConnection) throws -> BronzeLoadResult {
         var result = BronzeLoadResult()
         var pending: [LogRecord] = []
         pending.reserveCapacity(batchSize)
@@ -50,28 +92,24 @@ public struct BronzeLoader {
 
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let outcome = try writeBatch(pending, offsets: pendingOffsets, consumer: consumer, number: result.batches + 1)
+            let outcome = try writeBatch(pending, offsets: pendingOffsets, consumer: consumer, number: result.batches + 1, db: db)
             result.add(outcome)
             pending.removeAll(keepingCapacity: true)
             pendingOffsets.removeAll()
         }
 
-        for topic in topics where existing.contains(topic) {
-            for partition in 0..<log.partitionCount(topic: topic) {
-                let ref = PartitionRef(topic: topic, partition: partition)
-                var next = committed[ref] ?? 0
-                while true {
-                    let records = try log.read(topic: topic, partition: partition, from: next, max: batchSize - pending.count)
-                    guard let last = records.last else { break }
-                    pending.append(contentsOf: records)
-                    next = last.offset + 1
-                    pendingOffsets[ref] = next
-                    if pending.count >= batchSize { try flush() }
-                }
+        for (ref, start) in partitions {
+            var next = start
+            while true {
+                let records = try log.read(topic: ref.topic, partition: ref.partition, from: next, max: batchSize - pending.count)
+                guard let last = records.last else { break }
+                pending.append(contentsOf: records)
+                next = last.offset + 1
+                pendingOffsets[ref] = next
+                if pending.count >= batchSize { try flush() }
             }
         }
         try flush()
-        result.seconds = Date().timeIntervalSince(started)
         return result
     }
 
@@ -80,14 +118,14 @@ public struct BronzeLoader {
     /// loader got there first) the unique constraint rejects the COPY, the transaction rolls back, and the batch
     /// is written again through a staging table with `ON CONFLICT DO NOTHING`, which skips exactly the duplicates.
     private func writeBatch(_ records: [LogRecord], offsets: [PartitionRef: Int64], consumer: String,
-                            number: Int) throws -> BronzeLoadResult {
+                            number: Int, db: PGConnection) throws -> BronzeLoadResult {
         do {
-            return try connection.transaction {
+            return try db.transaction {
                 // Losing the last commits in a server crash is safe: rows and offsets are lost together and the
                 // next load reads the same messages again from the log.
-                try connection.execute("SET LOCAL synchronous_commit = off")
+                try db.execute("SET LOCAL synchronous_commit = off")
                 var dead: [(LogRecord, String)] = []
-                let inserted = try connection.copyIn(
+                let inserted = try db.copyIn(
                     #"COPY bronze.raw_events (topic, record_key, record_value, "partition", "offset", event_ts) FROM STDIN"#
                 ) { w in
                     for record in records {
@@ -103,7 +141,7 @@ public struct BronzeLoader {
                 }
                 var deadInserted = 0
                 if !dead.isEmpty {
-                    deadInserted = try connection.copyIn("""
+                    deadInserted = try db.copyIn("""
                         COPY bronze.dead_letter (topic, "partition", "offset", record_key, raw_payload, reason, event_ts) FROM STDIN
                         """) { w in
                         for (record, reason) in dead {
@@ -119,24 +157,24 @@ public struct BronzeLoader {
                     }
                 }
                 return try finish(records, offsets: offsets, consumer: consumer, number: number,
-                                  inserted: inserted, deadInserted: deadInserted, dead: dead.count)
+                                  inserted: inserted, deadInserted: deadInserted, dead: dead.count, db: db)
             }
         } catch let error as PGError where error.sqlState == "23505" {
-            return try writeBatchSkippingDuplicates(records, offsets: offsets, consumer: consumer, number: number)
+            return try writeBatchSkippingDuplicates(records, offsets: offsets, consumer: consumer, number: number, db: db)
         }
     }
 
     /// The resume path: COPY into a temporary staging table, then insert with `ON CONFLICT DO NOTHING`.
     private func writeBatchSkippingDuplicates(_ records: [LogRecord], offsets: [PartitionRef: Int64], consumer: String,
-                                              number: Int) throws -> BronzeLoadResult {
-        try connection.execute("""
+                                              number: Int, db: PGConnection) throws -> BronzeLoadResult {
+        try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS bronze_stage (
                 topic text, "partition" integer, "offset" bigint, record_key text,
                 value text, raw bytea, event_ms bigint, reason text) ON COMMIT DELETE ROWS
             """)
-        return try connection.transaction {
+        return try db.transaction {
             var dead = 0
-            try connection.copyIn("COPY bronze_stage FROM STDIN") { w in
+            try db.copyIn("COPY bronze_stage FROM STDIN") { w in
                 for record in records {
                     let reason = Self.rejection(record)
                     w.field(record.topic)
@@ -158,29 +196,29 @@ public struct BronzeLoader {
                     try w.endRow()
                 }
             }
-            let inserted = try connection.execute("""
+            let inserted = try db.execute("""
                 INSERT INTO bronze.raw_events (topic, record_key, record_value, "partition", "offset", event_ts)
                 SELECT topic, record_key, value::jsonb, "partition", "offset", to_timestamp(event_ms / 1000.0)
                 FROM bronze_stage WHERE reason IS NULL
                 ON CONFLICT (topic, "partition", "offset") DO NOTHING
                 """).affectedRows
-            let deadInserted = try connection.execute("""
+            let deadInserted = try db.execute("""
                 INSERT INTO bronze.dead_letter (topic, "partition", "offset", record_key, raw_payload, reason, event_ts)
                 SELECT topic, "partition", "offset", record_key, raw, reason, to_timestamp(event_ms / 1000.0)
                 FROM bronze_stage WHERE reason IS NOT NULL
                 ON CONFLICT (topic, "partition", "offset") DO NOTHING
                 """).affectedRows
             return try finish(records, offsets: offsets, consumer: consumer, number: number,
-                              inserted: inserted, deadInserted: deadInserted, dead: dead)
+                              inserted: inserted, deadInserted: deadInserted, dead: dead, db: db)
         }
     }
 
     /// Advances the consumer offsets (inside the batch's transaction), runs the `beforeCommit` hook and
     /// returns the batch's counts.
     private func finish(_ records: [LogRecord], offsets: [PartitionRef: Int64], consumer: String, number: Int,
-                        inserted: Int, deadInserted: Int, dead: Int) throws -> BronzeLoadResult {
+                        inserted: Int, deadInserted: Int, dead: Int, db: PGConnection) throws -> BronzeLoadResult {
         for (ref, next) in offsets.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
-            try connection.execute("""
+            try db.execute("""
                 INSERT INTO bronze.consumer_offsets (consumer, topic, "partition", next_offset) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (consumer, topic, "partition")
                 DO UPDATE SET next_offset = GREATEST(bronze.consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()
@@ -205,6 +243,16 @@ public struct BronzeLoader {
         if let problem = JSONCheck.problem(in: record.payload) { return "payload is not valid JSON: \(problem)" }
         return nil
     }
+}
+
+/// Per-lane results of a parallel load, written from the lanes' threads.
+private final class LaneOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [Result<BronzeLoadResult, any Error>]
+
+    init(count: Int) { outcomes = Array(repeating: .success(BronzeLoadResult()), count: count) }
+    func set(_ i: Int, _ outcome: Result<BronzeLoadResult, any Error>) { lock.withLock { outcomes[i] = outcome } }
+    func all() -> [Result<BronzeLoadResult, any Error>] { lock.withLock { outcomes } }
 }
 
 struct PartitionRef: Hashable {
