@@ -56,16 +56,19 @@ HOME_DIR="$WORK/home"
 mkdir -p "$HOME_DIR"
 CONF="{\"clickstream_events\": $EVENTS, \"source_url\": \"$SOURCE_URL\", \"warehouse_dsn\": \"$DSN\"}"
 log "orch run shopstream_daily --logical-date $DATE with $EVENTS clickstream events (ORCH_HOME $HOME_DIR, database $DB)"
+LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 START_NS="$(date +%s%N)"
 set +e
 ORCH_HOME="$HOME_DIR" "$ORCH_BIN" run shopstream_daily --logical-date "$DATE" --conf "$CONF" >"$WORK/run.log" 2>&1
 STATUS=$?
 set -e
 END_NS="$(date +%s%N)"
+LOAD_AFTER="$(cut -d' ' -f1 /proc/loadavg)"
 cat "$WORK/run.log" >&2
 if [ "$STATUS" -ne 0 ]; then log "orch run failed with status $STATUS"; fi
 
 python3 "$ROOT/bench/shopstream/report.py" --db "$HOME_DIR/orch.db" --events "$EVENTS" \
+    --loadavg "$LOAD_BEFORE $LOAD_AFTER" --cores "$(nproc)" \
     --wall-seconds "$(python3 -c "print(($END_NS - $START_NS) / 1e9)")" \
     --rows "$(psql -X -At -F ' ' -d "$DSN" -c "SELECT (SELECT count(*) FROM bronze.raw_events), (SELECT count(*) FROM silver.events), (SELECT count(*) FROM gold.fct_orders)" 2>/dev/null || true)"
 exit "$STATUS"

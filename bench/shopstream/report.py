@@ -19,6 +19,8 @@ def main() -> int:
     ap.add_argument("--db", required=True, help="ORCH_HOME/orch.db of the benchmark run")
     ap.add_argument("--events", type=int, required=True, help="clickstream events the run was asked for")
     ap.add_argument("--wall-seconds", type=float, required=True, help="wall time of the orch run command")
+    ap.add_argument("--loadavg", default="", help="1-minute load average before and after the run")
+    ap.add_argument("--cores", type=int, default=0, help="CPU cores of the machine")
     ap.add_argument("--rows", default="", help="'bronze silver_events gold_orders' row counts")
     args = ap.parse_args()
 
@@ -71,6 +73,10 @@ def main() -> int:
         parts = args.rows.split()
         if len(parts) == 3:
             print(f"rows: bronze.raw_events {int(parts[0]):,}, silver.events {int(parts[1]):,}, gold.fct_orders {int(parts[2]):,}")
+    if args.loadavg:
+        before, _, after = args.loadavg.partition(" ")
+        print(f"machine: {args.cores} cores, 1-minute load average {before} before and {after} after the run"
+              + (" (busy: other work shared the CPUs, figures are pessimistic)" if float(after or 0) > args.cores else ""))
     print(json.dumps({
         "load_bronze_events_per_s": per_s,
         "load_bronze_messages": read,
@@ -79,6 +85,7 @@ def main() -> int:
         "clickstream_events": args.events,
         "state": state,
         "tasks": {t: round(s, 3) for t, s in tasks.items()},
+        "loadavg": args.loadavg,
     }))
     return 0 if state == "success" else 1
 
