@@ -13,8 +13,21 @@ swift build --build-tests 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || true
 swift build --build-tests >/dev/null   # fails the script if the build failed
 export ORCH_BIN="$PWD/.build/debug/orch"
 
-echo "== swift test"
-swift test --skip-build
+# One test target per process: a target whose tests block threads (the CLI tests wait on child processes)
+# cannot starve another's timing-sensitive loops (the alert dispatcher's retries) on a 2-core machine.
+# The runtime tests run one at a time for the same reason.
+failed=()
+for target in OrchCoreTests OrchSQLiteTests OrchStoreTests OrchHTTPTests OrchPostgresTests OrchRuntimeTests \
+              OrchAPITests ShopStreamTests OrchCLITests; do
+    echo "== swift test: $target"
+    extra=()
+    [ "$target" = OrchRuntimeTests ] && extra=(--no-parallel)
+    swift test --skip-build "${extra[@]}" --filter "$target" || failed+=("$target")
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED test targets: ${failed[*]}"
+    exit 1
+fi
 
 if [ -x tests-browser/run.sh ]; then
     echo "== dashboard in headless Chromium"

@@ -41,8 +41,9 @@ struct ScratchDatabase {
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        // Foundation's readDataToEndOfFile traps on EINTR; read the raw descriptors, retrying interrupted reads.
+        let data = readAll(out.fileHandleForReading.fileDescriptor)
+        let errData = readAll(err.fileHandleForReading.fileDescriptor)
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             throw SetupFailed(description: "psql \(sql.prefix(60)) failed: \(String(decoding: errData, as: UTF8.self)) "
@@ -102,4 +103,16 @@ struct ServedSnapshot {
     }
 
     func stop() { process.stop(SIGTERM) }
+}
+
+/// Reads a descriptor to its end, retrying reads interrupted by a signal.
+func readAll(_ fd: Int32) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = read(fd, &buffer, buffer.count)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return data }
+        data.append(contentsOf: buffer[0..<n])
+    }
 }
