@@ -1,6 +1,7 @@
 """Item 10: a soak with a fast clock: weeks of daily runs of reliability_daily backfilled a week at a time into
 `orch serve` (ORCH_RETENTION_DAYS=30, checked every 2 s), ending today. Samples the server's RSS and the database
 size after every week: both stay flat, and no finished run older than 30 days survives (nor its log folder).
+Runs are kept a minute after they end (so a waiting backfill sees them end), so the check waits 70 s.
 Ends with `orch db clean --keep-days 30 --vacuum`, which then finds nothing left to delete.
 Usage: t10_retention_soak.py [--weeks W]   (default 52)"""
 import datetime, glob, statistics
@@ -43,6 +44,7 @@ def body():
                             "rss_kib": rss_kib(srv.pid)})
             log(json.dumps(samples[-1]))
             check(srv.poll() is None, "orch serve exited")
+        time.sleep(70)   # runs are kept a minute after they end; then one more retention pass
         total_runs = 7 * weeks
         cutoff = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=KEEP)).timestamp()
         old = home.query("SELECT count(*) AS n FROM dag_run WHERE logical_date < ? AND state IN ('success', 'failed')",

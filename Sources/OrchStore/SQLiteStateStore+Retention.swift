@@ -18,18 +18,20 @@ public struct RetentionReport: Sendable, Equatable {
 }
 
 extension SQLiteStateStore {
-    /// Deletes finished runs (success or failed) whose logical date is before `cutoff`, with their task
+    /// Deletes finished runs (success or failed) whose logical date is before `cutoff` and that ended before
+    /// `endedBefore` (so whoever follows a run that just ended still sees its end), with their task
     /// instances, attempts, XComs and alerts (alerts still waiting in the outbox are kept, so none is lost).
     /// Queued and running runs are never touched. Works in batches of `batchSize` runs, one short write
     /// transaction each, so a scheduler or web server on the same file never waits long.
-    public func deleteFinishedRuns(before cutoff: Date, batchSize: Int = 200) throws -> RetentionReport {
+    public func deleteFinishedRuns(before cutoff: Date, endedBefore: Date, batchSize: Int = 200) throws -> RetentionReport {
         var report = RetentionReport(runs: [], taskInstances: 0, attempts: 0, xcoms: 0, alerts: 0)
         while true {
             let batch: [(pk: Int64, dagId: String, runId: String)] = try write {
                 let rows = try db.query("""
                     SELECT id, dag_id, run_id FROM dag_run
-                    WHERE state IN ('success', 'failed') AND logical_date < ? ORDER BY id LIMIT ?
-                    """, [cutoff.unix, batchSize])
+                    WHERE state IN ('success', 'failed') AND logical_date < ? AND ifnull(end_date, 0) < ?
+                    ORDER BY id LIMIT ?
+                    """, [cutoff.unix, endedBefore.unix, batchSize])
                 var done: [(pk: Int64, dagId: String, runId: String)] = []
                 for row in rows {
                     guard let pk = row["id"].int64, let dagId = row["dag_id"].string,

@@ -22,8 +22,8 @@ struct DbCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete finished runs older than N days, with their tasks, attempts, XComs, alerts and logs.",
             discussion: """
-                A run is old when its logical date is more than N days before now. Queued and running runs, and \
-                alerts still waiting to be delivered, are kept. The scheduler does the same every hour when \
+                A run is old when its logical date is more than N days before now. Queued and running runs, runs \
+                that ended less than a minute ago, and alerts still waiting to be delivered, are kept. The scheduler does the same every hour when \
                 ORCH_RETENTION_DAYS (or "retentionDays" in ORCH_HOME/orch.json) is set.
                 """)
 
@@ -46,13 +46,16 @@ struct DbCommand: ParsableCommand {
 }
 
 /// Applies the retention policy: deletes old finished runs from the store and their log folders from disk.
+/// A run is kept for at least `minimumAge` seconds after it ended, so `orch trigger --wait` or a backfill
+/// following it still sees how it ended.
 struct RetentionCleaner {
+    static let minimumAge: TimeInterval = 60
     let home: OrchHome
     let store: SQLiteStateStore
 
     func clean(keepDays: Int, now: Date) throws -> RetentionReport {
         let cutoff = now.addingTimeInterval(-Double(keepDays) * 86_400)
-        let report = try store.deleteFinishedRuns(before: cutoff)
+        let report = try store.deleteFinishedRuns(before: cutoff, endedBefore: now.addingTimeInterval(-Self.minimumAge))
         let fm = FileManager.default
         for run in report.runs {
             let folder = home.logsDirectory.appendingPathComponent(safeComponent(run.dagId))
