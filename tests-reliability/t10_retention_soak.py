@@ -4,7 +4,7 @@ size after every week: both stay flat, and no finished run older than 30 days su
 Runs are kept a minute after they end (so a waiting backfill sees them end), so the check waits 70 s.
 Ends with `orch db clean --keep-days 30 --vacuum`, which then finds nothing left to delete.
 Usage: t10_retention_soak.py [--weeks W]   (default 52)"""
-import datetime, glob, statistics
+import datetime, glob, re
 from rel import *
 
 DAG = "reliability_daily"
@@ -31,6 +31,7 @@ def body():
         today = datetime.datetime.now(datetime.timezone.utc).date()
         first = today - datetime.timedelta(days=7 * weeks - 1)
         samples = []
+        began = time.time()
         for w in range(weeks):
             start = first + datetime.timedelta(days=7 * w)
             stop = start + datetime.timedelta(days=6)
@@ -40,7 +41,7 @@ def body():
             db_bytes = os.path.getsize(home.db_path) + (os.path.getsize(home.db_path + "-wal")
                                                        if os.path.exists(home.db_path + "-wal") else 0)
             pages = home.query("PRAGMA page_count")[0]["page_count"]
-            samples.append({"week": w + 1, "runs_in_db": runs, "db_file_bytes": db_bytes, "db_pages": pages,
+            samples.append({"week": w + 1, "seconds": round(time.time() - began), "runs_in_db": runs, "db_file_bytes": db_bytes, "db_pages": pages,
                             "rss_kib": rss_kib(srv.pid)})
             log(json.dumps(samples[-1]))
             check(srv.poll() is None, "orch serve exited")
@@ -54,21 +55,21 @@ def body():
                              "(SELECT count(*) FROM task_attempt WHERE run_pk NOT IN (SELECT id FROM dag_run)) + "
                              "(SELECT count(*) FROM xcom WHERE run_pk NOT IN (SELECT id FROM dag_run)) AS n")[0]["n"]
         check(orphans == 0, f"{orphans} rows left without their run")
-        kept = {r["run_id"] for r in home.query("SELECT run_id FROM dag_run")}
+        # Log folders are named by the run id with '/', '\\' and ':' replaced by '_' (safeComponent).
+        kept = {re.sub(r"[/\\:]", "_", r["run_id"]) for r in home.query("SELECT run_id FROM dag_run")}
         folders = {os.path.basename(p) for p in glob.glob(os.path.join(home.path, "logs", DAG, "*"))}
         check(folders <= kept, f"log folders of deleted runs remain: {sorted(folders - kept)[:5]}")
         p = home.orch("db", "clean", "--keep-days", str(KEEP), "--vacuum", check_rc=0)
         check(p.stdout.startswith("deleted 0 runs"), f"db clean found leftovers: {p.stdout}")
         check(integrity_ok(home), "integrity_check not ok")
-        # Flat: after a warm-up of 4 weeks, the later maxima are within 25 % (+2 MiB) of the early ones.
-        warm = samples[4:] if len(samples) > 8 else samples
-        half = len(warm) // 2
-        early, late = warm[:half], warm[half:]
+        # Flat: runs stay a minute after they end, so the first 75 s are warm-up (the database fills up to its
+        # steady state); the last 30 days are kept by design, so weeks inside that window are left out too.
+        steady = [s for s in samples if s["seconds"] >= 75 and s["week"] <= weeks - 5]
+        check(len(steady) >= 6, f"too few steady-state samples ({len(steady)}); use more --weeks")
+        half = len(steady) // 2
+        early, late = steady[:half], steady[half:]
         rss_early, rss_late = max(s["rss_kib"] for s in early), max(s["rss_kib"] for s in late)
-        pages_early = max(s["db_pages"] for s in early)
-        # The last 30 days stay by design, so the database is compared before the window's weeks arrive.
-        before_window = [s for s in late if s["week"] <= weeks - 5] or late
-        pages_late = max(s["db_pages"] for s in before_window)
+        pages_early, pages_late = max(s["db_pages"] for s in early), max(s["db_pages"] for s in late)
         figures = {"weeks": weeks, "runs_executed": total_runs, "runs_kept": len(kept), "old_runs_left": 0,
                    "rss_kib_early_max": rss_early, "rss_kib_late_max": rss_late,
                    "db_pages_early_max": pages_early, "db_pages_late_max": pages_late,
