@@ -19,9 +19,13 @@ fi
 if [ ! -x "$here/.venv/bin/python" ]; then python3 -m venv "$here/.venv"; fi
 "$here/.venv/bin/python" -c 'import selenium, pytest' 2>/dev/null || "$here/.venv/bin/pip" install -q selenium pytest
 
-echo "building orch ($scratch)"
-(cd "$repo" && swift build --scratch-path "$scratch" --product orch 2>&1 | tail -3)
-orch="$scratch/debug/orch"
+if [ -n "${ORCH_BIN:-}" ] && [ -x "$ORCH_BIN" ]; then
+  orch="$ORCH_BIN"   # scripts/test.sh has built it already
+else
+  echo "building orch ($scratch)"
+  (cd "$repo" && swift build --scratch-path "$scratch" --product orch 2>&1 | tail -3)
+  orch="$scratch/debug/orch"
+fi
 
 home="$(mktemp -d /tmp/orch-browser.XXXXXX)"
 export ORCH_HOME="$home"
