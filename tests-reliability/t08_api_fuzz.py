@@ -13,6 +13,7 @@ def raw(port, data, timeout=10):
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     try:
         s.sendall(data)
+        s.shutdown(socket.SHUT_WR)   # the request is complete: a short body ends here
         buf = b""
         while b"\r\n" not in buf:
             chunk = s.recv(4096)
@@ -89,8 +90,8 @@ def hand_made(port):
     for name, data in cases.items():
         try:
             status, answer = raw(port, data, timeout=30)
-        except (ConnectionResetError, BrokenPipeError):
-            status, answer = 0, b""   # the server may drop a connection it refuses; it must stay up
+        except (ConnectionResetError, BrokenPipeError, TimeoutError):
+            status, answer = 0, b""   # the server may drop (or sit on) a connection it refuses; it must stay up
         results[name] = status
         if status >= 500:
             fivexx.append((name, status, answer[:300]))
@@ -132,7 +133,8 @@ def body():
         return {"hand_made_requests": len(results), "hand_made_5xx": 0,
                 "schemathesis_cases": int(gen.group(1)) if gen else None, "schemathesis_5xx": 0,
                 "examples_per_operation": examples, "server_up": True,
-                "statuses": sorted(set(results.values()))}
+                "statuses": sorted(set(results.values())),
+                "closed_without_answer": sorted(k for k, v in results.items() if v == 0)}
     finally:
         home.cleanup()
 
