@@ -27,17 +27,19 @@ public struct SilverBuilder {
         try connection.transaction {
             // One silver build at a time: the watermarks are read and moved under this lock.
             try connection.execute("SELECT pg_advisory_xact_lock($1)", [Int64(0x6f72_6368_5f73)])
+            // Room for the window hashes and sorts of a large batch in memory.
+            try connection.execute("SET LOCAL work_mem = '256MB'")
             let high = Int64(try connection.execute("SELECT coalesce(max(id), 0) FROM bronze.raw_events").scalarInt())
             var result = SilverBuildResult()
             var orderItems = 0
-            result.customers = try step("silver.customers", topic: "customers", high: high, problem: SilverSQL.customerProblem) { low in
-                try connection.execute(SilverSQL.customers, [low, high]).affectedRows
+            result.customers = try step("silver.customers", topic: "customers", high: high, problem: SilverSQL.customerProblem) {
+                try connection.execute(SilverSQL.customers).affectedRows
             }
-            result.products = try step("silver.products", topic: "products", high: high, problem: SilverSQL.productProblem) { low in
-                try connection.execute(SilverSQL.products, [low, high]).affectedRows
+            result.products = try step("silver.products", topic: "products", high: high, problem: SilverSQL.productProblem) {
+                try connection.execute(SilverSQL.products).affectedRows
             }
-            result.orders = try step("silver.orders", topic: "orders", high: high, problem: SilverSQL.orderProblem) { low in
-                try connection.execute(SilverSQL.stageOrders, [low, high])
+            result.orders = try step("silver.orders", topic: "orders", high: high, problem: SilverSQL.orderProblem) {
+                try connection.execute(SilverSQL.stageOrders)
                 try connection.execute("CREATE TEMP TABLE silver_orders_changed (order_id text PRIMARY KEY) ON COMMIT DROP")
                 let changed = try connection.execute(SilverSQL.upsertOrders).affectedRows
                 try connection.execute(SilverSQL.deleteChangedItems)
@@ -45,25 +47,27 @@ public struct SilverBuilder {
                 return changed
             }
             result.orderItems = orderItems
-            result.events = try step("silver.events", topic: "events", high: high, problem: SilverSQL.eventProblem) { low in
-                try connection.execute(SilverSQL.events, [low, high]).affectedRows
+            result.events = try step("silver.events", topic: "events", high: high, problem: SilverSQL.eventProblem,
+                                     stage: SilverSQL.stageEvents) {
+                try connection.execute(SilverSQL.events).affectedRows
             }
             return result
         }
     }
 
-    /// Runs one table's upsert and quarantine for the window past its watermark, then moves the watermark.
-    private func step(_ name: String, topic: String, high: Int64, problem: String,
-                      upsert: (Int64) throws -> Int) throws -> SilverTableResult {
+    /// Copies the window past the table's watermark into `silver_window` (with `stage`, else the plain bronze
+    /// columns), runs the upsert and quarantine from it, drops it, then moves the watermark.
+    private func step(_ name: String, topic: String, high: Int64, problem: String, stage: String? = nil,
+                      upsert: () throws -> Int) throws -> SilverTableResult {
         let low = Int64(try connection.execute(
             "SELECT coalesce((SELECT last_id FROM meta.watermarks WHERE name = $1), 0)", [name]).scalarInt())
         guard high > low else { return SilverTableResult() }
         var table = SilverTableResult()
-        table.upserted = try upsert(low)
-        table.quarantined = try connection.execute(
-            SilverSQL.quarantine(source: topic, topic: topic, problem: problem), [low, high]).affectedRows
-        table.scanned = try connection.execute(
-            "SELECT count(*) FROM bronze.raw_events WHERE topic = $1 AND id > $2 AND id <= $3", [topic, low, high]).scalarInt()
+        table.scanned = try connection.execute(stage ?? SilverSQL.stageWindow(topic), [low, high]).affectedRows
+        try connection.execute("ANALYZE \(SilverSQL.windowTable)")
+        table.upserted = try upsert()
+        table.quarantined = try connection.execute(SilverSQL.quarantine(source: topic, problem: problem)).affectedRows
+        try connection.execute("DROP TABLE \(SilverSQL.windowTable)")
         try connection.execute("""
             INSERT INTO meta.watermarks (name, last_id) VALUES ($1, $2)
             ON CONFLICT (name) DO UPDATE SET last_id = EXCLUDED.last_id, updated_at = now()

@@ -1,10 +1,22 @@
 /// The SQL of the silver models: why a bronze row is invalid (NULL when valid), and how a valid row is typed.
-/// Every statement reads the bronze rows with `$1 < id <= $2` (the table's watermark and the snapshot's end).
+/// A step first copies the bronze rows of its topic with `$1 < id <= $2` (the table's watermark and the snapshot's
+/// end) into the temp table `silver_window` (one scan of bronze per topic); the upsert, quarantine and count then
+/// read that table.
 enum SilverSQL {
-    /// Bronze rows of one topic inside the watermark window.
-    static func window(_ topic: String) -> String {
-        "SELECT id AS bronze_id, record_key, record_value AS v, \"partition\", \"offset\", event_ts FROM bronze.raw_events WHERE topic = '\(topic)' AND id > $1 AND id <= $2"
+    /// Name of the temp table holding the current topic's window.
+    static let windowTable = "silver_window"
+
+    /// Copies the bronze rows of one topic inside the watermark window into `silver_window`.
+    static func stageWindow(_ topic: String) -> String {
+        """
+        CREATE TEMP TABLE \(windowTable) ON COMMIT DROP AS
+        SELECT id AS bronze_id, record_key, record_value AS v, "partition", "offset", event_ts
+        FROM bronze.raw_events WHERE topic = '\(topic)' AND id > $1 AND id <= $2
+        """
     }
+
+    /// The current topic's window rows (staged by `stageWindow` or `stageEvents`).
+    static let window = "SELECT * FROM \(windowTable)"
 
     static let customerProblem = """
         CASE
@@ -25,7 +37,7 @@ enum SilverSQL {
             (v->>'id')::int, v->>'firstName', v->>'lastName', v->>'email', v->>'username', v->>'gender',
             (v->>'age')::int, meta.try_date(v->>'birthDate'), v#>>'{address,city}', v#>>'{address,state}',
             v#>>'{address,country}', v->>'role', "partition", "offset", bronze_id, now()
-        FROM (\(window("customers"))) s
+        FROM (\(window)) s
         WHERE (\(customerProblem)) IS NULL
         ORDER BY (v->>'id')::int, "offset" DESC, bronze_id DESC
         ON CONFLICT (customer_id) DO UPDATE SET
@@ -58,7 +70,7 @@ enum SilverSQL {
             (v->>'id')::int, v->>'title', v->>'category', v->>'brand', (v->>'price')::numeric,
             (v->>'discountPercentage')::numeric, (v->>'rating')::numeric, (v->>'stock')::int,
             v->>'availabilityStatus', "partition", "offset", bronze_id, now()
-        FROM (\(window("products"))) s
+        FROM (\(window)) s
         WHERE (\(productProblem)) IS NULL
         ORDER BY (v->>'id')::int, "offset" DESC, bronze_id DESC
         ON CONFLICT (product_id) DO UPDATE SET
@@ -98,7 +110,7 @@ enum SilverSQL {
     static let stageOrders = """
         CREATE TEMP TABLE silver_orders_stage ON COMMIT DROP AS
         SELECT DISTINCT ON (\(orderKey)) \(orderKey) AS order_id, v, "partition", "offset", bronze_id, event_ts
-        FROM (\(window("orders"))) s
+        FROM (\(window)) s
         WHERE (\(orderProblem)) IS NULL
         ORDER BY \(orderKey), "offset" DESC, bronze_id DESC
         """
@@ -147,26 +159,48 @@ enum SilverSQL {
     static let eventUser = "coalesce(v->'user_id', v->'userId', v->'customer_id')"
     static let eventProduct = "coalesce(v->'product_id', v->'productId')"
 
-    static let eventProblem = """
-        CASE
-            WHEN jsonb_typeof(v) <> 'object' THEN 'payload is not a JSON object'
-            WHEN coalesce(\(eventType), '') = '' THEN 'event_type missing'
-            WHEN \(eventUser) IS NOT NULL AND jsonb_typeof(\(eventUser)) <> 'null' AND NOT meta.is_int(\(eventUser)) THEN 'user_id is not an integer'
-            WHEN \(eventProduct) IS NOT NULL AND jsonb_typeof(\(eventProduct)) <> 'null' AND NOT meta.is_int(\(eventProduct)) THEN 'product_id is not an integer'
-            WHEN coalesce(v->'ts', v->'timestamp', v->'event_ts') IS NOT NULL
-                 AND meta.json_ts(coalesce(v->'ts', v->'timestamp', v->'event_ts')) IS NULL THEN 'timestamp is not a time'
-        END
+    /// Stages the events window in `silver_window` with the typed parts computed once per row: `event_key`,
+    /// `event_type`, `user_j`, `product_j`, `ts_raw`, `ts` (the parsed time, only for rows valid so far) and
+    /// `problem` (NULL when valid). OFFSET 0 keeps each level from being inlined, so `meta.json_ts` runs once.
+    static let stageEvents = """
+        CREATE TEMP TABLE \(windowTable) ON COMMIT DROP AS
+        SELECT c.*, coalesce(c.pre_problem,
+                CASE WHEN c.ts_raw IS NOT NULL AND c.ts IS NULL THEN 'timestamp is not a time' END) AS problem
+        FROM (
+            SELECT b.*, CASE WHEN b.pre_problem IS NULL AND b.ts_raw IS NOT NULL THEN meta.json_ts(b.ts_raw) END AS ts
+            FROM (
+                SELECT a.*, CASE
+                    WHEN jsonb_typeof(v) <> 'object' THEN 'payload is not a JSON object'
+                    WHEN coalesce(event_type, '') = '' THEN 'event_type missing'
+                    WHEN user_j IS NOT NULL AND jsonb_typeof(user_j) <> 'null' AND NOT meta.is_int(user_j) THEN 'user_id is not an integer'
+                    WHEN product_j IS NOT NULL AND jsonb_typeof(product_j) <> 'null' AND NOT meta.is_int(product_j) THEN 'product_id is not an integer'
+                END AS pre_problem
+                FROM (
+                    SELECT r.*, \(eventKey) AS event_key, \(eventType) AS event_type, \(eventUser) AS user_j,
+                        \(eventProduct) AS product_j, coalesce(v->'ts', v->'timestamp', v->'event_ts') AS ts_raw
+                    FROM (SELECT id AS bronze_id, record_key, record_value AS v, "partition", "offset", event_ts
+                          FROM bronze.raw_events WHERE topic = 'events' AND id > $1 AND id <= $2 OFFSET 0) r
+                    OFFSET 0) a
+                OFFSET 0) b
+            OFFSET 0) c
         """
 
+    /// The staged events' problem column, for the quarantine.
+    static let eventProblem = "problem"
+
+    /// Upserts the valid staged events; per event key only the latest offset (then bronze id) is taken, by an
+    /// anti-join instead of sorting every row.
     static let events = """
         INSERT INTO silver.events AS t (event_id, event_type, session_id, customer_id, product_id, order_id, event_ts,
             event_date, properties, src_partition, src_offset, bronze_id)
-        SELECT DISTINCT ON (\(eventKey))
-            \(eventKey), \(eventType), v->>'session_id', (\(eventUser) #>> '{}')::int, (\(eventProduct) #>> '{}')::int,
-            v->>'order_id', \(eventTime), (\(eventTime) AT TIME ZONE 'UTC')::date, v, "partition", "offset", bronze_id
-        FROM (\(window("events"))) s
-        WHERE (\(eventProblem)) IS NULL
-        ORDER BY \(eventKey), "offset" DESC, bronze_id DESC
+        SELECT event_key, event_type, v->>'session_id', (user_j #>> '{}')::int, (product_j #>> '{}')::int,
+            v->>'order_id', coalesce(ts, event_ts), (coalesce(ts, event_ts) AT TIME ZONE 'UTC')::date, v,
+            "partition", "offset", bronze_id
+        FROM \(windowTable) s
+        WHERE problem IS NULL AND NOT EXISTS (
+            SELECT 1 FROM \(windowTable) d
+            WHERE d.problem IS NULL AND d.event_key = s.event_key
+              AND (d."offset", d.bronze_id) > (s."offset", s.bronze_id))
         ON CONFLICT (event_id) DO UPDATE SET
             event_type = EXCLUDED.event_type, session_id = EXCLUDED.session_id, customer_id = EXCLUDED.customer_id,
             product_id = EXCLUDED.product_id, order_id = EXCLUDED.order_id, event_ts = EXCLUDED.event_ts,
@@ -176,11 +210,11 @@ enum SilverSQL {
         """
 
     /// Quarantines the invalid rows of the window for a source, once per bronze row.
-    static func quarantine(source: String, topic: String, problem: String) -> String {
+    static func quarantine(source: String, problem: String) -> String {
         """
         INSERT INTO silver.quarantine (source, record_key, reason, raw, bronze_id)
         SELECT '\(source)', record_key, reason, v, bronze_id
-        FROM (SELECT s.*, (\(problem)) AS reason FROM (\(window(topic))) s) q
+        FROM (SELECT s.*, (\(problem)) AS reason FROM (\(window)) s) q
         WHERE reason IS NOT NULL
         ON CONFLICT (source, bronze_id) DO NOTHING
         """
