@@ -100,7 +100,7 @@ def vs_table(out: Path) -> list[str]:
         return []
     import statistics
     repeats = {k: len(v) for k, v in summaries.items()}
-    lines = [row(["figure (median)", "orch", "Airflow 3", "Airflow / orch"]), row(["---", "---:", "---:", "---:"])]
+    lines = [row(["figure (median)", "orch", "Airflow 3", "orch advantage"]), row(["---", "---:", "---:", "---:"])]
     for scen, key, label, scale, spec, higher in VS_FIGURES:
         vals = {}
         for system in ("orch", "airflow"):
@@ -108,7 +108,7 @@ def vs_table(out: Path) -> list[str]:
             xs = [s[key] for s in samples if s.get(key) is not None]
             vals[system] = statistics.median(xs) * scale if xs else None
         o, a = vals["orch"], vals["airflow"]
-        ratio = f"{a / o:,.2f}" if o and a else "n/a"
+        ratio = f"{(o / a if higher else a / o):,.1f}x" if o and a else "n/a"
         lines.append(row([label, fmt(o, spec), fmt(a, spec), ratio]))
     counts = ", ".join(f"{s} {sc}: {n}" for (s, sc), n in sorted(repeats.items()))
     lines.append("")
