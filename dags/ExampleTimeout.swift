@@ -9,7 +9,7 @@ let exampleTimeout = DAG("example_timeout", description: "A task killed by its e
         ctx.log("sleeping 60 s with a 1 s timeout")
         try await Task.sleep(nanoseconds: 60_000_000_000)
     }
-    let stubborn = d.shell("ignores_sigterm", "trap '' TERM; echo ignoring SIGTERM; sleep 60", retries: 0, timeout: 1)
+    let ignoresTerm = d.shell("ignores_sigterm", "trap '' TERM; echo ignoring SIGTERM; sleep 60", retries: 0, timeout: 1)
     let report = d.task("report", triggerRule: .allDone) { ctx in ctx.log("timeouts handled") }
-    [hang, stubborn] >> report
+    [hang, ignoresTerm] >> report
 }
