@@ -72,10 +72,10 @@ class Home:
         self.procs.append(p)
         return p
 
-    def serve(self, port=None, scheduler=True, env=None):
+    def serve(self, port=None, scheduler=True, env=None, preexec=None):
         port = port or free_port()
         args = ["serve" if scheduler else "webserver", "--port", str(port)]
-        p = self.spawn(*args, env=env)
+        p = self.spawn(*args, env=env, preexec=preexec)
         wait_http(port, proc=p)
         p.port = port
         return p

@@ -24,6 +24,7 @@ run() {
 run t01_scheduler_kill 2400 --kills 10 --runs 5
 run t03_pg_restart 1200
 run t09_api_load 1800 --clients 50 --samples 3
+run t09_api_load 1800 --clients 50 --samples 3 --split
 run t10_retention_soak 1800 --weeks 52
 run t04_source_faults 600 --slow
 echo "reliability (soak): ${passed} passed, ${failed} failed${names:+ (${names[*]})}"
