@@ -35,7 +35,11 @@ struct JSONWriter {
     }
 
     mutating func string(_ s: String) { separate(); writeString(s); needsComma = true }
-    mutating func int(_ n: Int) { separate(); bytes.append(contentsOf: String(n).utf8); needsComma = true }
+    mutating func int(_ n: Int) {
+        separate()
+        if n >= 0 && n < 10 { bytes.append(UInt8(ascii: "0") + UInt8(n)) } else { bytes.append(contentsOf: String(n).utf8) }
+        needsComma = true
+    }
     mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: (b ? "true" : "false").utf8); needsComma = true }
     mutating func null() { separate(); bytes.append(contentsOf: "null".utf8); needsComma = true }
 
@@ -49,9 +53,19 @@ struct JSONWriter {
     }
 
     /// `"name": value`, or nothing when the value is nil (as `JSONEncoder` does).
-    mutating func field(_ name: String, _ value: String?) { if let value { key(name); string(value) } }
-    mutating func field(_ name: String, _ value: Int?) { if let value { key(name); int(value) } }
-    mutating func field(_ name: String, _ value: Double?) { if let value { key(name); double(value) } }
+    mutating func field(_ name: StaticString, _ value: String?) { if let value { key(name); string(value) } }
+    mutating func field(_ name: StaticString, _ value: Int?) { if let value { key(name); int(value) } }
+    mutating func field(_ name: StaticString, _ value: Double?) { if let value { key(name); double(value) } }
+
+    /// `"name":` for a key written in the source, which needs no escaping: its bytes are copied as they are.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
 
     mutating func json(_ value: JSONValue) {
         switch value {
@@ -73,13 +87,24 @@ struct JSONWriter {
 
     private mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        var plain = s
+        let copied = plain.withUTF8 { utf8 -> Bool in   // nearly every string needs no escaping: copy it whole
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-            case 0x0A: bytes.append(contentsOf: [92, 110])
-            case 0x0D: bytes.append(contentsOf: [92, 114])
-            case 0x09: bytes.append(contentsOf: [92, 116])
+            case UInt8(ascii: "\""): bytes.append(92); bytes.append(34)
+            case UInt8(ascii: "\\"): bytes.append(92); bytes.append(92)
+            case 0x0A: bytes.append(92); bytes.append(110)
+            case 0x0D: bytes.append(92); bytes.append(114)
+            case 0x09: bytes.append(92); bytes.append(116)
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])

@@ -57,20 +57,48 @@ extension APIRoutes {
             let query = RunQuery(dagId: dag.id, limit: limit, offset: offset)
             let runs = try store.runsPage(query)
             let total = try store.countRuns(query)
-            let cells = Dictionary(grouping: try store.gridCells(runPks: runs.map(\.pk)), by: \.runPk)
-            let order = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })
+            let cells = try store.gridCells(runPks: runs.map(\.pk))
+            let order = TaskOrder(dag)
             let columns = runs.map { run in
                 GridRunDTO(run_id: run.runId, run_type: run.runType.rawValue, state: run.state.rawValue,
                            logical_date: APIDate.format(run.logicalDate), start_date: APIDate.format(run.startDate),
                            end_date: APIDate.format(run.endDate),
-                           task_instances: (cells[run.pk] ?? [])
-                               .map { (rank: order[$0.taskId] ?? Int.max, cell: $0) }
-                               .sorted { ($0.rank, $0.cell.taskId) < ($1.rank, $1.cell.taskId) }
-                               .map { GridCellDTO(task_id: $0.cell.taskId, state: $0.cell.state.rawValue,
-                                                  try_number: $0.cell.tryNumber) })
+                           task_instances: order.arrange(cells[run.pk] ?? []).map {
+                               GridCellDTO(task_id: $0.taskId, state: $0.state.rawValue, try_number: $0.tryNumber)
+                           })
             }
             return .api(GridDTO(dag_id: dag.id, task_ids: dag.tasks.map(\.id), runs: columns,
                                            total_runs: total, limit: limit, offset: offset))
         }
+    }
+}
+
+/// A DAG's task order for the grid. Cells arrive sorted by task id; when a run has exactly the DAG's tasks (nearly
+/// always), one fixed permutation puts them in DAG order, with no lookups by name.
+struct TaskOrder {
+    private let position: [String: Int]
+    private let idsSorted: [String]
+    private let sortedToDAG: [Int]   // sortedToDAG[i]: DAG position of the i-th task id in sorted order
+
+    init(_ dag: DAG) {
+        let position = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })
+        self.position = position
+        idsSorted = dag.tasks.map(\.id).sorted()
+        sortedToDAG = idsSorted.map { position[$0]! }
+    }
+
+    /// `cells` (sorted by task id) in DAG order; cells of tasks no longer in the DAG last, by task id.
+    func arrange(_ cells: [GridCell]) -> [GridCell] {
+        if cells.count == idsSorted.count, zip(cells, idsSorted).allSatisfy({ $0.taskId == $1 }) {
+            var out = cells
+            for (i, cell) in cells.enumerated() { out[sortedToDAG[i]] = cell }
+            return out
+        }
+        var slots = [GridCell?](repeating: nil, count: position.count)
+        var others: [GridCell] = []
+        for cell in cells {
+            if let p = position[cell.taskId] { slots[p] = cell } else { others.append(cell) }
+        }
+        return slots.compactMap { $0 } + others
     }
 }

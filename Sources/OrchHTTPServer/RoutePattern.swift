@@ -33,8 +33,19 @@ struct RoutePattern: Sendable {
 
     /// The captured parameters when `path` matches, else nil.
     func match(_ path: String) -> [String: String]? {
+        guard let parts = Self.split(path) else { return nil }
+        return match(parts: parts)
+    }
+
+    /// A path's segments, split once and matched against every pattern; nil unless it starts with `/`.
+    static func split(_ path: String) -> [Substring]? {
         guard path.hasPrefix("/") else { return nil }
-        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        return path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+    }
+
+    /// The captured parameters when the path split by ``split(_:)`` matches, else nil.
+    func match(parts: [Substring]) -> [String: String]? {
+        if parts.count != segments.count && !endsWithRest { return nil }   // cheap reject of most patterns
         var captured: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
             switch segment {
@@ -49,6 +60,11 @@ struct RoutePattern: Sendable {
             }
         }
         return parts.count == segments.count ? captured : nil
+    }
+
+    private var endsWithRest: Bool {
+        if case .rest = segments.last { return true }
+        return false
     }
 
     /// Orders overlapping matches: literal segments beat parameters, which beat a catch-all.

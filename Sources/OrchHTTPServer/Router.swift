@@ -29,9 +29,10 @@ public final class Router: @unchecked Sendable {
     /// matches but not for this method.
     public func handle(_ request: HTTPRequest) -> HTTPResponse? {
         let snapshot = lock.withLock { routes }
+        guard let parts = RoutePattern.split(request.path) else { return nil }
         var candidates: [(route: Route, parameters: [String: String])] = []
         for route in snapshot {
-            if let parameters = route.pattern.match(request.path) {
+            if let parameters = route.pattern.match(parts: parts) {
                 candidates.append((route, parameters))
             }
         }

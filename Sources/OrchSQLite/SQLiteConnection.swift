@@ -102,6 +102,16 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     private var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
+    /// Prepares (or reuses) `sql`, binds `params`, runs `body`, then resets the statement for the next use.
+    func withStatement<T>(_ sql: String, _ params: [any SQLiteBindable], _ body: (OpaquePointer) throws -> T) throws -> T {
+        let stmt = try prepared(sql)
+        defer { sqlite3_reset(stmt); sqlite3_clear_bindings(stmt) }
+        try bind(stmt, params, sql)
+        return try body(stmt)
+    }
+
+    func stepError(_ rc: Int32, _ sql: String) -> SQLiteError { SQLiteError(code: rc, message: lastMessage, sql: sql) }
+
     private func prepared(_ sql: String) throws -> OpaquePointer {
         if let s = statements[sql] { return s }
         var stmt: OpaquePointer?

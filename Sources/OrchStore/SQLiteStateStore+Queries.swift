@@ -8,6 +8,13 @@ public struct GridCell: Sendable, Hashable {
     public var taskId: String
     public var state: TaskState
     public var tryNumber: Int
+
+    public init(runPk: Int64, taskId: String, state: TaskState, tryNumber: Int) {
+        self.runPk = runPk
+        self.taskId = taskId
+        self.state = state
+        self.tryNumber = tryNumber
+    }
 }
 
 /// The state counts of a run's task instances, and how long its tasks ran.
@@ -51,18 +58,28 @@ public struct AlertDeliveryAttemptRow: Sendable, Hashable {
 /// Read queries the HTTP API needs beyond the runtime's: several runs' task instances in one query, the latest
 /// runs of every DAG at once, alerts with paging.
 extension SQLiteStateStore {
-    /// The task instances of the given runs in one query (the grid's cells).
-    public func gridCells(runPks: [Int64]) throws -> [GridCell] {
-        guard !runPks.isEmpty else { return [] }
+    /// The task instances of the given runs in one query (the grid's cells), by run, each run's in task id order.
+    public func gridCells(runPks: [Int64]) throws -> [Int64: [GridCell]] {
+        guard !runPks.isEmpty else { return [:] }
         let marks = runPks.map { _ in "?" }.joined(separator: ",")
-        return try locked {
-            try db.query("""
+        var cells: [Int64: [GridCell]] = [:]
+        var current: [GridCell] = []   // rows come grouped by run: collect one run's, then file them
+        try locked {
+            try db.forEachRow("""
                 SELECT run_pk, task_id, state, try_number FROM task_instance WHERE run_pk IN (\(marks))
-                """, runPks).map { r in
-                GridCell(runPk: r[0].int64 ?? 0, taskId: r[1].string ?? "",
-                         state: TaskState(rawValue: r[2].string ?? "") ?? .none, tryNumber: r[3].int ?? 0)
+                ORDER BY run_pk, task_id
+                """, runPks) { row in
+                let cell = GridCell(runPk: row.int64(0), taskId: row.string(1) ?? "",
+                                    state: TaskState(rawValue: row.string(2) ?? "") ?? .none, tryNumber: row.int(3))
+                if let last = current.last, last.runPk != cell.runPk {
+                    cells[last.runPk] = current
+                    current.removeAll(keepingCapacity: true)
+                }
+                current.append(cell)
             }
         }
+        if let last = current.last { cells[last.runPk] = current }
+        return cells
     }
 
     /// The latest `perDAG` runs of each DAG, newest first, in one query (the DAG list's coloured marks).

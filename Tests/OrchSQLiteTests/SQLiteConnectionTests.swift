@@ -25,6 +25,22 @@ import Testing
         #expect(row["missing"].isNull)
     }
 
+    @Test func forEachRowReadsInPlaceAndReusesTheStatement() throws {
+        let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteConnection(path: path)
+        try db.executeScript("CREATE TABLE t (i INTEGER, s TEXT); INSERT INTO t VALUES (1, 'é🚀'), (2, NULL), (3, 'c')")
+        for _ in 0..<2 {   // the cached statement is reset and rebound between runs
+            var seen: [(Int64, String?, Bool)] = []
+            try db.forEachRow("SELECT i, s FROM t WHERE i >= ? ORDER BY i", [1]) { row in
+                seen.append((row.int64(0), row.string(1), row.isNull(1)))
+            }
+            #expect(seen.map(\.0) == [1, 2, 3])
+            #expect(seen.map(\.1) == ["é🚀", nil, "c"])
+            #expect(seen.map(\.2) == [false, true, false])
+        }
+        #expect(throws: SQLiteError.self) { try db.forEachRow("SELECT nope FROM t") { _ in } }
+    }
+
     @Test func aTransactionRollsBackWhenItsBodyThrows() throws {
         let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
         let db = try SQLiteConnection(path: path)

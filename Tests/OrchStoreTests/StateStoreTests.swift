@@ -147,6 +147,44 @@ import Testing
         #expect(try store.countRuns(RunQuery(dagId: "other")) == 0)
     }
 
+    /// `countRuns` answers from the trigger-kept `dag_run_count` table: it must agree with counting the rows
+    /// through inserts, state changes, marks and retention deletes, for every filter.
+    @Test func runCountsStayEqualToTheRows() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let store = try makeStore(dir)
+        var pks: [Int64] = []
+        for i in 0..<12 {
+            let start = day.start.addingTimeInterval(Double(i) * 86_400)
+            let r = try store.createRun(dagId: i % 3 == 0 ? "a" : "b", runId: "r\(i)",
+                                        runType: [RunType.scheduled, .manual, .backfill][i % 3 == 0 ? 0 : i % 2 + 1],
+                                        interval: DataInterval(start: start, end: start.addingTimeInterval(86_400)),
+                                        conf: [:], tasks: [], owner: nil, now: now)
+            pks.append(r.pk)
+        }
+        for pk in pks.prefix(4) { try store.startRun(pk: pk, owner: "scheduler", now: now) }
+        for pk in pks.prefix(3) { try store.finishRun(pk: pk, state: .success, now: now, alerts: []) }
+        try store.markRun(pk: pks[5], state: .failed, now: now)
+        func expectCountsMatchRows() throws {
+            let filters: [RunQuery] = [RunQuery(), RunQuery(dagId: "a"), RunQuery(dagId: "b"), RunQuery(dagId: "none"),
+                                       RunQuery(states: [.success]), RunQuery(states: [.queued, .failed]),
+                                       RunQuery(dagId: "b", states: [.queued], runTypes: [.manual]),
+                                       RunQuery(runTypes: [.backfill, .scheduled]),
+                                       RunQuery(dagId: "b", logicalFrom: day.start.addingTimeInterval(3 * 86_400))]
+            for q in filters {
+                var all = q
+                all.limit = 1_000
+                #expect(try store.countRuns(q) == store.runs(all).count, "\(q)")
+            }
+        }
+        try expectCountsMatchRows()
+        #expect(try store.countRuns(RunQuery()) == 12)
+        let report = try store.deleteFinishedRuns(before: day.start.addingTimeInterval(30 * 86_400),
+                                                  endedBefore: now.addingTimeInterval(60))
+        #expect(report.runs.count == 4)
+        try expectCountsMatchRows()
+        #expect(try store.countRuns(RunQuery()) == 8)
+    }
+
     @Test func xcomRoundTripsAndIsBounded() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let store = try makeStore(dir)
