@@ -19,10 +19,14 @@ public struct APIConfiguration: Sendable {
     public var webRoot: String?
     /// Reuse GET answers until the database changes (``ResponseCache``). `ORCH_API_CACHE=0` turns it off.
     public var cacheResponses: Bool
+    /// Nice value of the server threads (0-19): requests yield the CPU to the scheduler, the worker pool and the
+    /// tasks, so a busy dashboard cannot delay a run. 0 serves at the process's own priority.
+    public var threadNice: Int
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),
-                cacheResponses: Bool = ProcessInfo.processInfo.environment["ORCH_API_CACHE"] != "0") {
+                cacheResponses: Bool = ProcessInfo.processInfo.environment["ORCH_API_CACHE"] != "0",
+                threadNice: Int = 0) {
         self.home = home
         self.bag = bag
         self.host = host
@@ -32,6 +36,7 @@ public struct APIConfiguration: Sendable {
         self.token = token
         self.webRoot = webRoot
         self.cacheResponses = cacheResponses
+        self.threadNice = threadNice
     }
 }
 

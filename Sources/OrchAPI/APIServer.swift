@@ -25,7 +25,7 @@ public final class APIServer: Sendable {
         let statics = configuration.webRoot.map { StaticFiles(root: $0) }
         http = HTTPServer(configuration: HTTPServerConfiguration(
             host: configuration.host, port: configuration.port, threads: configuration.threads,
-            maxBodyBytes: configuration.maxBodyBytes)) { request in
+            maxBodyBytes: configuration.maxBodyBytes, threadNice: configuration.threadNice)) { request in
             if request.path == "/api" || request.path.hasPrefix("/api/") {
                 return api.router.respond(to: request)
             }

@@ -9,7 +9,9 @@ import Foundation
 let mhdURILogger: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?)
     -> UnsafeMutableRawPointer? = { cls, uri, _ in
     guard let cls else { return nil }
-    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestStarted()
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    server.lowerThreadPriority()
+    server.requestStarted()
     let raw = uri.flatMap { String(validatingCString: $0) }
     return Unmanaged.passRetained(RequestContext(rawTarget: raw)).toOpaque()
 }

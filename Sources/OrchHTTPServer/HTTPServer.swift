@@ -31,7 +31,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
-        self.context = ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes)
+        self.context = ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes,
+                                     threadNice: configuration.threadNice)
     }
 
     deinit {
@@ -60,9 +61,9 @@ public final class HTTPServer: @unchecked Sendable {
             throw HTTPServerError("HTTP port \(config.port) is out of range; use 1-65535, or 0 for any free port")
         }
         guard config.threads >= 1, config.connectionLimit >= 1, config.connectionTimeoutSeconds >= 0,
-              config.maxBodyBytes >= 0 else {
+              config.maxBodyBytes >= 0, (0...19).contains(config.threadNice) else {
             throw HTTPServerError("HTTP server configuration needs threads >= 1, connectionLimit >= 1, "
-                + "connectionTimeoutSeconds >= 0 and maxBodyBytes >= 0")
+                + "connectionTimeoutSeconds >= 0, maxBodyBytes >= 0 and threadNice in 0...19")
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

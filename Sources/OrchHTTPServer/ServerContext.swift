@@ -5,12 +5,28 @@ import Foundation
 final class ServerContext: @unchecked Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
+    let threadNice: Int
     private let lock = NSLock()
     private var inFlightCount = 0
 
-    init(handler: @escaping HTTPHandler, maxBodyBytes: Int) {
+    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, threadNice: Int) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
+        self.threadNice = threadNice
+    }
+
+    /// Lowers the calling pool thread to `threadNice` if it is not there yet (one cheap syscall per request; the
+    /// pool's threads are libmicrohttpd's, with no start hook to do it once).
+    func lowerThreadPriority() {
+        #if os(Linux)
+        guard threadNice > 0 else { return }
+        let thread: id_t = 0   // on Linux the nice value is per thread, and `who` 0 is the calling thread
+        errno = 0
+        let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+        if errno == 0 && current < Int32(threadNice) {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, Int32(threadNice))
+        }
+        #endif
     }
 
     /// Requests that have started (request line read) and not completed.

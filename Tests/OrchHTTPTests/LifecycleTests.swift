@@ -47,6 +47,24 @@ import Testing
         #expect(throws: HTTPServerError.self) { try badPort.start() }
     }
 
+    @Test func poolThreadsServeAtTheirOwnLowerPriority() throws {
+        #if os(Linux)
+        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, threads: 2, threadNice: 7)) { _ in
+            .text(200, String(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)))   // this pool thread's
+        }
+        try server.start()
+        defer { server.stop() }
+        let mine = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        for _ in 0..<6 {
+            let response = try HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+            #expect(response.text == "7")
+        }
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == mine)   // the rest of the process is not
+        let tooNice = HTTPServer(configuration: HTTPServerConfiguration(port: 0, threadNice: 20)) { _ in .text(200, "") }
+        #expect(throws: HTTPServerError.self) { try tooNice.start() }
+        #endif
+    }
+
     @Test func startTwiceIsRefused() throws {
         let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0)) { _ in .text(200, "") }
         try server.start()

@@ -9,14 +9,20 @@ struct WebOptions: ParsableArguments {
     @Option(help: "Address to bind (IPv4). Default 127.0.0.1: only this machine can connect.") var host = "127.0.0.1"
     @Option(help: "TCP port of the dashboard and API.") var port = 8080
     @Option(help: "HTTP server threads (each has its own read connection to the database).") var threads = 4
+    @Option(name: .customLong("web-nice"),
+            help: "Nice value of the HTTP threads, 0-19: dashboard and API load yields the CPU to the scheduler and tasks.")
+    var webNice = 10
 
     /// Starts the API server on the DAGs and database of `ctx`. Prints where it listens, never the token.
     func startServer(ctx: CLIContext) throws -> APIServer {
+        guard (0...19).contains(webNice) else {
+            throw ValidationError("--web-nice must be 0-19 (higher yields more CPU to the scheduler), got \(webNice)")
+        }
         let bag = try ctx.bag()
         _ = try ctx.syncedStore(bag)
         let token = try APIToken.load(path: ctx.home.tokenPath)
         let server = try APIServer(configuration: APIConfiguration(home: ctx.home, bag: bag, host: host, port: port,
-                                                                   threads: threads, token: token))
+                                                                   threads: threads, token: token, threadNice: webNice))
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
             ? "ORCH_API_TOKEN" : ctx.home.tokenPath
