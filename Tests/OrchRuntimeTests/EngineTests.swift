@@ -77,6 +77,29 @@ import Testing
         #expect(try f.store.run(pk: run.pk)?.state == .success)
     }
 
+    @Test func aRunWithNothingRunningGetsASlotBeforeABigRunGetsMore() async throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let gate = Gate()
+        let big = DAG("big", defaults: TaskDefaults(isolation: .inProcess)) { d in
+            for i in 1...6 { d.task("t\(i)") { _ in await gate.wait() } }
+        }
+        let small = DAG("small", defaults: TaskDefaults(isolation: .inProcess)) { d in d.task("only") { _ in } }
+        let bag = try DAGBag([big, small])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let bigRun = try f.createRun(big, day: 1)      // older: first in line
+        let smallRun = try f.createRun(small, day: 2)
+        let signal = AsyncSignal()
+        let engine = f.engine(bag, slots: 2, signal: signal)
+        await engine.step()
+        // Oldest-first alone would give both slots to the big run; the small one gets the second.
+        #expect(try f.store.taskInstances(runPk: bigRun.pk).filter { $0.tryNumber > 0 }.count == 1)
+        #expect(try f.store.taskInstances(runPk: smallRun.pk).first?.tryNumber == 1)
+        gate.openGate()
+        await f.drive(engine, signal, runs: [bigRun.pk, smallRun.pk])
+        #expect(try f.store.run(pk: bigRun.pk)?.state == .success)
+        #expect(try f.store.run(pk: smallRun.pk)?.state == .success)
+    }
+
     @Test func retriesAreSeparateAttemptsWithTheirOwnLogs() async throws {
         let f = try EngineFixture(); defer { f.cleanup() }
         let dag = DAG("flaky", defaults: TaskDefaults(retries: 2, retryDelay: 0, isolation: .inProcess)) { d in

@@ -3,17 +3,20 @@ import OrchCore
 import OrchStore
 
 extension RunEngine {
-    /// Starts scheduled tasks while worker slots, max_active_tasks and pool slots allow, oldest run first.
+    /// Starts scheduled tasks while worker slots, max_active_tasks and pool slots allow. Priority: oldest run
+    /// (logical date) first, each run in topological order; but a run with nothing running gets one slot before
+    /// any run gets another, so a small run triggered during a big one starts at the next free slot instead of
+    /// waiting behind the big one's queue.
     func startReadyTasks() throws {
         let free = pool.slots - running.count
         guard free > 0, !draining else { return }
-        // Priority: oldest logical date first, then the run's topological order. Each run keeps a cursor
-        // past its leading tasks that are not waiting, so a step costs what it starts, not the DAG's size.
         var perDAG: [String: Int] = [:]
         var poolUse: [String: Int] = [:]
-        for r in running.values {
+        var perRun: [Int64: Int] = [:]
+        for (key, r) in running {
             perDAG[r.dagId, default: 0] += 1
             poolUse[r.pool, default: 0] += r.poolSlots
+            perRun[key.runPk, default: 0] += 1
         }
         var allocator = SlotAllocator(freeWorkerSlots: free, runningPerDAG: perDAG,
                                       maxActiveTasks: maxActiveTasksByDAG, usedPoolSlots: poolUse,
@@ -21,23 +24,33 @@ extension RunEngine {
         let runs = active.values.filter { $0.scheduledCount > 0 }.sorted {
             ($0.record.logicalDate, $0.record.pk) < ($1.record.logicalDate, $1.record.pk)
         }
-        var chosen: [SlotCandidate] = []
-        for run in runs where !allocator.isFull {
-            var i = run.readyCursor
-            while i < run.order.count && run.instances[run.order[i]]?.state != .scheduled { i += 1 }
-            run.readyCursor = i
-            var seen = 0
-            while i < run.order.count && seen < run.scheduledCount && !allocator.isFull {
-                let taskId = run.order[i]
-                i += 1
-                guard run.instances[taskId]?.state == .scheduled, let task = run.dag.task(taskId) else { continue }
-                seen += 1
-                let c = SlotCandidate(runKey: run.record.pk, dagId: run.dag.id, taskId: taskId, pool: task.pool,
-                                      poolSlots: task.poolSlots)
-                if allocator.take(c) { chosen.append(c) }
-            }
+        for run in runs where perRun[run.record.pk] == nil && !allocator.isFull {
+            for c in takeReady(from: run, allocator: &allocator, atMost: 1) { try start(c) }
         }
-        for c in chosen { try start(c) }
+        for run in runs where !allocator.isFull {
+            for c in takeReady(from: run, allocator: &allocator, atMost: Int.max) { try start(c) }
+        }
+    }
+
+    /// Up to `atMost` of `run`'s scheduled tasks that the allocator lets start, in the run's topological order.
+    /// The run keeps a cursor past its leading tasks that are not waiting, so a step costs what it starts, not
+    /// the DAG's size.
+    private func takeReady(from run: ActiveRun, allocator: inout SlotAllocator, atMost: Int) -> [SlotCandidate] {
+        var i = run.readyCursor
+        while i < run.order.count && run.instances[run.order[i]]?.state != .scheduled { i += 1 }
+        run.readyCursor = i
+        var seen = 0
+        var chosen: [SlotCandidate] = []
+        while i < run.order.count && seen < run.scheduledCount && chosen.count < atMost && !allocator.isFull {
+            let taskId = run.order[i]
+            i += 1
+            guard run.instances[taskId]?.state == .scheduled, let task = run.dag.task(taskId) else { continue }
+            seen += 1
+            let c = SlotCandidate(runKey: run.record.pk, dagId: run.dag.id, taskId: taskId, pool: task.pool,
+                                  poolSlots: task.poolSlots)
+            if allocator.take(c) { chosen.append(c) }
+        }
+        return chosen
     }
 
     func start(_ c: SlotCandidate) throws {
