@@ -51,15 +51,17 @@ def orch_table(out: Path) -> list[str]:
     api = {}
     try:
         for line in (out / "api.txt").read_text().splitlines():
-            m = re.match(r"^(.+?)\s+([\d.]+) req/s\s+p99\s+(\S+)", line)
+            m = re.match(r"^(.+?)\s+([\d.]+) req/s\s+p99\s+([\d.]+)\s*(ms|us|s)?", line)   # run.sh's median lines
             if m:
-                api[m.group(1).strip()] = (float(m.group(2)), m.group(3))
+                api[m.group(1).strip()] = (float(m.group(2)), f"{m.group(3)} {m.group(4) or 'ms'}")
     except OSError:
         pass
     for name in ("runs (cached)", "grid (cached)", "runs (no cache)", "grid (no cache)", "runs last page (no cache)"):
         rps, p99 = api.get(name, (None, None))
-        lines.append(row([f"API {name}, 10,000 runs: requests/s", fmt(rps, ",.0f"), ">= 5,000"]))
-        lines.append(row([f"API {name}: p99 latency", p99 or "not measured", "<= 20 ms"]))
+        targeted = "last page" not in name   # the targets name the runs list and the grid; a deep page is extra
+        lines.append(row([f"API {name}, 10,000 runs: requests/s (median)", fmt(rps, ",.0f"),
+                          ">= 5,000" if targeted else ""]))
+        lines.append(row([f"API {name}: p99 latency (median)", p99 or "not measured", "<= 20 ms" if targeted else ""]))
     shop = load_json(out / "shopstream.json") or {}
     lines.append(row(["load_bronze events/s", fmt(shop.get("load_bronze_events_per_s"), ",.0f"), ">= 100,000"]))
     ev = shop.get("clickstream_events")
