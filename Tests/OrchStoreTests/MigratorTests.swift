@@ -47,6 +47,39 @@ import Testing
         #expect(try db.queryOne("SELECT count(*) AS n FROM schema_migrations")?["n"].int == (try Migrator(directory: stateMigrations).migrations().count) + 1)
     }
 
+    /// 0005 adds trigger-kept run counts: on a database that already has runs, it must count them.
+    @Test func runCountsMigrationCountsTheRunsAlreadyThere() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let migrations = try copyMigrations(to: dir)
+        let later = dir.url.appendingPathComponent("later")
+        try FileManager.default.createDirectory(at: later, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: migrations.path) where name >= "0005" {
+            try FileManager.default.moveItem(at: migrations.appendingPathComponent(name),
+                                             to: later.appendingPathComponent(name))
+        }
+        let db = try SQLiteConnection(path: dir.path("old.db"))
+        try Migrator(directory: migrations).migrate(db)
+        for i in 0..<7 {
+            try db.execute("""
+                INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
+                                     queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [i < 5 ? "a" : "b", "r\(i)", i % 2 == 0 ? "scheduled" : "manual", i < 3 ? "success" : "queued",
+                      Double(i), Double(i), Double(i + 1), Double(i)])
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: later.path) {
+            try FileManager.default.moveItem(at: later.appendingPathComponent(name),
+                                             to: migrations.appendingPathComponent(name))
+        }
+        #expect(try Migrator(directory: migrations).migrate(db).first == "0005_run_counts.sql")
+        let counted = try db.query("SELECT dag_id, state, run_type, n FROM dag_run_count ORDER BY 1, 2, 3")
+            .map { "\($0["dag_id"].string!) \($0["state"].string!) \($0["run_type"].string!) \($0["n"].int!)" }
+        #expect(counted == ["a queued manual 1", "a queued scheduled 1", "a success manual 1", "a success scheduled 2",
+                            "b queued manual 1", "b queued scheduled 1"])
+        try db.execute("UPDATE dag_run SET state = 'running' WHERE run_id = 'r6'")   // and the triggers keep them
+        #expect(try db.queryOne("SELECT n FROM dag_run_count WHERE dag_id = 'b' AND state = 'running'")?["n"].int == 1)
+        #expect(try db.queryOne("SELECT n FROM dag_run_count WHERE dag_id = 'b' AND state = 'queued' AND run_type = 'scheduled'")?["n"].int == 0)
+    }
+
     @Test func anEditedAppliedMigrationIsRefused() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let migrations = try copyMigrations(to: dir)
