@@ -86,6 +86,16 @@ import Testing
         #expect(badTry.stderr.contains("tries 1...3"))
     }
 
+    @Test func anOutOfRangeWebNiceIsRefusedBeforeAnythingStarts() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        for command in ["serve", "webserver"] {
+            let refused = try s.run(command, "--web-nice", "25", "--port", "0")
+            #expect(refused.status == 64, "\(refused.output)")
+            #expect(refused.stderr.contains("--web-nice must be 0-19"))
+            #expect(refused.stderr.contains("orch \(command)"))
+        }
+    }
+
     @Test func dbMigrateOnAFreshHomeThenAgain() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
         let first = try s.run("db", "migrate")

@@ -14,10 +14,13 @@ struct WebOptions: ParsableArguments {
     var webNice = 10
 
     /// Starts the API server on the DAGs and database of `ctx`. Prints where it listens, never the token.
-    func startServer(ctx: CLIContext) throws -> APIServer {
+    func validate() throws {
         guard (0...19).contains(webNice) else {
             throw ValidationError("--web-nice must be 0-19 (higher yields more CPU to the scheduler), got \(webNice)")
         }
+    }
+
+    func startServer(ctx: CLIContext) throws -> APIServer {
         let bag = try ctx.bag()
         _ = try ctx.syncedStore(bag)
         let token = try APIToken.load(path: ctx.home.tokenPath)
