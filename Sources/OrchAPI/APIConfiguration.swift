@@ -1,6 +1,7 @@
 import Foundation
 import OrchCore
 import OrchRuntime
+import OrchStore
 
 /// What the API server needs: where the state lives, the DAGs, how to listen, the token, the dashboard files.
 public struct APIConfiguration: Sendable {
@@ -45,18 +46,6 @@ public struct APIConfiguration: Sendable {
 public enum WebRoot {
     public static func locate() -> String? {
         if let env = ProcessInfo.processInfo.environment["ORCH_WEB_DIR"], !env.isEmpty { return env }
-        let starts = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        for start in starts {
-            var dir = start
-            for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent("web")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("index.html").path) {
-                    return candidate.path
-                }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return nil
+        return BundledFolder.locate("web", containing: "index.html")?.path
     }
 }

@@ -64,19 +64,7 @@ public struct Migrator: Sendable {
         if let env = ProcessInfo.processInfo.environment["ORCH_MIGRATIONS_DIR"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-        let starts = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), exe,
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        for start in starts {
-            var dir = start
-            for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent("migrations/state")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("0001_init.sql").path) {
-                    return candidate
-                }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
+        if let found = BundledFolder.locate("migrations/state", containing: "0001_init.sql") { return found }
         throw MigrationError("cannot find migrations/state; set ORCH_MIGRATIONS_DIR to the folder holding 0001_init.sql")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrchRuntime
+import OrchStore
 import ShopStream
 
 struct ShopStreamCommand: AsyncParsableCommand {
@@ -49,15 +50,8 @@ struct ShopStreamCommand: AsyncParsableCommand {
 
 /// `fixtures/dummyjson`, found by walking up from the binary and the working directory.
 func locateFixtures() throws -> String {
-    let starts = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
-                  URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-    for start in starts {
-        var dir = start
-        for _ in 0..<8 {
-            let candidate = dir.appendingPathComponent("fixtures/dummyjson")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("users.json").path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
+    guard let found = BundledFolder.locate("fixtures/dummyjson", containing: "users.json") else {
+        throw ValidationError("cannot find fixtures/dummyjson; pass --fixtures DIR")
     }
-    throw ValidationError("cannot find fixtures/dummyjson; pass --fixtures DIR")
+    return found.path
 }
