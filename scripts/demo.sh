@@ -31,7 +31,7 @@ fi
 
 DAY="$(date -u -d yesterday +%F)"
 if "$ORCH" runs list shopstream_daily --limit 1000 2>/dev/null | grep -q "^manual__${DAY}T00:00:00Z"; then
-    echo "== shopstream_daily already ran for ${DAY} in ${ORCH_HOME}; showing it (re-run: orch runs clear manual__${DAY}T00:00:00Z)"
+    echo "== shopstream_daily already ran for ${DAY} in ${ORCH_HOME}; showing it (re-run: orch runs clear manual__${DAY}T00:00:00Z --dag shopstream_daily)"
 else
     echo "== running shopstream_daily for ${DAY} from ${SHOPSTREAM_SOURCE_URL}"
     "$ORCH" run shopstream_daily --logical-date "$DAY" || echo "shopstream_daily failed: see the dashboard and 'orch logs'"

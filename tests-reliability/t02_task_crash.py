@@ -30,7 +30,8 @@ def body():
         figures["errors"] = {t: rows[(t, 1)]["error"] for t in ("segfault", "killed", "oom_swift", "oom_shell")}
         # Shown to users: `orch runs show` names the signal.
         run_id = home.query("SELECT run_id FROM dag_run WHERE dag_id = 'example_crash'")[0]["run_id"]
-        shown = home.orch("runs", "show", run_id, check_rc=0).stdout
+        # (Both DAGs ran within the same second, so their run ids can be equal: name the DAG.)
+        shown = home.orch("runs", "show", run_id, "--dag", "example_crash", check_rc=0).stdout
         check("SIGSEGV" in shown and "SIGKILL" in shown, f"orch runs show does not name the signals:\n{shown}")
         return figures
     finally:

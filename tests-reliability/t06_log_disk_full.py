@@ -39,7 +39,7 @@ def body():
         err = chatty[-1]["error"] or ""
         check(any(w in err.lower() for w in ("no space", "disk", "file too large", "log")),
               f"the attempt's error does not say the log disk is full: {err!r}")
-        shown = home.orch("runs", "show", runs[0]["run_id"]).stdout
+        shown = home.orch("runs", "show", runs[0]["run_id"], "--dag", "reliability_chatty").stdout
         # Space back: the same DAG runs again and its first task now fails only for its own reasons.
         if mounted:
             subprocess.run(["umount", logs], check=True)

@@ -40,9 +40,10 @@ extension SQLiteStateStore {
         }
     }
 
-    /// Finds a run by its run id alone (run ids carry the DAG's name, so they are unique in practice).
-    public func run(runId: String) throws -> RunRecord? {
-        try locked { try db.queryOne("SELECT * FROM dag_run WHERE run_id = ? ORDER BY id DESC", [runId]).map(Self.runRecord) }
+    /// Every run with this run id, newest first. Run ids are unique per DAG only: two DAGs run manually for the
+    /// same logical date both have `manual__<date>`.
+    public func runs(withRunId runId: String) throws -> [RunRecord] {
+        try locked { try db.query("SELECT * FROM dag_run WHERE run_id = ? ORDER BY id DESC", [runId]).map(Self.runRecord) }
     }
 
     public func runs(_ q: RunQuery) throws -> [RunRecord] {

@@ -96,6 +96,31 @@ import Testing
         }
     }
 
+    /// Run ids are unique per DAG only: two DAGs run for the same date share `manual__<date>`. A command naming
+    /// such a run without `--dag` must say so rather than pick one.
+    @Test func aRunIdSharedByTwoDAGsNeedsDag() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        for dag in ["example_xcom", "example_shell"] {
+            #expect(try s.run("run", dag, "--logical-date", "2026-11-07").status == 0)
+        }
+        let runId = "manual__2026-11-07T00:00:00Z"
+        for args in [["runs", "show", runId], ["logs", runId, "produce"], ["runs", "clear", runId]] {
+            let ambiguous = try s.run(args)
+            #expect(ambiguous.status != 0, "\(args)")
+            #expect(ambiguous.stderr.contains("runs of 2 DAGs have the id '\(runId)' (example_shell, example_xcom)"),
+                    "\(ambiguous.stderr)")
+            #expect(ambiguous.stderr.contains("--dag"))
+        }
+        let xcom = try s.run("runs", "show", runId, "--dag", "example_xcom")
+        #expect(xcom.status == 0, "\(xcom.output)")
+        #expect(xcom.stdout.hasPrefix("example_xcom \(runId): success"))
+        let shell = try s.run("runs", "show", runId, "-d", "example_shell")
+        #expect(shell.stdout.hasPrefix("example_shell \(runId): success"))
+        let missing = try s.run("runs", "show", runId, "--dag", "example_fanout")
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("DAG 'example_fanout' has no run '\(runId)'"))
+    }
+
     @Test func dbMigrateOnAFreshHomeThenAgain() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
         let first = try s.run("db", "migrate")

@@ -19,7 +19,7 @@ import Testing
         let run = try makeRun(store)
         #expect(try store.run(pk: run.pk) == run)
         #expect(try store.run(dagId: "d", runId: "manual__1") == run)
-        #expect(try store.run(runId: "manual__1")?.conf == ["k": "v"])
+        #expect(try store.runs(withRunId: "manual__1").map(\.conf) == [["k": "v"]])
         let tis = try store.taskInstances(runPk: run.pk).sorted { $0.taskId < $1.taskId }
         #expect(tis.map(\.state) == [.none, .none])
         #expect(tis.map(\.maxTries) == [2, 1])

@@ -11,10 +11,11 @@ struct LogsCommand: AsyncParsableCommand {
     @Argument(help: "Task id") var taskId: String
     @Option(name: .customLong("try"), help: "Try number (1-based).") var tryNumber: Int?
     @Flag(help: "Keep printing new lines until the attempt ends.") var follow = false
+    @OptionGroup var selection: RunSelection
 
     func run() async throws {
         let store = try CLIContext().store()
-        guard let run = try store.run(runId: runId) else { throw ValidationError("no run '\(runId)'") }
+        let run = try selection.find(runId, in: store)
         let attempts = try store.attempts(runPk: run.pk, taskId: taskId)
         guard !attempts.isEmpty else { throw ValidationError("task '\(taskId)' of run '\(runId)' has no attempts yet") }
         guard let attempt = tryNumber.map({ n in attempts.first { $0.tryNumber == n } }) ?? attempts.last else {

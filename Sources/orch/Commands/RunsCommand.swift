@@ -32,9 +32,10 @@ struct RunsCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a run's task instances and every attempt.")
         @Argument(help: "Run id") var runId: String
+        @OptionGroup var selection: RunSelection
         func run() throws {
             let store = try CLIContext().store()
-            guard let run = try store.run(runId: runId) else { throw ValidationError("no run '\(runId)'") }
+            let run = try selection.find(runId, in: store)
             print("\(run.dagId) \(run.runId): \(run.state.rawValue)")
             printOutcomes(store: store, pk: run.pk)
             print("")
@@ -52,10 +53,11 @@ struct RunsCommand: ParsableCommand {
             abstract: "Clear a finished run's tasks so the scheduler runs them again (keeps every earlier attempt).")
         @Argument(help: "Run id") var runId: String
         @Flag(name: .customLong("failed-only"), help: "Clear only failed and upstream_failed tasks.") var failedOnly = false
+        @OptionGroup var selection: RunSelection
         func run() throws {
             let ctx = try CLIContext()
             let store = try ctx.store()
-            guard let run = try store.run(runId: runId) else { throw ValidationError("no run '\(runId)'") }
+            let run = try selection.find(runId, in: store)
             guard run.state.isFinished else { throw ValidationError("run '\(runId)' is \(run.state.rawValue); clear it when it has finished") }
             let tasks = try store.taskInstances(runPk: run.pk)
                 .filter { !failedOnly || $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
