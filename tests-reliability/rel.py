@@ -1,6 +1,6 @@
 """Shared helpers for the reliability suite: temporary ORCH_HOMEs, the orch binary, servers, SQLite checks.
 
-Every helper works on loopback and on real processes; nothing here is a stub.
+Every helper works on loopback and on real processes; nothing here is faked.
 """
 import http.client as httpclient
 import contextlib, re, json, os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, time

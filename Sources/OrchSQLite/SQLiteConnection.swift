@@ -50,33 +50,30 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// Runs one statement with parameters; returns the number of rows changed.
     @discardableResult
     public func execute(_ sql: String, _ params: [any SQLiteBindable] = []) throws -> Int {
-        let stmt = try prepared(sql)
-        defer { sqlite3_reset(stmt); sqlite3_clear_bindings(stmt) }
-        try bind(stmt, params, sql)
-        var rc = sqlite3_step(stmt)
-        while rc == SQLITE_ROW { rc = sqlite3_step(stmt) }
-        guard rc == SQLITE_DONE else { throw SQLiteError(code: rc, message: lastMessage, sql: sql) }
-        return Int(sqlite3_changes(handle))
+        try withStatement(sql, params) { stmt in
+            var rc = sqlite3_step(stmt)
+            while rc == SQLITE_ROW { rc = sqlite3_step(stmt) }
+            guard rc == SQLITE_DONE else { throw stepError(rc, sql) }
+            return Int(sqlite3_changes(handle))
+        }
     }
 
     /// Runs a query and returns every row.
     public func query(_ sql: String, _ params: [any SQLiteBindable] = []) throws -> [SQLiteRow] {
-        let stmt = try prepared(sql)
-        defer { sqlite3_reset(stmt); sqlite3_clear_bindings(stmt) }
-        try bind(stmt, params, sql)
-        let n = sqlite3_column_count(stmt)
-        let columns = (0..<n).map { String(cString: sqlite3_column_name(stmt, $0)) }
-        var rows: [SQLiteRow] = []
-        while true {
-            let rc = sqlite3_step(stmt)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw SQLiteError(code: rc, message: lastMessage, sql: sql) }
-            var values: [SQLiteValue] = []
-            values.reserveCapacity(Int(n))
-            for i in 0..<n { values.append(columnValue(stmt, i)) }
-            rows.append(SQLiteRow(columns: columns, values: values))
+        try withStatement(sql, params) { stmt in
+            let n = sqlite3_column_count(stmt)
+            let columns = (0..<n).map { String(cString: sqlite3_column_name(stmt, $0)) }
+            var rows: [SQLiteRow] = []
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { return rows }
+                guard rc == SQLITE_ROW else { throw stepError(rc, sql) }
+                var values: [SQLiteValue] = []
+                values.reserveCapacity(Int(n))
+                for i in 0..<n { values.append(columnValue(stmt, i)) }
+                rows.append(SQLiteRow(columns: columns, values: values))
+            }
         }
-        return rows
     }
 
     /// The first row of a query, or nil.

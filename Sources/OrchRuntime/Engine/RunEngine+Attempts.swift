@@ -12,19 +12,18 @@ extension RunEngine {
         guard free > 0, !draining else { return }
         var perDAG: [String: Int] = [:]
         var poolUse: [String: Int] = [:]
-        var perRun: [Int64: Int] = [:]
-        for (key, r) in running {
+        for r in running.values {
             perDAG[r.dagId, default: 0] += 1
             poolUse[r.pool, default: 0] += r.poolSlots
-            perRun[key.runPk, default: 0] += 1
         }
+        let busyRuns = Set(running.keys.map(\.runPk))
         var allocator = SlotAllocator(freeWorkerSlots: free, runningPerDAG: perDAG,
                                       maxActiveTasks: maxActiveTasksByDAG, usedPoolSlots: poolUse,
                                       poolSizes: poolSizes)
         let runs = active.values.filter { $0.scheduledCount > 0 }.sorted {
             ($0.record.logicalDate, $0.record.pk) < ($1.record.logicalDate, $1.record.pk)
         }
-        for run in runs where perRun[run.record.pk] == nil && !allocator.isFull {
+        for run in runs where !busyRuns.contains(run.record.pk) && !allocator.isFull {
             for c in takeReady(from: run, allocator: &allocator, atMost: 1) { try start(c) }
         }
         for run in runs where !allocator.isFull {
