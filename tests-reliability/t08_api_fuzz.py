@@ -47,11 +47,11 @@ def hand_made(port):
     big = b"{" + b'"a":"' + b"x" * (12 * 1024 * 1024) + b'"}'
 
     def post(path, body, ctype=b"application/json", extra=b""):
-        return (b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"Content-Type: " + ctype +
+        return (b"POST " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + b"Content-Type: " + ctype +
                 b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n" + extra + b"Connection: close\r\n\r\n" + body)
 
     def get(path, extra=b""):
-        return b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + extra + b"Connection: close\r\n\r\n"
+        return b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + b"Connection: close\r\n\r\n"
 
     cases = {
         "oversized body 12 MiB": post(b"/api/v1/dags/example_fanout/runs", big),
@@ -67,7 +67,7 @@ def hand_made(port):
         "bad logical_date": post(b"/api/v1/dags/example_fanout/runs", b'{"logical_date": "2026-13-45T99:99:99Z"}'),
         "run_id traversal": post(b"/api/v1/dags/example_fanout/runs", b'{"run_id": "../../etc"}'),
         "unknown dag": post(b"/api/v1/dags/nope/runs", b'{}'),
-        "PATCH bad state": (b"PATCH /api/v1/dags/example_fanout HTTP/1.1\r\nHost: x\r\n" + auth +
+        "PATCH bad state": (b"PATCH /api/v1/dags/example_fanout HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
                             b"Content-Length: 20\r\nConnection: close\r\n\r\n" + b'{"is_paused": "yes"}'),
         "traversal ../": get(b"/../../../../etc/passwd"),
         "traversal encoded": get(b"/%2e%2e/%2e%2e/%2e%2e/etc/passwd"),
@@ -81,13 +81,13 @@ def hand_made(port):
         "huge limit": get(b"/api/v1/dags/example_fanout/runs?limit=99999999999999999999999"),
         "very long URL": get(b"/api/v1/dags/" + b"a" * 100_000),
         "many headers": get(b"/api/v1/dags", b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 100) for i in range(2000))),
-        "bad method": b"BREW /api/v1/dags HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        "bad Content-Length": (b"POST /api/v1/dags/example_fanout/runs HTTP/1.1\r\nHost: x\r\n" + auth +
+        "bad method": b"BREW /api/v1/dags HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        "bad Content-Length": (b"POST /api/v1/dags/example_fanout/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
                                b"Content-Length: -5\r\nConnection: close\r\n\r\n{}"),
-        "short body": (b"POST /api/v1/dags/example_fanout/runs HTTP/1.1\r\nHost: x\r\n" + auth +
+        "short body": (b"POST /api/v1/dags/example_fanout/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
                        b"Content-Length: 100\r\nConnection: close\r\n\r\n{}"),
         "garbage request line": b"\x00\x01\x02 garbage\r\n\r\n",
-        "bad token": (b"POST /api/v1/dags/example_fanout/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\r\n"
+        "bad token": (b"POST /api/v1/dags/example_fanout/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \xff\r\n"
                       b"Content-Length: 2\r\nConnection: close\r\n\r\n{}"),
         "wrong content type": post(b"/api/v1/dags/example_fanout/runs", b"a=b", ctype=b"application/x-www-form-urlencoded"),
     }

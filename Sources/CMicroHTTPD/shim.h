@@ -49,13 +49,16 @@ static inline void orch_mhd_log_callback(void *cls, const char *fm, va_list ap) 
     pthread_mutex_unlock(&log->lock);
 }
 
-/* Starts a daemon bound to `addr` with a thread pool, a connection limit and timeout, a URI logger (which creates the
+/* Starts a daemon bound to `addr` with a thread pool, a connection limit and timeout, a limit of connections per
+   client address, a per-connection memory pool size (which bounds the request line and headers), a URI logger (which creates the
    per-request context), a completion notifier (which frees it) and the capturing error logger. */
 static inline struct MHD_Daemon *orch_mhd_start(unsigned int flags,
                                                 const struct sockaddr_in *addr,
                                                 unsigned int thread_pool_size,
                                                 unsigned int connection_limit,
                                                 unsigned int connection_timeout,
+                                                unsigned int per_ip_connection_limit,
+                                                size_t connection_memory_limit,
                                                 MHD_AccessHandlerCallback access_handler, void *access_cls,
                                                 void *(*uri_logger)(void *, const char *, struct MHD_Connection *),
                                                 void *uri_cls,
@@ -67,6 +70,8 @@ static inline struct MHD_Daemon *orch_mhd_start(unsigned int flags,
                             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             MHD_OPTION_URI_LOG_CALLBACK, uri_logger, uri_cls,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
                             MHD_OPTION_EXTERNAL_LOGGER, orch_mhd_log_callback, (void *)log,

@@ -23,11 +23,18 @@ public struct APIConfiguration: Sendable {
     /// Nice value of the server threads (0-19): requests yield the CPU to the scheduler, the worker pool and the
     /// tasks, so a busy dashboard cannot delay a run. 0 serves at the process's own priority.
     public var threadNice: Int
+    /// Host names (besides the bound address and loopback names) that requests may carry in `Host`; see
+    /// ``AllowedHosts``. Default: `ORCH_ALLOWED_HOSTS`, comma-separated.
+    public var allowedHosts: [String]
+    /// Reads need the bearer token too. Default: when bound to anything but loopback.
+    public var readsNeedToken: Bool
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),
                 cacheResponses: Bool = ProcessInfo.processInfo.environment["ORCH_API_CACHE"] != "0",
-                threadNice: Int = 0) {
+                threadNice: Int = 0,
+                allowedHosts: [String] = AllowedHosts.parseList(ProcessInfo.processInfo.environment["ORCH_ALLOWED_HOSTS"]),
+                readsNeedToken: Bool? = nil) {
         self.home = home
         self.bag = bag
         self.host = host
@@ -38,6 +45,8 @@ public struct APIConfiguration: Sendable {
         self.webRoot = webRoot
         self.cacheResponses = cacheResponses
         self.threadNice = threadNice
+        self.allowedHosts = allowedHosts
+        self.readsNeedToken = readsNeedToken ?? !AllowedHosts.isLoopback(host)
     }
 }
 

@@ -12,6 +12,10 @@ struct APIContext: Sendable {
     let readers: StorePool
     let writer: SQLiteStateStore
     let cache: ResponseCache?
+    /// ORCH_HOME's free space and the last write that failed for lack of it.
+    let storage: StorageGuard
+    /// Reads need the token too (the server is bound to a non-loopback address).
+    let readsNeedToken: Bool
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -59,6 +63,9 @@ final class APIRoutes: @unchecked Sendable {
              _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
         let ctx = context
         add("GET", pattern) { request in
+            if ctx.readsNeedToken, pattern != "/health", let refusal = Self.unauthorized(request, ctx, reads: true) {
+                return refusal
+            }
             guard cached, let cache = ctx.cache else { return try ctx.readers.with { store in try handler(request, store) } }
             let key = ResponseCache.key(request)
             let generation = cache.currentGeneration()
@@ -74,18 +81,29 @@ final class APIRoutes: @unchecked Sendable {
                 _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
         let ctx = context
         add(method, pattern) { request in
-            guard ctx.token.accepts(authorization: request.header("Authorization")) else {
-                var response = HTTPResponse.error(401, request.header("Authorization") == nil
-                    ? "this request changes state and needs the header 'Authorization: Bearer <token>' "
-                        + "(the token is in ORCH_HOME/api-token or ORCH_API_TOKEN)"
-                    : "the bearer token is not valid; use the token from ORCH_HOME/api-token or ORCH_API_TOKEN")
-                response.headers["WWW-Authenticate"] = "Bearer realm=\"orch\""
-                return response
+            if let refusal = Self.unauthorized(request, ctx, reads: false) { return refusal }
+            if case .full(_, let reason) = ctx.storage.condition() {
+                return HTTPResponse.error(507, "not saved: \(reason)")
             }
-            let response = try handler(request, ctx.writer)
+            let response: HTTPResponse
+            do { response = try handler(request, ctx.writer) } catch {
+                guard ctx.storage.noteFailure(error) else { throw error }
+                return HTTPResponse.error(507, "not saved: \(ctx.storage.condition().reason ?? "\(error)")")
+            }
             ctx.wakeScheduler()
             return response
         }
+    }
+
+    /// The 401 answer when the request lacks the right bearer token; nil when it carries it.
+    private static func unauthorized(_ request: HTTPRequest, _ ctx: APIContext, reads: Bool) -> HTTPResponse? {
+        guard !ctx.token.accepts(authorization: request.header("Authorization")) else { return nil }
+        let what = reads ? "this server listens beyond loopback, so reads need" : "this request changes state and needs"
+        var response = HTTPResponse.error(401, request.header("Authorization") == nil
+            ? "\(what) the header 'Authorization: Bearer <token>' (the token is in ORCH_HOME/api-token or ORCH_API_TOKEN)"
+            : "the bearer token is not valid; use the token from ORCH_HOME/api-token or ORCH_API_TOKEN")
+        response.headers["WWW-Authenticate"] = "Bearer realm=\"orch\""
+        return response
     }
 
     private func add(_ method: String, _ pattern: String,

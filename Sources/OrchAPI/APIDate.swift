@@ -36,15 +36,4 @@ enum APIDate {
     }
 
     static func format(_ date: Date?) -> String? { date.map { format($0) } }
-
-    /// Parses `2026-11-20`, `2026-11-20T06:00:00Z`, with fractional seconds, or with an offset like `+01:00`.
-    static func parse(_ text: String) -> Date? {
-        let iso = ISO8601DateFormatter()
-        if let d = iso.date(from: text) { return d }
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = iso.date(from: text) { return d }
-        iso.formatOptions = [.withFullDate]
-        if text.count == 10, let d = iso.date(from: text) { return d }
-        return nil
-    }
 }

@@ -1,4 +1,5 @@
 import OrchHTTPServer
+import OrchSQLite
 import OrchStore
 
 /// An error a handler answers with: an HTTP status and a message that names the thing and what to do.
@@ -28,6 +29,8 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
             case .conflict: return .error(409, e.description)
             case .invalid: return .error(400, e.description)
             }
+        case let e as SQLiteError where e.code & 0xff == 13:
+            return .error(507, "not saved: the file system of ORCH_HOME is full (\(e.message)); free space there")
         default:
             return .error(500, "internal error: \(error)")
         }

@@ -19,13 +19,21 @@ public final class APIServer: Sendable {
         let context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
                                  readers: readers, writer: writer,
                                  cache: configuration.cacheResponses
-                                     ? try ResponseCache(path: configuration.home.databasePath) : nil)
+                                     ? try ResponseCache(path: configuration.home.databasePath) : nil,
+                                 storage: StorageGuard(folder: configuration.home.root.path),
+                                 readsNeedToken: configuration.readsNeedToken)
         let api = APIRoutes(context: context)
         self.api = api
         let statics = configuration.webRoot.map { StaticFiles(root: $0) }
+        let hosts = AllowedHosts(boundAddress: configuration.host, configured: configuration.allowedHosts)
         http = HTTPServer(configuration: HTTPServerConfiguration(
             host: configuration.host, port: configuration.port, threads: configuration.threads,
             maxBodyBytes: configuration.maxBodyBytes, threadNice: configuration.threadNice)) { request in
+            guard hosts.permits(hostHeader: request.header("Host")) else {
+                return .error(421, "this server does not answer to the host '\(request.header("Host") ?? "")'; "
+                    + "use http://\(configuration.host):\(configuration.port)/ or add the name with --allowed-hosts "
+                    + "(or ORCH_ALLOWED_HOSTS)")
+            }
             if request.path == "/api" || request.path.hasPrefix("/api/") {
                 return api.router.respond(to: request)
             }

@@ -12,9 +12,16 @@ struct HealthDTO: Codable, Sendable {
         let latest_heartbeat: String?
         let holder: String?
     }
+    /// ORCH_HOME's file system: `ok`, or `full` with the reason (writes answer 507 meanwhile).
+    struct Storage: Codable, Sendable {
+        let status: String
+        let free_bytes: Int?
+        let message: String?
+    }
     let status: String
     let database: Database
     let scheduler: Scheduler
+    let storage: Storage
 }
 
 /// An alert of the outbox on the wire.

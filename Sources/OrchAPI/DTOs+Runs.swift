@@ -11,6 +11,7 @@ struct RunDTO: Codable, Sendable {
     let logical_date: String
     let data_interval_start: String
     let data_interval_end: String
+    /// Secrets masked (``SecretMask``).
     let conf: [String: JSONValue]
     let queued_at: String
     let start_date: String?
@@ -25,7 +26,7 @@ struct RunDTO: Codable, Sendable {
         logical_date = APIDate.format(r.logicalDate)
         data_interval_start = APIDate.format(r.dataInterval.start)
         data_interval_end = APIDate.format(r.dataInterval.end)
-        conf = r.conf
+        conf = SecretMask.mask(r.conf)
         queued_at = APIDate.format(r.queuedAt)
         start_date = APIDate.format(r.startDate)
         end_date = APIDate.format(r.endDate)

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "orch API",
   "version": "1.0.0",
-  "description": "The orch workflow orchestrator: DAGs, runs, task tries, logs, alerts, quality checks. Reads are open; every request that changes state needs `Authorization: Bearer <token>` (ORCH_HOME/api-token or ORCH_API_TOKEN). Errors are JSON {status, message}: 400 bad JSON or parameters, 401 missing or wrong token, 404 unknown route or resource, 405 wrong method, 409 conflict, 413 body too large. Times are ISO 8601 UTC."
+  "description": "The orch workflow orchestrator: DAGs, runs, task tries, logs, alerts, quality checks. Reads are open when the server is bound to loopback (bound elsewhere, reads need the token too, except /health); every request that changes state needs `Authorization: Bearer <token>` (ORCH_HOME/api-token or ORCH_API_TOKEN). Requests whose Host header is not the bound address, a loopback name or a configured name (--allowed-hosts, ORCH_ALLOWED_HOSTS) get 421. Run conf values under secret-looking keys (password, secret, token, dsn, api_key, ...) and passwords inside URLs are returned as ***. Errors are JSON {status, message}: 400 bad JSON or parameters, 401 missing or wrong token, 404 unknown route or resource, 405 wrong method, 409 conflict, 413 body too large, 414 URI too long, 421 unknown Host, 431 headers too large, 503 unhealthy, 507 ORCH_HOME's disk is full (nothing was saved; retry when space is back). Times are ISO 8601 UTC."
  },
  "servers": [
   {
@@ -32,7 +32,14 @@ enum OpenAPIDocument {
       }
      },
      "503": {
-      "$ref": "#/components/responses/Error"
+      "description": "Unhealthy: the database cannot be read or ORCH_HOME's disk is full (storage.message says why)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Health"
+        }
+       }
+      }
      }
     }
    }
@@ -166,6 +173,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "507": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -367,6 +377,9 @@ enum OpenAPIDocument {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "507": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "security": [
@@ -468,6 +481,9 @@ enum OpenAPIDocument {
      },
      "413": {
       "$ref": "#/components/responses/Error"
+     },
+     "507": {
+      "$ref": "#/components/responses/Error"
      }
     },
     "security": [
@@ -532,6 +548,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Error"
      },
      "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "507": {
       "$ref": "#/components/responses/Error"
      }
     },
@@ -1664,7 +1683,8 @@ enum OpenAPIDocument {
     "required": [
      "status",
      "database",
-     "scheduler"
+     "scheduler",
+     "storage"
     ],
     "properties": {
      "status": {
@@ -1672,7 +1692,8 @@ enum OpenAPIDocument {
       "enum": [
        "ok",
        "degraded"
-      ]
+      ],
+      "description": "degraded when the scheduler is not healthy or ORCH_HOME's disk is full"
      },
      "database": {
       "type": "object",
@@ -1708,6 +1729,29 @@ enum OpenAPIDocument {
         "nullable": true
        },
        "holder": {
+        "type": "string",
+        "nullable": true
+       }
+      }
+     },
+     "storage": {
+      "type": "object",
+      "required": [
+       "status"
+      ],
+      "properties": {
+       "status": {
+        "type": "string",
+        "enum": [
+         "ok",
+         "full"
+        ]
+       },
+       "free_bytes": {
+        "type": "integer",
+        "nullable": true
+       },
+       "message": {
         "type": "string",
         "nullable": true
        }

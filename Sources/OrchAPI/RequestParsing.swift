@@ -22,11 +22,9 @@ extension HTTPRequest {
     /// A date query parameter (ISO 8601 or YYYY-MM-DD), or nil when absent.
     func dateQuery(_ name: String) throws -> Date? {
         guard let text = query[name] else { return nil }
-        guard let date = APIDate.parse(text) else {
-            throw APIError.badRequest("query parameter '\(name)' must be a date like 2026-11-20 or "
-                + "2026-11-20T06:00:00Z, got '\(text)'")
+        do { return try ISODate.parse(text) } catch {
+            throw APIError.badRequest("query parameter '\(name)': \(error)")
         }
-        return date
     }
 
     /// A comma-separated list of enum values, e.g. `state=failed,running`; empty when absent.

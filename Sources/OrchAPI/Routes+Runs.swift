@@ -38,18 +38,13 @@ extension APIRoutes {
             let conf = try body.object("conf") ?? [:]
             var logicalDate = Date()
             if let text = try body.string("logical_date") {
-                guard let parsed = APIDate.parse(text) else {
-                    throw APIError.badRequest("field 'logical_date' must be a date like 2026-11-20 or "
-                        + "2026-11-20T06:00:00Z, got '\(text)'")
+                do { logicalDate = try ISODate.parse(text) } catch {
+                    throw APIError.badRequest("field 'logical_date': \(error)")
                 }
-                logicalDate = parsed
             }
             let runId = try body.string("run_id")
-            if let runId {
-                guard !runId.isEmpty, runId.count <= 250, !runId.contains("/"),
-                      !runId.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                    throw APIError.badRequest("field 'run_id' must be 1-250 characters without '/' or control characters")
-                }
+            if let runId, let problem = RunIdRule.problem(with: runId) {
+                throw APIError.badRequest("field 'run_id': \(problem)")
             }
             let run = try RunFactory.create(store: store, dag: dag, type: .manual,
                                             interval: RunFactory.interval(for: dag, logicalDate: logicalDate),

@@ -13,7 +13,7 @@ let mhdURILogger: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>
     server.lowerThreadPriority()
     server.requestStarted()
     let raw = uri.flatMap { String(validatingCString: $0) }
-    return Unmanaged.passRetained(RequestContext(rawTarget: raw)).toOpaque()
+    return Unmanaged.passRetained(RequestContext(rawTarget: raw, rawTargetBytes: uri.map { strlen($0) } ?? 0)).toOpaque()
 }
 
 /// Called when a request is finished (answered, or the connection died): frees the per-request context.
@@ -35,6 +35,11 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, 
 
     if !request.headersSeen {
         request.headersSeen = true
+        // Oversized request heads get the JSON error format here; libmicrohttpd would answer them in HTML, but
+        // its memory pool (HTTPServerConfiguration.connectionMemoryBytes) is sized to read them whole first.
+        if let refusal = oversizedHead(request, connection, server) {
+            return queue(refusal, on: connection)
+        }
         // A declared body over the limit is refused before the client sends it when it asked first
         // (Expect: 100-continue); otherwise the body is drained without storing it and refused at the end.
         if let declared = lookupHeader(connection, "Content-Length").flatMap({ Int($0) }), declared > limit {
@@ -76,6 +81,34 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, 
         remoteAddress: clientAddress(connection))
     request.body = []
     return queue(server.handler(httpRequest), on: connection)
+}
+
+/// A 414 when the request target is longer than the server takes, a 431 when the headers are; nil otherwise.
+private func oversizedHead(_ request: RequestContext, _ connection: OpaquePointer, _ server: ServerContext)
+    -> HTTPResponse? {
+    if request.rawTargetBytes > server.maxURIBytes {
+        return .error(414, "the request target is \(request.rawTargetBytes) bytes long; the limit is "
+            + "\(server.maxURIBytes): send long values in a POST body")
+    }
+    let headerBytes = headerSize(connection)
+    if headerBytes > server.maxHeaderBytes {
+        return .error(431, "the request headers are \(headerBytes) bytes; the limit is \(server.maxHeaderBytes)")
+    }
+    return nil
+}
+
+/// Bytes of all request headers (names, values and the `: ` and CRLF around each).
+private func headerSize(_ connection: OpaquePointer) -> Int {
+    var total = 0
+    withUnsafeMutablePointer(to: &total) { pointer in
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+            guard let cls else { return .YES }
+            let sum = cls.assumingMemoryBound(to: Int.self)
+            sum.pointee += (key.map { strlen($0) } ?? 0) + (value.map { strlen($0) } ?? 0) + 4
+            return .YES
+        }, UnsafeMutableRawPointer(pointer))
+    }
+    return total
 }
 
 private func tooLarge(_ limit: Int) -> HTTPResponse {

@@ -32,7 +32,8 @@ public final class HTTPServer: @unchecked Sendable {
     public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
         self.context = ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes,
-                                     threadNice: configuration.threadNice)
+                                     threadNice: configuration.threadNice, maxURIBytes: configuration.maxURIBytes,
+                                     maxHeaderBytes: configuration.maxHeaderBytes)
     }
 
     deinit {
@@ -61,6 +62,7 @@ public final class HTTPServer: @unchecked Sendable {
             throw HTTPServerError("HTTP port \(config.port) is out of range; use 1-65535, or 0 for any free port")
         }
         guard config.threads >= 1, config.connectionLimit >= 1, config.connectionTimeoutSeconds >= 0,
+              config.perClientConnectionLimit >= 1, config.connectionMemoryBytes >= 8 * 1024,
               config.maxBodyBytes >= 0, (0...19).contains(config.threadNice) else {
             throw HTTPServerError("HTTP server configuration needs threads >= 1, connectionLimit >= 1, "
                 + "connectionTimeoutSeconds >= 0, maxBodyBytes >= 0 and threadNice in 0...19")
@@ -88,6 +90,7 @@ public final class HTTPServer: @unchecked Sendable {
         let started = withUnsafePointer(to: &address) { addressPointer in
             orch_mhd_start(flags, addressPointer, UInt32(config.threads), UInt32(config.connectionLimit),
                            UInt32(config.connectionTimeoutSeconds),
+                           UInt32(config.perClientConnectionLimit), config.connectionMemoryBytes,
                            mhdAccessHandler, contextPointer,
                            mhdURILogger, contextPointer,
                            mhdRequestCompleted, contextPointer,

@@ -6,13 +6,17 @@ final class ServerContext: @unchecked Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
     let threadNice: Int
+    let maxURIBytes: Int
+    let maxHeaderBytes: Int
     private let lock = NSLock()
     private var inFlightCount = 0
 
-    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, threadNice: Int) {
+    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, threadNice: Int, maxURIBytes: Int, maxHeaderBytes: Int) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.threadNice = threadNice
+        self.maxURIBytes = maxURIBytes
+        self.maxHeaderBytes = maxHeaderBytes
     }
 
     /// Lowers the calling pool thread to `threadNice` if it is not there yet (one cheap syscall per request; the
@@ -41,12 +45,15 @@ final class ServerContext: @unchecked Sendable {
 final class RequestContext {
     /// The request target exactly as sent, or nil when its bytes were not UTF-8.
     let rawTarget: String?
+    /// Bytes of the request target as sent (also when they were not UTF-8).
+    let rawTargetBytes: Int
     var headersSeen = false
     var body: [UInt8] = []
     /// Set once the body passed the limit; from then on data is counted and dropped, never stored.
     var bodyTooLarge = false
 
-    init(rawTarget: String?) {
+    init(rawTarget: String?, rawTargetBytes: Int) {
         self.rawTarget = rawTarget
+        self.rawTargetBytes = rawTargetBytes
     }
 }

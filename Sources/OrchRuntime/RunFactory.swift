@@ -4,9 +4,9 @@ import OrchStore
 
 /// Creates runs the way Airflow names and dates them.
 public enum RunFactory {
-    /// `manual__2026-11-21T08:00:00Z`, `scheduled__…`, `backfill__…`.
+    /// `manual__2026-11-21T08:00:00Z`, `scheduled__…`, `backfill__…` (see ``RunIdRule``).
     public static func runId(_ type: RunType, logicalDate: Date) -> String {
-        "\(type.rawValue)__\(isoString(logicalDate))"
+        RunIdRule.generated(type, logicalDate: logicalDate)
     }
 
     /// The data interval of a run at `logicalDate`: for a scheduled DAG the schedule's interval starting there,
@@ -20,6 +20,7 @@ public enum RunFactory {
                               conf: [String: JSONValue], owner: String?, now: Date, runId: String? = nil) throws -> RunRecord {
         try store.createRun(dagId: dag.id, runId: runId ?? Self.runId(type, logicalDate: interval.start), runType: type,
                             interval: interval, conf: conf,
-                            tasks: dag.tasks.map { ($0.id, $0.retry.maxTries) }, owner: owner, now: now)
+                            tasks: dag.tasks.map { ($0.id, $0.retry.maxTries) }, owner: owner, now: now,
+                            generatedRunId: runId == nil)
     }
 }

@@ -5,10 +5,19 @@ import OrchSQLite
 extension SQLiteStateStore {
     public func createRun(dagId: String, runId: String, runType: RunType, interval: DataInterval,
                           conf: [String: JSONValue], tasks: [(id: String, maxTries: Int)], owner: String?,
-                          now: Date) throws -> RunRecord {
+                          now: Date, generatedRunId: Bool = false) throws -> RunRecord {
         try write {
-            if try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?", [dagId, runId]) != nil {
-                throw StoreError.conflict("DAG '\(dagId)' already has a run '\(runId)'")
+            // A run id the caller chose must be free; a generated one gets the first free suffix (`_2`, `_3`, …),
+            // decided inside this write transaction so that concurrent triggers cannot pick the same one.
+            let base = runId
+            var runId = runId
+            var attempt = 1
+            while try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?", [dagId, runId]) != nil {
+                guard generatedRunId, attempt < RunIdRule.maxAttempts else {
+                    throw StoreError.conflict("DAG '\(dagId)' already has a run '\(runId)'")
+                }
+                attempt += 1
+                runId = RunIdRule.candidate(base, attempt: attempt)
             }
             if try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND logical_date = ? AND run_type = ?",
                                [dagId, interval.start.unix, runType.rawValue]) != nil {

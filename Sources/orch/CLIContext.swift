@@ -55,13 +55,10 @@ func parseConf(_ text: String?) throws -> [String: JSONValue] {
     return object
 }
 
-/// Parses `2026-11-20`, `2026-11-20T06:00:00Z` or `2026-11-20T06:00:00+01:00`.
+/// Parses `2026-11-20`, `2026-11-20T06:00:00Z` or `2026-11-20T06:00:00+01:00` on the proleptic Gregorian
+/// calendar; an impossible date (`2026-02-30`) is refused, not rolled over.
 func parseDate(_ text: String) throws -> Date {
-    let iso = ISO8601DateFormatter()
-    if let d = iso.date(from: text) { return d }
-    iso.formatOptions = [.withFullDate]
-    if text.count == 10, let d = iso.date(from: text) { return d }
-    throw ValidationError("'\(text)' is not a date; use YYYY-MM-DD or an ISO 8601 time like 2026-11-20T06:00:00Z")
+    do { return try ISODate.parse(text) } catch { throw ValidationError("\(error)") }
 }
 
 /// Prints rows as aligned columns.

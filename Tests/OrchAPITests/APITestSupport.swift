@@ -34,7 +34,7 @@ final class TestApp: @unchecked Sendable {
     /// Run ids made by `seed()`.
     let succeeded, failed, running: RunRecord
 
-    init() throws {
+    init(host: String = "127.0.0.1", configure: (inout APIConfiguration) -> Void = { _ in }) throws {
         let root = NSTemporaryDirectory() + "orch-api-\(UUID().uuidString)"
         home = OrchHome(path: root)
         try home.prepare()
@@ -47,9 +47,10 @@ final class TestApp: @unchecked Sendable {
         let bag = try DAGBag([etlDAG, manualDAG])
         try store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         (succeeded, failed, running) = try TestApp.seed(store: store, home: home)
-        server = try APIServer(configuration: APIConfiguration(home: home, bag: bag, port: 0, threads: 2,
-                                                               maxBodyBytes: 64 * 1024, token: APIToken(testToken),
-                                                               webRoot: web))
+        var configuration = APIConfiguration(home: home, bag: bag, host: host, port: 0, threads: 2,
+                                             maxBodyBytes: 64 * 1024, token: APIToken(testToken), webRoot: web)
+        configure(&configuration)
+        server = try APIServer(configuration: configuration)
         try server.start()
     }
 

@@ -81,6 +81,9 @@ struct CronParseTests {
         .init(text: "every m", field: "interval", message: "does not start with a whole number"),
         .init(text: "every", field: "interval", message: "missing amount"),
         .init(text: "every 400d", field: "interval", message: "at most 366 days"),
+        // Issue 11: below cron's resolution of one minute.
+        .init(text: "every 1s", field: "interval", message: "at least 1 minute"),
+        .init(text: "every 59s", field: "interval", message: "got 59s; write e.g. 'every 1m'"),
     ]
 
     @Test("every kind of invalid expression has a clear error naming the field", arguments: invalid)

@@ -13,10 +13,11 @@ export class APIError extends Error {
 
 export async function api(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
+  const t = token.get();
+  // Reads carry the token too when signed in: a server bound beyond loopback asks for it on every request.
+  if (t) headers.Authorization = `Bearer ${t}`;
   if (method !== 'GET') {
-    const t = token.get();
     if (!t) throw new APIError(401, 'Sign in with the API token first (box at the top right).');
-    headers.Authorization = `Bearer ${t}`;
     headers['Content-Type'] = 'application/json';
   }
   const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -65,10 +65,33 @@ function renderSignIn() {
   document.getElementById('signed-in').hidden = !signedIn;
 }
 
+/** /health answers 503 with the same body when something is wrong; read it either way. */
+async function healthAnswer() {
+  const response = await fetch('/api/v1/health', { headers: { Accept: 'application/json' } });
+  const data = await response.json();
+  if (!data.scheduler) throw new Error(data.message || `HTTP ${response.status}`);
+  return data;
+}
+
+/** A banner above every page while ORCH_HOME's disk is full (changes are refused with 507 meanwhile). */
+function storageBanner(storage) {
+  let banner = document.getElementById('storage-banner');
+  const full = storage && storage.status === 'full';
+  if (!full) { if (banner) banner.remove(); return; }
+  if (!banner) {
+    banner = document.createElement('p');
+    banner.id = 'storage-banner';
+    banner.className = 'page-error error';
+    document.body.prepend(banner);
+  }
+  banner.textContent = `Disk full: ${storage.message || 'ORCH_HOME has no space left'}. Changes are refused until space is freed.`;
+}
+
 async function refreshHealth() {
   const el = document.getElementById('health');
   try {
-    const h = await api('/health');
+    const h = await healthAnswer();
+    storageBanner(h.storage);
     const color = h.status === 'ok' ? '#4cd964' : '#ffb020';
     const age = h.scheduler.heartbeat_age_seconds;
     el.innerHTML = `<span class="dot" style="background:${color}"></span>scheduler ${esc(h.scheduler.status.replace('_', ' '))}`

@@ -86,12 +86,13 @@ public struct DAG: Sendable {
 }
 
 extension Date {
-    /// A UTC date, for start dates in DAG files.
+    /// A UTC date, for start dates in DAG files, on the proleptic Gregorian calendar (Foundation's `Calendar` is
+    /// Julian before 1582-10-15). Out-of-range parts roll over as in `DateComponents` (month 13 is next January).
     public static func utc(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0) -> Date {
-        var c = DateComponents()
-        c.year = year; c.month = month; c.day = day; c.hour = hour; c.minute = minute
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        return cal.date(from: c)!
+        let m0 = month - 1
+        let y = year + (m0 >= 0 ? m0 / 12 : (m0 - 11) / 12)
+        let m = ((m0 % 12) + 12) % 12 + 1
+        let days = CivilTime.days(year: y, month: m, day: 1) + day - 1
+        return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60))
     }
 }

@@ -9,6 +9,15 @@ public enum UTCFormat {
         return "\(day)T\(pad(secs / 3600))" + ":\(pad(secs / 60 % 60)):\(pad(secs % 60))Z"
     }
 
+    /// `2026-11-21T08:00:00Z` for a whole second, `2026-11-21T08:00:00.123456Z` (microseconds) otherwise.
+    public static func isoMicros(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let fraction = Int(((micros % 1_000_000) + 1_000_000) % 1_000_000)
+        let whole = Date(timeIntervalSince1970: Double((micros - Int64(fraction)) / 1_000_000))
+        guard fraction != 0 else { return iso(whole) }
+        return String(iso(whole).dropLast()) + "." + pad(fraction, 6) + "Z"
+    }
+
     /// `2026-11-21`.
     public static func day(_ date: Date) -> String { split(date).day }
 

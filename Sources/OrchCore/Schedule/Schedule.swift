@@ -26,8 +26,8 @@ import Foundation
 /// `@monthly` (`0 0 1 * *`), `@yearly` and `@annually` (`0 0 1 1 *`), and `@once` (a single run at the DAG's start
 /// date).
 ///
-/// **Fixed intervals** — `every N<unit>` with unit `s`, `m`, `h` or `d` (`every 30s`, `every 15m`, `every 2h`,
-/// `every 1d`). A unit is an exact duration: `every 1d` is 24 hours even across a daylight-saving change (use
+/// **Fixed intervals** — `every N<unit>` with unit `s`, `m`, `h` or `d` (`every 90s`, `every 15m`, `every 2h`,
+/// `every 1d`), at least one minute (`every 30s` is refused, as cron has no seconds). A unit is an exact duration: `every 1d` is 24 hours even across a daylight-saving change (use
 /// `@daily` for local midnight). Runs are aligned to the DAG's start date (start, start + N, ...); without a start
 /// date to the Unix epoch.
 ///
@@ -102,6 +102,9 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: intervals
 
+    /// The shortest fixed interval: one minute, cron's resolution.
+    public static let minimumIntervalSeconds = 60
+
     private static let units: [(suffix: String, seconds: Int)] = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
 
     private static func parseInterval(_ text: String) throws(ScheduleError) -> Int {
@@ -122,6 +125,10 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
                                     : "unknown unit '\(unit)'; use s, m, h or d")
         }
         guard n > 0 else { throw fail("the interval must be at least 1\(u.suffix), got 0") }
+        guard n * u.seconds >= minimumIntervalSeconds else {
+            throw fail("the interval must be at least 1 minute (the scheduler plans runs to the minute, as cron "
+                + "does), got \(n)\(u.suffix); write e.g. 'every 1m'")
+        }
         guard n <= 366 * 86_400 / u.seconds else { throw fail("the interval must be at most 366 days") }
         return n * u.seconds
     }

@@ -58,6 +58,7 @@ public final class SchedulerLoop: @unchecked Sendable {
                                alerts: alerts, signal: signal)
         let creator = RunCreator(bag: bag, store: store)
         var lastHeartbeat = Date()
+        var heartbeatFailingSince: Date?
         log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
         while !isStopping {
             let now = Date()
@@ -66,9 +67,23 @@ public final class SchedulerLoop: @unchecked Sendable {
             if let e = await engine.lastError { log("engine: \(e)") }
             await onTurn?()
             if Date().timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
-                guard try store.heartbeat(holder: holder, now: Date()) else {
-                    log("lost the scheduler lease to another process; stopping")
-                    break
+                // A heartbeat that cannot be written (disk full, I/O error) must not end the scheduler: it says so
+                // once, keeps its lease row as it is and tries again on the next beat; when the write works again it
+                // carries on (or stops if another scheduler took the lease meanwhile).
+                do {
+                    guard try store.heartbeat(holder: holder, now: Date()) else {
+                        log("lost the scheduler lease to another process; stopping")
+                        break
+                    }
+                    if let since = heartbeatFailingSince {
+                        log("scheduler heartbeat written again after \(Int(Date().timeIntervalSince(since))) s of failures")
+                        heartbeatFailingSince = nil
+                    }
+                } catch {
+                    if heartbeatFailingSince == nil {
+                        heartbeatFailingSince = Date()
+                        log("scheduler heartbeat failed: \(error); retrying every \(Int(Self.heartbeatInterval)) s")
+                    }
                 }
                 lastHeartbeat = Date()
             }

@@ -37,6 +37,7 @@ struct RunsCommand: ParsableCommand {
             let store = try CLIContext().store()
             let run = try selection.find(runId, in: store)
             print("\(run.dagId) \(run.runId): \(run.state.rawValue)")
+            if !run.conf.isEmpty { print("conf: \(JSONValue.object(SecretMask.mask(run.conf)).jsonText)") }
             printOutcomes(store: store, pk: run.pk)
             print("")
             printTable(["task_id", "try", "state", "pid", "exit", "signal", "duration", "log"],

@@ -12,6 +12,9 @@ struct WebOptions: ParsableArguments {
     @Option(name: .customLong("web-nice"),
             help: "Nice value of the HTTP threads, 0-19: dashboard and API load yields the CPU to the scheduler and tasks.")
     var webNice = 10
+    @Option(name: .customLong("allowed-hosts"),
+            help: "Host names (comma-separated) the server answers to besides its address and localhost, e.g. orch.example.com; '*' for any. Default: ORCH_ALLOWED_HOSTS.")
+    var allowedHosts: String?
 
     /// Starts the API server on the DAGs and database of `ctx`. Prints where it listens, never the token.
     func validate() throws {
@@ -25,13 +28,18 @@ struct WebOptions: ParsableArguments {
         _ = try ctx.syncedStore(bag)
         let token = try APIToken.load(path: ctx.home.tokenPath)
         let server = try APIServer(configuration: APIConfiguration(home: ctx.home, bag: bag, host: host, port: port,
-                                                                   threads: threads, token: token, threadNice: webNice))
+                                                                   threads: threads, token: token, threadNice: webNice,
+                                                                   allowedHosts: AllowedHosts.parseList(
+                                                                       allowedHosts ?? ProcessInfo.processInfo.environment["ORCH_ALLOWED_HOSTS"])))
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
             ? "ORCH_API_TOKEN" : ctx.home.tokenPath
         // Written unbuffered, so a supervisor or script sees the address at once.
         FileHandle.standardOutput.write(Data(
             "web server on http://\(host):\(server.port)/ (API under /api/v1; token for changes: \(tokenSource))\n".utf8))
+        if server.configuration.readsNeedToken {
+            printError("note: listening on \(host), beyond loopback: reads need the bearer token too (except /api/v1/health)")
+        }
         if server.configuration.webRoot == nil {
             printError("note: no web/ folder found, so only the API is served; set ORCH_WEB_DIR to the dashboard folder")
         }
