@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The fast reliability suite (a few minutes; run by `make test`): task crashes and OOM, source API faults,
-# webhook receiver down, log disk full, SQLite held by another process, API fuzzing, and a 2-kill scheduler test.
+# webhook receiver down, log disk full, SQLite held by another process, API fuzzing, ORCH_HOME filling up under
+# `orch serve` (issue 11; mounts a tmpfs, so run as root), the API hardening of issue 11, and a 2-kill
+# scheduler test.
 # Each test is bounded by a timeout; the script exits non-zero when any fails and ends with "N passed, M failed".
 # ORCH_BIN: the orch binary (default .build-rel/debug/orch, else .build/debug/orch).
 set -uo pipefail
@@ -28,6 +30,8 @@ run t05_webhook_down 240
 run t06_log_disk_full 180
 run t07_sqlite_held 300
 run t08_api_fuzz 400 --examples 10
+run t11_disk_full_serve 120
+run t12_api_hardening 120
 run t01_scheduler_kill 600 --kills 2 --runs 1
 echo "reliability (fast): ${passed} passed, ${failed} failed${names:+ (${names[*]})}"
 [ "${failed}" -eq 0 ]
