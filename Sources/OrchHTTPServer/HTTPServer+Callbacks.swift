@@ -11,6 +11,7 @@ let mhdURILogger: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>
     guard let cls else { return nil }
     let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
     server.lowerThreadPriority()
+    server.notePoolThread()
     server.requestStarted()
     let raw = uri.flatMap { String(validatingCString: $0) }
     return Unmanaged.passRetained(RequestContext(rawTarget: raw, rawTargetBytes: uri.map { strlen($0) } ?? 0)).toOpaque()

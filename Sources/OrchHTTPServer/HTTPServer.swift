@@ -114,26 +114,57 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops gracefully: stops accepting connections, waits for requests already being served (at most
     /// `connectionTimeoutSeconds`, minimum 5 s), then closes every connection and frees the daemon.
-    /// Does nothing unless running. Do not call it from inside a handler.
+    /// Does nothing unless running. Do not call it from inside a handler; if it happens anyway (a handler dropped
+    /// the last reference to the server, so `deinit` runs on a pool thread), the shutdown finishes on another
+    /// thread once that request has returned, because libmicrohttpd cannot join the thread it is called on.
     public func stop() {
         lock.withLock {
             guard currentState == .running, let daemon else { return }
             let listenSocket = MHD_quiesce_daemon(daemon)
-            let patience = Double(max(configuration.connectionTimeoutSeconds, 5))
-            let deadline = Date().addingTimeInterval(patience)
-            while context.inFlight > 0 && Date() < deadline {
-                usleep(2_000)
-            }
-            MHD_stop_daemon(daemon)
-            if listenSocket >= 0 { close(listenSocket) }
-            if let log {
-                orch_mhd_log_destroy(log)
-                log.deallocate()
-            }
+            let shutdown = DaemonShutdown(daemon: daemon, listenSocket: listenSocket, log: log, context: context,
+                                          patience: Double(max(configuration.connectionTimeoutSeconds, 5)))
             self.daemon = nil
             self.log = nil
             boundPort = 0
             currentState = .stopped
+            if context.isPoolThread() {
+                Thread.detachNewThread { shutdown.run() }
+            } else {
+                shutdown.run()
+            }
+        }
+    }
+}
+
+/// The end of a daemon's life: wait for requests in flight, stop the daemon (joining its threads), close the
+/// listening socket, free the error log. `@unchecked Sendable`: it owns the C handles it was given and runs once,
+/// on one thread; it keeps the ``ServerContext`` alive until the daemon's callbacks can no longer run.
+private final class DaemonShutdown: @unchecked Sendable {
+    let daemon: OpaquePointer
+    let listenSocket: Int32
+    let log: UnsafeMutablePointer<orch_mhd_log>?
+    let context: ServerContext
+    let patience: Double
+
+    init(daemon: OpaquePointer, listenSocket: Int32, log: UnsafeMutablePointer<orch_mhd_log>?, context: ServerContext,
+         patience: Double) {
+        self.daemon = daemon
+        self.listenSocket = listenSocket
+        self.log = log
+        self.context = context
+        self.patience = patience
+    }
+
+    func run() {
+        let deadline = Date().addingTimeInterval(patience)
+        while context.inFlight > 0 && Date() < deadline {
+            usleep(2_000)
+        }
+        MHD_stop_daemon(daemon)
+        if listenSocket >= 0 { close(listenSocket) }
+        if let log {
+            orch_mhd_log_destroy(log)
+            log.deallocate()
         }
     }
 }

@@ -33,6 +33,22 @@ final class ServerContext: @unchecked Sendable {
         #endif
     }
 
+    /// The daemon's pool threads seen so far (each registers on its requests), so that ``HTTPServer/stop()`` knows
+    /// when it is called on one of them.
+    private var poolThreads: [pthread_t] = []
+
+    func notePoolThread() {
+        let me = pthread_self()
+        lock.withLock {
+            if !poolThreads.contains(where: { pthread_equal($0, me) != 0 }) { poolThreads.append(me) }
+        }
+    }
+
+    func isPoolThread() -> Bool {
+        let me = pthread_self()
+        return lock.withLock { poolThreads.contains { pthread_equal($0, me) != 0 } }
+    }
+
     /// Requests that have started (request line read) and not completed.
     var inFlight: Int { lock.withLock { inFlightCount } }
 

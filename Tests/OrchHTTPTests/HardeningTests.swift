@@ -91,3 +91,46 @@ private func isOpen(_ fd: Int32) -> Bool {
     let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
 }
+
+/// A handler that drops the last reference to its own server: `deinit` (and so `stop()`) runs on a pool thread,
+/// which libmicrohttpd cannot join; before the fix the process died with "Failed to join a thread" (found when the
+/// idle timeout went from 30 s to 10 s and `AlertReceiver`'s late deinit started to happen inside a test run).
+@Suite struct HTTPServerReleasedInsideAHandlerTests {
+    final class Holder: @unchecked Sendable {
+        private let lock = NSLock()
+        private var server: HTTPServer?
+        func set(_ s: HTTPServer?) { lock.withLock { server = s } }
+        func take() -> HTTPServer? { lock.withLock { defer { server = nil }; return server } }
+        var port: Int { lock.withLock { server?.port ?? 0 } }
+    }
+
+    /// Starts a server that only `holder` references; its handler takes it out of `holder` and drops it.
+    static func startHeldServer(_ holder: Holder) throws -> Int {
+        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, threads: 2)) { _ in
+            var last = holder.take()
+            _ = last
+            last = nil   // the last reference: deinit runs here, on a pool thread
+            return .text(200, "bye")
+        }
+        try server.start()
+        holder.set(server)
+        return server.port
+    }
+
+    @Test func theLastReferenceDroppedInAHandlerStopsTheServerWithoutACrash() throws {
+        let holder = Holder()
+        let port = try Self.startHeldServer(holder)
+        let client = HTTPClient()
+        let response = try client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        #expect(response.status == 200)
+        // The server is gone shortly after: connections are refused.
+        let deadline = Date().addingTimeInterval(10)
+        var refused = false
+        while Date() < deadline && !refused {
+            refused = (try? client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/", timeoutSeconds: 1,
+                                                          connectTimeoutSeconds: 1))) == nil
+            if !refused { usleep(100_000) }
+        }
+        #expect(refused)
+    }
+}
