@@ -83,7 +83,11 @@ import Testing
         let big = DAG("big", defaults: TaskDefaults(isolation: .inProcess)) { d in
             for i in 1...6 { d.task("t\(i)") { _ in await gate.wait() } }
         }
-        let small = DAG("small", defaults: TaskDefaults(isolation: .inProcess)) { d in d.task("only") { _ in } }
+        // The small task waits too: if it ended before the checks below, its freed slot would go to the big
+        // run (the engine steps again on every end) and the count would say nothing about the allocation.
+        let small = DAG("small", defaults: TaskDefaults(isolation: .inProcess)) { d in
+            d.task("only") { _ in await gate.wait() }
+        }
         let bag = try DAGBag([big, small])
         try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         let bigRun = try f.createRun(big, day: 1)      // older: first in line
