@@ -10,6 +10,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries: one module map and one shim each.
@@ -36,9 +39,17 @@ let package = Package(
         .target(name: "OrchRuntime", dependencies: [
             "OrchCore", "OrchStore", "OrchHTTPClient",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // REST API and static dashboard files.
-        .target(name: "OrchAPI", dependencies: ["OrchCore", "OrchStore", "OrchRuntime", "OrchHTTPServer"]),
+        .target(name: "OrchAPI", dependencies: [
+            "OrchCore", "OrchStore", "OrchRuntime", "OrchHTTPServer",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // ShopStream pipeline helpers: source fetch, event log, warehouse loads, models, checks.
         .target(name: "ShopStream", dependencies: ["OrchPostgres", "OrchHTTPClient", "OrchHTTPServer",
                                             .product(name: "Crypto", package: "swift-crypto")]),
@@ -48,6 +59,7 @@ let package = Package(
         .executableTarget(name: "orch", dependencies: [
             "OrchCore", "OrchStore", "OrchRuntime", "OrchAPI", "DAGs", "ShopStream",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "OrchCoreTests", dependencies: ["OrchCore"]),
@@ -55,7 +67,8 @@ let package = Package(
         .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore"]),
         .testTarget(name: "OrchHTTPTests", dependencies: ["OrchHTTPServer", "OrchHTTPClient"]),
         .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient"]),
-        .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient"]),
+        .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient",
+                                                        .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
         .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),
         .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),

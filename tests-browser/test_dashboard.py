@@ -147,3 +147,14 @@ def test_runs_and_alerts_pages(browser):
     wait(browser, "#alert-total")
     WebDriverWait(browser, 5).until(lambda d: "alerts" in d.find_element(By.ID, "alert-total").text)
     shot(browser, "09-alerts")
+
+
+def test_audit_page_shows_the_trigger(browser):
+    """The trigger of test_trigger_creates_a_run_that_appears (signed in with the admin token) is in the log."""
+    sign_in(browser)
+    browser.get(URL + "/#/audit")
+    wait(browser, "#audit tbody tr")
+    text = browser.find_element(By.ID, "audit").text
+    assert "run.trigger" in text and "api-token" in text and "example_fanout" in text
+    assert TOKEN not in text
+    shot(browser, "10-audit")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OrchCore
 import OrchHTTPServer
 import OrchRuntime
@@ -9,6 +10,8 @@ struct APIContext: Sendable {
     let bag: DAGBag
     let home: OrchHome
     let token: APIToken
+    /// Resolves a request's bearer token to a principal (the legacy token or a named one).
+    let auth: Authenticator
     let readers: StorePool
     let writer: SQLiteStateStore
     let cache: ResponseCache?
@@ -55,16 +58,21 @@ final class APIRoutes: @unchecked Sendable {
         addLogRoutes()
         addQualityRoutes()
         addAlertRoutes()
+        addAuditRoutes()
+        addTokenRoutes()
     }
 
     /// A read-only route: the handler gets a store from the read pool. Unless `cached` is false, a 200 answer is
-    /// reused until the database changes (see ``ResponseCache``).
-    func get(_ pattern: String, cached: Bool = true,
+    /// reused until the database changes (see ``ResponseCache``). A `viewer` route needs a token only when the
+    /// server listens beyond loopback; a route for a higher role (the audit log) always needs one of that role.
+    func get(_ pattern: String, cached: Bool = true, role: Role = .viewer,
              _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
         let ctx = context
         add("GET", pattern) { request in
-            if ctx.readsNeedToken, pattern != "/health", let refusal = Self.unauthorized(request, ctx, reads: true) {
-                return refusal
+            if role > .viewer || (ctx.readsNeedToken && pattern != "/health") {
+                if case .refused(let refusal) = try Self.authorize(request, ctx, role: role, reads: role == .viewer) {
+                    return refusal
+                }
             }
             guard cached, let cache = ctx.cache else { return try ctx.readers.with { store in try handler(request, store) } }
             let key = ResponseCache.key(request)
@@ -76,12 +84,18 @@ final class APIRoutes: @unchecked Sendable {
         }
     }
 
-    /// A state-changing route: refused with 401 unless `Authorization: Bearer <token>` matches.
-    func change(_ method: String, _ pattern: String,
+    /// A state-changing route: refused with 401 unless `Authorization: Bearer <token>` names an active token,
+    /// 403 unless that token's role permits `role`. Every change that succeeds is written to the audit log as
+    /// `action` on the path's ids (see ``AuditTarget``).
+    func change(_ method: String, _ pattern: String, role: Role, action: String,
                 _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
         let ctx = context
         add(method, pattern) { request in
-            if let refusal = Self.unauthorized(request, ctx, reads: false) { return refusal }
+            let principal: Principal
+            switch try Self.authorize(request, ctx, role: role, reads: false) {
+            case .refused(let refusal): return refusal
+            case .allowed(let who): principal = who
+            }
             if case .full(_, let reason) = ctx.storage.condition() {
                 return HTTPResponse.error(507, "not saved: \(reason)")
             }
@@ -90,18 +104,48 @@ final class APIRoutes: @unchecked Sendable {
                 guard ctx.storage.noteFailure(error) else { throw error }
                 return HTTPResponse.error(507, "not saved: \(ctx.storage.condition().reason ?? "\(error)")")
             }
+            if (200..<300).contains(response.status) {
+                // The change is made; an audit write that fails (disk full) is logged, not turned into an error.
+                do {
+                    try ctx.writer.appendAudit(AuditEntry(
+                        actor: principal.name, role: principal.role, action: action,
+                        target: AuditTarget.ids(request: request, response: response),
+                        source: request.remoteAddress ?? "unknown", status: response.status), now: Date())
+                } catch {
+                    OrchLog.webserver.error("audit entry not written", metadata: [
+                        "action": "\(action)", "actor": "\(principal.name)", "error": "\(error)"])
+                }
+            }
             ctx.wakeScheduler()
             return response
         }
     }
 
-    /// The 401 answer when the request lacks the right bearer token; nil when it carries it.
-    private static func unauthorized(_ request: HTTPRequest, _ ctx: APIContext, reads: Bool) -> HTTPResponse? {
-        guard !ctx.token.accepts(authorization: request.header("Authorization")) else { return nil }
-        let what = reads ? "this server listens beyond loopback, so reads need" : "this request changes state and needs"
+    enum Authorization {
+        case allowed(Principal)
+        case refused(HTTPResponse)
+    }
+
+    /// 401 without a valid token, 403 when the token's role is below `role`.
+    static func authorize(_ request: HTTPRequest, _ ctx: APIContext, role: Role, reads: Bool) throws -> Authorization {
+        guard let principal = try ctx.auth.principal(of: request) else {
+            return .refused(unauthorized(request, reads: reads))
+        }
+        guard principal.role.permits(role) else {
+            return .refused(HTTPResponse.error(403, "the token '\(principal.name)' has the role \(principal.role.rawValue); "
+                + "this request needs \(role.rawValue) or above (an admin creates tokens with `orch tokens create --role`)"))
+        }
+        return .allowed(principal)
+    }
+
+    /// The 401 answer when the request lacks a valid bearer token.
+    private static func unauthorized(_ request: HTTPRequest, reads: Bool) -> HTTPResponse {
+        let what = reads ? "this server listens beyond loopback, so reads need" : "this request needs"
         var response = HTTPResponse.error(401, request.header("Authorization") == nil
-            ? "\(what) the header 'Authorization: Bearer <token>' (the token is in ORCH_HOME/api-token or ORCH_API_TOKEN)"
-            : "the bearer token is not valid; use the token from ORCH_HOME/api-token or ORCH_API_TOKEN")
+            ? "\(what) the header 'Authorization: Bearer <token>' (the admin token is in ORCH_HOME/api-token or "
+                + "ORCH_API_TOKEN; `orch tokens create` makes others)"
+            : "the bearer token is not valid (unknown or revoked); use a token from `orch tokens create`, "
+                + "ORCH_HOME/api-token or ORCH_API_TOKEN")
         response.headers["WWW-Authenticate"] = "Bearer realm=\"orch\""
         return response
     }
@@ -113,6 +157,7 @@ final class APIRoutes: @unchecked Sendable {
             var response: HTTPResponse
             do { response = try handler(request) } catch { response = APIError.response(for: error) }
             if response.headers["Cache-Control"] == nil { response.headers["Cache-Control"] = "no-store" }
+            response.headers[RouteLabel.header] = "/api/v1" + pattern
             return response
         }
     }

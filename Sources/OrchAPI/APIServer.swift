@@ -17,6 +17,7 @@ public final class APIServer: Sendable {
         let writer = try SQLiteStateStore(path: configuration.home.databasePath)
         let readers = try StorePool(path: configuration.home.databasePath, size: configuration.threads)
         let context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
+                                 auth: Authenticator(legacy: configuration.token, readers: readers),
                                  readers: readers, writer: writer,
                                  cache: configuration.cacheResponses
                                      ? try ResponseCache(path: configuration.home.databasePath) : nil,
@@ -24,11 +25,11 @@ public final class APIServer: Sendable {
                                  readsNeedToken: configuration.readsNeedToken)
         let api = APIRoutes(context: context)
         self.api = api
+        MetricsExporter.install()
+        let gauges = StateGauges(bag: configuration.bag, databasePath: configuration.home.databasePath)
         let statics = configuration.webRoot.map { StaticFiles(root: $0) }
         let hosts = AllowedHosts(boundAddress: configuration.host, configured: configuration.allowedHosts)
-        http = HTTPServer(configuration: HTTPServerConfiguration(
-            host: configuration.host, port: configuration.port, threads: configuration.threads,
-            maxBodyBytes: configuration.maxBodyBytes, threadNice: configuration.threadNice)) { request in
+        let route: @Sendable (HTTPRequest) -> HTTPResponse = { request in
             guard hosts.permits(hostHeader: request.header("Host")) else {
                 return .error(421, "this server does not answer to the host '\(request.header("Host") ?? "")'; "
                     + "use http://\(configuration.host):\(configuration.port)/ or add the name with --allowed-hosts "
@@ -37,6 +38,7 @@ public final class APIServer: Sendable {
             if request.path == "/api" || request.path.hasPrefix("/api/") {
                 return api.router.respond(to: request)
             }
+            if request.path == "/metrics" { return api.metrics(request, gauges: gauges) }
             if let statics, let response = statics.handle(request) { return response }
             if request.method != "GET" && request.method != "HEAD" {
                 var response = HTTPResponse.error(405, "method \(request.method) is not allowed on \(request.path); "
@@ -45,6 +47,18 @@ public final class APIServer: Sendable {
                 return response
             }
             return .error(404, "not found: \(request.path)")
+        }
+        http = HTTPServer(configuration: HTTPServerConfiguration(
+            host: configuration.host, port: configuration.port, threads: configuration.threads,
+            maxBodyBytes: configuration.maxBodyBytes, threadNice: configuration.threadNice)) { request in
+            let started = DispatchTime.now().uptimeNanoseconds
+            var response = route(request)
+            // The matched pattern, never the raw path: one series per route, whatever the ids.
+            let label = response.headers.removeValue(forKey: RouteLabel.header)
+                ?? (request.path == "/metrics" ? "/metrics" : [404, 405, 421].contains(response.status) ? "unmatched" : "static")
+            OrchMetrics.recordHTTP(route: label, method: request.method, status: response.status,
+                                   seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            return response
         }
     }
 

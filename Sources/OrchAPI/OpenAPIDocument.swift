@@ -8,7 +8,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "orch API",
   "version": "1.0.0",
-  "description": "The orch workflow orchestrator: DAGs, runs, task tries, logs, alerts, quality checks. Reads are open when the server is bound to loopback (bound elsewhere, reads need the token too, except /health); every request that changes state needs `Authorization: Bearer <token>` (ORCH_HOME/api-token or ORCH_API_TOKEN). Requests whose Host header is not the bound address, a loopback name or a configured name (--allowed-hosts, ORCH_ALLOWED_HOSTS) get 421. Run conf values under secret-looking keys (password, secret, token, dsn, api_key, ...) and passwords inside URLs are returned as ***. Errors are JSON {status, message}: 400 bad JSON or parameters, 401 missing or wrong token, 404 unknown route or resource, 405 wrong method, 409 conflict, 413 body too large, 414 URI too long, 421 unknown Host, 431 headers too large, 503 unhealthy, 507 ORCH_HOME's disk is full (nothing was saved; retry when space is back). Times are ISO 8601 UTC."
+  "description": "The orch workflow orchestrator: DAGs, runs, task tries, logs, alerts, quality checks. Reads are open when the server is bound to loopback (bound elsewhere, reads need the token too, except /health); every request that changes state needs `Authorization: Bearer <token>`: the admin token (ORCH_HOME/api-token or ORCH_API_TOKEN) or a named token from `orch tokens create --role viewer|operator|admin`. Viewers read; operators also trigger, clear, mark, pause and read /audit; admins also manage /tokens. A token whose role is too low gets 403. Every successful change is written to the audit log. Requests whose Host header is not the bound address, a loopback name or a configured name (--allowed-hosts, ORCH_ALLOWED_HOSTS) get 421. Run conf values under secret-looking keys (password, secret, token, dsn, api_key, ...) and passwords inside URLs are returned as ***. Errors are JSON {status, message}: 400 bad JSON or parameters, 401 missing, wrong or revoked token, 403 the token's role does not permit the request, 404 unknown route or resource, 405 wrong method, 409 conflict, 413 body too large, 414 URI too long, 421 unknown Host, 431 headers too large, 503 unhealthy, 507 ORCH_HOME's disk is full (nothing was saved; retry when space is back). Times are ISO 8601 UTC."
  },
  "servers": [
   {
@@ -1005,6 +1005,193 @@ enum OpenAPIDocument {
       }
      },
      "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/audit": {
+   "get": {
+    "summary": "The audit log: every state change made through the API or the CLI, newest first (operator or admin token)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 500,
+       "default": 50
+      }
+     },
+     {
+      "name": "offset",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 10000000,
+       "default": 0
+      }
+     },
+     {
+      "name": "action",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Only this action, e.g. run.trigger"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuditPage"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/tokens": {
+   "get": {
+    "summary": "API tokens: names and roles, never secrets (admin token)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TokenList"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "post": {
+    "summary": "Create a token; the answer carries its secret, the only time it is shown (admin token)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+         "name",
+         "role"
+        ],
+        "properties": {
+         "name": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9._-]{1,64}$"
+         },
+         "role": {
+          "type": "string",
+          "enum": [
+           "viewer",
+           "operator",
+           "admin"
+          ]
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CreatedToken"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/tokens/{name}": {
+   "delete": {
+    "summary": "Revoke a token: requests carrying it get 401 from now on (admin token)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Revoked"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
       "$ref": "#/components/responses/Error"
      },
      "404": {
@@ -2023,6 +2210,154 @@ enum OpenAPIDocument {
       "items": {
        "type": "string"
       }
+     }
+    }
+   },
+   "AuditEntry": {
+    "type": "object",
+    "required": [
+     "id",
+     "at",
+     "actor",
+     "action",
+     "target",
+     "source"
+    ],
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "actor": {
+      "type": "string",
+      "description": "token name, api-token (the ORCH_HOME/api-token admin token) or cli:<unix user>"
+     },
+     "role": {
+      "type": "string",
+      "nullable": true,
+      "enum": [
+       "viewer",
+       "operator",
+       "admin"
+      ]
+     },
+     "action": {
+      "type": "string"
+     },
+     "target": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     },
+     "source": {
+      "type": "string",
+      "description": "client address, or cli"
+     },
+     "status": {
+      "type": "integer",
+      "nullable": true
+     }
+    }
+   },
+   "AuditPage": {
+    "type": "object",
+    "required": [
+     "entries",
+     "total_entries",
+     "limit",
+     "offset"
+    ],
+    "properties": {
+     "entries": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/AuditEntry"
+      }
+     },
+     "total_entries": {
+      "type": "integer"
+     },
+     "limit": {
+      "type": "integer"
+     },
+     "offset": {
+      "type": "integer"
+     }
+    }
+   },
+   "Token": {
+    "type": "object",
+    "required": [
+     "name",
+     "role",
+     "created_at",
+     "created_by"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "viewer",
+       "operator",
+       "admin"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "created_by": {
+      "type": "string"
+     },
+     "revoked_at": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     }
+    }
+   },
+   "TokenList": {
+    "type": "object",
+    "required": [
+     "tokens"
+    ],
+    "properties": {
+     "tokens": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Token"
+      }
+     }
+    }
+   },
+   "CreatedToken": {
+    "type": "object",
+    "required": [
+     "name",
+     "role",
+     "token"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "viewer",
+       "operator",
+       "admin"
+      ]
+     },
+     "token": {
+      "type": "string"
      }
     }
    }

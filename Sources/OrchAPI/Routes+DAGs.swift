@@ -35,7 +35,7 @@ extension APIRoutes {
         }
 
         // Pause or unpause: {"is_paused": true}.
-        change("PATCH", "/dags/{dag_id}") { request, store in
+        change("PATCH", "/dags/{dag_id}", role: .operator, action: "dag.set_paused") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
             let body = try request.jsonObject()
             try body.rejectUnknown(allowed: ["is_paused"])

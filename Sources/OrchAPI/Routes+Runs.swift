@@ -31,7 +31,7 @@ extension APIRoutes {
         }
 
         // Trigger: {"conf": {...}, "logical_date": "2026-11-20T06:00:00Z", "run_id": "..."} (all optional).
-        change("POST", "/dags/{dag_id}/runs") { request, store in
+        change("POST", "/dags/{dag_id}/runs", role: .operator, action: "run.trigger") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
             let body = try request.jsonObject()
             try body.rejectUnknown(allowed: ["conf", "logical_date", "run_id"])
@@ -62,7 +62,7 @@ extension APIRoutes {
         }
 
         // Mark: {"state": "success"} or {"state": "failed"}; unfinished tasks take the same state.
-        change("PATCH", "/dags/{dag_id}/runs/{run_id}") { request, store in
+        change("PATCH", "/dags/{dag_id}/runs/{run_id}", role: .operator, action: "run.mark") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let body = try request.jsonObject()
@@ -75,7 +75,7 @@ extension APIRoutes {
         }
 
         // Clear: {"task_ids": [...]} clears those tasks; without it, the failed and upstream_failed ones.
-        change("POST", "/dags/{dag_id}/runs/{run_id}/clear") { request, store in
+        change("POST", "/dags/{dag_id}/runs/{run_id}/clear", role: .operator, action: "run.clear") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let body = try request.jsonObject()

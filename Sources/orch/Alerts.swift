@@ -22,10 +22,10 @@ func makeAlertComposer(_ ctx: CLIContext) throws -> AlertComposer {
 }
 
 /// The dispatcher for the outbox in `store` (it also drains alerts queued before webhooks were unset).
-func makeAlertDispatcher(_ ctx: CLIContext, store: SQLiteStateStore) throws -> AlertDispatcher {
+func makeAlertDispatcher(_ ctx: CLIContext, store: SQLiteStateStore,
+                         log: @escaping @Sendable (String) -> Void = { printError($0) }) throws -> AlertDispatcher {
     let config = try alertConfiguration(ctx)
-    return AlertDispatcher(store: store, secret: config.secret, options: AlertDispatcher.Options(config),
-                           log: { printError($0) })
+    return AlertDispatcher(store: store, secret: config.secret, options: AlertDispatcher.Options(config), log: log)
 }
 
 /// `orch run`: sends the alerts its runs raised before the process exits, for a bounded time; what is left

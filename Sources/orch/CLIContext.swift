@@ -42,6 +42,20 @@ struct CLIContext {
     }
 }
 
+extension CLIContext {
+    /// Writes a state change made by this command to the audit log, as `cli:<unix user>` from `cli`.
+    func audit(_ store: SQLiteStateStore, _ action: String, _ target: [String: String]) throws {
+        try store.appendAudit(AuditEntry(actor: "cli:\(unixUser())", role: nil, action: action, target: target,
+                                         source: "cli"), now: Date())
+    }
+}
+
+/// The name of the user running this process (from the password database; the uid when it has no entry).
+func unixUser() -> String {
+    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+    return "uid\(getuid())"
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }

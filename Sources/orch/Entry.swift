@@ -13,6 +13,7 @@ enum Entry {
             ForkServer.serve(warm: { spec in _ = DAGRegistry.dag(spec.dagId) },
                              runChild: { spec in runAttemptBlocking(spec) })
         }
+        OrchLog.bootstrap()
         Task {
             await OrchCommand.main()
             exit(0)

@@ -7,12 +7,14 @@ import * as run from './pages/run.js';
 import * as task from './pages/task.js';
 import * as runs from './pages/runs.js';
 import * as alerts from './pages/alerts.js';
+import * as audit from './pages/audit.js';
 
 const POLL_MS = 3000;
 const routes = [
   [/^\/$/, dags, 'dags'],
   [/^\/runs$/, runs, 'runs'],
   [/^\/alerts$/, alerts, 'alerts'],
+  [/^\/audit$/, audit, 'audit'],
   [/^\/dags\/([^/]+)\/runs\/([^/]+)\/tasks\/([^/]+)$/, task, 'dags'],
   [/^\/dags\/([^/]+)\/runs\/([^/]+)$/, run, 'dags'],
   [/^\/dags\/([^/]+)(?:\/(grid|graph))?$/, dag, 'dags'],

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OrchStore
 
 /// Sends alerts from the SQLite outbox: claims due ones (so each is in flight at most once, across
@@ -46,7 +47,7 @@ public final class AlertDispatcher: @unchecked Sendable {
     private var loopTask: Task<Void, Never>?
 
     public init(store: SQLiteStateStore, secret: String?, options: Options = Options(),
-                log: @escaping @Sendable (String) -> Void = { print($0) },
+                log: @escaping @Sendable (String) -> Void = { OrchLog.alerts.info("\($0)") },
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.options = options
@@ -114,6 +115,7 @@ public final class AlertDispatcher: @unchecked Sendable {
         let result = await sender.send(url: alert.target, deliveryId: alert.deliveryId, event: alert.event,
                                        body: alert.payload)
         let number = alert.attempts + 1
+        OrchMetrics.recordAlertDelivery(delivered: result.isSuccess)
         let disposition: AlertAttemptDisposition
         if result.isSuccess {
             disposition = .delivered

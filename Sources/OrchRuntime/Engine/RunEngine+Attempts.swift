@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OrchCore
 import OrchStore
 
@@ -56,6 +57,9 @@ extension RunEngine {
         guard let run = active[c.runKey], let ti = run.instances[c.taskId], let task = run.dag.task(c.taskId) else { return }
         let tryNumber = ti.tryNumber + 1
         let now = clock()
+        if run.instances.values.allSatisfy({ $0.tryNumber == 0 }) {
+            OrchMetrics.recordTriggerToStart(dagId: run.dag.id, seconds: now.timeIntervalSince(run.record.queuedAt))
+        }
         let logPath = home.attemptLogPath(dagId: run.dag.id, runId: run.record.runId, taskId: c.taskId,
                                           tryNumber: tryNumber).path
         let spec = makeSpec(run: run.record, dag: run.dag, taskId: c.taskId, tryNumber: tryNumber, logPath: logPath)
@@ -87,6 +91,7 @@ extension RunEngine {
     /// Resolves an ended attempt (retry or not), writes it with its alerts in one transaction, and moves on.
     public func attemptFinished(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome) {
         let key = AttemptKey(runPk: runPk, taskId: taskId)
+        let startedAt = running[key]?.startedAt
         running[key] = nil
         defer { signal.notify() }
         guard let run = active[runPk], let ti = run.instances[taskId], ti.tryNumber == tryNumber else { return }
@@ -112,6 +117,13 @@ extension RunEngine {
             lastError = "cannot record the end of \(taskId) try \(tryNumber): \(error)"
             return
         }
+        if let startedAt {
+            OrchMetrics.recordAttempt(dagId: run.dag.id, outcome: resolution.state.rawValue,
+                                      seconds: now.timeIntervalSince(startedAt))
+        }
+        OrchLog.scheduler.info("attempt ended", metadata: [
+            "dag_id": "\(run.dag.id)", "run_id": "\(run.record.runId)", "task_id": "\(taskId)",
+            "try_number": "\(tryNumber)", "state": "\(resolution.state.rawValue)"])
         run.setState(taskId, resolution.state)
         run.instances[taskId]?.nextRetryAt = resolution.nextRetryAt
         run.taskChanged(taskId)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Logging
 import OrchCore
 import OrchStore
 
@@ -23,7 +24,9 @@ public final class SchedulerLoop: @unchecked Sendable {
     private var stopRequested = false
     /// Called every loop turn (the alert dispatcher and the retention job hang off it).
     public var onTurn: (@Sendable () async -> Void)?
-    public var log: @Sendable (String) -> Void = { print($0) }
+    /// The scheduler's own log (swift-log, label `orch.scheduler`).
+    public var logger = OrchLog.scheduler
+    func log(_ message: String) { logger.info("\(message)") }
 
     public init(bag: DAGBag, store: SQLiteStateStore, home: OrchHome, pool: WorkerPool, alerts: AlertComposer) {
         self.bag = bag
@@ -64,15 +67,16 @@ public final class SchedulerLoop: @unchecked Sendable {
             let now = Date()
             let nextDue = (try? creator.createDueRuns(now: now))?.nextDue
             await engine.step()
-            if let e = await engine.lastError { log("engine: \(e)") }
+            if let e = await engine.lastError { logger.error("engine: \(e)") }
             await onTurn?()
+            OrchMetrics.recordSchedulerLoop(seconds: Date().timeIntervalSince(now))
             if Date().timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
                 // A heartbeat that cannot be written (disk full, I/O error) must not end the scheduler: it says so
                 // once, keeps its lease row as it is and tries again on the next beat; when the write works again it
                 // carries on (or stops if another scheduler took the lease meanwhile).
                 do {
                     guard try store.heartbeat(holder: holder, now: Date()) else {
-                        log("lost the scheduler lease to another process; stopping")
+                        logger.warning("lost the scheduler lease to another process; stopping")
                         break
                     }
                     if let since = heartbeatFailingSince {
@@ -82,7 +86,7 @@ public final class SchedulerLoop: @unchecked Sendable {
                 } catch {
                     if heartbeatFailingSince == nil {
                         heartbeatFailingSince = Date()
-                        log("scheduler heartbeat failed: \(error); retrying every \(Int(Self.heartbeatInterval)) s")
+                        logger.error("scheduler heartbeat failed: \(error); retrying every \(Int(Self.heartbeatInterval)) s")
                     }
                 }
                 lastHeartbeat = Date()

@@ -56,6 +56,8 @@ struct BackfillCommand: AsyncParsableCommand {
             print("queued \(run.runId)")
         }
         guard !pks.isEmpty else { print("nothing to backfill"); return }
+        try ctx.audit(store, "dag.backfill", ["dag_id": dag.id, "runs": String(pks.count),
+                                              "first_run_id": runIds[pks[0]] ?? "", "last_run_id": runIds[pks[pks.count - 1]] ?? ""])
         var states: [Int64: RunState] = [:]
         if schedulerIsRunning(store) {
             WakeSocket.notify(ctx.home.wakeSocketPath)

@@ -74,6 +74,7 @@ func setPaused(_ dagId: String, _ paused: Bool) throws {
     _ = try ctx.dag(dagId)
     let store = try ctx.syncedStore(bag)
     try store.setPaused(dagId, paused)
+    try ctx.audit(store, paused ? "dag.pause" : "dag.unpause", ["dag_id": dagId])
     WakeSocket.notify(ctx.home.wakeSocketPath)
     print("DAG \(dagId) \(paused ? "paused" : "unpaused")")
 }

@@ -63,6 +63,7 @@ struct RunsCommand: ParsableCommand {
             let tasks = try store.taskInstances(runPk: run.pk)
                 .filter { !failedOnly || $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
             try store.clearTasks(runPk: run.pk, taskIds: tasks, now: Date())
+            try ctx.audit(store, "run.clear", ["dag_id": run.dagId, "run_id": run.runId, "task_ids": tasks.joined(separator: ",")])
             WakeSocket.notify(ctx.home.wakeSocketPath)
             print("cleared \(tasks.count) task(s) of \(runId); the run is queued again")
         }

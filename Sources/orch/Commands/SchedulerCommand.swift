@@ -13,8 +13,10 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     @Option(help: "Worker slots (default: number of cores).") var slots: Int?
     @Flag(help: "When another scheduler holds the lease, wait and take over when it stops.") var standby = false
+    @OptionGroup var logging: LogOptions
 
     func run() async throws {
+        logging.apply()
         let ctx = try CLIContext()
         let services = try await SchedulerServices.start(ctx: ctx, slots: slots, standby: standby)
         try await services.runUntilStopped()
@@ -37,15 +39,15 @@ struct SchedulerServices {
         while let holder = try loop.acquireLease() {
             let message = "another scheduler holds the lease: \(holder.holder) (pid \(holder.pid) on \(holder.hostname), last heartbeat \(isoString(holder.heartbeatAt)))"
             guard standby else {
-                printError("\(message); exiting")
+                OrchLog.scheduler.error("\(message); exiting")
                 throw ExitCode(2)
             }
-            printError("\(message); standing by")
+            OrchLog.scheduler.notice("\(message); standing by")
             try await Task.sleep(nanoseconds: UInt64(SchedulerLoop.heartbeatInterval * 1e9))
         }
         installStopHandlers { loop.requestStop() }
         // Alerts: sent from the outbox while this process holds the lease; each loop turn wakes the dispatcher.
-        let alerts = try makeAlertDispatcher(ctx, store: store)
+        let alerts = try makeAlertDispatcher(ctx, store: store, log: { OrchLog.alerts.info("\($0)") })
         let retention = settings.retentionDays.map { RetentionSchedule(keepDays: $0, cleaner: RetentionCleaner(home: ctx.home, store: store)) }
         loop.onTurn = {
             alerts.wake()

@@ -12,14 +12,16 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var web: WebOptions
     @Option(help: "Worker slots (default: number of cores).") var slots: Int?
     @Flag(help: "When another scheduler holds the lease, wait and take over when it stops.") var standby = false
+    @OptionGroup var logging: LogOptions
 
     func run() async throws {
+        logging.apply()
         let ctx = try CLIContext()
         let services = try await SchedulerServices.start(ctx: ctx, slots: slots, standby: standby)
         let server = try web.startServer(ctx: ctx)
         defer {
             server.stop()
-            print("web server stopped")
+            OrchLog.webserver.info("web server stopped")
         }
         try await services.runUntilStopped()
     }

@@ -26,6 +26,7 @@ struct TriggerCommand: AsyncParsableCommand {
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
                                         interval: RunFactory.interval(for: dag, logicalDate: date), conf: confValue,
                                         owner: nil, now: Date(), runId: runId)
+        try ctx.audit(store, "run.trigger", ["dag_id": dag.id, "run_id": run.runId])
         WakeSocket.notify(ctx.home.wakeSocketPath)
         print("queued run \(run.runId) of \(dag.id) (logical date \(isoString(run.logicalDate)))")
         fflush(nil)

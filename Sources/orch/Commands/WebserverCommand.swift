@@ -34,14 +34,13 @@ struct WebOptions: ParsableArguments {
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
             ? "ORCH_API_TOKEN" : ctx.home.tokenPath
-        // Written unbuffered, so a supervisor or script sees the address at once.
-        FileHandle.standardOutput.write(Data(
-            "web server on http://\(host):\(server.port)/ (API under /api/v1; token for changes: \(tokenSource))\n".utf8))
+        OrchLog.webserver.notice(
+            "web server on http://\(host):\(server.port)/ (API under /api/v1, metrics at /metrics; admin token: \(tokenSource))")
         if server.configuration.readsNeedToken {
-            printError("note: listening on \(host), beyond loopback: reads need the bearer token too (except /api/v1/health)")
+            OrchLog.webserver.notice("listening on \(host), beyond loopback: reads need a bearer token too (except /api/v1/health)")
         }
         if server.configuration.webRoot == nil {
-            printError("note: no web/ folder found, so only the API is served; set ORCH_WEB_DIR to the dashboard folder")
+            OrchLog.webserver.warning("no web/ folder found, so only the API is served; set ORCH_WEB_DIR to the dashboard folder")
         }
         return server
     }
@@ -54,8 +53,10 @@ struct WebserverCommand: AsyncParsableCommand {
         discussion: "SIGTERM/SIGINT finish requests in flight and stop.")
 
     @OptionGroup var web: WebOptions
+    @OptionGroup var logging: LogOptions
 
     func run() async throws {
+        logging.apply()
         let ctx = try CLIContext()
         let server = try web.startServer(ctx: ctx)
         let stop = DispatchSemaphore(value: 0)
@@ -67,6 +68,6 @@ struct WebserverCommand: AsyncParsableCommand {
             }
         }
         server.stop()
-        print("web server stopped")
+        OrchLog.webserver.info("web server stopped")
     }
 }

@@ -1,0 +1,29 @@
+import Foundation
+import OrchHTTPServer
+
+/// The ids an audit entry records for an API change: the path's parameters (`dag_id`, `run_id`, `name`), the
+/// run id a trigger created, and the request fields that say which way a change went (`is_paused`, `state`,
+/// `task_ids`, `role`). Never a token, a conf or any other body value.
+enum AuditTarget {
+    static let bodyFields = ["is_paused", "state", "task_ids", "role", "name"]
+
+    static func ids(request: HTTPRequest, response: HTTPResponse) -> [String: String] {
+        var ids = request.pathParameters
+        if let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] {
+            for field in bodyFields {
+                switch body[field] {
+                case let text as String: ids[field] = text
+                case let flag as Bool: ids[field] = flag ? "true" : "false"
+                case let list as [String]: ids[field] = list.joined(separator: ",")
+                default: break
+                }
+            }
+        }
+        if ids["run_id"] == nil, response.status == 201,
+           let created = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+           let runId = created["run_id"] as? String {
+            ids["run_id"] = runId
+        }
+        return ids
+    }
+}
