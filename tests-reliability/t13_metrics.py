@@ -1,7 +1,8 @@
 """Issue 18, part 2: `/metrics` of a real `orch serve` scraped during and after real runs, parsed with the
 Prometheus text parser of the `prometheus-client` package (installed into .venv-reliability), every metric of
 docs/metrics.md found with sane values. example_shell has a task that fails (exit 3, one retry), so attempts have
-three outcomes, and its alerts go to a closed port, so deliveries fail.
+three outcomes, and its alerts go to a closed port, so deliveries fail (its runs still succeed: the last task is
+all_done).
 Usage: t13_metrics.py"""
 from rel import *
 
@@ -74,9 +75,13 @@ def body():
             http(port, "GET", f"/api/v1/dags/example_shell/runs/{run_id}")   # three 404s on one route pattern
         wait_runs_finished(home, "example_shell", RUNS, 180, procs=[srv])
         wait_runs_finished(home, "example_retries", 1, 180, procs=[srv])
+        # The dispatcher keeps retrying alerts to the closed port: bracket the scrape with database counts.
+        failed_sql = "SELECT count(*) AS n FROM alert_delivery WHERE status_code IS NULL"
         end = time.time() + 60
         while True:
+            failed_before = home.query(failed_sql)[0]["n"]
             fam, text = scrape(py, port)
+            failed_after = home.query(failed_sql)[0]["n"]
             if value(fam, "orch_alert_delivery_failures_total", "orch_alert_delivery_failures_total") >= 1 or time.time() > end:
                 break
             time.sleep(1)
@@ -92,7 +97,8 @@ def body():
         db_runs = {r["state"]: r["n"] for r in home.query("SELECT state, count(*) AS n FROM dag_run GROUP BY state")}
         check(set(runs) == {"queued", "running", "success", "failed"}, f"run states: {runs}")
         check(all(runs[s] == db_runs.get(s, 0) for s in runs), f"runs by state {runs} != database {db_runs}")
-        check(runs["failed"] == RUNS and runs["success"] >= 1, f"runs by state: {runs}")
+        # exit_3 fails, but after_shell runs all_done and decides the run: every run succeeds.
+        check(runs["success"] == RUNS + 1 and runs["failed"] == 0, f"runs by state: {runs}")
         tis = {l["state"]: v for _, l, v in samples(fam, "orch_task_instances")}
         db_tis = {r["state"]: r["n"] for r in home.query("SELECT state, count(*) AS n FROM task_instance GROUP BY state")}
         check(all(tis.get(s, -1) == n for s, n in db_tis.items()) and len(tis) == 10, f"TIs {tis} != {db_tis}")
@@ -124,11 +130,12 @@ def body():
         figures["trigger_to_start_mean_ms"] = round(mean * 1000, 1)
 
         pending = value(fam, "orch_alert_outbox_pending")
-        db_pending = home.query("SELECT count(*) AS n FROM alert WHERE state = 'pending'")[0]["n"]
-        check(pending >= 0 and abs(pending - db_pending) <= 2, f"outbox {pending} vs database {db_pending}")
+        db_alerts = home.query("SELECT count(*) AS n FROM alert")[0]["n"]
+        check(0 < pending <= db_alerts, f"outbox {pending} pending of {db_alerts} alerts (the receiver is down)")
         failures = value(fam, "orch_alert_delivery_failures_total", "orch_alert_delivery_failures_total")
-        db_failures = home.query("SELECT count(*) AS n FROM alert_delivery WHERE status_code IS NULL")[0]["n"]
-        check(failures >= 1 and failures >= db_failures - 2, f"delivery failures {failures} vs database {db_failures}")
+        # A failure is counted just before its row is written, so at most the in-flight ones (4 at once) run ahead.
+        check(1 <= failures and failed_before <= failures <= failed_after + 4,
+              f"delivery failures {failures}, database {failed_before}..{failed_after}")
         figures["alert_delivery_failures"] = failures
         check(value(fam, "orch_dag_import_errors") == 0, "import errors")
 
