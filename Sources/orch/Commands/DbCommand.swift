@@ -39,6 +39,7 @@ struct DbCommand: ParsableCommand {
             let store = try ctx.store()
             let before = try store.databaseBytes()
             let report = try RetentionCleaner(home: ctx.home, store: store).clean(keepDays: keepDays, now: Date())
+            try ctx.audit(store, "db.clean", ["keep_days": String(keepDays), "runs": String(report.runs.count)])
             if vacuum { try store.vacuum() }
             print("deleted \(report.runs.count) runs, \(report.taskInstances) task instances, \(report.attempts) attempts, \(report.xcoms) xcoms, \(report.alerts) alerts; database \(before) -> \(try store.databaseBytes()) bytes")
         }
@@ -91,9 +92,9 @@ final class RetentionSchedule: @unchecked Sendable {
         guard due else { return }
         do {
             let r = try cleaner.clean(keepDays: keepDays, now: now)
-            if !r.runs.isEmpty { print("retention: deleted \(r.runs.count) runs older than \(keepDays) days") }
+            if !r.runs.isEmpty { OrchLog.scheduler.info("retention: deleted \(r.runs.count) runs older than \(keepDays) days") }
         } catch {
-            printError("retention: clean failed: \(error)")
+            OrchLog.scheduler.error("retention: clean failed: \(error)")
         }
     }
 }

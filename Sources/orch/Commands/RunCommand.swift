@@ -27,6 +27,7 @@ struct RunCommand: AsyncParsableCommand {
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
                                         interval: RunFactory.interval(for: dag, logicalDate: date),
                                         conf: try parseConf(conf), owner: owner, now: Date())
+        try ctx.audit(store, "run.foreground", ["dag_id": dag.id, "run_id": run.runId])
         if !quiet { print("running \(run.runId) of \(dag.id) in the foreground") }
         let state = try await runInForeground(ctx: ctx, bag: bag, store: store, pks: [run.pk], owner: owner,
                                               slots: slots ?? Settings.load(ctx.home).slots)
