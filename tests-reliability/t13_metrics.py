@@ -166,6 +166,15 @@ def body():
         used = {re.sub(r"_(bucket|count|sum)$", "", m) for m in re.findall(r"orch_[a-z_]+", grafana)}
         check(used <= documented, f"grafana uses undocumented metrics: {used - documented}")
         figures["metrics_exposed"] = len(exposed)
+
+        # What a scrape costs on this small database: the median of 20 (refresh from SQLite + exposition).
+        took = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            s, _, _ = http(port, "GET", "/metrics", token=False)
+            took.append((time.perf_counter() - t0) * 1000)
+            check(s == 200, "scrape")
+        figures["scrape_median_ms"] = round(sorted(took)[10], 2)
         figures["exposition_bytes"] = len(text)
         age = value(fam, "orch_scheduler_heartbeat_age_seconds")
         check(0 <= age < 15, f"heartbeat age {age}")
