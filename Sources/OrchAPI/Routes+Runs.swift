@@ -36,7 +36,8 @@ extension APIRoutes {
             let body = try request.jsonObject()
             try body.rejectUnknown(allowed: ["conf", "logical_date", "run_id"])
             let conf = try body.object("conf") ?? [:]
-            var logicalDate = Date()
+            let now = Date()
+            var logicalDate: Date?
             if let text = try body.string("logical_date") {
                 do { logicalDate = try ISODate.parse(text) } catch {
                     throw APIError.badRequest("field 'logical_date': \(error)")
@@ -47,8 +48,8 @@ extension APIRoutes {
                 throw APIError.badRequest("field 'run_id': \(problem)")
             }
             let run = try RunFactory.create(store: store, dag: dag, type: .manual,
-                                            interval: RunFactory.interval(for: dag, logicalDate: logicalDate),
-                                            conf: conf, owner: nil, now: Date(), runId: runId)
+                                            interval: RunFactory.manualInterval(for: dag, logicalDate: logicalDate, triggeredAt: now),
+                                            logicalDate: logicalDate ?? now, conf: conf, owner: nil, now: now, runId: runId)
             var response = HTTPResponse.api(201, RunDTO(run))
             response.headers["Location"] = "/api/v1/dags/\(pathEscape(dag.id))/runs/\(pathEscape(run.runId))"
             return response

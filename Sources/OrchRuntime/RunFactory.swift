@@ -16,11 +16,25 @@ public enum RunFactory {
         return DataInterval(start: logicalDate, end: logicalDate)
     }
 
+    /// The data interval of a manual run (`orch trigger`, `orch run`, `POST …/runs`): aligned to the DAG's schedule
+    /// (see `Timetable.manualInterval`); for a DAG without a schedule, the instant itself.
+    public static func manualInterval(for dag: DAG, logicalDate: Date?, triggeredAt: Date) -> DataInterval {
+        if let timetable = try? Timetable.of(dag) {
+            return timetable.manualInterval(logicalDate: logicalDate, triggeredAt: triggeredAt)
+        }
+        let at = logicalDate ?? triggeredAt
+        return DataInterval(start: at, end: at)
+    }
+
+    /// Creates a run. `logicalDate` defaults to the interval's start; a manual run passes the date it was given, or
+    /// the time it was triggered, so several manual runs of one interval can exist, each with its own run id.
     public static func create(store: SQLiteStateStore, dag: DAG, type: RunType, interval: DataInterval,
-                              conf: [String: JSONValue], owner: String?, now: Date, runId: String? = nil) throws -> RunRecord {
-        try store.createRun(dagId: dag.id, runId: runId ?? Self.runId(type, logicalDate: interval.start), runType: type,
-                            interval: interval, conf: conf,
-                            tasks: dag.tasks.map { ($0.id, $0.retry.maxTries) }, owner: owner, now: now,
-                            generatedRunId: runId == nil)
+                              logicalDate: Date? = nil, conf: [String: JSONValue], owner: String?, now: Date,
+                              runId: String? = nil) throws -> RunRecord {
+        let logical = logicalDate ?? interval.start
+        return try store.createRun(dagId: dag.id, runId: runId ?? Self.runId(type, logicalDate: logical), runType: type,
+                                   interval: interval, logicalDate: logical, conf: conf,
+                                   tasks: dag.tasks.map { ($0.id, $0.retry.maxTries) }, owner: owner, now: now,
+                                   generatedRunId: runId == nil)
     }
 }

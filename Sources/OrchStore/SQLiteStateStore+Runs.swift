@@ -4,9 +4,10 @@ import OrchSQLite
 
 extension SQLiteStateStore {
     public func createRun(dagId: String, runId: String, runType: RunType, interval: DataInterval,
-                          conf: [String: JSONValue], tasks: [(id: String, maxTries: Int)], owner: String?,
-                          now: Date, generatedRunId: Bool = false) throws -> RunRecord {
-        try write {
+                          logicalDate: Date? = nil, conf: [String: JSONValue], tasks: [(id: String, maxTries: Int)],
+                          owner: String?, now: Date, generatedRunId: Bool = false) throws -> RunRecord {
+        let logicalDate = logicalDate ?? interval.start
+        return try write {
             // A run id the caller chose must be free; a generated one gets the first free suffix (`_2`, `_3`, …),
             // decided inside this write transaction so that concurrent triggers cannot pick the same one.
             let base = runId
@@ -20,13 +21,13 @@ extension SQLiteStateStore {
                 runId = RunIdRule.candidate(base, attempt: attempt)
             }
             if try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND logical_date = ? AND run_type = ?",
-                               [dagId, interval.start.unix, runType.rawValue]) != nil {
-                throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(interval.start)); clear it to run it again (`orch runs clear RUN_ID`)")
+                               [dagId, logicalDate.unix, runType.rawValue]) != nil {
+                throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(logicalDate)); clear it to run it again (`orch runs clear RUN_ID`)")
             }
             try db.execute("""
                 INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
                                      conf, owner, queued_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)
-                """, [dagId, runId, runType.rawValue, interval.start.unix, interval.start.unix, interval.end.unix,
+                """, [dagId, runId, runType.rawValue, logicalDate.unix, interval.start.unix, interval.end.unix,
                       JSONValue.object(conf).jsonText, owner, now.unix])
             let pk = db.lastInsertRowID
             for t in tasks {
@@ -34,7 +35,7 @@ extension SQLiteStateStore {
                                [pk, t.id, t.maxTries])
             }
             return RunRecord(pk: pk, dagId: dagId, runId: runId, runType: runType, state: .queued,
-                             logicalDate: interval.start, dataInterval: interval, conf: conf, owner: owner,
+                             logicalDate: logicalDate, dataInterval: interval, conf: conf, owner: owner,
                              queuedAt: now, startDate: nil, endDate: nil)
         }
     }

@@ -11,10 +11,11 @@ public protocol StateStore: Sendable {
     func setSchedulePosition(_ dagId: String, lastInterval: DataInterval?, nextRunAt: Date?) throws
 
     // Runs
-    /// `generatedRunId`: the id was made by ``RunIdRule`` and may take a suffix when taken (else a taken id is a
-    /// conflict).
-    func createRun(dagId: String, runId: String, runType: RunType, interval: DataInterval, conf: [String: JSONValue],
-                   tasks: [(id: String, maxTries: Int)], owner: String?, now: Date, generatedRunId: Bool) throws -> RunRecord
+    /// `logicalDate`: nil for the interval's start. `generatedRunId`: the id was made by ``RunIdRule`` and may take a
+    /// suffix when taken (else a taken id is a conflict).
+    func createRun(dagId: String, runId: String, runType: RunType, interval: DataInterval, logicalDate: Date?,
+                   conf: [String: JSONValue], tasks: [(id: String, maxTries: Int)], owner: String?, now: Date,
+                   generatedRunId: Bool) throws -> RunRecord
     func run(pk: Int64) throws -> RunRecord?
     func run(dagId: String, runId: String) throws -> RunRecord?
     func runs(_ query: RunQuery) throws -> [RunRecord]

@@ -27,7 +27,7 @@ public struct Timetable: Sendable {
     }
 
     /// Grid origin for interval schedules.
-    private var anchor: Date { startDate ?? Date(timeIntervalSince1970: 0) }
+    var anchor: Date { startDate ?? Date(timeIntervalSince1970: 0) }
 
     /// The interval the scheduler creates next after `last` (nil if none was created yet), due or not yet due;
     /// nil when no interval is left (end date passed, `@once` done, a cron that never fires).

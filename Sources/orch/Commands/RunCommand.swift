@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Argument(help: "DAG id") var dagId: String
     @Option(help: "Run configuration as a JSON object.") var conf: String?
-    @Option(name: .customLong("logical-date"), help: "Logical date (YYYY-MM-DD or ISO 8601); default now.") var logicalDate: String?
+    @Option(name: .customLong("logical-date"), help: "Logical date (YYYY-MM-DD or ISO 8601): runs the schedule interval containing it; default now, which runs the last complete interval.") var logicalDate: String?
     @Option(help: "Worker slots (default: number of cores).") var slots: Int?
     @Flag(help: "Print nothing but the final state.") var quiet = false
 
@@ -22,11 +22,11 @@ struct RunCommand: AsyncParsableCommand {
         let dag = try ctx.dag(dagId)
         let store = try ctx.syncedStore(bag)
         _ = try alertConfiguration(ctx)  // bad alert settings stop us before a run is created
-        let date = try logicalDate.map(parseDate) ?? Date()
+        let given = try logicalDate.map(parseDate), now = Date()
         let owner = "foreground:\(getpid())"
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
-                                        interval: RunFactory.interval(for: dag, logicalDate: date),
-                                        conf: try parseConf(conf), owner: owner, now: Date())
+                                        interval: RunFactory.manualInterval(for: dag, logicalDate: given, triggeredAt: now),
+                                        logicalDate: given ?? now, conf: try parseConf(conf), owner: owner, now: now)
         try ctx.audit(store, "run.foreground", ["dag_id": dag.id, "run_id": run.runId])
         if !quiet { print("running \(run.runId) of \(dag.id) in the foreground") }
         let state = try await runInForeground(ctx: ctx, bag: bag, store: store, pks: [run.pk], owner: owner,

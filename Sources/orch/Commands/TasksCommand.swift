@@ -35,7 +35,7 @@ struct TasksCommand: AsyncParsableCommand {
             var params = dag.params
             for (k, v) in try parseConf(conf) { params[k] = v }
             let spec = AttemptSpec(dagId: dagId, taskId: taskId, runId: "test__\(isoString(date))", runPk: 0, tryNumber: 1,
-                                   logicalDate: date, dataInterval: RunFactory.interval(for: dag, logicalDate: date),
+                                   logicalDate: date, dataInterval: RunFactory.manualInterval(for: dag, logicalDate: logicalDate == nil ? nil : date, triggeredAt: date),
                                    params: params, logPath: "/dev/stdout", home: ctx.home.root.path, databasePath: "")
             let context = TaskExecutor.context(spec, logger: StandardOutputLogger(), xcom: MemoryXCom())
             let outcome = await TaskExecutor.run(task: task, context: context,

@@ -12,7 +12,7 @@ struct TriggerCommand: AsyncParsableCommand {
 
     @Argument(help: "DAG id") var dagId: String
     @Option(help: "Run configuration as a JSON object, merged over the DAG's params.") var conf: String?
-    @Option(name: .customLong("logical-date"), help: "Logical date (YYYY-MM-DD or ISO 8601); default now.") var logicalDate: String?
+    @Option(name: .customLong("logical-date"), help: "Logical date (YYYY-MM-DD or ISO 8601): runs the schedule interval containing it; default now, which runs the last complete interval.") var logicalDate: String?
     @Option(name: .customLong("run-id"), help: "Run id; default manual__<logical date>.") var runId: String?
     @Flag(help: "Wait for the run to finish and print task outcomes.") var wait = false
 
@@ -21,14 +21,14 @@ struct TriggerCommand: AsyncParsableCommand {
         let bag = try ctx.bag()
         let dag = try ctx.dag(dagId)
         let confValue = try parseConf(conf)
-        let date = try logicalDate.map(parseDate) ?? Date()
+        let given = try logicalDate.map(parseDate), now = Date()
         let store = try ctx.syncedStore(bag)
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
-                                        interval: RunFactory.interval(for: dag, logicalDate: date), conf: confValue,
-                                        owner: nil, now: Date(), runId: runId)
+                                        interval: RunFactory.manualInterval(for: dag, logicalDate: given, triggeredAt: now),
+                                        logicalDate: given ?? now, conf: confValue, owner: nil, now: now, runId: runId)
         try ctx.audit(store, "run.trigger", ["dag_id": dag.id, "run_id": run.runId])
         WakeSocket.notify(ctx.home.wakeSocketPath)
-        print("queued run \(run.runId) of \(dag.id) (logical date \(isoString(run.logicalDate)))")
+        print("queued run \(run.runId) of \(dag.id) (logical date \(isoString(run.logicalDate)), data interval \(isoString(run.dataInterval.start)) to \(isoString(run.dataInterval.end)))")
         fflush(nil)
         if !schedulerIsRunning(store) {
             printError("note: no scheduler is running on \(ctx.home.databasePath); start one with `orch scheduler` (or `orch serve`), or use `orch run \(dag.id)` to run in the foreground")
