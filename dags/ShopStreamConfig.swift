@@ -1,6 +1,7 @@
 import Foundation
 import OrchCore
 import OrchPostgres
+import ShopStream
 
 /// Where shopstream_daily reads and writes, from the run's params and the environment.
 ///
@@ -39,23 +40,48 @@ struct ShopStreamConfig {
 
     func connect() throws -> PGConnection { try PGConnection(conninfo: warehouseDSN) }
 
+    /// The run's day (`YYYY-MM-DD`): its data interval, which must be one whole UTC day. Every task reads this, never
+    /// the logical date, so fetch, produce, gold and the checks cover the same interval.
+    func day(_ ctx: TaskContext) throws -> String {
+        let start = ctx.dataInterval.start, end = ctx.dataInterval.end
+        let day = UTCFormat.day(start)
+        guard end.timeIntervalSince(start) == 86_400, start.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 0 else {
+            throw ExampleError("shopstream_daily needs a data interval of one whole UTC day, got \(start) to \(end)")
+        }
+        return day
+    }
+
     /// `migrations/warehouse`: `ORCH_WAREHOUSE_MIGRATIONS_DIR`, else found by walking up from the binary and the
     /// working directory.
     static func warehouseMigrations() throws -> String {
         if let dir = ProcessInfo.processInfo.environment["ORCH_WAREHOUSE_MIGRATIONS_DIR"], !dir.isEmpty { return dir }
+        return try bundled("migrations/warehouse", containing: "0001_schemas.sql", env: "ORCH_WAREHOUSE_MIGRATIONS_DIR")
+    }
+
+    /// The ECB reference rates (`fixtures/ecb/eurofxref.csv`): `SHOPSTREAM_FX_RATES`, else found like the migrations.
+    static func fxRates() throws -> FXRates {
+        if let file = ProcessInfo.processInfo.environment["SHOPSTREAM_FX_RATES"], !file.isEmpty {
+            return try FXRates(contentsOf: file)
+        }
+        return try FXRates(contentsOf: try bundled("fixtures/ecb", containing: "eurofxref.csv", env: "SHOPSTREAM_FX_RATES")
+            + "/eurofxref.csv")
+    }
+
+    /// `<ancestor>/<relative>` holding `marker`, walking up from the binary and the working directory.
+    private static func bundled(_ relative: String, containing marker: String, env: String) throws -> String {
         let starts = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
                       URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         for start in starts {
             var dir = start
             for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent("migrations/warehouse")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("0001_schemas.sql").path) {
+                let candidate = dir.appendingPathComponent(relative)
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
                     return candidate.path
                 }
                 dir = dir.deletingLastPathComponent()
             }
         }
-        throw ExampleError("cannot find migrations/warehouse; set ORCH_WAREHOUSE_MIGRATIONS_DIR")
+        throw ExampleError("cannot find \(relative); set \(env)")
     }
 }
 

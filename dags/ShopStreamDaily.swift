@@ -5,8 +5,9 @@ import ShopStream
 
 /// The flagship pipeline: a day of an e-commerce shop, from the DummyJSON-compatible API to gold tables.
 ///
-/// fetch → produce → load_bronze → silver → gold → quality_checks. Each task is idempotent for its date, so a
-/// retry or a re-run of the same date changes nothing. Params: `clickstream_events` (default 20,000),
+/// fetch → produce → load_bronze → silver → gold → quality_checks. Every task works on the run's data interval
+/// (one UTC day: a manual run covers the last complete day, or the day containing `--logical-date`), and each is
+/// idempotent for it, so a retry or another run of the same interval changes nothing. Params: `clickstream_events` (default 20,000),
 /// `seed` (42), `source_url`, `warehouse_dsn`.
 let shopstreamDaily = DAG(
     "shopstream_daily",
@@ -20,17 +21,19 @@ let shopstreamDaily = DAG(
     let fetch = d.task("fetch", doc: "Page users, products, carts and posts from the source; land raw pages + manifest") { ctx in
         let config = ShopStreamConfig(ctx)
         let fetcher = SourceFetcher(configuration: FetchConfiguration(baseURL: config.sourceURL))
-        let result = try SourceIngest.fetch(fetcher: fetcher, dataDir: config.dataDirectory, date: ctx.ds)
+        let result = try SourceIngest.fetch(fetcher: fetcher, dataDir: config.dataDirectory, date: try config.day(ctx))
         ctx.log("fetched \(result.counts) from \(config.sourceURL) into \(result.landingDirectory)")
         try ctx.push("counts", .object(result.counts.mapValues { .number(Double($0)) }))
     }
     let produce = d.task("produce", doc: "Records and a simulated clickstream become keyed messages on topics") { ctx in
         let config = ShopStreamConfig(ctx)
-        let fetched = try SourceLanding.read(dataDir: config.dataDirectory, date: ctx.ds)
+        let day = try config.day(ctx)
+        let fetched = try SourceLanding.read(dataDir: config.dataDirectory, date: day)
         let log = try SegmentEventLog(directory: config.dataDirectory + "/eventlog")
         let result = try ShopStreamProducer.produce(fetched: fetched, log: log, dataDir: config.dataDirectory,
-                                                    date: ctx.ds, seed: config.seed,
-                                                    clickstreamEvents: config.clickstreamEvents)
+                                                    date: day, seed: config.seed,
+                                                    clickstreamEvents: config.clickstreamEvents,
+                                                    fxRates: try ShopStreamConfig.fxRates())
         ctx.log("produced \(result.topics)\(result.alreadyProduced ? " (already produced for this date)" : "")")
         try ctx.push("topics", .object(result.topics.mapValues { .number(Double($0)) }))
         try ctx.push("event_types", .object(result.eventTypes.mapValues { .number(Double($0)) }))
@@ -55,17 +58,24 @@ let shopstreamDaily = DAG(
         let result = try SilverBuilder(connection: pg).build()
         ctx.log("silver: \(result)")
     }
-    let gold = d.task("gold", doc: "Star schema and aggregates for the run's data interval") { ctx in
+    let gold = d.task("gold", doc: "Gold facts, dimensions and marts, and the star schema, for the run's data interval") { ctx in
         let pg = try ShopStreamConfig(ctx).connect()
         defer { pg.close() }
         let result = try GoldBuilder(connection: pg).build(start: ctx.dataInterval.start, end: ctx.dataInterval.end)
         ctx.log("gold: \(result)")
+        let star = try StarBuilder(connection: pg, rates: try ShopStreamConfig.fxRates())
+            .build(start: ctx.dataInterval.start, end: ctx.dataInterval.end)
+        ctx.log("\(star)")
     }
-    let checks = d.task("quality_checks", retries: 0, doc: "not_null, unique, relationships, accepted values, reconciliation, freshness") { ctx in
-        let pg = try ShopStreamConfig(ctx).connect()
+    let checks = d.task("quality_checks", retries: 0, doc: "not_null, unique, relationships, accepted values, reconciliation with the landing and across days, freshness") { ctx in
+        let config = ShopStreamConfig(ctx)
+        let landed = try SourceLanding.read(dataDir: config.dataDirectory, date: try config.day(ctx))
+        let pg = try config.connect()
         defer { pg.close() }
+        let all = QualityCheck.shopStream + QualityCheck.starAgreement
+            + [.landedCartsReconcile(Reconciliation.LandedCarts(landed))]
         do {
-            let results = try QualityRunner(connection: pg).run(QualityCheck.shopStream, runId: ctx.runId,
+            let results = try QualityRunner(connection: pg).run(all, runId: ctx.runId,
                                                                  start: ctx.dataInterval.start, end: ctx.dataInterval.end)
             try ctx.push("quality_checks", .array(results.map(qualityJSON)))
             ctx.log("all \(results.count) quality checks passed")

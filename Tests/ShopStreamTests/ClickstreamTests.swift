@@ -83,6 +83,37 @@ struct ClickstreamTests {
         }
     }
 
+    @Test("events carry the fields of the seeds' event schemas (004); purchases are priced in their currency")
+    func seedEventSchemas() throws {
+        let catalog = try Catalog(try fixtureFetchResult())
+        var sim = ClickstreamSimulator(catalog: catalog, date: try LogicalDate("2026-10-16"), seed: 7, events: 6_000)
+        let perEUR = try #require(try testFXRates().inForce(on: "2026-10-16")?.perEUR)
+        sim.fxRates = perEUR
+        var events: [[String: Any]] = []
+        _ = try sim.run { e, _ in
+            events += e.map { object(LogRecord(topic: "", partition: 0, offset: 0, key: nil, timestampMillis: 0, payload: $0.payload)) }
+        }
+        let required: [String: [String]] = [
+            "page_view": ["event_id", "user_id", "session_id", "product_id", "ts", "page", "referrer"],
+            "add_to_cart": ["event_id", "user_id", "session_id", "product_id", "quantity", "ts"],
+            "purchase": ["event_id", "user_id", "session_id", "items", "total_amount", "currency", "ts"],
+        ]
+        var currencies = Set<String>()
+        for e in events {
+            let type = e["event_type"] as? String ?? ""
+            for field in required[type] ?? [] { #expect(e[field] != nil, "\(type) lacks \(field)") }
+            guard type == "purchase" else { continue }
+            let currency = try #require(e["currency"] as? String)
+            currencies.insert(currency)
+            let usd = try #require(e["amount"] as? Double), local = try #require(e["total_amount"] as? Double)
+            #expect(local == FXRates.convertUSD(usd, to: currency, perEUR: perEUR))
+            let items = try #require(e["items"] as? [[String: Any]])
+            let sum = items.reduce(0.0) { $0 + ($1["unit_price"] as! Double) * Double($1["quantity"] as! Int) }
+            #expect(abs(sum - usd) < 0.011 * Double(items.count))
+        }
+        #expect(currencies.isSuperset(of: ["USD", "EUR", "GBP"]))
+    }
+
     @Test func popularityIsSkewed() throws {
         let run = try simulate(date: "2026-11-06", events: 20_000)
         var perUser: [Int: Int] = [:]

@@ -50,7 +50,7 @@ struct IntegrationPipelineTests {
             #expect(day.gold.grossRevenue == truth.gross)
             let fct = try db.execute("SELECT sum(net_amount)::text, sum(gross_amount)::text FROM gold.fct_orders")
             #expect(try fct.decimal(0, 0) == truth.net && fct.decimal(0, 1) == truth.gross)
-            #expect(try db.execute("SELECT sum(net_revenue)::text FROM gold.agg_orders_daily").decimal(0, 0) == truth.net)
+            #expect(try db.execute("SELECT sum(revenue)::text FROM gold.agg_orders_daily").decimal(0, 0) == truth.net)
             #expect(try db.count("SELECT count(*) FROM gold.daily_funnel WHERE view_sessions > 0") == 0)
             #expect(!day.checks.isEmpty && day.checks.allSatisfy { $0.status == .pass })
 

@@ -41,3 +41,9 @@ final class FailingLog: EventLog, @unchecked Sendable {
     }
     func topics() throws -> [String] { try inner.topics() }
 }
+
+/// The project's ECB rates file (fixtures/ecb/eurofxref.csv).
+func testFXRates() throws -> FXRates {
+    try FXRates(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("fixtures/ecb/eurofxref.csv").path)
+}

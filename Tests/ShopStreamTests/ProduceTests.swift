@@ -21,7 +21,7 @@ struct ProduceTests {
         var discounted = 0.0
         for order in orders {
             let o = object(order)
-            #expect(order.key == "cart-\(o["id"] as! Int)")
+            #expect(order.key == "cart-20261101-\(o["id"] as! Int)")
             #expect(o["order_id"] as? String == order.key && o["channel"] as? String == "cart")
             let ts = o["order_ts"] as! Int64
             #expect(ts >= date.startMillis && ts < date.endMillis)

@@ -9,7 +9,13 @@
 /// short). Messages are handed to `sink` in batches, so a million events never sit in memory at once.
 ///
 /// Event payload: `{event_id, event_type, session_id, user_id, product_id?, price?, quantity?, order_id?, amount?,
-/// ts}` (ts = epoch ms inside the data interval), key = session id. Web order payload: the cart shape
+/// ts}` (ts = epoch ms inside the data interval), key = session id, with the fields of the seeds' event schemas
+/// (004): a click (`page_view`) also has `page` (`/products/<id>`) and `referrer` (the previous page of the session,
+/// or for the first view an external source: direct, search, social, email); a purchase also has `items`
+/// (`[{product_id, quantity, unit_price}]`, USD), `total_amount` and `currency`: the session's market currency (USD
+/// 60 %, EUR 20 %, GBP 10 %, CAD 5 %, AUD 5 %, from a hash of the session id, so the random stream is unchanged) and
+/// the amount converted from USD with the ECB reference rates in force that day (`fxRates`; USD when there are
+/// none). `amount` stays the USD value. Web order payload: the cart shape
 /// (`userId, products[{id,title,price,quantity,total,discountPercentage,discountedTotal}], total,
 /// discountedTotal, totalProducts, totalQuantity`) plus `order_id` (`web-<session>-1`), `channel` `"web"`,
 /// `session_id` and `order_ts`; key = order id.
@@ -21,6 +27,8 @@ struct ClickstreamSimulator {
     let seed: UInt64
     let events: Int
     var rates = Rates()
+    /// The ECB rates in force on the day (units per EUR); nil: purchases are in USD.
+    var fxRates: [String: Double]? = nil
     var batchSize = 20_000
 
     /// Counts of what was generated.
@@ -66,7 +74,9 @@ struct ClickstreamSimulator {
         while emitted < events {
             session += 1
             let sessionId = "s-\(dayCompact)-\(session)"
+            let sessionHash = StablePartitioner.fnv1a64(sessionId)
             let userId = users[userSampler.sample(&rng)]
+            var page = Self.referrers[Int((sessionHash >> 8) % UInt64(Self.referrers.count))]
             var ts = start + Int64(rng.nextInt(86_400_000 - 3_600_000))
             var seq = 0
             func event(_ type: Int, _ fill: (inout JSONWriter) -> Void) -> Bool {
@@ -94,7 +104,12 @@ struct ClickstreamSimulator {
                 if viewed.contains(p) { continue }
                 viewed.append(p)
                 let product = catalog.products[p]
-                guard event(0, { $0.field("product_id", product.id); $0.field("price", product.price) }) else { break }
+                let here = "/products/\(product.id)", from = page
+                guard event(0, {
+                    $0.field("product_id", product.id); $0.field("price", product.price)
+                    $0.field("page", here); $0.field("referrer", from)
+                }) else { break }
+                page = here
             }
             var cart: [(product: Int, quantity: Int)] = []
             if rng.chance(rates.cart) {
@@ -113,7 +128,12 @@ struct ClickstreamSimulator {
                 let quantity = cart.reduce(0) { $0 + $1.quantity }
                 if event(2, { $0.field("amount", amount); $0.field("quantity", quantity) }), rng.chance(rates.purchase) {
                     let orderId = "web-\(sessionId)-1"
-                    if event(3, { $0.field("order_id", orderId); $0.field("amount", amount); $0.field("quantity", quantity) }) {
+                    let (currency, total) = localTotal(amount, sessionHash: sessionHash)
+                    let items = purchaseItems(cart)
+                    if event(3, {
+                        $0.field("order_id", orderId); $0.field("amount", amount); $0.field("quantity", quantity)
+                        $0.field("items", json: items); $0.field("total_amount", total); $0.field("currency", currency)
+                    }) {
                         orderBatch.append(webOrder(orderId, sessionId: sessionId, userId: userId, ts: ts, cart: cart))
                         counts.webOrders += 1
                     }
@@ -128,6 +148,37 @@ struct ClickstreamSimulator {
     }
 
     static let types = ["page_view", "add_to_cart", "checkout", "purchase"]
+    /// Where a session's first page view comes from.
+    static let referrers = ["direct", "search", "search", "social", "email"]
+    /// Session markets: currency and weight out of 100.
+    static let currencies: [(code: String, weight: UInt64)] = [("USD", 60), ("EUR", 20), ("GBP", 10), ("CAD", 5), ("AUD", 5)]
+
+    /// The session's currency and the USD amount converted with the day's rates (USD when there are none).
+    private func localTotal(_ usd: Double, sessionHash: UInt64) -> (String, Double) {
+        var pick = sessionHash % 100
+        var code = "USD"
+        for c in Self.currencies {
+            if pick < c.weight { code = c.code; break }
+            pick -= c.weight
+        }
+        guard let fxRates, let local = FXRates.convertUSD(usd, to: code, perEUR: fxRates) else { return ("USD", usd) }
+        return (code, local)
+    }
+
+    /// `[{product_id, quantity, unit_price}]` of a cart.
+    private func purchaseItems(_ cart: [(product: Int, quantity: Int)]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (i, line) in cart.enumerated() {
+            var w = JSONWriter(capacity: 64)
+            w.field("product_id", catalog.products[line.product].id)
+            w.field("quantity", line.quantity)
+            w.field("unit_price", catalog.products[line.product].price)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += w.finish()
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
 
     private func webOrder(_ orderId: String, sessionId: String, userId: Int, ts: Int64,
                           cart: [(product: Int, quantity: Int)]) -> OutgoingMessage {

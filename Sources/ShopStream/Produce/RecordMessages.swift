@@ -4,11 +4,15 @@ import Foundation
 ///
 /// - users → `customers`, key = user id, payload = the user object as fetched.
 /// - products → `products`, key = product id, payload = the product object as fetched.
-/// - carts → `orders`, key = `cart-<id>`, payload = the cart object as fetched with `order_id` (`cart-<id>`),
+/// - carts → `orders`, key = `cart-<YYYYMMDD>-<id>`, payload = the cart object as fetched with `order_id` (the key),
 ///   `channel` (`"cart"`) and `order_ts` (epoch ms, deterministic inside the data interval) added in front.
-/// - posts → `events`, key = `post-<id>`, payload `{event_id: "post-<id>", event_type: "post_published", post_id,
-///   user_id, ts}`: posts are content, not commerce, but they are user activity and land as events so every
+/// - posts → `events`, key = `post-<YYYYMMDD>-<id>`, payload `{event_id: <the key>, event_type: "post_published",
+///   post_id, user_id, ts}`: posts are content, not commerce, but they are user activity and land as events so every
 ///   fetched record reaches bronze; they never count in the funnel.
+///
+/// The time model (docs/data-dictionary.md): the source is static, so each day's fetch is that day's activity — a
+/// cart fetched for a day is a fresh order placed that day, and its date is part of its key. Producing a day again
+/// gives the same keys, times and payloads, so no day ever overwrites another.
 enum RecordMessages {
     /// Users and products carry the start of the data interval as their message time (they have no dates).
     static func customers(_ fetched: FetchResult, date: LogicalDate) -> [OutgoingMessage] {
@@ -21,12 +25,13 @@ enum RecordMessages {
 
     static func cartOrders(_ fetched: FetchResult, date: LogicalDate, seed: UInt64) throws -> [OutgoingMessage] {
         try fetched.records(.carts).map { record in
+            let key = dailyKey("cart", record.id, date)
             let ts = timestamp(for: "cart-\(record.id)", date: date, seed: seed)
             var prefix = JSONWriter()
-            prefix.field("order_id", "cart-\(record.id)")
+            prefix.field("order_id", key)
             prefix.field("channel", "cart")
             prefix.field("order_ts", ts)
-            return OutgoingMessage(key: "cart-\(record.id)", timestampMillis: ts,
+            return OutgoingMessage(key: key, timestampMillis: ts,
                                    payload: try merge(prefix.bytes, into: record, what: "cart"))
         }
     }
@@ -37,15 +42,21 @@ enum RecordMessages {
             guard let post = try? decoder.decode(Catalog.Post.self, from: record.json) else {
                 throw SourceError(.malformedPage, "post \(record.id) has no numeric 'userId'")
             }
+            let key = dailyKey("post", record.id, date)
             let ts = timestamp(for: "post-\(record.id)", date: date, seed: seed)
             var w = JSONWriter()
-            w.field("event_id", "post-\(record.id)")
+            w.field("event_id", key)
             w.field("event_type", "post_published")
             w.field("post_id", record.id)
             w.field("user_id", post.userId)
             w.field("ts", ts)
-            return OutgoingMessage(key: "post-\(record.id)", timestampMillis: ts, payload: w.finish())
+            return OutgoingMessage(key: key, timestampMillis: ts, payload: w.finish())
         }
+    }
+
+    /// `cart-20261101-7`: a source record's key for one day.
+    static func dailyKey(_ kind: String, _ id: Int, _ date: LogicalDate) -> String {
+        "\(kind)-\(String(describing: date).replacingOccurrences(of: "-", with: ""))-\(id)"
     }
 
     /// A deterministic time inside [date 00:00, next day 00:00) UTC for a key.

@@ -11,9 +11,11 @@ public enum ShopStreamProducer {
     /// The topics produce writes.
     public static let topics = ["customers", "products", "orders", "events"]
 
-    /// Produces `date` from `fetched` into `log`. `clickstreamEvents` 0 turns the simulation off.
+    /// Produces `date` from `fetched` into `log`. `clickstreamEvents` 0 turns the simulation off. `fxRates`: the
+    /// ECB reference rates that price purchases in their session's currency (nil: every purchase in USD).
     public static func produce(fetched: FetchResult, log: any EventLog, dataDir: String, date: String,
-                               seed: UInt64 = 42, clickstreamEvents: Int = 20_000) throws -> ProduceResult {
+                               seed: UInt64 = 42, clickstreamEvents: Int = 20_000,
+                               fxRates: FXRates? = nil) throws -> ProduceResult {
         let day = try LogicalDate(date)
         guard clickstreamEvents >= 0 else {
             throw SourceError(.invalidArgument, "clickstream volume must be >= 0, got \(clickstreamEvents)")
@@ -55,7 +57,8 @@ public enum ShopStreamProducer {
         try appender.append(topic: "orders", cartOrders)
         try appender.append(topic: "events", posts)
 
-        let simulator = ClickstreamSimulator(catalog: catalog, date: day, seed: seed, events: clickstreamEvents)
+        var simulator = ClickstreamSimulator(catalog: catalog, date: day, seed: seed, events: clickstreamEvents)
+        simulator.fxRates = fxRates?.inForce(on: day.description)?.perEUR
         let counts = try simulator.run { events, orders in
             try appender.append(topic: "events", events)
             try appender.append(topic: "orders", orders)

@@ -10,19 +10,21 @@ enum GoldSQL {
     static let dimensions = [
         "DELETE FROM gold.dim_customers",
         """
-        INSERT INTO gold.dim_customers (customer_id, full_name, email, gender, age, age_band, city, state, country)
-        SELECT customer_id, first_name || ' ' || last_name, email, gender, age,
+        INSERT INTO gold.dim_customers (customer_id, first_name, last_name, full_name, email, gender, age, age_band,
+            city, state, country, created_at, updated_at)
+        SELECT customer_id, first_name, last_name, first_name || ' ' || last_name, email, gender, age,
             CASE WHEN age IS NULL THEN 'unknown' WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34'
                  WHEN age < 45 THEN '35-44' WHEN age < 55 THEN '45-54' ELSE '55+' END,
-            city, state, country
+            city, state, country, created_at, updated_at
         FROM silver.customers
         """,
         "DELETE FROM gold.dim_products",
         """
-        INSERT INTO gold.dim_products (product_id, title, category, brand, price, price_band, rating)
-        SELECT product_id, title, category, brand, price,
+        INSERT INTO gold.dim_products (product_id, title, name, description, category, brand, price, price_band, rating,
+            created_at, updated_at)
+        SELECT product_id, title, name, description, category, brand, price,
             CASE WHEN price < 20 THEN 'budget' WHEN price < 100 THEN 'mid' WHEN price < 500 THEN 'premium' ELSE 'luxury' END,
-            rating
+            rating, created_at, updated_at
         FROM silver.products
         """,
         """
@@ -46,11 +48,11 @@ enum GoldSQL {
             OR order_id IN (SELECT order_id FROM silver.orders WHERE order_ts \(inInterval))
         """,
         """
-        INSERT INTO gold.fct_orders (order_id, channel, customer_id, order_date, order_ts, gross_amount, net_amount,
-            discount_amount, line_count, quantity)
-        SELECT order_id, channel, customer_id, order_date, order_ts, total, discounted_total,
-            total - discounted_total, total_products, total_quantity
-        FROM silver.orders WHERE order_ts \(inInterval)
+        INSERT INTO gold.fct_orders (order_id, channel, customer_id, customer_email, order_date, order_ts, status,
+            total_amount, gross_amount, net_amount, discount_amount, line_count, quantity)
+        SELECT o.order_id, o.channel, o.customer_id, c.email, o.order_date, o.order_ts, o.status, o.total_amount,
+            o.total, o.discounted_total, o.total - o.discounted_total, o.total_products, o.total_quantity
+        FROM silver.orders o LEFT JOIN silver.customers c USING (customer_id) WHERE o.order_ts \(inInterval)
         """,
         """
         INSERT INTO gold.fct_order_items (order_id, line_no, product_id, customer_id, order_date, channel, quantity,
@@ -66,10 +68,12 @@ enum GoldSQL {
     static let aggregates = [
         "DELETE FROM gold.agg_orders_daily WHERE order_date \(inDays)",
         """
-        INSERT INTO gold.agg_orders_daily (order_date, channel, orders, customers, items, gross_revenue, net_revenue, avg_order_value)
-        SELECT order_date, channel, count(*), count(DISTINCT customer_id), sum(quantity), sum(gross_amount),
-            sum(net_amount), round(avg(net_amount), 2)
-        FROM gold.fct_orders WHERE order_date \(inDays) GROUP BY order_date, channel
+        INSERT INTO gold.agg_orders_daily (order_date, orders, revenue, cart_orders, web_orders, customers, units,
+            gross_revenue, discount_amount, avg_order_value)
+        SELECT order_date, count(*), sum(total_amount), count(*) FILTER (WHERE channel = 'cart'),
+            count(*) FILTER (WHERE channel = 'web'), count(DISTINCT customer_id), sum(quantity), sum(gross_amount),
+            sum(gross_amount - total_amount), round(avg(total_amount), 2)
+        FROM gold.fct_orders WHERE order_date \(inDays) GROUP BY order_date
         """,
         "DELETE FROM gold.agg_events_daily WHERE event_date \(inDays)",
         """
@@ -132,14 +136,18 @@ enum GoldSQL {
         INSERT INTO gold.customer_ltv (customer_id, orders, gross_revenue, net_revenue, avg_order_value,
             first_order_date, last_order_date, segment)
         SELECT c.customer_id, count(o.order_id), coalesce(sum(o.gross_amount), 0), coalesce(sum(o.net_amount), 0),
-            round(avg(o.net_amount), 2), min(o.order_date), max(o.order_date),
-            CASE WHEN count(o.order_id) = 0 THEN 'none'
-                 WHEN sum(o.net_amount) < 500 THEN 'low'
-                 WHEN sum(o.net_amount) < 2000 THEN 'medium'
-                 WHEN sum(o.net_amount) < 10000 THEN 'high'
-                 ELSE 'vip' END
+            round(avg(o.net_amount), 2), min(o.order_date), max(o.order_date), 'none'
         FROM gold.dim_customers c LEFT JOIN gold.fct_orders o USING (customer_id)
         GROUP BY c.customer_id
+        """,
+        // Segments by quantile of lifetime paid revenue among customers with orders (ties share a segment):
+        // top 10 % vip, next 20 % high, next 30 % medium, the remaining 40 % low; no orders: none.
+        """
+        UPDATE gold.customer_ltv l SET segment = r.segment
+        FROM (SELECT customer_id, CASE WHEN cume_dist() OVER w > 0.9 THEN 'vip' WHEN cume_dist() OVER w > 0.7 THEN 'high'
+                                       WHEN cume_dist() OVER w > 0.4 THEN 'medium' ELSE 'low' END AS segment
+              FROM gold.customer_ltv WHERE orders > 0 WINDOW w AS (ORDER BY net_revenue)) r
+        WHERE r.customer_id = l.customer_id
         """,
     ]
 }

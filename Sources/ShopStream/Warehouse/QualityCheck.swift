@@ -22,6 +22,12 @@ public struct QualityCheck: Sendable {
                                dateColumn: String, tolerance: Double)
         /// The newest `column` value is at most `maxAgeSeconds` older than the run's reference time.
         case freshness(table: String, column: String, maxAgeSeconds: Double)
+        /// Gold's cart orders of the data interval reconcile with the carts fetch landed for it (counts and sums).
+        case landedCarts(Reconciliation.LandedCarts)
+        /// Per day, each fact measure equals the sum of its aggregate column: on every day in either table, or
+        /// (`.factDaysAndInterval`) on the fact table's days and the data interval's.
+        case dailyAgreement(fact: String, factDate: String, aggregate: String, aggregateDate: String,
+                            pairs: [Reconciliation.Pair], days: Reconciliation.Days = .all)
     }
 
     public var name: String
@@ -41,12 +47,14 @@ public struct QualityCheck: Sendable {
         case .rowCountMatch: "row_count"
         case .sumReconciliation: "sum_reconciliation"
         case .freshness: "freshness"
+        case .landedCarts: "landed_reconciliation"
+        case .dailyAgreement: "daily_agreement"
         }
     }
 }
 
 extension QualityCheck {
-    /// The checks shopstream_daily runs after gold.
+    /// The checks shopstream_daily runs after gold (besides `landedCartsReconcile`, which needs the run's landing).
     public static let shopStream: [QualityCheck] = [
         QualityCheck("silver.customers.email not null", .notNull(table: "silver.customers", column: "email")),
         QualityCheck("silver.orders.customer_id not null", .notNull(table: "silver.orders", column: "customer_id")),
@@ -70,5 +78,5 @@ extension QualityCheck {
                      .sumReconciliation(table: "gold.fct_order_items", column: "discounted_line_total", otherTable: "gold.fct_orders",
                                         otherColumn: "net_amount", dateColumn: "order_date", tolerance: 0.05)),
         QualityCheck("bronze.raw_events fresh", .freshness(table: "bronze.raw_events", column: "ingested_at", maxAgeSeconds: 2 * 86_400)),
-    ]
+    ] + dailyAgreement
 }

@@ -97,6 +97,11 @@ public struct QualityRunner {
             let r = try connection.execute("SELECT extract(epoch FROM $1::timestamptz - max(\(try ident(column))))::float8 FROM \(try ident(table))", [now])
             guard let age = try r.double(0, 0) else { return (1, "\(table) is empty") }
             return (age > maxAge ? 1 : 0, String(format: "newest %@ is %.0f s old (limit %.0f s)", column, age, maxAge))
+        case let .landedCarts(landed):
+            return try evaluateLandedCarts(landed, start: start, end: end)
+        case let .dailyAgreement(fact, factDate, aggregate, aggregateDate, pairs, days):
+            return try evaluateDailyAgreement(fact: fact, factDate: factDate, aggregate: aggregate,
+                                              aggregateDate: aggregateDate, pairs: pairs, days: days, start: start, end: end)
         }
     }
 

@@ -27,16 +27,18 @@ enum SilverSQL {
             WHEN coalesce(v->>'email', '') !~ '^[^@\\s]+@[^@\\s]+$' THEN 'email missing or malformed'
             WHEN v ? 'age' AND NOT meta.is_int(v->'age') THEN 'age is not an integer'
             WHEN v ? 'birthDate' AND meta.try_date(v->>'birthDate') IS NULL THEN 'birthDate is not a date'
+            WHEN EXISTS (SELECT 1 FROM silver.customers o WHERE o.email = v->>'email' AND o.customer_id <> (v->>'id')::int)
+                THEN 'email belongs to another customer'
         END
         """
 
     static let customers = """
         INSERT INTO silver.customers AS t (customer_id, first_name, last_name, email, username, gender, age, birth_date,
-            city, state, country, role, src_partition, src_offset, bronze_id, updated_at)
+            city, state, country, role, src_partition, src_offset, bronze_id, created_at, updated_at)
         SELECT DISTINCT ON ((v->>'id')::int)
             (v->>'id')::int, v->>'firstName', v->>'lastName', v->>'email', v->>'username', v->>'gender',
             (v->>'age')::int, meta.try_date(v->>'birthDate'), v#>>'{address,city}', v#>>'{address,state}',
-            v#>>'{address,country}', v->>'role', "partition", "offset", bronze_id, now()
+            v#>>'{address,country}', v->>'role', "partition", "offset", bronze_id, event_ts, event_ts
         FROM (\(window)) s
         WHERE (\(customerProblem)) IS NULL
         ORDER BY (v->>'id')::int, "offset" DESC, bronze_id DESC
@@ -45,7 +47,7 @@ enum SilverSQL {
             username = EXCLUDED.username, gender = EXCLUDED.gender, age = EXCLUDED.age, birth_date = EXCLUDED.birth_date,
             city = EXCLUDED.city, state = EXCLUDED.state, country = EXCLUDED.country, role = EXCLUDED.role,
             src_partition = EXCLUDED.src_partition, src_offset = EXCLUDED.src_offset, bronze_id = EXCLUDED.bronze_id,
-            updated_at = now()
+            created_at = least(t.created_at, EXCLUDED.created_at), updated_at = greatest(t.updated_at, EXCLUDED.updated_at)
         WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
         """
 
@@ -64,20 +66,24 @@ enum SilverSQL {
         """
 
     static let products = """
-        INSERT INTO silver.products AS t (product_id, title, category, brand, price, discount_percentage, rating, stock,
-            availability_status, src_partition, src_offset, bronze_id, updated_at)
+        INSERT INTO silver.products AS t (product_id, title, name, description, category, brand, price,
+            discount_percentage, rating, stock, availability_status, src_partition, src_offset, bronze_id, created_at,
+            updated_at)
         SELECT DISTINCT ON ((v->>'id')::int)
-            (v->>'id')::int, v->>'title', v->>'category', v->>'brand', (v->>'price')::numeric,
-            (v->>'discountPercentage')::numeric, (v->>'rating')::numeric, (v->>'stock')::int,
-            v->>'availabilityStatus', "partition", "offset", bronze_id, now()
+            (v->>'id')::int, v->>'title', v->>'title', v->>'description', v->>'category', v->>'brand',
+            (v->>'price')::numeric, (v->>'discountPercentage')::numeric, (v->>'rating')::numeric, (v->>'stock')::int,
+            v->>'availabilityStatus', "partition", "offset", bronze_id,
+            coalesce(meta.json_ts(v#>'{meta,createdAt}'), event_ts), coalesce(meta.json_ts(v#>'{meta,updatedAt}'), event_ts)
         FROM (\(window)) s
         WHERE (\(productProblem)) IS NULL
         ORDER BY (v->>'id')::int, "offset" DESC, bronze_id DESC
         ON CONFLICT (product_id) DO UPDATE SET
-            title = EXCLUDED.title, category = EXCLUDED.category, brand = EXCLUDED.brand, price = EXCLUDED.price,
+            title = EXCLUDED.title, name = EXCLUDED.name, description = EXCLUDED.description,
+            category = EXCLUDED.category, brand = EXCLUDED.brand, price = EXCLUDED.price,
             discount_percentage = EXCLUDED.discount_percentage, rating = EXCLUDED.rating, stock = EXCLUDED.stock,
             availability_status = EXCLUDED.availability_status, src_partition = EXCLUDED.src_partition,
-            src_offset = EXCLUDED.src_offset, bronze_id = EXCLUDED.bronze_id, updated_at = now()
+            src_offset = EXCLUDED.src_offset, bronze_id = EXCLUDED.bronze_id, created_at = EXCLUDED.created_at,
+            updated_at = EXCLUDED.updated_at
         WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
         """
 
@@ -93,6 +99,8 @@ enum SilverSQL {
             WHEN NOT (meta.is_int(v->'id') OR coalesce(v->>'order_id', '') <> '') THEN 'id (or order_id) missing'
             WHEN \(orderChannel) NOT IN ('cart', 'web') THEN 'channel must be cart or web'
             WHEN NOT meta.is_int(v->'userId') THEN 'userId missing or not an integer'
+            WHEN NOT EXISTS (SELECT 1 FROM silver.customers c WHERE c.customer_id = (v->>'userId')::int)
+                THEN 'userId is not a known customer'
             WHEN NOT meta.is_num(v->'total') THEN 'total missing or not a number'
             WHEN NOT meta.is_num(v->'discountedTotal') THEN 'discountedTotal missing or not a number'
             WHEN v ? 'order_ts' AND meta.json_ts(v->'order_ts') IS NULL THEN 'order_ts is not a timestamp'
@@ -103,6 +111,9 @@ enum SilverSQL {
                     AND (e->>'quantity')::int > 0 AND meta.is_num(e->'price') AND meta.is_num(e->'total')
                     AND meta.is_num(e->'discountedTotal')))
                 THEN 'a product line lacks id, positive quantity, price, total or discountedTotal'
+            WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(v->'products') e
+                         WHERE NOT EXISTS (SELECT 1 FROM silver.products p WHERE p.product_id = (e->>'id')::int))
+                THEN 'a product line names an unknown product'
         END
         """
 
@@ -119,20 +130,22 @@ enum SilverSQL {
     static let upsertOrders = """
         WITH up AS (
             INSERT INTO silver.orders AS t (order_id, channel, source_id, customer_id, order_ts, order_date, total,
-                discounted_total, total_products, total_quantity, session_id, src_partition, src_offset, bronze_id, updated_at)
+                discounted_total, total_amount, status, total_products, total_quantity, session_id, src_partition,
+                src_offset, bronze_id, created_at, updated_at)
             SELECT order_id, \(orderChannel), coalesce(v->>'id', order_id), (v->>'userId')::int, \(orderTime),
                 (\(orderTime) AT TIME ZONE 'UTC')::date, (v->>'total')::numeric, (v->>'discountedTotal')::numeric,
-                jsonb_array_length(v->'products'),
+                (v->>'discountedTotal')::numeric, 'completed', jsonb_array_length(v->'products'),
                 (SELECT sum((e->>'quantity')::int) FROM jsonb_array_elements(v->'products') e),
-                v->>'session_id', "partition", "offset", bronze_id, now()
+                v->>'session_id', "partition", "offset", bronze_id, \(orderTime), event_ts
             FROM silver_orders_stage
             ON CONFLICT (order_id) DO UPDATE SET
                 channel = EXCLUDED.channel, source_id = EXCLUDED.source_id, customer_id = EXCLUDED.customer_id,
                 order_ts = EXCLUDED.order_ts, order_date = EXCLUDED.order_date, total = EXCLUDED.total,
-                discounted_total = EXCLUDED.discounted_total, total_products = EXCLUDED.total_products,
+                discounted_total = EXCLUDED.discounted_total, total_amount = EXCLUDED.total_amount,
+                status = EXCLUDED.status, total_products = EXCLUDED.total_products,
                 total_quantity = EXCLUDED.total_quantity, session_id = EXCLUDED.session_id,
                 src_partition = EXCLUDED.src_partition, src_offset = EXCLUDED.src_offset,
-                bronze_id = EXCLUDED.bronze_id, updated_at = now()
+                bronze_id = EXCLUDED.bronze_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
             WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
             RETURNING order_id
         )
@@ -145,10 +158,10 @@ enum SilverSQL {
 
     static let insertChangedItems = """
         INSERT INTO silver.order_items (order_id, line_no, product_id, title, price, quantity, total,
-            discount_percentage, discounted_total)
+            discount_percentage, discounted_total, created_at)
         SELECT s.order_id, e.n::int, (e.item->>'id')::int, e.item->>'title', (e.item->>'price')::numeric,
             (e.item->>'quantity')::int, (e.item->>'total')::numeric, (e.item->>'discountPercentage')::numeric,
-            (e.item->>'discountedTotal')::numeric
+            (e.item->>'discountedTotal')::numeric, coalesce(meta.json_ts(s.v->'order_ts'), s.event_ts)
         FROM silver_orders_stage s JOIN silver_orders_changed c ON c.order_id = s.order_id
         CROSS JOIN LATERAL jsonb_array_elements(s.v->'products') WITH ORDINALITY AS e(item, n)
         """
@@ -172,7 +185,10 @@ enum SilverSQL {
                 SELECT a.*, CASE
                     WHEN jsonb_typeof(v) <> 'object' THEN 'payload is not a JSON object'
                     WHEN coalesce(event_type, '') = '' THEN 'event_type missing'
-                    WHEN user_j IS NOT NULL AND jsonb_typeof(user_j) <> 'null' AND NOT meta.is_int(user_j) THEN 'user_id is not an integer'
+                    WHEN user_j IS NULL OR jsonb_typeof(user_j) = 'null' THEN 'user_id missing'
+                    WHEN NOT meta.is_int(user_j) THEN 'user_id is not an integer'
+                    WHEN NOT EXISTS (SELECT 1 FROM silver.customers k WHERE k.customer_id = (user_j #>> '{}')::int)
+                        THEN 'user_id is not a known customer'
                     WHEN product_j IS NOT NULL AND jsonb_typeof(product_j) <> 'null' AND NOT meta.is_int(product_j) THEN 'product_id is not an integer'
                 END AS pre_problem
                 FROM (
@@ -192,7 +208,7 @@ enum SilverSQL {
     /// anti-join instead of sorting every row.
     static let events = """
         INSERT INTO silver.events AS t (event_id, event_type, session_id, customer_id, product_id, order_id, event_ts,
-            event_date, properties, src_partition, src_offset, bronze_id)
+            event_date, event_data, src_partition, src_offset, bronze_id)
         SELECT event_key, event_type, v->>'session_id', (user_j #>> '{}')::int, (product_j #>> '{}')::int,
             v->>'order_id', coalesce(ts, event_ts), (coalesce(ts, event_ts) AT TIME ZONE 'UTC')::date, v,
             "partition", "offset", bronze_id
@@ -204,7 +220,7 @@ enum SilverSQL {
         ON CONFLICT (event_id) DO UPDATE SET
             event_type = EXCLUDED.event_type, session_id = EXCLUDED.session_id, customer_id = EXCLUDED.customer_id,
             product_id = EXCLUDED.product_id, order_id = EXCLUDED.order_id, event_ts = EXCLUDED.event_ts,
-            event_date = EXCLUDED.event_date, properties = EXCLUDED.properties, src_partition = EXCLUDED.src_partition,
+            event_date = EXCLUDED.event_date, event_data = EXCLUDED.event_data, src_partition = EXCLUDED.src_partition,
             src_offset = EXCLUDED.src_offset, bronze_id = EXCLUDED.bronze_id
         WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
         """

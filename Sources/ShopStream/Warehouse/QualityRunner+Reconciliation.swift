@@ -1,0 +1,50 @@
+import Foundation
+import OrchPostgres
+
+extension QualityRunner {
+    /// Landed carts against gold's cart orders of `[start, end)`: one offending measure per mismatch.
+    func evaluateLandedCarts(_ landed: Reconciliation.LandedCarts, start: Date, end: Date) throws -> (Int, String) {
+        let r = try connection.execute(Reconciliation.landedCartsSQL, [start, end, landed.json])
+        let all = r.rows.map { (name: $0[0] ?? "?", landed: $0[1] ?? "", gold: $0[2] ?? "") }
+        let off = all.filter { Decimal(string: $0.landed) != Decimal(string: $0.gold) }
+        let text = all.map { "\($0.name) landed \($0.landed), gold \($0.gold)" }.joined(separator: "; ")
+        return (off.count, off.isEmpty ? "reconciled: " + text : "does not reconcile: " + text)
+    }
+
+    /// Per day (every day in either table): each fact measure against the sum of its aggregate column.
+    func evaluateDailyAgreement(fact: String, factDate: String, aggregate: String, aggregateDate: String,
+                                pairs: [Reconciliation.Pair], days: Reconciliation.Days, start: Date,
+                                end: Date) throws -> (Int, String) {
+        var factCols: [String] = [], aggCols: [String] = [], differ: [String] = [], shown: [String] = []
+        for (i, pair) in pairs.enumerated() {
+            switch pair.fact {
+            case .count: factCols.append("count(*)::numeric AS m\(i)")
+            case .sum(let column): factCols.append("coalesce(sum(\(try ident(column))), 0)::numeric AS m\(i)")
+            }
+            aggCols.append("coalesce(sum(\(try ident(pair.aggregateColumn))), 0)::numeric AS m\(i)")
+            differ.append("f.m\(i) IS DISTINCT FROM a.m\(i)")
+            shown.append("coalesce(f.m\(i)::text, 'none') || ' vs ' || coalesce(a.m\(i)::text, 'none')")
+        }
+        let r = try connection.execute("""
+            WITH f AS (SELECT \(try ident(factDate)) AS day, \(factCols.joined(separator: ", "))
+                       FROM \(try ident(fact)) GROUP BY 1),
+                 a AS (SELECT \(try ident(aggregateDate)) AS day, \(aggCols.joined(separator: ", "))
+                       FROM \(try ident(aggregate)) GROUP BY 1)
+            SELECT coalesce(f.day, a.day)::text, concat_ws(', ', \(shown.joined(separator: ", ")))
+            FROM f FULL JOIN a USING (day)
+            WHERE (\(differ.joined(separator: " OR ")))
+              AND ($3 OR f.day IS NOT NULL OR a.day BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
+                                                    AND (($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date)
+            ORDER BY 1
+            """, [start, end, days == .all])
+        let names = pairs.map { p -> String in
+            switch p.fact {
+            case .count: "count(*)~\(p.aggregateColumn)"
+            case .sum(let c): "\(c)~\(p.aggregateColumn)"
+            }
+        }.joined(separator: ", ")
+        let days = r.rows.prefix(5).map { "\($0[0] ?? "?"): \($0[1] ?? "")" }
+        return (r.count, r.isEmpty ? "\(fact) and \(aggregate) agree on every day (\(names))"
+                                   : "\(r.count) day(s) disagree (\(names)): " + days.joined(separator: "; "))
+    }
+}

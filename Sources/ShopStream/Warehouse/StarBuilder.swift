@@ -1,0 +1,46 @@
+import Foundation
+import OrchPostgres
+
+/// The star schema of the seeds' 004 plan for one data interval, in one transaction: the ECB rates file is loaded
+/// (idempotent upsert), dimensions are upserted by natural key (stable surrogate keys), and the interval's facts
+/// (clicks, cart adds, orders with their currency converted to EUR and USD) are deleted and inserted again.
+public struct StarBuilder {
+    public let connection: PGConnection
+    public let rates: FXRates
+
+    public init(connection: PGConnection, rates: FXRates) {
+        self.connection = connection
+        self.rates = rates
+    }
+
+    @discardableResult
+    public func build(start: Date, end: Date) throws -> StarBuildResult {
+        guard end > start else { throw GoldBuildError("data interval end \(end) must be after its start \(start)") }
+        return try connection.transaction {
+            try connection.execute("SELECT pg_advisory_xact_lock($1)", [Int64(0x6f72_6368_7374)])
+            try connection.execute(StarSQL.loadRates, [rates.csv])
+            for sql in StarSQL.dimensions + StarSQL.facts {
+                try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
+            }
+            let r = try connection.execute("""
+                SELECT (SELECT count(*) FROM star.fact_clicks WHERE ts >= $1 AND ts < $2),
+                       (SELECT count(*) FROM star.fact_cart WHERE ts >= $1 AND ts < $2),
+                       (SELECT count(*) FROM star.fact_orders WHERE ts >= $1 AND ts < $2),
+                       (SELECT count(DISTINCT currency_key) FROM star.fact_orders WHERE ts >= $1 AND ts < $2)
+                """, [start, end])
+            return StarBuildResult(clicks: try r.int(0, 0) ?? 0, cartAdds: try r.int(0, 1) ?? 0,
+                                   orders: try r.int(0, 2) ?? 0, currencies: try r.int(0, 3) ?? 0)
+        }
+    }
+}
+
+/// Fact rows of a star build's interval.
+public struct StarBuildResult: Sendable, Equatable, CustomStringConvertible {
+    public var clicks: Int
+    public var cartAdds: Int
+    public var orders: Int
+    public var currencies: Int
+    public var description: String {
+        "star: clicks \(clicks), cart adds \(cartAdds), orders \(orders) in \(currencies) currencies"
+    }
+}

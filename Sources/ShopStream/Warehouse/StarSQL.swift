@@ -1,0 +1,91 @@
+/// The SQL of the star schema (schema `star`). `$1`/`$2` are the data interval's start (inclusive) and end
+/// (exclusive). Dimensions are upserted by their natural key, so a surrogate key never changes once given; facts of
+/// the interval are deleted and inserted again.
+enum StarSQL {
+
+    /// `$1`: the rates file (`date,currency,per_eur` lines).
+    static let loadRates = """
+        INSERT INTO star.fx_rate (rate_date, currency_code, per_eur)
+        SELECT split_part(l, ',', 1)::date, split_part(l, ',', 2), split_part(l, ',', 3)::numeric
+        FROM regexp_split_to_table($1, '\\n') AS l WHERE l ~ '^\\d{4}-\\d{2}-\\d{2},[A-Z]{3},'
+        ON CONFLICT (rate_date, currency_code) DO UPDATE SET per_eur = EXCLUDED.per_eur
+            WHERE star.fx_rate.per_eur <> EXCLUDED.per_eur
+        """
+
+    static let dimensions = [
+        """
+        INSERT INTO star.dim_user (user_id, first_name, last_name, email, gender, age, country)
+        SELECT customer_id, first_name, last_name, email, gender, age, country FROM silver.customers ORDER BY customer_id
+        ON CONFLICT (user_id) DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+            email = EXCLUDED.email, gender = EXCLUDED.gender, age = EXCLUDED.age, country = EXCLUDED.country
+        WHERE (star.dim_user.first_name, star.dim_user.last_name, star.dim_user.email, star.dim_user.gender,
+               star.dim_user.age, star.dim_user.country)
+              IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.gender,
+                                EXCLUDED.age, EXCLUDED.country)
+        """,
+        """
+        INSERT INTO star.dim_product (product_id, name, category, brand, price_usd)
+        SELECT product_id, name, category, brand, price FROM silver.products ORDER BY product_id
+        ON CONFLICT (product_id) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category,
+            brand = EXCLUDED.brand, price_usd = EXCLUDED.price_usd
+        WHERE (star.dim_product.name, star.dim_product.category, star.dim_product.brand, star.dim_product.price_usd)
+              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category, EXCLUDED.brand, EXCLUDED.price_usd)
+        """,
+        """
+        INSERT INTO star.dim_time (time_key, hour_start, date, hour, iso_dow, is_weekend)
+        SELECT to_char(h AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int, h, (h AT TIME ZONE 'UTC')::date,
+            extract(hour FROM h AT TIME ZONE 'UTC'), extract(isodow FROM h AT TIME ZONE 'UTC'),
+            extract(isodow FROM h AT TIME ZONE 'UTC') >= 6
+        FROM generate_series(date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+                             $2::timestamptz - interval '1 microsecond', interval '1 hour') AS h
+        ON CONFLICT (time_key) DO NOTHING
+        """,
+    ]
+
+
+    static let facts = [
+        "DELETE FROM star.fact_clicks WHERE ts >= $1 AND ts < $2",
+        """
+        INSERT INTO star.fact_clicks (event_id, user_key, product_key, time_key, session_id, page, referrer, ts)
+        SELECT e.event_id, u.user_key, p.product_key, to_char(e.event_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int,
+            e.session_id, e.event_data->>'page', e.event_data->>'referrer', e.event_ts
+        FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
+        LEFT JOIN star.dim_product p ON p.product_id = e.product_id
+        WHERE e.event_type = 'page_view' AND e.event_ts >= $1 AND e.event_ts < $2
+        """,
+        "DELETE FROM star.fact_cart WHERE ts >= $1 AND ts < $2",
+        """
+        INSERT INTO star.fact_cart (event_id, user_key, product_key, time_key, session_id, quantity, unit_price_usd, ts)
+        SELECT e.event_id, u.user_key, p.product_key, to_char(e.event_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int,
+            e.session_id, coalesce((e.event_data->>'quantity')::int, 1), (e.event_data->>'price')::numeric, e.event_ts
+        FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
+        JOIN star.dim_product p ON p.product_id = e.product_id
+        WHERE e.event_type = 'add_to_cart' AND e.event_ts >= $1 AND e.event_ts < $2
+        """,
+        "DELETE FROM star.fact_orders WHERE ts >= $1 AND ts < $2",
+        // Web orders take the currency and amount of their purchase event; carts are in USD (the source's prices).
+        // Conversion uses the rate in force on the order's day: published that day or the latest before it.
+        """
+        INSERT INTO star.fact_orders (order_id, user_key, time_key, currency_key, channel, session_id, order_date, ts,
+            items, units, total_amount, fx_rate_date, total_amount_eur, total_amount_usd)
+        SELECT o.order_id, u.user_key, to_char(o.order_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int, c.currency_key,
+            o.channel, o.session_id, o.order_date, o.order_ts, o.total_products, o.total_quantity, a.amount,
+            r.rate_date, round(a.amount / r.per_eur, 2),
+            CASE WHEN a.code = 'USD' THEN a.amount ELSE round(a.amount / r.per_eur * usd.per_eur, 2) END
+        FROM silver.orders o
+        JOIN star.dim_user u ON u.user_id = o.customer_id
+        LEFT JOIN LATERAL (SELECT e.event_data FROM silver.events e
+                           WHERE o.channel = 'web' AND e.order_id = o.order_id AND e.event_type = 'purchase'
+                           ORDER BY e.event_id LIMIT 1) pe ON true
+        CROSS JOIN LATERAL (SELECT coalesce(pe.event_data->>'currency', 'USD') AS code,
+                                   coalesce((pe.event_data->>'total_amount')::numeric, o.total_amount) AS amount) a
+        JOIN star.dim_currency c ON c.currency_code = a.code
+        LEFT JOIN LATERAL (SELECT x.rate_date, x.per_eur FROM (
+                               SELECT rate_date, CASE WHEN a.code = 'EUR' THEN 1 ELSE per_eur END AS per_eur
+                               FROM star.fx_rate WHERE currency_code = CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END
+                                 AND rate_date <= o.order_date ORDER BY rate_date DESC LIMIT 1) x) r ON true
+        LEFT JOIN LATERAL (SELECT per_eur FROM star.fx_rate WHERE currency_code = 'USD' AND rate_date = r.rate_date) usd ON true
+        WHERE o.order_ts >= $1 AND o.order_ts < $2
+        """,
+    ]
+}
