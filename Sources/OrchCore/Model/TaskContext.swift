@@ -1,6 +1,7 @@
 import Foundation
 
-/// The window of data a run covers: logical date = start; the run is due when the window ends.
+/// The window of data a run covers; the run is due when the window ends. A scheduled or backfill run's logical date is
+/// its start; a manual run's is the date it was given or the time it was triggered (see `Timetable.manualInterval`).
 public struct DataInterval: Sendable, Hashable, Codable {
     public var start: Date
     public var end: Date
