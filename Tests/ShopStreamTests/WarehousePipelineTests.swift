@@ -109,6 +109,29 @@ struct WarehousePipelineTests {
         }
     }
 
+    @Test("the bulk events path keeps the foreign key and quarantines events of unknown customers")
+    func bulkEventsKeepTheForeignKey() throws {
+        try WarehouseTestDB.withDatabase { db, _ in
+            let (log, dir) = try makeTempEventLog()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try WarehouseFixtureProducer.produce(into: log, dayStartMillis: Int64(Self.day.timeIntervalSince1970 * 1000))
+            try log.append(topic: "events", messages: [OutgoingMessage(key: "s-x", timestampMillis: 1, payload: json([
+                "event_id": "s-x-1", "event_type": "page_view", "session_id": "s-x", "user_id": 99_999, "ts": 1_795_132_800_000,
+            ]))])
+            try BronzeLoader(connection: db, log: log).load(consumer: "c")
+            var builder = SilverBuilder(connection: db)
+            builder.bulkEventRows = 1
+            let silver = try builder.build()
+            #expect(silver.events.upserted == 251 && silver.events.quarantined == 1)
+            #expect(try db.execute("SELECT reason FROM silver.quarantine WHERE source = 'events'").string(0, 0)
+                    == "user_id is not a known customer")
+            #expect(try db.count("""
+                SELECT count(*) FROM pg_constraint WHERE conname = 'events_customer_fk' AND convalidated
+                AND conrelid = 'silver.events'::regclass AND confrelid = 'silver.customers'::regclass
+                """) == 1)
+        }
+    }
+
     @Test func failingCheckIsStoredAndThrows() throws {
         try WarehouseTestDB.withDatabase { db, _ in
             let (log, dir) = try makeTempEventLog()

@@ -8,7 +8,8 @@ import OrchPostgres
 /// build reads only rows past it, up to the newest id at the start, in one transaction with the watermark
 /// update, so a re-run without new bronze rows changes nothing. Within the new rows the latest offset per
 /// business key wins, and an upsert never replaces a newer offset with an older one. Rows that cannot be typed go
-/// to `silver.quarantine` with the reason; nothing is dropped silently.
+/// to `silver.quarantine` with the reason; nothing is dropped silently. A large events window is upserted with the
+/// events → customers foreign key dropped and re-added in the same transaction (see `SilverSQL.addEventsCustomerFK`).
 ///
 /// Message contract (topic → payload): customers → DummyJSON user; products → DummyJSON product;
 /// orders → DummyJSON cart plus `order_ts` (ISO-8601 or epoch ms) and optional `channel` ('cart' default, or
@@ -16,6 +17,8 @@ import OrchPostgres
 /// ts}` (also accepted: `id`, `type`, `userId`, `productId`, `timestamp`; the message time when no `ts`).
 public struct SilverBuilder {
     public let connection: PGConnection
+    /// Events windows at least this large are upserted with the foreign key dropped and re-added.
+    public var bulkEventRows = SilverSQL.bulkEventRows
 
     public init(connection: PGConnection) {
         self.connection = connection
@@ -32,13 +35,13 @@ public struct SilverBuilder {
             let high = Int64(try connection.execute("SELECT coalesce(max(id), 0) FROM bronze.raw_events").scalarInt())
             var result = SilverBuildResult()
             var orderItems = 0
-            result.customers = try step("silver.customers", topic: "customers", high: high, problem: SilverSQL.customerProblem) {
+            result.customers = try step("silver.customers", topic: "customers", high: high, problem: SilverSQL.customerProblem) { _ in
                 try connection.execute(SilverSQL.customers).affectedRows
             }
-            result.products = try step("silver.products", topic: "products", high: high, problem: SilverSQL.productProblem) {
+            result.products = try step("silver.products", topic: "products", high: high, problem: SilverSQL.productProblem) { _ in
                 try connection.execute(SilverSQL.products).affectedRows
             }
-            result.orders = try step("silver.orders", topic: "orders", high: high, problem: SilverSQL.orderProblem) {
+            result.orders = try step("silver.orders", topic: "orders", high: high, problem: SilverSQL.orderProblem) { _ in
                 try connection.execute(SilverSQL.stageOrders)
                 try connection.execute("CREATE TEMP TABLE silver_orders_changed (order_id text PRIMARY KEY) ON COMMIT DROP")
                 let changed = try connection.execute(SilverSQL.upsertOrders).affectedRows
@@ -48,8 +51,12 @@ public struct SilverBuilder {
             }
             result.orderItems = orderItems
             result.events = try step("silver.events", topic: "events", high: high, problem: SilverSQL.eventProblem,
-                                     stage: SilverSQL.stageEvents) {
-                try connection.execute(SilverSQL.events).affectedRows
+                                     stage: SilverSQL.stageEvents) { scanned in
+                guard scanned >= bulkEventRows else { return try connection.execute(SilverSQL.events).affectedRows }
+                try connection.execute(SilverSQL.dropEventsCustomerFK)
+                let n = try connection.execute(SilverSQL.events).affectedRows
+                try connection.execute(SilverSQL.addEventsCustomerFK)
+                return n
             }
             return result
         }
@@ -58,14 +65,14 @@ public struct SilverBuilder {
     /// Copies the window past the table's watermark into `silver_window` (with `stage`, else the plain bronze
     /// columns), runs the upsert and quarantine from it, drops it, then moves the watermark.
     private func step(_ name: String, topic: String, high: Int64, problem: String, stage: String? = nil,
-                      upsert: () throws -> Int) throws -> SilverTableResult {
+                      upsert: (_ scanned: Int) throws -> Int) throws -> SilverTableResult {
         let low = Int64(try connection.execute(
             "SELECT coalesce((SELECT last_id FROM meta.watermarks WHERE name = $1), 0)", [name]).scalarInt())
         guard high > low else { return SilverTableResult() }
         var table = SilverTableResult()
         table.scanned = try connection.execute(stage ?? SilverSQL.stageWindow(topic), [low, high]).affectedRows
         try connection.execute("ANALYZE \(SilverSQL.windowTable)")
-        table.upserted = try upsert()
+        table.upserted = try upsert(table.scanned)
         table.quarantined = try connection.execute(SilverSQL.quarantine(source: topic, problem: problem)).affectedRows
         try connection.execute("DROP TABLE \(SilverSQL.windowTable)")
         try connection.execute("""

@@ -63,7 +63,8 @@ enum StarSQL {
         WHERE e.event_type = 'add_to_cart' AND e.event_ts >= $1 AND e.event_ts < $2
         """,
         "DELETE FROM star.fact_orders WHERE ts >= $1 AND ts < $2",
-        // Web orders take the currency and amount of their purchase event; carts are in USD (the source's prices).
+        // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
+        // order's day); carts are in USD (the source's prices).
         // Conversion uses the rate in force on the order's day: published that day or the latest before it.
         """
         INSERT INTO star.fact_orders (order_id, user_key, time_key, currency_key, channel, session_id, order_date, ts,
@@ -74,9 +75,11 @@ enum StarSQL {
             CASE WHEN a.code = 'USD' THEN a.amount ELSE round(a.amount / r.per_eur * usd.per_eur, 2) END
         FROM silver.orders o
         JOIN star.dim_user u ON u.user_id = o.customer_id
-        LEFT JOIN LATERAL (SELECT e.event_data FROM silver.events e
-                           WHERE o.channel = 'web' AND e.order_id = o.order_id AND e.event_type = 'purchase'
-                           ORDER BY e.event_id LIMIT 1) pe ON true
+        LEFT JOIN (SELECT DISTINCT ON (e.order_id) e.order_id, e.event_data FROM silver.events e
+                   WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL
+                     AND e.event_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
+                                          AND ($2::timestamptz AT TIME ZONE 'UTC')::date
+                   ORDER BY e.order_id, e.event_id) pe ON o.channel = 'web' AND pe.order_id = o.order_id
         CROSS JOIN LATERAL (SELECT coalesce(pe.event_data->>'currency', 'USD') AS code,
                                    coalesce((pe.event_data->>'total_amount')::numeric, o.total_amount) AS amount) a
         JOIN star.dim_currency c ON c.currency_code = a.code
