@@ -34,7 +34,13 @@ struct StarSchemaTests {
             try BronzeLoader(connection: db, log: log).load(consumer: "shopstream")
             try SilverBuilder(connection: db).build()
             try GoldBuilder(connection: db).build(start: start, end: end)
-            let star = try StarBuilder(connection: db, rates: rates).build(start: start, end: end)
+            var builder = StarBuilder(connection: db, rates: rates)
+            builder.bulkEventRows = 1 // the path a million-event day takes: keys validated in one pass
+            let star = try builder.build(start: start, end: end)
+            #expect(try db.count("""
+                SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated
+                AND conrelid IN ('star.fact_clicks'::regclass, 'star.fact_cart'::regclass, 'star.fact_orders'::regclass)
+                """) == 9)
             #expect(star.orders == (try db.count("SELECT count(*) FROM gold.fct_orders")))
             #expect(star.currencies >= 3)
             #expect(star.clicks == (try db.count("SELECT count(*) FROM silver.events WHERE event_type = 'page_view'")))

@@ -9,7 +9,7 @@ import OrchPostgres
 /// update, so a re-run without new bronze rows changes nothing. Within the new rows the latest offset per
 /// business key wins, and an upsert never replaces a newer offset with an older one. Rows that cannot be typed go
 /// to `silver.quarantine` with the reason; nothing is dropped silently. A large events window is upserted with the
-/// events → customers foreign key dropped and re-added in the same transaction (see `SilverSQL.addEventsCustomerFK`).
+/// events → customers foreign key dropped and re-added in the same transaction (see `BulkForeignKeys`).
 ///
 /// Message contract (topic → payload): customers → DummyJSON user; products → DummyJSON product;
 /// orders → DummyJSON cart plus `order_ts` (ISO-8601 or epoch ms) and optional `channel` ('cart' default, or
@@ -17,7 +17,7 @@ import OrchPostgres
 /// ts}` (also accepted: `id`, `type`, `userId`, `productId`, `timestamp`; the message time when no `ts`).
 public struct SilverBuilder {
     public let connection: PGConnection
-    /// Events windows at least this large are upserted with the foreign key dropped and re-added.
+    /// Events windows at least this large are upserted through `BulkForeignKeys`.
     public var bulkEventRows = SilverSQL.bulkEventRows
 
     public init(connection: PGConnection) {
@@ -52,11 +52,9 @@ public struct SilverBuilder {
             result.orderItems = orderItems
             result.events = try step("silver.events", topic: "events", high: high, problem: SilverSQL.eventProblem,
                                      stage: SilverSQL.stageEvents) { scanned in
-                guard scanned >= bulkEventRows else { return try connection.execute(SilverSQL.events).affectedRows }
-                try connection.execute(SilverSQL.dropEventsCustomerFK)
-                let n = try connection.execute(SilverSQL.events).affectedRows
-                try connection.execute(SilverSQL.addEventsCustomerFK)
-                return n
+                try BulkForeignKeys(connection: connection, table: "silver.events").write(rows: scanned, minimumRows: bulkEventRows) {
+                    try connection.execute(SilverSQL.events).affectedRows
+                }
             }
             return result
         }

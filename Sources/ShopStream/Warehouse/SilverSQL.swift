@@ -225,15 +225,7 @@ enum SilverSQL {
         WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
         """
 
-    /// The events → customers foreign key (the seed's), dropped and re-added around a bulk upsert: PostgreSQL checks a
-    /// foreign key row by row on insert (about 13 s per million rows here), re-adding it validates every row in one
-    /// anti-join. Events of unknown customers are quarantined before, so the re-add never fails on new rows.
-    static let dropEventsCustomerFK = "ALTER TABLE silver.events DROP CONSTRAINT events_customer_fk"
-    static let addEventsCustomerFK = """
-        ALTER TABLE silver.events ADD CONSTRAINT events_customer_fk FOREIGN KEY (customer_id)
-            REFERENCES silver.customers (customer_id)
-        """
-    /// Windows at least this large take the bulk path.
+    /// Events windows at least this large are upserted through `BulkForeignKeys`.
     static let bulkEventRows = 100_000
 
     /// Quarantines the invalid rows of the window for a source, once per bronze row.

@@ -43,52 +43,56 @@ enum StarSQL {
     ]
 
 
-    static let facts = [
-        "DELETE FROM star.fact_clicks WHERE ts >= $1 AND ts < $2",
-        """
-        INSERT INTO star.fact_clicks (event_id, user_key, product_key, time_key, session_id, page, referrer, ts)
-        SELECT e.event_id, u.user_key, p.product_key, to_char(e.event_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int,
-            e.session_id, e.event_data->>'page', e.event_data->>'referrer', e.event_ts
-        FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
-        LEFT JOIN star.dim_product p ON p.product_id = e.product_id
-        WHERE e.event_type = 'page_view' AND e.event_ts >= $1 AND e.event_ts < $2
-        """,
-        "DELETE FROM star.fact_cart WHERE ts >= $1 AND ts < $2",
-        """
-        INSERT INTO star.fact_cart (event_id, user_key, product_key, time_key, session_id, quantity, unit_price_usd, ts)
-        SELECT e.event_id, u.user_key, p.product_key, to_char(e.event_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int,
-            e.session_id, coalesce((e.event_data->>'quantity')::int, 1), (e.event_data->>'price')::numeric, e.event_ts
-        FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
-        JOIN star.dim_product p ON p.product_id = e.product_id
-        WHERE e.event_type = 'add_to_cart' AND e.event_ts >= $1 AND e.event_ts < $2
-        """,
-        "DELETE FROM star.fact_orders WHERE ts >= $1 AND ts < $2",
-        // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
-        // order's day); carts are in USD (the source's prices).
-        // Conversion uses the rate in force on the order's day: published that day or the latest before it.
-        """
-        INSERT INTO star.fact_orders (order_id, user_key, time_key, currency_key, channel, session_id, order_date, ts,
-            items, units, total_amount, fx_rate_date, total_amount_eur, total_amount_usd)
-        SELECT o.order_id, u.user_key, to_char(o.order_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int, c.currency_key,
-            o.channel, o.session_id, o.order_date, o.order_ts, o.total_products, o.total_quantity, a.amount,
-            r.rate_date, round(a.amount / r.per_eur, 2),
-            CASE WHEN a.code = 'USD' THEN a.amount ELSE round(a.amount / r.per_eur * usd.per_eur, 2) END
-        FROM silver.orders o
-        JOIN star.dim_user u ON u.user_id = o.customer_id
-        LEFT JOIN (SELECT DISTINCT ON (e.order_id) e.order_id, e.event_data FROM silver.events e
-                   WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL
-                     AND e.event_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
-                                          AND ($2::timestamptz AT TIME ZONE 'UTC')::date
-                   ORDER BY e.order_id, e.event_id) pe ON o.channel = 'web' AND pe.order_id = o.order_id
-        CROSS JOIN LATERAL (SELECT coalesce(pe.event_data->>'currency', 'USD') AS code,
-                                   coalesce((pe.event_data->>'total_amount')::numeric, o.total_amount) AS amount) a
-        JOIN star.dim_currency c ON c.currency_code = a.code
-        LEFT JOIN LATERAL (SELECT x.rate_date, x.per_eur FROM (
-                               SELECT rate_date, CASE WHEN a.code = 'EUR' THEN 1 ELSE per_eur END AS per_eur
-                               FROM star.fx_rate WHERE currency_code = CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END
-                                 AND rate_date <= o.order_date ORDER BY rate_date DESC LIMIT 1) x) r ON true
-        LEFT JOIN LATERAL (SELECT per_eur FROM star.fx_rate WHERE currency_code = 'USD' AND rate_date = r.rate_date) usd ON true
-        WHERE o.order_ts >= $1 AND o.order_ts < $2
-        """,
+    /// Per fact table, the statements that rebuild its rows of the interval.
+    static let facts: [(table: String, statements: [String])] = [
+        ("star.fact_clicks", [
+            "DELETE FROM star.fact_clicks WHERE ts >= $1 AND ts < $2",
+            """
+            INSERT INTO star.fact_clicks (event_id, user_key, product_key, time_key, session_id, page, referrer, ts)
+            SELECT e.event_id, u.user_key, p.product_key, to_char(e.event_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int,
+                e.session_id, e.event_data->>'page', e.event_data->>'referrer', e.event_ts
+            FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
+            LEFT JOIN star.dim_product p ON p.product_id = e.product_id
+            WHERE e.event_type = 'page_view' AND e.event_ts >= $1 AND e.event_ts < $2
+            """]),
+        ("star.fact_cart", [
+            "DELETE FROM star.fact_cart WHERE ts >= $1 AND ts < $2",
+            """
+            INSERT INTO star.fact_cart (event_id, user_key, product_key, time_key, session_id, quantity, unit_price_usd, ts)
+            SELECT e.event_id, u.user_key, p.product_key, to_char(e.event_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int,
+                e.session_id, coalesce((e.event_data->>'quantity')::int, 1), (e.event_data->>'price')::numeric, e.event_ts
+            FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
+            JOIN star.dim_product p ON p.product_id = e.product_id
+            WHERE e.event_type = 'add_to_cart' AND e.event_ts >= $1 AND e.event_ts < $2
+            """]),
+        ("star.fact_orders", [
+            "DELETE FROM star.fact_orders WHERE ts >= $1 AND ts < $2",
+            // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
+            // order's day); carts are in USD (the source's prices).
+            // Conversion uses the rate in force on the order's day: published that day or the latest before it.
+            """
+            INSERT INTO star.fact_orders (order_id, user_key, time_key, currency_key, channel, session_id, order_date, ts,
+                items, units, total_amount, fx_rate_date, total_amount_eur, total_amount_usd)
+            SELECT o.order_id, u.user_key, to_char(o.order_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int, c.currency_key,
+                o.channel, o.session_id, o.order_date, o.order_ts, o.total_products, o.total_quantity, a.amount,
+                r.rate_date, round(a.amount / r.per_eur, 2),
+                CASE WHEN a.code = 'USD' THEN a.amount ELSE round(a.amount / r.per_eur * usd.per_eur, 2) END
+            FROM silver.orders o
+            JOIN star.dim_user u ON u.user_id = o.customer_id
+            LEFT JOIN (SELECT DISTINCT ON (e.order_id) e.order_id, e.event_data FROM silver.events e
+                       WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL
+                         AND e.event_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
+                                              AND ($2::timestamptz AT TIME ZONE 'UTC')::date
+                       ORDER BY e.order_id, e.event_id) pe ON o.channel = 'web' AND pe.order_id = o.order_id
+            CROSS JOIN LATERAL (SELECT coalesce(pe.event_data->>'currency', 'USD') AS code,
+                                       coalesce((pe.event_data->>'total_amount')::numeric, o.total_amount) AS amount) a
+            JOIN star.dim_currency c ON c.currency_code = a.code
+            LEFT JOIN LATERAL (SELECT x.rate_date, x.per_eur FROM (
+                                   SELECT rate_date, CASE WHEN a.code = 'EUR' THEN 1 ELSE per_eur END AS per_eur
+                                   FROM star.fx_rate WHERE currency_code = CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END
+                                     AND rate_date <= o.order_date ORDER BY rate_date DESC LIMIT 1) x) r ON true
+            LEFT JOIN LATERAL (SELECT per_eur FROM star.fx_rate WHERE currency_code = 'USD' AND rate_date = r.rate_date) usd ON true
+            WHERE o.order_ts >= $1 AND o.order_ts < $2
+            """]),
     ]
 }
