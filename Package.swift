@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Linux process control (prctl) for the task supervisor; header only.
+        .systemLibrary(name: "CProcessControl", path: "Sources/CProcessControl"),
 
         // Thin Swift owners of the C handles; no orchestrator words.
         .target(name: "OrchSQLite", dependencies: ["CSQLite"]),
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "OrchStore", dependencies: ["OrchCore", "OrchSQLite"]),
         // Scheduler loop, worker pool, alert dispatcher.
         .target(name: "OrchRuntime", dependencies: [
-            "OrchCore", "OrchStore", "OrchHTTPClient",
+            "OrchCore", "OrchStore", "OrchHTTPClient", "CProcessControl",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),

@@ -24,6 +24,8 @@ public enum DAGRegistry {
         ("reliability_oom", { reliabilityOOM }),
         ("reliability_chatty", { reliabilityChatty }),
         ("reliability_daily", { reliabilityDaily }),
+        ("reliability_timeout_escape", { reliabilityTimeoutEscape }),
+        ("reliability_task_env", { reliabilityTaskEnv }),
         ("bench_idle_1", { benchIdleDAGs[0] }),
         ("bench_idle_2", { benchIdleDAGs[1] }),
         ("bench_idle_3", { benchIdleDAGs[2] }),

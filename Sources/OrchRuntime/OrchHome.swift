@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// The folder holding orch's state: `orch.db`, `logs/`, `data/`, the API token, the wake socket.
@@ -22,27 +25,51 @@ public struct OrchHome: Sendable {
     public var tokenPath: String { root.appendingPathComponent("api-token").path }
     public var configPath: String { root.appendingPathComponent("orch.json").path }
 
-    /// `logs/<dag>/<run>/<task>/<try>.log` (ids are validated, and run ids are sanitised, so no path escapes).
+    /// `logs/<dag>/<run>/<task>/<try>.log`, each id written with `pathComponent` (injective: two different
+    /// runs never share a folder, and no id leaves its folder). Logs of older versions, whose run folders mapped
+    /// `:`, `\`, `/` and a leading `.` to `_`, stay where they are: every attempt row keeps its log's path, and
+    /// readers use that path.
     public func attemptLogPath(dagId: String, runId: String, taskId: String, tryNumber: Int) -> URL {
-        logsDirectory.appendingPathComponent(safeComponent(dagId))
-            .appendingPathComponent(safeComponent(runId))
-            .appendingPathComponent(safeComponent(taskId))
+        runLogsDirectory(dagId: dagId, runId: runId).appendingPathComponent(pathComponent(taskId))
             .appendingPathComponent("\(tryNumber).log")
     }
 
-    /// Creates the home folder and its subfolders.
+    /// `logs/<dag>/<run>`: the folder holding every log of one run.
+    public func runLogsDirectory(dagId: String, runId: String) -> URL {
+        logsDirectory.appendingPathComponent(pathComponent(dagId)).appendingPathComponent(pathComponent(runId))
+    }
+
+    /// Creates the home folder and its subfolders, private to the user (0700), and makes the database files and
+    /// the API token private (0600) when a home made by an older version left them readable by others.
+    /// (`orch` also runs with umask 077, so every file it or its tasks create under the home is private.)
     public func prepare() throws {
         for dir in [root, logsDirectory, dataDirectory] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            Self.restrict(dir.path, to: 0o700)
         }
+        for file in [databasePath, databasePath + "-wal", databasePath + "-shm", tokenPath] {
+            Self.restrict(file, to: 0o600)
+        }
+    }
+
+    /// Removes permission bits beyond `mode` from an existing file or folder of ours.
+    static func restrict(_ path: String, to mode: mode_t) {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_uid == getuid(), st.st_mode & 0o777 & ~mode != 0 else { return }
+        chmod(path, st.st_mode & 0o777 & mode)
     }
 }
 
-/// A path component that cannot leave its folder: `/`, NUL and leading dots replaced.
-public func safeComponent(_ s: String) -> String {
-    var out = String(s.map { c -> Character in
-        (c == "/" || c == "\\" || c == "\0" || c == ":") ? "_" : c
-    })
-    while out.hasPrefix(".") { out = "_" + out.dropFirst() }
-    return out.isEmpty ? "_" : out
+/// A file name for an id, one-to-one: ASCII letters, digits and `-_+.:=@,` are kept, every other byte (and a
+/// leading `.`) is written `%XX`, so `r:1`, `r_1`, `..` and `_.` get four different names, `/` and NUL never
+/// appear, and the result is never `.` or `..`. The empty id is `%`.
+public func pathComponent(_ s: String) -> String {
+    if s.isEmpty { return "%" }
+    var out = ""
+    for (i, byte) in s.utf8.enumerated() {
+        let kept = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || "-_+:=@,".utf8.contains(byte) || (byte == UInt8(ascii: ".") && i > 0)
+        if kept { out.unicodeScalars.append(Unicode.Scalar(byte)) } else { out += String(format: "%%%02X", byte) }
+    }
+    return out
 }

@@ -5,6 +5,8 @@ import OrchCore
 public struct RetentionReport: Sendable, Equatable {
     /// The deleted runs, so the caller can remove their log folders.
     public var runs: [(dagId: String, runId: String)]
+    /// The log files of the deleted attempts, as recorded (logs of older versions may sit in other folders).
+    public var logPaths: [String] = []
     public var taskInstances: Int
     public var attempts: Int
     public var xcoms: Int
@@ -36,6 +38,8 @@ extension SQLiteStateStore {
                 for row in rows {
                     guard let pk = row["id"].int64, let dagId = row["dag_id"].string,
                           let runId = row["run_id"].string else { continue }
+                    report.logPaths += try db.query("SELECT log_path FROM task_attempt WHERE run_pk = ?", [pk])
+                        .compactMap { $0["log_path"].string }
                     report.xcoms += try db.execute("DELETE FROM xcom WHERE run_pk = ?", [pk])
                     report.attempts += try db.execute("DELETE FROM task_attempt WHERE run_pk = ?", [pk])
                     report.taskInstances += try db.execute("DELETE FROM task_instance WHERE run_pk = ?", [pk])

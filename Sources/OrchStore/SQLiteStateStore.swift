@@ -9,9 +9,12 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     private let lock = NSLock()
     public let path: String
 
-    /// Opens the database and applies missing migrations (unless `migrate` is false).
-    public init(path: String, migrationsDirectory: URL? = nil, migrate: Bool = true) throws {
+    /// Opens the database and applies missing migrations (unless `migrate` is false). An existing zero-byte file
+    /// is refused (`EmptyDatabaseFile`) unless `initializeEmptyFile` is true (`orch db migrate --init`).
+    public init(path: String, migrationsDirectory: URL? = nil, migrate: Bool = true,
+                initializeEmptyFile: Bool = false) throws {
         self.path = path
+        if !initializeEmptyFile { try EmptyDatabaseCheck.verify(path) }
         db = try SQLiteConnection(path: path)
         if migrate {
             let dir = try migrationsDirectory ?? Migrator.locateStateMigrations()

@@ -61,8 +61,17 @@ func printError(_ message: String) {
 }
 
 /// Parses `--conf` JSON: it must be an object.
-func parseConf(_ text: String?) throws -> [String: JSONValue] {
-    guard let text else { return [:] }
+/// `--conf`: a JSON object, or `@FILE` to read it from a file (a conf larger than the 128 KiB one command-line
+/// argument may hold).
+func parseConf(_ argument: String?) throws -> [String: JSONValue] {
+    guard var text = argument else { return [:] }
+    if text.hasPrefix("@") {
+        let path = String(text.dropFirst())
+        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("--conf @\(path): cannot read the file")
+        }
+        text = contents
+    }
     guard let value = try? JSONValue.parse(text), let object = value.objectValue else {
         throw ValidationError("--conf must be a JSON object, like '{\"key\": \"value\"}'")
     }

@@ -9,6 +9,9 @@ import OrchRuntime
 @main
 enum Entry {
     static func main() {
+        // Everything orch creates (orch.db and its -wal/-shm, logs, the API token, data) is private to the user;
+        // task processes inherit this umask.
+        umask(0o077)
         if CommandLine.arguments.dropFirst().first == "__fork-server" {
             ForkServer.serve(warm: { spec in _ = DAGRegistry.dag(spec.dagId) },
                              runChild: { spec in runAttemptBlocking(spec) })

@@ -54,8 +54,8 @@ final class OrchSandbox: @unchecked Sendable {
         return env
     }
 
-    /// Starts `orch args…` with stdout and stderr going to files in the sandbox.
-    func start(_ args: [String]) throws -> RunningOrch {
+    /// Starts `orch args…` with stdout and stderr going to files in the sandbox (`environment`: variables added).
+    func start(_ args: [String], environment extra: [String: String] = [:]) throws -> RunningOrch {
         let id = UUID().uuidString.prefix(8)
         let out = home.appendingPathComponent("cli-\(id).out")
         let err = home.appendingPathComponent("cli-\(id).err")
@@ -64,7 +64,7 @@ final class OrchSandbox: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: orchBinary)
         p.arguments = args
-        p.environment = environment
+        p.environment = environment.merging(extra) { $1 }
         p.currentDirectoryURL = home
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = try FileHandle(forWritingTo: out)
@@ -77,8 +77,8 @@ final class OrchSandbox: @unchecked Sendable {
     @discardableResult
     func run(_ args: String...) throws -> CommandResult { try run(args) }
 
-    func run(_ args: [String]) throws -> CommandResult {
-        let p = try start(args)
+    func run(_ args: [String], environment extra: [String: String] = [:]) throws -> CommandResult {
+        let p = try start(args, environment: extra)
         p.process.waitUntilExit()
         return p.result
     }

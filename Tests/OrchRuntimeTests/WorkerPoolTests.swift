@@ -9,7 +9,7 @@ import Testing
 /// The worker pool with real child processes: a small shell script stands in for the re-executed `orch`.
 @Suite struct WorkerPoolTests {
     /// Writes an executable script and returns a pool that runs it for every process-isolated attempt.
-    private func pool(_ f: EngineFixture, script: String, killGrace: Double = 5) throws -> WorkerPool {
+    func pool(_ f: EngineFixture, script: String, killGrace: Double = 5) throws -> WorkerPool {
         let path = f.home.root.appendingPathComponent("fake-orch.sh").path
         try ("#!/bin/sh\n" + script + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
@@ -17,15 +17,15 @@ import Testing
         return f.pool(bag, slots: 2, executable: path, killGrace: killGrace)
     }
 
-    private func spec(_ f: EngineFixture, task: String = "t", tryNumber: Int = 1) -> AttemptSpec {
-        AttemptSpec(dagId: "d", taskId: task, runId: "manual__x", runPk: 1, tryNumber: tryNumber,
+    func spec(_ f: EngineFixture, task: String = "t", tryNumber: Int = 1, runId: String = "manual__x") -> AttemptSpec {
+        AttemptSpec(dagId: "d", taskId: task, runId: runId, runPk: 1, tryNumber: tryNumber,
                     logicalDate: .utc(2026, 11, 1), dataInterval: DataInterval(start: .utc(2026, 11, 1), end: .utc(2026, 11, 2)),
-                    params: [:], logPath: f.home.attemptLogPath(dagId: "d", runId: "manual__x", taskId: task, tryNumber: tryNumber).path,
+                    params: [:], logPath: f.home.attemptLogPath(dagId: "d", runId: runId, taskId: task, tryNumber: tryNumber).path,
                     home: f.home.root.path, databasePath: f.home.databasePath)
     }
 
     /// Launches and waits for the outcome; returns it with the child's pid.
-    private func run(_ pool: WorkerPool, _ spec: AttemptSpec, timeout: Double? = nil) async -> (AttemptOutcome, Int32?) {
+    func run(_ pool: WorkerPool, _ spec: AttemptSpec, timeout: Double? = nil) async -> (AttemptOutcome, Int32?) {
         // A script just written may be briefly "busy" (ETXTBSY) while a process forked at the same moment by a
         // parallel test still holds its write descriptor: a test-harness race, not the pool's. Try again then.
         for _ in 0..<20 {
@@ -59,7 +59,9 @@ import Testing
         let log = try String(contentsOfFile: s.logPath, encoding: .utf8)
         #expect(log.contains("args: tasks run d t --run manual__x --try 1"))
         #expect(log.contains("to-stderr"))
-        #expect(try AttemptSpec.decode(log.split(separator: "\n").last.map(String.init) ?? "") == s)
+        var expected = s
+        expected.killGrace = 5   // the pool tells the attempt its grace period
+        #expect(try AttemptSpec.decode(log.split(separator: "\n").last.map(String.init) ?? "") == expected)
         #expect(!AttemptLock.isHeld(s.lockPath))
     }
 

@@ -25,6 +25,10 @@ public struct DAG: Sendable {
     public var maxActiveRuns: Int
     public var maxActiveTasks: Int
     public var params: [String: JSONValue]
+    /// Names of variables of the scheduler's environment that this DAG's task processes receive (`NAME`, or a
+    /// prefix such as `PG*`). A task gets only ordinary variables (PATH, HOME, LANG, TZ…), its ORCH_* attempt
+    /// variables, and these; orch's own secrets (ORCH_API_TOKEN, ORCH_ALERT_*) never.
+    public var environment: [String]
     public var alerts: AlertRules
     /// Tasks in declaration order.
     public private(set) var tasks: [TaskSpec]
@@ -33,7 +37,7 @@ public struct DAG: Sendable {
     public init(_ id: String, description: String = "", tags: [String] = [], owner: String = "orch",
                 schedule: String? = nil, timeZone: String = "UTC", startDate: Date? = nil, endDate: Date? = nil,
                 catchup: Bool = false, maxActiveRuns: Int = 16, maxActiveTasks: Int = 16,
-                params: [String: JSONValue] = [:], defaults: TaskDefaults = TaskDefaults(),
+                params: [String: JSONValue] = [:], environment: [String] = [], defaults: TaskDefaults = TaskDefaults(),
                 alerts: AlertRules = AlertRules(), build: (DAGBuilder) -> Void = { _ in }) {
         self.id = id
         self.description = description
@@ -47,6 +51,7 @@ public struct DAG: Sendable {
         self.maxActiveRuns = maxActiveRuns
         self.maxActiveTasks = maxActiveTasks
         self.params = params
+        self.environment = environment
         self.alerts = alerts
         let builder = DAGBuilder(defaults: defaults)
         build(builder)

@@ -92,6 +92,7 @@ extension RunEngine {
     public func attemptFinished(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome) {
         let key = AttemptKey(runPk: runPk, taskId: taskId)
         let startedAt = running[key]?.startedAt
+        let startedLogPath = running[key]?.spec.logPath   // an adopted attempt of an older version logs elsewhere
         running[key] = nil
         defer { signal.notify() }
         guard let run = active[runPk], let ti = run.instances[taskId], ti.tryNumber == tryNumber else { return }
@@ -103,8 +104,8 @@ extension RunEngine {
         var drafts: [AlertDraft] = []
         if resolution.isFinalFailure || resolution.isRetry, !run.dag.alerts.mutedTasks.contains(taskId) {
             let spec = makeSpec(run: run.record, dag: run.dag, taskId: taskId, tryNumber: tryNumber,
-                                logPath: home.attemptLogPath(dagId: run.dag.id, runId: run.record.runId, taskId: taskId,
-                                                             tryNumber: tryNumber).path)
+                                logPath: startedLogPath ?? home.attemptLogPath(dagId: run.dag.id, runId: run.record.runId,
+                                                                               taskId: taskId, tryNumber: tryNumber).path)
             drafts = alerts.drafts(for: AlertEvent(kind: resolution.isRetry ? .taskRetry : .taskFailed, dag: run.dag,
                                                    run: run.record, taskId: taskId, tryNumber: tryNumber,
                                                    state: resolution.state.rawValue, error: outcome.summary,
@@ -135,7 +136,8 @@ extension RunEngine {
         for (k, v) in run.conf { params[k] = v }
         return AttemptSpec(dagId: dag.id, taskId: taskId, runId: run.runId, runPk: run.pk, tryNumber: tryNumber,
                            logicalDate: run.logicalDate, dataInterval: run.dataInterval, params: params,
-                           logPath: logPath, home: home.root.path, databasePath: store.path)
+                           logPath: logPath, home: home.root.path, databasePath: store.path,
+                           environment: TaskEnvironment.requested(dag.environment, from: ProcessInfo.processInfo.environment))
     }
 
     /// Deadline alerts: a run unfinished N minutes after its interval ended; a task over its running limit.

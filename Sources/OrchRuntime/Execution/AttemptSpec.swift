@@ -18,6 +18,11 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     public var logPath: String
     public var home: String
     public var databasePath: String
+    /// Variables from the scheduler's environment that the DAG asked for (`DAG.environment`); the attempt's
+    /// process sets them for its task. Nothing else of the scheduler's environment reaches a task.
+    public var environment: [String: String]
+    /// Seconds the attempt's process gives its task's processes between SIGTERM and SIGKILL (nil: 5).
+    public var killGrace: Double?
 
     /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
     /// flock on it for its whole life, and writes its result into it just before exiting: one small file
@@ -28,7 +33,7 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
 
     public init(dagId: String, taskId: String, runId: String, runPk: Int64, tryNumber: Int, logicalDate: Date,
                 dataInterval: DataInterval, params: [String: JSONValue], logPath: String, home: String,
-                databasePath: String) {
+                databasePath: String, environment: [String: String] = [:], killGrace: Double? = nil) {
         self.dagId = dagId
         self.taskId = taskId
         self.runId = runId
@@ -40,10 +45,28 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
         self.logPath = logPath
         self.home = home
         self.databasePath = databasePath
+        self.environment = environment
+        self.killGrace = killGrace
     }
 
     /// The environment variable a child reads its spec from.
     public static let environmentKey = "ORCH_ATTEMPT_SPEC"
+    /// A spec longer than this many bytes (large params) goes through a file named by ORCH_ATTEMPT_SPEC_FILE
+    /// instead: one environment variable may not exceed 128 KiB (MAX_ARG_STRLEN).
+    public static let environmentLimit = 65_536
+    public static let fileEnvironmentKey = "ORCH_ATTEMPT_SPEC_FILE"
+    /// `<try>.spec.json` beside the log (0600; the attempt's process reads and removes it).
+    public var specFilePath: String { (logPath as NSString).deletingPathExtension + ".spec.json" }
+
+    /// The spec this process was started with: from ORCH_ATTEMPT_SPEC, or read (and removed) from the file
+    /// ORCH_ATTEMPT_SPEC_FILE names. Nil when neither is set.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AttemptSpec? {
+        if let text = env[environmentKey] { return try decode(text) }
+        guard let file = env[fileEnvironmentKey] else { return nil }
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        unlink(file)
+        return try decode(text)
+    }
 
     public func encoded() -> String {
         let enc = JSONEncoder()
@@ -76,7 +99,7 @@ public struct AttemptResultFile: Sendable, Codable, Equatable {
     /// and a half-written result fails to decode, which reads as "no result".
     public func write(to path: String) throws {
         let data = try JSONEncoder().encode(self)
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(fd) }
         let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

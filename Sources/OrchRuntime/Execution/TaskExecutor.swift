@@ -7,7 +7,7 @@ import OrchCore
 /// Runs one task body in the current process and says how it ended. Used by the child process
 /// (`orch tasks run`), by in-process attempts and by `orch tasks test`.
 public enum TaskExecutor {
-    public static func run(task: TaskSpec, context: TaskContext, shellEnvironment: [String: String]) async -> AttemptOutcome {
+    public static func run(task: TaskSpec, context: TaskContext, spec: AttemptSpec) async -> AttemptOutcome {
         switch task.action {
         case .swift(let body):
             do {
@@ -21,7 +21,13 @@ public enum TaskExecutor {
                 return .failed(exitCode: nil, error: "\(error)")
             }
         case .shell(let command):
-            return runShell(command, environment: shellEnvironment)
+            let params = JSONValue.object(spec.params).jsonText
+            let file = ParamsFile.path(for: spec)
+            do { try ParamsFile.write(params, to: file) } catch {
+                return .failed(exitCode: nil, error: "cannot write the params file \(file): \(error)")
+            }
+            defer { unlink(file) }
+            return runShell(command, environment: shellEnvironment(spec, paramsJSON: params, paramsFile: file))
         }
     }
 
@@ -40,10 +46,16 @@ public enum TaskExecutor {
         }
     }
 
-    /// The environment a shell task sees: the worker's, plus ORCH_* variables describing the attempt.
-    public static func shellEnvironment(_ spec: AttemptSpec) -> [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: AttemptSpec.environmentKey)
+    /// ORCH_PARAMS is set only when the params' JSON is at most this many bytes: one environment variable may
+    /// not exceed 128 KiB (MAX_ARG_STRLEN), and a bigger one would make every command fail to start.
+    /// ORCH_PARAMS_FILE (a file holding the same JSON) is always set.
+    public static let paramsEnvironmentLimit = 65_536
+
+    /// The environment a shell task sees: ordinary variables (`TaskEnvironment`), those its DAG asked for,
+    /// and ORCH_* variables describing the attempt.
+    public static func shellEnvironment(_ spec: AttemptSpec, paramsJSON: String, paramsFile: String) -> [String: String] {
+        var env = TaskEnvironment.base(ProcessInfo.processInfo.environment)
+        for (key, value) in spec.environment { env[key] = value }
         env["ORCH_DAG_ID"] = spec.dagId
         env["ORCH_TASK_ID"] = spec.taskId
         env["ORCH_RUN_ID"] = spec.runId
@@ -52,7 +64,8 @@ public enum TaskExecutor {
         env["ORCH_DS"] = String(isoDate(spec.logicalDate).prefix(10))
         env["ORCH_INTERVAL_START"] = isoDate(spec.dataInterval.start)
         env["ORCH_INTERVAL_END"] = isoDate(spec.dataInterval.end)
-        env["ORCH_PARAMS"] = JSONValue.object(spec.params).jsonText
+        env["ORCH_PARAMS_FILE"] = paramsFile
+        if paramsJSON.utf8.count <= paramsEnvironmentLimit { env["ORCH_PARAMS"] = paramsJSON }
         env["ORCH_HOME"] = spec.home
         return env
     }

@@ -58,10 +58,26 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     private func launchProcess(_ spec: AttemptSpec, timeout: Double?, callbacks: AttemptCallbacks) {
+        var spec = spec
+        spec.killGrace = killGrace
         if let forkServer, launchForked(forkServer, spec, timeout: timeout, callbacks: callbacks) { return }
-        var env = ProcessInfo.processInfo.environment
-        env[AttemptSpec.environmentKey] = spec.encoded()
+        // The attempt's process gets ordinary variables only; what its DAG asked for travels in the spec.
+        var env = TaskEnvironment.base(ProcessInfo.processInfo.environment)
         env["ORCH_HOME"] = spec.home
+        let encoded = spec.encoded()
+        if encoded.utf8.count <= AttemptSpec.environmentLimit {
+            env[AttemptSpec.environmentKey] = encoded
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: (spec.logPath as NSString).deletingLastPathComponent,
+                                                        withIntermediateDirectories: true)
+                try PrivateFile.write(encoded, to: spec.specFilePath)
+            } catch {
+                callbacks.finished(.failed(exitCode: nil, error: "cannot write the attempt's spec file \(spec.specFilePath): \(error)"))
+                return
+            }
+            env[AttemptSpec.fileEnvironmentKey] = spec.specFilePath
+        }
         let args = ["tasks", "run", spec.dagId, spec.taskId, "--run", spec.runId, "--try", String(spec.tryNumber)]
         let started: ChildProcess.Started
         do {
@@ -72,10 +88,14 @@ public final class WorkerPool: @unchecked Sendable {
             return
         }
         callbacks.started(started.pid, started.startTicks)
-        let watch = ProcessWatch(pid: started.pid)
-        if let timeout { armTimeout(watch, seconds: timeout) }
-        Thread.detachNewThread { [resultPath = spec.resultPath, logPath = spec.logPath] in
+        let watch = ProcessWatch(pid: started.pid, isOurChild: true)
+        if let timeout { armTimeout(watch, seconds: timeout, lockPath: spec.lockPath) }
+        Thread.detachNewThread { [resultPath = spec.resultPath, logPath = spec.logPath, lockPath = spec.lockPath,
+                                  grace = killGrace] in
             let exit = ChildProcess.wait(started.pid)
+            watch.leaderReaped()
+            // Ended only when nothing of it lives: what outlived the leader is stopped first.
+            AttemptReaper.awaitQuiet(group: started.pid, lockPath: lockPath, grace: grace)
             let outcome = WorkerPool.outcome(exit: exit, timedOutAfter: watch.finish(), resultPath: resultPath,
                                              logPath: logPath)
             callbacks.finished(outcome)
@@ -88,15 +108,24 @@ public final class WorkerPool: @unchecked Sendable {
         let watchBox = WatchBox()
         let handlers = ForkServerClient.Handlers(
             started: { [self] pid in
-                let watch = ProcessWatch(pid: pid)
+                let watch = ProcessWatch(pid: pid, isOurChild: true)
                 watchBox.set(watch)
                 callbacks.started(pid, ChildProcess.processStartTicks(pid))
-                if let timeout { armTimeout(watch, seconds: timeout) }
+                if let timeout { armTimeout(watch, seconds: timeout, lockPath: spec.lockPath) }
             },
-            exited: { exit in
-                let timedOut = watchBox.get()?.finish()
-                callbacks.finished(WorkerPool.outcome(exit: exit, timedOutAfter: timedOut, resultPath: spec.resultPath,
-                                                      logPath: spec.logPath))
+            exited: { [grace = killGrace] exit in
+                // The fork server reaped the leader. Ended only when nothing of it lives; off the event thread.
+                let watch = watchBox.get()
+                watch?.leaderReaped()
+                let finish: @Sendable () -> Void = {
+                    callbacks.finished(WorkerPool.outcome(exit: exit, timedOutAfter: watch?.finish(),
+                                                          resultPath: spec.resultPath, logPath: spec.logPath))
+                }
+                if AttemptReaper.isQuiet(group: watch?.pid ?? 0, lockPath: spec.lockPath) { return finish() }
+                Thread.detachNewThread {
+                    AttemptReaper.awaitQuiet(group: watch?.pid ?? 0, lockPath: spec.lockPath, grace: grace)
+                    finish()
+                }
             },
             refused: { message in callbacks.finished(.failed(exitCode: nil, error: message)) },
             lost: { [self] pid in
@@ -110,10 +139,13 @@ public final class WorkerPool: @unchecked Sendable {
     /// Watches an attempt whose process outlived the scheduler that started it: waits for its
     /// lock to be released, then reads the result it left.
     public func adopt(_ spec: AttemptSpec, pid: Int32?, remainingTimeout: Double?, callbacks: AttemptCallbacks) {
-        let watch = ProcessWatch(pid: pid ?? 0)
-        if let remainingTimeout, pid != nil { armTimeout(watch, seconds: max(0, remainingTimeout)) }
-        Thread.detachNewThread { [lockPath = spec.lockPath, resultPath = spec.resultPath, logPath = spec.logPath] in
+        let watch = ProcessWatch(pid: pid ?? 0, isOurChild: false)
+        if let remainingTimeout, pid != nil { armTimeout(watch, seconds: max(0, remainingTimeout), lockPath: spec.lockPath) }
+        Thread.detachNewThread { [lockPath = spec.lockPath, resultPath = spec.resultPath, logPath = spec.logPath,
+                                  grace = killGrace] in
             AttemptLock.waitUntilReleased(lockPath)
+            // Members of its process group that closed the lock are stopped too before it counts as ended.
+            AttemptReaper.awaitQuiet(group: pid ?? 0, lockPath: lockPath, grace: grace)
             if let seconds = watch.finish() {
                 callbacks.finished(.timedOut(seconds: seconds))
                 return
@@ -134,13 +166,19 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    private func armTimeout(_ watch: ProcessWatch, seconds: Double) {
+    /// At the timeout: SIGTERM to the attempt's process group (its leader then stops what left the group, and
+    /// SIGKILLs it after the grace period). One second after that, while the attempt is not reported ended:
+    /// SIGKILL to every process of it still alive, whether or not the leader is (the leader last, so its
+    /// descendants cannot escape to init).
+    private func armTimeout(_ watch: ProcessWatch, seconds: Double, lockPath: String) {
         let grace = killGrace
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
             guard watch.markTimedOut(after: seconds) else { return }
             ChildProcess.signalGroup(watch.pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
-                if watch.isRunning { ChildProcess.signalGroup(watch.pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace + 1) {
+                guard watch.isRunning else { return }
+                AttemptReaper.killAll(group: watch.pid, leader: watch.leaderIsUnreapedChild ? watch.pid : nil,
+                                      lockPath: lockPath)
             }
         }
     }
@@ -170,11 +208,10 @@ public final class WorkerPool: @unchecked Sendable {
         Task.detached {
             let logger = FileTaskLogger(path: spec.logPath)
             let context = TaskExecutor.context(spec, logger: logger, xcom: xcom)
-            let env = task.kind == "shell" ? TaskExecutor.shellEnvironment(spec) : [:]
             let outcome: AttemptOutcome
             if let timeout = task.executionTimeout {
                 outcome = await withTaskGroup(of: AttemptOutcome?.self) { group in
-                    group.addTask { await TaskExecutor.run(task: task, context: context, shellEnvironment: env) }
+                    group.addTask { await TaskExecutor.run(task: task, context: context, spec: spec) }
                     group.addTask {
                         try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
                         return Task.isCancelled ? nil : .timedOut(seconds: timeout)
@@ -184,7 +221,7 @@ public final class WorkerPool: @unchecked Sendable {
                     return first ?? .timedOut(seconds: timeout)
                 }
             } else {
-                outcome = await TaskExecutor.run(task: task, context: context, shellEnvironment: env)
+                outcome = await TaskExecutor.run(task: task, context: context, spec: spec)
             }
             if !outcome.isSuccess { logger.log("attempt ended: \(outcome.summary)") }
             callbacks.finished(outcome)
@@ -206,10 +243,21 @@ final class ProcessWatch: @unchecked Sendable {
     private let lock = NSLock()
     private var running = true
     private var timedOutAfter: Double?
+    /// True while the leader is a child of this process (or of its fork server) not yet reaped: its pid is
+    /// then certainly still its own.
+    private var unreaped: Bool
 
-    init(pid: Int32) { self.pid = pid }
+    init(pid: Int32, isOurChild: Bool) {
+        self.pid = pid
+        unreaped = isOurChild
+    }
 
+    /// Not yet reported ended.
     var isRunning: Bool { lock.lock(); defer { lock.unlock() }; return running }
+
+    var leaderIsUnreapedChild: Bool { lock.withLock { unreaped } }
+
+    func leaderReaped() { lock.withLock { unreaped = false } }
 
     /// Returns false when the process already ended (no kill then).
     func markTimedOut(after seconds: Double) -> Bool {

@@ -29,10 +29,10 @@ public enum ChildProcess {
                              logPath: String, lockPath: String) throws -> Started {
         let logDir = (logPath as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
-        let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard logFD >= 0 else { throw SpawnError(message: "cannot open log \(logPath): \(errnoText())") }
         defer { close(logFD) }
-        let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lockFD >= 0 else { throw SpawnError(message: "cannot open lock \(lockPath): \(errnoText())") }
         defer { close(lockFD) }
         guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {

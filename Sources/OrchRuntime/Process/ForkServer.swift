@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcessControl
 import Foundation
 import OrchCore
 
@@ -8,6 +9,10 @@ import OrchCore
 /// once and forks one child per attempt (a zygote). Forking a warm process costs about a millisecond where
 /// starting the binary afresh costs tens; the child is still a separate process with its own log, lock and
 /// process group, exactly as with posix_spawn.
+///
+/// The server is the subreaper of its children's descendants: a process left behind by an attempt whose
+/// process died without stopping it (SIGKILL, a crash) is re-parented here, and is killed at once, since its
+/// attempt is over.
 ///
 /// It must stay single-threaded and never touch Dispatch or Swift concurrency before forking (libdispatch
 /// refuses to run in the child of a multi-threaded parent), so everything here is plain system calls.
@@ -38,20 +43,23 @@ public enum ForkServer {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGTERM, SIG_IGN)   // the pool closes stdin to stop the server; SIGTERM is for attempts
         signal(SIGINT, SIG_IGN)
+        _ = orch_set_child_subreaper()
 
         send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)]
         var stdinOpen = true
-        var children = 0
-        while stdinOpen || children > 0 {
+        var children: Set<pid_t> = []
+        var sweepUntil = 0   // adopted leftovers are looked for while attempts run and 10 s after one ended
+        while stdinOpen || !children.isEmpty {
             fds[0].fd = stdinOpen ? 0 : -1
-            if poll(&fds, 2, -1) < 0 && errno != EINTR { break }
+            if poll(&fds, 2, 1000) < 0 && errno != EINTR { break }
             if fds[1].revents != 0 {
                 while read(pipeFDs[0], &buffer, buffer.count) > 0 {}
             }
-            children -= reapChildren()
+            if reapChildren(&children) { sweepUntil = time(nil) + 10 }
+            if !children.isEmpty || time(nil) < sweepUntil { killAdoptedLeftovers(known: children) }
             guard stdinOpen, fds[0].revents != 0 else { continue }
             let n = read(0, &buffer, buffer.count)
             if n <= 0 {
@@ -63,45 +71,51 @@ public enum ForkServer {
             while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(input[..<newline])
                 input.removeSubrange(...newline)
-                if handle(line, warm: warm, runChild: runChild) { children += 1 }
+                if let pid = handle(line, warm: warm, runChild: runChild) { children.insert(pid) }
             }
         }
         exit(0)
     }
 
-    /// Reaps every exited child and reports it; returns how many.
-    private static func reapChildren() -> Int {
-        var count = 0
+    /// Reaps every exited child; reports (and forgets) the attempts among them. Returns whether one ended.
+    private static func reapChildren(_ children: inout Set<pid_t>) -> Bool {
+        var ended = false
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
-            guard pid > 0 else { return count }
-            count += 1
+            guard pid > 0 else { return ended }
+            guard children.remove(pid) != nil else { continue }   // an adopted leftover, already killed
+            ended = true
             let sig = status & 0x7f
             send(.exited(pid: pid, exitCode: sig == 0 ? (status >> 8) & 0xff : -1, signal: sig))
         }
     }
 
-    /// Forks a child for one request; returns true when a child was started.
-    private static func handle(_ line: [UInt8], warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> Bool {
+    /// SIGKILL to children this server did not fork: processes of attempts whose process is gone.
+    private static func killAdoptedLeftovers(known: Set<pid_t>) {
+        for pid in ProcessTable.snapshot().children(of: getpid(), except: known) { kill(pid, SIGKILL) }
+    }
+
+    /// Forks a child for one request; returns its pid when a child was started.
+    private static func handle(_ line: [UInt8], warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> pid_t? {
         guard let request = try? JSONDecoder().decode(ForkServerProtocol.Request.self, from: Data(line)) else {
-            return false
+            return nil
         }
         let spec = request.spec
         warm(spec)
         let dir = (spec.logPath as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let logFD = open(spec.logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let logFD = open(spec.logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard logFD >= 0 else {
             send(.refused(id: request.id, message: "cannot open log \(spec.logPath): \(errnoText())"))
-            return false
+            return nil
         }
-        let lockFD = open(spec.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let lockFD = open(spec.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lockFD >= 0, flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
             close(logFD)
             if lockFD >= 0 { close(lockFD) }
             send(.refused(id: request.id, message: "attempt lock \(spec.lockPath) is held: another process still runs this attempt"))
-            return false
+            return nil
         }
         let pid = fork()
         if pid == 0 {
@@ -112,10 +126,10 @@ public enum ForkServer {
         close(lockFD)   // the child's copy keeps the lock
         guard pid > 0 else {
             send(.refused(id: request.id, message: "fork failed: \(errnoText())"))
-            return false
+            return nil
         }
         send(.started(id: request.id, pid: pid))
-        return true
+        return pid
     }
 
     /// In the child: own process group, log as stdout/stderr, lock as fd 3, default signals, nothing else open.

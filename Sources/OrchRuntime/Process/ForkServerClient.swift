@@ -66,7 +66,8 @@ final class ForkServerClient: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, requests[0], 0)
         posix_spawn_file_actions_adddup2(&actions, events[1], 1)
         let argv: [UnsafeMutablePointer<CChar>?] = [executable, "__fork-server"].map { (s: String) in strdup(s) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // Ordinary variables only: the server's children are attempts (see TaskEnvironment).
+        let envp = TaskEnvironment.base(ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)

@@ -8,10 +8,15 @@ struct DbCommand: ParsableCommand {
                                                     subcommands: [Migrate.self, Clean.self])
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending migrations from migrations/state.")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending migrations from migrations/state.",
+            discussion: "An existing orch.db of 0 bytes is refused by every command (it would silently start a new, empty history); --init accepts it and creates a new database in it.")
+        @Flag(name: .customLong("init"), help: "Create a new database even in an existing empty (0-byte) orch.db.")
+        var initialize = false
+
         func run() throws {
             let ctx = try CLIContext()
-            let db = try SQLiteStateStore(path: ctx.home.databasePath, migrate: false)
+            let db = try SQLiteStateStore(path: ctx.home.databasePath, migrate: false, initializeEmptyFile: initialize)
             let applied = try db.applyMigrations()
             print(applied.isEmpty ? "database is up to date: \(ctx.home.databasePath)"
                                   : "applied: \(applied.joined(separator: ", "))")
@@ -58,10 +63,21 @@ struct RetentionCleaner {
         let cutoff = now.addingTimeInterval(-Double(keepDays) * 86_400)
         let report = try store.deleteFinishedRuns(before: cutoff, endedBefore: now.addingTimeInterval(-Self.minimumAge))
         let fm = FileManager.default
+        // The run's own folder (one per run: folder names are injective), then any log an attempt recorded
+        // elsewhere (older versions), file by file, so a folder two old runs shared keeps the other's files.
         for run in report.runs {
-            let folder = home.logsDirectory.appendingPathComponent(safeComponent(run.dagId))
-                .appendingPathComponent(safeComponent(run.runId))
+            let folder = home.runLogsDirectory(dagId: run.dagId, runId: run.runId)
             if fm.fileExists(atPath: folder.path) { try? fm.removeItem(at: folder) }
+        }
+        for log in report.logPaths where fm.fileExists(atPath: log) {
+            let base = (log as NSString).deletingPathExtension
+            for path in [log, base + ".lock"] { try? fm.removeItem(atPath: path) }
+            let taskFolder = (log as NSString).deletingLastPathComponent
+            if (try? fm.contentsOfDirectory(atPath: taskFolder))?.isEmpty == true {
+                try? fm.removeItem(atPath: taskFolder)
+                let runFolder = (taskFolder as NSString).deletingLastPathComponent
+                if (try? fm.contentsOfDirectory(atPath: runFolder))?.isEmpty == true { try? fm.removeItem(atPath: runFolder) }
+            }
         }
         return report
     }

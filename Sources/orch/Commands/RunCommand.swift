@@ -11,7 +11,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: "Exits 1 when the run fails. Works on paused DAGs.")
 
     @Argument(help: "DAG id") var dagId: String
-    @Option(help: "Run configuration as a JSON object.") var conf: String?
+    @Option(help: "Run configuration as a JSON object, or @FILE to read it from a file.") var conf: String?
     @Option(name: .customLong("logical-date"), help: "Logical date (YYYY-MM-DD or ISO 8601): runs the schedule interval containing it; default now, which runs the last complete interval.") var logicalDate: String?
     @Option(help: "Worker slots (default: number of cores).") var slots: Int?
     @Flag(help: "Print nothing but the final state.") var quiet = false

@@ -36,10 +36,10 @@ struct TasksCommand: AsyncParsableCommand {
             for (k, v) in try parseConf(conf) { params[k] = v }
             let spec = AttemptSpec(dagId: dagId, taskId: taskId, runId: "test__\(isoString(date))", runPk: 0, tryNumber: 1,
                                    logicalDate: date, dataInterval: RunFactory.manualInterval(for: dag, logicalDate: logicalDate == nil ? nil : date, triggeredAt: date),
-                                   params: params, logPath: "/dev/stdout", home: ctx.home.root.path, databasePath: "")
+                                   params: params, logPath: "/dev/stdout", home: ctx.home.root.path, databasePath: "",
+                                   environment: TaskEnvironment.requested(dag.environment, from: ProcessInfo.processInfo.environment))
             let context = TaskExecutor.context(spec, logger: StandardOutputLogger(), xcom: MemoryXCom())
-            let outcome = await TaskExecutor.run(task: task, context: context,
-                                                 shellEnvironment: TaskExecutor.shellEnvironment(spec))
+            let outcome = await TaskExecutor.run(task: task, context: context, spec: spec)
             print("task \(taskId): \(outcome.summary)")
             if !outcome.isSuccess { throw ExitCode(1) }
         }
@@ -56,9 +56,8 @@ struct TasksCommand: AsyncParsableCommand {
         @Option(name: .customLong("try"), help: "Try number") var tryNumber: Int
 
         func run() async throws {
-            guard let text = ProcessInfo.processInfo.environment[AttemptSpec.environmentKey],
-                  let spec = try? AttemptSpec.decode(text), spec.dagId == dagId, spec.taskId == taskId,
-                  spec.runId == run, spec.tryNumber == tryNumber else {
+            guard let spec = try? AttemptSpec.fromEnvironment(), spec.dagId == dagId,
+                  spec.taskId == taskId, spec.runId == run, spec.tryNumber == tryNumber else {
                 throw ValidationError("tasks run is started by the worker pool with \(AttemptSpec.environmentKey) set; use `orch tasks test` to run a task by hand")
             }
             throw ExitCode(await runAttempt(spec))
@@ -78,10 +77,16 @@ func runAttempt(_ spec: AttemptSpec) async -> Int32 {
         return 1
     }
     logger.log("attempt \(spec.tryNumber) of \(spec.dagId).\(spec.taskId), run \(spec.runId), pid \(getpid())")
+    // This process outlives every process its task starts (see AttemptGuardian); the variables its DAG asked
+    // for are set here, for Swift tasks and shell commands alike.
+    let grace = spec.killGrace ?? 5
+    AttemptGuardian.install(grace: grace, log: { logger.log($0) })
+    TaskEnvironment.apply(spec.environment)
     let context = TaskExecutor.context(spec, logger: logger,
                                        xcom: StoreXCom(runPk: spec.runPk, databasePath: spec.databasePath))
-    let outcome = await TaskExecutor.run(task: task, context: context,
-                                         shellEnvironment: TaskExecutor.shellEnvironment(spec))
+    let outcome = await TaskExecutor.run(task: task, context: context, spec: spec)
+    let leftovers = AttemptGuardian.finish(grace: grace)
+    if leftovers > 0 { logger.log("stopped \(leftovers) process(es) the task left running") }
     do {
         switch outcome {
         case .success:

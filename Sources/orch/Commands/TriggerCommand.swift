@@ -11,7 +11,7 @@ struct TriggerCommand: AsyncParsableCommand {
         discussion: "With --wait, follow the run to its end, print each task's outcome and exit 1 if it failed.")
 
     @Argument(help: "DAG id") var dagId: String
-    @Option(help: "Run configuration as a JSON object, merged over the DAG's params.") var conf: String?
+    @Option(help: "Run configuration as a JSON object (or @FILE to read it from a file), merged over the DAG's params.") var conf: String?
     @Option(name: .customLong("logical-date"), help: "Logical date (YYYY-MM-DD or ISO 8601): runs the schedule interval containing it; default now, which runs the last complete interval.") var logicalDate: String?
     @Option(name: .customLong("run-id"), help: "Run id; default manual__<logical date>.") var runId: String?
     @Flag(help: "Wait for the run to finish and print task outcomes.") var wait = false

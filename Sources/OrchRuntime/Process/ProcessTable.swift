@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// One process as `/proc/<pid>/stat` shows it.
+public struct ProcessEntry: Sendable, Equatable {
+    public var pid: Int32
+    public var parent: Int32
+    public var group: Int32
+    /// `Z` for a zombie (dead, not yet reaped), `R`, `S`, `D`… otherwise.
+    public var state: Character
+
+    public init(pid: Int32, parent: Int32, group: Int32, state: Character) {
+        self.pid = pid
+        self.parent = parent
+        self.group = group
+        self.state = state
+    }
+
+    public var isAlive: Bool { state != "Z" && state != "X" }
+}
+
+/// The processes of this machine (those /proc lets us read), and the rules that pick an attempt's processes
+/// out of them. The rules are pure; only `snapshot` and `lockHolders` read /proc.
+public struct ProcessTable: Sendable {
+    public var entries: [ProcessEntry]
+
+    public init(_ entries: [ProcessEntry]) { self.entries = entries }
+
+    /// Every living process below `root` (not `root` itself), found through parent links.
+    public func descendants(of root: Int32) -> [Int32] {
+        var children: [Int32: [Int32]] = [:]
+        var alive: Set<Int32> = []
+        for e in entries where e.pid != e.parent {
+            children[e.parent, default: []].append(e.pid)
+            if e.isAlive { alive.insert(e.pid) }
+        }
+        var found: [Int32] = []
+        var queue = children[root] ?? []
+        var seen: Set<Int32> = [root]
+        while let pid = queue.popLast() {
+            guard seen.insert(pid).inserted else { continue }
+            if alive.contains(pid) { found.append(pid) }
+            queue.append(contentsOf: children[pid] ?? [])
+        }
+        return found
+    }
+
+    /// Living members of process group `group`.
+    public func members(ofGroup group: Int32) -> [Int32] {
+        entries.filter { $0.group == group && $0.isAlive }.map(\.pid)
+    }
+
+    /// Living children of `parent` that are not in `known`.
+    public func children(of parent: Int32, except known: Set<Int32>) -> [Int32] {
+        entries.filter { $0.parent == parent && $0.isAlive && !known.contains($0.pid) }.map(\.pid)
+    }
+
+    /// Reads /proc.
+    public static func snapshot() -> ProcessTable {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return ProcessTable([]) }
+        return ProcessTable(names.compactMap { name in Int32(name).flatMap(entry) })
+    }
+
+    /// `/proc/<pid>/stat`: "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses.
+    static func entry(_ pid: Int32) -> ProcessEntry? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
+        return parseStat(text)
+    }
+
+    public static func parseStat(_ text: String) -> ProcessEntry? {
+        guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"),
+              let pid = Int32(text[..<open].trimmingCharacters(in: .whitespaces)) else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count >= 3, let state = fields[0].first, let parent = Int32(fields[1]),
+              let group = Int32(fields[2]) else { return nil }
+        return ProcessEntry(pid: pid, parent: parent, group: group, state: state)
+    }
+
+    /// Pids of processes with a descriptor open on the file at `path` (compared by device and inode, so any
+    /// path to it counts). Processes of other users are not visible and not listed.
+    public static func lockHolders(_ path: String) -> [Int32] {
+        var target = stat()
+        guard stat(path, &target) == 0,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var holders: [Int32] = []
+        for name in names {
+            guard let pid = Int32(name),
+                  let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+            for fd in fds {
+                var s = stat()
+                if stat("/proc/\(pid)/fd/\(fd)", &s) == 0 && s.st_dev == target.st_dev && s.st_ino == target.st_ino {
+                    holders.append(pid)
+                    break
+                }
+            }
+        }
+        return holders
+    }
+}

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A zero-byte file where the state database should be is refused: SQLite would take it for a new, empty
+/// database and migrate it, and every run's history would be gone without a word (a truncated or half-copied
+/// `orch.db`). A missing file is a first start and is created; an empty one is used only when asked for
+/// (`orch db migrate --init`).
+public struct EmptyDatabaseFile: Error, CustomStringConvertible {
+    public let path: String
+    public var description: String {
+        "\(path) is an empty file (0 bytes) where orch's state database should be; it holds no runs, no history. "
+            + "Restore the database from a backup, or, to start with a new empty database, run `orch db migrate --init`."
+    }
+}
+
+enum EmptyDatabaseCheck {
+    /// Throws when `path` is an existing zero-byte file. Another process may have created it a moment ago and be
+    /// writing its first page, so a zero-byte file is looked at again for up to `patience` seconds.
+    static func verify(_ path: String, patience: Double = 1) throws {
+        let deadline = Date().addingTimeInterval(patience)
+        while true {
+            var st = stat()
+            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size == 0 else { return }
+            if Date() >= deadline { throw EmptyDatabaseFile(path: path) }
+            usleep(50_000)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchSQLite
+import Testing
+
+/// Issue 11 (runtime part), end to end with the real `orch` binary, real task processes and a real SQLite file.
+@Suite(.serialized) struct CLIRuntimeHardeningTests {
+    /// `reliability_timeout_escape`: a shell task that ignores SIGTERM, with children in new sessions (one of them
+    /// without the lock descriptor), times out after 1 s; its retry checks that nothing of try 1 lives. With the
+    /// fork server and with plain spawning.
+    @Test(arguments: ["1", "0"])
+    func aTimedOutTaskLeavesNothingAliveAndItsRetryNeverOverlapsIt(_ forkServer: String) throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let r = try s.run(["run", "reliability_timeout_escape"], environment: ["ORCH_FORK_SERVER": forkServer])
+        #expect(r.status == 0, "\(r.output)")
+        let rows = try RunRows(try s.database(), dagId: "reliability_timeout_escape")
+        let tries = rows.attempts(of: "escape")
+        #expect(tries.map { $0["state"].string } == ["failed", "success"])
+        #expect(tries.first?["error"].string?.contains("timed out after 1 s") == true)
+        if tries.count == 2 { #expect(tries[1]["start_date"].double! >= tries[0]["end_date"].double!) }
+        // Try 2 ran `kill -0` on every pid try 1 wrote, and found none alive.
+        let log2 = (try? String(contentsOfFile: tries.last?["log_path"].string ?? "", encoding: .utf8)) ?? ""
+        #expect(log2.contains("nothing of try 1 is alive"), "\(log2)")
+        let pidsFile = try FileManager.default.contentsOfDirectory(atPath: s.home.path).first { $0.hasPrefix("escape-") }
+        let pids = try String(contentsOfFile: s.home.appendingPathComponent(pidsFile ?? "none").path, encoding: .utf8)
+            .split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+        #expect(pids.count == 6)
+        for pid in pids { #expect(!processIsAlive(pid), "process \(pid) of try 1 is alive after the run") }
+    }
+
+    /// `reliability_task_env` copies `/proc/<pid>/environ` of its running shell and of the attempt process.
+    @Test(arguments: ["1", "0"])
+    func secretsDoNotReachTaskProcesses(_ forkServer: String) throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let secrets = ["ORCH_API_TOKEN": "tok-5be0c1", "ORCH_ALERT_SECRET": "hmac-9d2e",
+                       "ORCH_ALERT_WEBHOOKS": "http://127.0.0.1:9/hook-4a7f",
+                       "ORCH_WAREHOUSE_DSN": "postgresql://orch:pw-81c3@127.0.0.1:5432/orch"]
+        var env = secrets
+        env["ORCH_FORK_SERVER"] = forkServer
+        env["RELIABILITY_VISIBLE"] = "asked-for"
+        let r = try s.run(["run", "reliability_task_env"], environment: env)
+        #expect(r.status == 0, "\(r.output)")
+        let dir = try #require(try FileManager.default.contentsOfDirectory(atPath: s.home.path).first { $0.hasPrefix("task-env-") })
+        for file in ["shell.env", "attempt.env"] {
+            let environ = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/\(file)").path, encoding: .utf8)
+            #expect(environ.contains("PATH="), "\(file)")
+            for (name, value) in secrets { #expect(!environ.contains(value), "\(name) reached \(file)") }
+        }
+        let shell = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/shell.env").path, encoding: .utf8)
+        #expect(shell.contains("RELIABILITY_VISIBLE=asked-for"))
+        #expect(shell.contains("ORCH_RUN_ID="))
+    }
+
+    /// A conf of 200 KiB (read from a file with `--conf @FILE`): the shell task starts and reads it from
+    /// ORCH_PARAMS_FILE; ORCH_PARAMS is left out. With the fork server and with plain spawning (where the
+    /// attempt's spec is over the environment limit too).
+    @Test(arguments: ["1", "0"])
+    func aConfOf200KiBWorksInAShellTask(_ forkServer: String) throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let conf = "{\"blob\": \"" + String(repeating: "z", count: 200 * 1024) + "\"}"
+        let confPath = s.home.appendingPathComponent("conf.json").path
+        try conf.write(toFile: confPath, atomically: true, encoding: .utf8)
+        let r = try s.run(["run", "reliability_task_env", "--conf", "@" + confPath], environment: ["ORCH_FORK_SERVER": forkServer])
+        #expect(r.status == 0, "\(r.output)")
+        let dir = try #require(try FileManager.default.contentsOfDirectory(atPath: s.home.path).first { $0.hasPrefix("task-env-") })
+        let bytes = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/params-file-bytes").path, encoding: .utf8)
+        #expect(Int(bytes.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 200 * 1024)
+        let orchParams = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/orch-params").path, encoding: .utf8)
+        #expect(orchParams.trimmingCharacters(in: .whitespacesAndNewlines) == "unset")
+    }
+
+    @Test func aZeroByteDatabaseIsRefusedUntilInitIsAskedFor() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        FileManager.default.createFile(atPath: s.databasePath, contents: nil)
+        let r = try s.run("runs", "list", "example_shell")
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(s.databasePath) && r.stderr.contains("orch db migrate --init"), "\(r.output)")
+        #expect(try FileManager.default.attributesOfItem(atPath: s.databasePath)[.size] as? Int == 0)
+        let migrate = try s.run("db", "migrate")
+        #expect(migrate.status != 0)
+        let initialized = try s.run("db", "migrate", "--init")
+        #expect(initialized.status == 0, "\(initialized.output)")
+        #expect(try s.run("runs", "list", "example_shell").status == 0)
+    }
+
+    /// Files and folders orch creates under ORCH_HOME are private to the user (looked at while a run is going on,
+    /// when the database's -wal and -shm files exist).
+    @Test func filesUnderTheHomeArePrivate() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let running = try s.start(["run", "example_timeout"])
+        defer { running.process.waitUntilExit() }   // about 6 s: the run ends by itself
+        #expect(s.waitFor(20) {
+            guard let db = try? s.database(), let rows = try? RunRows(db, dagId: "example_timeout") else { return false }
+            return rows.attempts.count >= 2 && FileManager.default.fileExists(atPath: s.databasePath + "-shm")
+        })
+        let rows = try RunRows(try s.database(), dagId: "example_timeout")
+        let log = try #require(rows.attempts.first?["log_path"].string)
+        let expected: [(String, mode_t)] = [
+            (s.home.path, 0o700), (s.home.appendingPathComponent("logs").path, 0o700),
+            (s.home.appendingPathComponent("data").path, 0o700), (s.databasePath, 0o600),
+            (s.databasePath + "-wal", 0o600), (s.databasePath + "-shm", 0o600), (log, 0o600),
+            ((log as NSString).deletingLastPathComponent, 0o700),
+        ]
+        for (path, mode) in expected {
+            var st = stat()
+            #expect(stat(path, &st) == 0, "\(path) missing")
+            #expect(String(st.st_mode & 0o777, radix: 8) == String(mode, radix: 8), "\(path)")
+        }
+    }
+}
+
+/// Alive, and not a zombie waiting for its reaper.
+private func processIsAlive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(after: close)...].split(separator: " ").first
+    return state != "Z" && state != "X"
+}

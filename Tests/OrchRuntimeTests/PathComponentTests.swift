@@ -1,0 +1,55 @@
+import Foundation
+import OrchRuntime
+import Testing
+
+/// Log and lock file names for ids: one-to-one, and never a way out of their folder (issue 11, defect 3).
+@Suite struct PathComponentTests {
+    @Test(arguments: [
+        ("..", "_."), ("r:1", "r_1"), (".", "_"), ("a/b", "a_b"), ("a\\b", "a_b"), (".hidden", "_hidden"),
+        ("%2E", "."), ("%", ""), ("a b", "a_b"), ("é", "e"),
+    ])
+    func idsThatLookAlikeGetDifferentNames(_ a: String, _ b: String) {
+        #expect(pathComponent(a) != pathComponent(b))
+    }
+
+    @Test(arguments: ["..", ".", "../../etc", "/", "a/../../b", "\0", "", ".x", "x/", "%2F", "r:1", "manual__2026-11-05T00:00:00Z"])
+    func aNameNeverLeavesItsFolder(_ id: String) {
+        let name = pathComponent(id)
+        #expect(!name.isEmpty)
+        #expect(name != "." && name != "..")
+        #expect(!name.hasPrefix("."))
+        #expect(!name.contains("/") && !name.contains("\0"))
+    }
+
+    @Test(arguments: [
+        ("manual__2026-11-05T00:00:00Z", "manual__2026-11-05T00:00:00Z"), ("..", "%2E."), ("_.", "_."),
+        ("a/b", "a%2Fb"), ("50%", "50%25"), ("", "%"), ("é", "%C3%A9"), ("scheduled__x+01:00", "scheduled__x+01:00"),
+    ])
+    func namesAreReadable(_ id: String, _ name: String) {
+        #expect(pathComponent(id) == name)
+    }
+
+    /// Every name decodes back to its id (so no two ids share a name).
+    @Test func theEncodingIsInvertible() {
+        let ids = ["..", "_.", "r:1", "r_1", "%41", "A", ".%", "a b/c\\d", "☃.log", "", "%"]
+        for id in ids { #expect(decode(pathComponent(id)) == id) }
+    }
+
+    private func decode(_ name: String) -> String {
+        if name == "%" { return "" }
+        let u = Array(name.utf8)
+        var bytes: [UInt8] = []
+        var k = 0
+        while k < u.count {
+            if u[k] == UInt8(ascii: "%"), k + 2 < u.count,
+               let v = UInt8(String(decoding: u[(k + 1)...(k + 2)], as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                k += 3
+            } else {
+                bytes.append(u[k])
+                k += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

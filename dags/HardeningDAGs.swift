@@ -1,0 +1,42 @@
+import Foundation
+import OrchCore
+
+/// A shell task that ignores SIGTERM past its 1 s timeout and leaves processes behind in other sessions
+/// (`setsid`), one of them without the attempt's lock descriptor (fd 3). Try 1 writes the pids of everything it
+/// started to `$ORCH_HOME/escape-<run>.pids`; try 2 (the retry) fails if any of them is still alive when it starts.
+let reliabilityTimeoutEscape = DAG("reliability_timeout_escape",
+                                   description: "A timed-out shell task whose processes ignore SIGTERM and leave its session",
+                                   tags: ["reliability"], defaults: TaskDefaults(retries: 1, retryDelay: 0)) { d in
+    d.shell("escape", """
+        pids="$ORCH_HOME/escape-$(echo "$ORCH_RUN_ID" | tr -c 'A-Za-z0-9\\n' _).pids"
+        if [ "$ORCH_TRY_NUMBER" != 1 ]; then
+            for p in $(cat "$pids"); do
+                if kill -0 "$p" 2>/dev/null; then echo "process $p of try 1 is still alive"; exit 1; fi
+            done
+            echo "nothing of try 1 is alive"; exit 0
+        fi
+        trap '' TERM
+        setsid sh -c 'trap "" TERM; sleep 60 & echo $$ $! >> "$0"; wait' "$pids" &
+        setsid sh -c 'exec 3>&-; trap "" TERM; sleep 60 & echo $$ $! >> "$0"; wait' "$pids" &
+        sleep 60 &
+        echo $$ $! >> "$pids"
+        echo "started; ignoring SIGTERM"
+        wait
+        """, timeout: 1)
+}
+
+/// Shows what a task process receives: a shell task copies its own and its parent's (the attempt process's)
+/// `/proc/<pid>/environ` and the size of its params file into `$ORCH_HOME/task-env-<run>/`. Its DAG asks for
+/// `RELIABILITY_VISIBLE` and, in vain, for `ORCH_API_TOKEN`.
+let reliabilityTaskEnv = DAG("reliability_task_env", description: "What the environment of a task process holds",
+                             tags: ["reliability"], environment: ["RELIABILITY_VISIBLE", "ORCH_API_TOKEN"]) { d in
+    d.shell("inspect", """
+        out="$ORCH_HOME/task-env-$(echo "$ORCH_RUN_ID" | tr -c 'A-Za-z0-9\\n' _)"
+        mkdir -p "$out"
+        tr '\\0' '\\n' < /proc/$$/environ > "$out/shell.env"
+        tr '\\0' '\\n' < /proc/$PPID/environ > "$out/attempt.env"
+        wc -c < "$ORCH_PARAMS_FILE" | tr -d ' ' > "$out/params-file-bytes"
+        if [ -n "${ORCH_PARAMS+set}" ]; then echo set; else echo unset; fi > "$out/orch-params"
+        echo "environment recorded in $out"
+        """)
+}
