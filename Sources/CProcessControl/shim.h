@@ -4,3 +4,12 @@
    (PR_SET_CHILD_SUBREAPER, Linux 3.4+): a descendant whose parent dies is re-parented to the caller,
    not to init, even when it left the process group or session (setsid). Returns 0 or -1 (errno). */
 static inline int orch_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+#include <spawn.h>
+
+/* glibc 2.34+ declares this only under _GNU_SOURCE, which Swift's Glibc module does not set. A spawn file
+   action closing every descriptor from `from` up: a child gets only the descriptors it is meant to have. */
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+static inline int orch_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}

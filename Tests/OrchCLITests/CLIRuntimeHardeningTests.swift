@@ -23,11 +23,36 @@ import Testing
         // Try 2 ran `kill -0` on every pid try 1 wrote, and found none alive.
         let log2 = (try? String(contentsOfFile: tries.last?["log_path"].string ?? "", encoding: .utf8)) ?? ""
         #expect(log2.contains("nothing of try 1 is alive"), "\(log2)")
-        let pidsFile = try FileManager.default.contentsOfDirectory(atPath: s.home.path).first { $0.hasPrefix("escape-") }
-        let pids = try String(contentsOfFile: s.home.appendingPathComponent(pidsFile ?? "none").path, encoding: .utf8)
-            .split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+        let pids = pidsOfTry1(s)
         #expect(pids.count == 6)
         for pid in pids { #expect(!processIsAlive(pid), "process \(pid) of try 1 is alive after the run") }
+    }
+
+    /// The same task, but the scheduler that started try 1 is killed with SIGKILL while it runs: the next
+    /// scheduler adopts the attempt, stops it at its timeout, and starts try 2 only when nothing of try 1 lives.
+    @Test func anAdoptedAttemptThatTimesOutLeavesNothingAliveEither() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let paused = ["ORCH_DAGS_ARE_PAUSED_AT_CREATION": "true"]
+        #expect(try s.run(["dags", "unpause", "reliability_timeout_escape"], environment: paused).status == 0)
+        #expect(try s.run(["trigger", "reliability_timeout_escape"], environment: paused).status == 0)
+        let first = try s.start(["scheduler"], environment: paused)
+        let pidsWritten = s.waitFor(60) { pidsOfTry1(s).count == 6 }
+        first.stop(SIGKILL)
+        #expect(pidsWritten, "try 1 did not start all its processes: \(first.stderr)")
+        let second = try s.start(["scheduler"], environment: paused)
+        defer { second.stop(SIGTERM) }
+        let db = try s.database()
+        let finished = try s.waitFor(60) {
+            let state = try db.queryOne("SELECT state FROM dag_run WHERE dag_id = 'reliability_timeout_escape'")?["state"].string
+            return state == "success" || state == "failed"
+        }
+        #expect(finished, "the run did not finish after the restart: \(second.stderr)")
+        let tries = try RunRows(db, dagId: "reliability_timeout_escape").attempts(of: "escape")
+        #expect(tries.map { $0["state"].string } == ["failed", "success"])
+        if tries.count == 2 { #expect(tries[1]["start_date"].double! >= tries[0]["end_date"].double!) }
+        let log2 = (try? String(contentsOfFile: tries.last?["log_path"].string ?? "", encoding: .utf8)) ?? ""
+        #expect(log2.contains("nothing of try 1 is alive"), "\(log2)")
+        for pid in pidsOfTry1(s) { #expect(!processIsAlive(pid), "process \(pid) of try 1 is alive after the run") }
     }
 
     /// `reliability_task_env` copies `/proc/<pid>/environ` of its running shell and of the attempt process.
@@ -109,6 +134,13 @@ import Testing
             #expect(String(st.st_mode & 0o777, radix: 8) == String(mode, radix: 8), "\(path)")
         }
     }
+}
+
+/// The pids try 1 of `reliability_timeout_escape` wrote: its shell's children and those of two setsid shells.
+private func pidsOfTry1(_ s: OrchSandbox) -> [Int32] {
+    guard let file = (try? FileManager.default.contentsOfDirectory(atPath: s.home.path))?.first(where: { $0.hasPrefix("escape-") }),
+          let text = try? String(contentsOfFile: s.home.appendingPathComponent(file).path, encoding: .utf8) else { return [] }
+    return text.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
 }
 
 /// Alive, and not a zombie waiting for its reaper.

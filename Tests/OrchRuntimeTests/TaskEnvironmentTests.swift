@@ -73,6 +73,32 @@ import Testing
         #expect(seen.last == "-rw-------")
         #expect(!FileManager.default.fileExists(atPath: ParamsFile.path(for: s)), "the params file is removed when the command ends")
     }
+
+    /// Run from a Swift concurrency thread (which blocks most signals), the shell still starts with none blocked
+    /// and SIGTERM at its default: otherwise `wait` in the command hangs and a timeout's SIGTERM is lost.
+    @Test func aShellTaskStartsWithNoSignalBlockedAndOnlyItsDescriptors() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orch-sig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let leak = open("/dev/null", O_RDONLY)   // inheritable (no O_CLOEXEC), like a stray descriptor of the scheduler
+        defer { close(leak) }
+        var s = spec(params: [:])
+        s.logPath = dir.appendingPathComponent("1.log").path
+        let out = dir.appendingPathComponent("status").path
+        let task = TaskSpec(id: "t", action: .shell("""
+            grep -E '^Sig(Blk|Ign)' /proc/self/status > '\(out)'
+            if [ -e /proc/$$/fd/\(leak) ]; then echo leaked >> '\(out)'; fi
+            sleep 0.1 & wait
+            """))
+        let context = TaskExecutor.context(s, logger: MemoryLogger(), xcom: MemoryXCom())
+        #expect(await TaskExecutor.run(task: task, context: context, spec: s) == .success)
+        let status = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(status.contains("SigBlk:\t0000000000000000"), "\(status)")
+        let ignored = status.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
+            .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) } ?? ~0
+        for sig in [SIGTERM, SIGINT, SIGCHLD, SIGPIPE] { #expect(ignored & (1 << UInt64(sig - 1)) == 0, "signal \(sig) ignored") }
+        #expect(!status.contains("leaked"), "descriptor \(leak) of this process reached the shell")
+    }
 }
 
 final class MemoryLogger: TaskLogger, @unchecked Sendable {

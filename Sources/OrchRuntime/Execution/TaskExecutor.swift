@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcessControl
 import Foundation
 import OrchCore
 
@@ -31,13 +32,31 @@ public enum TaskExecutor {
         }
     }
 
-    /// `/bin/sh -c command`, inheriting stdout and stderr; the exit code decides.
+    /// `/bin/sh -c command`, inheriting stdout, stderr and the attempt's lock (fd 3), nothing else; the exit
+    /// code decides. The shell starts with no signal blocked and default dispositions: the calling thread (a
+    /// Swift concurrency thread) blocks most signals, and a shell inheriting that mask hangs in `wait` (SIGCHLD
+    /// never arrives) and cannot be stopped by SIGTERM.
     static func runShell(_ command: String, environment: [String: String]) -> AttemptOutcome {
         let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (s: String) in strdup(s) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        orch_spawn_close_from(&actions, 4)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGPIPE, SIGTERM, SIGINT, SIGCHLD] { sigaddset(&defaults, sig) }
+        var noMask = sigset_t()
+        sigemptyset(&noMask)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setsigmask(&attr, &noMask)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", nil, nil, argv, envp)
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp)
         guard rc == 0 else { return .failed(exitCode: nil, error: "cannot start /bin/sh: \(String(cString: strerror(rc)))") }
         switch ChildProcess.wait(pid) {
         case .exited(0): return .success

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcessControl
 import Foundation
 
 /// How a child process ended.
@@ -46,6 +47,7 @@ public enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, logFD, 1)
         posix_spawn_file_actions_adddup2(&actions, logFD, 2)
         posix_spawn_file_actions_adddup2(&actions, lockFD, 3)
+        orch_spawn_close_from(&actions, 4)   // nothing else of the scheduler's descriptors
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)

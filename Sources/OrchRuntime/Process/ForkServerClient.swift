@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcessControl
 import Foundation
 
 /// The pool's side of the fork server: starts `orch __fork-server` with two pipes, sends it attempt specs and
@@ -65,6 +66,7 @@ final class ForkServerClient: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, requests[0], 0)
         posix_spawn_file_actions_adddup2(&actions, events[1], 1)
+        orch_spawn_close_from(&actions, 3)   // nothing else of the scheduler's descriptors
         let argv: [UnsafeMutablePointer<CChar>?] = [executable, "__fork-server"].map { (s: String) in strdup(s) } + [nil]
         // Ordinary variables only: the server's children are attempts (see TaskEnvironment).
         let envp = TaskEnvironment.base(ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
