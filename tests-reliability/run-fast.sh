@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fast reliability suite (a few minutes; run by `make test`): task crashes and OOM, source API faults,
 # webhook receiver down, log disk full, SQLite held by another process, API fuzzing, ORCH_HOME filling up under
-# `orch serve` (issue 11; mounts a tmpfs, so run as root), the API hardening of issue 11, /metrics parsed by prometheus-client (issue 18), and a 2-kill
+# `orch serve` (issue 11; mounts a tmpfs, so run as root), the API and runtime hardening of issue 11, /metrics parsed by prometheus-client (issue 18), and a 2-kill
 # scheduler test.
 # Each test is bounded by a timeout; the script exits non-zero when any fails and ends with "N passed, M failed".
 # ORCH_BIN: the orch binary (default .build-rel/debug/orch, else .build/debug/orch).
@@ -33,6 +33,7 @@ run t08_api_fuzz 400 --examples 10
 run t11_disk_full_serve 120
 run t12_api_hardening 120
 run t13_metrics 300
+run t11_runtime_hardening 240
 run t01_scheduler_kill 600 --kills 2 --runs 1
 echo "reliability (fast): ${passed} passed, ${failed} failed${names:+ (${names[*]})}"
 [ "${failed}" -eq 0 ]
