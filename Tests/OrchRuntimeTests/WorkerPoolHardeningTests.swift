@@ -14,7 +14,9 @@ extension WorkerPoolTests {
     @Test func anAttemptIsReportedEndedOnlyWhenNothingOfItLives() async throws {
         let f = try EngineFixture(); defer { f.cleanup() }
         let pidFile = f.home.root.appendingPathComponent("escaped.pid").path
+        // (It prints first, so the pool's fork-server probe of this fake `orch` fails at once.)
         let p = try pool(f, script: """
+            echo started
             setsid sh -c 'trap "" TERM; echo $$ > "$0"; exec sleep 30' '\(pidFile)' &
             sleep 60
             """, killGrace: 0.3)
