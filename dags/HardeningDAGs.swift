@@ -26,7 +26,8 @@ let reliabilityTimeoutEscape = DAG("reliability_timeout_escape",
 }
 
 /// Shows what a task process receives: a shell task copies its own and its parent's (the attempt process's)
-/// `/proc/<pid>/environ` and the size of its params file into `$ORCH_HOME/task-env-<run>/`. Its DAG asks for
+/// `/proc/<pid>/environ`, the signal mask its commands start with, and the size of its params file into
+/// `$ORCH_HOME/task-env-<run>/`. Its DAG asks for
 /// `RELIABILITY_VISIBLE` and, in vain, for `ORCH_API_TOKEN`.
 let reliabilityTaskEnv = DAG("reliability_task_env", description: "What the environment of a task process holds",
                              tags: ["reliability"], environment: ["RELIABILITY_VISIBLE", "ORCH_API_TOKEN"]) { d in
@@ -35,6 +36,7 @@ let reliabilityTaskEnv = DAG("reliability_task_env", description: "What the envi
         mkdir -p "$out"
         tr '\\0' '\\n' < /proc/$$/environ > "$out/shell.env"
         tr '\\0' '\\n' < /proc/$PPID/environ > "$out/attempt.env"
+        grep -E '^Sig(Blk|Ign)' /proc/self/status > "$out/signals"
         wc -c < "$ORCH_PARAMS_FILE" | tr -d ' ' > "$out/params-file-bytes"
         if [ -n "${ORCH_PARAMS+set}" ]; then echo set; else echo unset; fi > "$out/orch-params"
         echo "environment recorded in $out"

@@ -76,6 +76,13 @@ import Testing
         let shell = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/shell.env").path, encoding: .utf8)
         #expect(shell.contains("RELIABILITY_VISIBLE=asked-for"))
         #expect(shell.contains("ORCH_RUN_ID="))
+        // The shell's commands start with no signal blocked and SIGTERM/SIGCHLD not ignored (a shell that inherited
+        // the attempt process's thread mask hung in `wait` and could not be stopped by SIGTERM).
+        let signals = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/signals").path, encoding: .utf8)
+        #expect(signals.contains("SigBlk:\t0000000000000000"), "\(signals)")
+        let ignored = signals.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
+            .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) } ?? ~0
+        for sig in [SIGTERM, SIGINT, SIGCHLD] { #expect(ignored & (1 << UInt64(sig - 1)) == 0, "signal \(sig) ignored") }
     }
 
     /// A conf of 200 KiB (read from a file with `--conf @FILE`): the shell task starts and reads it from

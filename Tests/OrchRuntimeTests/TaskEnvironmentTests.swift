@@ -1,6 +1,6 @@
 import Foundation
 import OrchCore
-import OrchRuntime
+@testable import OrchRuntime
 import Testing
 
 /// Which variables reach a task (issue 11, defect 2) and how params reach a shell task (defect 6).
@@ -74,9 +74,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: ParamsFile.path(for: s)), "the params file is removed when the command ends")
     }
 
-    /// Run from a Swift concurrency thread (which blocks most signals), the shell still starts with none blocked
-    /// and SIGTERM at its default: otherwise `wait` in the command hangs and a timeout's SIGTERM is lost.
-    @Test func aShellTaskStartsWithNoSignalBlockedAndOnlyItsDescriptors() async throws {
+    /// A shell task gets stdin/stdout/stderr and the attempt's lock (fd 3), no other descriptor of the process
+    /// that starts it. (Its signal mask is checked end to end in `CLIRuntimeHardeningTests`, where the attempt
+    /// process's threads block signals; this test process's threads do not.)
+    @Test func aShellTaskGetsOnlyItsDescriptors() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orch-sig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -86,19 +87,46 @@ import Testing
         s.logPath = dir.appendingPathComponent("1.log").path
         let out = dir.appendingPathComponent("status").path
         let task = TaskSpec(id: "t", action: .shell("""
-            grep -E '^Sig(Blk|Ign)' /proc/self/status > '\(out)'
+            : > '\(out)'
             if [ -e /proc/$$/fd/\(leak) ]; then echo leaked >> '\(out)'; fi
-            sleep 0.1 & wait
             """))
         let context = TaskExecutor.context(s, logger: MemoryLogger(), xcom: MemoryXCom())
         #expect(await TaskExecutor.run(task: task, context: context, spec: s) == .success)
+        let status = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(!status.contains("leaked"), "descriptor \(leak) of this process reached the shell")
+    }
+
+    /// The shell starts with no signal blocked and SIGTERM/SIGCHLD/SIGPIPE at their defaults, whatever the mask
+    /// of the thread that starts it (an attempt process's Swift threads block signals; a shell inheriting that
+    /// mask hangs in `wait`, SIGCHLD never arriving, and a timeout's SIGTERM stays pending).
+    @Test func aShellStartsWithNoSignalBlockedWhateverItsStartersMask() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orch-mask-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("signals").path
+        let done = DispatchSemaphore(value: 0)
+        let outcome = OutcomeBox()
+        Thread.detachNewThread {
+            var all = sigset_t()
+            sigfillset(&all)
+            pthread_sigmask(SIG_BLOCK, &all, nil)   // like a Dispatch worker thread
+            signal(SIGPIPE, SIG_IGN)
+            outcome.value = TaskExecutor.runShell("grep -E '^Sig(Blk|Ign)' /proc/self/status > '\(out)'",
+                                                  environment: ["PATH": "/usr/bin:/bin"])
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(outcome.value == .success)
         let status = try String(contentsOfFile: out, encoding: .utf8)
         #expect(status.contains("SigBlk:\t0000000000000000"), "\(status)")
         let ignored = status.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
             .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) } ?? ~0
         for sig in [SIGTERM, SIGINT, SIGCHLD, SIGPIPE] { #expect(ignored & (1 << UInt64(sig - 1)) == 0, "signal \(sig) ignored") }
-        #expect(!status.contains("leaked"), "descriptor \(leak) of this process reached the shell")
     }
+}
+
+final class OutcomeBox: @unchecked Sendable {
+    var value: AttemptOutcome?
 }
 
 final class MemoryLogger: TaskLogger, @unchecked Sendable {
