@@ -32,10 +32,8 @@ run t07_sqlite_held 300
 run t08_api_fuzz 400 --examples 10
 run t11_disk_full_serve 120
 run t12_api_hardening 120
-run t11_disk_full_serve 120
-run t12_api_hardening 120
 run t13_metrics 300
-run t13_runtime_hardening 240
+run t14_runtime_hardening 240
 run t01_scheduler_kill 600 --kills 2 --runs 1
 echo "reliability (fast): ${passed} passed, ${failed} failed${names:+ (${names[*]})}"
 [ "${failed}" -eq 0 ]

@@ -3,7 +3,7 @@ never reach a task process; run ids that look alike get their own logs; a 200 Ki
 zero-byte orch.db is refused; files under ORCH_HOME are private.
 
 Uses only the example DAGs (plus `reliability_timeout_escape` when the binary has it), so the same test runs
-against an older orch, where it fails: `ORCH_BIN=/path/to/old/orch python3 t13_runtime_hardening.py`.
+against an older orch, where it fails: `ORCH_BIN=/path/to/old/orch python3 t14_runtime_hardening.py`.
 """
 from rel import *
 
@@ -189,4 +189,4 @@ def body():
 
 
 if __name__ == "__main__":
-    main("t13_runtime_hardening", body)
+    main("t14_runtime_hardening", body)
