@@ -55,7 +55,7 @@ def secrets_in_environ(pid):
 def timeout_leaves_nothing(figures):
     """example_timeout's `ignores_sigterm` (`trap '' TERM; sleep 60`, timeout 1 s): watch its processes from
     start to end; read their environments while they run."""
-    home = Home("t11-timeout", **SECRETS)
+    home = Home("t14-timeout", **SECRETS)
     try:
         run = home.spawn("run", "example_timeout")
         seen, leaked, alive_when_ended, ended_at = set(), set(), None, None
@@ -101,7 +101,7 @@ def modes(home):
 
 def setsid_escape_and_retry(figures):
     """reliability_timeout_escape (setsid children, one without the lock descriptor; a retry that checks)."""
-    home = Home("t11-escape")
+    home = Home("t14-escape")
     try:
         if "reliability_timeout_escape" not in home.orch("dags", "list").stdout:
             figures["setsid_escape"] = "skipped: this orch has no reliability_timeout_escape"
@@ -124,7 +124,7 @@ def setsid_escape_and_retry(figures):
 def lookalike_run_ids_and_big_conf(figures):
     """Through the API of `orch serve`: example_shell runs `..`, `_.`, `r:1`, `r_1` at once, and one with a
     200 KiB conf."""
-    home = Home("t11-runs", ORCH_WORKER_SLOTS=8)
+    home = Home("t14-runs", ORCH_WORKER_SLOTS=8)
     try:
         server = home.serve()
         ids = ["..", "_.", "r:1", "r_1"]
@@ -159,7 +159,7 @@ def lookalike_run_ids_and_big_conf(figures):
 
 
 def empty_database_refused(figures):
-    home = Home("t11-emptydb")
+    home = Home("t14-emptydb")
     try:
         open(home.db_path, "w").close()
         p = home.orch("runs", "list", "example_shell")
