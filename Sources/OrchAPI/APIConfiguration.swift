@@ -28,13 +28,15 @@ public struct APIConfiguration: Sendable {
     public var allowedHosts: [String]
     /// Reads need the bearer token too. Default: when bound to anything but loopback.
     public var readsNeedToken: Bool
+    /// The folder of the OpenAPI documents (`openapi/`); see ``OpenAPIDocuments``.
+    public var openAPIRoot: String?
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),
                 cacheResponses: Bool = ProcessInfo.processInfo.environment["ORCH_API_CACHE"] != "0",
                 threadNice: Int = 0,
                 allowedHosts: [String] = AllowedHosts.parseList(ProcessInfo.processInfo.environment["ORCH_ALLOWED_HOSTS"]),
-                readsNeedToken: Bool? = nil) {
+                readsNeedToken: Bool? = nil, openAPIRoot: String? = OpenAPIDocuments.locate()) {
         self.home = home
         self.bag = bag
         self.host = host
@@ -47,6 +49,7 @@ public struct APIConfiguration: Sendable {
         self.threadNice = threadNice
         self.allowedHosts = allowedHosts
         self.readsNeedToken = readsNeedToken ?? !AllowedHosts.isLoopback(host)
+        self.openAPIRoot = openAPIRoot
     }
 }
 

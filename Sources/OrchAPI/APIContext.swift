@@ -19,6 +19,8 @@ struct APIContext: Sendable {
     let storage: StorageGuard
     /// Reads need the token too (the server is bound to a non-loopback address).
     let readsNeedToken: Bool
+    /// The `openapi/` folder, when found.
+    let openAPIRoot: String?
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -60,16 +62,19 @@ final class APIRoutes: @unchecked Sendable {
         addAlertRoutes()
         addAuditRoutes()
         addTokenRoutes()
+        addAirflowRoutes()
     }
 
     /// A read-only route: the handler gets a store from the read pool. Unless `cached` is false, a 200 answer is
     /// reused until the database changes (see ``ResponseCache``). A `viewer` route needs a token only when the
-    /// server listens beyond loopback; a route for a higher role (the audit log) always needs one of that role.
-    func get(_ pattern: String, cached: Bool = true, role: Role = .viewer,
+    /// server listens beyond loopback (never when `open`: health, version, the OpenAPI documents); a route for a
+    /// higher role (the audit log) always needs one of that role.
+    func get(_ pattern: String, cached: Bool = true, role: Role = .viewer, api: APIFlavor = .orch, open: Bool = false,
              _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
         let ctx = context
-        add("GET", pattern) { request in
-            if role > .viewer || (ctx.readsNeedToken && pattern != "/health") {
+        let open = open || (api == .orch && pattern == "/health")
+        add("GET", pattern, api: api) { request in
+            if role > .viewer || (ctx.readsNeedToken && !open) {
                 if case .refused(let refusal) = try Self.authorize(request, ctx, role: role, reads: role == .viewer) {
                     return refusal
                 }
@@ -87,10 +92,10 @@ final class APIRoutes: @unchecked Sendable {
     /// A state-changing route: refused with 401 unless `Authorization: Bearer <token>` names an active token,
     /// 403 unless that token's role permits `role`. Every change that succeeds is written to the audit log as
     /// `action` on the path's ids (see ``AuditTarget``).
-    func change(_ method: String, _ pattern: String, role: Role, action: String,
+    func change(_ method: String, _ pattern: String, role: Role, action: String, api: APIFlavor = .orch,
                 _ handler: @escaping @Sendable (HTTPRequest, SQLiteStateStore) throws -> HTTPResponse) {
         let ctx = context
-        add(method, pattern) { request in
+        add(method, pattern, api: api) { request in
             let principal: Principal
             switch try Self.authorize(request, ctx, role: role, reads: false) {
             case .refused(let refusal): return refusal
@@ -150,14 +155,17 @@ final class APIRoutes: @unchecked Sendable {
         return response
     }
 
-    private func add(_ method: String, _ pattern: String,
-                     _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
-        registered.append((method, "/api/v1" + pattern))
-        router.add(method, "/api/v1" + pattern) { request in
+    /// Registers `handler` at `api.prefix + pattern`. Errors take the flavour's shape: orch's `{status, message}`,
+    /// or Airflow's `{detail}` (see ``AirflowErrors``).
+    func add(_ method: String, _ pattern: String, api: APIFlavor = .orch,
+             _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
+        registered.append((method, api.prefix + pattern))
+        router.add(method, api.prefix + pattern) { request in
             var response: HTTPResponse
             do { response = try handler(request) } catch { response = APIError.response(for: error) }
+            if api != .orch { response = AirflowErrors.translate(response) }
             if response.headers["Cache-Control"] == nil { response.headers["Cache-Control"] = "no-store" }
-            response.headers[RouteLabel.header] = "/api/v1" + pattern
+            response.headers[RouteLabel.header] = api.prefix + pattern
             return response
         }
     }

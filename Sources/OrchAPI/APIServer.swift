@@ -22,7 +22,8 @@ public final class APIServer: Sendable {
                                  cache: configuration.cacheResponses
                                      ? try ResponseCache(path: configuration.home.databasePath) : nil,
                                  storage: StorageGuard(folder: configuration.home.root.path),
-                                 readsNeedToken: configuration.readsNeedToken)
+                                 readsNeedToken: configuration.readsNeedToken,
+                                 openAPIRoot: configuration.openAPIRoot)
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()
@@ -35,8 +36,9 @@ public final class APIServer: Sendable {
                     + "use http://\(configuration.host):\(configuration.port)/ or add the name with --allowed-hosts "
                     + "(or ORCH_ALLOWED_HOSTS)")
             }
-            if request.path == "/api" || request.path.hasPrefix("/api/") {
-                return api.router.respond(to: request)
+            if request.path == "/api" || request.path.hasPrefix("/api/") || request.path.hasPrefix("/auth/") {
+                let response = api.router.respond(to: request)
+                return APIFlavor.of(path: request.path) == .orch ? response : AirflowErrors.translate(response)
             }
             if request.path == "/metrics" { return api.metrics(request, gauges: gauges) }
             if let statics, let response = statics.handle(request) { return response }

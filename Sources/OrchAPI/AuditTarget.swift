@@ -5,7 +5,7 @@ import OrchHTTPServer
 /// run id a trigger created, and the request fields that say which way a change went (`is_paused`, `state`,
 /// `task_ids`, `role`). Never a token, a conf or any other body value.
 enum AuditTarget {
-    static let bodyFields = ["is_paused", "state", "task_ids", "role", "name"]
+    static let bodyFields = ["is_paused", "state", "task_ids", "role", "name", "new_state", "dry_run"]
 
     static func ids(request: HTTPRequest, response: HTTPResponse) -> [String: String] {
         var ids = request.pathParameters
@@ -19,9 +19,10 @@ enum AuditTarget {
                 }
             }
         }
-        if ids["run_id"] == nil, response.status == 201,
+        // A triggered run's id: /api/v1 answers 201 with run_id, Airflow's /api/v2 200 with dag_run_id.
+        if ids["run_id"] == nil, ids["dag_run_id"] == nil, request.method == "POST", response.status == 201 || response.status == 200,
            let created = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-           let runId = created["run_id"] as? String {
+           let runId = (created["run_id"] ?? created["dag_run_id"]) as? String {
             ids["run_id"] = runId
         }
         return ids

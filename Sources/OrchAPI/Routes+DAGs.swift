@@ -42,10 +42,7 @@ extension APIRoutes {
             guard let paused = try body.bool("is_paused") else {
                 throw APIError.badRequest("send {\"is_paused\": true} or {\"is_paused\": false}")
             }
-            if try store.dag(dag.id) == nil {
-                try store.syncDAGs([dag], pausedOnCreation: paused, now: Date())
-            }
-            try store.setPaused(dag.id, paused)
+            try ctx.setPaused(dag, paused, store)
             return .api(DAGDetailDTO(dag, record: try store.dag(dag.id)))
         }
 

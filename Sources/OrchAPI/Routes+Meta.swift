@@ -25,7 +25,7 @@ extension APIRoutes {
                                message: storage.reason))
             return .api(databaseOK && !storage.isFull ? 200 : 503, body)
         }
-        let document = HTTPResponse.json(200, Data(OpenAPIDocument.json.utf8))
-        get("/openapi.json") { _, _ in document }
+        let document = OpenAPIDocuments.load("v1.json", in: ctx.openAPIRoot)
+        get("/openapi.json") { _, _ in .json(200, try document.get()) }
     }
 }

@@ -4,7 +4,7 @@ public struct HTTPRequest: Sendable {
     public var method: String
     /// The percent-decoded path without the query, e.g. `/api/v1/dags/a b`.
     public var path: String
-    /// Query parameters, decoded (`+` is a space). When a name repeats, the last value wins.
+    /// Query parameters, decoded (`+` is a space). A repeated name joins its values with commas (`a,b`).
     public var query: [String: String]
     /// Request headers with lower-cased names. Repeated headers are joined with `", "`.
     public var headers: [String: String]

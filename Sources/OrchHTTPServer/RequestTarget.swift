@@ -17,7 +17,9 @@ struct RequestTarget: Equatable {
                 guard let name = PercentDecoding.decode(kv[0], plusIsSpace: true) else { return nil }
                 let value = kv.count == 2 ? PercentDecoding.decode(kv[1], plusIsSpace: true) : ""
                 guard let value else { return nil }
-                query[name] = value
+                // A repeated name (`state=a&state=b`, as OpenAPI's exploded arrays are sent) joins its values
+                // with commas, the list form the API reads.
+                query[name] = query[name].map { $0 + "," + value } ?? value
             }
         }
     }

@@ -34,3 +34,25 @@ extension SQLiteStateStore {
         }
     }
 }
+
+/// One XCom entry with the time it was last written (the Airflow-compatible API shows it as `timestamp`).
+public struct XComEntry: Sendable, Hashable {
+    public var taskId: String
+    public var key: String
+    public var value: JSONValue
+    public var updatedAt: Date
+}
+
+extension SQLiteStateStore {
+    /// The XComs of one task of a run, by key.
+    public func xcomEntries(runPk: Int64, taskId: String) throws -> [XComEntry] {
+        try locked {
+            try db.query("SELECT task_id, key, value, updated_at FROM xcom WHERE run_pk = ? AND task_id = ? ORDER BY key",
+                         [runPk, taskId]).map {
+                XComEntry(taskId: $0["task_id"].string ?? "", key: $0["key"].string ?? "",
+                          value: (try? JSONValue.parse($0["value"].string ?? "null")) ?? .null,
+                          updatedAt: Date(timeIntervalSince1970: $0["updated_at"].double ?? 0))
+            }
+        }
+    }
+}

@@ -48,7 +48,8 @@ final class TestApp: @unchecked Sendable {
         try store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         (succeeded, failed, running) = try TestApp.seed(store: store, home: home)
         var configuration = APIConfiguration(home: home, bag: bag, host: host, port: 0, threads: 2,
-                                             maxBodyBytes: 64 * 1024, token: APIToken(testToken), webRoot: web)
+                                             maxBodyBytes: 64 * 1024, token: APIToken(testToken), webRoot: web,
+                                             openAPIRoot: TestApp.repository + "/openapi")
         configure(&configuration)
         server = try APIServer(configuration: configuration)
         try server.start()
@@ -59,10 +60,13 @@ final class TestApp: @unchecked Sendable {
         try? FileManager.default.removeItem(at: home.root)
     }
 
-    static var migrations: URL {
+    /// The repository's root folder.
+    static var repository: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("migrations/state")
+            .deletingLastPathComponent().path
     }
+
+    static var migrations: URL { URL(fileURLWithPath: repository).appendingPathComponent("migrations/state") }
 
     var base: String { "http://127.0.0.1:\(server.port)" }
 

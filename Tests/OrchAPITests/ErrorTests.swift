@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: [
         "/api/v1/nope", "/api/v1/dags/missing", "/api/v1/dags/missing/runs", "/api/v1/dags/etl/runs/missing",
         "/api/v1/dags/etl/runs/missing/tasks/extract", "/api/v1/dags/missing/grid", "/api/v1/dags/etl/nothing",
-        "/api/v2/dags", "/nothing-here.html",
+        "/api/v3/dags", "/nothing-here.html",
     ])
     func unknownThingsAre404(path: String) throws {
         let response = try app.get(path)

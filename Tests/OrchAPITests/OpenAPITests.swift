@@ -19,13 +19,28 @@ import Testing
     }
 
     @Test func documentsEveryRouteAndNothingElse() {
-        let real = Set(app.server.routes.map { "\($0.method.lowercased()) \($0.pattern)" })
+        let real = Set(app.server.routes.filter { $0.pattern.hasPrefix("/api/v1/") }
+            .map { "\($0.method.lowercased()) \($0.pattern)" })
         var documented: Set<String> = []
         for (path, operations) in paths {
             for method in operations.keys { documented.insert("\(method) /api/v1\(path)") }
         }
         #expect(real == documented, "undocumented: \(real.subtracting(documented)); not real: \(documented.subtracting(real))")
         #expect(real.count >= 19)
+    }
+
+    /// The document is served byte for byte as the file `openapi/v1.json` holds it.
+    @Test func isServedAsTheFileHoldsIt() throws {
+        let file = try Data(contentsOf: URL(fileURLWithPath: TestApp.repository + "/openapi/v1.json"))
+        #expect(try app.get("/api/v1/openapi.json").body == [UInt8](file))
+    }
+
+    /// Without the openapi/ folder the route says where to put it instead of serving an empty document.
+    @Test func missingFolderIsAnErrorThatSaysWhatToDo() throws {
+        let bare = try TestApp { $0.openAPIRoot = NSTemporaryDirectory() + "no-such-openapi-\(UUID().uuidString)" }
+        let response = try bare.get("/api/v1/openapi.json")
+        #expect(response.status == 500)
+        #expect(response.text.contains("cannot read the OpenAPI document"))
     }
 
     @Test func stateChangingOperationsDeclareTheBearerToken() {
