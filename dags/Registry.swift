@@ -13,6 +13,7 @@ public enum DAGRegistry {
         ("example_shell", { exampleShell }),
         ("example_crash", { exampleCrash }),
         ("example_xcom", { exampleXCom }),
+        ("example_fail", { exampleFail }),
         ("shopstream_daily", { shopstreamDaily }),
         ("bench_fanout_1000_process", { benchFanOut1000Process }),
         ("bench_fanout_1000_inprocess", { benchFanOut1000InProcess }),

@@ -106,6 +106,23 @@ def main():
             continue
         needed.add(name)
         refs(schemas[name], queue)
+    # Airflow's own document is wrong in one place: a dry-run clear lists task instances as oneOf
+    # [TaskInstanceResponse, NewTaskResponse], but every full task instance also matches NewTaskResponse (two
+    # required fields, extra fields allowed), so no real answer satisfies oneOf. anyOf says what Airflow sends.
+    items = schemas["ClearTaskInstanceCollectionResponse"]["properties"]["task_instances"]["items"]
+    if "oneOf" in items:
+        items["anyOf"] = items.pop("oneOf")
+    # A few operations document their 422 as HTTPExceptionResponse (a 422 their handler raises); FastAPI's own
+    # validation answers HTTPValidationError there too, and orch answers every 422 that way.
+    for ops in paths.values():
+        for op in ops.values():
+            if "422" in op["responses"]:
+                op["responses"]["422"]["content"] = {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}
+    # orch refuses to delete a run that is still queued or running (409); Airflow documents no 409 there.
+    paths["/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}"]["delete"]["responses"].setdefault("409", {
+        "description": "Conflict: the run is queued or running; mark it success or failed first",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPExceptionResponse"}}}})
     doc = {
         "openapi": core["openapi"],
         "info": {"title": "orch: Airflow 3 REST API (subset)", "version": "1.0.0", "description": DESCRIPTION},

@@ -33,6 +33,10 @@ if [ -x tests-browser/run.sh ]; then
     echo "== dashboard in headless Chromium"
     bash tests-browser/run.sh
 fi
+if [ -x tests-airflow-client/run.sh ]; then
+    echo "== Airflow clients (apache-airflow-client, airflowctl) and schemathesis on /api/v2"
+    bash tests-airflow-client/run.sh
+fi
 if [ -x tests-reliability/run-fast.sh ]; then
     echo "== reliability (fast suite)"
     bash tests-reliability/run-fast.sh

@@ -50,9 +50,14 @@ public final class APIServer: Sendable {
             }
             return .error(404, "not found: \(request.path)")
         }
-        http = HTTPServer(configuration: HTTPServerConfiguration(
+        var server = HTTPServerConfiguration(
             host: configuration.host, port: configuration.port, threads: configuration.threads,
-            maxBodyBytes: configuration.maxBodyBytes, threadNice: configuration.threadNice)) { request in
+            maxBodyBytes: configuration.maxBodyBytes, threadNice: configuration.threadNice)
+        // Refusals the HTTP layer makes itself (bad target, 413, 414, 431) take Airflow's shape under /api/v2.
+        server.refusalShaper = { rawTarget, response in
+            APIFlavor.of(path: rawTarget ?? "") == .orch ? response : AirflowErrors.translate(response)
+        }
+        http = HTTPServer(configuration: server) { request in
             let started = DispatchTime.now().uptimeNanoseconds
             var response = route(request)
             // The matched pattern, never the raw path: one series per route, whatever the ids.

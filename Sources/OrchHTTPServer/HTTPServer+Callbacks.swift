@@ -39,13 +39,13 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, 
         // Oversized request heads get the JSON error format here; libmicrohttpd would answer them in HTML, but
         // its memory pool (HTTPServerConfiguration.connectionMemoryBytes) is sized to read them whole first.
         if let refusal = oversizedHead(request, connection, server) {
-            return queue(refusal, on: connection)
+            return queue(server.refusal(refusal, rawTarget: request.rawTarget), on: connection)
         }
         // A declared body over the limit is refused before the client sends it when it asked first
         // (Expect: 100-continue); otherwise the body is drained without storing it and refused at the end.
         if let declared = lookupHeader(connection, "Content-Length").flatMap({ Int($0) }), declared > limit {
             if lookupHeader(connection, "Expect")?.lowercased() == "100-continue" {
-                return queue(tooLarge(limit), on: connection)
+                return queue(server.refusal(tooLarge(limit), rawTarget: request.rawTarget), on: connection)
             }
             request.bodyTooLarge = true
         }
@@ -67,11 +67,11 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, 
         return .YES
     }
     if request.bodyTooLarge {
-        return queue(tooLarge(limit), on: connection)
+        return queue(server.refusal(tooLarge(limit), rawTarget: request.rawTarget), on: connection)
     }
     guard let rawTarget = request.rawTarget, let target = RequestTarget(raw: rawTarget) else {
-        return queue(.error(400, "the request path or query is not valid: use %XX escapes of UTF-8 bytes"),
-                     on: connection)
+        return queue(server.refusal(.error(400, "the request path or query is not valid: use %XX escapes of UTF-8 bytes"),
+                                    rawTarget: request.rawTarget), on: connection)
     }
     let httpRequest = HTTPRequest(
         method: method.map { String(cString: $0) } ?? "GET",

@@ -33,7 +33,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.configuration = configuration
         self.context = ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes,
                                      threadNice: configuration.threadNice, maxURIBytes: configuration.maxURIBytes,
-                                     maxHeaderBytes: configuration.maxHeaderBytes)
+                                     maxHeaderBytes: configuration.maxHeaderBytes,
+                                     refusalShaper: configuration.refusalShaper)
     }
 
     deinit {

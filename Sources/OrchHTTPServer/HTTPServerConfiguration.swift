@@ -27,6 +27,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// also does latency-critical work on other threads (a scheduler) keeps the CPU when requests pour in.
     /// Linux only (per-thread priorities); 0 leaves them as they are.
     public var threadNice: Int = 0
+    /// Reshapes the errors the server answers by itself, before any handler runs (400 for an invalid request
+    /// target, 413, 414, 431), given the raw request target when known: an application serving two APIs with
+    /// different error bodies gives each its own. nil sends them as they are (`{status, message}`).
+    public var refusalShaper: (@Sendable (_ rawTarget: String?, _ response: HTTPResponse) -> HTTPResponse)? = nil
 
     public init(host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4, connectionLimit: Int = 512,
                 connectionTimeoutSeconds: Int = 10, maxBodyBytes: Int = 1 << 20, threadNice: Int = 0,

@@ -8,15 +8,23 @@ final class ServerContext: @unchecked Sendable {
     let threadNice: Int
     let maxURIBytes: Int
     let maxHeaderBytes: Int
+    let refusalShaper: (@Sendable (String?, HTTPResponse) -> HTTPResponse)?
     private let lock = NSLock()
     private var inFlightCount = 0
 
-    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, threadNice: Int, maxURIBytes: Int, maxHeaderBytes: Int) {
+    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, threadNice: Int, maxURIBytes: Int, maxHeaderBytes: Int,
+         refusalShaper: (@Sendable (String?, HTTPResponse) -> HTTPResponse)? = nil) {
         self.handler = handler
+        self.refusalShaper = refusalShaper
         self.maxBodyBytes = maxBodyBytes
         self.threadNice = threadNice
         self.maxURIBytes = maxURIBytes
         self.maxHeaderBytes = maxHeaderBytes
+    }
+
+    /// A refusal the server makes by itself, reshaped by the application when it asked to.
+    func refusal(_ response: HTTPResponse, rawTarget: String?) -> HTTPResponse {
+        refusalShaper?(rawTarget, response) ?? response
     }
 
     /// Lowers the calling pool thread to `threadNice` if it is not there yet (one cheap syscall per request; the

@@ -117,6 +117,10 @@ import Testing
                                status: 401, token: nil)
         #expect(refused["detail"] != nil)
         #expect(try app.get("/api/v2/nothing").text.contains("\"detail\""))
+        // The HTTP layer's own refusal of a bad escape takes each API's shape.
+        let v2 = try call("GET", "/api/v2/dags/{dag_id}", "/api/v2/dags/%zz", status: 422)
+        #expect(v2["detail"]?.arrayValue?.first?["msg"]?.stringValue?.contains("not valid") == true)
+        #expect(try app.get("/api/v1/dags/%zz").json()["status"] as? Int == 400)
     }
 
     @Test func tokenFromUsernameAndPassword() throws {

@@ -26,6 +26,9 @@ struct AirflowPage {
     let orderBy: String?
 
     init(_ request: HTTPRequest, orderable: Set<String>) throws {
+        // An empty value counts as absent: airflowctl sends `limit=` when its --limit is not given.
+        var request = request
+        for name in ["limit", "offset"] where request.query[name] == "" { request.query[name] = nil }
         limit = min(Self.maximumLimit, try request.intQuery("limit", default: 50, range: 0...Int(Int32.max)))
         offset = try request.intQuery("offset", default: 0, range: 0...Int(Int32.max))
         let order = request.query["order_by"].flatMap { $0.isEmpty ? nil : $0 }
