@@ -42,6 +42,9 @@ struct WebOptions: ParsableArguments {
         if server.configuration.webRoot == nil {
             OrchLog.webserver.warning("no web/ folder found, so only the API is served; set ORCH_WEB_DIR to the dashboard folder")
         }
+        if server.configuration.openAPIRoot == nil {
+            OrchLog.webserver.warning("no openapi/ folder found, so the OpenAPI documents answer 500; set ORCH_OPENAPI_DIR")
+        }
         return server
     }
 }
