@@ -145,6 +145,8 @@ import Testing
         #expect(triggered["run_type"] == "manual")
         #expect(triggered["conf"] == ["k": "v"])
         #expect(triggered["logical_date"] == "2026-11-20T06:00:00.000Z")
+        #expect(triggered["data_interval_start"] == "2026-11-20T00:00:00.000Z")   // the daily interval holding it
+        #expect(triggered["data_interval_end"] == "2026-11-21T00:00:00.000Z")
         try call("POST", runs, "/api/v2/dags/etl/dagRuns", json: #"{"logical_date": null, "dag_run_id": "ci-1"}"#, status: 409)
         try call("POST", runs, "/api/v2/dags/etl/dagRuns", json: #"{"logical_date": null, "note": "hi"}"#, status: 422)
         // A queued run cannot be deleted; marked failed, it can.

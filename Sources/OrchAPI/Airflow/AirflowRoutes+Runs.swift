@@ -38,8 +38,10 @@ extension APIRoutes {
             try body.refuse("partition_key", unless: nil, "orch has no partitioned DAGs")
             try body.refuse("run_after", unless: nil, "an orch run is queued at once")
             let now = Date()
-            let logicalDate = try Self.airflowDate(body, "logical_date") ?? now
-            var interval = RunFactory.interval(for: dag, logicalDate: logicalDate)
+            // As on /api/v1: the logical date is the given one or the trigger time; the data interval is aligned
+            // to the schedule (RunFactory.manualInterval) unless the body names one.
+            let logicalDate = try Self.airflowDate(body, "logical_date")
+            var interval = RunFactory.manualInterval(for: dag, logicalDate: logicalDate, triggeredAt: now)
             switch (try Self.airflowDate(body, "data_interval_start"), try Self.airflowDate(body, "data_interval_end")) {
             case (nil, nil): break
             case let (start?, end?) where start <= end: interval = DataInterval(start: start, end: end)
@@ -50,7 +52,8 @@ extension APIRoutes {
                 throw APIError.badRequest("field 'dag_run_id': \(problem)")
             }
             let run = try RunFactory.create(store: store, dag: dag, type: .manual, interval: interval,
-                                            conf: try body.object("conf") ?? [:], owner: nil, now: now, runId: runId)
+                                            logicalDate: logicalDate ?? now, conf: try body.object("conf") ?? [:],
+                                            owner: nil, now: now, runId: runId)
             return .api(JSONValue.object(AirflowRun.response(run)))
         }
 
