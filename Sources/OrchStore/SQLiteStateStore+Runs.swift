@@ -20,8 +20,19 @@ extension SQLiteStateStore {
                 attempt += 1
                 runId = RunIdRule.candidate(base, attempt: attempt)
             }
-            if try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND logical_date = ? AND run_type = ?",
-                               [dagId, logicalDate.unix, runType.rawValue]) != nil {
+            // Manual runs may share a logical date (Airflow 3 allows it: two triggers in the same instant, or the
+            // same --logical-date twice). The table keeps one run per (DAG, logical date, run type) for the
+            // scheduler's sake, so a generated manual run that ties is placed a microsecond later: same interval,
+            // same date to the second, a run of its own.
+            var logicalDate = logicalDate
+            var ties = 0
+            while try db.queryOne("SELECT 1 FROM dag_run WHERE dag_id = ? AND logical_date = ? AND run_type = ?",
+                                  [dagId, logicalDate.unix, runType.rawValue]) != nil {
+                if runType == .manual, generatedRunId, ties < RunIdRule.maxAttempts {
+                    ties += 1
+                    logicalDate = logicalDate.addingTimeInterval(0.000_001)
+                    continue
+                }
                 throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(logicalDate)); clear it to run it again (`orch runs clear RUN_ID`)")
             }
             try db.execute("""

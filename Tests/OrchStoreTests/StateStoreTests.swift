@@ -40,6 +40,25 @@ import Testing
         _ = try makeRun(store, runId: "scheduled__1", type: .scheduled)
     }
 
+    /// Two manual triggers in the same instant (or the same --logical-date twice) are two runs: the second is
+    /// placed a microsecond later, in the same interval; a scheduled tie is still a conflict.
+    @Test func generatedManualRunsThatTieOnTheLogicalDateAreSeparateRuns() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let store = try makeStore(dir)
+        func trigger(_ type: RunType = .manual) throws -> RunRecord {
+            try store.createRun(dagId: "d", runId: "\(type.rawValue)__x", runType: type, interval: day,
+                                logicalDate: day.start, conf: [:], tasks: [("a", 1)], owner: nil, now: now,
+                                generatedRunId: true)
+        }
+        let runs = try (0..<3).map { _ in try trigger() }
+        #expect(runs.map(\.runId) == ["manual__x", "manual__x_2", "manual__x_3"])
+        #expect(Set(runs.map(\.logicalDate)).count == 3)
+        #expect(runs.allSatisfy { $0.dataInterval == day && abs($0.logicalDate.timeIntervalSince(day.start)) < 0.001 })
+        #expect(try runs.map { try store.run(pk: $0.pk)?.logicalDate } == runs.map(\.logicalDate))
+        _ = try trigger(.scheduled)
+        #expect(throws: StoreError.self) { try trigger(.scheduled) }
+    }
+
     @Test func attemptsAreKeptPerTryWithSignalsAndCannotStartTwice() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let store = try makeStore(dir)
