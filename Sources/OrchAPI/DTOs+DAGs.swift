@@ -29,6 +29,9 @@ struct DAGSummaryDTO: Codable, Sendable {
 struct DAGListDTO: Codable, Sendable {
     let dags: [DAGSummaryDTO]
     let total_entries: Int
+    /// Every tag and owner of every DAG (not only the matching ones), for the list's filter menus.
+    let all_tags: [String]
+    let all_owners: [String]
 }
 
 /// A task as the graph and detail pages show it.

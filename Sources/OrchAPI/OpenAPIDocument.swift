@@ -89,6 +89,61 @@ enum OpenAPIDocument {
       "schema": {
        "type": "string"
       }
+     },
+     {
+      "name": "dag_id_pattern",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Part of the DAG id, any case."
+     },
+     {
+      "name": "owner",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "paused",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean"
+      }
+     },
+     {
+      "name": "last_state",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "queued",
+        "running",
+        "success",
+        "failed",
+        "none"
+       ]
+      },
+      "description": "State of the latest run; none: never run."
+     },
+     {
+      "name": "order_by",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "dag_id",
+        "failing_first"
+       ],
+       "default": "dag_id"
+      },
+      "description": "failing_first: DAGs whose latest run failed come first."
      }
     ],
     "responses": {
@@ -700,6 +755,80 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Error"
      }
     }
+   },
+   "patch": {
+    "summary": "Mark one task of a finished run success or failed (optionally with its downstream); the run is queued again (operator)",
+    "parameters": [
+     {
+      "name": "dag_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "run_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "task_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "507": {
+      "$ref": "#/components/responses/Error"
+     },
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/MarkTasksResult"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/MarkTaskRequest"
+       }
+      }
+     }
+    }
    }
   },
   "/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/tries": {
@@ -1199,6 +1328,152 @@ enum OpenAPIDocument {
      }
     }
    }
+  },
+  "/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/xcoms": {
+   "get": {
+    "summary": "The XComs a task pushed in a run, by key",
+    "parameters": [
+     {
+      "name": "dag_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "run_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "task_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/XComList"
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/dags/{dag_id}/run-preview": {
+   "get": {
+    "summary": "The run id and data interval a manual run at a logical date would have, before it is queued",
+    "parameters": [
+     {
+      "name": "dag_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "logical_date",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "YYYY-MM-DD or ISO 8601; default now."
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RunPreview"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/auth/check": {
+   "post": {
+    "summary": "Check the bearer token: 200 with its name and role when it is valid, 401 otherwise; changes nothing and is not audited",
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuthCheck"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     }
+    ]
+   }
+  },
+  "/failures": {
+   "get": {
+    "summary": "Failed runs and failed task tries, newest first (listed whether or not alert webhooks are configured)",
+    "parameters": [
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 200,
+       "default": 25
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Failures"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
   }
  },
  "components": {
@@ -1298,7 +1573,9 @@ enum OpenAPIDocument {
     "type": "object",
     "required": [
      "dags",
-     "total_entries"
+     "total_entries",
+     "all_tags",
+     "all_owners"
     ],
     "properties": {
      "dags": {
@@ -1309,6 +1586,18 @@ enum OpenAPIDocument {
      },
      "total_entries": {
       "type": "integer"
+     },
+     "all_tags": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "all_owners": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
      }
     }
    },
@@ -2210,6 +2499,10 @@ enum OpenAPIDocument {
       "items": {
        "type": "string"
       }
+     },
+     "include_downstream": {
+      "type": "boolean",
+      "description": "With task_ids: also clear every task downstream of them."
      }
     }
    },
@@ -2358,6 +2651,198 @@ enum OpenAPIDocument {
      },
      "token": {
       "type": "string"
+     }
+    }
+   },
+   "MarkTaskRequest": {
+    "type": "object",
+    "required": [
+     "state"
+    ],
+    "properties": {
+     "state": {
+      "type": "string",
+      "enum": [
+       "success",
+       "failed"
+      ]
+     },
+     "include_downstream": {
+      "type": "boolean"
+     }
+    }
+   },
+   "MarkTasksResult": {
+    "type": "object",
+    "required": [
+     "run",
+     "marked_task_ids",
+     "state"
+    ],
+    "properties": {
+     "run": {
+      "$ref": "#/components/schemas/Run"
+     },
+     "marked_task_ids": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "state": {
+      "type": "string"
+     }
+    }
+   },
+   "XCom": {
+    "type": "object",
+    "required": [
+     "key",
+     "value",
+     "size_bytes",
+     "truncated"
+    ],
+    "properties": {
+     "key": {
+      "type": "string"
+     },
+     "value": {
+      "type": "string",
+      "description": "The value as pretty-printed JSON, cut at 4,000 characters."
+     },
+     "size_bytes": {
+      "type": "integer",
+      "description": "Size of the stored JSON."
+     },
+     "truncated": {
+      "type": "boolean"
+     }
+    }
+   },
+   "XComList": {
+    "type": "object",
+    "required": [
+     "task_id",
+     "xcoms"
+    ],
+    "properties": {
+     "task_id": {
+      "type": "string"
+     },
+     "xcoms": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/XCom"
+      }
+     }
+    }
+   },
+   "RunPreview": {
+    "type": "object",
+    "required": [
+     "dag_id",
+     "run_id",
+     "logical_date",
+     "data_interval_start",
+     "data_interval_end",
+     "run_id_taken"
+    ],
+    "properties": {
+     "dag_id": {
+      "type": "string"
+     },
+     "run_id": {
+      "type": "string"
+     },
+     "logical_date": {
+      "type": "string"
+     },
+     "data_interval_start": {
+      "type": "string"
+     },
+     "data_interval_end": {
+      "type": "string"
+     },
+     "run_id_taken": {
+      "type": "boolean",
+      "description": "A run with this id exists already (triggering would be refused)."
+     }
+    }
+   },
+   "AuthCheck": {
+    "type": "object",
+    "required": [
+     "ok",
+     "name",
+     "role"
+    ],
+    "properties": {
+     "ok": {
+      "type": "boolean"
+     },
+     "name": {
+      "type": "string",
+      "description": "The token's name (api-token for the admin token of ORCH_HOME)."
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "viewer",
+       "operator",
+       "admin"
+      ]
+     }
+    }
+   },
+   "FailedTry": {
+    "type": "object",
+    "required": [
+     "dag_id",
+     "run_id",
+     "task_id",
+     "try_number"
+    ],
+    "properties": {
+     "dag_id": {
+      "type": "string"
+     },
+     "run_id": {
+      "type": "string"
+     },
+     "task_id": {
+      "type": "string"
+     },
+     "try_number": {
+      "type": "integer"
+     },
+     "end_date": {
+      "type": "string",
+      "nullable": true
+     },
+     "error": {
+      "type": "string",
+      "nullable": true
+     }
+    }
+   },
+   "Failures": {
+    "type": "object",
+    "required": [
+     "runs",
+     "tries"
+    ],
+    "properties": {
+     "runs": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Run"
+      }
+     },
+     "tries": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/FailedTry"
+      }
      }
     }
    }
