@@ -198,6 +198,8 @@ def test_trigger_form_from_params_with_the_interval_shown_first(browser):
     for key, value in params.items():
         kind = {bool: "boolean", int: "number", float: "number", str: "string"}.get(type(value), "json")
         assert fields[key].get_attribute("data-type") == kind
+    for key, doc in api("/dags/example_xcom")["param_descriptions"].items():
+        assert text(browser, f"#trigger-params [data-param-doc='{key}']") == doc
     number = next(k for k, v in params.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
     date = browser.find_element(By.ID, "trigger-date")
     date.send_keys("2026-11-15")

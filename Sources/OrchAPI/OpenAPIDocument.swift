@@ -1687,7 +1687,8 @@ enum OpenAPIDocument {
      "max_active_tasks",
      "params",
      "tasks",
-     "edges"
+     "edges",
+     "param_descriptions"
     ],
     "properties": {
      "dag_id": {
@@ -1746,6 +1747,10 @@ enum OpenAPIDocument {
       "items": {
        "$ref": "#/components/schemas/Edge"
       }
+     },
+     "param_descriptions": {
+      "type": "object",
+      "description": "What each described param means (param name to text)."
      }
     }
    },

@@ -7,10 +7,11 @@ import { esc, fmtDate, toast } from './ui.js';
 
 const typeOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-function field(key, value) {
+function field(key, value, description) {
   const type = typeOf(value);
   const id = `param-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  const label = `${esc(key)} <small>${esc(type)}, default ${esc(JSON.stringify(value))}</small>`;
+  const label = `${esc(key)} <small>${esc(type)}, default ${esc(JSON.stringify(value))}</small>`
+    + (description ? `<div class="param-doc muted" data-param-doc="${esc(key)}">${esc(description)}</div>` : '');
   if (type === 'boolean') {
     return `<label class="param-row"><input type="checkbox" id="${esc(id)}" data-param="${esc(key)}" data-type="boolean" ${value ? 'checked' : ''} style="display:inline;width:auto"> ${label}</label>`;
   }
@@ -61,7 +62,7 @@ async function open(dagId, onCreated) {
   const detail = await api(`/dags/${seg(dagId)}`);
   const defaults = detail.params ?? {};
   const keys = Object.keys(defaults).sort();
-  paramsEl.innerHTML = keys.length ? `<fieldset id="trigger-param-fields"><legend>Params</legend>${keys.map((k) => field(k, defaults[k])).join('')}</fieldset>`
+  paramsEl.innerHTML = keys.length ? `<fieldset id="trigger-param-fields"><legend>Params</legend>${keys.map((k) => field(k, defaults[k], detail.param_descriptions?.[k])).join('')}</fieldset>`
     : '<p class="muted" id="trigger-no-params">This DAG declares no params.</p>';
   let preview = null;
   let previewError = null;
