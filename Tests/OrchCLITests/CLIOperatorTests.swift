@@ -97,6 +97,9 @@ import Testing
         let order = try s.run("tasks", "list", "example_trigger_rules").stdout.split(separator: "\n").map(String.init)
         #expect(order.count == 6)
         #expect(order != order.sorted(), "the example must tell dependency order from alphabetical")
+        let dagTable = try s.run("dags", "show", "example_trigger_rules").stdout.components(separatedBy: "\n\n")[1]
+        #expect(dagTable.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) } == order,
+                "\(dagTable)")
         let show = try s.run("runs", "show", "example_trigger_rules", "manual__2026-11-10T00:00:00Z")
         let sections = show.stdout.components(separatedBy: "\n\n")
         #expect(sections.count == 2, "\(show.stdout)")
