@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/progress.sh
+source scripts/lib/ready.sh
 PORT="${ORCH_PORT:-8080}"
 SOURCE_PORT="${SHOPSTREAM_SOURCE_PORT:-8090}"
 export ORCH_HOME="${ORCH_HOME:-$PWD/.orch}"
@@ -54,17 +55,7 @@ echo "== starting orch serve (scheduler, workers, dashboard)"
 "$ORCH" serve --port "$PORT" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:${PORT}/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-active="$(curl -fsS "http://127.0.0.1:${PORT}/api/v1/dags?paused=false&limit=1000" 2>/dev/null \
-    | python3 -c 'import json, sys; print(", ".join(d["dag_id"] for d in json.load(sys.stdin)["dags"]) or "none")' 2>/dev/null \
-    || echo "unknown (see the dashboard)")"
 echo ""
-echo "   dashboard    http://127.0.0.1:${PORT}"
-if [ -s "$ORCH_HOME/api-token" ]; then
-    echo "   API token    $(cat "$ORCH_HOME/api-token")   (paste it into the dashboard to trigger, clear, mark, pause)"
-else
-    echo "   API token    from ORCH_API_TOKEN"
-fi
-echo "   active DAGs  ${active}"
-echo "   (the scheduler runs active DAGs on their schedules; pause them in the dashboard or with orch dags pause)"
+print_ready "$PORT" "$ORCH_HOME"
 echo "   Ctrl-C stops everything."
 wait "${pids[-1]}"

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 
@@ -10,7 +13,9 @@ import Testing
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", script]
         p.currentDirectoryURL = repoRoot
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        var env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        env.removeValue(forKey: "ORCH_API_TOKEN")
+        p.environment = env
         let out = Pipe(), input = Pipe()
         p.standardOutput = out
         p.standardInput = input
@@ -52,5 +57,31 @@ import Testing
         #expect(out.contains("error: cannot find 'z' in scope"))
         #expect(out.hasSuffix("Build complete! (240.12s)\n"))
         #expect(!out.contains("Compiling Orch File5.swift"), "step lines themselves are not echoed")
+    }
+
+    /// The end of `make demo`: the address, the token and the active DAGs, read from a real `orch webserver`.
+    @Test func readyPrintsTheAddressTheTokenAndTheActiveDAGs() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        #expect(try s.run("dags", "pause", "example_shell").status == 0)
+        let port = 20_000 + Int(getpid() % 20_000)
+        let server = try s.start(["webserver", "--port", String(port)])
+        defer { server.stop(SIGTERM) }
+        let tokenPath = s.home.appendingPathComponent("api-token").path
+        let up = s.waitFor(30) {
+            (try? String(contentsOfFile: tokenPath, encoding: .utf8)).map { !$0.isEmpty } == true
+                && (try? bash("curl -fsS http://127.0.0.1:\(port)/api/v1/health >/dev/null").0) == 0
+        }
+        #expect(up, "\(server.stderr)")
+        let (status, out) = try bash("source scripts/lib/ready.sh && print_ready \(port) '\(s.home.path)'")
+        #expect(status == 0)
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "   dashboard    http://127.0.0.1:\(port)", "\(out)")
+        let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(lines.contains { $0.hasPrefix("   API token    \(token)") }, "\(out)")
+        let activeLine = try #require(lines.first { $0.hasPrefix("   active DAGs  ") })
+        let active = activeLine.dropFirst("   active DAGs  ".count).components(separatedBy: ", ")
+        let listed = try s.run("dags", "list").stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: " ")[0]) }
+        #expect(Set(active) == Set(listed).subtracting(["example_shell"]), "\(out)")
+        #expect(active.contains("example_fanout"))
     }
 }
