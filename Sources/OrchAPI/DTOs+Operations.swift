@@ -62,7 +62,8 @@ struct RunPreviewDTO: Codable, Sendable {
     let logical_date: String
     let data_interval_start: String
     let data_interval_end: String
-    let run_id_taken: Bool
+    /// A manual run for this logical date exists, so triggering one would be refused.
+    let manual_run_exists: Bool
 }
 
 /// `POST /auth/check`: the token is valid (a wrong one gets the usual 401), whose it is and its role.

@@ -2750,7 +2750,7 @@ enum OpenAPIDocument {
      "logical_date",
      "data_interval_start",
      "data_interval_end",
-     "run_id_taken"
+     "manual_run_exists"
     ],
     "properties": {
      "dag_id": {
@@ -2768,9 +2768,9 @@ enum OpenAPIDocument {
      "data_interval_end": {
       "type": "string"
      },
-     "run_id_taken": {
+     "manual_run_exists": {
       "type": "boolean",
-      "description": "A run with this id exists already (triggering would be refused)."
+      "description": "A manual run for this logical date exists already (triggering would be refused)."
      }
     }
    },

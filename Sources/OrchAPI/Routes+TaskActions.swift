@@ -45,7 +45,8 @@ extension APIRoutes {
             return .api(RunPreviewDTO(dag_id: dag.id, run_id: runId, logical_date: APIDate.format(interval.start),
                                       data_interval_start: APIDate.format(interval.start),
                                       data_interval_end: APIDate.format(interval.end),
-                                      run_id_taken: try store.run(dagId: dag.id, runId: runId) != nil))
+                                      manual_run_exists: try store.runExists(dagId: dag.id, logicalDate: interval.start,
+                                                                           runType: .manual)))
         }
     }
 

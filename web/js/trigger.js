@@ -73,7 +73,7 @@ async function open(dagId, onCreated) {
       previewError = null;
       previewEl.innerHTML = `Run <b class="mono" id="preview-run-id">${esc(preview.run_id)}</b> will cover the data interval
         <span id="preview-interval">${fmtDate(preview.data_interval_start)} → ${fmtDate(preview.data_interval_end)}</span>${date ? '' : ' <small class="muted">(now, when queued)</small>'}
-        ${preview.run_id_taken ? '<div class="error" id="preview-taken">A run with this id exists already: pick another logical date.</div>' : ''}`;
+        ${preview.manual_run_exists ? '<div class="error" id="preview-taken">A manual run for this logical date exists already: pick another date.</div>' : ''}`;
     } catch (e) {
       preview = null;
       previewError = e.message;
@@ -102,7 +102,7 @@ async function open(dagId, onCreated) {
     clearTimeout(typing);
     await showPreview();
     if (previewError) { fail(`Logical date: ${previewError}`); return; }
-    if (preview?.run_id_taken) { fail(`Run ${preview.run_id} exists already; pick another logical date.`); return; }
+    if (preview?.manual_run_exists) { fail(`A manual run for ${preview.logical_date} exists already; pick another logical date.`); return; }
     const body = { conf };
     const date = dateInput.value.trim();
     if (date) body.logical_date = date;
