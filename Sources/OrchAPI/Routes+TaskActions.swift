@@ -36,17 +36,20 @@ extension APIRoutes {
                                     xcoms: rows.map { XComDTO(key: $0.key, storedJSON: $0.json) }))
         }
 
-        // What a manual run at `logical_date` (default now) would be called and cover, before it is queued.
+        // What a manual run at `logical_date` (default now) would be called and cover, before it is queued: the
+        // same rules as `POST /dags/{dag_id}/runs` (RunFactory.manualInterval, RunIdRule).
         get("/dags/{dag_id}/run-preview", cached: false) { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
-            let logicalDate = try request.dateQuery("logical_date") ?? Date()
-            let interval = RunFactory.interval(for: dag, logicalDate: logicalDate)
-            let runId = RunFactory.runId(.manual, logicalDate: interval.start)
-            return .api(RunPreviewDTO(dag_id: dag.id, run_id: runId, logical_date: APIDate.format(interval.start),
+            let now = Date()
+            let given = try request.dateQuery("logical_date")
+            let logicalDate = given ?? now
+            let interval = RunFactory.manualInterval(for: dag, logicalDate: given, triggeredAt: now)
+            return .api(RunPreviewDTO(dag_id: dag.id, run_id: RunFactory.runId(.manual, logicalDate: logicalDate),
+                                      logical_date: APIDate.format(logicalDate),
                                       data_interval_start: APIDate.format(interval.start),
                                       data_interval_end: APIDate.format(interval.end),
-                                      manual_run_exists: try store.runExists(dagId: dag.id, logicalDate: interval.start,
-                                                                           runType: .manual)))
+                                      manual_run_exists: try store.runExists(dagId: dag.id, logicalDate: logicalDate,
+                                                                             runType: .manual)))
         }
     }
 

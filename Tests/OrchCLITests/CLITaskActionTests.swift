@@ -80,6 +80,11 @@ import Testing
         let run = try s.run("runs", "mark", "example_trigger_rules", Self.runId, "--state", "success")
         #expect(run.status == 0, "\(run.output)")
         #expect(try RunRows(try s.database(), dagId: "example_trigger_rules").state == "success")
+        // Both changes are in the audit log, newest first.
+        let audit = try s.run("audit", "--limit", "2").stdout
+        let lines = audit.split(separator: "\n").dropFirst().map(String.init)
+        #expect(lines.count == 2, "\(audit)")
+        #expect(lines.first?.contains("run.mark") == true && lines.last?.contains("task.mark") == true, "\(audit)")
     }
 
     @Test func deleteAFinishedRunWithItsRowsAndLogsButNotAQueuedOne() throws {

@@ -24,6 +24,7 @@ extension RunsCommand {
             let store = try ctx.store()
             let run = try selection.run(ids, in: store)
             try store.markRun(pk: run.pk, state: RunState(rawValue: state)!, now: Date())
+            try ctx.audit(store, "run.mark", ["dag_id": run.dagId, "run_id": run.runId, "state": state])
             WakeSocket.notify(ctx.home.wakeSocketPath)
             print("marked run \(run.runId) of \(run.dagId) \(state)")
         }

@@ -47,6 +47,8 @@ extension TasksCommand {
                 throw CLIError("run '\(run.runId)' is \(run.state.rawValue); clear its tasks when it has finished")
             }
             try store.clearTasks(runPk: run.pk, taskIds: taskIds, now: Date())
+            try ctx.audit(store, "run.clear", ["dag_id": run.dagId, "run_id": run.runId,
+                                               "task_ids": taskIds.joined(separator: ",")])
             WakeSocket.notify(ctx.home.wakeSocketPath)
             print("cleared \(taskIds.joined(separator: ", ")) in run \(run.runId) of \(run.dagId); the run is queued again")
         }
@@ -72,6 +74,8 @@ extension TasksCommand {
             do {
                 try store.markTasks(runPk: run.pk, taskIds: taskIds, state: TaskState(rawValue: state)!, now: Date())
             } catch let e as StoreError { throw CLIError(e.description) }
+            try ctx.audit(store, "task.mark", ["dag_id": run.dagId, "run_id": run.runId,
+                                               "task_ids": taskIds.joined(separator: ","), "state": state])
             WakeSocket.notify(ctx.home.wakeSocketPath)
             print("marked \(taskIds.joined(separator: ", ")) \(state) in run \(run.runId) of \(run.dagId); the run is queued again")
         }
