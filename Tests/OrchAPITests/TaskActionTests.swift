@@ -85,10 +85,21 @@ import Testing
         #expect(try app.store.countRuns(.init(dagId: "etl")) == 3, "a preview queues nothing")
     }
 
-    @Test func authCheckAcceptsOnlyTheToken() throws {
-        #expect(try app.send("POST", "/api/v1/auth/check", token: testToken).status == 200)
+    @Test func authCheckNamesTheTokenAndItsRoleAndWritesNoAudit() throws {
+        let admin = try app.send("POST", "/api/v1/auth/check", token: testToken)
+        #expect(admin.status == 200)
+        #expect(try admin.json()["role"] as? String == "admin")
+        #expect(try admin.json()["name"] as? String == "api-token")
+        let created = try app.send("POST", "/api/v1/tokens", json: #"{"name": "reader", "role": "viewer"}"#)
+        let secret = try #require(try created.json()["token"] as? String)
+        let viewer = try app.send("POST", "/api/v1/auth/check", token: secret)
+        #expect(viewer.status == 200, "a viewer's token is valid too: the dashboard shows its role")
+        #expect(try viewer.json()["role"] as? String == "viewer")
         #expect(try app.send("POST", "/api/v1/auth/check", token: "nope").status == 401)
         #expect(try app.send("POST", "/api/v1/auth/check", token: nil).status == 401)
+        let audit = try app.send("GET", "/api/v1/audit?limit=50").json()["entries"] as? [[String: Any]] ?? []
+        #expect(!audit.isEmpty, "the token creation is audited")
+        #expect(!audit.contains { ($0["action"] as? String ?? "").contains("auth") })
     }
 
     @Test func failuresListFailedRunsAndTriesWithoutAnyWebhook() throws {
