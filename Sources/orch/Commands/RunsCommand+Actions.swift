@@ -45,6 +45,7 @@ extension RunsCommand {
             let run = try selection.run(ids, in: store)
             let logs = try store.attempts(runPk: run.pk, taskId: nil).map(\.logPath)
             do { try store.deleteRun(pk: run.pk) } catch let e as StoreError { throw CLIError(e.description) }
+            try ctx.audit(store, "run.delete", ["dag_id": run.dagId, "run_id": run.runId])
             // The run's log folder, then any log an attempt recorded elsewhere (older versions named folders
             // differently).
             let fm = FileManager.default
