@@ -3,6 +3,7 @@ import OrchCore
 /// Params merged with the run's conf, and XCom between in-process tasks.
 let exampleXCom = DAG("example_xcom", description: "Params, conf and XCom", tags: ["example"],
                       params: ["greeting": "hello", "count": 3],
+                      paramDescriptions: ["greeting": "The word produce repeats", "count": "How many times it repeats it"],
                       defaults: TaskDefaults(isolation: .inProcess)) { d in
     let produce = d.task("produce") { ctx in
         let greeting = ctx.params["greeting"]?.stringValue ?? "?"

@@ -2,18 +2,32 @@
 # The main job on a fresh machine: install what is missing, start a local PostgreSQL, build orch, serve the
 # bundled DummyJSON snapshot on loopback (unless SHOPSTREAM_SOURCE_URL points elsewhere), run shopstream_daily for
 # yesterday, and leave the dashboard up showing the run. Ctrl-C stops everything.
+# `scripts/demo.sh --plan` prints the banner (what it will do, where, with which settings) and stops.
+# Settings (environment, with defaults): see "Environment variables" in the README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/progress.sh
+source scripts/lib/ready.sh
 PORT="${ORCH_PORT:-8080}"
 SOURCE_PORT="${SHOPSTREAM_SOURCE_PORT:-8090}"
 export ORCH_HOME="${ORCH_HOME:-$PWD/.orch}"
+
+echo "orch demo: install what is missing, start PostgreSQL, build orch (release: about 4 minutes on 2 cores,"
+echo "           progress shown), run shopstream_daily for yesterday, serve the dashboard."
+echo "   dashboard  http://127.0.0.1:${PORT}  (ORCH_PORT)"
+echo "   ORCH_HOME  ${ORCH_HOME}  (state database, logs, API token)"
+echo "   source     ${SHOPSTREAM_SOURCE_URL:-bundled DummyJSON snapshot on 127.0.0.1:${SOURCE_PORT} (SHOPSTREAM_SOURCE_PORT)}"
+if [ -n "${ORCH_WAREHOUSE_DSN:-}" ]; then warehouse="the PostgreSQL in ORCH_WAREHOUSE_DSN"
+else warehouse="local PostgreSQL ${PG_VERSION:-15} on port ${PG_PORT:-5432}, started by scripts/pg-up.sh"; fi
+echo "   warehouse  ${warehouse}"
+if [ "${1:-}" = "--plan" ]; then exit 0; fi
 
 echo "== installing what is missing"
 bash scripts/install-deps.sh
 echo "== starting PostgreSQL"
 export ORCH_WAREHOUSE_DSN="${ORCH_WAREHOUSE_DSN:-$(bash scripts/pg-up.sh)}"
 echo "== building orch (release)"
-swift build -c release --product orch 2>&1 | grep -E "error|warning: unre|Compiling orch|Build complete" || true
+swift build -c release --product orch 2>&1 | build_progress || true
 swift build -c release --product orch >/dev/null
 ORCH="$PWD/.build/release/orch"
 
@@ -31,15 +45,17 @@ fi
 
 DAY="$(date -u -d yesterday +%F)"
 if "$ORCH" runs list shopstream_daily --limit 1000 2>/dev/null | grep -q "^manual__${DAY}T00:00:00Z"; then
-    echo "== shopstream_daily already ran for ${DAY} in ${ORCH_HOME}; showing it (re-run: orch runs clear manual__${DAY}T00:00:00Z --dag shopstream_daily)"
+    echo "== shopstream_daily already ran for ${DAY} in ${ORCH_HOME}; showing it (re-run: orch runs clear shopstream_daily manual__${DAY}T00:00:00Z)"
 else
     echo "== running shopstream_daily for ${DAY} from ${SHOPSTREAM_SOURCE_URL}"
     "$ORCH" run shopstream_daily --logical-date "$DAY" || echo "shopstream_daily failed: see the dashboard and 'orch logs'"
 fi
 
-echo "== dashboard: http://127.0.0.1:${PORT}  (Ctrl-C to stop)"
+echo "== starting orch serve (scheduler, workers, dashboard)"
 "$ORCH" serve --port "$PORT" &
 pids+=($!)
-for _ in $(seq 1 50); do [ -s "$ORCH_HOME/api-token" ] && break; sleep 0.1; done
-[ -s "$ORCH_HOME/api-token" ] && echo "   API token (paste it into the dashboard to trigger, clear, pause): $(cat "$ORCH_HOME/api-token")"
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:${PORT}/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+echo ""
+print_ready "$PORT" "$ORCH_HOME"
+echo "   Ctrl-C stops everything."
 wait "${pids[-1]}"

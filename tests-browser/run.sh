@@ -42,6 +42,8 @@ echo "running real DAGs into $home"
 (cd "$repo" && timeout 120 "$orch" run example_fanout --quiet) || { echo "orch run example_fanout failed or hung"; exit 1; }
 # example_trigger_rules has a task that fails on purpose (failed, skipped and upstream_failed states to show).
 (cd "$repo" && timeout 120 "$orch" run example_trigger_rules --quiet) || [ $? -ne 124 ] || { echo "orch run hung"; exit 1; }
+# example_xcom pushes an XCom (the task page shows it); test_operations.py triggers more of it.
+(cd "$repo" && timeout 120 "$orch" run example_xcom --quiet --logical-date 2026-11-01) || { echo "orch run example_xcom failed"; exit 1; }
 
 (cd "$repo" && exec "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
 server_pid=$!
@@ -52,6 +54,6 @@ done
 
 mkdir -p "$here/screenshots"
 status=0
-ORCH_URL="http://127.0.0.1:$port" "$here/.venv/bin/python" -m pytest -q "$here/test_dashboard.py" "$@" || status=$?
+ORCH_URL="http://127.0.0.1:$port" "$here/.venv/bin/python" -m pytest -q "$here/test_dashboard.py" "$here/test_operations.py" "$@" || status=$?
 if [ "$status" -ne 0 ]; then echo "--- orch serve log"; tail -40 "$home/serve.log"; fi
 exit "$status"

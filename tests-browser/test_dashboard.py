@@ -120,6 +120,7 @@ def test_trigger_creates_a_run_that_appears(browser):
     wait(browser, "#grid")
     browser.find_element(By.ID, "trigger").click()
     wait(browser, "#trigger-dialog[open]")
+    browser.find_element(By.CSS_SELECTOR, "#trigger-advanced summary").click()   # raw JSON is the advanced option
     conf = browser.find_element(By.ID, "trigger-conf")
     conf.clear()
     conf.send_keys('{"from": "selenium"}')

@@ -63,6 +63,9 @@ final class APIRoutes: @unchecked Sendable {
         addAuditRoutes()
         addTokenRoutes()
         addAirflowRoutes()
+        addTaskActionRoutes()
+        addFailureRoutes()
+        addAuthRoutes()
     }
 
     /// A read-only route: the handler gets a store from the read pool. Unless `cached` is false, a 200 answer is
@@ -123,6 +126,18 @@ final class APIRoutes: @unchecked Sendable {
             }
             ctx.wakeScheduler()
             return response
+        }
+    }
+
+    /// A route that only checks the bearer token: 200 naming its holder and role, 401 without a valid token. It
+    /// changes nothing, so it writes no audit entry, needs no disk space and does not wake the scheduler.
+    func tokenCheck(_ method: String, _ pattern: String) {
+        let ctx = context
+        add(method, pattern) { request in
+            switch try Self.authorize(request, ctx, role: .viewer, reads: false) {
+            case .refused(let refusal): return refusal
+            case .allowed(let who): return .api(AuthCheckDTO(ok: true, name: who.name, role: who.role.rawValue))
+            }
         }
     }
 

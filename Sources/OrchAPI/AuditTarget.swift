@@ -5,7 +5,8 @@ import OrchHTTPServer
 /// run id a trigger created, and the request fields that say which way a change went (`is_paused`, `state`,
 /// `task_ids`, `role`). Never a token, a conf or any other body value.
 enum AuditTarget {
-    static let bodyFields = ["is_paused", "state", "task_ids", "role", "name", "new_state", "dry_run"]
+    static let bodyFields = ["is_paused", "state", "task_ids", "include_downstream", "role", "name", "new_state",
+                             "dry_run"]
 
     static func ids(request: HTTPRequest, response: HTTPResponse) -> [String: String] {
         var ids = request.pathParameters

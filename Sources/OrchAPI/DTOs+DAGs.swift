@@ -29,6 +29,9 @@ struct DAGSummaryDTO: Codable, Sendable {
 struct DAGListDTO: Codable, Sendable {
     let dags: [DAGSummaryDTO]
     let total_entries: Int
+    /// Every tag and owner of every DAG (not only the matching ones), for the list's filter menus.
+    let all_tags: [String]
+    let all_owners: [String]
 }
 
 /// A task as the graph and detail pages show it.
@@ -66,6 +69,8 @@ struct DAGDetailDTO: Codable, Sendable {
     let max_active_runs: Int
     let max_active_tasks: Int
     let params: [String: JSONValue]
+    /// What a param means, for the params that have a description.
+    let param_descriptions: [String: String]
     let tasks: [TaskDTO]
     let edges: [EdgeDTO]
 }
@@ -102,6 +107,7 @@ extension DAGDetailDTO {
         max_active_runs = dag.maxActiveRuns
         max_active_tasks = dag.maxActiveTasks
         params = dag.params
+        param_descriptions = dag.paramDescriptions.filter { dag.params[$0.key] != nil }
         tasks = dag.tasks.map { TaskDTO($0, downstream: down[$0.id] ?? []) }
         edges = dag.edges.map { EdgeDTO(from: $0.0, to: $0.1) }
     }

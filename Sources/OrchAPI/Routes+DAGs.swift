@@ -7,15 +7,16 @@ extension APIRoutes {
     func addDAGRoutes() {
         let ctx = context
 
-        // The DAG list: schedule, pause state, next run, the latest runs as marks.
+        // The DAG list: schedule, pause state, next run, the latest runs as marks. Filters: `dag_id_pattern`
+        // (part of the id, any case), `tag`, `owner`, `paused` (true/false), `last_state` (a run state, or `none`
+        // for DAGs never run); `order_by=failing_first` puts DAGs whose latest run failed first.
         get("/dags") { request, store in
             let limit = try request.intQuery("limit", default: 100, range: 1...1000)
             let offset = try request.intQuery("offset", default: 0, range: 0...1_000_000)
-            let tag = request.query["tag"].flatMap { $0.isEmpty ? nil : $0 }
+            let filter = try DAGListFilter(request)
             let records = Dictionary(try store.dags().map { ($0.dagId, $0) }, uniquingKeysWith: { a, _ in a })
             let marks = Dictionary(grouping: try store.recentRunMarks(perDAG: 10), by: \.dagId)
-            let matching = ctx.bag.dags.filter { tag == nil || $0.tags.contains(tag!) }
-            let page = matching.dropFirst(offset).prefix(limit).map { dag -> DAGSummaryDTO in
+            let summaries = ctx.bag.dags.map { dag -> DAGSummaryDTO in
                 let record = records[dag.id]
                 let recent = (marks[dag.id] ?? []).map {
                     RunMarkDTO(run_id: $0.runId, state: $0.state.rawValue, logical_date: APIDate.format($0.logicalDate))
@@ -26,7 +27,10 @@ extension APIRoutes {
                                      next_run_at: APIDate.format(record?.nextRunAt), task_count: dag.tasks.count,
                                      last_run: recent.first, recent_runs: recent)
             }
-            return .api(DAGListDTO(dags: Array(page), total_entries: matching.count))
+            let matching = filter.apply(summaries)
+            return .api(DAGListDTO(dags: Array(matching.dropFirst(offset).prefix(limit)), total_entries: matching.count,
+                                   all_tags: Set(ctx.bag.dags.flatMap(\.tags)).sorted(),
+                                   all_owners: Set(ctx.bag.dags.map(\.owner)).sorted()))
         }
 
         get("/dags/{dag_id}") { request, store in

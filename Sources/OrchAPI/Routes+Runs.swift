@@ -75,18 +75,23 @@ extension APIRoutes {
             return .api(RunDTO(try ctx.run(store, dagId: dag.id, runId: run.runId)))
         }
 
-        // Clear: {"task_ids": [...]} clears those tasks; without it, the failed and upstream_failed ones.
+        // Clear: {"task_ids": [...]} clears those tasks (with "include_downstream": true, every task downstream
+        // of them too); without task_ids, the failed and upstream_failed ones.
         change("POST", "/dags/{dag_id}/runs/{run_id}/clear", role: .operator, action: "run.clear") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let body = try request.jsonObject()
-            try body.rejectUnknown(allowed: ["task_ids"])
+            try body.rejectUnknown(allowed: ["task_ids", "include_downstream"])
             let instances = try store.taskInstances(runPk: run.pk)
             let ids: [String]
-            if let requested = try body.stringArray("task_ids") {
+            if var requested = try body.stringArray("task_ids") {
                 let known = Set(instances.map(\.taskId))
                 if let unknown = requested.first(where: { !known.contains($0) }) {
                     throw APIError.badRequest("run '\(run.runId)' has no task '\(unknown)'")
+                }
+                if try body.bool("include_downstream") == true {
+                    let reached = Set(requested.flatMap(dag.withDownstream(of:)))
+                    requested = Array(Set(requested).union(reached.intersection(known)))
                 }
                 if let active = instances.first(where: { requested.contains($0.taskId) && $0.state.isActive }) {
                     throw APIError.conflict("task '\(active.taskId)' is \(active.state.rawValue); wait for it to "

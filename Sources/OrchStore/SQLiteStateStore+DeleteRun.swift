@@ -15,15 +15,7 @@ extension SQLiteStateStore {
                 throw StoreError.conflict("run '\(runId)' of DAG '\(dagId)' is \(row["state"].string ?? "?"); "
                     + "mark it success or failed before deleting it")
             }
-            try db.execute("DELETE FROM xcom WHERE run_pk = ?", [pk])
-            try db.execute("DELETE FROM task_attempt WHERE run_pk = ?", [pk])
-            try db.execute("DELETE FROM task_instance WHERE run_pk = ?", [pk])
-            try db.execute("""
-                DELETE FROM alert_delivery WHERE alert_id IN
-                    (SELECT id FROM alert WHERE dag_id = ? AND run_id = ? AND state != 'pending')
-                """, [dagId, runId])
-            try db.execute("DELETE FROM alert WHERE dag_id = ? AND run_id = ? AND state != 'pending'", [dagId, runId])
-            try db.execute("DELETE FROM dag_run WHERE id = ?", [pk])
+            _ = try deleteRunRows(pk: pk, dagId: dagId, runId: runId)
         }
     }
 }

@@ -40,16 +40,11 @@ extension SQLiteStateStore {
                           let runId = row["run_id"].string else { continue }
                     report.logPaths += try db.query("SELECT log_path FROM task_attempt WHERE run_pk = ?", [pk])
                         .compactMap { $0["log_path"].string }
-                    report.xcoms += try db.execute("DELETE FROM xcom WHERE run_pk = ?", [pk])
-                    report.attempts += try db.execute("DELETE FROM task_attempt WHERE run_pk = ?", [pk])
-                    report.taskInstances += try db.execute("DELETE FROM task_instance WHERE run_pk = ?", [pk])
-                    try db.execute("""
-                        DELETE FROM alert_delivery WHERE alert_id IN
-                            (SELECT id FROM alert WHERE dag_id = ? AND run_id = ? AND state != 'pending')
-                        """, [dagId, runId])
-                    report.alerts += try db.execute(
-                        "DELETE FROM alert WHERE dag_id = ? AND run_id = ? AND state != 'pending'", [dagId, runId])
-                    try db.execute("DELETE FROM dag_run WHERE id = ?", [pk])
+                    let (instances, attempts, xcoms, alerts) = try deleteRunRows(pk: pk, dagId: dagId, runId: runId)
+                    report.taskInstances += instances
+                    report.attempts += attempts
+                    report.xcoms += xcoms
+                    report.alerts += alerts
                     done.append((pk, dagId, runId))
                 }
                 return done

@@ -33,6 +33,15 @@ extension SQLiteStateStore {
             }
         }
     }
+
+    /// One task's XComs as stored (JSON text), by key: for showing them without decoding large values.
+    public func xcomTexts(runPk: Int64, taskId: String) throws -> [(key: String, json: String)] {
+        try locked {
+            try db.query("SELECT key, value FROM xcom WHERE run_pk = ? AND task_id = ? ORDER BY key", [runPk, taskId]).map {
+                ($0["key"].string ?? "", $0["value"].string ?? "null")
+            }
+        }
+    }
 }
 
 /// One XCom entry with the time it was last written (the Airflow-compatible API shows it as `timestamp`).

@@ -37,6 +37,8 @@ public protocol StateStore: Sendable {
     func attempts(runPk: Int64, taskId: String?) throws -> [AttemptRecord]
     func clearTasks(runPk: Int64, taskIds: [String], now: Date) throws
     func markRun(pk: Int64, state: RunState, now: Date) throws
+    func markTasks(runPk: Int64, taskIds: [String], state: TaskState, now: Date) throws
+    func deleteRun(pk: Int64) throws
 
     // XCom
     func pushXCom(runPk: Int64, taskId: String, key: String, value: JSONValue, now: Date) throws

@@ -25,7 +25,7 @@ struct CLIContext {
     func dag(_ id: String) throws -> DAG {
         let bag = try bag()
         guard let dag = bag.dag(id) else {
-            throw ValidationError("no DAG '\(id)'. Known DAGs: \(bag.dags.map(\.id).joined(separator: ", "))")
+            throw CLIError("no DAG '\(id)'. Known DAGs: \(bag.dags.map(\.id).joined(separator: ", "))")
         }
         return dag
     }

@@ -77,6 +77,9 @@ import Testing
         let cases: [(String, String, String, String, String)] = [
             ("post", "/dags/{dag_id}/runs", "/api/v1/dags/etl/runs", #"{"conf": {}}"#, "201"),
             ("patch", "/dags/{dag_id}", "/api/v1/dags/etl", #"{"is_paused": false}"#, "200"),
+            ("patch", "/dags/{dag_id}/runs/{run_id}/tasks/{task_id}",
+             "/api/v1/dags/etl/runs/\(esc(app.failed.runId))/tasks/transform_a", #"{"state": "success"}"#, "200"),
+            ("post", "/auth/check", "/api/v1/auth/check", "", "200"),
             ("post", "/dags/{dag_id}/runs/{run_id}/clear", "/api/v1/dags/etl/runs/\(esc(app.failed.runId))/clear", "{}", "200"),
             ("patch", "/dags/{dag_id}/runs/{run_id}", "/api/v1/dags/etl/runs/\(esc(app.running.runId))", #"{"state": "failed"}"#, "200"),
         ]

@@ -10,7 +10,8 @@ import Testing
     static let commands: [[String]] = [
         [], ["dags"], ["dags", "list"], ["dags", "show"], ["dags", "check"], ["dags", "next"], ["dags", "pause"],
         ["dags", "unpause"], ["trigger"], ["run"], ["runs"], ["runs", "list"], ["runs", "show"], ["tasks"],
-        ["tasks", "list"], ["tasks", "test"], ["tasks", "run"], ["logs"], ["scheduler"], ["backfill"], ["cron"],
+        ["tasks", "list"], ["tasks", "test"], ["tasks", "run"], ["tasks", "clear"], ["tasks", "mark"], ["runs", "mark"],
+        ["runs", "delete"], ["logs"], ["scheduler"], ["backfill"], ["cron"],
         ["db"], ["db", "migrate"],
     ]
 

@@ -1,6 +1,6 @@
 // The dashboard shell: hash routing, sign-in, health badge, and polling every 3 s without page reloads.
 import { api, token } from './api.js';
-import { esc } from './ui.js';
+import { esc, localZoneName, zone } from './ui.js';
 import * as dags from './pages/dags.js';
 import * as dag from './pages/dag.js';
 import * as run from './pages/run.js';
@@ -103,16 +103,54 @@ async function refreshHealth() {
   }
 }
 
-document.getElementById('signin').addEventListener('submit', (event) => {
+// Sign-in checks the token against POST /auth/check (which changes nothing): a wrong token is refused here,
+// not at the first action.
+async function checkToken(t) {
+  const response = await fetch('/api/v1/auth/check', { method: 'POST', headers: { Authorization: `Bearer ${t}`, Accept: 'application/json' } });
+  if (response.ok) return null;
+  const data = await response.json().catch(() => ({}));
+  return response.status === 401 ? 'Token refused: not the API token of this server.' : (data.message || `HTTP ${response.status}`);
+}
+
+document.getElementById('signin').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = document.getElementById('token');
-  if (input.value.trim()) token.set(input.value.trim());
+  const error = document.getElementById('signin-error');
+  const t = input.value.trim();
+  if (!t) return;
+  let problem;
+  try { problem = await checkToken(t); } catch (e) { problem = `Cannot reach the server: ${e.message}`; }
+  error.hidden = !problem;
+  error.textContent = problem ?? '';
+  if (problem) return;
+  token.set(t);
   input.value = '';
   renderSignIn();
 });
 document.getElementById('signout').addEventListener('click', () => { token.clear(); renderSignIn(); });
+
+function renderZone() {
+  document.getElementById('zone-switch').textContent = zone.get() === 'utc' ? 'Times: UTC' : `Times: ${localZoneName()}`;
+}
+document.getElementById('zone-switch').addEventListener('click', () => {
+  zone.set(zone.get() === 'utc' ? 'local' : 'utc');
+  renderZone();
+  navigate();
+});
+renderZone();
 window.addEventListener('hashchange', navigate);
 renderSignIn();
+// A token kept from an earlier visit is checked again (the server may have a new one).
+if (token.get()) {
+  checkToken(token.get()).then((problem) => {
+    if (!problem) return;
+    token.clear();
+    renderSignIn();
+    const error = document.getElementById('signin-error');
+    error.textContent = 'Signed out: the saved token is no longer accepted.';
+    error.hidden = false;
+  }).catch(() => {});
+}
 refreshHealth();
 setInterval(refreshHealth, 5000);
 navigate();

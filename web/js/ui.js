@@ -7,11 +7,47 @@ export function esc(s) {
 
 export const badge = (state) => `<span class="state ${esc(state)} s-${esc(state)}">${esc(state)}</span>`;
 
+// Times show in UTC by default (as run ids do: manual__2026-11-20T06:00:00Z) or in the browser's zone; the
+// choice is kept in localStorage and every time carries its zone.
+const ZONE_KEY = 'orch-zone';
+export const zone = {
+  get: () => (localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc'),
+  set: (z) => localStorage.setItem(ZONE_KEY, z === 'local' ? 'local' : 'utc'),
+};
+
+/** The browser zone's short name at `d` (e.g. CET, GMT+1). */
+export function localZoneName(d = new Date()) {
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+  return part ? part.value : 'local';
+}
+
 export function fmtDate(iso) {
   if (!iso) return '–';
   const d = new Date(iso);
   const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (zone.get() === 'utc') {
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+  }
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${esc(localZoneName(d))}`;
+}
+
+/** A short date for axis labels (MM-DD HH:MM) in the chosen zone. */
+export function fmtShort(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  const utc = zone.get() === 'utc';
+  const [mo, da, h, mi] = utc ? [d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()]
+    : [d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes()];
+  return `${pad(mo)}-${pad(da)} ${pad(h)}:${pad(mi)}`;
+}
+
+/** An error message kept to one short line; the whole text (root causes sit at the end) behind "show more". */
+export function errorText(text, max = 120) {
+  const t = String(text ?? '');
+  if (!t) return '';
+  if (t.length <= max && !t.includes('\n')) return `<span class="err-text">${esc(t)}</span>`;
+  return `<details class="err-more"><summary><span class="err-text">${esc(t.slice(0, max).split('\n')[0])}…</span> <span class="show-more">show more</span></summary><pre class="err-full">${esc(t)}</pre></details>`;
 }
 
 export function fmtDuration(seconds) {

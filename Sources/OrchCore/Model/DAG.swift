@@ -25,6 +25,8 @@ public struct DAG: Sendable {
     public var maxActiveRuns: Int
     public var maxActiveTasks: Int
     public var params: [String: JSONValue]
+    /// What each param means, shown next to its field in the dashboard's trigger form.
+    public var paramDescriptions: [String: String]
     /// Names of variables of the scheduler's environment that this DAG's task processes receive (`NAME`, or a
     /// prefix such as `PG*`). A task gets only ordinary variables (PATH, HOME, LANG, TZ…), its ORCH_* attempt
     /// variables, and these; orch's own secrets (ORCH_API_TOKEN, ORCH_ALERT_*) never.
@@ -37,7 +39,8 @@ public struct DAG: Sendable {
     public init(_ id: String, description: String = "", tags: [String] = [], owner: String = "orch",
                 schedule: String? = nil, timeZone: String = "UTC", startDate: Date? = nil, endDate: Date? = nil,
                 catchup: Bool = false, maxActiveRuns: Int = 16, maxActiveTasks: Int = 16,
-                params: [String: JSONValue] = [:], environment: [String] = [], defaults: TaskDefaults = TaskDefaults(),
+                params: [String: JSONValue] = [:], paramDescriptions: [String: String] = [:],
+                environment: [String] = [], defaults: TaskDefaults = TaskDefaults(),
                 alerts: AlertRules = AlertRules(), build: (DAGBuilder) -> Void = { _ in }) {
         self.id = id
         self.description = description
@@ -51,6 +54,7 @@ public struct DAG: Sendable {
         self.maxActiveRuns = maxActiveRuns
         self.maxActiveTasks = maxActiveTasks
         self.params = params
+        self.paramDescriptions = paramDescriptions
         self.environment = environment
         self.alerts = alerts
         let builder = DAGBuilder(defaults: defaults)

@@ -140,12 +140,14 @@ extension RunEngine {
                            environment: TaskEnvironment.requested(dag.environment, from: ProcessInfo.processInfo.environment))
     }
 
-    /// Deadline alerts: a run unfinished N minutes after its interval ended; a task over its running limit.
+    /// Deadline alerts: a run unfinished N minutes after its interval ended (only when it was created in time to
+    /// meet that; see ``RunDeadline``); a task over its running limit.
     func checkDeadlines() throws {
         let now = clock()
         for run in active.values {
             if let minutes = run.dag.alerts.runDeadlineMinutes, !deadlineAlerted.contains(run.record.pk),
-               now.timeIntervalSince(run.record.dataInterval.end) > minutes * 60 {
+               RunDeadline(minutes: minutes).isMissed(intervalEnd: run.record.dataInterval.end,
+                                                      queuedAt: run.record.queuedAt, now: now) {
                 deadlineAlerted.insert(run.record.pk)
                 let drafts = alerts.drafts(for: AlertEvent(kind: .deadlineMissed, dag: run.dag, run: run.record,
                                                            state: run.record.state.rawValue,

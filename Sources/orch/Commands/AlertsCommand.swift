@@ -44,7 +44,7 @@ struct AlertsCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try CLIContext().store()
             guard let a = try store.alert(deliveryId: deliveryId) else {
-                throw ValidationError("no alert with delivery id '\(deliveryId)'; see orch alerts list")
+                throw CLIError("no alert with delivery id '\(deliveryId)'; see orch alerts list")
             }
             print("\(a.event) for \(a.dagId) \(a.runId ?? "") \(a.taskId ?? "") to \(a.target): \(a.state.rawValue) after \(a.attempts) attempt(s)")
             if let next = a.nextAttemptAt { print("next attempt: \(formatDate(next))") }

@@ -24,14 +24,15 @@ struct DagsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a DAG's tasks and edges.")
+        static let configuration = CommandConfiguration(abstract: "Show a DAG's tasks (in dependency order) and edges.")
         @Argument(help: "DAG id") var dagId: String
         func run() throws {
             let dag = try CLIContext().dag(dagId)
             print("DAG \(dag.id): \(dag.description)")
             print("schedule: \(dag.schedule ?? "None") (\(dag.timeZone))  catchup: \(dag.catchup)  max_active_runs: \(dag.maxActiveRuns)  max_active_tasks: \(dag.maxActiveTasks)")
             print("")
-            printTable(["task_id", "kind", "upstream", "trigger_rule", "retries", "timeout", "isolation"], dag.tasks.map { t in
+            let tasks = DAGValidator.topologicalOrder(dag).compactMap(dag.task)
+            printTable(["task_id", "kind", "upstream", "trigger_rule", "retries", "timeout", "isolation"], tasks.map { t in
                 [t.id, t.kind, t.upstream.isEmpty ? "-" : t.upstream.joined(separator: ","), t.triggerRule.rawValue,
                  String(t.retry.retries), t.executionTimeout.map { "\($0)s" } ?? "-", t.isolation.rawValue]
             })

@@ -6,7 +6,7 @@ import OrchStore
 
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "List and inspect DAG runs.",
-                                                    subcommands: [List.self, Show.self, Clear.self])
+                                                    subcommands: [List.self, Show.self, Clear.self, Mark.self, Delete.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a DAG's runs, newest first.")
@@ -30,18 +30,21 @@ struct RunsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a run's task instances and every attempt.")
-        @Argument(help: "Run id") var runId: String
+        static let configuration = CommandConfiguration(
+            abstract: "Show a run's task instances and every attempt, in dependency order.",
+            discussion: "Name the run as DAG RUN (like the API), or as RUN alone, with --dag when runs of several DAGs share the id.")
+        @Argument(help: "DAG RUN (the DAG id, then the run id), or RUN alone (with --dag when needed).") var ids: [String] = []
         @OptionGroup var selection: RunSelection
+        func validate() throws { _ = try selection.address(ids, trailing: 0, usage: RunSelection.runUsage) }
         func run() throws {
             let store = try CLIContext().store()
-            let run = try selection.find(runId, in: store)
+            let run = try selection.run(ids, in: store)
             print("\(run.dagId) \(run.runId): \(run.state.rawValue)")
             if !run.conf.isEmpty { print("conf: \(JSONValue.object(SecretMask.mask(run.conf)).jsonText)") }
             printOutcomes(store: store, pk: run.pk)
             print("")
-            printTable(["task_id", "try", "state", "pid", "exit", "signal", "duration", "log"],
-                       try store.attempts(runPk: run.pk, taskId: nil).map { a in
+            let attempts = DependencyOrder(dagId: run.dagId).sorted(try store.attempts(runPk: run.pk, taskId: nil), by: \.taskId)
+            printTable(["task_id", "try", "state", "pid", "exit", "signal", "duration", "log"], attempts.map { a in
                 [a.taskId, String(a.tryNumber), a.state.rawValue, a.pid.map(String.init) ?? "-",
                  a.exitCode.map(String.init) ?? "-", a.signal.map { signalName(Int32($0)) } ?? "-",
                  formatDuration(a.startDate, a.endDate), a.logPath]
@@ -52,20 +55,23 @@ struct RunsCommand: ParsableCommand {
     struct Clear: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clear a finished run's tasks so the scheduler runs them again (keeps every earlier attempt).")
-        @Argument(help: "Run id") var runId: String
+        @Argument(help: "DAG RUN (the DAG id, then the run id), or RUN alone (with --dag when needed).") var ids: [String] = []
         @Flag(name: .customLong("failed-only"), help: "Clear only failed and upstream_failed tasks.") var failedOnly = false
         @OptionGroup var selection: RunSelection
+        func validate() throws { _ = try selection.address(ids, trailing: 0, usage: RunSelection.runUsage) }
         func run() throws {
             let ctx = try CLIContext()
             let store = try ctx.store()
-            let run = try selection.find(runId, in: store)
-            guard run.state.isFinished else { throw ValidationError("run '\(runId)' is \(run.state.rawValue); clear it when it has finished") }
+            let run = try selection.run(ids, in: store)
+            guard run.state.isFinished else {
+                throw CLIError("run '\(run.runId)' is \(run.state.rawValue); clear it when it has finished")
+            }
             let tasks = try store.taskInstances(runPk: run.pk)
                 .filter { !failedOnly || $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
             try store.clearTasks(runPk: run.pk, taskIds: tasks, now: Date())
             try ctx.audit(store, "run.clear", ["dag_id": run.dagId, "run_id": run.runId, "task_ids": tasks.joined(separator: ",")])
             WakeSocket.notify(ctx.home.wakeSocketPath)
-            print("cleared \(tasks.count) task(s) of \(runId); the run is queued again")
+            print("cleared \(tasks.count) task(s) of \(run.runId); the run is queued again")
         }
     }
 }

@@ -7,8 +7,9 @@ import OrchStore
 
 struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tasks", abstract: "List tasks, test one in-process, or run one attempt (used by the worker pool).",
-        subcommands: [List.self, Test.self, RunAttempt.self])
+        commandName: "tasks",
+        abstract: "List tasks, test one in-process, clear or mark one in a run, or run one attempt (used by the worker pool).",
+        subcommands: [List.self, Test.self, Clear.self, Mark.self, RunAttempt.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a DAG's tasks in dependency order.")
@@ -30,7 +31,9 @@ struct TasksCommand: AsyncParsableCommand {
         func run() async throws {
             let ctx = try CLIContext()
             let dag = try ctx.dag(dagId)
-            guard let task = dag.task(taskId) else { throw ValidationError("DAG '\(dagId)' has no task '\(taskId)'") }
+            guard let task = dag.task(taskId) else {
+                throw CLIError("DAG '\(dagId)' has no task '\(taskId)'; its tasks: \(dag.tasks.map(\.id).joined(separator: ", "))")
+            }
             let date = try logicalDate.map(parseDate) ?? Date()
             var params = dag.params
             for (k, v) in try parseConf(conf) { params[k] = v }

@@ -65,7 +65,7 @@ func followRun(store: SQLiteStateStore, pk: Int64) async throws -> RunState {
             seen[ti.taskId] = ti.state
             print("  \(ti.taskId): \(ti.state.rawValue)\(ti.tryNumber > 1 ? " (try \(ti.tryNumber))" : "")")
         }
-        guard let run = try store.run(pk: pk) else { throw ValidationError("run disappeared") }
+        guard let run = try store.run(pk: pk) else { throw CLIError("run \(pk) disappeared from the state database while followed (deleted?)") }
         if run.state.isFinished { return run.state }
         if !warned, Date().timeIntervalSince(started) > 5, !schedulerIsRunning(store) {
             printError("still waiting: no scheduler is running; start `orch scheduler` in another terminal")
@@ -73,12 +73,4 @@ func followRun(store: SQLiteStateStore, pk: Int64) async throws -> RunState {
         }
         try await Task.sleep(nanoseconds: 100_000_000)
     }
-}
-
-func printOutcomes(store: SQLiteStateStore, pk: Int64) {
-    guard let tis = try? store.taskInstances(runPk: pk) else { return }
-    printTable(["task_id", "state", "tries", "duration", "error"], tis.sorted { $0.taskId < $1.taskId }.map { ti in
-        [ti.taskId, ti.state.rawValue, String(ti.tryNumber), formatDuration(ti.startDate, ti.endDate),
-         String((ti.error ?? "").prefix(100))]
-    })
 }

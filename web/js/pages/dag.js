@@ -1,6 +1,8 @@
-// A DAG's page: the grid (latest runs × tasks) or the graph (SVG, layered, coloured by a chosen run).
+// A DAG's page: the grid (runs × tasks, paged back through history, with date labels, a duration bar per run and
+// task actions on a chosen cell) or the graph (SVG, layered, coloured by a chosen run).
 import { api, seg } from '../api.js';
-import { act, badge, esc, fmtDate, fmtDuration, legend } from '../ui.js';
+import { act, badge, esc, fmtDate, fmtDuration, fmtShort, legend } from '../ui.js';
+import { bindTaskActions, taskActionButtons } from '../task-actions.js';
 import { openTrigger } from '../trigger.js';
 import { drawGraph } from './graph.js';
 
@@ -39,24 +41,59 @@ export async function render(main, [dagId, tab = 'grid'], query) {
   return { refresh };
 }
 
+const GRID_PAGE = 25;
+
 function gridView(view, dagId) {
-  return async () => {
-    const grid = await api(`/dags/${seg(dagId)}/grid?limit=25`);
-    if (!grid.runs.length) { view.innerHTML = '<div class="empty panel">No runs yet. Trigger one.</div>'; return; }
+  let offset = 0;
+  let selected = null;   // { run, task } of the chosen cell
+  const refresh = async () => {
+    const grid = await api(`/dags/${seg(dagId)}/grid?limit=${GRID_PAGE}&offset=${offset}`);
+    if (!grid.runs.length && offset === 0) { view.innerHTML = '<div class="empty panel">No runs yet. Trigger one.</div>'; return; }
     const runs = [...grid.runs].reverse();
     const longest = Math.max(1, ...runs.map((r) => duration(r)));
     const head = runs.map((r) => {
       const h = Math.max(4, Math.round(44 * duration(r) / longest));
-      return `<td><div class="runbar"><a class="s-${esc(r.state)}" style="height:${h}px" title="${esc(r.run_id)}\n${esc(r.state)} · ${fmtDuration(duration(r))}" href="#/dags/${seg(dagId)}/runs/${seg(r.run_id)}"></a></div></td>`;
+      return `<td><div class="runbar"><a class="s-${esc(r.state)}" data-run-bar="${esc(r.run_id)}" data-duration="${duration(r).toFixed(3)}" style="height:${h}px" title="${esc(r.run_id)}\n${esc(r.state)} · ${fmtDuration(duration(r))}" href="#/dags/${seg(dagId)}/runs/${seg(r.run_id)}"></a></div></td>`;
     }).join('');
+    // Date labels: every run's logical date when there are few, else every third.
+    const every = runs.length > 12 ? 3 : 1;
+    const dates = runs.map((r, i) => `<td>${i % every === 0 ? `<div class="date-label" data-date-label="${esc(r.run_id)}" title="${esc(fmtDate(r.logical_date))}">${esc(fmtShort(r.logical_date))}</div>` : ''}</td>`).join('');
     const rows = grid.task_ids.map((t) => `<tr><th class="task mono">${esc(t)}</th>${runs.map((r) => {
       const c = r.task_instances.find((x) => x.task_id === t);
       const state = c ? c.state : 'none';
-      return `<td class="cell"><a class="s-${esc(state)}" data-state="${esc(state)}" data-task="${esc(t)}" data-run="${esc(r.run_id)}" title="${esc(t)} · ${esc(r.run_id)}\n${esc(state)}${c && c.try_number > 1 ? ` (try ${c.try_number})` : ''}" href="#/dags/${seg(dagId)}/runs/${seg(r.run_id)}/tasks/${seg(t)}"></a></td>`;
+      const chosen = selected && selected.run === r.run_id && selected.task === t ? ' selected' : '';
+      return `<td class="cell"><a class="s-${esc(state)}${chosen}" data-state="${esc(state)}" data-task="${esc(t)}" data-run="${esc(r.run_id)}" title="${esc(t)} · ${esc(r.run_id)}\n${esc(state)}${c && c.try_number > 1 ? ` (try ${c.try_number})` : ''}" href="#/dags/${seg(dagId)}/runs/${seg(r.run_id)}/tasks/${seg(t)}"></a></td>`;
     }).join('')}</tr>`).join('');
-    view.innerHTML = `<div class="panel grid-wrap"><p class="muted" style="margin-top:0">Latest ${runs.length} of ${grid.total_runs} runs, oldest left. Bar height is run duration.</p>
-      <table class="grid" id="grid"><tr><th></th>${head}</tr>${rows}</table></div>`;
+    const first = grid.total_runs ? offset + 1 : 0, last = offset + grid.runs.length;
+    view.innerHTML = `<div class="panel grid-wrap">
+      <div class="toolbar"><button id="grid-older" ${last >= grid.total_runs ? 'disabled' : ''}>← Older</button>
+        <button id="grid-newer" ${offset === 0 ? 'disabled' : ''}>Newer →</button>
+        <span class="muted" id="grid-range">Runs ${first}–${last} of ${grid.total_runs} (newest = 1), oldest left. Bar height is run duration; click a cell for task actions.</span></div>
+      <table class="grid" id="grid"><tr><th></th>${head}</tr>${rows}<tr class="dates"><th class="muted" style="text-align:right;font-weight:400">logical date</th>${dates}</tr></table>
+      <div id="task-panel" class="task-panel"></div></div>`;
+    document.getElementById('grid-older').onclick = () => { offset += GRID_PAGE; selected = null; refresh(); };
+    document.getElementById('grid-newer').onclick = () => { offset = Math.max(0, offset - GRID_PAGE); selected = null; refresh(); };
+    view.querySelectorAll('#grid td.cell a').forEach((a) => {
+      a.onclick = (event) => {
+        event.preventDefault();
+        selected = { run: a.dataset.run, task: a.dataset.task };
+        view.querySelectorAll('#grid td.cell a.selected').forEach((x) => x.classList.remove('selected'));
+        a.classList.add('selected');
+        showPanel(runs.find((r) => r.run_id === selected.run));
+      };
+    });
+    if (selected) showPanel(runs.find((r) => r.run_id === selected.run));
   };
+  const showPanel = (run) => {
+    const panel = document.getElementById('task-panel');
+    if (!run || !selected) { panel.innerHTML = ''; return; }
+    const c = run.task_instances.find((x) => x.task_id === selected.task);
+    const href = `#/dags/${seg(dagId)}/runs/${seg(run.run_id)}/tasks/${seg(selected.task)}`;
+    panel.innerHTML = `<div class="toolbar"><b class="mono">${esc(selected.task)}</b> in <a class="mono" href="#/dags/${seg(dagId)}/runs/${seg(run.run_id)}">${esc(run.run_id)}</a>
+      ${badge(c ? c.state : 'none')} <a href="${href}" id="open-task">open task and log →</a><span class="spacer"></span>${taskActionButtons(selected.task)}</div>`;
+    bindTaskActions(panel, dagId, run.run_id, () => refresh());
+  };
+  return refresh;
 }
 
 function duration(r) {

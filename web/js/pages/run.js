@@ -1,6 +1,8 @@
-// A run: its task instances, a Gantt chart of every try, quality checks, and the clear / mark actions.
+// A run: its task instances (each with clear / mark actions), a Gantt chart of every try, quality checks, and the
+// whole-run clear / mark actions.
 import { api, seg } from '../api.js';
-import { act, badge, esc, fmtDate, fmtDuration, legend } from '../ui.js';
+import { act, badge, errorText, esc, fmtDate, fmtDuration, legend } from '../ui.js';
+import { bindTaskActions, taskActionButtons } from '../task-actions.js';
 
 export async function render(main, [dagId, runId]) {
   const base = `/dags/${seg(dagId)}/runs/${seg(runId)}`;
@@ -25,10 +27,16 @@ export async function render(main, [dagId, runId]) {
       ['Ended', fmtDate(r.end_date)], ['Duration', fmtDuration(r.duration_seconds)],
       ['Conf', `<span class="mono">${esc(JSON.stringify(r.conf))}</span>`],
     ].map(([k, v]) => `<div class="card"><div class="k">${k}</div><div class="v">${v}</div></div>`).join('');
-    document.getElementById('tasks').innerHTML = `<table class="list" id="task-table"><thead><tr><th>Task</th><th>State</th><th>Try</th><th>Started</th><th>Duration</th><th>Error</th></tr></thead><tbody>
-      ${detail.task_instances.map((t) => `<tr><td><a class="mono" href="#/dags/${seg(dagId)}/runs/${seg(runId)}/tasks/${seg(t.task_id)}">${esc(t.task_id)}</a></td>
+    // Errors opened with "show more" stay open across the 3-second refresh.
+    const opened = new Set([...document.querySelectorAll('#tasks tr[data-task-row] details[open]')].map((d) => d.closest('tr').dataset.taskRow));
+    document.getElementById('tasks').innerHTML = `<table class="list" id="task-table"><thead><tr><th>Task</th><th>State</th><th>Try</th><th>Started</th><th>Duration</th><th>Error</th><th>Actions</th></tr></thead><tbody>
+      ${detail.task_instances.map((t) => `<tr data-task-row="${esc(t.task_id)}"><td><a class="mono" href="#/dags/${seg(dagId)}/runs/${seg(runId)}/tasks/${seg(t.task_id)}">${esc(t.task_id)}</a></td>
         <td>${badge(t.state)}</td><td>${t.try_number} / ${t.max_tries}</td><td>${fmtDate(t.start_date)}</td><td>${fmtDuration(t.duration_seconds)}</td>
-        <td class="muted">${esc((t.error ?? '').slice(0, 120))}</td></tr>`).join('')}</tbody></table>`;
+        <td class="muted error-cell">${errorText(t.error)}</td><td>${taskActionButtons(t.task_id)}</td></tr>`).join('')}</tbody></table>`;
+    document.querySelectorAll('#tasks tr[data-task-row]').forEach((tr) => {
+      if (opened.has(tr.dataset.taskRow)) tr.querySelector('details')?.setAttribute('open', '');
+    });
+    bindTaskActions(document.getElementById('tasks'), dagId, runId, refresh);
     drawGantt(document.getElementById('gantt'), tries.tries, dagId, runId);
     document.getElementById('quality').innerHTML = quality.checks.length ? `<h2>Quality checks <small>${quality.passed} passed, ${quality.failed} failed</small></h2>
       <table class="list"><thead><tr><th>Check</th><th>Status</th><th>Observed</th><th>Details</th></tr></thead><tbody>

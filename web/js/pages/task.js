@@ -1,6 +1,8 @@
-// A task instance: every try, and the chosen try's log, tailed live (by byte offset) while it runs.
+// A task instance: clear / mark actions, every try, its XComs, and the chosen try's log, tailed live (by byte
+// offset) while it runs.
 import { api, seg } from '../api.js';
-import { badge, esc, fmtDate, fmtDuration } from '../ui.js';
+import { badge, errorText, esc, fmtDate, fmtDuration } from '../ui.js';
+import { bindTaskActions, taskActionButtons } from '../task-actions.js';
 
 export async function render(main, [dagId, runId, taskId], query) {
   const base = `/dags/${seg(dagId)}/runs/${seg(runId)}/tasks/${seg(taskId)}`;
@@ -10,7 +12,10 @@ export async function render(main, [dagId, runId, taskId], query) {
     <p><a href="#/dags/${seg(dagId)}">${esc(dagId)}</a> / <a href="#/dags/${seg(dagId)}/runs/${seg(runId)}" class="mono">${esc(runId)}</a></p>
     <h1><span class="mono">${esc(taskId)}</span> <span id="ti-state"></span></h1>
     <div class="cards" id="ti-cards"></div>
+    <div id="ti-error"></div>
+    <div class="toolbar" id="ti-actions">${taskActionButtons(taskId)}</div>
     <h2>Tries</h2><div class="tries" id="tries"></div>
+    <h2>XComs <small>values pushed by this task, pretty-printed</small></h2><div id="xcoms"></div>
     <h2>Log <small id="log-status"></small></h2><pre class="log" id="log"></pre>`;
   const log = document.getElementById('log');
 
@@ -35,8 +40,17 @@ export async function render(main, [dagId, runId, taskId], query) {
     document.getElementById('ti-state').innerHTML = badge(ti.state);
     document.getElementById('ti-cards').innerHTML = [
       ['Try', `${ti.try_number} / ${ti.max_tries}`], ['Started', fmtDate(ti.start_date)], ['Ended', fmtDate(ti.end_date)],
-      ['Duration', fmtDuration(ti.duration_seconds)], ['Error', esc(ti.error ?? '–')],
+      ['Duration', fmtDuration(ti.duration_seconds)],
     ].map(([k, v]) => `<div class="card"><div class="k">${k}</div><div class="v">${v}</div></div>`).join('');
+    const errorBox = document.getElementById('ti-error');
+    const wasOpen = !!errorBox.querySelector('details[open]');
+    errorBox.innerHTML = ti.error ? `<div class="panel"><div class="muted">Error</div><div class="error-cell">${errorText(ti.error, 160)}</div></div>` : '';
+    if (wasOpen) errorBox.querySelector('details')?.setAttribute('open', '');
+    const xcoms = await api(`${base}/xcoms`);
+    document.getElementById('xcoms').innerHTML = xcoms.xcoms.length ? `<table class="list" id="xcom-table"><thead><tr><th>Key</th><th>Size</th><th>Value</th></tr></thead><tbody>
+      ${xcoms.xcoms.map((x) => `<tr data-key="${esc(x.key)}"><td class="mono">${esc(x.key)}</td><td>${fmtBytes(x.size_bytes)}</td>
+        <td><pre class="log xcom-value">${esc(x.value)}</pre>${x.truncated ? `<div class="muted xcom-cut">first 4,000 characters of ${fmtBytes(x.size_bytes)}</div>` : ''}</td></tr>`).join('')}</tbody></table>`
+      : '<div class="empty panel">No XComs: this task pushed no values (ctx.push) in this run.</div>';
     const tries = detail.tries;
     if (!chosen && tries.length) chosen = tries[tries.length - 1].try_number;
     document.getElementById('tries').innerHTML = tries.length ? tries.map((t) =>
@@ -46,6 +60,13 @@ export async function render(main, [dagId, runId, taskId], query) {
     if (chosen && chosen !== shown) { shown = chosen; offset = 0; finished = false; log.textContent = ''; }
     await tail();
   };
+  bindTaskActions(document.getElementById('ti-actions'), dagId, runId, () => refresh());
   await refresh();
   return { refresh };
+}
+
+function fmtBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
