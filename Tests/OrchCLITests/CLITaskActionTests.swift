@@ -104,6 +104,6 @@ import Testing
         #expect(try s.run("trigger", "example_xcom", "--logical-date", "2026-11-12").status == 0)
         let queued = try s.run("runs", "delete", "example_xcom", "manual__2026-11-12T00:00:00Z")
         #expect(queued.status == 1)
-        #expect(queued.stderr.contains("is queued; wait for it to finish before deleting it"), "\(queued.stderr)")
+        #expect(queued.stderr.contains("is queued; mark it success or failed before deleting it"), "\(queued.stderr)")
     }
 }
