@@ -27,6 +27,7 @@ public enum DAGRegistry {
         ("reliability_daily", { reliabilityDaily }),
         ("reliability_timeout_escape", { reliabilityTimeoutEscape }),
         ("reliability_task_env", { reliabilityTaskEnv }),
+        ("browser_deadline", { browserDeadline }),
         ("bench_idle_1", { benchIdleDAGs[0] }),
         ("bench_idle_2", { benchIdleDAGs[1] }),
         ("bench_idle_3", { benchIdleDAGs[2] }),
