@@ -12,14 +12,9 @@ extension APIRoutes {
         get("/dags/{dag_id}/runs") { request, store in
             let dagId = request.path("dag_id")
             if dagId != "~" { _ = try ctx.dag(dagId) }
-            let query = RunQuery(
-                dagId: dagId == "~" ? nil : dagId,
-                states: try request.enumListQuery("state", RunState.self),
-                runTypes: try request.enumListQuery("run_type", RunType.self),
-                logicalFrom: try request.dateQuery("logical_date_gte"),
-                logicalTo: try request.dateQuery("logical_date_lte"),
-                limit: try request.intQuery("limit", default: 25, range: 1...500),
-                offset: try request.intQuery("offset", default: 0, range: 0...10_000_000))
+            let query = try request.runQuery(dagId: dagId,
+                                             limit: try request.intQuery("limit", default: 25, range: 1...500),
+                                             offset: try request.intQuery("offset", default: 0, range: 0...10_000_000))
             if let from = query.logicalFrom, let to = query.logicalTo, from > to {
                 throw APIError.badRequest("logical_date_gte (\(APIDate.format(from))) is after logical_date_lte "
                     + "(\(APIDate.format(to))); swap them")

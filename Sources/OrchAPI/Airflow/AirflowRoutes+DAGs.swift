@@ -41,12 +41,7 @@ extension APIRoutes {
         // Pause or unpause: {"is_paused": true}.
         change("PATCH", "/dags/{dag_id}", role: .operator, action: "dag.set_paused", api: .airflow) { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
-            let body = try request.jsonObject()
-            try body.rejectUnknown(allowed: ["is_paused"])
-            guard let paused = try body.bool("is_paused") else {
-                throw APIError.badRequest("send {\"is_paused\": true} or {\"is_paused\": false}")
-            }
-            try ctx.setPaused(dag, paused, store)
+            try ctx.setPaused(dag, try request.pausedFlag(), store)
             return .api(JSONValue.object(AirflowDAG.response(dag, record: try store.dag(dag.id))))
         }
 

@@ -14,13 +14,7 @@ extension APIRoutes {
             if dagId != "~" { _ = try ctx.dag(dagId) }
             // The store lists runs newest first; that is the one order offered.
             let page = try AirflowPage(request, orderable: ["-logical_date", "-run_after", "-id"])
-            let query = RunQuery(
-                dagId: dagId == "~" ? nil : dagId,
-                states: try request.enumListQuery("state", RunState.self),
-                runTypes: try request.enumListQuery("run_type", RunType.self),
-                logicalFrom: try request.dateQuery("logical_date_gte"),
-                logicalTo: try request.dateQuery("logical_date_lte"),
-                limit: page.limit, offset: page.offset)
+            let query = try request.runQuery(dagId: dagId, limit: page.limit, offset: page.offset)
             let runs = page.limit == 0 ? [] : try store.runsPage(query)
             return .api(JSONValue.object([
                 "dag_runs": .array(runs.map { .object(AirflowRun.response($0)) }),
