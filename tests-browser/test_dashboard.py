@@ -28,15 +28,20 @@ def api(path):
         return json.loads(r.read())
 
 
-@pytest.fixture(scope="module")
-def browser():
+def start_chromium(height=900):
+    """Debian's headless Chromium through chromedriver, with a fresh profile (the flags PLATFORM-NOTES lists)."""
     options = webdriver.ChromeOptions()
     for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,900",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--window-size=1400,{height}",
                  f"--user-data-dir={tempfile.mkdtemp(prefix='orch-chromium-')}"]:
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = start_chromium()
     yield driver
     driver.quit()
 

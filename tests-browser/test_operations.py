@@ -5,19 +5,16 @@ DAG list filters, time zones, errors in full, sign-in, recent failures. Headless
 import json
 import os
 import sqlite3
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from test_dashboard import SHOTS, TOKEN, URL, api, shot, wait
+from test_dashboard import SHOTS, TOKEN, URL, api, shot, start_chromium, wait
 
 
 def send(method, path, body=None, token=TOKEN):
@@ -37,13 +34,7 @@ def q(s):
 @pytest.fixture(scope="module")
 def browser():
     os.environ["TZ"] = "Asia/Tokyo"
-    options = webdriver.ChromeOptions()
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='orch-chromium-')}"]:
-        options.add_argument(flag)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = start_chromium(height=1000)
     yield driver
     driver.quit()
 
