@@ -46,7 +46,7 @@ let package = Package(
         ]),
         // REST API and static dashboard files.
         .target(name: "OrchAPI", dependencies: [
-            "OrchCore", "OrchStore", "OrchRuntime", "OrchHTTPServer",
+            "OrchCore", "OrchStore", "OrchRuntime", "OrchHTTPServer", "OrchPostgres",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -74,6 +74,8 @@ let package = Package(
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
         .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),
         .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),
+        .testTarget(name: "InsightsTests", dependencies: ["OrchAPI", "OrchCore", "OrchStore", "OrchRuntime", "DAGs",
+                                                         "ShopStream", "OrchPostgres", "OrchHTTPClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,8 @@ import ShopStream
 ///
 /// - source: param `source_url`, else `SHOPSTREAM_SOURCE_URL`, else the bundled snapshot served on
 ///   `http://127.0.0.1:8090` (`orch shopstream serve-source`, started by `make demo`).
-/// - warehouse: param `warehouse_dsn`, else `ORCH_WAREHOUSE_DSN`, else libpq's PG* variables when `PGHOST` or
+/// - warehouse: param `warehouse_dsn`, else the named connection `warehouse` (`ORCH_CONN_WAREHOUSE`,
+///   `ORCH_HOME/connections.json`, then `ORCH_WAREHOUSE_DSN`; the one the Insights dashboard reads), else libpq's PG* variables when `PGHOST` or
 ///   `PGDATABASE` is set, else `postgresql://orch:orch@127.0.0.1:5432/orch` (what `scripts/pg-up.sh` creates).
 /// - data: `ORCH_HOME/data/shopstream` (landing pages, the event log, produce markers).
 /// - load_bronze connections: `SHOPSTREAM_BRONZE_CONNECTIONS` (default 2; partitions load in parallel, 1 = serial).
@@ -21,11 +22,17 @@ struct ShopStreamConfig {
     let clickstreamEvents: Int
     let seed: UInt64
     let bronzeConnections: Int
+    /// ORCH_HOME/connections.json could not be read: every connect fails with this rather than guess a database.
+    var connectionsProblem: String?
 
     init(_ ctx: TaskContext) {
         let env = ProcessInfo.processInfo.environment
         sourceURL = ctx.params["source_url"]?.stringValue ?? env["SHOPSTREAM_SOURCE_URL"] ?? Self.defaultSourceURL
-        if let dsn = ctx.params["warehouse_dsn"]?.stringValue ?? env["ORCH_WAREHOUSE_DSN"] {
+        var named: String?
+        do { named = try Self.warehouseConnection(home: ctx.home, env: env) } catch {
+            connectionsProblem = "\(error)"
+        }
+        if let dsn = ctx.params["warehouse_dsn"]?.stringValue ?? named {
             warehouseDSN = dsn
         } else if env["PGHOST"] != nil || env["PGDATABASE"] != nil {
             warehouseDSN = ""
@@ -38,7 +45,18 @@ struct ShopStreamConfig {
         bronzeConnections = min(8, max(1, env["SHOPSTREAM_BRONZE_CONNECTIONS"].flatMap { Int($0) } ?? 2))
     }
 
-    func connect() throws -> PGConnection { try PGConnection(conninfo: warehouseDSN) }
+    /// The `warehouse` connection as the operator configured it (nil: none, so the fallbacks apply). A
+    /// connections.json that cannot be read is an error to fix, not a reason to write to another database.
+    static func warehouseConnection(home: String, env: [String: String]) throws -> String? {
+        let file = URL(fileURLWithPath: home).appendingPathComponent("connections.json")
+        let data = FileManager.default.fileExists(atPath: file.path) ? FileManager.default.contents(atPath: file.path) : nil
+        return try NamedConnections(environment: env, configFile: data).resolve("warehouse")?.url
+    }
+
+    func connect() throws -> PGConnection {
+        if let connectionsProblem { throw ExampleError(connectionsProblem) }
+        return try PGConnection(conninfo: warehouseDSN)
+    }
 
     /// The run's day (`YYYY-MM-DD`): its data interval, which must be one whole UTC day. Every task reads this, never
     /// the logical date, so fetch, produce, gold and the checks cover the same interval.

@@ -15,7 +15,7 @@ let shopstreamDaily = DAG(
     tags: ["shopstream", "medallion"], owner: "data-team", schedule: "@daily", timeZone: "UTC",
     startDate: .utc(2026, 11, 1), catchup: false, maxActiveRuns: 1,
     params: ["clickstream_events": 20_000, "seed": 42],
-    environment: ["ORCH_WAREHOUSE_DSN", "ORCH_WAREHOUSE_MIGRATIONS_DIR", "SHOPSTREAM_*", "PG*"],
+    environment: ["ORCH_WAREHOUSE_DSN", "ORCH_CONN_*", "ORCH_WAREHOUSE_MIGRATIONS_DIR", "SHOPSTREAM_*", "PG*"],
     defaults: TaskDefaults(retries: 2, retryDelay: 5, exponentialBackoff: true, maxRetryDelay: 60, executionTimeout: 900),
     alerts: AlertRules(onTaskFailure: true, onRunFailure: true, runDeadlineMinutes: 360)
 ) { d in

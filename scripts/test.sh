@@ -18,7 +18,7 @@ export ORCH_BIN="$PWD/.build/debug/orch"
 # The runtime tests run one at a time for the same reason.
 failed=()
 for target in OrchCoreTests OrchSQLiteTests OrchStoreTests OrchHTTPTests OrchPostgresTests OrchRuntimeTests \
-              OrchAPITests ShopStreamTests OrchCLITests; do
+              OrchAPITests ShopStreamTests InsightsTests OrchCLITests; do
     echo "== swift test: $target"
     extra=()
     [ "$target" = OrchRuntimeTests ] && extra=(--no-parallel)

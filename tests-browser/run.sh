@@ -32,8 +32,12 @@ export ORCH_HOME="$home"
 export ORCH_API_TOKEN="browser-test-token-$$"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 server_pid=""
+source_pid=""
+warehouse_db=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$source_pid" ]; then kill -TERM "$source_pid" 2>/dev/null || true; wait "$source_pid" 2>/dev/null || true; fi
+  if [ -n "$warehouse_db" ]; then psql "$admin_pg" -qc "DROP DATABASE IF EXISTS $warehouse_db WITH (FORCE)" || true; fi
   rm -rf "$home"
 }
 trap cleanup EXIT
@@ -44,6 +48,21 @@ echo "running real DAGs into $home"
 (cd "$repo" && timeout 120 "$orch" run example_trigger_rules --quiet) || [ $? -ne 124 ] || { echo "orch run hung"; exit 1; }
 # example_xcom pushes an XCom (the task page shows it); test_operations.py triggers more of it.
 (cd "$repo" && timeout 120 "$orch" run example_xcom --quiet --logical-date 2026-11-01) || { echo "orch run example_xcom failed"; exit 1; }
+
+# Insights (test_insights.py): the demo run — shopstream_daily for yesterday on the bundled snapshot, served on
+# loopback — into a scratch warehouse database named by the `warehouse` connection; queries time out at 1.5 s.
+admin_pg="${ORCH_TEST_PG:-postgresql://orch:orch@127.0.0.1:5432/orch_test}"
+warehouse_db="orch_browser_wh_$$"
+psql "$admin_pg" -qc "CREATE DATABASE $warehouse_db"
+export ORCH_CONN_WAREHOUSE="${admin_pg%/*}/$warehouse_db"
+export ORCH_INSIGHTS_TIMEOUT_MS=1500
+source_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+(cd "$repo" && exec "$orch" shopstream serve-source --port "$source_port" > "$home/source.log" 2>&1) &
+source_pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$source_port/users?limit=1" >/dev/null 2>&1 && break; sleep 0.1; done
+(cd "$repo" && SHOPSTREAM_SOURCE_URL="http://127.0.0.1:$source_port" timeout 300 "$orch" run shopstream_daily \
+  --logical-date "$(date -u -d yesterday +%F)" --conf '{"clickstream_events": 5000}' --quiet) \
+  || { echo "orch run shopstream_daily failed"; exit 1; }
 
 (cd "$repo" && exec "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
 server_pid=$!
@@ -56,6 +75,6 @@ mkdir -p "$here/screenshots"
 status=0
 # test_deadline_alerts.py starts its own `orch serve` (ORCH_BIN) with a webhook, in its own ORCH_HOME.
 ORCH_URL="http://127.0.0.1:$port" ORCH_BIN="$orch" "$here/.venv/bin/python" -m pytest -q "$here/test_dashboard.py" \
-  "$here/test_operations.py" "$here/test_deadline_alerts.py" "$@" || status=$?
+  "$here/test_operations.py" "$here/test_deadline_alerts.py" "$here/test_insights.py" "$@" || status=$?
 if [ "$status" -ne 0 ]; then echo "--- orch serve log"; tail -40 "$home/serve.log"; fi
 exit "$status"

@@ -30,6 +30,8 @@ public struct APIConfiguration: Sendable {
     public var readsNeedToken: Bool
     /// The folder of the OpenAPI documents (`openapi/`); see ``OpenAPIDocuments``.
     public var openAPIRoot: String?
+    /// The dashboards the DAG bundle declares, their connections and query limits (Insights).
+    public var insights: InsightsConfiguration = .none
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),

@@ -21,6 +21,8 @@ struct APIContext: Sendable {
     let readsNeedToken: Bool
     /// The `openapi/` folder, when found.
     let openAPIRoot: String?
+    /// The Insights dashboards of the DAG bundle (none: an empty catalog).
+    let insights: InsightsCatalog
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -66,6 +68,7 @@ final class APIRoutes: @unchecked Sendable {
         addTaskActionRoutes()
         addFailureRoutes()
         addAuthRoutes()
+        addInsightsRoutes()
     }
 
     /// A read-only route: the handler gets a store from the read pool. Unless `cached` is false, a 200 answer is

@@ -23,7 +23,8 @@ public final class APIServer: Sendable {
                                      ? try ResponseCache(path: configuration.home.databasePath) : nil,
                                  storage: StorageGuard(folder: configuration.home.root.path),
                                  readsNeedToken: configuration.readsNeedToken,
-                                 openAPIRoot: configuration.openAPIRoot)
+                                 openAPIRoot: configuration.openAPIRoot,
+                                 insights: InsightsCatalog(configuration: configuration.insights))
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()

@@ -8,6 +8,7 @@ import * as task from './pages/task.js';
 import * as runs from './pages/runs.js';
 import * as alerts from './pages/alerts.js';
 import * as audit from './pages/audit.js';
+import * as insights from './pages/insights.js';
 
 const POLL_MS = 3000;
 const routes = [
@@ -15,6 +16,7 @@ const routes = [
   [/^\/runs$/, runs, 'runs'],
   [/^\/alerts$/, alerts, 'alerts'],
   [/^\/audit$/, audit, 'audit'],
+  [/^\/insights(?:\/([^/]+))?$/, insights, 'insights'],
   [/^\/dags\/([^/]+)\/runs\/([^/]+)\/tasks\/([^/]+)$/, task, 'dags'],
   [/^\/dags\/([^/]+)\/runs\/([^/]+)$/, run, 'dags'],
   [/^\/dags\/([^/]+)(?:\/(grid|graph))?$/, dag, 'dags'],

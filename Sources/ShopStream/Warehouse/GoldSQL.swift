@@ -75,6 +75,12 @@ enum GoldSQL {
             sum(gross_amount - total_amount), round(avg(total_amount), 2)
         FROM gold.fct_orders WHERE order_date \(inDays) GROUP BY order_date
         """,
+        "DELETE FROM gold.agg_customer_daily WHERE order_date \(inDays)",
+        """
+        INSERT INTO gold.agg_customer_daily (order_date, customer_id, orders, revenue, gross_revenue)
+        SELECT order_date, customer_id, count(*), sum(total_amount), sum(gross_amount)
+        FROM gold.fct_orders WHERE order_date \(inDays) GROUP BY order_date, customer_id
+        """,
         "DELETE FROM gold.agg_events_daily WHERE event_date \(inDays)",
         """
         INSERT INTO gold.agg_events_daily (event_date, event_type, events, sessions, customers)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DAGs
 import Foundation
+import OrchAPI
 import OrchCore
 import OrchRuntime
 import OrchStore
@@ -46,9 +47,15 @@ struct DagsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate every DAG (cycles, unknown upstreams, duplicates, ids, retries, timeouts, schedules); exits 1 on any problem.")
         func run() throws {
-            let errors = DAGValidator.validate(DAGRegistry.all).map(\.description) + DAGRegistry.misregistered
+            var errors = DAGValidator.validate(DAGRegistry.all).map(\.description) + DAGRegistry.misregistered
+            let insights = try CLIContext().insights()
+            let dashboards = InsightsCheck.allProblems(insights)
+            errors += dashboards.problems.map { "\($0)" }
+            for panel in dashboards.unreachable {
+                printError("warning: dashboard panel \(panel) not planned: its connection cannot be reached")
+            }
             if errors.isEmpty {
-                print("\(DAGRegistry.all.count) DAGs OK")
+                print("\(DAGRegistry.all.count) DAGs OK, \(insights.dashboards.count) dashboards OK")
                 return
             }
             for e in errors { printError("error: \(e)") }

@@ -27,10 +27,12 @@ struct WebOptions: ParsableArguments {
         let bag = try ctx.bag()
         _ = try ctx.syncedStore(bag)
         let token = try APIToken.load(path: ctx.home.tokenPath)
-        let server = try APIServer(configuration: APIConfiguration(home: ctx.home, bag: bag, host: host, port: port,
-                                                                   threads: threads, token: token, threadNice: webNice,
-                                                                   allowedHosts: AllowedHosts.parseList(
-                                                                       allowedHosts ?? ProcessInfo.processInfo.environment["ORCH_ALLOWED_HOSTS"])))
+        var configuration = APIConfiguration(home: ctx.home, bag: bag, host: host, port: port, threads: threads,
+                                             token: token, threadNice: webNice,
+                                             allowedHosts: AllowedHosts.parseList(
+                                                 allowedHosts ?? ProcessInfo.processInfo.environment["ORCH_ALLOWED_HOSTS"]))
+        configuration.insights = try ctx.insights()
+        let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
             ? "ORCH_API_TOKEN" : ctx.home.tokenPath
@@ -38,6 +40,9 @@ struct WebOptions: ParsableArguments {
             "web server on http://\(host):\(server.port)/ (API under /api/v1, metrics at /metrics; admin token: \(tokenSource))")
         if server.configuration.readsNeedToken {
             OrchLog.webserver.notice("listening on \(host), beyond loopback: reads need a bearer token too (except /api/v1/health)")
+        }
+        for problem in InsightsCheck.staticProblems(server.configuration.insights) {
+            OrchLog.webserver.error("dashboard import error: \(problem)")
         }
         if server.configuration.webRoot == nil {
             OrchLog.webserver.warning("no web/ folder found, so only the API is served; set ORCH_WEB_DIR to the dashboard folder")

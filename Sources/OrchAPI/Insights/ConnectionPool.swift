@@ -1,0 +1,45 @@
+import Foundation
+import OrchPostgres
+
+/// Idle warehouse connections per connection string, reused across panel queries (opening one costs more than
+/// most panel queries). A connection that failed is closed, never returned to the pool.
+final class ConnectionPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [String: [PGConnection]] = [:]
+    /// Idle connections kept per connection string.
+    let keep: Int
+
+    init(keep: Int = 4) { self.keep = keep }
+
+    /// Runs `body` on a connection to `url`; the connection goes back to the pool if it is still healthy.
+    func with<T>(_ url: String, _ body: (PGConnection) throws -> T) throws -> T {
+        let connection = try take(url)
+        do {
+            let value = try body(connection)
+            give(url, connection)
+            return value
+        } catch {
+            give(url, connection)
+            throw error
+        }
+    }
+
+    private func take(_ url: String) throws -> PGConnection {
+        lock.lock()
+        let pooled = idle[url]?.popLast()
+        lock.unlock()
+        return try pooled ?? PGConnection(conninfo: url)
+    }
+
+    private func give(_ url: String, _ connection: PGConnection) {
+        guard connection.isHealthy else { connection.close(); return }
+        lock.lock(); defer { lock.unlock() }
+        if idle[url, default: []].count < keep { idle[url, default: []].append(connection) } else { connection.close() }
+    }
+
+    func closeAll() {
+        lock.lock(); defer { lock.unlock() }
+        idle.values.joined().forEach { $0.close() }
+        idle = [:]
+    }
+}

@@ -1,0 +1,110 @@
+import OrchCore
+
+/// The ShopStream business dashboard (the seeds' Power BI / Grafana / Superset dashboards), served by orch at
+/// `#/insights/shopstream`. Every panel reads gold through the `warehouse` connection; `$1` is the range's first
+/// day and `$2` the day after its last. Revenue is net of discounts (what customers paid), as in gold.
+/// The same SQL runs unchanged in a BI tool: docs/bi-tools.md.
+let shopstreamDashboard = Dashboard(
+    "shopstream", title: "ShopStream sales",
+    description: "Revenue, orders, products, customers and the funnel, from shopstream_daily's gold tables",
+    defaultRange: "30d",
+    panels: [
+        Panel("revenue", title: "Revenue", kind: .kpi, sql: """
+            SELECT coalesce(sum(revenue), 0)::numeric(16,2) AS revenue
+            FROM gold.agg_orders_daily WHERE order_date >= $1 AND order_date < $2
+            """, reads: [ShopStreamAssets.aggOrdersDaily], format: .currency, note: "Paid (net of discounts), all channels"),
+        Panel("orders", title: "Orders", kind: .kpi, sql: """
+            SELECT coalesce(sum(orders), 0) AS orders
+            FROM gold.agg_orders_daily WHERE order_date >= $1 AND order_date < $2
+            """, reads: [ShopStreamAssets.aggOrdersDaily], format: .integer),
+        Panel("aov", title: "Average order value", kind: .kpi, sql: """
+            SELECT round(sum(revenue) / nullif(sum(orders), 0), 2) AS avg_order_value
+            FROM gold.agg_orders_daily WHERE order_date >= $1 AND order_date < $2
+            """, reads: [ShopStreamAssets.aggOrdersDaily], format: .currency, note: "Revenue ÷ orders over the range"),
+        Panel("conversion", title: "Session conversion", kind: .kpi, sql: """
+            SELECT round(sum(purchase_sessions)::numeric / nullif(sum(view_sessions), 0), 4) AS conversion
+            FROM gold.daily_funnel WHERE event_date >= $1 AND event_date < $2
+            """, reads: [ShopStreamAssets.dailyFunnel], format: .percent, note: "Sessions with a purchase ÷ sessions with a view"),
+        Panel("sales_trend", title: "Daily sales", kind: .line, sql: """
+            SELECT order_date AS day, revenue, gross_revenue
+            FROM gold.agg_orders_daily WHERE order_date >= $1 AND order_date < $2
+            ORDER BY order_date
+            """, reads: [ShopStreamAssets.aggOrdersDaily], encoding: PanelEncoding(x: "day"), format: .currency),
+        Panel("orders_by_channel", title: "Orders per day by channel", kind: .area, sql: """
+            SELECT order_date AS day, cart_orders, web_orders
+            FROM gold.agg_orders_daily WHERE order_date >= $1 AND order_date < $2
+            ORDER BY order_date
+            """, reads: [ShopStreamAssets.aggOrdersDaily], encoding: PanelEncoding(x: "day"), format: .integer),
+        Panel("revenue_by_category", title: "Revenue by category", kind: .bar, sql: """
+            SELECT category, sum(net_revenue)::numeric(16,2) AS net_revenue
+            FROM gold.revenue_by_category WHERE order_date >= $1 AND order_date < $2
+            GROUP BY category ORDER BY 2 DESC, 1
+            """, reads: [ShopStreamAssets.revenueByCategory], encoding: PanelEncoding(x: "category", y: ["net_revenue"]),
+            format: .currency),
+        Panel("category_comparison", title: "Category comparison", kind: .table, sql: """
+            SELECT category, sum(orders) AS orders, sum(units) AS units,
+                   sum(net_revenue)::numeric(16,2) AS net_revenue,
+                   round(100 * sum(net_revenue) / nullif(sum(sum(net_revenue)) OVER (), 0), 2) AS revenue_share_pct,
+                   round(sum(net_revenue) / nullif(sum(units), 0), 2) AS revenue_per_unit
+            FROM gold.revenue_by_category WHERE order_date >= $1 AND order_date < $2
+            GROUP BY category ORDER BY net_revenue DESC, category
+            """, reads: [ShopStreamAssets.revenueByCategory], format: .number),
+        Panel("top_products", title: "Top 10 products by revenue", kind: .bar, sql: """
+            SELECT p.title AS product, sum(pp.net_revenue)::numeric(16,2) AS net_revenue
+            FROM gold.product_performance pp JOIN gold.dim_products p USING (product_id)
+            WHERE pp.order_date >= $1 AND pp.order_date < $2
+            GROUP BY p.product_id, p.title ORDER BY 2 DESC, p.product_id LIMIT 10
+            """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.dimProducts],
+            encoding: PanelEncoding(x: "product", y: ["net_revenue"]), format: .currency),
+        Panel("product_rankings", title: "Product performance ranking", kind: .table, sql: """
+            SELECT rank() OVER (ORDER BY sum(pp.net_revenue) DESC) AS rank, p.title AS product, p.category,
+                   sum(pp.units) AS units, sum(pp.orders) AS orders, sum(pp.net_revenue)::numeric(16,2) AS net_revenue
+            FROM gold.product_performance pp JOIN gold.dim_products p USING (product_id)
+            WHERE pp.order_date >= $1 AND pp.order_date < $2
+            GROUP BY p.product_id, p.title, p.category ORDER BY rank, p.product_id LIMIT 50
+            """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.dimProducts]),
+        Panel("top_customers", title: "Top 10 customers", kind: .table, sql: """
+            SELECT c.full_name AS customer, c.country, sum(a.orders) AS orders, sum(a.revenue)::numeric(16,2) AS revenue,
+                   l.segment AS ltv_segment
+            FROM gold.agg_customer_daily a JOIN gold.dim_customers c USING (customer_id)
+            LEFT JOIN gold.customer_ltv l USING (customer_id)
+            WHERE a.order_date >= $1 AND a.order_date < $2
+            GROUP BY a.customer_id, c.full_name, c.country, l.segment ORDER BY revenue DESC, a.customer_id LIMIT 10
+            """, reads: [ShopStreamAssets.aggCustomerDaily, ShopStreamAssets.dimCustomers, ShopStreamAssets.customerLTV]),
+        Panel("ltv_segments", title: "Customer lifetime value by segment", kind: .bar, sql: """
+            SELECT segment, count(*) AS customers, round(avg(net_revenue), 2) AS avg_lifetime_value
+            FROM gold.customer_ltv
+            GROUP BY segment ORDER BY array_position(ARRAY['vip','high','medium','low','none'], segment)
+            """, reads: [ShopStreamAssets.customerLTV],
+            encoding: PanelEncoding(x: "segment", y: ["avg_lifetime_value"]), format: .currency,
+            note: "All time (lifetime value does not follow the range)"),
+        Panel("funnel", title: "View → cart → checkout → purchase", kind: .funnel, sql: """
+            SELECT step, sessions FROM (VALUES
+                (1, 'view', (SELECT coalesce(sum(view_sessions), 0) FROM gold.daily_funnel WHERE event_date >= $1 AND event_date < $2)),
+                (2, 'cart', (SELECT coalesce(sum(cart_sessions), 0) FROM gold.daily_funnel WHERE event_date >= $1 AND event_date < $2)),
+                (3, 'checkout', (SELECT coalesce(sum(checkout_sessions), 0) FROM gold.daily_funnel WHERE event_date >= $1 AND event_date < $2)),
+                (4, 'purchase', (SELECT coalesce(sum(purchase_sessions), 0) FROM gold.daily_funnel WHERE event_date >= $1 AND event_date < $2))
+            ) AS f(n, step, sessions) ORDER BY n
+            """, reads: [ShopStreamAssets.dailyFunnel], encoding: PanelEncoding(x: "step", y: ["sessions"]),
+            format: .integer, note: "Sessions reaching each step; conversion from the step before"),
+        Panel("events_by_type", title: "Events by type per day", kind: .line, sql: """
+            SELECT event_date AS day, event_type, events
+            FROM gold.agg_events_daily WHERE event_date >= $1 AND event_date < $2
+            ORDER BY event_date, event_type
+            """, reads: [ShopStreamAssets.aggEventsDaily],
+            encoding: PanelEncoding(x: "day", y: ["events"], series: "event_type"), format: .integer),
+    ])
+
+/// The gold tables the dashboard reads, each produced by shopstream_daily's `gold` task.
+enum ShopStreamAssets {
+    static func gold(_ table: String) -> AssetRead { AssetRead("gold.\(table)", producedBy: "shopstream_daily", "gold") }
+    static let aggOrdersDaily = gold("agg_orders_daily")
+    static let aggEventsDaily = gold("agg_events_daily")
+    static let dailyFunnel = gold("daily_funnel")
+    static let revenueByCategory = gold("revenue_by_category")
+    static let productPerformance = gold("product_performance")
+    static let aggCustomerDaily = gold("agg_customer_daily")
+    static let dimProducts = gold("dim_products")
+    static let dimCustomers = gold("dim_customers")
+    static let customerLTV = gold("customer_ltv")
+}
