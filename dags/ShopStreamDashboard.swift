@@ -26,14 +26,16 @@ let shopstreamDashboard = Dashboard(
             FROM gold.daily_funnel WHERE event_date >= $1 AND event_date < $2
             """, reads: [ShopStreamAssets.dailyFunnel], format: .percent, note: "Sessions with a purchase ÷ sessions with a view"),
         Panel("sales_trend", title: "Daily sales", kind: .line, sql: """
-            SELECT order_date AS day, revenue, gross_revenue
-            FROM gold.agg_orders_daily WHERE order_date >= $1 AND order_date < $2
-            ORDER BY order_date
+            SELECT d::date AS day, coalesce(a.revenue, 0) AS revenue, coalesce(a.gross_revenue, 0) AS gross_revenue
+            FROM generate_series($1::date, $2::date - 1, interval '1 day') d
+            LEFT JOIN gold.agg_orders_daily a ON a.order_date = d::date
+            ORDER BY 1
             """, reads: [ShopStreamAssets.aggOrdersDaily], encoding: PanelEncoding(x: "day"), format: .currency),
         Panel("orders_by_channel", title: "Orders per day by channel", kind: .area, sql: """
-            SELECT order_date AS day, cart_orders, web_orders
-            FROM gold.agg_orders_daily WHERE order_date >= $1 AND order_date < $2
-            ORDER BY order_date
+            SELECT d::date AS day, coalesce(a.cart_orders, 0) AS cart_orders, coalesce(a.web_orders, 0) AS web_orders
+            FROM generate_series($1::date, $2::date - 1, interval '1 day') d
+            LEFT JOIN gold.agg_orders_daily a ON a.order_date = d::date
+            ORDER BY 1
             """, reads: [ShopStreamAssets.aggOrdersDaily], encoding: PanelEncoding(x: "day"), format: .integer),
         Panel("revenue_by_category", title: "Revenue by category", kind: .bar, sql: """
             SELECT category, sum(net_revenue)::numeric(16,2) AS net_revenue

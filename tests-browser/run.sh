@@ -63,6 +63,8 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$source_port/users?limit=1"
 (cd "$repo" && SHOPSTREAM_SOURCE_URL="http://127.0.0.1:$source_port" timeout 300 "$orch" run shopstream_daily \
   --logical-date "$(date -u -d yesterday +%F)" --conf '{"clickstream_events": 5000}' --quiet) \
   || { echo "orch run shopstream_daily failed"; exit 1; }
+# The scheduler would run yesterday again with the default 20,000 events while the tests read it: paused.
+(cd "$repo" && "$orch" dags pause shopstream_daily >/dev/null)
 
 (cd "$repo" && exec "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
 server_pid=$!

@@ -1,4 +1,6 @@
 import Foundation
+import OrchAPI
+import OrchCore
 import Testing
 
 /// The OpenAPI document lists exactly the real routes, and real responses carry the fields it requires.
@@ -7,7 +9,14 @@ import Testing
     let document: [String: Any]
 
     init() throws {
-        app = try TestApp()
+        // One Insights dashboard whose panel needs PostgreSQL (ORCH_TEST_PG) but no warehouse table.
+        let probe = Dashboard("probe", title: "Probe", panels: [
+            Panel("days", title: "Days", kind: .kpi, sql: "SELECT $2::date - $1::date AS days",
+                  reads: [AssetRead("gold.t", producedBy: "etl", "load")]),
+        ])
+        let pg = ProcessInfo.processInfo.environment["ORCH_TEST_PG"] ?? "postgresql://orch:orch@127.0.0.1:5432/orch_test"
+        let connections = try NamedConnections(environment: ["ORCH_CONN_WAREHOUSE": pg])
+        app = try TestApp { $0.insights = InsightsConfiguration(dashboards: [probe], connections: connections) }
         document = try app.get("/api/v1/openapi.json").json()
     }
 
@@ -56,7 +65,7 @@ import Testing
     @Test func realResponsesCarryTheDocumentedFields() throws {
         let alertId = try #require((try app.get("/api/v1/alerts").json()["alerts"] as? [[String: Any]])?.first?["id"] as? Int)
         let values = ["dag_id": "etl", "run_id": esc(app.failed.runId), "task_id": "transform_a", "try_number": "1",
-                      "alert_id": String(alertId)]
+                      "alert_id": String(alertId), "dashboard_id": "probe", "panel_id": "days"]
         var checked = 0
         for (path, operations) in paths where path != "/openapi.json" {
             guard let op = operations["get"] as? [String: Any] else { continue }

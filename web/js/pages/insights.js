@@ -26,7 +26,7 @@ export async function render(main, [id], query) {
       <span class="muted small">Each query: read-only, ${esc(d.statement_timeout_ms)} ms timeout, ${esc(d.row_limit)} rows at most.</span>
     </div>
     ${d.import_errors.length ? `<div class="panel import-errors"><strong>Import errors</strong><ul>${d.import_errors.map((e) => `<li>${esc(e.panel ? `${e.panel}: ` : '')}${esc(e.message)}</li>`).join('')}</ul></div>` : ''}
-    <div class="insights-grid">
+    <div class="insights-grid" data-query="${esc(rangeQuery)}">
       ${d.panels.map((p) => `<section class="panel insight kind-${esc(p.kind)}" id="panel-${esc(p.id)}" data-panel="${esc(p.id)}">
         <header><h3>${esc(p.title)}</h3>
           <button class="link csv" data-panel="${esc(p.id)}" title="Download this panel's rows for the range as CSV">CSV</button></header>
@@ -107,7 +107,7 @@ function drawPanel(body, p, data) {
     const k = data.kpi;
     const change = k.change === null || k.change === undefined ? '' : `<span class="change ${k.change >= 0 ? 'up' : 'down'}">${k.change >= 0 ? '▲' : '▼'} ${esc(fmtValue(Math.abs(k.change), 'percent'))}</span>`;
     body.innerHTML = `<div class="kpi-value" data-value="${esc(k.value ?? '')}">${esc(fmtValue(k.value, p.format))}</div>
-      <div class="kpi-change">${change} <span class="muted">vs ${esc(fmtValue(k.previous, p.format))} in ${esc(data.previous_range.start)} to ${esc(data.previous_range.last)}</span></div>`;
+      <div class="kpi-change">${change} <span class="muted">${k.previous === null || k.previous === undefined ? 'no figure' : `vs ${esc(fmtValue(k.previous, p.format))}`} in ${esc(data.previous_range.start)} to ${esc(data.previous_range.last)}</span></div>`;
     return;
   }
   if (!data.rows.length) { body.innerHTML = '<p class="muted empty-panel">No rows for this range.</p>'; return; }
