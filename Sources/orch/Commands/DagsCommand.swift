@@ -48,11 +48,14 @@ struct DagsCommand: ParsableCommand {
             abstract: "Validate every DAG (cycles, unknown upstreams, duplicates, ids, retries, timeouts, schedules); exits 1 on any problem.")
         func run() throws {
             var errors = DAGValidator.validate(DAGRegistry.all).map(\.description) + DAGRegistry.misregistered
-            let insights = try CLIContext().insights()
+            let (insights, connectionsProblem) = try CLIContext().insights()
+            if let connectionsProblem { errors.append(connectionsProblem) }
             let dashboards = InsightsCheck.allProblems(insights)
             errors += dashboards.problems.map { "\($0)" }
-            for panel in dashboards.unreachable {
-                printError("warning: dashboard panel \(panel) not planned: its connection cannot be reached")
+            if !dashboards.unreachable.isEmpty {
+                printError("warning: \(dashboards.unreachable.count) dashboard panel(s) not checked by PostgreSQL: their "
+                    + "connection cannot be reached (\(dashboards.unreachable.prefix(3).joined(separator: ", "))"
+                    + (dashboards.unreachable.count > 3 ? ", …" : "") + ")")
             }
             if errors.isEmpty {
                 print("\(DAGRegistry.all.count) DAGs OK, \(insights.dashboards.count) dashboards OK")

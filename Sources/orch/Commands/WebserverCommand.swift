@@ -31,7 +31,9 @@ struct WebOptions: ParsableArguments {
                                              token: token, threadNice: webNice,
                                              allowedHosts: AllowedHosts.parseList(
                                                  allowedHosts ?? ProcessInfo.processInfo.environment["ORCH_ALLOWED_HOSTS"]))
-        configuration.insights = try ctx.insights()
+        let insights = ctx.insights()
+        configuration.insights = insights.configuration
+        if let problem = insights.problem { OrchLog.webserver.error("connections: \(problem)") }
         let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
