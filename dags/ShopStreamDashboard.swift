@@ -52,26 +52,30 @@ let shopstreamDashboard = Dashboard(
             GROUP BY category ORDER BY net_revenue DESC, category
             """, reads: [ShopStreamAssets.revenueByCategory], format: .number),
         Panel("top_products", title: "Top 10 products by revenue", kind: .bar, sql: """
-            SELECT p.title AS product, sum(pp.net_revenue)::numeric(16,2) AS net_revenue
-            FROM gold.product_performance pp JOIN gold.dim_products p USING (product_id)
-            WHERE pp.order_date >= $1 AND pp.order_date < $2
-            GROUP BY p.product_id, p.title ORDER BY 2 DESC, p.product_id LIMIT 10
+            SELECT p.title AS product, t.net_revenue
+            FROM (SELECT product_id, sum(net_revenue)::numeric(16,2) AS net_revenue FROM gold.product_performance
+                  WHERE order_date >= $1 AND order_date < $2 GROUP BY product_id ORDER BY 2 DESC, 1 LIMIT 10) t
+            JOIN gold.dim_products p USING (product_id)
+            ORDER BY t.net_revenue DESC, t.product_id
             """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.dimProducts],
             encoding: PanelEncoding(x: "product", y: ["net_revenue"]), format: .currency),
         Panel("product_rankings", title: "Product performance ranking", kind: .table, sql: """
-            SELECT rank() OVER (ORDER BY sum(pp.net_revenue) DESC) AS rank, p.title AS product, p.category,
-                   sum(pp.units) AS units, sum(pp.orders) AS orders, sum(pp.net_revenue)::numeric(16,2) AS net_revenue
-            FROM gold.product_performance pp JOIN gold.dim_products p USING (product_id)
-            WHERE pp.order_date >= $1 AND pp.order_date < $2
-            GROUP BY p.product_id, p.title, p.category ORDER BY rank, p.product_id LIMIT 50
+            SELECT rank() OVER (ORDER BY t.net_revenue DESC) AS rank, p.title AS product, p.category,
+                   t.units, t.orders, t.net_revenue
+            FROM (SELECT product_id, sum(units) AS units, sum(orders) AS orders,
+                         sum(net_revenue)::numeric(16,2) AS net_revenue
+                  FROM gold.product_performance WHERE order_date >= $1 AND order_date < $2
+                  GROUP BY product_id ORDER BY net_revenue DESC, product_id LIMIT 50) t
+            JOIN gold.dim_products p USING (product_id)
+            ORDER BY rank, t.product_id
             """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.dimProducts]),
         Panel("top_customers", title: "Top 10 customers", kind: .table, sql: """
-            SELECT c.full_name AS customer, c.country, sum(a.orders) AS orders, sum(a.revenue)::numeric(16,2) AS revenue,
-                   l.segment AS ltv_segment
-            FROM gold.agg_customer_daily a JOIN gold.dim_customers c USING (customer_id)
-            LEFT JOIN gold.customer_ltv l USING (customer_id)
-            WHERE a.order_date >= $1 AND a.order_date < $2
-            GROUP BY a.customer_id, c.full_name, c.country, l.segment ORDER BY revenue DESC, a.customer_id LIMIT 10
+            SELECT c.full_name AS customer, c.country, t.orders, t.revenue, l.segment AS ltv_segment
+            FROM (SELECT customer_id, sum(orders) AS orders, sum(revenue)::numeric(16,2) AS revenue
+                  FROM gold.agg_customer_daily WHERE order_date >= $1 AND order_date < $2
+                  GROUP BY customer_id ORDER BY 3 DESC, 1 LIMIT 10) t
+            JOIN gold.dim_customers c USING (customer_id) LEFT JOIN gold.customer_ltv l USING (customer_id)
+            ORDER BY t.revenue DESC, t.customer_id
             """, reads: [ShopStreamAssets.aggCustomerDaily, ShopStreamAssets.dimCustomers, ShopStreamAssets.customerLTV]),
         Panel("ltv_segments", title: "Customer lifetime value by segment", kind: .bar, sql: """
             SELECT segment, count(*) AS customers, round(avg(net_revenue), 2) AS avg_lifetime_value

@@ -66,7 +66,7 @@ SELECT customer_id, sum(orders), sum(gross_revenue), sum(revenue), round(sum(rev
        CASE WHEN customer_id <= 21 THEN 'vip' WHEN customer_id <= 62 THEN 'high' WHEN customer_id <= 125 THEN 'medium' ELSE 'low' END
 FROM gold.agg_customer_daily GROUP BY customer_id;
 COMMIT;
-ANALYZE gold.dim_products, gold.dim_customers, gold.agg_customer_daily, gold.agg_orders_daily, gold.product_performance,
+VACUUM (ANALYZE) gold.dim_products, gold.dim_customers, gold.agg_customer_daily, gold.agg_orders_daily, gold.product_performance,
     gold.revenue_by_category, gold.agg_events_daily, gold.daily_funnel, gold.customer_ltv;
 SELECT 'days', count(*) FROM gold.agg_orders_daily
 UNION ALL SELECT 'orders (sum)', sum(orders) FROM gold.agg_orders_daily
