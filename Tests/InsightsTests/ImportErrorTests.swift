@@ -30,11 +30,17 @@ struct ImportErrorTests {
         try InsightsDB.withWarehouse { db, url in
             try db.execute("INSERT INTO gold.agg_orders_daily (order_date, orders, revenue, cart_orders, web_orders, customers, units, gross_revenue, discount_amount, avg_order_value) VALUES ((now() AT TIME ZONE 'UTC')::date - 1, 3, 30.00, 3, 0, 2, 5, 33.00, 3.00, 10.00)")
             let app = try InsightsApp(dashboards: [Self.broken, Self.good], connections: ["warehouse": url])
-            // Known when the server starts: the checks that need no database.
-            let list = try app.json("/insights")
+            // At start the checks that need no database; PostgreSQL's plan of each query follows in the background,
+            // and the SQL error joins them without anyone opening the dashboard.
+            var list = try app.json("/insights")
             #expect((list["dashboards"] as? [[String: Any]])?.map { $0["id"] as? String } == ["broken", "good"])
-            #expect((list["import_errors"] as? [[String: Any]])?.map(Self.describe) == Self.expected)
-            // Opening the dashboard has PostgreSQL plan each query: the SQL error joins them.
+            #expect(Array(((list["import_errors"] as? [[String: Any]]) ?? []).map(Self.describe).prefix(2)) == Self.expected)
+            for _ in 0..<100 where (list["import_errors"] as? [Any])?.count != 3 {
+                Thread.sleep(forTimeInterval: 0.05)
+                list = try app.json("/insights")
+            }
+            #expect((list["import_errors"] as? [[String: Any]])?.map(Self.describe).last?
+                .hasPrefix("dashboard 'broken', panel 'typo': PostgreSQL refused the query") == true)
             let dashboard = try app.json("/insights/broken")
             let errors = (dashboard["import_errors"] as? [[String: Any]])?.map(Self.describe) ?? []
             #expect(errors.count == 3)

@@ -3,8 +3,9 @@ import OrchCore
 
 /// The dashboards the server serves, each panel with its load-time verdict.
 ///
-/// Built when the server starts: every declaration is checked without a database (``DashboardValidator``), and the
-/// first time a dashboard is opened PostgreSQL plans each of its panels (``PanelQueryRunner/plan``). A panel with
+/// Built when the server starts: every declaration is checked without a database (``DashboardValidator``), then
+/// PostgreSQL plans each panel on a background thread (``checkInBackground()``; again when a dashboard is opened, for
+/// panels whose connection could not be reached). A panel with
 /// a problem never runs; its problem is listed among the import errors and shown in its place, and the other panels
 /// and dashboards are served as usual.
 final class InsightsCatalog: @unchecked Sendable {
@@ -24,6 +25,15 @@ final class InsightsCatalog: @unchecked Sendable {
     }
 
     var dashboards: [Dashboard] { configuration.dashboards }
+
+    /// Has PostgreSQL plan every panel on a background thread, so SQL errors join the import errors soon after
+    /// the server starts rather than when someone opens the dashboard. Planning runs nothing.
+    func checkInBackground() {
+        guard !dashboards.isEmpty else { return }
+        Thread.detachNewThread { [self] in
+            for d in dashboards { check(d) }
+        }
+    }
 
     func dashboard(_ id: String) throws -> Dashboard {
         guard let d = dashboards.first(where: { $0.id == id }) else {

@@ -9,6 +9,7 @@ extension APIRoutes {
     /// answers are not cached (the warehouse changes without the state database knowing).
     func addInsightsRoutes() {
         let catalog = context.insights
+        catalog.checkInBackground()
 
         get("/insights", cached: false) { _, _ in
             .api(InsightsListDTO(dashboards: catalog.dashboards.map {
