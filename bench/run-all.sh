@@ -2,7 +2,7 @@
 # Runs every orch benchmark and prints one table (figure, measured, target); with --airflow also the side-by-side
 # with Apache Airflow 3 on the same DAG shapes, orch and Airflow runs interleaved. Tables also go to bench/out/results.md.
 #
-#   bash bench/run-all.sh [--airflow] [--repeats N] [--skip-api] [--skip-shopstream]
+#   bash bench/run-all.sh [--airflow] [--repeats N] [--skip-api] [--skip-shopstream] [--skip-insights]
 #
 # --repeats N   runs per figure (default 3): core benchmarks and each side-by-side scenario.
 # Env: ORCH_SCRATCH (default .build: `swift build -c release --product orch`), SHOPSTREAM_BENCH_EVENTS (1000000),
@@ -12,13 +12,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 out="$here/out"
-airflow=0; repeats=3; skip_api=0; skip_shop=0
+airflow=0; repeats=3; skip_api=0; skip_shop=0; skip_insights=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --airflow) airflow=1 ;;
         --repeats) repeats="${2:?--repeats needs a number}"; shift ;;
         --skip-api) skip_api=1 ;;
         --skip-shopstream) skip_shop=1 ;;
+        --skip-insights) skip_insights=1 ;;
         -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "run-all: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -101,5 +102,13 @@ if [ "$skip_shop" = 0 ]; then
     step shopstream "$out/shopstream.json" env ORCH_BIN="$orch" bash "$here/shopstream_bench.sh"
 fi
 
+if [ "$skip_insights" = 0 ]; then
+    step insights "$out/insights.md" bash "$here/insights/run.sh" "$orch"
+fi
+
 python3 "$here/tables.py" "$out" | tee "$out/results.md"
+if [ -s "$out/insights.md" ]; then
+    { echo; echo "Insights dashboard, a year at 1,000,000 events a day (bench/insights/run.sh; p50 / p95 ms, server side):"
+      echo; cat "$out/insights.md"; } | tee -a "$out/results.md"
+fi
 log "tables written to bench/out/results.md; raw results and logs in bench/out/"
