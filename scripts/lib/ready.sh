@@ -7,6 +7,7 @@ print_ready() {
         | python3 -c 'import json, sys; print(", ".join(d["dag_id"] for d in json.load(sys.stdin)["dags"]) or "none")' 2>/dev/null \
         || echo "unknown (see the dashboard)")"
     echo "   dashboard    http://127.0.0.1:${port}"
+    echo "   insights     http://127.0.0.1:${port}/#/insights/shopstream   (revenue, orders, products, customers, funnel)"
     if [ -n "${ORCH_API_TOKEN:-}" ]; then
         echo "   API token    the value of ORCH_API_TOKEN"
     elif [ -s "$home/api-token" ]; then

@@ -50,6 +50,9 @@ final class InsightsCatalog: @unchecked Sendable {
 
     /// Plans each panel of `dashboard` not planned yet. A connection that cannot be reached is left for later.
     func check(_ dashboard: Dashboard) {
+        // One failed connect per connection string and pass: a warehouse that is down costs one attempt, not one
+        // per panel.
+        var unreachable: Set<String> = []
         for panel in dashboard.panels where problem(dashboard.id, panel.id, planning: false) == nil {
             let key = dashboard.id + "/" + panel.id
             lock.lock()
@@ -57,11 +60,12 @@ final class InsightsCatalog: @unchecked Sendable {
             lock.unlock()
             if done { continue }
             guard case .success(let checked) = ReadOnlySQL.check(panel.sql),
-                  let url = configuration.connections.resolve(panel.connection)?.url else { continue }
+                  let url = configuration.connections.resolve(panel.connection)?.url, !unreachable.contains(url) else { continue }
             do {
                 try runner.plan(sql: checked.sql, parameters: checked.parameters, url: url)
                 setPlanned(key, nil)
             } catch where error.kind == .connection || error.kind == .timeout {
+                if error.kind == .connection { unreachable.insert(url) }
                 continue
             } catch {
                 setPlanned(key, DashboardProblem(dashboard: dashboard.id, panel: panel.id,

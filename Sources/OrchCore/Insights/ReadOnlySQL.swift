@@ -1,15 +1,14 @@
 /// Checks, without a database, that a panel's SQL is one query that only reads, and which `$n` it uses.
 ///
 /// Comments, string literals (`'…'`, `E'…'`, dollar quotes) and quoted identifiers are skipped; what is left must
-/// start with SELECT, WITH, VALUES or TABLE, hold no second statement, and name none of ``writeWords`` (a WITH that
-/// inserts, SELECT … INTO, FOR UPDATE). This is the load-time check that gives a clear message; the server also runs
+/// start with SELECT, WITH, VALUES or TABLE, hold no second statement, and name none of ``writeWords``. This is the load-time check that gives a clear message; the server also runs
 /// every query inside a READ ONLY transaction through a cursor, which PostgreSQL refuses for anything that writes.
 public enum ReadOnlySQL {
     public static let queryWords: Set<String> = ["select", "with", "values", "table"]
-    public static let writeWords: Set<String> = [
-        "insert", "update", "delete", "merge", "truncate", "create", "drop", "alter", "grant", "revoke", "copy",
-        "vacuum", "reindex", "cluster", "refresh", "lock", "call", "do", "into", "comment", "security",
-    ]
+    /// Words that make a query that starts with SELECT or WITH write or lock: a data-modifying WITH (INSERT, UPDATE,
+    /// DELETE, MERGE), SELECT … INTO, FOR UPDATE. Statement words (CREATE, DROP, COPY…) cannot follow a SELECT, so
+    /// they are left out: a column called `comment` or `copy` stays usable.
+    public static let writeWords: Set<String> = ["insert", "update", "delete", "merge", "into"]
 
     /// The statement without trailing semicolons, or why it is refused.
     public static func check(_ sql: String) -> Result<Checked, ReadOnlySQLError> {

@@ -10,6 +10,7 @@ struct ReadOnlySQLTests {
         ("SELECT 'drop table t; --', \"update\" FROM t", "SELECT 'drop table t; --', \"update\" FROM t", []),
         ("SELECT $$ delete $$, E'it\\'s; ok' /* create */", "SELECT $$ delete $$, E'it\\'s; ok'", []),
         ("VALUES ($2::date, $1::date)", "VALUES ($2::date, $1::date)", [2, 1]),
+        ("SELECT comment, copy, lock FROM reviews", "SELECT comment, copy, lock FROM reviews", []),
     ])
     func reads(sql: String, normalized: String, parameters: [Int]) throws {
         let checked = try ReadOnlySQL.check(sql).get()
