@@ -34,7 +34,7 @@ public enum DAGRegistry {
         ("bench_idle_4", { benchIdleDAGs[3] }),
         ("bench_idle_5", { benchIdleDAGs[4] }),
         ("bench_idle_6", { benchIdleDAGs[5] }),
-    ]
+    ] + peerBenchEntries  // dags/PeerBenchmarks.swift: the shapes of `make bench-peers`
 
     /// All DAGs (built on first use).
     public static var all: [DAG] { entries.map { $0.make() } }
