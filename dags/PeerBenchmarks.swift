@@ -35,15 +35,27 @@ let peerShapes: [PeerShape] = [
 ]
 
 /// Registry entries for every peer-benchmark DAG; each DAG is built on first use and kept.
-let peerBenchEntries: [(id: String, make: @Sendable () -> DAG)] = peerShapes.flatMap { shape in
-    [(false, "proc", Isolation.process), (false, "inproc", .inProcess), (true, "proc_s", .process),
-     (true, "inproc_s", .inProcess)].flatMap { small, suffix, isolation in
-        let (dags, size) = small ? shape.small : shape.full
-        return (1...dags).map { i in
-            let id = "peer_\(shape.name)_\(suffix)" + (dags > 1 ? "_\(i)" : "")
-            return (id: id, make: { @Sendable in peerDAGCache.dag(id) { peerDAG(id, shape, size: size, isolation) } })
+let peerBenchEntries: [(id: String, make: @Sendable () -> DAG)] = makePeerBenchEntries()
+
+private func makePeerBenchEntries() -> [(id: String, make: @Sendable () -> DAG)] {
+    let variants: [(small: Bool, suffix: String, isolation: Isolation)] = [
+        (false, "proc", .process), (false, "inproc", .inProcess), (true, "proc_s", .process),
+        (true, "inproc_s", .inProcess),
+    ]
+    var entries: [(id: String, make: @Sendable () -> DAG)] = []
+    for shape in peerShapes {
+        for variant in variants {
+            let dims: (dags: Int, size: Int) = variant.small ? shape.small : shape.full
+            for i in 1...dims.dags {
+                let id: String = "peer_\(shape.name)_\(variant.suffix)" + (dims.dags > 1 ? "_\(i)" : "")
+                let size = dims.size
+                let isolation = variant.isolation
+                let make: @Sendable () -> DAG = { peerDAGCache.dag(id) { peerDAG(id, shape, size: size, isolation) } }
+                entries.append((id: id, make: make))
+            }
         }
     }
+    return entries
 }
 
 private final class PeerDAGCache: @unchecked Sendable {

@@ -1,6 +1,10 @@
 """Dagster side's code location: one job per DAG of every shape (bench/peers/shapes.py) at the scale named by
 PEER_BENCH_SCALE (full or small), each op named as orch's task, on the multiprocess executor with max_concurrent 2.
 Loaded by dagster-webserver and dagster-daemon (`-f`) and imported by dagster_driver.py for execute_in_process.
+
+The jobs are lazily built (a @repository returning a dict of job factories, Dagster's documented form for large code
+locations): every step process of the multiprocess executor imports this file, and building all the jobs there
+(thousands of ops) would charge each step for the other DAGs.
 """
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dagster import Definitions, In, Nothing, job, multiprocess_executor, op  # noqa: E402
+from dagster import In, Nothing, job, multiprocess_executor, op, repository  # noqa: E402
 
 from shapes import SHAPES, Shape, run_body  # noqa: E402
 
@@ -48,5 +52,13 @@ def make_job(shape: Shape, dag_id: str):
     return run_shape
 
 
-JOBS = {d: make_job(shape, d) for shape in SHAPES.values() for d in shape.dag_ids(SCALE)}
-defs = Definitions(jobs=list(JOBS.values()))
+def factory(shape: Shape, dag_id: str):
+    return lambda: make_job(shape, dag_id)
+
+
+JOB_FACTORIES = {d: factory(shape, d) for shape in SHAPES.values() for d in shape.dag_ids(SCALE)}
+
+
+@repository
+def peer_bench():
+    return {"jobs": JOB_FACTORIES}

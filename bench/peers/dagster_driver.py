@@ -64,6 +64,7 @@ class DagsterDaemonSystem:
         self.env = dict(os.environ, DAGSTER_HOME=self.home, PEER_BENCH_SCALE=a.scale,
                         PATH=f"{VENV / 'bin'}:{os.environ.get('PATH', '')}")
         os.environ["DAGSTER_HOME"] = self.home
+        os.environ["PEER_BENCH_SCALE"] = a.scale
         self.roots: list[int] = []
         self.procs: list[subprocess.Popen] = []
         self.reaped_cpu = 0.0
@@ -93,8 +94,8 @@ class DagsterDaemonSystem:
                     if any(p.poll() is not None for p in self.procs) or time.time() - t0 > 300:
                         raise RuntimeError(f"dagster-webserver did not start; logs in {self.home}")
                     time.sleep(0.5)
-            from dagster_defs import JOBS
-            self.dags_loaded = len(JOBS)
+            from dagster_defs import JOB_FACTORIES
+            self.dags_loaded = len(JOB_FACTORIES)
             log(self.name, f"webserver + daemon up after {time.time() - t0:.1f} s ({self.dags_loaded} jobs); warm-up run")
             from shapes import SHAPES
             h = self.trigger(SHAPES["trigger"], self.scale)
@@ -154,9 +155,9 @@ class DagsterInProcessSystem:
         self.scale = a.scale
 
     def __enter__(self):
-        from dagster_defs import JOBS
-        self.jobs = JOBS
-        self.dags_loaded = len(JOBS)
+        from dagster_defs import JOB_FACTORIES
+        self.jobs = {d: make() for d, make in JOB_FACTORIES.items()}
+        self.dags_loaded = len(self.jobs)
         from shapes import SHAPES
         self.wait(self.trigger(SHAPES["trigger"], self.scale), SHAPES["trigger"], self.scale, 0)  # warm-up
         return self

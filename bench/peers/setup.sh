@@ -6,7 +6,7 @@
 # Idempotent: a venv whose pinned version is already installed is left alone.
 #   .venv-prefect   prefect 3.9.x                         (server on SQLite, ThreadPoolTaskRunner)
 #   .venv-dagster   dagster + dagster-webserver 1.13.x    (daemon + webserver on SQLite, multiprocess executor)
-#   .venv-luigi     luigi 3.8.x + sqlalchemy              (central scheduler luigid with task history in SQLite)
+#   .venv-luigi     luigi 3.8.x + sqlalchemy 1.4            (central scheduler luigid with task history in SQLite)
 #   .venv-airflow   made by bench/airflow/setup.sh        (Airflow 3, LocalExecutor, metadata DB on PostgreSQL)
 # Versions: PREFECT_VERSION, DAGSTER_VERSION, LUIGI_VERSION (pip specifiers, defaults below). `pip freeze` of each venv
 # goes to <venv>/installed-versions.txt. Nothing is downloaded when the benchmark runs.
@@ -43,7 +43,9 @@ for peer in "${peers[@]}"; do
         prefect) install prefect 'import prefect, sys; sys.exit(not prefect.__version__.startswith("3.9"))' "${PREFECT_VERSION}" ;;
         dagster) install dagster 'import dagster, dagster_webserver, dagster_graphql, sys; sys.exit(not dagster.__version__.startswith("1.13"))' \
                      "${DAGSTER_VERSION}" "dagster-webserver" "dagster-graphql" ;;
-        luigi) install luigi 'import luigi, sqlalchemy' "${LUIGI_VERSION}" "sqlalchemy" ;;
+        # Luigi's task history (db_task_history) runs raw SQL strings, which SQLAlchemy 2 refuses: pin 1.4.
+        luigi) install luigi 'import luigi, sqlalchemy, sys; sys.exit(not sqlalchemy.__version__.startswith("1.4"))' \
+                   "${LUIGI_VERSION}" "sqlalchemy>=1.4,<2" ;;
         airflow) bash "${REPO}/bench/airflow/setup.sh" >&2 ;;
         *) echo "peers-setup: unknown peer '${peer}' (prefect, dagster, luigi, airflow)" >&2; exit 2 ;;
     esac
