@@ -101,9 +101,14 @@ def main(make_system, name: str, argv: list[str] | None = None, add_args=None) -
     a = parse_args(name, argv, add_args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the system (context manager exit)
     failures = 0
+    busy = None  # a run that did not finish leaves the system working: nothing after it would be fair
     with make_system(a) as system:
         for shape in a.shape_list:
             for i in range(a.repeats):
+                if busy:
+                    emit({"type": "error", "system": system.name, "shape": shape.name, "scale": a.scale,
+                          "error": f"not run: the {busy} run did not finish within --run-timeout"})
+                    continue
                 log(system.name, f"{shape.name} ({a.scale}) run {i + 1}/{a.repeats}")
                 try:
                     emit({**measure(system, shape, a.scale, a.run_timeout), "repeat": i + 1})
@@ -113,9 +118,9 @@ def main(make_system, name: str, argv: list[str] | None = None, add_args=None) -
                     traceback.print_exc(file=sys.stderr)
                     emit({"type": "error", "system": system.name, "shape": shape.name, "scale": a.scale,
                           "error": f"{type(e).__name__}: {e}"[:500]})
-                    if isinstance(e, TimeoutError) and hasattr(system, "drain"):
-                        system.drain()
-        if a.idle_seconds > 0:
+                    if isinstance(e, TimeoutError):
+                        busy = shape.name
+        if a.idle_seconds > 0 and not busy:
             log(system.name, f"idle for {a.idle_seconds:.0f} s with {system.dags_loaded} DAGs loaded")
             emit(idle(system, a.idle_seconds))
     return 1 if failures else 0

@@ -161,6 +161,19 @@ class FloorEndToEndTests(unittest.TestCase):
             self.assertTrue(Path(d, "peers-memory.svg").read_text().startswith("<svg"))
 
 
+    def test_a_run_over_the_timeout_is_reported_and_the_rest_skipped(self):
+        with tempfile.TemporaryDirectory() as d:
+            binary = os.environ.get("PEERS_FLOOR_BIN", str(Path(d, "orch-floor")))
+            r = subprocess.run([sys.executable, str(HERE / "floors.py"), "--mode", "fsync", "--floor", binary,
+                                "--scale", "small", "--idle-seconds", "1", "--shapes", "sleep_10,trigger",
+                                "--run-timeout", "0.5"], capture_output=True, text=True, timeout=600)
+            self.assertEqual(r.returncode, 1)
+            records = [json.loads(x) for x in r.stdout.splitlines()]
+            self.assertEqual([(x["type"], x["shape"]) for x in records], [("error", "sleep_10"), ("error", "trigger")])
+            self.assertIn("TimeoutError", records[0]["error"])
+            self.assertIn("not run: the sleep_10 run did not finish", records[1]["error"])
+
+
 @unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
 class OrchHasThePeerDAGs(unittest.TestCase):
     def test_every_peer_dag_with_its_task_count(self):
