@@ -1,5 +1,5 @@
 # The two set-up commands: `make demo` (the main job) and `make test` (every test).
-.PHONY: demo test build release bench bench-airflow deps
+.PHONY: demo test build release bench bench-airflow bench-peers deps
 
 demo:            ## install, start PostgreSQL, build, run shopstream_daily on the bundled snapshot, serve the dashboard
 	bash scripts/demo.sh
@@ -21,3 +21,6 @@ bench:           ## every benchmark in bench/, one table
 
 bench-airflow:   ## the side-by-side with Apache Airflow 3
 	bash bench/run-all.sh --airflow
+
+bench-peers:     ## orch against Prefect, Dagster, Luigi, Airflow and the machine's floors: bench/out/peers.md (ARGS="--scale small --repeats 1")
+	python3 bench/peers/run.py $(ARGS)

@@ -41,3 +41,7 @@ if [ -x tests-reliability/run-fast.sh ]; then
     echo "== reliability (fast suite)"
     bash tests-reliability/run-fast.sh
 fi
+if [ -x bench/peers/run-tests.sh ]; then
+    echo "== peer benchmark harness (bench/peers: shapes, report, floors; the orch binary's peer DAGs)"
+    bash bench/peers/run-tests.sh
+fi

@@ -1,0 +1,129 @@
+"""What every system driver of the peer benchmark shares: the command line, one measured run, the idle measurement.
+
+A driver (orch_driver.py, prefect_driver.py, ...) defines a System with
+    name, roots (list of pids: the system's processes and their sessions; the list may grow while a run is going),
+    __enter__/__exit__ (start the system in a fresh home / stop every process it started),
+    trigger(shape, scale) -> handle      start one run of every DAG of the shape (returns once triggered),
+    wait(handle, shape, scale, deadline) -> (tasks, run_end)   wait for the end, read the task times from the
+                                         system's own database: [(dag_id, task_id, start, end)], Unix seconds,
+    reaped_cpu (float)                   CPU seconds of per-run processes the driver itself reaped,
+and calls `main(System)`. Output: JSON lines on stdout, {"type": "sample"|"idle"|"error", ...}; progress on stderr.
+
+Memory is the summed RSS of every process of the system (the roots, their sessions and descendants), sampled from
+/proc every 200 ms; CPU is user+system seconds of those processes (reaped children included) over the run. The
+/proc helpers are bench/airflow/run.py's, so the Airflow side-by-side and this benchmark measure the same way.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import statistics
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "airflow"))
+import run as af  # noqa: E402
+from shapes import IDLE_DAGS, Shape, figures, parse_shapes  # noqa: E402
+
+REPO = HERE.parents[1]
+SLOTS = 2  # tasks at once on every system: the machine's 2 cores (orch's ORCH_WORKER_SLOTS, Airflow's parallelism)
+
+
+def log(system: str, msg: str) -> None:
+    print(f"{system}-bench [{time.strftime('%H:%M:%S')}]: {msg}", file=sys.stderr, flush=True)
+
+
+def emit(record: dict) -> None:
+    print(json.dumps(record), flush=True)
+
+
+def measure(system, shape: Shape, scale: str, run_timeout: float) -> dict:
+    system.reaped_cpu = 0.0
+    cpu_before = af.cpu_seconds(af.system_pids(system.roots))
+    with af.MemorySampler(system.roots) as mem:
+        t_trigger = time.time()
+        handle = system.trigger(shape, scale)
+        tasks, run_end = system.wait(handle, shape, scale, t_trigger + run_timeout)
+    cpu = af.cpu_seconds(af.system_pids(system.roots)) - cpu_before + system.reaped_cpu
+    sample = {"type": "sample", "system": system.name, "shape": shape.name, "scale": scale}
+    sample.update(figures(shape, scale, tasks, t_trigger, run_end))
+    # A run shorter than the sampling interval can end before its processes are seen: no memory figure then.
+    sample.update(peak_rss_mb=round(mem.peak / 2**20, 1) if mem.peak else None, cpu_s=round(cpu, 2))
+    return sample
+
+
+def idle(system, seconds: float) -> dict:
+    """CPU and memory of the started system over `seconds` with nothing to run (its DAGs loaded)."""
+    time.sleep(2)  # let the last run's bookkeeping settle
+    pids = af.system_pids(system.roots)
+    cpu_before = af.cpu_seconds(pids)
+    rss = []
+    end = time.time() + seconds
+    while time.time() < end:
+        rss.append(af.rss_bytes(af.system_pids(system.roots)))
+        time.sleep(0.5)
+    cpu = af.cpu_seconds(af.system_pids(system.roots)) - cpu_before
+    return {"type": "idle", "system": system.name, "seconds": seconds, "dags_loaded": system.dags_loaded,
+            "cpu_s": round(cpu, 2), "cpu_pct": round(100 * cpu / seconds, 2),
+            "rss_mb_median": round(statistics.median(rss) / 2**20, 1), "peak_rss_mb": round(max(rss) / 2**20, 1),
+            "processes": len(af.system_pids(system.roots))}
+
+
+def parse_args(name: str, argv: list[str] | None = None, add_args=None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog=f"{name}_driver.py", description=f"{name} side of the peer benchmark")
+    if add_args:
+        add_args(ap)
+    ap.add_argument("--shapes", default="all", help="'all' or a comma-separated list (bench/peers/shapes.py)")
+    ap.add_argument("--scale", choices=["full", "small"], default="full")
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--idle-seconds", type=float, default=60, help="idle measurement after the runs; 0: none")
+    ap.add_argument("--run-timeout", type=float, default=1800, help="seconds one run may take")
+    a = ap.parse_args(argv)
+    if a.repeats < 1:
+        ap.error("--repeats must be at least 1")
+    if a.idle_seconds < 0 or a.run_timeout <= 0:
+        ap.error("--idle-seconds must be >= 0 and --run-timeout > 0")
+    try:
+        a.shape_list = parse_shapes(a.shapes)
+    except ValueError as e:
+        ap.error(str(e))
+    return a
+
+
+def main(make_system, name: str, argv: list[str] | None = None, add_args=None) -> int:
+    """Runs every requested shape --repeats times on a started system, then the idle measurement; exit 1 if a run
+    failed. `add_args(parser)` adds the driver's own options; `make_system(args)` builds the System."""
+    a = parse_args(name, argv, add_args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the system (context manager exit)
+    failures = 0
+    busy = None  # a run that did not finish leaves the system working: nothing after it would be fair
+    with make_system(a) as system:
+        for shape in a.shape_list:
+            for i in range(a.repeats):
+                if busy:
+                    emit({"type": "error", "system": system.name, "shape": shape.name, "scale": a.scale,
+                          "error": f"not run: the {busy} run did not finish within --run-timeout"})
+                    continue
+                log(system.name, f"{shape.name} ({a.scale}) run {i + 1}/{a.repeats}")
+                try:
+                    emit({**measure(system, shape, a.scale, a.run_timeout), "repeat": i + 1})
+                except Exception as e:  # one failed shape is reported; the others still run
+                    failures += 1
+                    log(system.name, f"{shape.name} failed: {e}")
+                    traceback.print_exc(file=sys.stderr)
+                    emit({"type": "error", "system": system.name, "shape": shape.name, "scale": a.scale,
+                          "error": f"{type(e).__name__}: {e}"[:500]})
+                    if isinstance(e, TimeoutError):
+                        busy = shape.name
+        if a.idle_seconds > 0 and not busy:
+            log(system.name, f"idle for {a.idle_seconds:.0f} s with {system.dags_loaded} DAGs loaded")
+            emit(idle(system, a.idle_seconds))
+    return 1 if failures else 0
+
+
+__all__ = ["IDLE_DAGS", "REPO", "SLOTS", "af", "emit", "log", "main"]

@@ -1,0 +1,131 @@
+// The machine's floor for the peer benchmark: a shape's tasks with no orchestrator. Built by bench/peers/floors.py:
+//   swiftc -O -I Sources/CSQLite bench/peers/floor/main.swift -o .build-floor/orch-floor
+//
+//   orch-floor task BODY DAG TASK TIMES_FILE
+//       Runs one task body (noop | cpu | sleep) and appends "DAG TASK START END\n" (Unix seconds) to TIMES_FILE in
+//       one write(2): the binary the shell-loop floor spawns per task.
+//   orch-floor inprocess KIND BODY DAGS SIZE DB fsync|batched
+//       Runs the shape's tasks (KIND fanout | chain | burst, DAGS DAGs of SIZE) one after another in this process,
+//       calling the task closure, and records every state change in SQLite (table task in DB): an INSERT when the
+//       task starts, an UPDATE when it ends. fsync: WAL with synchronous=FULL and one transaction per state change
+//       (an fsync each); batched: synchronous=NORMAL and one transaction for the whole run.
+// Bodies follow dags/PeerBenchmarks.swift: cpu spins until the thread has used 10 ms of CPU; sleep sleeps 1 s.
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func clock(_ id: clockid_t) -> Double {
+    var ts = timespec()
+    clock_gettime(id, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func fail(_ message: String) -> Never {
+    fputs("orch-floor: \(message)\n", stderr)
+    exit(2)
+}
+
+func body(_ name: String) -> () -> Void {
+    switch name {
+    case "noop": return {}
+    case "cpu":
+        return {
+            let end = clock(CLOCK_THREAD_CPUTIME_ID) + 0.010
+            var x: UInt64 = 1
+            while clock(CLOCK_THREAD_CPUTIME_ID) < end {
+                for _ in 0..<1000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+            }
+            if x == 0 { print("unreachable") }
+        }
+    case "sleep":
+        return {
+            var left = timespec(tv_sec: 1, tv_nsec: 0)
+            var rest = timespec()
+            while nanosleep(&left, &rest) != 0 && errno == EINTR { left = rest }
+        }
+    default: fail("unknown body '\(name)' (noop, cpu, sleep)")
+    }
+}
+
+func taskIds(kind: String, size: Int) -> [String] {
+    switch kind {
+    case "fanout": return ["root"] + (1...size).map { "t\($0)" } + ["join"]
+    case "chain": return (1...size).map { "c\($0)" }
+    case "burst": return (1...size).map { "b\($0)" }
+    default: fail("unknown kind '\(kind)' (fanout, chain, burst)")
+    }
+}
+
+final class Database {
+    let handle: OpaquePointer
+
+    init(path: String) {
+        var db: OpaquePointer?
+        guard sqlite3_open(path, &db) == SQLITE_OK, let db else { fail("cannot open \(path)") }
+        handle = db
+    }
+
+    func exec(_ sql: String) {
+        if sqlite3_exec(handle, sql, nil, nil, nil) != SQLITE_OK {
+            fail("\(sql): \(String(cString: sqlite3_errmsg(handle)))")
+        }
+    }
+
+    func prepare(_ sql: String) -> OpaquePointer {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &stmt, nil) == SQLITE_OK, let stmt else {
+            fail("\(sql): \(String(cString: sqlite3_errmsg(handle)))")
+        }
+        return stmt
+    }
+
+    func run(_ stmt: OpaquePointer, _ text: [String], _ time: Double) {
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (i, value) in text.enumerated() { sqlite3_bind_text(stmt, Int32(i + 1), value, -1, transient) }
+        sqlite3_bind_double(stmt, Int32(text.count + 1), time)
+        if sqlite3_step(stmt) != SQLITE_DONE { fail("write: \(String(cString: sqlite3_errmsg(handle)))") }
+        sqlite3_reset(stmt)
+    }
+}
+
+func inProcess(kind: String, bodyName: String, dags: Int, size: Int, path: String, batched: Bool) {
+    let db = Database(path: path)
+    db.exec("PRAGMA journal_mode=WAL")
+    db.exec(batched ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL")
+    db.exec("CREATE TABLE IF NOT EXISTS task (dag_id TEXT, task_id TEXT, state TEXT, start REAL, end REAL, "
+            + "PRIMARY KEY (dag_id, task_id))")
+    let begin = db.prepare("INSERT INTO task (dag_id, task_id, state, start) VALUES (?, ?, 'running', ?)")
+    let finish = db.prepare("UPDATE task SET state = 'success', end = ?3 WHERE dag_id = ?1 AND task_id = ?2")
+    let work = body(bodyName)
+    let ids = taskIds(kind: kind, size: size)
+    if batched { db.exec("BEGIN") }
+    for d in 1...dags {
+        let dag = "d\(d)"
+        for id in ids {
+            db.run(begin, [dag, id], clock(CLOCK_REALTIME))
+            work()
+            db.run(finish, [dag, id], clock(CLOCK_REALTIME))
+        }
+    }
+    if batched { db.exec("COMMIT") }
+    sqlite3_finalize(begin)
+    sqlite3_finalize(finish)
+    sqlite3_close(db.handle)
+}
+
+let args = CommandLine.arguments
+if args.count == 6 && args[1] == "task" {
+    let start = clock(CLOCK_REALTIME)
+    body(args[2])()
+    let line = "\(args[3]) \(args[4]) \(start) \(clock(CLOCK_REALTIME))\n"
+    let fd = open(args[5], O_WRONLY | O_APPEND | O_CREAT, 0o644)
+    guard fd >= 0 else { fail("cannot open \(args[5])") }
+    _ = line.withCString { write(fd, $0, strlen($0)) }
+    close(fd)
+} else if args.count == 8 && args[1] == "inprocess", let dags = Int(args[4]), let size = Int(args[5]), dags > 0,
+          size > 0, args[7] == "fsync" || args[7] == "batched" {
+    inProcess(kind: args[2], bodyName: args[3], dags: dags, size: size, path: args[6], batched: args[7] == "batched")
+} else {
+    fail("usage: orch-floor task BODY DAG TASK TIMES_FILE | inprocess KIND BODY DAGS SIZE DB fsync|batched")
+}

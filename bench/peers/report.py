@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Writes the peer benchmark's report from the drivers' JSON lines: Markdown tables and two SVG charts.
+
+    python3 bench/peers/report.py SAMPLES.jsonl [--machine MACHINE.json] [--out bench/out]
+
+Writes OUT/peers.md, OUT/peers-tasks-per-s.svg and OUT/peers-memory.svg. Every figure is a median with min-max over
+the runs in the file; nothing is filled in by hand: a system with no successful run of a shape reads "-" (its
+errors are listed at the end). Standard library only; the charts are hand-written SVG.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+SYSTEMS = ["orch-proc", "orch-inproc", "prefect", "dagster", "dagster-inprocess", "luigi", "airflow",
+           "floor-spawn", "floor-fsync", "floor-batched"]
+# What each system is: the report says which is compared with which.
+ABOUT = {
+    "orch-proc": "orch, a process per task (fork server), `orch scheduler`, SQLite",
+    "orch-inproc": "orch, tasks inside the scheduler process, SQLite",
+    "prefect": "Prefect 3 server on SQLite, flow process with ThreadPoolTaskRunner(2): tasks are threads",
+    "dagster": "Dagster webserver + daemon on SQLite, multiprocess executor (a process per step)",
+    "dagster-inprocess": "Dagster `execute_in_process`, ephemeral instance: persists nothing",
+    "luigi": "Luigi central scheduler (task history in SQLite), worker --workers 2 (a process per task)",
+    "airflow": "Airflow 3, LocalExecutor, parallelism 2, metadata on PostgreSQL",
+    "floor-spawn": "no orchestrator: a shell loop spawning a small Swift binary per task",
+    "floor-fsync": "no orchestrator: one process calling the task closure, an fsync'd SQLite write per state change",
+    "floor-batched": "no orchestrator: the same, all state changes in one transaction",
+}
+# Like for like: process-per-task peers face orch's process mode, thread / in-process peers its in-process mode.
+PAIRS = [("orch-proc", "dagster"), ("orch-proc", "luigi"), ("orch-proc", "airflow"),
+         ("orch-inproc", "prefect"), ("orch-inproc", "dagster-inprocess")]
+FLOOR_PAIRS = [("orch-proc", "floor-spawn"), ("orch-inproc", "floor-fsync"), ("orch-inproc", "floor-batched")]
+# The headline figure per shape and whether higher is better.
+PRIMARY = {
+    "fanout_100": ("tasks_per_s", True), "fanout_1000": ("tasks_per_s", True), "astro_1x1000": ("tasks_per_s", True),
+    "chain_20": ("hop_p50_s", False), "trigger": ("trigger_to_first_start_s", False),
+    "cpu_40": ("trigger_to_end_s", False), "light_400": ("trigger_to_end_s", False),
+    "astro_100x10": ("trigger_to_end_s", False), "astro_10x100": ("trigger_to_end_s", False),
+    "sleep_10": ("overhead_s", False),
+}
+SHAPE_ORDER = list(PRIMARY)
+
+
+def load(path: Path) -> list[dict]:
+    records = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path}:{n}: not JSON ({e.msg}): {line[:80]!r}") from None
+        if isinstance(rec, dict) and rec.get("type") in ("sample", "idle", "error"):
+            records.append(rec)
+    return records
+
+
+def stats(values: list[float]) -> dict | None:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def summarize(records: list[dict]) -> dict:
+    """{(system, shape): {metric: stats}} over the samples; idle records under shape 'idle'."""
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for r in records:
+        if r["type"] == "sample":
+            grouped.setdefault((r["system"], r["shape"]), []).append(r)
+        elif r["type"] == "idle":
+            grouped.setdefault((r["system"], "idle"), []).append(r)
+    out = {}
+    for key, rows in grouped.items():
+        metrics = {k for row in rows for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        out[key] = {m: stats([row.get(m) for row in rows]) for m in sorted(metrics)}
+    return out
+
+
+def advantage(orch: float, peer: float, higher_is_better: bool) -> float | None:
+    """How many times better orch is (above 1: orch ahead; below 1: the peer is)."""
+    if orch is None or peer is None or orch <= 0 or peer <= 0:
+        return None
+    return orch / peer if higher_is_better else peer / orch
+
+
+def fmt(v: float | None) -> str:
+    if v is None:
+        return "-"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3g}"
+
+
+def cell(s: dict | None) -> str:
+    if not s:
+        return "-"
+    if s["n"] == 1:
+        return f"{fmt(s['median'])} (n=1)"
+    return f"{fmt(s['median'])} ({fmt(s['min'])}–{fmt(s['max'])})"
+
+
+def ratio_cell(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}x" if x >= 1 else f"{x:.2f}x"
+
+
+def present_systems(summary: dict) -> list[str]:
+    seen = {s for s, _ in summary}
+    return [s for s in SYSTEMS if s in seen] + sorted(seen - set(SYSTEMS))
+
+
+def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
+    systems = present_systems(summary)
+    shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
+    get = lambda sys_, shape, m: (summary.get((sys_, shape)) or {}).get(m)  # noqa: E731
+    lines = ["# orch against its peers and the machine's floor", ""]
+    if machine:
+        lines += [f"Machine: {machine.get('machine', '?')}", "",
+                  f"Load (`uptime`) at the start: {machine.get('uptime_start', '?')}; at the end: "
+                  f"{machine.get('uptime_end', '?')}.", "",
+                  f"Command: `{machine.get('command', '?')}` (scale {machine.get('scale', '?')}, "
+                  f"{machine.get('repeats', '?')} interleaved runs per figure).", ""]
+    lines += ["Each cell: median (min–max) over the runs; times in seconds. Settings per system and why they are fair: "
+              "bench/README.md.", "", "| system | what runs |", "| --- | --- |"]
+    lines += [f"| {s} | {ABOUT.get(s, '')} |" for s in systems]
+    lines += ["", "## Per shape: the headline figure", "", "| shape | figure | " + " | ".join(systems) + " |",
+              "| --- | --- | " + " | ".join("---" for _ in systems) + " |"]
+    for shape in shapes:
+        metric, higher = PRIMARY[shape]
+        label = f"{metric} ({'higher' if higher else 'lower'} is better)"
+        lines.append(f"| {shape} | {label} | " + " | ".join(cell(get(s, shape, metric)) for s in systems) + " |")
+    lines += ["", "## orch's advantage, like for like (above 1x orch is ahead, below 1x the peer is)", "",
+              "Process per task: orch-proc against Dagster (multiprocess), Luigi and Airflow. Threads or one process: "
+              "orch-inproc against Prefect and Dagster's execute_in_process.", ""]
+    pairs = [(o, p) for o, p in PAIRS if o in systems and p in systems] or [("-", "-")]
+    lines += ["| shape | " + " | ".join(f"{o} vs {p}" for o, p in pairs) + " |",
+              "| --- | " + " | ".join("---" for _ in pairs) + " |"]
+    for shape in shapes:
+        metric, higher = PRIMARY[shape]
+        row = []
+        for o, p in pairs:
+            so, sp = get(o, shape, metric), get(p, shape, metric)
+            row.append(ratio_cell(advantage(so and so["median"], sp and sp["median"], higher)))
+        lines.append(f"| {shape} | " + " | ".join(row) + " |")
+    lines += ["", "## orch over the floor: overhead per task (ms, wall minus work, divided by the tasks)", "",
+              "The ratio is orch's overhead per task over the floor's (1x: orch costs what the bare mechanism costs).",
+              ""]
+    fpairs = [(o, f) for o, f in FLOOR_PAIRS if o in systems and f in systems] or [("-", "-")]
+    lines += ["| shape | " + " | ".join(f"{o} | {f} | ratio" for o, f in fpairs) + " |",
+              "| --- | " + " | ".join("--- | --- | ---" for _ in fpairs) + " |"]
+    for shape in shapes:
+        row = []
+        for o, f in fpairs:
+            so, sf = get(o, shape, "overhead_per_task_ms"), get(f, shape, "overhead_per_task_ms")
+            r = advantage(sf and sf["median"], so and so["median"], False)  # orch / floor
+            row.append(f"{cell(so)} | {cell(sf)} | {ratio_cell(r)}")
+        lines.append(f"| {shape} | " + " | ".join(row) + " |")
+    lines += ["", "## Peak memory of the whole system per shape (MiB, summed RSS of every process)", "",
+              "| shape | " + " | ".join(systems) + " |", "| --- | " + " | ".join("---" for _ in systems) + " |"]
+    for shape in shapes:
+        lines.append(f"| {shape} | " + " | ".join(cell(get(s, shape, "peak_rss_mb")) for s in systems) + " |")
+    lines += ["", "## CPU seconds per shape (user + system, every process of the system)", "",
+              "| shape | " + " | ".join(systems) + " |", "| --- | " + " | ".join("---" for _ in systems) + " |"]
+    for shape in shapes:
+        lines.append(f"| {shape} | " + " | ".join(cell(get(s, shape, "cpu_s")) for s in systems) + " |")
+    idle = [s for s in systems if (s, "idle") in summary]
+    if idle:
+        lines += ["", "## Idle, DAGs loaded", "",
+                  "| system | DAGs loaded | seconds | CPU % | RSS median (MiB) | processes |", "| --- | --- | --- | --- | --- | --- |"]
+        for s in idle:
+            lines.append(f"| {s} | {cell(get(s, 'idle', 'dags_loaded'))} | {cell(get(s, 'idle', 'seconds'))} | "
+                         f"{cell(get(s, 'idle', 'cpu_pct'))} | {cell(get(s, 'idle', 'rss_mb_median'))} | "
+                         f"{cell(get(s, 'idle', 'processes'))} |")
+    lines += ["", "## Runs that failed or did not finish", ""]
+    if errors:
+        lines += ["| system | shape | error |", "| --- | --- | --- |"]
+        lines += [f"| {e.get('system')} | {e.get('shape')} | {str(e.get('error', '')).replace('|', '/')[:200]} |"
+                  for e in errors]
+    else:
+        lines.append("None.")
+    lines += ["", "Charts: peers-tasks-per-s.svg (tasks/s, log scale), peers-memory.svg (peak MiB, log scale).", ""]
+    return "\n".join(lines)
+
+
+COLORS = ["#1f77b4", "#aec7e8", "#ff7f0e", "#2ca02c", "#98df8a", "#d62728", "#9467bd", "#7f7f7f", "#c7c7c7",
+          "#bcbd22", "#17becf"]
+
+
+def svg_bars(title: str, unit: str, groups: list[str], series: list[str], values: dict) -> str:
+    """A grouped bar chart on a log scale: one group per shape, one bar per system; values[(series, group)]."""
+    import math
+    vals = [v for v in values.values() if v and v > 0]
+    if not vals:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60"><text x="10" y="30">{title}: '
+                'no figures</text></svg>\n')
+    lo = 10 ** math.floor(math.log10(min(vals)))
+    hi = 10 ** math.ceil(math.log10(max(vals)))
+    if hi <= lo:
+        hi = lo * 10
+    bar, gap, left, top, height = 12, 24, 70, 40, 260
+    width = left + len(groups) * (len(series) * bar + gap) + 220
+    y = lambda v: top + height - height * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 90}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<text x="{left}" y="20" font-size="14">{title} ({unit}, log scale)</text>']
+    decade = lo
+    while decade <= hi:
+        yy = y(decade)
+        out.append(f'<line x1="{left}" x2="{width - 220}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{fmt(decade)}</text>')
+        decade *= 10
+    for gi, g in enumerate(groups):
+        x0 = left + gi * (len(series) * bar + gap) + gap / 2
+        for si, s in enumerate(series):
+            v = values.get((s, g))
+            if not v or v <= 0:
+                continue
+            yy = y(v)
+            out.append(f'<rect x="{x0 + si * bar:.1f}" y="{yy:.1f}" width="{bar - 1}" height="{top + height - yy:.1f}" '
+                       f'fill="{COLORS[si % len(COLORS)]}"><title>{s} {g}: {fmt(v)} {unit}</title></rect>')
+        out.append(f'<text x="{x0 + len(series) * bar / 2:.1f}" y="{top + height + 16}" text-anchor="middle">{g}</text>')
+    for si, s in enumerate(series):
+        ly = top + si * 16
+        out.append(f'<rect x="{width - 200}" y="{ly}" width="10" height="10" fill="{COLORS[si % len(COLORS)]}"/>')
+        out.append(f'<text x="{width - 185}" y="{ly + 9}">{s}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def charts(summary: dict) -> tuple[str, str]:
+    systems = present_systems(summary)
+    tp_shapes = [s for s in SHAPE_ORDER if any((x, s) in summary for x in systems)]
+    tps = {(s, g): summary[(s, g)]["tasks_per_s"]["median"] for s in systems for g in tp_shapes
+           if (s, g) in summary and summary[(s, g)].get("tasks_per_s")}
+    mem_groups = tp_shapes + (["idle"] if any((s, "idle") in summary for s in systems) else [])
+    mem = {}
+    for s in systems:
+        for g in mem_groups:
+            m = (summary.get((s, g)) or {}).get("rss_mb_median" if g == "idle" else "peak_rss_mb")
+            if m:
+                mem[(s, g)] = m["median"]
+    return (svg_bars("Tasks per second per shape (first task start to last task end)", "tasks/s",
+                     [g for g in tp_shapes if any((s, g) in tps for s in systems)], systems, tps),
+            svg_bars("Peak memory of the whole system per shape", "MiB", mem_groups, systems, mem))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("samples", type=Path)
+    ap.add_argument("--machine", type=Path)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "out")
+    a = ap.parse_args(argv)
+    if not a.samples.is_file():
+        print(f"report: no samples file at {a.samples}", file=sys.stderr)
+        return 2
+    try:
+        records = load(a.samples)
+        machine = json.loads(a.machine.read_text()) if a.machine and a.machine.is_file() else {}
+    except (ValueError, OSError) as e:
+        print(f"report: {e}", file=sys.stderr)
+        return 2
+    summary = summarize(records)
+    a.out.mkdir(parents=True, exist_ok=True)
+    (a.out / "peers.md").write_text(markdown(summary, [r for r in records if r["type"] == "error"], machine))
+    tasks_svg, memory_svg = charts(summary)
+    (a.out / "peers-tasks-per-s.svg").write_text(tasks_svg)
+    (a.out / "peers-memory.svg").write_text(memory_svg)
+    print(f"report: {len(records)} records -> {a.out / 'peers.md'}, peers-tasks-per-s.svg, peers-memory.svg",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

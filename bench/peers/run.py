@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""`make bench-peers`: orch against Prefect 3, Dagster, Luigi and Airflow 3 and against the machine's floors, on the
+shapes of bench/peers/shapes.py, interleaved, into one report (bench/out/peers.md + SVG charts).
+
+    python3 bench/peers/run.py [--systems all|LIST] [--shapes all|LIST] [--scale full|small] [--repeats 3]
+                               [--idle-seconds 60] [--run-timeout 1800] [--skip-setup] [--orch PATH]
+
+Steps: installs the peers into their own venvs (bench/peers/setup.sh, idempotent; --skip-setup to skip), builds the
+release orch (unless --orch), starts PostgreSQL (Airflow's metadata DB), then for each repeat runs every system once
+over all the shapes, one system at a time (each driver starts its system in a fresh home, runs the shapes, measures
+it idle, stops it), in an order rotated every repeat, so load drift on the machine hits every system; no system runs
+while another is measured. Raw JSON lines: bench/out/peers/samples.jsonl; logs: bench/out/peers/logs/. The machine
+and its load (`uptime`) at the start and the end go into the report.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+from shapes import parse_shapes  # noqa: E402
+
+PY = sys.executable
+
+
+def commands(orch: str) -> dict[str, list[str]]:
+    return {
+        "orch-proc": [PY, str(HERE / "orch_driver.py"), "--orch", orch, "--mode", "proc"],
+        "orch-inproc": [PY, str(HERE / "orch_driver.py"), "--orch", orch, "--mode", "inproc"],
+        "prefect": [PY, str(HERE / "prefect_driver.py")],
+        "dagster": [PY, str(HERE / "dagster_driver.py"), "--mode", "daemon"],
+        "dagster-inprocess": [PY, str(HERE / "dagster_driver.py"), "--mode", "in-process"],
+        "luigi": [PY, str(HERE / "luigi_driver.py")],
+        "airflow": [PY, str(HERE / "airflow_driver.py")],
+        "floor-spawn": [PY, str(HERE / "floors.py"), "--mode", "spawn"],
+        "floor-fsync": [PY, str(HERE / "floors.py"), "--mode", "fsync"],
+        "floor-batched": [PY, str(HERE / "floors.py"), "--mode", "batched"],
+    }
+
+
+SETUP_NAME = {"prefect": "prefect", "dagster": "dagster", "dagster-inprocess": "dagster", "luigi": "luigi",
+              "airflow": "airflow"}
+
+
+def log(msg: str) -> None:
+    print(f"bench-peers [{time.strftime('%H:%M:%S')}]: {msg}", file=sys.stderr, flush=True)
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--systems", default="all", help="'all' or a comma-separated list of: " + ", ".join(commands("")))
+    ap.add_argument("--shapes", default="all")
+    ap.add_argument("--scale", choices=["full", "small"], default="full")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--idle-seconds", type=float, default=60)
+    ap.add_argument("--run-timeout", type=float, default=1800, help="seconds one run of one shape may take")
+    ap.add_argument("--skip-setup", action="store_true")
+    ap.add_argument("--orch", help="an orch release binary (default: build one)")
+    ap.add_argument("--out", type=Path, default=REPO / "bench/out")
+    a = ap.parse_args(argv)
+    known = commands("")
+    a.system_list = list(known) if a.systems == "all" else [s.strip() for s in a.systems.split(",") if s.strip()]
+    unknown = [s for s in a.system_list if s not in known]
+    if unknown or not a.system_list:
+        ap.error(f"unknown system(s) {unknown or a.systems!r}; known: {', '.join(known)} or 'all'")
+    if a.repeats < 1:
+        ap.error("--repeats must be at least 1")
+    if a.idle_seconds < 0 or a.run_timeout <= 0:
+        ap.error("--idle-seconds must be >= 0 and --run-timeout > 0")
+    try:
+        a.shape_list = parse_shapes(a.shapes)
+    except ValueError as e:
+        ap.error(str(e))
+    return a
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse(argv)
+    out = a.out / "peers"
+    (out / "logs").mkdir(parents=True, exist_ok=True)
+    samples = out / "samples.jsonl"
+    samples.write_text("")
+    machine = {
+        "machine": subprocess.run(["bash", "-c", "echo \"$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | "
+                                  "cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GB RAM, "
+                                  "$(uname -sr)\""], capture_output=True, text=True).stdout.strip(),
+        "uptime_start": uptime(), "scale": a.scale, "repeats": a.repeats,
+        "command": "python3 bench/peers/run.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:])),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    log(f"load at the start: {machine['uptime_start']}")
+    peers = sorted({SETUP_NAME[s] for s in a.system_list if s in SETUP_NAME})
+    if peers and not a.skip_setup:
+        log(f"installing peers if needed: {' '.join(peers)} (bench/peers/setup.sh; log bench/out/peers/logs/setup.log)")
+        with open(out / "logs/setup.log", "ab") as f:
+            if subprocess.run(["bash", str(HERE / "setup.sh"), *peers], stdout=f, stderr=subprocess.STDOUT).returncode:
+                log("setup failed; see bench/out/peers/logs/setup.log")
+                return 1
+    orch = a.orch
+    if any(s.startswith("orch-") for s in a.system_list):
+        if not orch:
+            log("building orch (swift build -c release --product orch)")
+            r = subprocess.run(["swift", "build", "-c", "release", "--product", "orch"], cwd=REPO,
+                               capture_output=True, text=True)
+            if r.returncode:
+                print(r.stdout[-3000:] + r.stderr[-3000:], file=sys.stderr)
+                return 1
+            orch = str(REPO / ".build/release/orch")
+        if not os.access(orch, os.X_OK):
+            log(f"no orch binary at {orch}")
+            return 1
+    if "airflow" in a.system_list:
+        subprocess.run(["bash", str(REPO / "scripts/pg-up.sh")], stdout=subprocess.DEVNULL, check=True)
+    cmds = commands(os.path.abspath(orch) if orch else "")
+    shapes = ",".join(s.name for s in a.shape_list)
+    step_timeout = a.run_timeout * len(a.shape_list) + a.idle_seconds + 900
+    failures = 0
+    for r in range(a.repeats):
+        k = r % len(a.system_list)
+        order = a.system_list[k:] + a.system_list[:k]
+        for system in order:
+            cmd = cmds[system] + ["--shapes", shapes, "--scale", a.scale, "--repeats", "1",
+                                  "--idle-seconds", str(a.idle_seconds), "--run-timeout", str(a.run_timeout)]
+            log(f"repeat {r + 1}/{a.repeats}: {system}")
+            with open(samples, "a") as so, open(out / "logs" / f"{system}.log", "a") as se:
+                try:
+                    rc = subprocess.run(cmd, stdout=so, stderr=se, timeout=step_timeout).returncode
+                except subprocess.TimeoutExpired:
+                    rc = "timeout"
+                    so.write(json.dumps({"type": "error", "system": system, "shape": "*",
+                                         "error": f"driver killed after {step_timeout:.0f} s"}) + "\n")
+            if rc != 0:
+                failures += 1
+                log(f"{system} reported failures (exit {rc}); see bench/out/peers/logs/{system}.log")
+    machine["uptime_end"] = uptime()
+    log(f"load at the end: {machine['uptime_end']}")
+    (out / "machine.json").write_text(json.dumps(machine, indent=1))
+    rc = subprocess.run([PY, str(HERE / "report.py"), str(samples), "--machine", str(out / "machine.json"),
+                         "--out", str(a.out)]).returncode
+    log(f"report: {a.out / 'peers.md'} ({failures} system runs with failures)")
+    return 1 if rc else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

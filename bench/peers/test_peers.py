@@ -1,0 +1,194 @@
+"""Tests of the peer benchmark's harness (run by bench/peers/run-tests.sh from scripts/test.sh).
+
+Pure parts (shapes, figures, report) with fixed inputs; the floor driver and the report end to end with real child
+processes (the floor binary built with swiftc, a real SQLite file); when ORCH_BIN is set, that the orch binary has
+every peer DAG the Python side expects, with the same number of tasks (dags/PeerBenchmarks.swift and shapes.py are
+two copies of one table). No timing figure is checked: only that the figures are computed from what was recorded.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import report  # noqa: E402
+import run as peers_run  # noqa: E402
+from driver import parse_args  # noqa: E402
+from shapes import SHAPES, figures, parse_shapes  # noqa: E402
+
+
+class ShapeTests(unittest.TestCase):
+    def test_ids_and_upstreams(self):
+        fan = SHAPES["fanout_100"]
+        self.assertEqual(fan.task_ids("small"), ["root", *(f"t{i}" for i in range(1, 11)), "join"])
+        self.assertEqual(fan.upstream("t3", "small"), ["root"])
+        self.assertEqual(len(fan.upstream("join", "full")), 100)
+        self.assertEqual(SHAPES["chain_20"].upstream("c5", "full"), ["c4"])
+        self.assertEqual(SHAPES["chain_20"].upstream("c1", "full"), [])
+        self.assertEqual(SHAPES["astro_100x10"].dag_ids("full", "inproc")[-1], "peer_astro_100x10_inproc_100")
+        self.assertEqual(SHAPES["astro_100x10"].total_tasks("full"), 1000)
+        self.assertEqual(SHAPES["trigger"].dag_ids("small"), ["peer_trigger_proc_s"])
+
+    def test_unknown_shape_and_scale_are_errors(self):
+        with self.assertRaisesRegex(ValueError, "unknown shape.*fanout_7.*known: fanout_100"):
+            parse_shapes("fanout_100,fanout_7")
+        with self.assertRaisesRegex(ValueError, "scale must be"):
+            SHAPES["chain_20"].dims("huge")
+        self.assertEqual(len(parse_shapes("all")), len(SHAPES))
+
+    def test_chain_figures(self):
+        shape = SHAPES["sleep_10"]  # small: 2 tasks of 1 s
+        tasks = [("d", "c1", 100.0, 101.0), ("d", "c2", 101.25, 102.25)]
+        f = figures(shape, "small", tasks, t_trigger=99.5, run_end=102.5)
+        self.assertEqual(f["wall_s"], 2.25)
+        self.assertEqual(f["overhead_s"], 0.25)  # wall - 2 x 1 s of work
+        self.assertEqual(f["overhead_per_task_ms"], 125.0)
+        self.assertEqual(f["hop_p50_s"], 0.25)
+        self.assertEqual(f["trigger_to_first_start_s"], 0.5)
+        self.assertEqual(f["trigger_to_end_s"], 3.0)
+
+    def test_figures_reject_missing_or_backwards_tasks(self):
+        with self.assertRaisesRegex(ValueError, "expected 2 task times, got 1"):
+            figures(SHAPES["sleep_10"], "small", [("d", "c1", 1.0, 2.0)], None, None)
+        with self.assertRaisesRegex(ValueError, "ends before it starts"):
+            figures(SHAPES["sleep_10"], "small", [("d", "c1", 1.0, 2.0), ("d", "c2", 3.0, 2.5)], None, None)
+
+    def test_bad_driver_and_runner_options_exit_with_a_message(self):
+        for argv in (["--repeats", "0"], ["--shapes", "nope"], ["--run-timeout", "0"]):
+            with self.assertRaises(SystemExit) as e, open(os.devnull, "w") as null:
+                sys.stderr, saved = null, sys.stderr
+                try:
+                    parse_args("x", argv)
+                finally:
+                    sys.stderr = saved
+            self.assertEqual(e.exception.code, 2)
+        with self.assertRaises(SystemExit), open(os.devnull, "w") as null:
+            sys.stderr, saved = null, sys.stderr
+            try:
+                peers_run.parse(["--systems", "orch-proc,kestra"])
+            finally:
+                sys.stderr = saved
+
+
+def sample(system, shape, **fig):
+    return {"type": "sample", "system": system, "shape": shape, **fig}
+
+
+class ReportTests(unittest.TestCase):
+    def test_medians_ratios_and_errors(self):
+        records = [sample("orch-proc", "fanout_100", tasks_per_s=v, peak_rss_mb=30, overhead_per_task_ms=4)
+                   for v in (100, 120, 90)]
+        records += [sample("airflow", "fanout_100", tasks_per_s=v, peak_rss_mb=900, overhead_per_task_ms=400)
+                    for v in (1, 2, 3)]
+        records += [sample("floor-spawn", "fanout_100", tasks_per_s=200, overhead_per_task_ms=2)]
+        records += [{"type": "error", "system": "luigi", "shape": "fanout_100", "error": "TimeoutError: x"}]
+        summary = report.summarize(records)
+        s = summary[("orch-proc", "fanout_100")]["tasks_per_s"]
+        self.assertEqual((s["median"], s["min"], s["max"], s["n"]), (100, 90, 120, 3))
+        self.assertEqual(report.advantage(100, 2, True), 50)
+        self.assertEqual(report.advantage(0.1, 2.0, False), 20)
+        self.assertIsNone(report.advantage(None, 2, True))
+        md = report.markdown(summary, [r for r in records if r["type"] == "error"], {})
+        self.assertIn("| fanout_100 | tasks_per_s (higher is better) | 100 (90.0–120) |", md)
+        self.assertIn("50.0x", md)  # orch-proc vs airflow
+        self.assertIn("| orch-proc vs airflow |", md)
+        self.assertIn("| 4.00 (4.00–4.00) | 2.00 (n=1) | 2.0x |", md)  # orch's overhead per task, the floor's, ratio
+        self.assertIn("| luigi | fanout_100 | TimeoutError: x |", md)
+
+    def test_svg_is_well_formed_and_names_every_system(self):
+        import xml.etree.ElementTree as ET
+        summary = report.summarize([sample("orch-proc", "fanout_100", tasks_per_s=120, peak_rss_mb=30),
+                                    sample("prefect", "fanout_100", tasks_per_s=150, peak_rss_mb=320),
+                                    {"type": "idle", "system": "prefect", "rss_mb_median": 300}])
+        tasks, memory = report.charts(summary)
+        for svg in (tasks, memory):
+            root = ET.fromstring(svg)
+            texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+            self.assertIn("orch-proc", texts)
+            self.assertIn("prefect", texts)
+        self.assertIn("idle", memory)
+
+    def test_bad_samples_file_is_a_clear_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            bad = Path(d, "s.jsonl")
+            bad.write_text('{"type": "sample"}\nnot json\n')
+            r = subprocess.run([sys.executable, str(HERE / "report.py"), str(bad), "--out", d],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("s.jsonl:2: not JSON", r.stderr)
+            self.assertFalse(Path(d, "peers.md").exists())
+            r = subprocess.run([sys.executable, str(HERE / "report.py"), str(Path(d, "missing.jsonl"))],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("no samples file", r.stderr)
+
+
+class FloorEndToEndTests(unittest.TestCase):
+    """The floor drivers and the report on real processes: a small run of three shapes each."""
+
+    def test_floors_then_report(self):
+        with tempfile.TemporaryDirectory() as d:
+            binary = os.environ.get("PEERS_FLOOR_BIN", str(Path(d, "orch-floor")))
+            lines = []
+            for mode in ("spawn", "fsync", "batched"):
+                r = subprocess.run([sys.executable, str(HERE / "floors.py"), "--mode", mode, "--floor", binary,
+                                    "--scale", "small", "--idle-seconds", "0",
+                                    "--shapes", "fanout_100,astro_100x10,sleep_10"],
+                                   capture_output=True, text=True, timeout=600)
+                self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+                lines += [json.loads(x) for x in r.stdout.splitlines()]
+            self.assertEqual(len(lines), 9)
+            for rec in lines:
+                self.assertEqual(rec["type"], "sample")
+                self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
+                if rec["shape"] == "sleep_10":  # two 1-second sleeps in a chain
+                    self.assertGreaterEqual(rec["wall_s"], 2.0)
+                    self.assertGreaterEqual(rec["overhead_s"], 0.0)
+            samples = Path(d, "s.jsonl")
+            samples.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+            r = subprocess.run([sys.executable, str(HERE / "report.py"), str(samples), "--out", d],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            md = Path(d, "peers.md").read_text()
+            for system in ("floor-spawn", "floor-fsync", "floor-batched"):
+                self.assertIn(system, md)
+            self.assertTrue(Path(d, "peers-memory.svg").read_text().startswith("<svg"))
+
+
+    def test_a_run_over_the_timeout_is_reported_and_the_rest_skipped(self):
+        with tempfile.TemporaryDirectory() as d:
+            binary = os.environ.get("PEERS_FLOOR_BIN", str(Path(d, "orch-floor")))
+            r = subprocess.run([sys.executable, str(HERE / "floors.py"), "--mode", "fsync", "--floor", binary,
+                                "--scale", "small", "--idle-seconds", "1", "--shapes", "sleep_10,trigger",
+                                "--run-timeout", "0.5"], capture_output=True, text=True, timeout=600)
+            self.assertEqual(r.returncode, 1)
+            records = [json.loads(x) for x in r.stdout.splitlines()]
+            self.assertEqual([(x["type"], x["shape"]) for x in records], [("error", "sleep_10"), ("error", "trigger")])
+            self.assertIn("TimeoutError", records[0]["error"])
+            self.assertIn("not run: the sleep_10 run did not finish", records[1]["error"])
+
+
+@unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
+class OrchHasThePeerDAGs(unittest.TestCase):
+    def test_every_peer_dag_with_its_task_count(self):
+        with tempfile.TemporaryDirectory() as home:
+            env = dict(os.environ, ORCH_HOME=home)
+            r = subprocess.run([os.environ["ORCH_BIN"], "dags", "list"], env=env, capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            listed = r.stdout
+            for shape in SHAPES.values():
+                for scale in ("full", "small"):
+                    for mode in ("proc", "inproc"):
+                        for dag_id in shape.dag_ids(scale, mode):
+                            self.assertRegex(listed, rf"(?m)^{dag_id}\s.*\b{shape.tasks_per_dag(scale)}\b",
+                                             f"{dag_id} missing or with another task count")
+
+
+if __name__ == "__main__":
+    unittest.main()

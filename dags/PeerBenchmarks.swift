@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchCore
+
+/// The shapes of the peer benchmark (`make bench-peers`, bench/peers/): each in both isolation modes (`_proc`,
+/// `_inproc`) and at two scales, full (`peer_<shape>_<mode>`) and small (`…_s`, for checking the harness). The
+/// same table is in bench/peers/shapes.py, which the Prefect, Dagster, Luigi and Airflow sides build from.
+///
+/// Task bodies: `noop` returns; `cpu` spins until its thread has used 10 ms of CPU; `sleep` sleeps 1 s.
+/// Kinds: `fanout` (root → width → join), `chain` (c1 → … → cN), `burst` (N independent tasks).
+/// Multi-DAG shapes (the Astronomer scenarios) add `_<i>` (1-based) to the id.
+struct PeerShape: Sendable {
+    enum Kind: Sendable { case fanout, chain, burst }
+    enum Body: Sendable { case noop, cpu, sleep }
+    let name: String
+    let kind: Kind
+    let body: Body
+    let full: (dags: Int, size: Int)
+    let small: (dags: Int, size: Int)
+}
+
+let peerShapes: [PeerShape] = [
+    PeerShape(name: "fanout_100", kind: .fanout, body: .noop, full: (1, 100), small: (1, 10)),
+    PeerShape(name: "fanout_1000", kind: .fanout, body: .noop, full: (1, 1000), small: (1, 20)),
+    PeerShape(name: "chain_20", kind: .chain, body: .noop, full: (1, 20), small: (1, 5)),
+    PeerShape(name: "trigger", kind: .chain, body: .noop, full: (1, 1), small: (1, 1)),
+    PeerShape(name: "cpu_40", kind: .chain, body: .cpu, full: (1, 40), small: (1, 5)),
+    PeerShape(name: "light_400", kind: .chain, body: .noop, full: (1, 400), small: (1, 10)),
+    PeerShape(name: "sleep_10", kind: .chain, body: .sleep, full: (1, 10), small: (1, 2)),
+    PeerShape(name: "astro_100x10", kind: .chain, body: .noop, full: (100, 10), small: (3, 3)),
+    PeerShape(name: "astro_10x100", kind: .chain, body: .noop, full: (10, 100), small: (2, 5)),
+    PeerShape(name: "astro_1x1000", kind: .burst, body: .noop, full: (1, 1000), small: (1, 20)),
+]
+
+/// Registry entries for every peer-benchmark DAG; each DAG is built on first use and kept.
+let peerBenchEntries: [(id: String, make: @Sendable () -> DAG)] = makePeerBenchEntries()
+
+private func makePeerBenchEntries() -> [(id: String, make: @Sendable () -> DAG)] {
+    let variants: [(small: Bool, suffix: String, isolation: Isolation)] = [
+        (false, "proc", .process), (false, "inproc", .inProcess), (true, "proc_s", .process),
+        (true, "inproc_s", .inProcess),
+    ]
+    var entries: [(id: String, make: @Sendable () -> DAG)] = []
+    for shape in peerShapes {
+        for variant in variants {
+            let dims: (dags: Int, size: Int) = variant.small ? shape.small : shape.full
+            for i in 1...dims.dags {
+                let id: String = "peer_\(shape.name)_\(variant.suffix)" + (dims.dags > 1 ? "_\(i)" : "")
+                let size = dims.size
+                let isolation = variant.isolation
+                let make: @Sendable () -> DAG = { peerDAGCache.dag(id) { peerDAG(id, shape, size: size, isolation) } }
+                entries.append((id: id, make: make))
+            }
+        }
+    }
+    return entries
+}
+
+private final class PeerDAGCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: [String: DAG] = [:]
+
+    func dag(_ id: String, _ make: () -> DAG) -> DAG {
+        lock.lock()
+        defer { lock.unlock() }
+        if let dag = built[id] { return dag }
+        let dag = make()
+        built[id] = dag
+        return dag
+    }
+}
+
+private let peerDAGCache = PeerDAGCache()
+
+private func peerDAG(_ id: String, _ shape: PeerShape, size: Int, _ isolation: Isolation) -> DAG {
+    DAG(id, description: "Peer benchmark \(shape.name): \(shape.kind) of \(size) \(shape.body) tasks",
+        tags: ["bench", "peers"], maxActiveTasks: 1024, defaults: TaskDefaults(isolation: isolation)) { d in
+        let body = peerBody(shape.body)
+        switch shape.kind {
+        case .fanout:
+            chain(d.task("root", body), (1...size).map { d.task("t\($0)", body) }, d.task("join", body))
+        case .chain:
+            var previous = d.task("c1", body)
+            for i in stride(from: 2, through: size, by: 1) {
+                let next = d.task("c\(i)", body)
+                previous >> next
+                previous = next
+            }
+        case .burst:
+            for i in 1...size { d.task("b\(i)", body) }
+        }
+    }
+}
+
+private func peerBody(_ body: PeerShape.Body) -> @Sendable (TaskContext) async throws -> Void {
+    switch body {
+    case .noop: return { _ in }
+    case .cpu: return { _ in spinThreadCPU(seconds: 0.010) }
+    case .sleep: return { _ in try await Task.sleep(nanoseconds: 1_000_000_000) }
+    }
+}
+
+/// Busy work until the calling thread has used `seconds` of CPU time (the same rule as the Python peers'
+/// `time.thread_time()` loop), so the work is equal whatever else the machine is doing.
+private func spinThreadCPU(seconds: Double) {
+    func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+    let end = now() + seconds
+    var x: UInt64 = 1
+    while now() < end {
+        for _ in 0..<1000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+    }
+    if x == 0 { print("unreachable") }
+}
