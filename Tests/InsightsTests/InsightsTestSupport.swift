@@ -22,7 +22,14 @@ enum InsightsDB {
         defer { adminConnection.close() }
         let name = "orch_ins_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try adminConnection.execute("CREATE DATABASE \(name)")
-        defer { _ = try? adminConnection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        defer {
+            // A server's background plan check may still be connecting as the test ends: try again rather than
+            // leave the database behind.
+            for attempt in 0..<5 {
+                if (try? adminConnection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) != nil { break }
+                Thread.sleep(forTimeInterval: 0.2 * Double(attempt + 1))
+            }
+        }
         let url = try replacingDatabase(admin, with: name)
         let db = try PGConnection(conninfo: url)
         defer { db.close() }
