@@ -6,6 +6,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "orch", targets: ["orch"]),
+        // What a DAG bundle links: the DSL, the task context, schedules and the bundle entry point.
+        .library(name: "OrchSDK", targets: ["OrchSDK"]),
+        // The pipeline helpers of shopstream_daily, for bundles that build on them.
+        .library(name: "ShopStream", targets: ["ShopStream", "OrchPostgres"]),
+        // This repository's bundles built with orch itself (one build, no second copy of the dependencies):
+        // dags/ (also a package of its own), the benchmark DAGs and the test DAGs.
+        .executable(name: "orch-dags", targets: ["orch-dags"]),
+        .executable(name: "orch-bench-dags", targets: ["orch-bench-dags"]),
+        .executable(name: "orch-test-dags", targets: ["orch-test-dags"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,11 +64,18 @@ let package = Package(
         // ShopStream pipeline helpers: source fetch, event log, warehouse loads, models, checks.
         .target(name: "ShopStream", dependencies: ["OrchPostgres", "OrchHTTPClient", "OrchHTTPServer",
                                             .product(name: "Crypto", package: "swift-crypto")]),
-        // Swift-defined DAGs (dags/): depend on OrchCore and pipeline helpers, never on the runtime.
-        .target(name: "DAGs", dependencies: ["OrchCore", "ShopStream", "OrchPostgres"], path: "dags"),
-        // The CLI: the one place where concrete types are chosen and wired.
+        // The bundle SDK: re-exports OrchCore (the DAG model and DSL) and answers orch's commands (describe, run an
+        // attempt, the fork server) in a bundle executable.
+        .target(name: "OrchSDK", dependencies: ["OrchCore", "OrchRuntime"]),
+        // Bundle executables: the same sources as the dags/ package, the benchmark DAGs, the test DAGs.
+        .executableTarget(name: "orch-dags", dependencies: ["OrchSDK", "ShopStream", "OrchPostgres"],
+                          path: "dags/Sources/DAGs"),
+        .executableTarget(name: "orch-bench-dags", dependencies: ["OrchSDK"], path: "bench/dags"),
+        .executableTarget(name: "orch-test-dags", dependencies: ["OrchSDK"], path: "Tests/Bundles/TestDAGs"),
+        // The CLI: the one place where concrete types are chosen and wired. It contains no DAG: those come from
+        // bundles.
         .executableTarget(name: "orch", dependencies: [
-            "OrchCore", "OrchStore", "OrchRuntime", "OrchAPI", "DAGs", "ShopStream",
+            "OrchCore", "OrchStore", "OrchRuntime", "OrchAPI", "ShopStream",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -74,7 +90,7 @@ let package = Package(
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
         .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),
         .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),
-        .testTarget(name: "InsightsTests", dependencies: ["OrchAPI", "OrchCore", "OrchStore", "OrchRuntime", "DAGs",
+        .testTarget(name: "InsightsTests", dependencies: ["OrchAPI", "OrchCore", "OrchStore", "OrchRuntime", "orch-dags",
                                                          "ShopStream", "OrchPostgres", "OrchHTTPClient"]),
     ],
     swiftLanguageModes: [.v6]

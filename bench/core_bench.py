@@ -12,10 +12,11 @@ Figures (medians over --repeats runs):
   peak_rss_mb:       the orch process's peak resident set size (wait4 rusage), worst case over all runs
 """
 import argparse, json, os, sqlite3, statistics, subprocess, sys, tempfile, time
+from bundles import bundles_env
 
 def run_dag(orch, dag, slots):
     home = tempfile.mkdtemp(prefix="orch-bench-")
-    env = dict(os.environ, ORCH_HOME=home, ORCH_WORKER_SLOTS=str(slots))
+    env = dict(os.environ, ORCH_HOME=home, ORCH_WORKER_SLOTS=str(slots), **bundles_env(orch))
     start = time.monotonic()
     proc = subprocess.Popen([orch, "run", dag, "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)

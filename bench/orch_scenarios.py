@@ -19,6 +19,7 @@ REST call is inside Airflow's.
 from __future__ import annotations
 
 import argparse
+from bundles import bundles_env
 import json
 import os
 import signal
@@ -50,7 +51,7 @@ class OrchSystem:
     def __init__(self, orch: str):
         self.orch = orch
         self.home = tempfile.mkdtemp(prefix="orch-vs-airflow-")
-        self.env = dict(os.environ, ORCH_HOME=self.home, ORCH_WORKER_SLOTS=SLOTS)
+        self.env = dict(os.environ, ORCH_HOME=self.home, ORCH_WORKER_SLOTS=SLOTS, **bundles_env(self.orch))
         self.env.pop("ORCH_ALERT_WEBHOOKS", None)
         self.proc: subprocess.Popen | None = None
         self.db: sqlite3.Connection | None = None

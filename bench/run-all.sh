@@ -43,8 +43,11 @@ trap 'exit 130' INT TERM
 scratch="${ORCH_SCRATCH:-$repo/.build}"
 log "building orch (swift build -c release --product orch, scratch $scratch)"
 (cd "$repo" && swift build -c release --scratch-path "$scratch" --product orch 2>&1 | tail -3 >&2)
+(cd "$repo" && source scripts/lib/bundles.sh && build_repo_bundles -c release --scratch-path "$scratch" 2>&1 | tail -3 >&2)
 orch="$scratch/release/orch"
 [ -x "$orch" ] || { echo "run-all: no orch binary at $orch after the build" >&2; exit 1; }
+source "$repo/scripts/lib/bundles.sh"
+use_repo_bundles "$orch"   # every benchmark below loads the dags/, test and benchmark bundles built beside it
 
 log "starting PostgreSQL (scripts/pg-up.sh)"
 bash "$repo/scripts/pg-up.sh" >/dev/null

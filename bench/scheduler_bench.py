@@ -10,6 +10,7 @@ idle_cpu: CPU time (utime+stime from /proc) of the scheduler process and its for
   with every DAG loaded (21) and none due, as a percentage of one core.
 """
 import argparse, json, os, signal, sqlite3, statistics, subprocess, sys, tempfile, time
+from bundles import bundles_env
 
 def percentile(values, p):
     s = sorted(values)
@@ -40,7 +41,7 @@ def main():
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     home = tempfile.mkdtemp(prefix="orch-sched-bench-")
-    env = dict(os.environ, ORCH_HOME=home)
+    env = dict(os.environ, ORCH_HOME=home, **bundles_env(a.orch))
     env.pop("ORCH_ALERT_WEBHOOKS", None)
     dags = subprocess.run([a.orch, "dags", "list"], env=env, capture_output=True, text=True, check=True).stdout
     loaded = len(dags.strip().splitlines()) - 1

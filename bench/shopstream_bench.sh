@@ -22,9 +22,12 @@ log() { echo "shopstream-bench: $*" >&2; }
 if [ -z "${ORCH_BIN:-}" ]; then
     log "building release orch (swift build -c release --product orch)"
     (cd "$ROOT" && swift build -c release --product orch >&2)
+    (cd "$ROOT" && source scripts/lib/bundles.sh && build_repo_bundles -c release >&2)
     ORCH_BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/orch"
 fi
 [ -x "$ORCH_BIN" ] || { log "no orch binary at $ORCH_BIN; build it or set ORCH_BIN"; exit 1; }
+source "$ROOT/scripts/lib/bundles.sh"
+use_repo_bundles "$ORCH_BIN"
 
 bash "$ROOT/scripts/pg-up.sh" >/dev/null
 

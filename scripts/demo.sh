@@ -12,8 +12,9 @@ PORT="${ORCH_PORT:-8080}"
 SOURCE_PORT="${SHOPSTREAM_SOURCE_PORT:-8090}"
 export ORCH_HOME="${ORCH_HOME:-$PWD/.orch}"
 
-echo "orch demo: install what is missing, start PostgreSQL, build orch (release: about 4 minutes on 2 cores,"
-echo "           progress shown), run shopstream_daily for yesterday, serve the dashboard."
+echo "orch demo: install what is missing, start PostgreSQL, build orch and the dags/ bundle (release, each"
+echo "           compiling its own dependencies: minutes on 2 cores, progress shown), run shopstream_daily for"
+echo "           yesterday, serve the dashboard with shopstream_daily and the examples."
 echo "   dashboard  http://127.0.0.1:${PORT}  (ORCH_PORT)"
 echo "   ORCH_HOME  ${ORCH_HOME}  (state database, logs, API token)"
 echo "   source     ${SHOPSTREAM_SOURCE_URL:-bundled DummyJSON snapshot on 127.0.0.1:${SOURCE_PORT} (SHOPSTREAM_SOURCE_PORT)}"
@@ -30,6 +31,10 @@ echo "== building orch (release)"
 swift build -c release --product orch 2>&1 | build_progress || true
 swift build -c release --product orch >/dev/null
 ORCH="$PWD/.build/release/orch"
+echo "== building the dags/ bundle (shopstream_daily and the examples; a package of its own, release)"
+(cd dags && swift build -c release 2>&1 | build_progress) || true
+(cd dags && swift build -c release >/dev/null)
+export ORCH_BUNDLES="$PWD/dags"   # what `orch serve` loads by default from here; named so that every step agrees
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

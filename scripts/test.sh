@@ -12,6 +12,8 @@ echo "== build (debug, with tests)"
 swift build --build-tests 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || true
 swift build --build-tests >/dev/null   # fails the script if the build failed
 export ORCH_BIN="$PWD/.build/debug/orch"
+source scripts/lib/bundles.sh
+use_repo_bundles "$ORCH_BIN"   # the dags/, test and benchmark bundles built beside it
 
 # One test target per process: a target whose tests block threads (the CLI tests wait on child processes)
 # cannot starve another's timing-sensitive loops (the alert dispatcher's retries) on a 2-core machine.

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export ORCH_BIN="${ORCH_BIN:-$(cd .. && pwd)/.build/debug/orch}"
 [ -x "$ORCH_BIN" ] || { echo "tests-airflow-client: no orch binary at $ORCH_BIN; build first"; exit 2; }
+source ../scripts/lib/bundles.sh
+use_repo_bundles "$ORCH_BIN"
 if [ ! -x .venv/bin/schemathesis ] || [ ! -x .venv/bin/airflowctl ]; then
     python3 -m venv .venv
     .venv/bin/pip install -q "apache-airflow-client==3.3.2" "apache-airflow-ctl==0.1.5" schemathesis

@@ -12,6 +12,8 @@ if [ -z "${ORCH_BIN:-}" ]; then
 fi
 export ORCH_BIN
 [ -x "${ORCH_BIN:-}" ] || { echo "run-fast: no orch binary; build it first (swift build --product orch)"; exit 2; }
+source ../scripts/lib/bundles.sh
+use_repo_bundles "$ORCH_BIN"
 bash ../scripts/pg-up.sh >/dev/null
 mkdir -p results
 passed=0; failed=0; names=()

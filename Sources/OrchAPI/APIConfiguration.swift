@@ -32,13 +32,16 @@ public struct APIConfiguration: Sendable {
     public var openAPIRoot: String?
     /// The dashboards the DAG bundle declares, their connections and query limits (Insights).
     public var insights: InsightsConfiguration = .none
+    /// The bundles' import errors as they are now (`GET /importErrors`, the dashboard's banner).
+    public var importErrors: @Sendable () -> [BundleImportError]
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),
                 cacheResponses: Bool = ProcessInfo.processInfo.environment["ORCH_API_CACHE"] != "0",
                 threadNice: Int = 0,
                 allowedHosts: [String] = AllowedHosts.parseList(ProcessInfo.processInfo.environment["ORCH_ALLOWED_HOSTS"]),
-                readsNeedToken: Bool? = nil, openAPIRoot: String? = OpenAPIDocuments.locate()) {
+                readsNeedToken: Bool? = nil, openAPIRoot: String? = OpenAPIDocuments.locate(),
+                importErrors: @escaping @Sendable () -> [BundleImportError] = { [] }) {
         self.home = home
         self.bag = bag
         self.host = host
@@ -52,6 +55,7 @@ public struct APIConfiguration: Sendable {
         self.allowedHosts = allowedHosts
         self.readsNeedToken = readsNeedToken ?? !AllowedHosts.isLoopback(host)
         self.openAPIRoot = openAPIRoot
+        self.importErrors = importErrors
     }
 }
 

@@ -23,6 +23,8 @@ struct APIContext: Sendable {
     let openAPIRoot: String?
     /// The Insights dashboards of the DAG bundle (none: an empty catalog).
     let insights: InsightsCatalog
+    /// The bundles' import errors as they are now.
+    let importErrors: @Sendable () -> [BundleImportError]
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -56,6 +58,7 @@ final class APIRoutes: @unchecked Sendable {
     init(context: APIContext) {
         self.context = context
         addMetaRoutes()
+        addImportErrorRoutes()
         addDAGRoutes()
         addRunRoutes()
         addTaskRoutes()

@@ -24,7 +24,8 @@ public final class APIServer: Sendable {
                                  storage: StorageGuard(folder: configuration.home.root.path),
                                  readsNeedToken: configuration.readsNeedToken,
                                  openAPIRoot: configuration.openAPIRoot,
-                                 insights: InsightsCatalog(configuration: configuration.insights))
+                                 insights: InsightsCatalog(configuration: configuration.insights),
+                                 importErrors: configuration.importErrors)
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DAGs
 import Foundation
 import OrchCore
 import OrchRuntime
@@ -14,13 +13,15 @@ struct CLIContext {
         try home.prepare()
     }
 
-    /// The validated DAGs; every problem is printed and the command exits 1.
+    /// The bundles' valid DAGs. Import errors are printed as warnings and never stop the command: one broken bundle
+    /// or DAG leaves the others usable (`orch dags check` lists them and exits 1).
     func bag() throws -> DAGBag {
-        do { return try DAGBag(DAGRegistry.all) } catch {
-            printError("\(error)")
-            throw ExitCode(1)
-        }
+        let loaded = bundles()
+        for e in loaded.errors { printError("warning: \(e)") }
+        return loaded.bag
     }
+
+    func bundles() -> LoadedBundles { BundleSelection.loaded(home) }
 
     func dag(_ id: String) throws -> DAG {
         let bag = try bag()
@@ -30,14 +31,25 @@ struct CLIContext {
         return dag
     }
 
+    /// Checks that `id` names a loaded DAG or one with history (its bundle gone or broken: its runs stay readable).
+    func requireKnownDAG(_ id: String) throws {
+        if bundles().bag.dag(id) != nil { return }
+        if try store().dag(id) != nil { return }
+        _ = try dag(id)   // the error naming the known DAGs
+    }
+
     func store() throws -> SQLiteStateStore {
         try SQLiteStateStore(path: home.databasePath)
     }
 
-    /// Opens the store and makes sure the DAG rows exist (new DAGs start paused when configured so).
+    /// Opens the store and makes sure the DAG rows exist (new DAGs start paused when configured so). An example
+    /// with a schedule always starts paused: a fresh install runs nothing its user did not choose.
     func syncedStore(_ bag: DAGBag) throws -> SQLiteStateStore {
         let store = try store()
-        try store.syncDAGs(bag.dags, pausedOnCreation: Settings.load(home).dagsArePausedAtCreation, now: Date())
+        let scheduledExample = { (d: DAG) in d.tags.contains("example") && d.schedule != nil }
+        try store.syncDAGs(bag.dags.filter { !scheduledExample($0) },
+                           pausedOnCreation: Settings.load(home).dagsArePausedAtCreation, now: Date())
+        try store.syncDAGs(bag.dags.filter(scheduledExample), pausedOnCreation: true, now: Date())
         return store
     }
 }

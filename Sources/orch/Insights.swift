@@ -1,4 +1,3 @@
-import DAGs
 import Foundation
 import OrchAPI
 import OrchCore
@@ -13,10 +12,10 @@ extension CLIContext {
         let file = home.root.appendingPathComponent("connections.json")
         do {
             let data = FileManager.default.fileExists(atPath: file.path) ? try Data(contentsOf: file) : nil
-            return (try NamedConnections(environment: env, configFile: data, defaults: DashboardRegistry.connectionDefaults), nil)
+            return (try NamedConnections(environment: env, configFile: data, defaults: bundles().connectionDefaults), nil)
         } catch {
             // Without the file the environment and the defaults cannot fail to parse.
-            let fallback = try! NamedConnections(environment: env, defaults: DashboardRegistry.connectionDefaults)
+            let fallback = try! NamedConnections(environment: env, defaults: bundles().connectionDefaults)
             return (fallback, "\(error) (\(file.path) is ignored until it is fixed)")
         }
     }
@@ -27,7 +26,7 @@ extension CLIContext {
         let env = ProcessInfo.processInfo.environment
         let (connections, problem) = connections()
         return (InsightsConfiguration(
-            dashboards: DashboardRegistry.all, connections: connections,
+            dashboards: bundles().dashboards, connections: connections,
             statementTimeoutMs: env["ORCH_INSIGHTS_TIMEOUT_MS"].flatMap(Int.init).map { max(1, $0) } ?? 5_000,
             rowLimit: env["ORCH_INSIGHTS_ROW_LIMIT"].flatMap(Int.init).map { min(100_000, max(1, $0)) } ?? 1_000), problem)
     }

@@ -7,6 +7,10 @@ struct Settings: Codable {
     var workerSlots: Int?
     /// Days of finished runs the scheduler keeps (nil: keep everything); see `orch db clean`.
     var retentionDays: Int?
+    /// DAG bundles to load (folders or executables); see `BundleSelection`.
+    var bundles: [String]?
+    /// Whether DAGs tagged `example` are listed and scheduled (Airflow's load_examples; nil: true).
+    var loadExamples: Bool?
 
     static func load(_ home: OrchHome) -> Settings {
         var s = Settings()
@@ -15,9 +19,12 @@ struct Settings: Codable {
         let env = ProcessInfo.processInfo.environment
         if let v = env["ORCH_DAGS_ARE_PAUSED_AT_CREATION"] { s.dagsArePausedAtCreation = ["1", "true", "yes"].contains(v.lowercased()) }
         if let v = env["ORCH_WORKER_SLOTS"], let n = Int(v), n > 0 { s.workerSlots = n }
+        if let v = env["ORCH_LOAD_EXAMPLES"] { s.loadExamples = ["1", "true", "yes"].contains(v.lowercased()) }
         if let v = env["ORCH_RETENTION_DAYS"], let n = Int(v), n >= 0 { s.retentionDays = n }
         return s
     }
+
+    var examplesLoaded: Bool { loadExamples ?? true }
 
     var slots: Int { workerSlots ?? ProcessInfo.processInfo.activeProcessorCount }
 }

@@ -1,5 +1,5 @@
-import DAGs
 import OrchCore
+import OrchRuntime
 import OrchStore
 
 /// Task tables in the CLI list tasks in dependency order (every upstream before its downstream), as the DAG
@@ -8,7 +8,7 @@ struct DependencyOrder {
     private let rank: [String: Int]
 
     init(dagId: String) {
-        let order = DAGRegistry.dag(dagId).map(DAGValidator.topologicalOrder) ?? []
+        let order = BundleSelection.loaded(OrchHome.fromEnvironment()).bag.dag(dagId).map(DAGValidator.topologicalOrder) ?? []
         rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     }
 

@@ -1,4 +1,4 @@
-import DAGs
+@testable import orch_dags
 import Foundation
 import OrchCore
 import OrchHTTPClient

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import DAGs
+@testable import orch_dags
 
 /// shopstream_daily's tasks read the warehouse through the named connection `warehouse`, as the dashboard does.
 @Suite("shopstream_daily's warehouse connection")

@@ -37,6 +37,8 @@ import Testing
         let s = try OrchSandbox(); defer { s.cleanup() }
         let scheduler = try startScheduler(s)
         defer { scheduler.stop(SIGTERM) }
+        // An example with a schedule starts paused, and a paused DAG's runs wait.
+        #expect(try s.run("dags", "unpause", "example_fanout").status == 0)
         let r = try s.run("trigger", "example_fanout", "--wait")
         #expect(r.status == 0, "\(r.output)")
         #expect(!r.stderr.contains("no scheduler is running"))
@@ -80,7 +82,7 @@ import Testing
         #expect(!unfinishedAtKill.isEmpty)
         for task in rows.tasks.keys {
             let tries = rows.attempts(of: task)
-            #expect(tries.last?["state"].string == "success", "\(task)")
+            #expect(tries.last?["state"].string == "success", "\(task): \(tries.last?["error"].string ?? "")")
             for a in tries {
                 #expect(a["end_date"].double != nil, "\(task) try \(a["try_number"].int ?? 0) never ended")
             }

@@ -18,6 +18,15 @@ let orchBinary: String = {
     return repoRoot.appendingPathComponent(".build/debug/orch").path
 }()
 
+/// The bundles the CLI tests load: this repository's dags/ bundle (shopstream_daily and the examples) and the test
+/// and benchmark bundles, as built beside the `orch` binary (`orch-dags`, `orch-test-dags`, `orch-bench-dags`);
+/// $ORCH_BUNDLES when set.
+let testBundles: String = {
+    if let env = ProcessInfo.processInfo.environment["ORCH_BUNDLES"], !env.isEmpty { return env }
+    let dir = (orchBinary as NSString).deletingLastPathComponent
+    return ["orch-dags", "orch-test-dags", "orch-bench-dags"].map { (dir as NSString).appendingPathComponent($0) }.joined(separator: ":")
+}()
+
 struct OrchBinaryMissing: Error, CustomStringConvertible {
     var description: String {
         "no orch binary at \(orchBinary); run `swift build --product orch` first (or set ORCH_BIN)"
@@ -50,6 +59,7 @@ final class OrchSandbox: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["ORCH_HOME"] = home.path
         env["ORCH_WORKER_SLOTS"] = "2"
+        env["ORCH_BUNDLES"] = testBundles
         env.removeValue(forKey: "ORCH_DAGS_ARE_PAUSED_AT_CREATION")
         return env
     }

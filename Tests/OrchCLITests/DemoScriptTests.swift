@@ -81,7 +81,8 @@ import Testing
         let activeLine = try #require(lines.first { $0.hasPrefix("   active DAGs  ") })
         let active = activeLine.dropFirst("   active DAGs  ".count).components(separatedBy: ", ")
         let listed = try s.run("dags", "list").stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: " ")[0]) }
-        #expect(Set(active) == Set(listed).subtracting(["example_shell"]), "\(out)")
-        #expect(active.contains("example_fanout"))
+        #expect(Set(active) == Set(listed).subtracting(["example_shell", "example_fanout"]), "\(out)")
+        #expect(active.contains("example_xcom"))
+        #expect(!active.contains("example_fanout"), "an example with a schedule starts paused")
     }
 }

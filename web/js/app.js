@@ -91,6 +91,39 @@ function storageBanner(storage) {
   banner.textContent = `Disk full: ${storage.message || 'ORCH_HOME has no space left'}. Changes are refused until space is freed.`;
 }
 
+/** A banner above every page while a DAG bundle, or a DAG of one, is not loaded (GET /importErrors); it goes away
+ *  when the cause is fixed. The other DAGs keep running meanwhile. */
+function importErrorsBanner(errors) {
+  let banner = document.getElementById('import-errors-banner');
+  if (!errors || errors.length === 0) { if (banner) banner.remove(); return; }
+  if (!banner) {
+    banner = document.createElement('div');
+    banner.id = 'import-errors-banner';
+    banner.className = 'page-error error';
+    document.body.prepend(banner);
+  }
+  const items = errors.map((e) => `<li><b>${esc(e.kind)}</b> in ${esc(e.bundle)}${e.dag_id ? ` (DAG ${esc(e.dag_id)})` : ''}`
+    + `<pre>${esc(e.message)}</pre></li>`).join('');
+  const html = `<details><summary>${errors.length} import error${errors.length === 1 ? '' : 's'}: `
+    + 'some DAGs are not loaded (the others run as usual)</summary><ul>' + items + '</ul></details>';
+  // Replaced only when it changed, so an opened list stays open across polls.
+  if (banner.dataset.html !== html) {
+    const open = banner.querySelector('details')?.open;
+    banner.innerHTML = html;
+    banner.dataset.html = html;
+    if (open) banner.querySelector('details').open = true;
+  }
+}
+
+async function refreshImportErrors() {
+  try {
+    const answer = await api('/importErrors');
+    importErrorsBanner(answer.import_errors);
+  } catch (e) {
+    // The health badge already says when the server is unreachable.
+  }
+}
+
 async function refreshHealth() {
   const el = document.getElementById('health');
   try {
@@ -155,4 +188,6 @@ if (token.get()) {
 }
 refreshHealth();
 setInterval(refreshHealth, 5000);
+refreshImportErrors();
+setInterval(refreshImportErrors, 5000);
 navigate();

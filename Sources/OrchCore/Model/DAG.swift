@@ -10,7 +10,10 @@ import Foundation
 ///     a >> b
 /// }
 /// ```
-public struct DAG: Sendable {
+///
+/// `Codable`: a bundle executable describes its DAGs to orch as JSON (`BundleManifest`), and every stored field
+/// travels, so a field added here reaches the scheduler without other edits.
+public struct DAG: Sendable, Codable {
     public let id: String
     public var description: String
     public var tags: [String]
@@ -34,7 +37,7 @@ public struct DAG: Sendable {
     public var alerts: AlertRules
     /// Tasks in declaration order.
     public private(set) var tasks: [TaskSpec]
-    private var index: [String: Int]
+    private var index: TaskIndex
 
     public init(_ id: String, description: String = "", tags: [String] = [], owner: String = "orch",
                 schedule: String? = nil, timeZone: String = "UTC", startDate: Date? = nil, endDate: Date? = nil,
@@ -60,9 +63,7 @@ public struct DAG: Sendable {
         let builder = DAGBuilder(defaults: defaults)
         build(builder)
         self.tasks = builder.resolvedTasks()
-        var idx: [String: Int] = [:]
-        for (i, t) in tasks.enumerated() where idx[t.id] == nil { idx[t.id] = i }
-        self.index = idx
+        self.index = TaskIndex(tasks)
     }
 
     /// Builds a DAG from already-resolved tasks (tests, generated DAGs).
@@ -70,12 +71,21 @@ public struct DAG: Sendable {
                 maxActiveTasks: Int = 16, params: [String: JSONValue] = [:]) {
         self.init(id, schedule: schedule, startDate: startDate, maxActiveTasks: maxActiveTasks, params: params)
         self.tasks = tasks
-        var idx: [String: Int] = [:]
-        for (i, t) in tasks.enumerated() where idx[t.id] == nil { idx[t.id] = i }
-        self.index = idx
+        self.index = TaskIndex(tasks)
     }
 
-    public func task(_ id: String) -> TaskSpec? { index[id].map { tasks[$0] } }
+    public func task(_ id: String) -> TaskSpec? {
+        if let i = index.positions[id] { return tasks[i] }
+        // A decoded DAG has no index until `reindexed()`: look the task up the slow way.
+        return index.positions.isEmpty ? tasks.first { $0.id == id } : nil
+    }
+
+    /// This DAG with its task index rebuilt (after decoding it from a manifest).
+    public func reindexed() -> DAG {
+        var copy = self
+        copy.index = TaskIndex(tasks)
+        return copy
+    }
 
     /// Downstream task ids of each task.
     public var downstream: [String: [String]] {

@@ -38,8 +38,9 @@ public struct TaskDefaults: Sendable {
     }
 }
 
-/// One task of a DAG, fully resolved (defaults applied).
-public struct TaskSpec: Sendable {
+/// One task of a DAG, fully resolved (defaults applied). `Codable` so that a bundle's `describe` manifest carries
+/// every field (a Swift body is written as its kind only: it runs in the bundle executable).
+public struct TaskSpec: Sendable, Codable {
     public let id: String
     public var action: TaskAction
     public var upstream: [String]

@@ -27,13 +27,23 @@ public final class WorkerPool: @unchecked Sendable {
     private let lookupTask: @Sendable (String, String) -> TaskSpec?
     /// Forks attempts from a warm process instead of starting the binary each time (nil: posix_spawn only).
     private let forkServer: ForkServerClient?
+    /// The bundle executable that runs a DAG's tasks (nil: the DAG's tasks run as before, through `executable`
+    /// or in this process). Every task of a bundle DAG runs in a process of its bundle, never in this one.
+    private let bundleExecutable: @Sendable (AttemptSpec) -> String?
+    private let useForkServer: Bool
+    /// One fork server per bundle executable (a bundle version), started on its first attempt.
+    private var bundleForkServers: [String: ForkServerClient] = [:]
+    private let bundleLock = NSLock()
 
     /// `useForkServer`: start attempts through `orch __fork-server` (default; `ORCH_FORK_SERVER=0` turns it off).
     public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
                 useForkServer: Bool = ProcessInfo.processInfo.environment["ORCH_FORK_SERVER"] != "0",
                 lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,
-                inProcessXCom: @escaping @Sendable (AttemptSpec) -> XComAccess) {
+                inProcessXCom: @escaping @Sendable (AttemptSpec) -> XComAccess,
+                bundleExecutable: @escaping @Sendable (AttemptSpec) -> String? = { _ in nil }) {
         self.slots = max(1, slots)
+        self.bundleExecutable = bundleExecutable
+        self.useForkServer = useForkServer
         self.executable = executable
         self.killGrace = killGrace
         self.lookupTask = lookupTask
@@ -43,7 +53,10 @@ public final class WorkerPool: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    deinit { forkServer?.shutdown() }
+    deinit {
+        forkServer?.shutdown()
+        for server in bundleForkServers.values { server.shutdown() }
+    }
 
     public static func currentExecutable() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -51,13 +64,38 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// Starts an attempt; `callbacks.finished` is called exactly once.
     public func launch(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
+        if let bundle = bundleExecutable(spec) {
+            return launchProcess(spec, timeout: task.executionTimeout, executable: bundle,
+                                 forkServer: bundleForkServer(bundle), callbacks: callbacks)
+        }
         switch task.isolation {
-        case .process: launchProcess(spec, timeout: task.executionTimeout, callbacks: callbacks)
+        case .process: launchProcess(spec, timeout: task.executionTimeout, executable: executable,
+                                     forkServer: forkServer, callbacks: callbacks)
         case .inProcess: launchInProcess(spec, task: task, callbacks: callbacks)
         }
     }
 
-    private func launchProcess(_ spec: AttemptSpec, timeout: Double?, callbacks: AttemptCallbacks) {
+    /// Starts the fork server of each bundle executable in the background, so that the first attempt of a bundle
+    /// does not wait for its server (nor is recorded as started while the server is still coming up).
+    public func warmUp(bundleExecutables: Set<String>) {
+        for executable in bundleExecutables {
+            guard let server = bundleForkServer(executable) else { return }
+            Thread.detachNewThread { server.warmUp() }
+        }
+    }
+
+    private func bundleForkServer(_ executable: String) -> ForkServerClient? {
+        guard useForkServer else { return nil }
+        return bundleLock.withLock {
+            if let server = bundleForkServers[executable] { return server }
+            let server = ForkServerClient(executable: executable)
+            bundleForkServers[executable] = server
+            return server
+        }
+    }
+
+    private func launchProcess(_ spec: AttemptSpec, timeout: Double?, executable: String,
+                               forkServer: ForkServerClient?, callbacks: AttemptCallbacks) {
         var spec = spec
         spec.killGrace = killGrace
         if let forkServer, launchForked(forkServer, spec, timeout: timeout, callbacks: callbacks) { return }

@@ -46,6 +46,14 @@ final class ForkServerClient: @unchecked Sendable {
         return false
     }
 
+    /// Starts the server now, if it is not running, instead of on the first launch: an attempt is then never
+    /// recorded as started while its server is still coming up.
+    func warmUp() {
+        lock.lock()
+        defer { lock.unlock() }
+        if requestFD < 0 && !unavailable { _ = startServer() }
+    }
+
     /// Closing the request pipe tells the server to finish: it reports its children's exits, then leaves.
     func shutdown() {
         lock.lock()

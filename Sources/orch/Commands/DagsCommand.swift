@@ -1,5 +1,4 @@
 import ArgumentParser
-import DAGs
 import Foundation
 import OrchAPI
 import OrchCore
@@ -45,9 +44,10 @@ struct DagsCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate every DAG (cycles, unknown upstreams, duplicates, ids, retries, timeouts, schedules); exits 1 on any problem.")
+            abstract: "Load every bundle and validate its DAGs (build, describe, cycles, unknown upstreams, duplicates across bundles, ids, retries, timeouts, schedules); exits 1 on any import error.")
         func run() throws {
-            var errors = DAGValidator.validate(DAGRegistry.all).map(\.description) + DAGRegistry.misregistered
+            let loaded = try CLIContext().bundles()
+            var errors = loaded.errors.map(\.description)
             let (insights, connectionsProblem) = try CLIContext().insights()
             if let connectionsProblem { errors.append(connectionsProblem) }
             let dashboards = InsightsCheck.allProblems(insights)
@@ -58,10 +58,11 @@ struct DagsCommand: ParsableCommand {
                     + (dashboards.unreachable.count > 3 ? ", …" : "") + ")")
             }
             if errors.isEmpty {
-                print("\(DAGRegistry.all.count) DAGs OK, \(insights.dashboards.count) dashboards OK")
+                print("\(loaded.bag.dags.count) DAGs OK, \(insights.dashboards.count) dashboards OK")
                 return
             }
             for e in errors { printError("error: \(e)") }
+            print("\(loaded.bag.dags.count) DAGs loaded, \(errors.count) problem(s)")
             throw ExitCode(1)
         }
     }

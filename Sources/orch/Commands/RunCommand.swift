@@ -55,7 +55,12 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
     return states
 }
 
+/// Every task of a bundle DAG runs in a process of its bundle executable (through its fork server).
 func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int) -> WorkerPool {
-    WorkerPool(slots: slots, lookupTask: { dagId, taskId in bag.dag(dagId)?.task(taskId) },
-               inProcessXCom: { spec in EngineXCom(store: store, runPk: spec.runPk) })
+    let executables = BundleSelection.loaded(OrchHome.fromEnvironment()).executables
+    let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in bag.dag(dagId)?.task(taskId) },
+                          inProcessXCom: { spec in EngineXCom(store: store, runPk: spec.runPk) },
+                          bundleExecutable: { spec in executables[spec.dagId] })
+    pool.warmUp(bundleExecutables: Set(executables.values))
+    return pool
 }

@@ -15,7 +15,7 @@ struct RunsCommand: ParsableCommand {
         @Option(help: "How many runs.") var limit = 25
         func run() throws {
             let ctx = try CLIContext()
-            _ = try ctx.dag(dagId)
+            try ctx.requireKnownDAG(dagId)
             var states: [RunState] = []
             if let state {
                 guard let s = RunState(rawValue: state) else { throw ValidationError("unknown run state '\(state)'") }

@@ -13,10 +13,13 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     @Option(help: "Worker slots (default: number of cores).") var slots: Int?
     @Flag(help: "When another scheduler holds the lease, wait and take over when it stops.") var standby = false
+    @Option(name: .customLong("bundle"), help: "A DAG bundle to load: a package folder or a bundle executable (repeatable; default: ORCH_BUNDLES, orch.json's bundles, ./dags).")
+    var bundles: [String] = []
     @OptionGroup var logging: LogOptions
 
     func run() async throws {
         logging.apply()
+        BundleSelection.use(bundles)
         let ctx = try CLIContext()
         let services = try await SchedulerServices.start(ctx: ctx, slots: slots, standby: standby)
         try await services.runUntilStopped()

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DAGs
 import Foundation
 import OrchCore
 import OrchRuntime
@@ -27,7 +26,7 @@ struct TaskAddress: ParsableArguments {
         }
         guard downstream else { return (run, [taskId]) }
         let present = Set(instances.map(\.taskId))
-        let reached = DAGRegistry.dag(run.dagId)?.withDownstream(of: taskId).filter(present.contains) ?? [taskId]
+        let reached = BundleSelection.loaded(OrchHome.fromEnvironment()).bag.dag(run.dagId)?.withDownstream(of: taskId).filter(present.contains) ?? [taskId]
         return (run, reached.isEmpty ? [taskId] : reached)
     }
 }

@@ -34,6 +34,7 @@ struct WebOptions: ParsableArguments {
         let insights = ctx.insights()
         configuration.insights = insights.configuration
         if let problem = insights.problem { OrchLog.webserver.error("connections: \(problem)") }
+        configuration.importErrors = { [errors = ctx.bundles().errors] in errors }
         let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
@@ -68,9 +69,10 @@ struct WebserverCommand: AsyncParsableCommand {
     func run() async throws {
         logging.apply()
         let ctx = try CLIContext()
-        let server = try web.startServer(ctx: ctx)
+        // Before the bundles load (a second or more): a SIGTERM meanwhile stops the server as soon as it is up.
         let stop = DispatchSemaphore(value: 0)
         installStopHandlers { stop.signal() }
+        let server = try web.startServer(ctx: ctx)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
                 stop.wait()

@@ -1,0 +1,46 @@
+import Foundation
+import OrchCore
+
+/// What a bundle executable prints for `describe`: its DAGs, every field of the model (`DAG` is `Codable`), as
+/// JSON. Dates are seconds since 1970.
+public struct BundleManifest: Sendable, Codable {
+    /// Raised when the manifest's shape changes incompatibly; orch refuses a manifest newer than it knows.
+    public static let currentFormat = 1
+
+    public var format: Int
+    public var dags: [DAG]
+    /// The Insights dashboards the bundle declares, and the connection defaults its DAGs and dashboards use.
+    public var dashboards: [Dashboard]
+    public var connectionDefaults: [ConnectionDefault]
+
+    public init(dags: [DAG], dashboards: [Dashboard] = [], connectionDefaults: [ConnectionDefault] = []) {
+        format = Self.currentFormat
+        self.dags = dags
+        self.dashboards = dashboards
+        self.connectionDefaults = connectionDefaults
+    }
+
+    public func encoded() throws -> Data {
+        let enc = JSONEncoder()
+        enc.dateEncodingStrategy = .secondsSince1970
+        enc.outputFormatting = [.sortedKeys]
+        return try enc.encode(self)
+    }
+
+    /// Decodes a manifest and rebuilds each DAG's task index.
+    public static func decode(_ data: Data) throws -> BundleManifest {
+        let dec = JSONDecoder()
+        dec.dateDecodingStrategy = .secondsSince1970
+        var manifest = try dec.decode(BundleManifest.self, from: data)
+        guard manifest.format <= currentFormat else {
+            throw BundleManifestError(message: "manifest format \(manifest.format) is newer than this orch understands (\(currentFormat)); rebuild the bundle against this orch's SDK")
+        }
+        manifest.dags = manifest.dags.map { $0.reindexed() }
+        return manifest
+    }
+}
+
+public struct BundleManifestError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Foundation
+import OrchRuntime
+
+/// The entry point of a DAG bundle: the one call in the bundle executable's `main.swift`.
+///
+/// ```swift
+/// import OrchSDK
+/// OrchBundle.main([helloDAG, otherDAG])
+/// ```
+///
+/// orch runs the executable with one of these commands (none is meant for hand use but `describe`):
+/// - `describe`: prints the bundle's DAGs as JSON (`BundleManifest`) and exits;
+/// - `__fork-server`: the long-lived process per bundle version that forks one child per attempt;
+/// - `tasks run DAG TASK --run RUN --try N`: one attempt, its spec in ORCH_ATTEMPT_SPEC (without the fork server);
+/// - `tasks test DAG TASK`: one attempt printing its log, nothing persisted (`orch tasks test`).
+public enum OrchBundle {
+    /// `dashboards` and `connectionDefaults`: the Insights dashboards the bundle declares (see `Dashboard`).
+    public static func main(_ dags: @autoclosure () -> [DAG], dashboards: @autoclosure () -> [Dashboard] = [],
+                            connectionDefaults: [ConnectionDefault] = []) -> Never {
+        // Everything an attempt creates is private to the user, as for orch itself.
+        umask(0o077)
+        let args = Array(CommandLine.arguments.dropFirst())
+        switch args.first {
+        case "describe":
+            describe(BundleManifest(dags: dags(), dashboards: dashboards(), connectionDefaults: connectionDefaults))
+        case "__fork-server":
+            // Stays single-threaded until it forks: the DAGs are built once here, and every child inherits them.
+            let built = dags()
+            ForkServer.serve(warm: { _ in }, runChild: { spec in runBlocking { await runAttempt(spec, in: built) } })
+        case "tasks" where args.count >= 3 && (args[1] == "run" || args[1] == "test"):
+            let built = dags()
+            let test = args[1] == "test"
+            exit(runBlocking { await runFromEnvironment(dagId: args[2], taskId: args.count > 3 ? args[3] : "", test: test, in: built) })
+        default:
+            printToStandardError("this is an orch DAG bundle: orch runs it (`describe`, `tasks run`); load it with `orch serve --bundle PATH`\n")
+            exit(2)
+        }
+    }
+
+    static func describe(_ manifest: BundleManifest) -> Never {
+        do {
+            let data = try manifest.encoded()
+            FileHandle.standardOutput.write(data)
+            exit(0)
+        } catch {
+            printToStandardError("cannot encode the bundle's manifest: \(error)\n")
+            exit(1)
+        }
+    }
+
+    /// `tasks run` / `tasks test`: the spec comes from ORCH_ATTEMPT_SPEC (or the file ORCH_ATTEMPT_SPEC_FILE names).
+    static func runFromEnvironment(dagId: String, taskId: String, test: Bool, in dags: [DAG]) async -> Int32 {
+        guard let spec = try? AttemptSpec.fromEnvironment(), spec.dagId == dagId, spec.taskId == taskId else {
+            printToStandardError("tasks \(test ? "test" : "run") is started by orch with \(AttemptSpec.environmentKey) set; use `orch tasks test DAG TASK`\n")
+            return 2
+        }
+        return test ? await testAttempt(spec, in: dags) : await runAttempt(spec, in: dags)
+    }
+
+    /// Runs `body` on Swift concurrency (started fresh in this process) and waits for it.
+    static func runBlocking(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
+        let done = DispatchSemaphore(value: 0)
+        let code = ExitCodeBox()
+        Task.detached {
+            code.value = await body()
+            done.signal()
+        }
+        done.wait()
+        return code.value
+    }
+}
+
+private final class ExitCodeBox: @unchecked Sendable {
+    var value: Int32 = 1
+}
+
+private func printToStandardError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}

@@ -1,0 +1,50 @@
+import Foundation
+import OrchCore
+import OrchRuntime
+
+/// Which bundles this command loads, and the loaded result (once per process).
+///
+/// The bundles are, first found: `--bundle PATH` (serve, scheduler; repeatable), `ORCH_BUNDLES` (paths separated
+/// by `:`), `bundles` in ORCH_HOME/orch.json, else `./dags` when it holds a package (like Airflow's dags folder).
+/// A path is a bundle package folder (orch builds it) or a bundle executable.
+enum BundleSelection {
+    nonisolated(unsafe) private static var override: [String]?
+    nonisolated(unsafe) private static var cache: LoadedBundles?
+    private static let lock = NSLock()
+
+    /// `--bundle` paths given on the command line (before anything loads).
+    static func use(_ paths: [String]) {
+        guard !paths.isEmpty else { return }
+        lock.withLock { override = paths.map(absolute) }
+    }
+
+    static func paths(_ home: OrchHome) -> [String] {
+        if let given = lock.withLock({ override }) { return given }
+        if let env = ProcessInfo.processInfo.environment["ORCH_BUNDLES"] {
+            return env.split(separator: ":").map { absolute(String($0)) }
+        }
+        if let configured = Settings.load(home).bundles { return configured.map(absolute) }
+        let local = absolute("dags")
+        return FileManager.default.fileExists(atPath: local + "/Package.swift") ? [local] : []
+    }
+
+    /// Every configured bundle, loaded once per process; the examples left out when `load_examples` is off.
+    static func loaded(_ home: OrchHome) -> LoadedBundles {
+        if let done = lock.withLock({ cache }) { return done }
+        var result = BundleLoader.load(paths(home))
+        if !Settings.load(home).examplesLoaded {
+            let kept = result.bag.dags.filter { !$0.tags.contains("example") }
+            result = LoadedBundles(bag: DAGBag.lenient(kept).bag, executables: result.executables,
+                                   bundles: result.bundles, errors: result.errors)
+        }
+        lock.withLock { cache = result }
+        return result
+    }
+
+    private static func absolute(_ path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded)
+            : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(expanded)
+        return url.standardizedFileURL.path
+    }
+}

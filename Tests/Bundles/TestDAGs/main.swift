@@ -1,0 +1,11 @@
+import OrchSDK
+
+// The test bundle: reliability, hardening and browser-test DAGs, loaded only by the tests.
+OrchBundle.main([
+    reliabilityOOM,
+    reliabilityChatty,
+    reliabilityDaily,
+    reliabilityTimeoutEscape,
+    reliabilityTaskEnv,
+    browserDeadline,
+])

@@ -1,0 +1,18 @@
+# This repository's DAG bundles as executables built beside `orch` (products orch-dags, orch-test-dags,
+# orch-bench-dags of the root package: one build, no second copy of the dependencies), and how scripts point
+# orch at them. Source it, then:
+#   build_repo_bundles [swift build options…]   builds each bundle product with the same options as orch
+#   use_repo_bundles /path/to/orch              exports ORCH_BUNDLES (unless set) to the executables beside it
+ORCH_REPO_BUNDLES=(orch-dags orch-test-dags orch-bench-dags)
+
+build_repo_bundles() {
+    local p
+    for p in "${ORCH_REPO_BUNDLES[@]}"; do swift build "$@" --product "$p"; done
+}
+
+use_repo_bundles() {
+    local dir p list=()
+    dir="$(cd "$(dirname "$1")" && pwd)"
+    for p in "${ORCH_REPO_BUNDLES[@]}"; do list+=("$dir/$p"); done
+    export ORCH_BUNDLES="${ORCH_BUNDLES:-$(IFS=:; echo "${list[*]}")}"
+}
