@@ -31,13 +31,19 @@ public struct BundleManifest: Sendable, Codable {
     public static func decode(_ data: Data) throws -> BundleManifest {
         let dec = JSONDecoder()
         dec.dateDecodingStrategy = .secondsSince1970
-        var manifest = try dec.decode(BundleManifest.self, from: data)
-        guard manifest.format <= currentFormat else {
-            throw BundleManifestError(message: "manifest format \(manifest.format) is newer than this orch understands (\(currentFormat)); rebuild the bundle against this orch's SDK")
+        // The format first: a newer manifest may have another shape, and the error should say why.
+        let format = try dec.decode(FormatProbe.self, from: data).format
+        guard format <= currentFormat else {
+            throw BundleManifestError(message: "manifest format \(format) is newer than this orch understands (\(currentFormat)); rebuild the bundle against this orch's SDK")
         }
+        var manifest = try dec.decode(BundleManifest.self, from: data)
         manifest.dags = manifest.dags.map { $0.reindexed() }
         return manifest
     }
+}
+
+private struct FormatProbe: Decodable {
+    var format: Int
 }
 
 public struct BundleManifestError: Error, CustomStringConvertible {
