@@ -25,6 +25,9 @@ import time
 
 from driver import SLOTS, af, log, main
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from bundles import bundles_env  # noqa: E402 (bench/bundles.py)
+
 
 class OrchSystem:
     def __init__(self, a):
@@ -32,7 +35,8 @@ class OrchSystem:
         self.name = f"orch-{self.mode}"
         self.home = tempfile.mkdtemp(prefix="orch-peers-")
         # ORCH_BENCH_PEERS=1: the binary registers the peer_* DAGs (dags/PeerBenchmarks.swift) only with it.
-        self.env = dict(os.environ, ORCH_HOME=self.home, ORCH_WORKER_SLOTS=str(SLOTS), ORCH_BENCH_PEERS="1")
+        self.env = dict(os.environ, ORCH_HOME=self.home, ORCH_WORKER_SLOTS=str(SLOTS), ORCH_BENCH_PEERS="1",
+                        **bundles_env(self.orch))   # the peer DAGs live in the benchmark bundle
         self.env.pop("ORCH_ALERT_WEBHOOKS", None)
         self.roots: list[int] = []
         self.reaped_cpu = 0.0
