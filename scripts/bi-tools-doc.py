@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints docs/bi-tools.md from dags/ShopStreamDashboard.swift: each panel's SQL as declared, and as Grafana,
+"""Prints docs/bi-tools.md from dags/Sources/DAGs/ShopStreamDashboard.swift: each panel's SQL as declared, and as Grafana,
 Superset and Metabase spell the date range. Run: python3 scripts/bi-tools-doc.py > docs/bi-tools.md
 (InsightsTests check that every declared query appears in the page verbatim)."""
 import pathlib
@@ -15,7 +15,7 @@ TOOLS = [
 
 
 def panels():
-    source = (ROOT / "dags" / "ShopStreamDashboard.swift").read_text()
+    source = (ROOT / "dags" / "Sources" / "DAGs" / "ShopStreamDashboard.swift").read_text()
     for m in re.finditer(r'Panel\("(\w+)", title: "([^"]+)", kind: \.(\w+), sql: """\n(.*?)"""', source, re.S):
         pid, title, kind, sql = m.groups()
         lines = [line[12:] if line.startswith(" " * 12) else line for line in sql.rstrip().splitlines()]
@@ -32,7 +32,7 @@ def main():
         for name, first, after in TOOLS:
             out.append(f"<details><summary>{name}</summary>\n\n```sql\n{sql.replace('$1', first).replace('$2', after)}\n```\n</details>\n")
     out.append("## Keeping the two in step\n\nThis page is generated from the declarations: "
-               "`python3 scripts/bi-tools-doc.py > docs/bi-tools.md` after changing `dags/ShopStreamDashboard.swift` "
+               "`python3 scripts/bi-tools-doc.py > docs/bi-tools.md` after changing `dags/Sources/DAGs/ShopStreamDashboard.swift` "
                "(InsightsTests check that every declared query appears here verbatim).\n")
     print("\n".join(out), end="")
 

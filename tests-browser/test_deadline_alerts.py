@@ -2,7 +2,7 @@
 
 The shared `orch serve` of run.sh has no webhook (alerts exist only when one is configured), so this module starts
 its own: a real `orch serve` (ORCH_BIN) in a fresh ORCH_HOME whose ORCH_ALERT_WEBHOOKS points at a receiver on
-127.0.0.1 in this process. DAG `browser_deadline` (dags/BrowserTestDAGs.swift) has no schedule, so a run's data
+127.0.0.1 in this process. DAG `browser_deadline` (Tests/Bundles/TestDAGs/BrowserTestDAGs.swift) has no schedule, so a run's data
 interval ends at its logical date, and `runDeadlineMinutes: 1`; its task waits until the test writes a release file.
 
 (b) a manual run of 2020-01-01: its deadline had passed years before it was created, so no alert, however long
