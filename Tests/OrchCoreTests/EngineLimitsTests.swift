@@ -122,6 +122,16 @@ import Testing
         #expect(h.launched == ["1.t#1"])
     }
 
+    @Test func pauseIsTheReasonGivenEvenWithoutAScheduler() {
+        let d = dag("p", [task("t")])
+        var h = EngineHarness([d], paused: ["p"], holdsLease: false)
+        h.send(.runsFound([h.run(1, d)]))
+        #expect(h.machine.runWaitingReason(1) == .dagPaused("p"))
+        h.send(.dagPaused("p", false))
+        #expect(h.machine.runWaitingReason(1) == .noScheduler)
+        #expect(h.reason(1, "t")?.description == "no scheduler holds the lease; start one with `orch scheduler` or `orch serve`")
+    }
+
     @Test func aForegroundEngineRunsAPausedDAG() {
         let d = dag("p", [task("t")])
         var h = EngineHarness([d], honourPause: false, paused: ["p"])

@@ -18,11 +18,12 @@ extension EngineStateMachine {
     public func runWaitingReason(_ pk: Int64) -> WaitingReason? {
         if let dagId = unloadable[pk] { return .dagNotLoaded(dagId) }
         guard let run = queued[pk] else { return nil }
-        if !holdsLease { return .noScheduler }
-        if draining { return .schedulerStopping }
+        // Pause first: with a scheduler or without, a paused DAG's run stays queued.
         if !PauseRule(honoured: configuration.honourPause).mayAdmit(dagId: run.dagId, paused: paused) {
             return .dagPaused(run.dagId)
         }
+        if !holdsLease { return .noScheduler }
+        if draining { return .schedulerStopping }
         let limit = plans[run.dagId]?.dag.maxActiveRuns ?? 1
         let runningRuns = active.values.filter { $0.dagId == run.dagId }.sorted { $0.pk < $1.pk }
         if runningRuns.count >= limit {

@@ -76,7 +76,7 @@ public enum WaitingReason: Sendable, Hashable, CustomStringConvertible {
             let by = usedBy.isEmpty ? "" : ", used by " + Self.list(usedBy)
             return "pool \(pool) full (\(used)/\(size)\(by)); this task needs \(needs) slot\(needs == 1 ? "" : "s")"
         case .unknownPool(let pool):
-            return "pool \(pool) does not exist; create it with `orch pools set \(pool) N` or change the task's pool"
+            return "pool \(pool) does not exist in the state database; add it (table pool) or change the task's pool"
         case .dagPaused(let dagId):
             return "DAG \(dagId) is paused"
         case .maxActiveRuns(let dagId, let limit, let running):
