@@ -58,7 +58,8 @@ import Testing
         let ofRun = "run_pk = (SELECT id FROM dag_run WHERE dag_id = '\(dagId)')"
         let midRun = try s.waitFor(120) {
             let done = try db.queryOne("SELECT count(*) FROM task_instance WHERE state = 'success' AND \(ofRun)")?[0].int ?? 0
-            let running = try db.queryOne("SELECT count(*) FROM task_attempt WHERE end_date IS NULL AND \(ofRun)")?[0].int ?? 0
+            // Running: its process started (pid recorded), not only its attempt row written.
+            let running = try db.queryOne("SELECT count(*) FROM task_attempt WHERE end_date IS NULL AND pid IS NOT NULL AND \(ofRun)")?[0].int ?? 0
             return done >= 4 && running >= 1
         }
         first.stop(SIGKILL)

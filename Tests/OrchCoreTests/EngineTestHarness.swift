@@ -54,6 +54,10 @@ struct EngineHarness {
         machine.waitingReason(of: AttemptKey(runPk: pk, taskId: task), now: clock.now)
     }
 
+    mutating func started(_ pk: Int64, _ task: String, try n: Int = 1) {
+        send(.attemptStarted(AttemptKey(runPk: pk, taskId: task), tryNumber: n))
+    }
+
     mutating func exit(_ pk: Int64, _ task: String, try n: Int = 1, _ outcome: AttemptOutcome = .success) {
         send(.attemptExited(AttemptKey(runPk: pk, taskId: task), tryNumber: n, outcome: outcome))
     }

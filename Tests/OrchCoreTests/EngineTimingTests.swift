@@ -50,6 +50,9 @@ import Testing
         let d = dag("slow", [task("t", timeout: 5)])
         var h = EngineHarness([d], killGrace: 2)
         h.send(.runsFound([h.run(1, d)]))
+        #expect(h.wake == nil)   // launched, not started: a slow start does not eat the timeout
+        h.clock.advance(3)
+        h.started(1, "t")
         let t0 = h.clock.now
         #expect(h.wake == t0 + 5)
         h.clock.advance(5)
@@ -70,6 +73,7 @@ import Testing
         let d = dag("quick", [task("t", timeout: 5)])
         var h = EngineHarness([d])
         h.send(.runsFound([h.run(1, d)]))
+        h.started(1, "t")
         h.clock.advance(4.9)
         h.exit(1, "t")
         #expect(h.stops.isEmpty)
@@ -81,6 +85,7 @@ import Testing
         let d = dag("long", [task("t", limit: 30)])
         var h = EngineHarness([d])
         h.send(.runsFound([h.run(1, d)]))
+        h.started(1, "t")
         #expect(h.wake == h.clock.now + 30)
         h.clock.advance(30)
         h.send(.tick)

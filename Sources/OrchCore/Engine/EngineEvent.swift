@@ -10,7 +10,8 @@ public enum EngineEvent: Sendable {
     case runsFound([EngineRunInput])
     /// A run was cleared, marked or deleted by a user: the engine forgets it (it is found again if still active).
     case runForgotten(pk: Int64)
-    /// An attempt the engine asked to launch has its process (for display; the slot was taken at launch).
+    /// An attempt the engine asked to launch has started (its process, or its in-process task): its timeout counts
+    /// from here (the slot was taken at launch).
     case attemptStarted(AttemptKey, tryNumber: Int)
     /// The runtime could not start an attempt the engine launched (its start was not written): its slot is freed.
     case attemptAbandoned(AttemptKey, tryNumber: Int)

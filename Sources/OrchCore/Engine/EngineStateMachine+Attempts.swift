@@ -49,7 +49,7 @@ extension EngineStateMachine {
         active[c.runKey]?.instances[c.taskId]?.tryNumber = tryNumber
         active[c.runKey]?.neverStarted = false
         hold(key, RunningAttempt(tryNumber: tryNumber, dagId: run.dagId, pool: task.pool, poolSlots: task.poolSlots,
-                                 startedAt: now, timeout: timeout(of: task), runningLimit: task.runningLimit.map(RunningLimit.init)))
+                                 startedAt: now, started: false, timeout: timeout(of: task), runningLimit: task.runningLimit.map(RunningLimit.init)))
     }
 
     func timeout(of task: TaskSpec) -> ExecutionTimeout? {
@@ -70,6 +70,13 @@ extension EngineStateMachine {
         poolUse[attempt.pool, default: attempt.poolSlots] -= attempt.poolSlots
         active[key.runPk]?.runningCount -= 1
         return attempt
+    }
+
+    /// The attempt's process started: its timeout counts from now.
+    mutating func attemptStarted(_ key: AttemptKey, tryNumber: Int, now: Date) {
+        guard running[key]?.tryNumber == tryNumber, running[key]?.started == false else { return }
+        running[key]?.started = true
+        running[key]?.startedAt = now
     }
 
     /// An attempt ended: resolve it (retry or not) and let its downstream tasks be evaluated.
@@ -114,7 +121,8 @@ extension EngineStateMachine {
         case .alive(let startedAt):
             // Followed again; a timeout that elapsed meanwhile stops it at this step (see `checkTimers`).
             hold(key, RunningAttempt(tryNumber: ti.tryNumber, dagId: run.dagId, pool: task.pool,
-                                     poolSlots: task.poolSlots, startedAt: startedAt, timeout: timeout(of: task),
+                                     poolSlots: task.poolSlots, startedAt: startedAt, started: true,
+                                     timeout: timeout(of: task),
                                      runningLimit: task.runningLimit.map(RunningLimit.init)))
         case .dead(let startedAt, let left):
             let outcome = timeout(of: task).map { $0.unwatchedOutcome(startedAt: startedAt, left: left, now: now) }

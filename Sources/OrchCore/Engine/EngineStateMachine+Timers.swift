@@ -5,7 +5,7 @@ extension EngineStateMachine {
     mutating func checkTimers(now: Date, _ step: inout Step) {
         for key in running.keys.sorted() {
             guard var a = running[key] else { continue }
-            if let timeout = a.timeout {
+            if let timeout = a.timeout, a.started {
                 if a.terminatedAt == nil, now >= timeout.terminateAt(startedAt: a.startedAt) {
                     a.terminatedAt = now
                     step.stops.append((key, a.tryNumber, .terminate))
@@ -14,7 +14,7 @@ extension EngineStateMachine {
                     step.stops.append((key, a.tryNumber, .kill))
                 }
             }
-            if let limit = a.runningLimit, !a.limitAlerted, limit.isExceeded(startedAt: a.startedAt, now: now) {
+            if let limit = a.runningLimit, a.started, !a.limitAlerted, limit.isExceeded(startedAt: a.startedAt, now: now) {
                 a.limitAlerted = true
                 step.batch.alerts.append(AlertIntent(kind: .deadlineMissed, runPk: key.runPk, taskId: key.taskId,
                                                      tryNumber: a.tryNumber, state: TaskState.running.rawValue,

@@ -123,8 +123,8 @@ public struct EngineStateMachine: Sendable {
             for input in inputs { found(input, now: now, &step) }
         case .runForgotten(let pk):
             forget(pk)
-        case .attemptStarted:
-            break   // the slot was taken at launch; the runtime records the process
+        case .attemptStarted(let key, let tryNumber):
+            attemptStarted(key, tryNumber: tryNumber, now: now)
         case .attemptAbandoned(let key, let tryNumber):
             if running[key]?.tryNumber == tryNumber { _ = release(key) }
         case .attemptExited(let key, let tryNumber, let outcome):

@@ -6,7 +6,11 @@ struct RunningAttempt: Sendable {
     let dagId: String
     let pool: String
     let poolSlots: Int
-    let startedAt: Date
+    /// When it was launched; once its process started (``EngineEvent/attemptStarted(_:tryNumber:)``), when that
+    /// was: the timeout and the running limit count from the start, as the task's own code sees it.
+    var startedAt: Date
+    /// Its process (or in-process task) started: only then does its timeout run.
+    var started: Bool
     let timeout: ExecutionTimeout?
     let runningLimit: RunningLimit?
     /// Asked to stop for its timeout at this time (it is then recorded as timed out).
@@ -17,11 +21,11 @@ struct RunningAttempt: Sendable {
     /// The next time this attempt needs the engine without an outside event.
     var nextDue: Date? {
         var due: [Date] = []
-        if let timeout {
+        if let timeout, started {
             if let t = terminatedAt { if !killed { due.append(timeout.killAt(terminatedAt: t)) } }
             else { due.append(timeout.terminateAt(startedAt: startedAt)) }
         }
-        if let runningLimit, !limitAlerted { due.append(runningLimit.exceededAt(startedAt: startedAt)) }
+        if let runningLimit, started, !limitAlerted { due.append(runningLimit.exceededAt(startedAt: startedAt)) }
         return due.min()
     }
 }

@@ -107,9 +107,11 @@ extension RunEngine {
         AttemptCallbacks(
             started: { [store] pid, ticks in
                 // Recorded for display and for killing; liveness itself is the attempt's lock file.
-                guard recordsProcess, let attemptId else { return }
-                try? store.recordAttemptProcess(attemptId: attemptId, runPk: key.runPk, taskId: key.taskId,
-                                                pid: Int(pid), startTicks: ticks)
+                if recordsProcess, let attemptId {
+                    try? store.recordAttemptProcess(attemptId: attemptId, runPk: key.runPk, taskId: key.taskId,
+                                                    pid: Int(pid), startTicks: ticks)
+                }
+                Task { await self.enqueue(.attemptStarted(key, tryNumber: tryNumber)) }
             },
             finished: { outcome in
                 Task { await self.enqueue(.attemptExited(key, tryNumber: tryNumber, outcome: outcome)) }

@@ -45,6 +45,9 @@ public actor RunEngine {
     var pausedDAGs: Set<String>?
     var poolSizes: [String: Int]?
     var finishedWaiters: [Int64: [CheckedContinuation<RunState, Never>]] = [:]
+    var lastStoreRead = Date.distantPast
+    /// How often a busy engine looks for new or changed runs in the store.
+    static let storeReadInterval: Double = 0.2
     /// Problems the engine could not act on (shown by the scheduler's log).
     public internal(set) var lastError: String?
 
@@ -104,7 +107,12 @@ public actor RunEngine {
         var events = inbox
         inbox = []
         var failure: String?
-        do { events += try readStore(now: now) } catch { failure = "\(error)" }
+        // A step caused by attempt ends reads the store for new runs at most every `storeReadInterval`: under a
+        // burst of ends the steps stay cheap; an idle engine (woken by a trigger, a due run, a timer) reads at once.
+        if events.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
+            lastStoreRead = now
+            do { events += try readStore(now: now) } catch { failure = "\(error)" }
+        }
         let actions = machine.handle(events, now: now)
         wakeAt = nil
         if let problem = perform(actions, now: now) { failure = problem }

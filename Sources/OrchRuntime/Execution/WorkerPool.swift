@@ -110,9 +110,9 @@ public final class WorkerPool: @unchecked Sendable {
             callbacks.finished(.failed(exitCode: nil, error: "\(error)"))
             return
         }
-        callbacks.started(started.pid, started.startTicks)
         let watch = ProcessWatch(pid: started.pid, isOurChild: true)
-        live.set(spec.lockPath, .process(watch))
+        live.set(spec.lockPath, .process(watch))   // before `started`: the engine may stop it from then on
+        callbacks.started(started.pid, started.startTicks)
         Thread.detachNewThread { [live, resultPath = spec.resultPath, logPath = spec.logPath, lockPath = spec.lockPath,
                                   grace = killGrace] in
             let exit = ChildProcess.wait(started.pid)
