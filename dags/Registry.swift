@@ -5,7 +5,9 @@ import OrchCore
 /// DAGs are global `let`s, which Swift builds lazily: a task process (`orch tasks run`) builds only
 /// the DAG it runs, by id, so starting an attempt stays cheap however many DAGs there are.
 public enum DAGRegistry {
-    static let entries: [(id: String, make: @Sendable () -> DAG)] = listed + peerBenchEntries  // + dags/PeerBenchmarks.swift
+    /// With `ORCH_BENCH_SCENARIOS` set, only the scheduler scenarios' DAGs (dags/SchedulerScenarios.swift).
+    static let entries: [(id: String, make: @Sendable () -> DAG)] = SchedulerScenarios.selected != nil
+        ? SchedulerScenarios.entries : listed + peerBenchEntries  // + dags/PeerBenchmarks.swift
 
     private static let listed: [(id: String, make: @Sendable () -> DAG)] = [
         ("example_fanout", { exampleFanOut }),

@@ -23,6 +23,8 @@ struct APIContext: Sendable {
     let openAPIRoot: String?
     /// The Insights dashboards of the DAG bundle (none: an empty catalog).
     let insights: InsightsCatalog
+    /// The scheduler's worker slots, for "why is it waiting".
+    var workerSlots = ProcessInfo.processInfo.activeProcessorCount
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {

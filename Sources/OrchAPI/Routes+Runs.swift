@@ -54,7 +54,9 @@ extension APIRoutes {
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let instances = try store.taskInstances(runPk: run.pk).sortedLike(dag)
-            return .api(RunDetailDTO(run: RunDTO(run), task_instances: instances.map(TaskInstanceDTO.init)))
+            let waiting = ctx.waiting(store, for: run)
+            return .api(RunDetailDTO(run: RunDTO(run, waiting: waiting),
+                                     task_instances: instances.map { TaskInstanceDTO($0, waiting: waiting) }))
         }
 
         // Mark: {"state": "success"} or {"state": "failed"}; unfinished tasks take the same state.

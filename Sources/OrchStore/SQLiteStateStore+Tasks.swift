@@ -54,22 +54,8 @@ extension SQLiteStateStore {
 
     public func finishAttempt(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome,
                               resolution: AttemptResolution, now: Date, alerts: [AlertDraft]) throws {
-        var exitCode: Int?
-        var signal: Int?
-        var error: String?
-        switch outcome {
-        case .success: break
-        case .failed(let code, _): exitCode = code.map(Int.init); error = outcome.summary
-        case .crashed(let sig, _): signal = Int(sig); error = outcome.summary
-        case .timedOut: error = outcome.summary
-        case .skipped: error = outcome.summary
-        }
-        let attemptState: TaskState
-        switch outcome {
-        case .success: attemptState = .success
-        case .skipped: attemptState = .skipped
-        default: attemptState = .failed
-        }
+        let cols = AttemptEndColumns(outcome)
+        let (exitCode, signal, error, attemptState) = (cols.exitCode, cols.signal, cols.error, cols.attemptState)
         try write {
             try db.execute("""
                 UPDATE task_attempt SET state = ?, end_date = ?, exit_code = ?, signal = ?, error = ?

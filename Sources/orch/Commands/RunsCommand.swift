@@ -6,7 +6,7 @@ import OrchStore
 
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "List and inspect DAG runs.",
-                                                    subcommands: [List.self, Show.self, Clear.self, Mark.self, Delete.self])
+                                                    subcommands: [List.self, Show.self, Why.self, Clear.self, Mark.self, Delete.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a DAG's runs, newest first.")

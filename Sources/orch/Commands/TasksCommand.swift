@@ -9,7 +9,7 @@ struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
         abstract: "List tasks, test one in-process, clear or mark one in a run, or run one attempt (used by the worker pool).",
-        subcommands: [List.self, Test.self, Clear.self, Mark.self, RunAttempt.self])
+        subcommands: [List.self, Test.self, Why.self, Clear.self, Mark.self, RunAttempt.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a DAG's tasks in dependency order.")
