@@ -4,11 +4,13 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
     case upForRetry = "up_for_retry"
     case upstreamFailed = "upstream_failed"
     case skipped, removed
+    /// An asset this task reads failed an error-severity check in this run (issue 14); the check is the error.
+    case blockedByCheck = "blocked_by_check"
 
     /// A state the task will not leave unless a user clears it.
     public var isFinished: Bool {
         switch self {
-        case .success, .failed, .upstreamFailed, .skipped, .removed: return true
+        case .success, .failed, .upstreamFailed, .skipped, .removed, .blockedByCheck: return true
         default: return false
         }
     }

@@ -113,7 +113,8 @@ extension RunEngine {
         }
         do {
             try store.finishAttempt(runPk: runPk, taskId: taskId, tryNumber: tryNumber, outcome: outcome,
-                                    resolution: resolution, now: now, alerts: drafts)
+                                    resolution: resolution, now: now, alerts: drafts,
+                                    outlets: task?.assets.outlets ?? [])   // assets (issue 14): materializations
         } catch {
             lastError = "cannot record the end of \(taskId) try \(tryNumber): \(error)"
             return

@@ -255,6 +255,7 @@ public actor RunEngine {
                 case .finishRun(let s): finish = s
                 }
             }
+            changes = try applyCheckBlocking(run, changes: changes, now: now)   // asset checks (issue 14)
             try store.setTaskStates(runPk: pk, changes, now: now)
             for c in changes { run.setState(c.taskId, c.state) }
             if finish == nil && run.unfinishedCount == 0 {
