@@ -39,12 +39,12 @@ def test_assets_page_draws_the_lineage_coloured_by_health():
         label = driver.find_element(By.CSS_SELECTOR, f".asset-node[data-uri='{FCT_ORDERS}']").text
         rows = next(a for a in assets if a["uri"] == FCT_ORDERS)["latest_materialization"]["rows"]
         assert f"{rows:,} rows" in label, label
+        shot(driver, "20-assets-lineage")
         # The filter dims what does not match.
         driver.find_element(By.ID, "asset-filter").send_keys("gold.")
         dimmed = driver.find_elements(By.CSS_SELECTOR, ".asset-node.dim")
         assert dimmed and all("gold." not in n.get_attribute("data-uri") for n in dimmed)
         assert not driver.find_elements(By.CSS_SELECTOR, f".asset-node.dim[data-uri='{FCT_ORDERS}']")
-        shot(driver, "20-assets-lineage")
     finally:
         driver.quit()
 

@@ -65,19 +65,19 @@ struct AssetHealthReader {
     let bag: DAGBag
     let failures: [String: Double]
     let checks: [Int64: [CheckResultRecord]]
+    /// Several DAGs may declare one for the same asset: the strictest wins.
+    let policies: [String: FreshnessPolicy]
     let now: Date
 
     init(_ bag: DAGBag, _ store: SQLiteStateStore, now: Date) throws {
         self.bag = bag
         failures = try store.lastTaskFailures()
         checks = try store.latestCheckResults()
+        policies = bag.freshnessPolicies
         self.now = now
     }
 
-    func policy(_ uri: String) -> FreshnessPolicy? {
-        // Several DAGs may declare one for the same asset: the strictest wins.
-        bag.dags.compactMap { $0.freshness[uri] }.min { $0.maxAge < $1.maxAge }
-    }
+    func policy(_ uri: String) -> FreshnessPolicy? { policies[uri] }
 
     func health(_ a: AssetRecord) -> AssetHealth {
         let failed = a.producers.compactMap { failures["\($0.dagId)/\($0.taskId)"] }.max()

@@ -157,3 +157,31 @@ extension SQLiteStateStore {
         try locked { try db.queryOne("SELECT count(*) AS n FROM asset_event WHERE asset_id = ?", [assetId])?["n"].int ?? 0 }
     }
 }
+
+extension SQLiteStateStore {
+    /// The newest materialization of each of these assets (id and data interval), for asset scheduling.
+    public func latestMaterializations(uris: [String]) throws -> [String: MaterializationRecord] {
+        try locked {
+            var out: [String: MaterializationRecord] = [:]
+            for uri in uris {
+                if let r = try db.queryOne("""
+                    SELECT e.* FROM asset_event e JOIN asset a ON a.id = e.asset_id WHERE a.uri = ? ORDER BY e.id DESC LIMIT 1
+                    """, [uri]) {
+                    out[uri] = try Self.materialization(r)
+                }
+            }
+            return out
+        }
+    }
+
+    /// The configuration of a DAG's newest run whose id starts with `prefix` (asset-triggered runs keep the
+    /// materializations they consumed there).
+    public func latestRunConf(dagId: String, runIdPrefix prefix: String) throws -> [String: JSONValue]? {
+        try locked {
+            guard let text = try db.queryOne("""
+                SELECT conf FROM dag_run WHERE dag_id = ? AND substr(run_id, 1, ?) = ? ORDER BY id DESC LIMIT 1
+                """, [dagId, prefix.count, prefix])?["conf"].string else { return nil }
+            return try JSONValue.parse(text).objectValue
+        }
+    }
+}

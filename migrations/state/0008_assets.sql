@@ -52,3 +52,10 @@ CREATE TABLE asset_check_result (
 );
 CREATE INDEX asset_check_result_by_asset ON asset_check_result (asset_id, id DESC);
 CREATE INDEX asset_check_result_by_run ON asset_check_result (run_pk);
+
+-- Assets the freshness watcher found stale, since when (no row: fresh); an alert is raised once per stale period.
+CREATE TABLE asset_freshness (
+    asset_id          INTEGER PRIMARY KEY REFERENCES asset (id) ON DELETE CASCADE,
+    stale_since       REAL NOT NULL,
+    updated_at        REAL NOT NULL
+);

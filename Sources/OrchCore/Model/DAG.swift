@@ -36,6 +36,8 @@ public struct DAG: Sendable {
     public var freshness: [String: FreshnessPolicy] = [:]
     /// Asset checks declared in this DAG (each also attached to the tasks that write its asset).
     public var checks: [AssetCheck] = []
+    /// Run when these assets are updated (data-aware scheduling), instead of on a cron schedule.
+    public var assetSchedule: AssetTrigger?
     /// Tasks in declaration order.
     public private(set) var tasks: [TaskSpec]
     private var index: [String: Int]
@@ -66,6 +68,7 @@ public struct DAG: Sendable {
         self.tasks = builder.resolvedTasks()
         self.freshness = builder.freshness
         self.checks = builder.checks
+        self.assetSchedule = builder.assetSchedule
         var idx: [String: Int] = [:]
         for (i, t) in tasks.enumerated() where idx[t.id] == nil { idx[t.id] = i }
         self.index = idx

@@ -6,6 +6,8 @@ public final class DAGBuilder {
     var freshness: [String: FreshnessPolicy] = [:]
     /// Asset checks, in declaration order (`check(_:on:severity:doc:_:)`).
     var checks: [AssetCheck] = []
+    /// `schedule(on:)`.
+    var assetSchedule: AssetTrigger?
 
     init(defaults: TaskDefaults) { self.defaults = defaults }
 
@@ -67,6 +69,12 @@ public final class DAGBuilder {
     public func check(_ name: String, on asset: String, severity: CheckVerdict.Severity, doc: String = "",
                       _ body: @escaping @Sendable (TaskContext) async throws -> AssetCheckOutcome) {
         checks.append(AssetCheck(name: name, asset: asset, severity: severity, doc: doc, body: body))
+    }
+
+    /// Schedules the DAG on assets: a run each time `trigger` holds for the materializations since its last
+    /// asset-triggered run (Airflow's asset expressions, `.all`/`.any`). The DAG then has no cron schedule.
+    public func schedule(on trigger: AssetTrigger) {
+        assetSchedule = trigger
     }
 
     /// The tasks with the checks of their outlets attached.

@@ -90,6 +90,11 @@ public enum DAGValidator {
             }
         }
         let outlets = Set(dag.tasks.flatMap(\.assets.outlets))
+        if let trigger = dag.assetSchedule {
+            if dag.schedule != nil { add(.badSchedule, nil, "a DAG is scheduled on assets or on a cron schedule, not both") }
+            if trigger.uris.isEmpty { add(.badSchedule, nil, "the asset schedule names no asset") }
+            for uri in trigger.uris { if let problem = AssetURI.problem(uri) { add(.badSchedule, nil, problem) } }
+        }
         var checkNames: Set<String> = []
         for c in dag.checks {
             if !checkNames.insert(c.name).inserted { add(.badAsset, nil, "check '\(c.name)' is declared more than once") }

@@ -12,6 +12,8 @@ public final class SchedulerLoop: @unchecked Sendable {
     /// A lease whose heartbeat is older than this is free for another scheduler.
     public static let leaseTTL: Double = 15
     public static let heartbeatInterval: Double = 3
+    /// How often asset freshness is evaluated (a policy is measured in hours).
+    public static let freshnessInterval: Double = 30
 
     let bag: DAGBag
     let store: SQLiteStateStore
@@ -60,15 +62,24 @@ public final class SchedulerLoop: @unchecked Sendable {
         let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .scheduler, owner: "scheduler",
                                alerts: alerts, signal: signal)
         let creator = RunCreator(bag: bag, store: store)
+        // Asset freshness (issue 14): looked at every `freshnessInterval` seconds, alerts through the outbox.
+        let freshness = FreshnessWatcher(bag: bag, store: store, alerts: alerts)
+        var lastFreshnessCheck = Date.distantPast
+        let assetRuns = AssetRunCreator(bag: bag, store: store)   // DAGs scheduled on assets (issue 14)
         var lastHeartbeat = Date()
         var heartbeatFailingSince: Date?
         log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
         while !isStopping {
             let now = Date()
             let nextDue = (try? creator.createDueRuns(now: now))?.nextDue
+            do { try assetRuns.createDueRuns(now: now) } catch { logger.error("asset-triggered runs: \(error)") }   // issue 14
             await engine.step()
             if let e = await engine.lastError { logger.error("engine: \(e)") }
             await onTurn?()
+            if Date().timeIntervalSince(lastFreshnessCheck) >= Self.freshnessInterval {   // assets (issue 14)
+                do { try freshness.check(now: Date()) } catch { logger.error("asset freshness: \(error)") }
+                lastFreshnessCheck = Date()
+            }
             OrchMetrics.recordSchedulerLoop(seconds: Date().timeIntervalSince(now))
             if Date().timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
                 // A heartbeat that cannot be written (disk full, I/O error) must not end the scheduler: it says so
