@@ -5,7 +5,7 @@ import ShopStream
 
 /// Scheduled on shopstream_daily's gold assets (data-aware scheduling, issue 14): a run each time gold.fct_orders and
 /// gold.agg_orders_daily both have a new materialization, for the day they were built for. Writes a CSV summary of
-/// that day (orders, customers, items and revenue per channel) to `ORCH_HOME/data/reports/shopstream_<day>.csv`.
+/// that day (orders, customers, units and revenue per channel, then the day's totals) to `ORCH_HOME/data/reports/shopstream_<day>.csv`.
 /// Reads the warehouse like shopstream_daily (param `warehouse_dsn`, else `ORCH_WAREHOUSE_DSN`, else PG*).
 let shopstreamDailyReport = DAG(
     "shopstream_daily_report",
@@ -16,15 +16,22 @@ let shopstreamDailyReport = DAG(
 ) { d in
     let gold = [ShopStreamAssets.goldURI("fct_orders"), ShopStreamAssets.goldURI("agg_orders_daily")]
     d.schedule(on: .allOf(gold))
-    d.task("write_summary", doc: "One CSV line per channel of the day, from gold.agg_orders_daily",
+    d.task("write_summary", doc: "One CSV line per channel of the day (gold.fct_orders), then its totals (gold.agg_orders_daily)",
            inlets: gold, outlets: [ShopStreamReport.asset]) { ctx in
         let config = ShopStreamConfig(ctx)
         let day = try config.day(ctx)
         let pg = try config.connect()
         defer { pg.close() }
+        // One line per channel from the facts, then the day's totals from the daily aggregate.
         let result = try pg.execute("""
-            SELECT channel, orders, customers, items, gross_revenue::text, net_revenue::text, avg_order_value::text
-            FROM gold.agg_orders_daily WHERE order_date = $1::date ORDER BY channel
+            SELECT * FROM (
+                SELECT channel, count(*)::text, count(DISTINCT customer_id)::text, sum(quantity)::text,
+                       sum(gross_amount)::text, sum(total_amount)::text, round(avg(total_amount), 2)::text
+                FROM gold.fct_orders WHERE order_date = $1::date GROUP BY channel ORDER BY channel) per_channel
+            UNION ALL
+            SELECT 'all', orders::text, customers::text, units::text, gross_revenue::text, revenue::text,
+                   avg_order_value::text
+            FROM gold.agg_orders_daily WHERE order_date = $1::date
             """, [day])
         let lines = ShopStreamReport.csv(day: day, rows: result.rows.map { $0.map { $0 ?? "" } })
         let folder = ctx.home + "/data/reports"
@@ -39,7 +46,7 @@ let shopstreamDailyReport = DAG(
 
 enum ShopStreamReport {
     static let asset = "file://shopstream/reports/daily_summary"
-    static let header = ["day", "channel", "orders", "customers", "items", "gross_revenue", "net_revenue", "avg_order_value"]
+    static let header = ["day", "channel", "orders", "customers", "units", "gross_revenue", "net_revenue", "avg_order_value"]
 
     /// The CSV text: a header, then one line per row (`day` first). Fields with a comma or quote are quoted.
     static func csv(day: String, rows: [[String]]) -> String {

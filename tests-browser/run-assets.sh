@@ -41,12 +41,16 @@ for day in 2026-11-19 2026-11-20; do
     || { echo "shopstream_daily failed for $day"; exit 1; }
 done
 
-(cd "$repo" && exec "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
+# The scheduler of `orch serve` triggers shopstream_daily_report (scheduled on gold) on the same warehouse.
+(cd "$repo" && ORCH_WAREHOUSE_DSN="$dsn" exec "$orch" serve --port "$port" --slots 2 > "$home/serve.log" 2>&1) &
 pids+=($!)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
 mkdir -p "$here/screenshots"
 status=0
-ORCH_URL="http://127.0.0.1:$port" "$here/.venv/bin/python" -m pytest -q "$here/test_assets.py" "$@" || status=$?
-if [ "$status" -ne 0 ]; then echo "--- orch serve log"; tail -40 "$home/serve.log"; fi
+ORCH_URL="http://127.0.0.1:$port" ORCH_HOME="$home" "$here/.venv/bin/python" -m pytest -q "$here/test_assets.py" "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- orch serve log"; tail -40 "$home/serve.log"
+  echo "--- failed tries"; curl -s "http://127.0.0.1:$port/api/v1/failures?limit=5" | head -c 3000; echo
+fi
 exit "$status"

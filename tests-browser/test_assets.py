@@ -2,6 +2,8 @@
 two days into real PostgreSQL (run-assets.sh), so every asset of the pipeline has two materializations."""
 import json
 import os
+import pathlib
+import time
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -68,3 +70,28 @@ def test_asset_page_shows_history_chart_producers_and_consumers():
         shot(driver, "21-asset-page")
     finally:
         driver.quit()
+
+
+def test_the_report_dag_runs_once_on_gold_and_writes_the_days_csv():
+    """Data-aware scheduling: the scheduler triggered shopstream_daily_report after gold was materialized (both days'
+    materializations were consumed by one run, for the newest day), and it wrote its CSV and materialized its asset."""
+    report = "file://shopstream/reports/daily_summary"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        asset = next(a for a in api("/assets")["assets"] if a["uri"] == report)
+        if asset["latest_materialization"]:
+            break
+        time.sleep(1)
+    m = asset["latest_materialization"]
+    assert m, f"the report never materialized: {asset}"
+    assert m["run_id"].startswith("asset_triggered__") and m["data_interval_start"].startswith("2026-11-20")
+    runs = api("/dags/shopstream_daily_report/runs")["runs"]
+    assert [r["run_id"] for r in runs] == [m["run_id"]], "exactly one asset-triggered run"
+    csv = pathlib.Path(os.environ["ORCH_HOME"], "data/reports/shopstream_2026-11-20.csv").read_text().splitlines()
+    assert csv[0] == "day,channel,orders,customers,units,gross_revenue,net_revenue,avg_order_value"
+    assert len(csv) == 1 + m["rows"] >= 3 and all(line.startswith("2026-11-20,") for line in csv[1:])
+    channels = [line.split(",")[1] for line in csv[1:]]
+    assert channels[-1] == "all" and "cart" in channels
+    # The channels' orders add up to the day's total.
+    assert sum(int(line.split(",")[2]) for line in csv[1:-1]) == int(csv[-1].split(",")[2])
+    assert asset["health"]["status"] == "ok"

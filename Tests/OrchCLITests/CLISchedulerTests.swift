@@ -55,13 +55,17 @@ import Testing
         let db = try s.database()
         // Kill once a few tasks are done and one is running.
         let midRun = try s.waitFor(120) {
-            let done = try db.queryOne("SELECT count(*) FROM task_instance WHERE state = 'success'")?[0].int ?? 0
-            let running = try db.queryOne("SELECT count(*) FROM task_attempt WHERE end_date IS NULL")?[0].int ?? 0
+            // This run's tasks only: the registry's scheduled DAGs (example_fanout, …) run meanwhile too.
+            let done = try db.queryOne("SELECT count(*) FROM task_instance ti JOIN dag_run r ON r.id = ti.run_pk "
+                + "WHERE r.dag_id = ? AND ti.state = 'success'", [dagId])?[0].int ?? 0
+            let running = try db.queryOne("SELECT count(*) FROM task_attempt a JOIN dag_run r ON r.id = a.run_pk "
+                + "WHERE r.dag_id = ? AND a.end_date IS NULL", [dagId])?[0].int ?? 0
             return done >= 4 && running >= 1
         }
         first.stop(SIGKILL)
         #expect(midRun, "the run never reached the middle: \(first.stderr)")
-        let unfinishedAtKill = try db.query("SELECT task_id FROM task_attempt WHERE end_date IS NULL")
+        let unfinishedAtKill = try db.query("SELECT a.task_id FROM task_attempt a JOIN dag_run r ON r.id = a.run_pk "
+            + "WHERE r.dag_id = ? AND a.end_date IS NULL", [dagId])
         let runStateAtKill = try db.queryOne("SELECT state FROM dag_run WHERE dag_id = ?", [dagId])?["state"].string
         #expect(runStateAtKill == "running", "the run was not in the middle when the scheduler was killed")
 
