@@ -52,6 +52,20 @@ import Testing
         #expect((perRun["materializations"] as? [[String: Any]])?.map { $0["uri"] as? String } == ["postgres://w/raw"])
     }
 
+    /// "Clear the failed tasks" includes a task blocked by a check; the dashboard and API show the new state.
+    @Test func clearingFailedTasksIncludesBlockedOnes() throws {
+        let run = app.failed
+        try app.store.blockTask(runPk: run.pk, taskId: "load",
+                                reason: "blocked by check 'c' on postgres://w/raw (error)", now: Date())
+        let tasks = try app.get("/api/v1/dags/etl/runs/\(esc(run.runId))/tasks").json()
+        let load = try #require((tasks["task_instances"] as? [[String: Any]])?.first { $0["task_id"] as? String == "load" })
+        #expect(load["state"] as? String == "blocked_by_check")
+        let airflow = try app.send("GET", "/api/v2/dags/etl/dagRuns/\(esc(run.runId))/taskInstances/load").json()
+        #expect(airflow["state"] as? String == "upstream_failed", "Airflow clients see the nearest Airflow state")
+        let cleared = try app.send("POST", "/api/v1/dags/etl/runs/\(esc(run.runId))/clear", json: "{}").json()
+        #expect(Set(cleared["cleared_task_ids"] as? [String] ?? []) == ["transform_a", "load"])
+    }
+
     @Test func unknownOrBadIdsGetAClearError() throws {
         let missing = try app.get("/api/v1/assets/999")
         #expect(missing.status == 404)

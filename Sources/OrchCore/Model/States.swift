@@ -15,6 +15,10 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Ended without running to success because of a failure: failed, upstream_failed or blocked_by_check (what
+    /// "clear the failed tasks" clears).
+    public var isFailure: Bool { self == .failed || self == .upstreamFailed || self == .blockedByCheck }
+
     /// Holding a worker slot (or about to).
     public var isActive: Bool { self == .queued || self == .running }
 }
