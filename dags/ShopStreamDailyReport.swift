@@ -14,7 +14,7 @@ let shopstreamDailyReport = DAG(
     environment: ["ORCH_WAREHOUSE_DSN", "PG*"],
     defaults: TaskDefaults(retries: 1, retryDelay: 5, executionTimeout: 300)
 ) { d in
-    let gold = [ShopStreamAssets.goldURI("fct_orders"), ShopStreamAssets.goldURI("agg_orders_daily")]
+    let gold = [ShopStreamLineage.goldURI("fct_orders"), ShopStreamLineage.goldURI("agg_orders_daily")]
     d.schedule(on: .allOf(gold))
     d.task("write_summary", doc: "One CSV line per channel of the day (gold.fct_orders), then its totals (gold.agg_orders_daily)",
            inlets: gold, outlets: [ShopStreamReport.asset]) { ctx in

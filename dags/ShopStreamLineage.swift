@@ -3,7 +3,7 @@ import ShopStream
 
 /// The assets shopstream_daily reads and writes (issue 14), by layer: source API → landing → event-log topics →
 /// bronze → silver → gold and star, and what each task reports about them when it succeeds.
-enum ShopStreamAssets {
+enum ShopStreamLineage {
     static let sources = ["users", "products", "carts", "posts"].map { "dummyjson://source/\($0)" }
     static let landing = "file://shopstream/landing"
     static let topicNames = ["customers", "products", "orders", "events"]
@@ -13,7 +13,7 @@ enum ShopStreamAssets {
     static let silver = silverTables.map { "postgres://warehouse/silver.\($0)" }
     static let goldTables = ["dim_customers", "dim_products", "dim_date", "fct_orders", "fct_order_items",
                              "agg_orders_daily", "agg_events_daily", "daily_funnel", "customer_ltv",
-                             "product_performance", "revenue_by_category", "sessions"]
+                             "product_performance", "revenue_by_category", "sessions", "agg_customer_daily"]
     static let gold = goldTables.map(goldURI)
     static let star = ["fx_rate", "dim_currency", "dim_user", "dim_product", "dim_time", "fact_clicks", "fact_cart",
                        "fact_orders"].map { "postgres://warehouse/star.\($0)" }
