@@ -19,6 +19,7 @@ public enum DAGRegistry {
         ("example_xcom", { exampleXCom }),
         ("example_fail", { exampleFail }),
         ("shopstream_daily", { shopstreamDaily }),
+        ("shopstream_daily_report", { shopstreamDailyReport }),
         ("bench_fanout_1000_process", { benchFanOut1000Process }),
         ("bench_fanout_1000_inprocess", { benchFanOut1000InProcess }),
         ("bench_chain_100_process", { benchChain100Process }),

@@ -64,6 +64,7 @@ final class APIRoutes: @unchecked Sendable {
         addLogRoutes()
         addQualityRoutes()
         addAlertRoutes()
+        addAssetRoutes()   // issue 14
         addAuditRoutes()
         addTokenRoutes()
         addAirflowRoutes()

@@ -12,6 +12,11 @@ public protocol EngineStore: StateStore {
     /// Returns the ids of the attempts begun.
     func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
                           alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64]
+
+    /// The failed error-severity asset checks of a run (the latest result of each check counts).
+    func failedErrorChecks(runPk: Int64) throws -> [CheckBlocking.FailedCheck]
+    /// As above, counting the results `taskId`'s attempt reported that its end has not recorded yet.
+    func failedErrorChecks(runPk: Int64, reportedBy taskId: String) throws -> [CheckBlocking.FailedCheck]
 }
 
 /// How an attempt begun in a batch runs and where it logs.

@@ -14,6 +14,7 @@ extension SQLiteStateStore {
                         description = excluded.description, owner = excluded.owner, tags = excluded.tags,
                         updated_at = excluded.updated_at
                     """, [d.id, pausedOnCreation, d.schedule, d.timeZone, d.description, d.owner, tags, now.unix])
+                try writeAssetReferences(d, now: now)   // assets (issue 14)
             }
         }
     }

@@ -14,9 +14,10 @@ extension SQLiteStateStore: EngineStore {
             }
             for c in batch.taskChanges {
                 try db.execute("""
-                    UPDATE task_instance SET state = ?, end_date = CASE WHEN ? THEN coalesce(end_date, ?) ELSE end_date END
+                    UPDATE task_instance SET state = ?, end_date = CASE WHEN ? THEN coalesce(end_date, ?) ELSE end_date END,
+                        error = coalesce(?, error)
                     WHERE run_pk = ? AND task_id = ?
-                    """, [c.state.rawValue, c.state.isFinished, now.unix, c.key.runPk, c.key.taskId])
+                    """, [c.state.rawValue, c.state.isFinished, now.unix, c.error, c.key.runPk, c.key.taskId])
             }
             for e in batch.attemptsEnded {
                 let cols = AttemptEndColumns(e.outcome)
@@ -30,6 +31,11 @@ extension SQLiteStateStore: EngineStore {
                     WHERE run_pk = ? AND task_id = ? AND try_number = ?
                     """, [e.resolution.state.rawValue, now.unix, e.resolution.nextRetryAt.unix, cols.error,
                           e.key.runPk, e.key.taskId, e.tryNumber])
+                // Assets: materializations of the outlets and the results of the checks the attempt ran.
+                try recordMaterializations(runPk: e.key.runPk, taskId: e.key.taskId, tryNumber: e.tryNumber,
+                                           outlets: e.outlets, succeeded: cols.attemptState == .success, now: now)
+                try recordCheckResults(runPk: e.key.runPk, taskId: e.key.taskId, tryNumber: e.tryNumber,
+                                       succeeded: cols.attemptState == .success, now: now)
             }
             var ids: [AttemptKey: Int64] = [:]
             for b in batch.attemptsBegun {

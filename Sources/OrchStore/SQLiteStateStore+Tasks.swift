@@ -54,6 +54,14 @@ extension SQLiteStateStore {
 
     public func finishAttempt(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome,
                               resolution: AttemptResolution, now: Date, alerts: [AlertDraft]) throws {
+        try finishAttempt(runPk: runPk, taskId: taskId, tryNumber: tryNumber, outcome: outcome, resolution: resolution,
+                          now: now, alerts: alerts, outlets: [])
+    }
+
+    /// As above, also recording a materialization of each of the task's `outlets` when the attempt succeeded
+    /// (assets, issue 14), in the same transaction.
+    public func finishAttempt(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome,
+                              resolution: AttemptResolution, now: Date, alerts: [AlertDraft], outlets: [String]) throws {
         let cols = AttemptEndColumns(outcome)
         let (exitCode, signal, error, attemptState) = (cols.exitCode, cols.signal, cols.error, cols.attemptState)
         try write {
@@ -67,6 +75,10 @@ extension SQLiteStateStore {
                 """, [resolution.state.rawValue, now.unix, resolution.nextRetryAt.unix, error, runPk, taskId,
                       tryNumber])
             try insertAlerts(alerts, now: now)
+            try recordMaterializations(runPk: runPk, taskId: taskId, tryNumber: tryNumber, outlets: outlets,
+                                       succeeded: attemptState == .success, now: now)
+            try recordCheckResults(runPk: runPk, taskId: taskId, tryNumber: tryNumber,
+                                   succeeded: attemptState == .success, now: now)
         }
     }
 

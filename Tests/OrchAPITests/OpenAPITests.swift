@@ -65,7 +65,7 @@ import Testing
     @Test func realResponsesCarryTheDocumentedFields() throws {
         let alertId = try #require((try app.get("/api/v1/alerts").json()["alerts"] as? [[String: Any]])?.first?["id"] as? Int)
         let values = ["dag_id": "etl", "run_id": esc(app.failed.runId), "task_id": "transform_a", "try_number": "1",
-                      "alert_id": String(alertId), "dashboard_id": "probe", "panel_id": "days"]
+                      "alert_id": String(alertId), "dashboard_id": "probe", "panel_id": "days", "asset_id": "1"]
         var checked = 0
         for (path, operations) in paths where path != "/openapi.json" {
             guard let op = operations["get"] as? [String: Any] else { continue }

@@ -37,7 +37,13 @@ public struct TransitionBatch: Sendable {
     public struct TaskChange: Sendable, Hashable {
         public var key: AttemptKey
         public var state: TaskState
-        public init(key: AttemptKey, state: TaskState) { self.key = key; self.state = state }
+        /// Why, when the change needs saying (a task blocked by a failed asset check names the check).
+        public var error: String?
+        public init(key: AttemptKey, state: TaskState, error: String? = nil) {
+            self.key = key
+            self.state = state
+            self.error = error
+        }
     }
     public struct AttemptBegin: Sendable, Hashable {
         public var key: AttemptKey
@@ -49,11 +55,15 @@ public struct TransitionBatch: Sendable {
         public var tryNumber: Int
         public var outcome: AttemptOutcome
         public var resolution: AttemptResolution
-        public init(key: AttemptKey, tryNumber: Int, outcome: AttemptOutcome, resolution: AttemptResolution) {
+        /// The task's outlets: a successful attempt records a materialization of each (assets), in the same batch.
+        public var outlets: [String]
+        public init(key: AttemptKey, tryNumber: Int, outcome: AttemptOutcome, resolution: AttemptResolution,
+                    outlets: [String] = []) {
             self.key = key
             self.tryNumber = tryNumber
             self.outcome = outcome
             self.resolution = resolution
+            self.outlets = outlets
         }
     }
     public struct RunEnd: Sendable, Hashable {

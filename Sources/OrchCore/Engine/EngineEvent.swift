@@ -17,6 +17,9 @@ public enum EngineEvent: Sendable {
     case attemptAbandoned(AttemptKey, tryNumber: Int)
     /// An attempt ended, as the launcher saw it.
     case attemptExited(AttemptKey, tryNumber: Int, outcome: AttemptOutcome)
+    /// The failed error-severity asset checks of a run, as now recorded (fed before the exit of the attempt that
+    /// ran them): tasks reading those assets are blocked instead of scheduled (``CheckBlocking``).
+    case checksFailed(runPk: Int64, [CheckBlocking.FailedCheck])
     /// A DAG was paused or unpaused.
     case dagPaused(String, Bool)
     /// The number of worker slots changed.
@@ -41,9 +44,13 @@ public struct EngineRunInput: Sendable {
     public var instances: [TaskInstanceSnapshot]
     /// For task instances found queued or running (restart recovery): what became of their attempt.
     public var found: [String: FoundAttempt]
+    /// Failed error-severity asset checks already recorded for the run (restart recovery of check blocking).
+    public var failedChecks: [CheckBlocking.FailedCheck]
 
     public init(pk: Int64, runId: String, dagId: String, state: RunState, logicalDate: Date, queuedAt: Date,
-                intervalEnd: Date, instances: [TaskInstanceSnapshot], found: [String: FoundAttempt] = [:]) {
+                intervalEnd: Date, instances: [TaskInstanceSnapshot], found: [String: FoundAttempt] = [:],
+                failedChecks: [CheckBlocking.FailedCheck] = []) {
+        self.failedChecks = failedChecks
         self.pk = pk
         self.runId = runId
         self.dagId = dagId

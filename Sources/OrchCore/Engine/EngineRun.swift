@@ -26,6 +26,8 @@ struct EngineRun: Sendable {
     var neverStarted: Bool
     /// Every task before this position of `order` is known not to be scheduled.
     var readyCursor = 0
+    /// Failed error-severity asset checks of this run: their readers are blocked (``CheckBlocking``).
+    var failedChecks: [CheckBlocking.FailedCheck]
 
     init(_ input: EngineRunInput, plan: DAGPlan) {
         pk = input.pk
@@ -35,6 +37,7 @@ struct EngineRun: Sendable {
         queuedAt = input.queuedAt
         intervalEnd = input.intervalEnd
         state = input.state
+        failedChecks = input.failedChecks
         instances = Dictionary(input.instances.map { ($0.taskId, $0) }, uniquingKeysWith: { a, _ in a })
         let known = instances
         order = plan.order.filter { known[$0] != nil }

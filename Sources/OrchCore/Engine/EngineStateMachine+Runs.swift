@@ -78,9 +78,15 @@ extension EngineStateMachine {
             active[key.runPk]?.pending.insert(key.taskId)
             dirtyRuns.insert(key.runPk)
         }
-        guard !dirtyRuns.isEmpty else { return }
-        let dirty = dirtyRuns
-        dirtyRuns = []
+        // Blocking a task (asset checks) makes its run dirty again: evaluate until nothing changes.
+        while !dirtyRuns.isEmpty {
+            let dirty = dirtyRuns
+            dirtyRuns = []
+            evaluate(dirty, now: now, &step)
+        }
+    }
+
+    private mutating func evaluate(_ dirty: Set<Int64>, now: Date, _ step: inout Step) {
         for pk in dirty.sorted() {
             guard let run = active[pk], run.isDirty, let plan = plans[run.dagId] else { continue }
             let decisions: [RunDecision]
@@ -94,14 +100,27 @@ extension EngineStateMachine {
             active[pk]?.pending = []
             for d in decisions {
                 let change: (String, TaskState)
+                var error: String?
                 switch d {
-                case .schedule(let t): change = (t, .scheduled)
+                case .schedule(let t):
+                    // Asset checks: a task reading an asset whose error check failed in this run is blocked, and
+                    // its downstream tasks are evaluated next (they see a failed upstream).
+                    if let failed = active[pk]?.failedChecks, !failed.isEmpty,
+                       let reason = CheckBlocking.reason(inlets: plan.dag.task(t)?.assets.inlets ?? [], failed: failed) {
+                        change = (t, .blockedByCheck)
+                        error = reason
+                        active[pk]?.pending.formUnion(plan.downstream[t] ?? [])
+                        dirtyRuns.insert(pk)
+                    } else {
+                        change = (t, .scheduled)
+                    }
                 case .upstreamFailed(let t): change = (t, .upstreamFailed)
                 case .skip(let t): change = (t, .skipped)
                 case .finishRun: continue
                 }
                 active[pk]?.setState(change.0, change.1, rank: plan.rank[change.0] ?? 0)
-                step.batch.taskChanges.append(.init(key: AttemptKey(runPk: pk, taskId: change.0), state: change.1))
+                step.batch.taskChanges.append(.init(key: AttemptKey(runPk: pk, taskId: change.0), state: change.1,
+                                                    error: error))
             }
             if active[pk]?.unfinishedCount == 0 { finishRun(pk, plan: plan, now: now, &step) }
         }

@@ -129,6 +129,9 @@ public struct EngineStateMachine: Sendable {
             if running[key]?.tryNumber == tryNumber { _ = release(key) }
         case .attemptExited(let key, let tryNumber, let outcome):
             attemptExited(key, tryNumber: tryNumber, outcome: outcome, now: now, &step)
+        case .checksFailed(let pk, let checks):
+            active[pk]?.failedChecks = checks
+            queued[pk]?.failedChecks = checks
         case .dagPaused(let dagId, let isPaused):
             if isPaused { paused.insert(dagId) } else { paused.remove(dagId) }
             admissionDirty = true

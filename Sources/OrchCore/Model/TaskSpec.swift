@@ -53,10 +53,15 @@ public struct TaskSpec: Sendable {
     public var doc: String
     /// Alert when an attempt runs longer than this many seconds (deadline alert); nil = none.
     public var runningLimit: Double?
+    /// Assets this task reads and writes (URIs; see ``AssetURI``). A successful attempt materializes every outlet.
+    public var assets: TaskAssets
+    /// Checks of the assets this task writes, run right after its body succeeds (attached by the DAG).
+    public var checks: [AssetCheck] = []
 
     public init(id: String, action: TaskAction, upstream: [String] = [], triggerRule: TriggerRule = .allSuccess,
                 retry: RetryPolicy = RetryPolicy(), executionTimeout: Double? = nil, isolation: Isolation = .process,
-                pool: String = "default_pool", poolSlots: Int = 1, doc: String = "", runningLimit: Double? = nil) {
+                pool: String = "default_pool", poolSlots: Int = 1, doc: String = "", runningLimit: Double? = nil,
+                assets: TaskAssets = TaskAssets()) {
         self.id = id
         self.action = action
         self.upstream = upstream
@@ -68,6 +73,7 @@ public struct TaskSpec: Sendable {
         self.poolSlots = poolSlots
         self.doc = doc
         self.runningLimit = runningLimit
+        self.assets = assets
     }
 
     public var kind: String {

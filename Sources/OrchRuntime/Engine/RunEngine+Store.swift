@@ -52,7 +52,8 @@ extension RunEngine {
             inputs.append(EngineRunInput(pk: run.pk, runId: run.runId, dagId: run.dagId, state: run.state,
                                          logicalDate: run.logicalDate, queuedAt: run.queuedAt,
                                          intervalEnd: run.dataInterval.end, instances: instances.map(\.snapshot),
-                                         found: found))
+                                         found: found,
+                                         failedChecks: hasChecks(run.dagId) ? try store.failedErrorChecks(runPk: run.pk) : []))
         }
         events.append(.runsFound(inputs))
         return events

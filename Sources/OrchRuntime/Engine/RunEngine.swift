@@ -113,6 +113,7 @@ public actor RunEngine {
             lastStoreRead = now
             do { events += try readStore(now: now) } catch { failure = "\(error)" }
         }
+        events = withCheckVerdicts(events)   // asset checks (issue 14): RunEngine+CheckBlocking
         let actions = machine.handle(events, now: now)
         wakeAt = nil
         if let problem = perform(actions, now: now) { failure = problem }

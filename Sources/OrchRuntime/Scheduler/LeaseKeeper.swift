@@ -41,7 +41,8 @@ final class LeaseKeeper: @unchecked Sendable {
 /// When the current loop turn started (for the loop-duration metric).
 final class TurnClock: @unchecked Sendable {
     private let lock = NSLock()
-    private var start = Date()
+    private var start: Date
+    init(start: Date = Date()) { self.start = start }
     func mark() { lock.withLock { start = Date() } }
     var elapsed: Double { lock.withLock { Date().timeIntervalSince(start) } }
 }

@@ -12,6 +12,8 @@ public final class SchedulerLoop: @unchecked Sendable {
     /// A lease whose heartbeat is older than this is free for another scheduler.
     public static let leaseTTL: Double = 15
     public static let heartbeatInterval: Double = 3
+    /// How often asset freshness is evaluated (a policy is measured in hours).
+    public static let freshnessInterval: Double = 30
 
     let bag: DAGBag
     let store: SQLiteStateStore
@@ -61,17 +63,27 @@ public final class SchedulerLoop: @unchecked Sendable {
                                alerts: alerts, signal: signal)
         let creator = RunCreator(bag: bag, store: store)
         let lease = LeaseKeeper(loop: self)
+        // Assets (issue 14): DAGs scheduled on assets get their runs each turn; freshness is looked at every
+        // `freshnessInterval` seconds and alerts through the outbox.
+        let assetRuns = AssetRunCreator(bag: bag, store: store)
+        let freshness = FreshnessWatcher(bag: bag, store: store, alerts: alerts)
+        let lastFreshnessCheck = TurnClock(start: .distantPast)
         log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
         let turnStarted = TurnClock()
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in
                 turnStarted.mark()
                 let nextDue = (try? creator.createDueRuns(now: Date()))?.nextDue
+                do { try assetRuns.createDueRuns(now: Date()) } catch { logger.error("asset-triggered runs: \(error)") }
                 return [nextDue, lease.nextBeat].compactMap { $0 }.min()
             },
             afterStep: { [self] in
                 if let e = await engine.lastError { logger.error("engine: \(e)") }
                 await onTurn?()
+                if lastFreshnessCheck.elapsed >= Self.freshnessInterval {
+                    do { try freshness.check(now: Date()) } catch { logger.error("asset freshness: \(error)") }
+                    lastFreshnessCheck.mark()
+                }
                 OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)
                 if !lease.beatIfDue() { requestStop() }
             })

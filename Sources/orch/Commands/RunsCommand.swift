@@ -56,7 +56,7 @@ struct RunsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clear a finished run's tasks so the scheduler runs them again (keeps every earlier attempt).")
         @Argument(help: "DAG RUN (the DAG id, then the run id), or RUN alone (with --dag when needed).") var ids: [String] = []
-        @Flag(name: .customLong("failed-only"), help: "Clear only failed and upstream_failed tasks.") var failedOnly = false
+        @Flag(name: .customLong("failed-only"), help: "Clear only failed, upstream_failed and blocked_by_check tasks.") var failedOnly = false
         @OptionGroup var selection: RunSelection
         func validate() throws { _ = try selection.address(ids, trailing: 0, usage: RunSelection.runUsage) }
         func run() throws {
@@ -67,7 +67,7 @@ struct RunsCommand: ParsableCommand {
                 throw CLIError("run '\(run.runId)' is \(run.state.rawValue); clear it when it has finished")
             }
             let tasks = try store.taskInstances(runPk: run.pk)
-                .filter { !failedOnly || $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
+                .filter { !failedOnly || $0.state.isFailure }.map(\.taskId)
             try store.clearTasks(runPk: run.pk, taskIds: tasks, now: Date())
             try ctx.audit(store, "run.clear", ["dag_id": run.dagId, "run_id": run.runId, "task_ids": tasks.joined(separator: ",")])
             WakeSocket.notify(ctx.home.wakeSocketPath)

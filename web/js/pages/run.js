@@ -11,7 +11,7 @@ export async function render(main, [dagId, runId]) {
     <h1><span class="mono">${esc(runId)}</span> <span id="run-state"></span></h1>
     <div class="cards" id="run-cards"></div>
     <div class="toolbar">
-      <button id="clear" title="Clear failed and upstream_failed tasks so they run again">↻ Clear failed tasks</button>
+      <button id="clear" title="Clear failed, upstream_failed and blocked_by_check tasks so they run again">↻ Clear failed tasks</button>
       <button id="mark-success" class="ok">✓ Mark success</button>
       <button id="mark-failed" class="danger">✗ Mark failed</button>
     </div>
