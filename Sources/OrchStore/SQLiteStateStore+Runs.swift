@@ -130,14 +130,19 @@ extension SQLiteStateStore {
             guard try db.queryOne("SELECT 1 FROM dag_run WHERE id = ?", [pk]) != nil else {
                 throw StoreError.notFound("run \(pk)")
             }
-            let ti: TaskState = state == .success ? .success : .failed
-            try db.execute("""
-                UPDATE task_instance SET state = ?, end_date = coalesce(end_date, ?)
-                WHERE run_pk = ? AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped', 'removed')
-                """, [ti.rawValue, now.unix, pk])
-            try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",
-                           [state.rawValue, now.unix, pk])
+            try markRunRows(pk: pk, state: state, now: now)
         }
+    }
+
+    /// ``markRun(pk:state:now:)`` inside the caller's write transaction (single and bulk marks).
+    func markRunRows(pk: Int64, state: RunState, now: Date) throws {
+        let ti: TaskState = state == .success ? .success : .failed
+        try db.execute("""
+            UPDATE task_instance SET state = ?, end_date = coalesce(end_date, ?)
+            WHERE run_pk = ? AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped', 'removed')
+            """, [ti.rawValue, now.unix, pk])
+        try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",
+                       [state.rawValue, now.unix, pk])
     }
 
     func insertAlerts(_ alerts: [AlertDraft], now: Date) throws {

@@ -88,17 +88,20 @@ extension SQLiteStateStore {
 
     /// Clears tasks so they run again (keeping their attempts); the run goes back to queued.
     public func clearTasks(runPk: Int64, taskIds: [String], now: Date) throws {
-        try write {
-            for t in taskIds {
-                // The cleared task gets more tries: max_tries grows by what was used.
-                try db.execute("""
-                    UPDATE task_instance SET state = 'none', max_tries = max_tries + try_number, next_retry_at = NULL,
-                        end_date = NULL, error = NULL
-                    WHERE run_pk = ? AND task_id = ? AND state NOT IN ('queued', 'running')
-                    """, [runPk, t])
-            }
-            try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
+        try write { try clearTaskRows(runPk: runPk, taskIds: taskIds) }
+    }
+
+    /// ``clearTasks(runPk:taskIds:now:)`` inside the caller's write transaction (single and bulk clears).
+    func clearTaskRows(runPk: Int64, taskIds: [String]) throws {
+        for t in taskIds {
+            // The cleared task gets more tries: max_tries grows by what was used.
+            try db.execute("""
+                UPDATE task_instance SET state = 'none', max_tries = max_tries + try_number, next_retry_at = NULL,
+                    end_date = NULL, error = NULL
+                WHERE run_pk = ? AND task_id = ? AND state NOT IN ('queued', 'running')
+                """, [runPk, t])
         }
+        try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
     }
 
     static func taskInstanceRecord(_ r: SQLiteRow) -> TaskInstanceRecord {
