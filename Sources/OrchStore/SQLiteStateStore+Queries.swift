@@ -69,8 +69,11 @@ extension SQLiteStateStore {
                 SELECT run_pk, task_id, state, try_number FROM task_instance WHERE run_pk IN (\(marks))
                 ORDER BY run_pk, task_id
                 """, runPks) { row in
-                let cell = GridCell(runPk: row.int64(0), taskId: row.string(1) ?? "",
-                                    state: TaskState(rawValue: row.string(2) ?? "") ?? .none, tryNumber: row.int(3))
+                guard let state = row.string(2).flatMap(TaskState.init(rawValue:)), let taskId = row.string(1) else {
+                    throw RowDecodingError(table: "task_instance", row: "run_pk \(row.int64(0))", column: "state",
+                                           found: "'\(row.string(2) ?? "NULL")'", expected: "a task state")
+                }
+                let cell = GridCell(runPk: row.int64(0), taskId: taskId, state: state, tryNumber: row.int(3))
                 if let last = current.last, last.runPk != cell.runPk {
                     cells[last.runPk] = current
                     current.removeAll(keepingCapacity: true)
@@ -91,9 +94,9 @@ extension SQLiteStateStore {
                                           ORDER BY logical_date DESC, id DESC LIMIT ?)
                 ORDER BY r.dag_id, r.logical_date DESC, r.id DESC
                 """, [perDAG]).map { r in
-                RecentRunMark(dagId: r[0].string ?? "", runId: r[1].string ?? "",
-                              state: RunState(rawValue: r[2].string ?? "") ?? .queued,
-                              logicalDate: r[3].date ?? .distantPast)
+                let c = RowReader(r, table: "dag_run", key: ["run_id"])
+                return RecentRunMark(dagId: try c.string("dag_id"), runId: try c.string("run_id"),
+                                     state: try c.value("state", RunState.self), logicalDate: try c.date("logical_date"))
             }
         }
     }
@@ -179,7 +182,7 @@ extension SQLiteStateStore {
                 JOIN dag_run r ON r.id = x.run_pk
                 WHERE r.dag_id = ? AND x.key = ? ORDER BY r.logical_date DESC, r.id DESC LIMIT ?
                 """, [dagId, key, limit]).map { row in
-                (Self.runRecord(row), row["xcom_task_id"].string ?? "",
+                (try Self.runRecord(row), row["xcom_task_id"].string ?? "",
                  (try? JSONValue.parse(row["xcom_value"].string ?? "null")) ?? .null)
             }
         }
@@ -195,29 +198,6 @@ extension SQLiteStateStore {
 }
 
 extension SQLiteStateStore {
-    /// Like ``runs(_:)``, for listings read many times a second: an empty `conf` (nearly every scheduled run) is
-    /// not sent through `JSONDecoder`, which would cost more than the query itself.
-    public func runsPage(_ q: RunQuery) throws -> [RunRecord] {
-        let (whereSQL, params) = Self.filter(q)
-        return try locked {
-            try db.query("SELECT * FROM dag_run \(whereSQL) ORDER BY logical_date DESC, id DESC LIMIT ? OFFSET ?",
-                         params + [q.limit, q.offset]).map { row in
-                var record = Self.runRecord(row, decodingConf: false)
-                if let text = row["conf"].string, text != "{}" { record.conf = jsonObject(text) }
-                return record
-            }
-        }
-    }
-
-    static func runRecord(_ r: SQLiteRow, decodingConf: Bool) -> RunRecord {
-        RunRecord(pk: r["id"].int64 ?? 0, dagId: r["dag_id"].string ?? "", runId: r["run_id"].string ?? "",
-                  runType: RunType(rawValue: r["run_type"].string ?? "") ?? .manual,
-                  state: RunState(rawValue: r["state"].string ?? "") ?? .queued,
-                  logicalDate: r["logical_date"].date ?? .distantPast,
-                  dataInterval: DataInterval(start: r["interval_start"].date ?? .distantPast,
-                                             end: r["interval_end"].date ?? .distantPast),
-                  conf: decodingConf ? jsonObject(r["conf"].string) : [:], owner: r["owner"].string,
-                  queuedAt: r["queued_at"].date ?? .distantPast, startDate: r["start_date"].date,
-                  endDate: r["end_date"].date)
-    }
+    /// Like ``runs(_:)``, for listings read many times a second (the run decoder skips parsing an empty conf).
+    public func runsPage(_ q: RunQuery) throws -> [RunRecord] { try runs(q) }
 }

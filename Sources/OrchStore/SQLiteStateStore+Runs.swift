@@ -172,18 +172,6 @@ extension SQLiteStateStore {
         if let t = q.logicalTo { clauses.append("logical_date <= ?"); params.append(t.unix) }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
     }
-
-    static func runRecord(_ r: SQLiteRow) -> RunRecord {
-        RunRecord(pk: r["id"].int64 ?? 0, dagId: r["dag_id"].string ?? "", runId: r["run_id"].string ?? "",
-                  runType: RunType(rawValue: r["run_type"].string ?? "") ?? .manual,
-                  state: RunState(rawValue: r["state"].string ?? "") ?? .queued,
-                  logicalDate: r["logical_date"].date ?? .distantPast,
-                  dataInterval: DataInterval(start: r["interval_start"].date ?? .distantPast,
-                                             end: r["interval_end"].date ?? .distantPast),
-                  conf: jsonObject(r["conf"].string), owner: r["owner"].string,
-                  queuedAt: r["queued_at"].date ?? .distantPast, startDate: r["start_date"].date,
-                  endDate: r["end_date"].date)
-    }
 }
 
 /// ISO 8601 in UTC, seconds precision.

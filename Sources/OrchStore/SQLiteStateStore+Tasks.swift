@@ -103,22 +103,4 @@ extension SQLiteStateStore {
         }
         try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
     }
-
-    static func taskInstanceRecord(_ r: SQLiteRow) -> TaskInstanceRecord {
-        TaskInstanceRecord(runPk: r["run_pk"].int64 ?? 0, taskId: r["task_id"].string ?? "",
-                           state: TaskState(rawValue: r["state"].string ?? "") ?? .none,
-                           tryNumber: r["try_number"].int ?? 0, maxTries: r["max_tries"].int ?? 1,
-                           nextRetryAt: r["next_retry_at"].date, startDate: r["start_date"].date,
-                           endDate: r["end_date"].date, pid: r["pid"].int, error: r["error"].string)
-    }
-
-    static func attemptRecord(_ r: SQLiteRow) -> AttemptRecord {
-        AttemptRecord(id: r["id"].int64 ?? 0, runPk: r["run_pk"].int64 ?? 0, taskId: r["task_id"].string ?? "",
-                      tryNumber: r["try_number"].int ?? 0,
-                      state: TaskState(rawValue: r["state"].string ?? "") ?? .none,
-                      isolation: r["isolation"].string ?? "", pid: r["pid"].int,
-                      pidStartTicks: r["pid_start_ticks"].int64, startDate: r["start_date"].date ?? .distantPast,
-                      endDate: r["end_date"].date, exitCode: r["exit_code"].int, signal: r["signal"].int,
-                      error: r["error"].string, logPath: r["log_path"].string ?? "")
-    }
 }
