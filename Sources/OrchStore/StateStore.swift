@@ -7,4 +7,4 @@ import OrchCore
 /// ``InMemoryStateStore`` (the twin for unit tests); `StateStoreContractTests` runs the same rules on both, so a
 /// further backend (PostgreSQL) has a test suite to pass. See docs/state-store.md.
 public protocol StateStore: DAGStateStore, RunStateStore, TaskStateStore, XComStateStore, LeaseStateStore,
-    PoolStateStore, Sendable {}
+    PoolStateStore, BulkActionStateStore, Sendable {}

@@ -174,3 +174,31 @@ import Testing
         #expect(try store.dags().map(\.dagId) == ["d"])
     }
 }
+
+extension StateStoreContractTests {
+    @Test(arguments: Backend.allCases)
+    func bulkActionsPlanAndApplyTheSameOnBothBackends(_ backend: Backend) throws {
+        let (store, dir) = try make(backend); defer { dir?.cleanup() }
+        let failed = try newRun(store, "r1", day: 1)
+        try store.setTaskStates(runPk: failed.pk, [("a", .failed), ("b", .upstreamFailed)], now: now)
+        try store.finishRun(pk: failed.pk, state: .failed, now: now, alerts: [])
+        let live = try newRun(store, "r2", day: 2)
+        try store.startRun(pk: live.pk, owner: "scheduler", now: now)
+        let filter = BulkFilter(dagId: "d", runIds: ["r1", "r2", "r9"])
+        let dry = try store.bulkAction(.runs, .clear, filter: filter, dryRun: true, now: now, maxRuns: 10)
+        #expect(dry.changes.map(\.run.runId) == ["r1"] && dry.taskCount == 2)
+        #expect(dry.skipped.map(\.runId) == ["r9", "r2"], "the missing run first, then the running one")
+        #expect(try store.run(pk: failed.pk)?.state == .failed, "a dry run changes nothing")
+        let done = try store.bulkAction(.runs, .clear, filter: filter, dryRun: false, now: now, maxRuns: 10)
+        #expect(done.changes == dry.changes, "the real action changes what the dry run listed")
+        #expect(try store.taskInstances(runPk: failed.pk).map(\.state) == [.none, .none])
+        let marked = try store.bulkAction(.runs, .markFailed, filter: BulkFilter(dagId: "d", runStates: [.running]),
+                                          dryRun: false, now: now, maxRuns: 10)
+        #expect(marked.changes.map(\.run.runId) == ["r2"])
+        #expect(try store.run(pk: live.pk)?.state == .failed)
+        #expect(throws: StoreError.self) {
+            try store.bulkAction(.runs, .markSuccess, filter: BulkFilter(dagId: "d", logicalFrom: .distantPast),
+                                 dryRun: false, now: now, maxRuns: 1)
+        }
+    }
+}

@@ -93,15 +93,20 @@ extension InMemoryStateStore {
         guard state.isFinished else { throw StoreError.invalid("a run can be marked success or failed, not \(state.rawValue)") }
         try write { t in
             guard t.runs[pk] != nil else { throw StoreError.notFound("run \(pk)") }
-            let taskState: TaskState = state == .success ? .success : .failed
-            for (id, ti) in t.instances[pk] ?? [:] where !ti.state.isFinished {
-                t.instances[pk]?[id]?.state = taskState
-                t.instances[pk]?[id]?.endDate = ti.endDate ?? now
-            }
-            t.runs[pk]?.state = state
-            t.runs[pk]?.endDate = now
-            t.runs[pk]?.owner = nil
+            Self.markRun(pk, state, now, in: &t)
         }
+    }
+
+    /// ``markRun(pk:state:now:)`` inside a write (single and bulk marks).
+    static func markRun(_ pk: Int64, _ state: RunState, _ now: Date, in t: inout Tables) {
+        let taskState: TaskState = state == .success ? .success : .failed
+        for (id, ti) in t.instances[pk] ?? [:] where !ti.state.isFinished {
+            t.instances[pk]?[id]?.state = taskState
+            t.instances[pk]?[id]?.endDate = ti.endDate ?? now
+        }
+        t.runs[pk]?.state = state
+        t.runs[pk]?.endDate = now
+        t.runs[pk]?.owner = nil
     }
 
     public func deleteRun(pk: Int64) throws {

@@ -98,19 +98,22 @@ extension InMemoryStateStore {
     }
 
     public func clearTasks(runPk: Int64, taskIds: [String], now: Date) throws {
-        write { t in
-            for id in taskIds {
-                guard let ti = t.instances[runPk]?[id], !ti.state.isActive else { continue }
-                t.instances[runPk]?[id]?.state = .none
-                t.instances[runPk]?[id]?.maxTries = ti.maxTries + ti.tryNumber
-                t.instances[runPk]?[id]?.nextRetryAt = nil
-                t.instances[runPk]?[id]?.endDate = nil
-                t.instances[runPk]?[id]?.error = nil
-            }
-            if t.runs[runPk] != nil {
-                t.runs[runPk]?.state = .queued
-                t.runs[runPk]?.endDate = nil
-            }
+        write { Self.clearTasks(runPk, taskIds, in: &$0) }
+    }
+
+    /// ``clearTasks(runPk:taskIds:now:)`` inside a write (single and bulk clears).
+    static func clearTasks(_ runPk: Int64, _ taskIds: [String], in t: inout Tables) {
+        for id in taskIds {
+            guard let ti = t.instances[runPk]?[id], !ti.state.isActive else { continue }
+            t.instances[runPk]?[id]?.state = .none
+            t.instances[runPk]?[id]?.maxTries = ti.maxTries + ti.tryNumber
+            t.instances[runPk]?[id]?.nextRetryAt = nil
+            t.instances[runPk]?[id]?.endDate = nil
+            t.instances[runPk]?[id]?.error = nil
+        }
+        if t.runs[runPk] != nil {
+            t.runs[runPk]?.state = .queued
+            t.runs[runPk]?.endDate = nil
         }
     }
 
@@ -124,15 +127,21 @@ extension InMemoryStateStore {
                 throw StoreError.conflict("run '\(run.runId)' is \(run.state.rawValue); wait for it to finish "
                     + "before marking its tasks, or mark the whole run")
             }
-            for id in taskIds {
-                guard let ti = t.instances[runPk]?[id] else { throw StoreError.notFound("task '\(id)' of run \(runPk)") }
-                t.instances[runPk]?[id]?.state = state
-                t.instances[runPk]?[id]?.endDate = ti.endDate ?? now
-                t.instances[runPk]?[id]?.nextRetryAt = nil
-            }
-            t.runs[runPk]?.state = .queued
-            t.runs[runPk]?.endDate = nil
+            try Self.markTasks(runPk, taskIds, state, now, in: &t)
         }
+    }
+
+    /// ``markTasks(runPk:taskIds:state:now:)`` inside a write, the run known finished.
+    static func markTasks(_ runPk: Int64, _ taskIds: [String], _ state: TaskState, _ now: Date,
+                          in t: inout Tables) throws {
+        for id in taskIds {
+            guard let ti = t.instances[runPk]?[id] else { throw StoreError.notFound("task '\(id)' of run \(runPk)") }
+            t.instances[runPk]?[id]?.state = state
+            t.instances[runPk]?[id]?.endDate = ti.endDate ?? now
+            t.instances[runPk]?[id]?.nextRetryAt = nil
+        }
+        t.runs[runPk]?.state = .queued
+        t.runs[runPk]?.endDate = nil
     }
 
     public func pushXCom(runPk: Int64, taskId: String, key: String, value: JSONValue, now: Date) throws {
