@@ -25,38 +25,8 @@ public struct RecentRunMark: Sendable, Hashable {
     public var logicalDate: Date
 }
 
-/// One row of the alert outbox as the dashboard lists it.
-public struct AlertOutboxRow: Sendable, Hashable {
-    public var id: Int64
-    public var deliveryId: String
-    public var event: String
-    public var target: String
-    public var dagId: String
-    public var runId: String?
-    public var taskId: String?
-    public var tryNumber: Int?
-    public var payload: String
-    public var state: String
-    public var attempts: Int
-    public var nextAttemptAt: Date?
-    public var createdAt: Date
-    public var deliveredAt: Date?
-    public var lastError: String?
-}
-
-/// One delivery attempt of an alert (an HTTP POST to its webhook).
-public struct AlertDeliveryAttemptRow: Sendable, Hashable {
-    public var id: Int64
-    public var alertId: Int64
-    public var url: String
-    public var attemptedAt: Date
-    public var statusCode: Int?
-    public var error: String?
-    public var durationMs: Double
-}
-
 /// Read queries the HTTP API needs beyond the runtime's: several runs' task instances in one query, the latest
-/// runs of every DAG at once, alerts with paging.
+/// runs of every DAG at once.
 extension SQLiteStateStore {
     /// The task instances of the given runs in one query (the grid's cells), by run, each run's in task id order.
     public func gridCells(runPks: [Int64]) throws -> [Int64: [GridCell]] {
@@ -120,55 +90,6 @@ extension SQLiteStateStore {
     /// True when the database answers a trivial query.
     public func ping() -> Bool {
         (try? locked { try db.queryOne("SELECT 1 AS ok")?["ok"].int }) == 1
-    }
-
-    /// Alerts newest first, optionally only one state or one DAG.
-    public func alertOutbox(state: String?, dagId: String?, limit: Int, offset: Int) throws -> [AlertOutboxRow] {
-        let (whereSQL, params) = Self.alertFilter(state: state, dagId: dagId)
-        return try locked {
-            try db.query("SELECT * FROM alert \(whereSQL) ORDER BY id DESC LIMIT ? OFFSET ?",
-                         params + [limit, offset]).map(Self.alertOutboxRow)
-        }
-    }
-
-    /// How many alerts match the filter.
-    public func countAlertOutbox(state: String?, dagId: String?) throws -> Int {
-        let (whereSQL, params) = Self.alertFilter(state: state, dagId: dagId)
-        return try locked { try db.queryOne("SELECT count(*) AS n FROM alert \(whereSQL)", params)?["n"].int ?? 0 }
-    }
-
-    /// One alert by id.
-    public func alertOutboxRow(id: Int64) throws -> AlertOutboxRow? {
-        try locked { try db.queryOne("SELECT * FROM alert WHERE id = ?", [id]).map(Self.alertOutboxRow) }
-    }
-
-    /// Every delivery attempt of an alert, oldest first.
-    public func alertDeliveryAttempts(alertId: Int64) throws -> [AlertDeliveryAttemptRow] {
-        try locked {
-            try db.query("SELECT * FROM alert_delivery WHERE alert_id = ? ORDER BY attempted_at, id", [alertId]).map { r in
-                AlertDeliveryAttemptRow(id: r["id"].int64 ?? 0, alertId: r["alert_id"].int64 ?? 0,
-                                        url: r["url"].string ?? "", attemptedAt: r["attempted_at"].date ?? .distantPast,
-                                        statusCode: r["status_code"].int, error: r["error"].string,
-                                        durationMs: r["duration_ms"].double ?? 0)
-            }
-        }
-    }
-
-    static func alertFilter(state: String?, dagId: String?) -> (String, [any SQLiteBindable]) {
-        var clauses: [String] = []
-        var params: [any SQLiteBindable] = []
-        if let state { clauses.append("state = ?"); params.append(state) }
-        if let dagId { clauses.append("dag_id = ?"); params.append(dagId) }
-        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
-    }
-
-    static func alertOutboxRow(_ r: SQLiteRow) -> AlertOutboxRow {
-        AlertOutboxRow(id: r["id"].int64 ?? 0, deliveryId: r["delivery_id"].string ?? "", event: r["event"].string ?? "",
-                       target: r["target"].string ?? "", dagId: r["dag_id"].string ?? "", runId: r["run_id"].string,
-                       taskId: r["task_id"].string, tryNumber: r["try_number"].int, payload: r["payload"].string ?? "",
-                       state: r["state"].string ?? "", attempts: r["attempts"].int ?? 0,
-                       nextAttemptAt: r["next_attempt_at"].date, createdAt: r["created_at"].date ?? .distantPast,
-                       deliveredAt: r["delivered_at"].date, lastError: r["last_error"].string)
     }
 }
 
