@@ -60,6 +60,7 @@ final class APIRoutes: @unchecked Sendable {
         addMetaRoutes()
         addDAGRoutes()
         addRunRoutes()
+        addBulkRoutes()
         addTaskRoutes()
         addLogRoutes()
         addQualityRoutes()

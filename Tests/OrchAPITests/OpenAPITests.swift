@@ -91,6 +91,10 @@ import Testing
             ("post", "/auth/check", "/api/v1/auth/check", "", "200"),
             ("post", "/dags/{dag_id}/runs/{run_id}/clear", "/api/v1/dags/etl/runs/\(esc(app.failed.runId))/clear", "{}", "200"),
             ("patch", "/dags/{dag_id}/runs/{run_id}", "/api/v1/dags/etl/runs/\(esc(app.running.runId))", #"{"state": "failed"}"#, "200"),
+            ("post", "/dags/{dag_id}/tasks/bulk-clear", "/api/v1/dags/etl/tasks/bulk-clear",
+             #"{"task_ids": ["load"], "dry_run": true}"#, "200"),
+            ("post", "/dags/{dag_id}/runs/bulk-mark", "/api/v1/dags/etl/runs/bulk-mark",
+             #"{"state": "success", "run_states": ["failed"]}"#, "200"),
         ]
         for (method, path, url, body, status) in cases {
             let response = try app.send(method.uppercased(), url, json: body)
