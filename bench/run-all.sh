@@ -98,6 +98,7 @@ fi
 step core "$out/core.json" python3 "$here/core_bench.py" --orch "$orch" --repeats "$repeats" --json
 step scheduler "$out/scheduler.json" python3 "$here/scheduler_bench.py" --orch "$orch" \
     --triggers "${SCHED_TRIGGERS:-20}" --idle-seconds "${IDLE_SECONDS:-30}" --json
+step scenarios "$out/scenarios.json" python3 "$here/scheduler_scenarios.py" --orch "$orch" --repeats "$repeats" --json
 if [ "$skip_api" = 0 ]; then
     step api "$out/api.txt" env ORCH_RELEASE_SCRATCH="$scratch" bash "$here/api/run.sh"
 fi

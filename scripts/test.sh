@@ -35,6 +35,10 @@ if [ -x tests-browser/run.sh ]; then
     echo "== dashboard in headless Chromium"
     bash tests-browser/run.sh
 fi
+if [ -x tests-browser/run-assets.sh ]; then
+    echo "== Assets pages on a demo warehouse in headless Chromium"
+    bash tests-browser/run-assets.sh
+fi
 if [ -x tests-airflow-client/run.sh ]; then
     echo "== Airflow clients (apache-airflow-client, airflowctl) and schemathesis on /api/v2"
     bash tests-airflow-client/run.sh

@@ -84,6 +84,6 @@ status=0
 # test_deadline_alerts.py starts its own `orch serve` (ORCH_BIN) with a webhook, in its own ORCH_HOME.
 ORCH_URL="http://127.0.0.1:$port" ORCH_BIN="$orch" "$here/.venv/bin/python" -m pytest -q "$here/test_dashboard.py" \
   "$here/test_operations.py" "$here/test_deadline_alerts.py" "$here/test_insights.py" "$here/test_import_errors.py" \
-  "$@" || status=$?
+  "$here/test_waiting.py" "$here/test_bulk_actions.py" "$@" || status=$?
 if [ "$status" -ne 0 ]; then echo "--- orch serve log"; tail -40 "$home/serve.log"; fi
 exit "$status"

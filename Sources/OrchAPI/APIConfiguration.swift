@@ -34,6 +34,8 @@ public struct APIConfiguration: Sendable {
     public var insights: InsightsConfiguration = .none
     /// The bundles' import errors as they are now (`GET /importErrors`, the dashboard's banner).
     public var importErrors: @Sendable () -> [BundleImportError]
+    /// The scheduler's worker slots, for "why is it waiting" (`orch serve` passes its own).
+    public var workerSlots = ProcessInfo.processInfo.activeProcessorCount
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),

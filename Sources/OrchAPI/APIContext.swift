@@ -25,6 +25,8 @@ struct APIContext: Sendable {
     let insights: InsightsCatalog
     /// The bundles' import errors as they are now.
     let importErrors: @Sendable () -> [BundleImportError]
+    /// The scheduler's worker slots, for "why is it waiting".
+    var workerSlots = ProcessInfo.processInfo.activeProcessorCount
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -61,10 +63,12 @@ final class APIRoutes: @unchecked Sendable {
         addImportErrorRoutes()
         addDAGRoutes()
         addRunRoutes()
+        addBulkRoutes()
         addTaskRoutes()
         addLogRoutes()
         addQualityRoutes()
         addAlertRoutes()
+        addAssetRoutes()   // issue 14
         addAuditRoutes()
         addTokenRoutes()
         addAirflowRoutes()

@@ -16,7 +16,7 @@ public final class APIServer: Sendable {
         self.configuration = configuration
         let writer = try SQLiteStateStore(path: configuration.home.databasePath)
         let readers = try StorePool(path: configuration.home.databasePath, size: configuration.threads)
-        let context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
+        var context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
                                  auth: Authenticator(legacy: configuration.token, readers: readers),
                                  readers: readers, writer: writer,
                                  cache: configuration.cacheResponses
@@ -26,6 +26,7 @@ public final class APIServer: Sendable {
                                  openAPIRoot: configuration.openAPIRoot,
                                  insights: InsightsCatalog(configuration: configuration.insights),
                                  importErrors: configuration.importErrors)
+        context.workerSlots = configuration.workerSlots
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()

@@ -6,7 +6,7 @@ import OrchHTTPServer
 /// `task_ids`, `role`). Never a token, a conf or any other body value.
 enum AuditTarget {
     static let bodyFields = ["is_paused", "state", "task_ids", "include_downstream", "role", "name", "new_state",
-                             "dry_run"]
+                             "dry_run", "run_ids", "run_states", "task_states", "logical_date_gte", "logical_date_lte"]
 
     static func ids(request: HTTPRequest, response: HTTPResponse) -> [String: String] {
         var ids = request.pathParameters
@@ -19,6 +19,11 @@ enum AuditTarget {
                 default: break
                 }
             }
+        }
+        // A bulk action's changed runs (its answer lists them).
+        if let answer = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+           let changed = answer["changed_run_ids"] as? [String] {
+            ids["changed_run_ids"] = changed.joined(separator: ",")
         }
         // A triggered run's id: /api/v1 answers 201 with run_id, Airflow's /api/v2 200 with dag_run_id.
         if ids["run_id"] == nil, ids["dag_run_id"] == nil, request.method == "POST", response.status == 201 || response.status == 200,

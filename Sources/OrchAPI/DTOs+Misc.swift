@@ -41,16 +41,16 @@ struct AlertDTO: Codable, Sendable {
     let delivered_at: String?
     let last_error: String?
 
-    init(_ a: AlertOutboxRow) {
+    init(_ a: AlertRecord) {
         id = a.id
         delivery_id = a.deliveryId
         event = a.event
-        target = redactedWebhookTarget(a.target)
+        target = a.target   // redacted by the store
         dag_id = a.dagId
         run_id = a.runId
         task_id = a.taskId
         try_number = a.tryNumber
-        state = a.state
+        state = a.state.rawValue
         attempts = a.attempts
         created_at = APIDate.format(a.createdAt)
         next_attempt_at = APIDate.format(a.nextAttemptAt)
@@ -75,9 +75,9 @@ struct DeliveryDTO: Codable, Sendable {
     let error: String?
     let duration_ms: Double
 
-    init(_ d: AlertDeliveryAttemptRow) {
+    init(_ d: AlertDeliveryRecord) {
         id = d.id
-        url = redactedWebhookTarget(d.url)
+        url = d.url   // redacted by the store
         attempted_at = APIDate.format(d.attemptedAt)
         status_code = d.statusCode
         error = d.error

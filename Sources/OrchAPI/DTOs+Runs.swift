@@ -17,8 +17,13 @@ struct RunDTO: Codable, Sendable {
     let start_date: String?
     let end_date: String?
     let duration_seconds: Double?
+    /// Why a queued run is not running yet (``WaitingReason``).
+    var waiting_reason: String?
+    var waiting_code: String?
 
-    init(_ r: RunRecord) {
+    init(_ r: RunRecord) { self.init(r, waiting: nil) }
+
+    init(_ r: RunRecord, waiting: WaitingReasons?) {
         dag_id = r.dagId
         run_id = r.runId
         run_type = r.runType.rawValue
@@ -31,6 +36,10 @@ struct RunDTO: Codable, Sendable {
         start_date = APIDate.format(r.startDate)
         end_date = APIDate.format(r.endDate)
         duration_seconds = durationSeconds(r.startDate, r.endDate)
+        if let reason = waiting?.run(pk: r.pk) {
+            waiting_reason = reason.description
+            waiting_code = reason.code
+        }
     }
 }
 

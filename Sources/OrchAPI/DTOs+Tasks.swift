@@ -14,8 +14,13 @@ struct TaskInstanceDTO: Codable, Sendable {
     let next_retry_at: String?
     let pid: Int?
     let error: String?
+    /// Why it is not running (unfinished tasks only), in words and as a stable code (``WaitingReason``).
+    var waiting_reason: String?
+    var waiting_code: String?
 
-    init(_ t: TaskInstanceRecord) {
+    init(_ t: TaskInstanceRecord) { self.init(t, waiting: nil) }
+
+    init(_ t: TaskInstanceRecord, waiting: WaitingReasons?) {
         task_id = t.taskId
         state = t.state.rawValue
         try_number = t.tryNumber
@@ -26,6 +31,10 @@ struct TaskInstanceDTO: Codable, Sendable {
         next_retry_at = APIDate.format(t.nextRetryAt)
         pid = t.pid
         error = t.error
+        if let reason = waiting?.task(runPk: t.runPk, taskId: t.taskId) {
+            waiting_reason = reason.description
+            waiting_code = reason.code
+        }
     }
 }
 

@@ -14,20 +14,20 @@ extension APIRoutes {
                 throw APIError.badRequest("query parameter 'state' must be pending, delivered or failed, got '\(state)'")
             }
             let dagId = request.query["dag_id"].flatMap { $0.isEmpty ? nil : $0 }
-            let rows = try store.alertOutbox(state: state, dagId: dagId, limit: limit, offset: offset)
-            return .api(AlertPageDTO(alerts: rows.map(AlertDTO.init),
-                                                total_entries: try store.countAlertOutbox(state: state, dagId: dagId),
-                                                limit: limit, offset: offset))
+            let query = AlertQuery(dagId: dagId, states: state.flatMap(AlertState.init(rawValue:)).map { [$0] } ?? [],
+                                   limit: limit, offset: offset)
+            return .api(AlertPageDTO(alerts: try store.alerts(query).map(AlertDTO.init),
+                                     total_entries: try store.countAlerts(query), limit: limit, offset: offset))
         }
 
         get("/alerts/{alert_id}") { request, store in
             let id = try request.intPath("alert_id")
-            guard let row = try store.alertOutboxRow(id: Int64(id)) else {
+            guard let row = try store.alert(id: Int64(id)) else {
                 throw APIError.notFound("no alert \(id); GET /api/v1/alerts lists them")
             }
             let payload = (try? JSONValue.parse(row.payload)) ?? .string(row.payload)
             return .api(AlertDetailDTO(alert: AlertDTO(row), payload: payload,
-                                                  deliveries: try store.alertDeliveryAttempts(alertId: row.id).map(DeliveryDTO.init)))
+                                                  deliveries: try store.alertDeliveries(alertId: row.id, limit: 10_000).map(DeliveryDTO.init)))
         }
     }
 }

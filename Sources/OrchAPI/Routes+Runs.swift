@@ -54,7 +54,9 @@ extension APIRoutes {
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let instances = try store.taskInstances(runPk: run.pk).sortedLike(dag)
-            return .api(RunDetailDTO(run: RunDTO(run), task_instances: instances.map(TaskInstanceDTO.init)))
+            let waiting = ctx.waiting(store, for: run)
+            return .api(RunDetailDTO(run: RunDTO(run, waiting: waiting),
+                                     task_instances: instances.map { TaskInstanceDTO($0, waiting: waiting) }))
         }
 
         // Mark: {"state": "success"} or {"state": "failed"}; unfinished tasks take the same state.
@@ -71,7 +73,7 @@ extension APIRoutes {
         }
 
         // Clear: {"task_ids": [...]} clears those tasks (with "include_downstream": true, every task downstream
-        // of them too); without task_ids, the failed and upstream_failed ones.
+        // of them too); without task_ids, the failed, upstream_failed and blocked_by_check ones.
         change("POST", "/dags/{dag_id}/runs/{run_id}/clear", role: .operator, action: "run.clear") { request, store in
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
@@ -94,7 +96,7 @@ extension APIRoutes {
                 }
                 ids = requested
             } else {
-                ids = instances.filter { $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
+                ids = instances.filter { $0.state.isFailure }.map(\.taskId)
                 guard !ids.isEmpty else {
                     throw APIError.conflict("run '\(run.runId)' has no failed tasks to clear; name tasks in "
                         + "'task_ids' to clear others")

@@ -11,7 +11,8 @@ extension APIRoutes {
             let dag = try ctx.dag(request.path("dag_id"))
             let run = try ctx.run(store, dagId: dag.id, runId: request.path("run_id"))
             let instances = try store.taskInstances(runPk: run.pk).sortedLike(dag)
-            return .api(["task_instances": instances.map(TaskInstanceDTO.init)])
+            let waiting = ctx.waiting(store, for: run)
+            return .api(["task_instances": instances.map { TaskInstanceDTO($0, waiting: waiting) }])
         }
 
         // Every try of every task of the run, by start time (the Gantt chart).
@@ -25,7 +26,7 @@ extension APIRoutes {
         get("/dags/{dag_id}/runs/{run_id}/tasks/{task_id}") { request, store in
             let (dag, run, instance) = try ctx.taskInstance(request, store)
             let tries = try store.attempts(runPk: run.pk, taskId: instance.taskId)
-            return .api(TaskDetailDTO(task_instance: TaskInstanceDTO(instance),
+            return .api(TaskDetailDTO(task_instance: TaskInstanceDTO(instance, waiting: ctx.waiting(store, for: run)),
                                                  tries: tries.map { TryDTO($0, dagId: dag.id, runId: run.runId) }))
         }
 

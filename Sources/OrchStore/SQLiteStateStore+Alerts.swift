@@ -7,8 +7,8 @@ public enum AlertState: String, Sendable, Codable, CaseIterable {
     case pending, delivered, failed
 }
 
-/// One outbox row as the CLI and the API show it. `target` is redacted (scheme, host and port only):
-/// webhook URLs often carry a secret in their path (Slack's do).
+/// One outbox row: the one read model the CLI, the API and the dashboard show. `target` is redacted (scheme,
+/// host and port only): webhook URLs often carry a secret in their path (Slack's do).
 public struct AlertRecord: Sendable, Codable, Hashable {
     public var id: Int64
     public var deliveryId: String
@@ -25,6 +25,8 @@ public struct AlertRecord: Sendable, Codable, Hashable {
     public var deliveredAt: Date?
     public var lastStatus: Int?
     public var lastError: String?
+    /// The exact body sent on every attempt (JSON text).
+    public var payload: String
 }
 
 /// One delivery attempt of an alert. `url` is redacted like ``AlertRecord/target``.
@@ -142,6 +144,11 @@ extension SQLiteStateStore {
         return try locked { try db.queryOne("SELECT count(*) AS n FROM alert \(whereSQL)", params)?["n"].int ?? 0 }
     }
 
+    /// One alert by its id.
+    public func alert(id: Int64) throws -> AlertRecord? {
+        try locked { try db.queryOne("SELECT * FROM alert WHERE id = ?", [id]).map(Self.alertRecord) }
+    }
+
     /// One alert by its delivery id.
     public func alert(deliveryId: String) throws -> AlertRecord? {
         try locked { try db.queryOne("SELECT * FROM alert WHERE delivery_id = ?", [deliveryId]).map(Self.alertRecord) }
@@ -152,11 +159,12 @@ extension SQLiteStateStore {
         try locked {
             try db.query("SELECT * FROM alert_delivery WHERE alert_id = ? ORDER BY attempted_at, id LIMIT ? OFFSET ?",
                          [alertId, max(0, limit), max(0, offset)]).map { r in
-                AlertDeliveryRecord(id: r["id"].int64 ?? 0, alertId: r["alert_id"].int64 ?? 0,
-                                    url: redactedWebhookTarget(r["url"].string ?? ""),
-                                    attemptedAt: r["attempted_at"].date ?? .distantPast,
-                                    statusCode: r["status_code"].int, error: r["error"].string,
-                                    durationMs: r["duration_ms"].double ?? 0)
+                let c = RowReader(r, table: "alert_delivery", key: ["id"])
+                return AlertDeliveryRecord(id: try c.int64("id"), alertId: try c.int64("alert_id"),
+                                           url: redactedWebhookTarget(try c.string("url")),
+                                           attemptedAt: try c.date("attempted_at"),
+                                           statusCode: try c.optionalInt("status_code"),
+                                           error: try c.optionalString("error"), durationMs: try c.double("duration_ms"))
             }
         }
     }
@@ -188,20 +196,20 @@ extension SQLiteStateStore {
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
     }
 
-    static func alertRecord(_ r: SQLiteRow) -> AlertRecord {
-        let state = AlertState(rawValue: r["state"].string ?? "") ?? .pending
-        return AlertRecord(id: r["id"].int64 ?? 0, deliveryId: r["delivery_id"].string ?? "",
-                           event: r["event"].string ?? "", target: redactedWebhookTarget(r["target"].string ?? ""),
-                           dagId: r["dag_id"].string ?? "", runId: r["run_id"].string, taskId: r["task_id"].string,
-                           tryNumber: r["try_number"].int, state: state, attempts: r["attempts"].int ?? 0,
-                           nextAttemptAt: state == .pending ? r["next_attempt_at"].date : nil,
-                           createdAt: r["created_at"].date ?? .distantPast, deliveredAt: r["delivered_at"].date,
-                           lastStatus: r["last_status"].int, lastError: r["last_error"].string)
+    static func alertRecord(_ r: SQLiteRow) throws -> AlertRecord {
+        let c = RowReader(r, table: "alert", key: ["id"])
+        let state = try c.value("state", AlertState.self)
+        return AlertRecord(id: try c.int64("id"), deliveryId: try c.string("delivery_id"), event: try c.string("event"),
+                           target: redactedWebhookTarget(try c.string("target")), dagId: try c.string("dag_id"),
+                           runId: try c.optionalString("run_id"), taskId: try c.optionalString("task_id"),
+                           tryNumber: try c.optionalInt("try_number"), state: state, attempts: try c.int("attempts"),
+                           nextAttemptAt: state == .pending ? try c.optionalDate("next_attempt_at") : nil,
+                           createdAt: try c.date("created_at"), deliveredAt: try c.optionalDate("delivered_at"),
+                           lastStatus: try c.optionalInt("last_status"), lastError: try c.optionalString("last_error"),
+                           payload: try c.string("payload"))
     }
 }
 
-/// A webhook URL safe to show: scheme, host and port, with `/…` standing for any path or query (which may
-/// hold a token, as Slack's incoming-webhook paths do).
 public func redactedWebhookTarget(_ url: String) -> String {
     guard let c = URLComponents(string: url), let scheme = c.scheme, let host = c.host else { return "(invalid URL)" }
     let port = c.port.map { ":\($0)" } ?? ""

@@ -14,6 +14,7 @@ extension SQLiteStateStore {
                         description = excluded.description, owner = excluded.owner, tags = excluded.tags,
                         updated_at = excluded.updated_at
                     """, [d.id, pausedOnCreation, d.schedule, d.timeZone, d.description, d.owner, tags, now.unix])
+                try writeAssetReferences(d, now: now)   // assets (issue 14)
             }
         }
     }
@@ -58,16 +59,19 @@ extension SQLiteStateStore {
         }
     }
 
-    static func dagRecord(_ r: SQLiteRow) -> DAGRecord {
-        let tags = (try? JSONValue.parse(r["tags"].string ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
+    static func dagRecord(_ r: SQLiteRow) throws -> DAGRecord {
+        let c = RowReader(r, table: "dag", key: ["dag_id"])
+        guard let tags = (try? JSONValue.parse(try c.string("tags")))?.arrayValue?.compactMap(\.stringValue) else {
+            throw c.fail("tags", "a JSON array of strings")
+        }
         var last: DataInterval?
-        if let s = r["last_interval_start"].date, let e = r["last_interval_end"].date {
+        if let s = try c.optionalDate("last_interval_start"), let e = try c.optionalDate("last_interval_end") {
             last = DataInterval(start: s, end: e)
         }
-        return DAGRecord(dagId: r["dag_id"].string ?? "", isPaused: r["is_paused"].int == 1,
-                         schedule: r["schedule"].string, timeZone: r["timezone"].string ?? "UTC",
-                         description: r["description"].string ?? "", owner: r["owner"].string ?? "",
-                         tags: tags, nextRunAt: r["next_run_at"].date, lastInterval: last)
+        return DAGRecord(dagId: try c.string("dag_id"), isPaused: try c.int("is_paused") == 1,
+                         schedule: try c.optionalString("schedule"), timeZone: try c.string("timezone"),
+                         description: try c.string("description"), owner: try c.string("owner"),
+                         tags: tags, nextRunAt: try c.optionalDate("next_run_at"), lastInterval: last)
     }
 }
 

@@ -19,7 +19,7 @@ extension SQLiteStateStore {
                 WHERE a.state = 'failed' ORDER BY a.id DESC LIMIT ?
                 """, [limit]).map {
                 FailedTry(dagId: $0["r_dag_id"].string ?? "", runId: $0["r_run_id"].string ?? "",
-                          attempt: Self.attemptRecord($0))
+                          attempt: try Self.attemptRecord($0))
             }
         }
     }

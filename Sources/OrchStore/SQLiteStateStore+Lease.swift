@@ -36,8 +36,9 @@ extension SQLiteStateStore {
         try locked { try db.queryOne("SELECT * FROM scheduler_lease WHERE id = 1").map(Self.leaseRecord) }
     }
 
-    static func leaseRecord(_ r: SQLiteRow) -> LeaseRecord {
-        LeaseRecord(holder: r["holder"].string ?? "", pid: r["pid"].int ?? 0, hostname: r["hostname"].string ?? "",
-                    acquiredAt: r["acquired_at"].date ?? .distantPast, heartbeatAt: r["heartbeat_at"].date ?? .distantPast)
+    static func leaseRecord(_ r: SQLiteRow) throws -> LeaseRecord {
+        let c = RowReader(r, table: "scheduler_lease", key: ["holder"])
+        return LeaseRecord(holder: try c.string("holder"), pid: try c.int("pid"), hostname: try c.string("hostname"),
+                           acquiredAt: try c.date("acquired_at"), heartbeatAt: try c.date("heartbeat_at"))
     }
 }

@@ -25,38 +25,8 @@ public struct RecentRunMark: Sendable, Hashable {
     public var logicalDate: Date
 }
 
-/// One row of the alert outbox as the dashboard lists it.
-public struct AlertOutboxRow: Sendable, Hashable {
-    public var id: Int64
-    public var deliveryId: String
-    public var event: String
-    public var target: String
-    public var dagId: String
-    public var runId: String?
-    public var taskId: String?
-    public var tryNumber: Int?
-    public var payload: String
-    public var state: String
-    public var attempts: Int
-    public var nextAttemptAt: Date?
-    public var createdAt: Date
-    public var deliveredAt: Date?
-    public var lastError: String?
-}
-
-/// One delivery attempt of an alert (an HTTP POST to its webhook).
-public struct AlertDeliveryAttemptRow: Sendable, Hashable {
-    public var id: Int64
-    public var alertId: Int64
-    public var url: String
-    public var attemptedAt: Date
-    public var statusCode: Int?
-    public var error: String?
-    public var durationMs: Double
-}
-
 /// Read queries the HTTP API needs beyond the runtime's: several runs' task instances in one query, the latest
-/// runs of every DAG at once, alerts with paging.
+/// runs of every DAG at once.
 extension SQLiteStateStore {
     /// The task instances of the given runs in one query (the grid's cells), by run, each run's in task id order.
     public func gridCells(runPks: [Int64]) throws -> [Int64: [GridCell]] {
@@ -69,8 +39,11 @@ extension SQLiteStateStore {
                 SELECT run_pk, task_id, state, try_number FROM task_instance WHERE run_pk IN (\(marks))
                 ORDER BY run_pk, task_id
                 """, runPks) { row in
-                let cell = GridCell(runPk: row.int64(0), taskId: row.string(1) ?? "",
-                                    state: TaskState(rawValue: row.string(2) ?? "") ?? .none, tryNumber: row.int(3))
+                guard let state = row.string(2).flatMap(TaskState.init(rawValue:)), let taskId = row.string(1) else {
+                    throw RowDecodingError(table: "task_instance", row: "run_pk \(row.int64(0))", column: "state",
+                                           found: "'\(row.string(2) ?? "NULL")'", expected: "a task state")
+                }
+                let cell = GridCell(runPk: row.int64(0), taskId: taskId, state: state, tryNumber: row.int(3))
                 if let last = current.last, last.runPk != cell.runPk {
                     cells[last.runPk] = current
                     current.removeAll(keepingCapacity: true)
@@ -91,9 +64,9 @@ extension SQLiteStateStore {
                                           ORDER BY logical_date DESC, id DESC LIMIT ?)
                 ORDER BY r.dag_id, r.logical_date DESC, r.id DESC
                 """, [perDAG]).map { r in
-                RecentRunMark(dagId: r[0].string ?? "", runId: r[1].string ?? "",
-                              state: RunState(rawValue: r[2].string ?? "") ?? .queued,
-                              logicalDate: r[3].date ?? .distantPast)
+                let c = RowReader(r, table: "dag_run", key: ["run_id"])
+                return RecentRunMark(dagId: try c.string("dag_id"), runId: try c.string("run_id"),
+                                     state: try c.value("state", RunState.self), logicalDate: try c.date("logical_date"))
             }
         }
     }
@@ -118,55 +91,6 @@ extension SQLiteStateStore {
     public func ping() -> Bool {
         (try? locked { try db.queryOne("SELECT 1 AS ok")?["ok"].int }) == 1
     }
-
-    /// Alerts newest first, optionally only one state or one DAG.
-    public func alertOutbox(state: String?, dagId: String?, limit: Int, offset: Int) throws -> [AlertOutboxRow] {
-        let (whereSQL, params) = Self.alertFilter(state: state, dagId: dagId)
-        return try locked {
-            try db.query("SELECT * FROM alert \(whereSQL) ORDER BY id DESC LIMIT ? OFFSET ?",
-                         params + [limit, offset]).map(Self.alertOutboxRow)
-        }
-    }
-
-    /// How many alerts match the filter.
-    public func countAlertOutbox(state: String?, dagId: String?) throws -> Int {
-        let (whereSQL, params) = Self.alertFilter(state: state, dagId: dagId)
-        return try locked { try db.queryOne("SELECT count(*) AS n FROM alert \(whereSQL)", params)?["n"].int ?? 0 }
-    }
-
-    /// One alert by id.
-    public func alertOutboxRow(id: Int64) throws -> AlertOutboxRow? {
-        try locked { try db.queryOne("SELECT * FROM alert WHERE id = ?", [id]).map(Self.alertOutboxRow) }
-    }
-
-    /// Every delivery attempt of an alert, oldest first.
-    public func alertDeliveryAttempts(alertId: Int64) throws -> [AlertDeliveryAttemptRow] {
-        try locked {
-            try db.query("SELECT * FROM alert_delivery WHERE alert_id = ? ORDER BY attempted_at, id", [alertId]).map { r in
-                AlertDeliveryAttemptRow(id: r["id"].int64 ?? 0, alertId: r["alert_id"].int64 ?? 0,
-                                        url: r["url"].string ?? "", attemptedAt: r["attempted_at"].date ?? .distantPast,
-                                        statusCode: r["status_code"].int, error: r["error"].string,
-                                        durationMs: r["duration_ms"].double ?? 0)
-            }
-        }
-    }
-
-    static func alertFilter(state: String?, dagId: String?) -> (String, [any SQLiteBindable]) {
-        var clauses: [String] = []
-        var params: [any SQLiteBindable] = []
-        if let state { clauses.append("state = ?"); params.append(state) }
-        if let dagId { clauses.append("dag_id = ?"); params.append(dagId) }
-        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
-    }
-
-    static func alertOutboxRow(_ r: SQLiteRow) -> AlertOutboxRow {
-        AlertOutboxRow(id: r["id"].int64 ?? 0, deliveryId: r["delivery_id"].string ?? "", event: r["event"].string ?? "",
-                       target: r["target"].string ?? "", dagId: r["dag_id"].string ?? "", runId: r["run_id"].string,
-                       taskId: r["task_id"].string, tryNumber: r["try_number"].int, payload: r["payload"].string ?? "",
-                       state: r["state"].string ?? "", attempts: r["attempts"].int ?? 0,
-                       nextAttemptAt: r["next_attempt_at"].date, createdAt: r["created_at"].date ?? .distantPast,
-                       deliveredAt: r["delivered_at"].date, lastError: r["last_error"].string)
-    }
 }
 
 extension SQLiteStateStore {
@@ -179,7 +103,7 @@ extension SQLiteStateStore {
                 JOIN dag_run r ON r.id = x.run_pk
                 WHERE r.dag_id = ? AND x.key = ? ORDER BY r.logical_date DESC, r.id DESC LIMIT ?
                 """, [dagId, key, limit]).map { row in
-                (Self.runRecord(row), row["xcom_task_id"].string ?? "",
+                (try Self.runRecord(row), row["xcom_task_id"].string ?? "",
                  (try? JSONValue.parse(row["xcom_value"].string ?? "null")) ?? .null)
             }
         }
@@ -195,29 +119,6 @@ extension SQLiteStateStore {
 }
 
 extension SQLiteStateStore {
-    /// Like ``runs(_:)``, for listings read many times a second: an empty `conf` (nearly every scheduled run) is
-    /// not sent through `JSONDecoder`, which would cost more than the query itself.
-    public func runsPage(_ q: RunQuery) throws -> [RunRecord] {
-        let (whereSQL, params) = Self.filter(q)
-        return try locked {
-            try db.query("SELECT * FROM dag_run \(whereSQL) ORDER BY logical_date DESC, id DESC LIMIT ? OFFSET ?",
-                         params + [q.limit, q.offset]).map { row in
-                var record = Self.runRecord(row, decodingConf: false)
-                if let text = row["conf"].string, text != "{}" { record.conf = jsonObject(text) }
-                return record
-            }
-        }
-    }
-
-    static func runRecord(_ r: SQLiteRow, decodingConf: Bool) -> RunRecord {
-        RunRecord(pk: r["id"].int64 ?? 0, dagId: r["dag_id"].string ?? "", runId: r["run_id"].string ?? "",
-                  runType: RunType(rawValue: r["run_type"].string ?? "") ?? .manual,
-                  state: RunState(rawValue: r["state"].string ?? "") ?? .queued,
-                  logicalDate: r["logical_date"].date ?? .distantPast,
-                  dataInterval: DataInterval(start: r["interval_start"].date ?? .distantPast,
-                                             end: r["interval_end"].date ?? .distantPast),
-                  conf: decodingConf ? jsonObject(r["conf"].string) : [:], owner: r["owner"].string,
-                  queuedAt: r["queued_at"].date ?? .distantPast, startDate: r["start_date"].date,
-                  endDate: r["end_date"].date)
-    }
+    /// Like ``runs(_:)``, for listings read many times a second (the run decoder skips parsing an empty conf).
+    public func runsPage(_ q: RunQuery) throws -> [RunRecord] { try runs(q) }
 }

@@ -130,14 +130,19 @@ extension SQLiteStateStore {
             guard try db.queryOne("SELECT 1 FROM dag_run WHERE id = ?", [pk]) != nil else {
                 throw StoreError.notFound("run \(pk)")
             }
-            let ti: TaskState = state == .success ? .success : .failed
-            try db.execute("""
-                UPDATE task_instance SET state = ?, end_date = coalesce(end_date, ?)
-                WHERE run_pk = ? AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped', 'removed')
-                """, [ti.rawValue, now.unix, pk])
-            try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",
-                           [state.rawValue, now.unix, pk])
+            try markRunRows(pk: pk, state: state, now: now)
         }
+    }
+
+    /// ``markRun(pk:state:now:)`` inside the caller's write transaction (single and bulk marks).
+    func markRunRows(pk: Int64, state: RunState, now: Date) throws {
+        let ti: TaskState = state == .success ? .success : .failed
+        try db.execute("""
+            UPDATE task_instance SET state = ?, end_date = coalesce(end_date, ?)
+            WHERE run_pk = ? AND state NOT IN ('success', 'failed', 'upstream_failed', 'skipped', 'removed')
+            """, [ti.rawValue, now.unix, pk])
+        try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",
+                       [state.rawValue, now.unix, pk])
     }
 
     func insertAlerts(_ alerts: [AlertDraft], now: Date) throws {
@@ -166,18 +171,6 @@ extension SQLiteStateStore {
         if let f = q.logicalFrom { clauses.append("logical_date >= ?"); params.append(f.unix) }
         if let t = q.logicalTo { clauses.append("logical_date <= ?"); params.append(t.unix) }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), params)
-    }
-
-    static func runRecord(_ r: SQLiteRow) -> RunRecord {
-        RunRecord(pk: r["id"].int64 ?? 0, dagId: r["dag_id"].string ?? "", runId: r["run_id"].string ?? "",
-                  runType: RunType(rawValue: r["run_type"].string ?? "") ?? .manual,
-                  state: RunState(rawValue: r["state"].string ?? "") ?? .queued,
-                  logicalDate: r["logical_date"].date ?? .distantPast,
-                  dataInterval: DataInterval(start: r["interval_start"].date ?? .distantPast,
-                                             end: r["interval_end"].date ?? .distantPast),
-                  conf: jsonObject(r["conf"].string), owner: r["owner"].string,
-                  queuedAt: r["queued_at"].date ?? .distantPast, startDate: r["start_date"].date,
-                  endDate: r["end_date"].date)
     }
 }
 

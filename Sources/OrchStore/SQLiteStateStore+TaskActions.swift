@@ -12,15 +12,20 @@ extension SQLiteStateStore {
         }
         try write {
             try requireFinishedRun(runPk, doing: "marking its tasks")
-            for t in taskIds {
-                let changed = try db.execute("""
-                    UPDATE task_instance SET state = ?, end_date = coalesce(end_date, ?), next_retry_at = NULL
-                    WHERE run_pk = ? AND task_id = ?
-                    """, [state.rawValue, now.unix, runPk, t])
-                guard changed == 1 else { throw StoreError.notFound("task '\(t)' of run \(runPk)") }
-            }
-            try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
+            try markTaskRows(runPk: runPk, taskIds: taskIds, state: state, now: now)
         }
+    }
+
+    /// ``markTasks(runPk:taskIds:state:now:)`` inside the caller's write transaction, the run known finished.
+    func markTaskRows(runPk: Int64, taskIds: [String], state: TaskState, now: Date) throws {
+        for t in taskIds {
+            let changed = try db.execute("""
+                UPDATE task_instance SET state = ?, end_date = coalesce(end_date, ?), next_retry_at = NULL
+                WHERE run_pk = ? AND task_id = ?
+                """, [state.rawValue, now.unix, runPk, t])
+            guard changed == 1 else { throw StoreError.notFound("task '\(t)' of run \(runPk)") }
+        }
+        try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
     }
 
     /// The rows of one run, inside the caller's write transaction: (task instances, attempts, xcoms, alerts).

@@ -54,22 +54,16 @@ extension SQLiteStateStore {
 
     public func finishAttempt(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome,
                               resolution: AttemptResolution, now: Date, alerts: [AlertDraft]) throws {
-        var exitCode: Int?
-        var signal: Int?
-        var error: String?
-        switch outcome {
-        case .success: break
-        case .failed(let code, _): exitCode = code.map(Int.init); error = outcome.summary
-        case .crashed(let sig, _): signal = Int(sig); error = outcome.summary
-        case .timedOut: error = outcome.summary
-        case .skipped: error = outcome.summary
-        }
-        let attemptState: TaskState
-        switch outcome {
-        case .success: attemptState = .success
-        case .skipped: attemptState = .skipped
-        default: attemptState = .failed
-        }
+        try finishAttempt(runPk: runPk, taskId: taskId, tryNumber: tryNumber, outcome: outcome, resolution: resolution,
+                          now: now, alerts: alerts, outlets: [])
+    }
+
+    /// As above, also recording a materialization of each of the task's `outlets` when the attempt succeeded
+    /// (assets, issue 14), in the same transaction.
+    public func finishAttempt(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome,
+                              resolution: AttemptResolution, now: Date, alerts: [AlertDraft], outlets: [String]) throws {
+        let cols = AttemptEndColumns(outcome)
+        let (exitCode, signal, error, attemptState) = (cols.exitCode, cols.signal, cols.error, cols.attemptState)
         try write {
             try db.execute("""
                 UPDATE task_attempt SET state = ?, end_date = ?, exit_code = ?, signal = ?, error = ?
@@ -81,6 +75,10 @@ extension SQLiteStateStore {
                 """, [resolution.state.rawValue, now.unix, resolution.nextRetryAt.unix, error, runPk, taskId,
                       tryNumber])
             try insertAlerts(alerts, now: now)
+            try recordMaterializations(runPk: runPk, taskId: taskId, tryNumber: tryNumber, outlets: outlets,
+                                       succeeded: attemptState == .success, now: now)
+            try recordCheckResults(runPk: runPk, taskId: taskId, tryNumber: tryNumber,
+                                   succeeded: attemptState == .success, now: now)
         }
     }
 
@@ -102,34 +100,19 @@ extension SQLiteStateStore {
 
     /// Clears tasks so they run again (keeping their attempts); the run goes back to queued.
     public func clearTasks(runPk: Int64, taskIds: [String], now: Date) throws {
-        try write {
-            for t in taskIds {
-                // The cleared task gets more tries: max_tries grows by what was used.
-                try db.execute("""
-                    UPDATE task_instance SET state = 'none', max_tries = max_tries + try_number, next_retry_at = NULL,
-                        end_date = NULL, error = NULL
-                    WHERE run_pk = ? AND task_id = ? AND state NOT IN ('queued', 'running')
-                    """, [runPk, t])
-            }
-            try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
+        try write { try clearTaskRows(runPk: runPk, taskIds: taskIds) }
+    }
+
+    /// ``clearTasks(runPk:taskIds:now:)`` inside the caller's write transaction (single and bulk clears).
+    func clearTaskRows(runPk: Int64, taskIds: [String]) throws {
+        for t in taskIds {
+            // The cleared task gets more tries: max_tries grows by what was used.
+            try db.execute("""
+                UPDATE task_instance SET state = 'none', max_tries = max_tries + try_number, next_retry_at = NULL,
+                    end_date = NULL, error = NULL
+                WHERE run_pk = ? AND task_id = ? AND state NOT IN ('queued', 'running')
+                """, [runPk, t])
         }
-    }
-
-    static func taskInstanceRecord(_ r: SQLiteRow) -> TaskInstanceRecord {
-        TaskInstanceRecord(runPk: r["run_pk"].int64 ?? 0, taskId: r["task_id"].string ?? "",
-                           state: TaskState(rawValue: r["state"].string ?? "") ?? .none,
-                           tryNumber: r["try_number"].int ?? 0, maxTries: r["max_tries"].int ?? 1,
-                           nextRetryAt: r["next_retry_at"].date, startDate: r["start_date"].date,
-                           endDate: r["end_date"].date, pid: r["pid"].int, error: r["error"].string)
-    }
-
-    static func attemptRecord(_ r: SQLiteRow) -> AttemptRecord {
-        AttemptRecord(id: r["id"].int64 ?? 0, runPk: r["run_pk"].int64 ?? 0, taskId: r["task_id"].string ?? "",
-                      tryNumber: r["try_number"].int ?? 0,
-                      state: TaskState(rawValue: r["state"].string ?? "") ?? .none,
-                      isolation: r["isolation"].string ?? "", pid: r["pid"].int,
-                      pidStartTicks: r["pid_start_ticks"].int64, startDate: r["start_date"].date ?? .distantPast,
-                      endDate: r["end_date"].date, exitCode: r["exit_code"].int, signal: r["signal"].int,
-                      error: r["error"].string, logPath: r["log_path"].string ?? "")
+        try db.execute("UPDATE dag_run SET state = 'queued', end_date = NULL WHERE id = ?", [runPk])
     }
 }

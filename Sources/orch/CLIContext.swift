@@ -98,13 +98,7 @@ func parseDate(_ text: String) throws -> Date {
 
 /// Prints rows as aligned columns.
 func printTable(_ header: [String], _ rows: [[String]]) {
-    let widths = header.indices.map { i in ([header[i]] + rows.map { i < $0.count ? $0[i] : "" }).map(\.count).max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ")
-    }
-    print(line(header))
-    for r in rows { print(line(r)) }
+    for line in tableLines(header, rows) { print(line) }
 }
 
 func formatDate(_ d: Date?) -> String { d.map(isoString) ?? "-" }

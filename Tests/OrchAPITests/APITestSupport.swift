@@ -12,10 +12,10 @@ let testToken = "test-token-0123456789abcdef"
 /// A small DAG: extract → (transform_a, transform_b) → load, daily.
 let etlDAG = DAG("etl", description: "Extract, two transforms, load", tags: ["test"], schedule: "@daily",
                  startDate: .utc(2026, 11, 1)) { d in
-    let extract = d.task("extract")
+    let extract = d.task("extract", outlets: ["postgres://w/raw"])
     let a = d.task("transform_a")
     let b = d.task("transform_b")
-    let load = d.task("load")
+    let load = d.task("load", inlets: ["postgres://w/raw"])
     extract >> a
     extract >> b
     a >> load

@@ -65,7 +65,7 @@ import Testing
     @Test func realResponsesCarryTheDocumentedFields() throws {
         let alertId = try #require((try app.get("/api/v1/alerts").json()["alerts"] as? [[String: Any]])?.first?["id"] as? Int)
         let values = ["dag_id": "etl", "run_id": esc(app.failed.runId), "task_id": "transform_a", "try_number": "1",
-                      "alert_id": String(alertId), "dashboard_id": "probe", "panel_id": "days"]
+                      "alert_id": String(alertId), "dashboard_id": "probe", "panel_id": "days", "asset_id": "1"]
         var checked = 0
         for (path, operations) in paths where path != "/openapi.json" {
             guard let op = operations["get"] as? [String: Any] else { continue }
@@ -91,6 +91,10 @@ import Testing
             ("post", "/auth/check", "/api/v1/auth/check", "", "200"),
             ("post", "/dags/{dag_id}/runs/{run_id}/clear", "/api/v1/dags/etl/runs/\(esc(app.failed.runId))/clear", "{}", "200"),
             ("patch", "/dags/{dag_id}/runs/{run_id}", "/api/v1/dags/etl/runs/\(esc(app.running.runId))", #"{"state": "failed"}"#, "200"),
+            ("post", "/dags/{dag_id}/tasks/bulk-clear", "/api/v1/dags/etl/tasks/bulk-clear",
+             #"{"task_ids": ["load"], "dry_run": true}"#, "200"),
+            ("post", "/dags/{dag_id}/runs/bulk-mark", "/api/v1/dags/etl/runs/bulk-mark",
+             #"{"state": "success", "run_states": ["failed"]}"#, "200"),
         ]
         for (method, path, url, body, status) in cases {
             let response = try app.send(method.uppercased(), url, json: body)

@@ -128,7 +128,9 @@ import Testing
             guard let db = try? s.database(),
                   (try? db.queryOne("SELECT id FROM dag_run WHERE dag_id = ?", ["example_timeout"])) ?? nil != nil,
                   let rows = try? RunRows(db, dagId: "example_timeout") else { return false }
+            // The engine writes a step's attempt rows before it launches them: wait for the first one's log too.
             return rows.attempts.count >= 2 && FileManager.default.fileExists(atPath: s.databasePath + "-shm")
+                && (rows.attempts.first?["log_path"].string).map(FileManager.default.fileExists) == true
         })
         let rows = try RunRows(try s.database(), dagId: "example_timeout")
         let log = try #require(rows.attempts.first?["log_path"].string)

@@ -55,15 +55,18 @@ import Testing
         let trigger = try s.run("trigger", dagId)
         #expect(trigger.status == 0, "\(trigger.output)")
         let db = try s.database()
-        // Kill once a few tasks are done and one is running.
+        // Kill once a few tasks of this run are done and one is running (the scheduler also runs other DAGs' due
+        // runs: their tasks do not count).
+        let ofRun = "run_pk = (SELECT id FROM dag_run WHERE dag_id = '\(dagId)')"
         let midRun = try s.waitFor(120) {
-            let done = try db.queryOne("SELECT count(*) FROM task_instance WHERE state = 'success'")?[0].int ?? 0
-            let running = try db.queryOne("SELECT count(*) FROM task_attempt WHERE end_date IS NULL")?[0].int ?? 0
+            let done = try db.queryOne("SELECT count(*) FROM task_instance WHERE state = 'success' AND \(ofRun)")?[0].int ?? 0
+            // Running: its process started (pid recorded), not only its attempt row written.
+            let running = try db.queryOne("SELECT count(*) FROM task_attempt WHERE end_date IS NULL AND pid IS NOT NULL AND \(ofRun)")?[0].int ?? 0
             return done >= 4 && running >= 1
         }
         first.stop(SIGKILL)
         #expect(midRun, "the run never reached the middle: \(first.stderr)")
-        let unfinishedAtKill = try db.query("SELECT task_id FROM task_attempt WHERE end_date IS NULL")
+        let unfinishedAtKill = try db.query("SELECT task_id FROM task_attempt WHERE end_date IS NULL AND \(ofRun)")
         let runStateAtKill = try db.queryOne("SELECT state FROM dag_run WHERE dag_id = ?", [dagId])?["state"].string
         #expect(runStateAtKill == "running", "the run was not in the middle when the scheduler was killed")
 

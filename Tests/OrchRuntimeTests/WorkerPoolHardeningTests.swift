@@ -20,11 +20,16 @@ extension WorkerPoolTests {
             setsid sh -c 'trap "" TERM; echo $$ > "$0"; exec sleep 30' '\(pidFile)' &
             sleep 60
             """, killGrace: 0.3)
-        _ = await run(p, spec(f, task: "warm_up"), timeout: 0.1)   // the script is executable now (no ETXTBSY)
+        _ = await run(p, spec(f, task: "warm_up"), stopAfter: 0.1)   // the script is executable now (no ETXTBSY)
         try? FileManager.default.removeItem(atPath: pidFile)
         let s = spec(f)
+        let stopper = Task {   // the engine's part: stop it at its timeout
+            try await Task.sleep(nanoseconds: 500_000_000)
+            p.stop(s, .terminate, reason: "test timeout")
+        }
+        defer { stopper.cancel() }
         let aliveAtEnd = await withCheckedContinuation { (c: CheckedContinuation<Bool?, Never>) in
-            let task = TaskSpec(id: "t", action: .shell("unused"), executionTimeout: 0.5, isolation: .process)
+            let task = TaskSpec(id: "t", action: .shell("unused"), isolation: .process)
             p.launch(s, task: task, callbacks: AttemptCallbacks(started: { _, _ in }, finished: { outcome in
                 // Checked at the moment the attempt is reported ended.
                 let pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

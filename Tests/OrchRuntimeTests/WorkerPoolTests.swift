@@ -24,28 +24,37 @@ import Testing
                     home: f.home.root.path, databasePath: f.home.databasePath)
     }
 
-    /// Launches and waits for the outcome; returns it with the child's pid.
-    func run(_ pool: WorkerPool, _ spec: AttemptSpec, timeout: Double? = nil) async -> (AttemptOutcome, Int32?) {
+    /// Launches and waits for the outcome; returns it with the child's pid. With `stopAfter`, the test plays the
+    /// engine's part at a timeout: `stop(.terminate)` after that many seconds, `stop(.kill)` grace + 1 s later.
+    func run(_ pool: WorkerPool, _ spec: AttemptSpec, stopAfter timeout: Double? = nil) async -> (AttemptOutcome, Int32?) {
         // A script just written may be briefly "busy" (ETXTBSY) while a process forked at the same moment by a
         // parallel test still holds its write descriptor: a test-harness race, not the pool's. Try again then.
         for _ in 0..<20 {
-            let (outcome, pid) = await runOnce(pool, spec, timeout: timeout)
+            let (outcome, pid) = await runOnce(pool, spec, stopAfter: timeout)
             if case .failed(_, let error) = outcome, error.contains("Text file busy") {
                 try? await Task.sleep(nanoseconds: 50_000_000)
                 continue
             }
             return (outcome, pid)
         }
-        return await runOnce(pool, spec, timeout: timeout)
+        return await runOnce(pool, spec, stopAfter: timeout)
     }
 
-    private func runOnce(_ pool: WorkerPool, _ spec: AttemptSpec, timeout: Double?) async -> (AttemptOutcome, Int32?) {
+    private func runOnce(_ pool: WorkerPool, _ spec: AttemptSpec, stopAfter timeout: Double?) async -> (AttemptOutcome, Int32?) {
         let pid = PidBox()
-        let task = TaskSpec(id: spec.taskId, action: .shell("unused"), executionTimeout: timeout, isolation: .process)
+        let task = TaskSpec(id: spec.taskId, action: .shell("unused"), isolation: .process)
+        let stopper = Task {
+            guard let timeout else { return }
+            try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+            pool.stop(spec, .terminate, reason: "test timeout")
+            try await Task.sleep(nanoseconds: UInt64((pool.killGrace + 1) * 1e9))
+            pool.stop(spec, .kill, reason: "test timeout")
+        }
         let outcome = await withCheckedContinuation { (c: CheckedContinuation<AttemptOutcome, Never>) in
             pool.launch(spec, task: task, callbacks: AttemptCallbacks(started: { p, _ in pid.set(p) },
                                                                       finished: { c.resume(returning: $0) }))
         }
+        stopper.cancel()
         return (outcome, pid.value)
     }
 
@@ -87,14 +96,16 @@ import Testing
         #expect(outcome.summary.contains("SIG\(name)"))
     }
 
-    @Test func aTimeoutSendsSIGTERMThenSIGKILLToTheWholeProcessGroup() async throws {
+    /// The engine decides timeouts; the launcher's stop sends SIGTERM to the group, then SIGKILL to what is left,
+    /// and reports how the process ended (the engine records it as a timeout).
+    @Test func stopSendsSIGTERMThenSIGKILLToTheWholeProcessGroup() async throws {
         let f = try EngineFixture(); defer { f.cleanup() }
         // The shell ignores SIGTERM and keeps a grandchild: only SIGKILL of the group ends it.
         let p = try pool(f, script: "trap '' TERM; echo started; sleep 60 & while :; do sleep 0.05; done", killGrace: 0.3)
         let s = spec(f)
-        let (outcome, pid) = await run(p, s, timeout: 0.3)
-        #expect(outcome == .timedOut(seconds: 0.3))
-        #expect(outcome.summary.contains("timed out"))
+        let (outcome, pid) = await run(p, s, stopAfter: 0.3)
+        guard case .crashed(let signal, _) = outcome else { Issue.record("expected a kill, got \(outcome)"); return }
+        #expect(signal == SIGKILL)
         let group = try #require(pid)
         #expect(livingMembers(ofGroup: group).isEmpty, "processes of the attempt's group are still alive")
         #expect(!AttemptLock.isHeld(s.lockPath))
@@ -104,8 +115,8 @@ import Testing
         let f = try EngineFixture(); defer { f.cleanup() }
         let p = try pool(f, script: "exec sleep 60", killGrace: 0.2)
         let s = spec(f)
-        _ = await run(p, spec(f, task: "warm_up"), timeout: 0.1)   // the script is executable now (no ETXTBSY)
-        let task = TaskSpec(id: "t", action: .shell("unused"), executionTimeout: 2, isolation: .process)
+        _ = await run(p, spec(f, task: "warm_up"), stopAfter: 0.1)   // the script is executable now (no ETXTBSY)
+        let task = TaskSpec(id: "t", action: .shell("unused"), isolation: .process)
         let started = Gate()
         let first = Task {
             await withCheckedContinuation { (c: CheckedContinuation<AttemptOutcome, Never>) in
@@ -118,7 +129,8 @@ import Testing
         let (second, _) = await run(p, s)
         guard case .failed(_, let error) = second else { Issue.record("expected failure, got \(second)"); return }
         #expect(error.contains("is held"))
-        #expect(await first.value == .timedOut(seconds: 2))
+        p.stop(s, .terminate, reason: "test")
+        guard case .crashed(SIGTERM, _) = await first.value else { Issue.record("expected SIGTERM"); return }
         #expect(!AttemptLock.isHeld(s.lockPath))
     }
 
@@ -158,7 +170,7 @@ import Testing
         p.launch(s, task: task, callbacks: AttemptCallbacks(started: { _, _ in started.openGate() }, finished: { _ in }))
         await started.wait()
         let adopted = await withCheckedContinuation { (c: CheckedContinuation<AttemptOutcome, Never>) in
-            p.adopt(s, pid: nil, remainingTimeout: nil,
+            p.adopt(s, pid: nil,
                     callbacks: AttemptCallbacks(started: { _, _ in }, finished: { c.resume(returning: $0) }))
         }
         #expect(adopted == .success)

@@ -21,7 +21,8 @@ import Testing
         let db = try SQLiteConnection(path: dir.path("empty.db"))
         let migrator = Migrator(directory: stateMigrations)
         let files = try migrator.migrations()
-        #expect(files.map(\.version) == Array(1...files.count))
+        // Increasing, unique versions; gaps are allowed (numbers are handed out to parallel branches ahead of merging).
+        #expect(files.map(\.version) == Set(files.map(\.version)).sorted() && files.first?.version == 1)
         let applied = try migrator.migrate(db)
         #expect(applied == files.map(\.name))
         #expect(try tables(db).isSuperset(of: ["dag", "dag_run", "task_instance", "task_attempt", "xcom",

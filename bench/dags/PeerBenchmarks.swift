@@ -34,12 +34,8 @@ let peerShapes: [PeerShape] = [
     PeerShape(name: "astro_1x1000", kind: .burst, body: .noop, full: (1, 1000), small: (1, 20)),
 ]
 
-/// Registry entries for every peer-benchmark DAG, each built on first use and kept; none unless the environment has
-/// `ORCH_BENCH_PEERS=1` (bench/peers/orch_driver.py sets it for the scheduler and its CLI calls). The 262 DAGs hold
-/// about 9,400 tasks: every command that loads all DAGs (`orch trigger`, `orch dags list`, the scheduler's start)
-/// would otherwise build and sync them, and the dashboard would list them.
-let peerBenchEntries: [(id: String, make: @Sendable () -> DAG)] =
-    getenv("ORCH_BENCH_PEERS").map { String(cString: $0) } == "1" ? makePeerBenchEntries() : []
+/// Registry entries for every peer-benchmark DAG; each DAG is built on first use and kept.
+let peerBenchEntries: [(id: String, make: @Sendable () -> DAG)] = makePeerBenchEntries()
 
 private func makePeerBenchEntries() -> [(id: String, make: @Sendable () -> DAG)] {
     let variants: [(small: Bool, suffix: String, isolation: Isolation)] = [

@@ -1,7 +1,8 @@
 import OrchSDK
 
 // The benchmark bundle: loaded only by bench/ (and the tests that measure nothing but need these shapes).
-OrchBundle.main([
+// With ORCH_BENCH_SCENARIOS set (bench/scheduler_scenarios.py), only the Astronomer scheduler scenarios' DAGs.
+OrchBundle.main(SchedulerScenarios.selected != nil ? SchedulerScenarios.entries.map { $0.make() } : [
     benchFanOut1000Process,
     benchFanOut1000InProcess,
     benchChain100Process,
@@ -9,4 +10,4 @@ OrchBundle.main([
     benchFanOut100,
     benchChain20,
     benchTrigger,
-] + benchIdleDAGs + peerBenchEntries.map { $0.make() })   // peer DAGs only with ORCH_BENCH_PEERS=1
+] + benchIdleDAGs + peerBenchEntries.map { $0.make() })   // bench/peers' shapes (PeerBenchmarks.swift)

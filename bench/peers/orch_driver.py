@@ -34,8 +34,7 @@ class OrchSystem:
         self.orch, self.mode = os.path.abspath(a.orch), a.mode
         self.name = f"orch-{self.mode}"
         self.home = tempfile.mkdtemp(prefix="orch-peers-")
-        # ORCH_BENCH_PEERS=1: the binary registers the peer_* DAGs (dags/PeerBenchmarks.swift) only with it.
-        self.env = dict(os.environ, ORCH_HOME=self.home, ORCH_WORKER_SLOTS=str(SLOTS), ORCH_BENCH_PEERS="1",
+        self.env = dict(os.environ, ORCH_HOME=self.home, ORCH_WORKER_SLOTS=str(SLOTS),
                         **bundles_env(self.orch))   # the peer DAGs live in the benchmark bundle
         self.env.pop("ORCH_ALERT_WEBHOOKS", None)
         self.roots: list[int] = []

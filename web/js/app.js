@@ -9,6 +9,8 @@ import * as runs from './pages/runs.js';
 import * as alerts from './pages/alerts.js';
 import * as audit from './pages/audit.js';
 import * as insights from './pages/insights.js';
+import * as assets from './pages/assets.js';
+import * as asset from './pages/asset.js';
 
 const POLL_MS = 3000;
 const routes = [
@@ -17,6 +19,8 @@ const routes = [
   [/^\/alerts$/, alerts, 'alerts'],
   [/^\/audit$/, audit, 'audit'],
   [/^\/insights(?:\/([^/]+))?$/, insights, 'insights'],
+  [/^\/assets$/, assets, 'assets'],
+  [/^\/assets\/(\d+)$/, asset, 'assets'],
   [/^\/dags\/([^/]+)\/runs\/([^/]+)\/tasks\/([^/]+)$/, task, 'dags'],
   [/^\/dags\/([^/]+)\/runs\/([^/]+)$/, run, 'dags'],
   [/^\/dags\/([^/]+)(?:\/(grid|graph))?$/, dag, 'dags'],

@@ -1,11 +1,15 @@
 // Small DOM and formatting helpers shared by the pages.
-export const STATES = ['success', 'failed', 'running', 'queued', 'scheduled', 'up_for_retry', 'upstream_failed', 'skipped', 'removed', 'none'];
+export const STATES = ['success', 'failed', 'running', 'queued', 'scheduled', 'up_for_retry', 'upstream_failed', 'blocked_by_check', 'skipped', 'removed', 'none'];
 
 export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
 export const badge = (state) => `<span class="state ${esc(state)} s-${esc(state)}">${esc(state)}</span>`;
+// "Why is it waiting": a mark beside a waiting task or run; its tooltip (hover or keyboard focus) says why.
+export const why = (reason) => (reason
+  ? ` <span class="why" tabindex="0" aria-label="why is it waiting">?<span class="tip" role="tooltip">${esc(reason)}</span></span>`
+  : '');
 
 // Times show in UTC by default (as run ids do: manual__2026-11-20T06:00:00Z) or in the browser's zone; the
 // choice is kept in localStorage and every time carries its zone.

@@ -91,7 +91,7 @@ extension APIRoutes {
             try body.refuse("run_on_latest_version", unless: false, "orch runs keep the DAG version they started with")
             let onlyFailed = try body.bool("only_failed") ?? false
             let instances = try store.taskInstances(runPk: run.pk).sortedLike(dag).filter {
-                onlyFailed ? ($0.state == .failed || $0.state == .upstreamFailed) : !$0.state.isActive
+                onlyFailed ? $0.state.isFailure : !$0.state.isActive
             }
             if try body.bool("dry_run") ?? true {
                 return .api(JSONValue.object(AirflowTaskInstance.collection(instances, run: run, dag: dag)))

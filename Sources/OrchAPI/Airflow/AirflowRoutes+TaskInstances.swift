@@ -128,7 +128,7 @@ struct AirflowClearSelection {
 
     func includes(_ ti: TaskInstanceRecord) -> Bool {
         guard !ti.state.isActive, taskIds?.contains(ti.taskId) ?? true else { return false }
-        return !onlyFailed || ti.state == .failed || ti.state == .upstreamFailed
+        return !onlyFailed || ti.state.isFailure
     }
 }
 

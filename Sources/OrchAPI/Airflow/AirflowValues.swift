@@ -19,7 +19,10 @@ enum AirflowValues {
     }
 
     /// Airflow has no `none` task state: a task that has not been scheduled has state null.
-    static func state(_ state: TaskState) -> JSONValue { state == .none ? .null : .string(state.rawValue) }
+    static func state(_ state: TaskState) -> JSONValue {
+        if state == .blockedByCheck { return .string(TaskState.upstreamFailed.rawValue) }   // Airflow has no such state
+        return state == .none ? .null : .string(state.rawValue)
+    }
 
     /// How a run was started, in Airflow's words; orch does not record whether a manual run came from the CLI, the
     /// API or the dashboard, so that is null.

@@ -35,6 +35,12 @@ public struct DAG: Sendable, Codable {
     /// variables, and these; orch's own secrets (ORCH_API_TOKEN, ORCH_ALERT_*) never.
     public var environment: [String]
     public var alerts: AlertRules
+    /// Freshness policies of the assets this DAG's tasks write, by URI (issue 14).
+    public var freshness: [String: FreshnessPolicy] = [:]
+    /// Asset checks declared in this DAG (each also attached to the tasks that write its asset).
+    public var checks: [AssetCheck] = []
+    /// Run when these assets are updated (data-aware scheduling), instead of on a cron schedule.
+    public var assetSchedule: AssetTrigger?
     /// Tasks in declaration order.
     public private(set) var tasks: [TaskSpec]
     private var index: TaskIndex
@@ -63,6 +69,9 @@ public struct DAG: Sendable, Codable {
         let builder = DAGBuilder(defaults: defaults)
         build(builder)
         self.tasks = builder.resolvedTasks()
+        self.freshness = builder.freshness
+        self.checks = builder.checks
+        self.assetSchedule = builder.assetSchedule
         self.index = TaskIndex(tasks)
     }
 

@@ -2,6 +2,12 @@
 public final class DAGBuilder {
     let defaults: TaskDefaults
     var specs: [TaskSpec] = []
+    /// Freshness policies by asset URI (`freshness(_:maxAge:)`).
+    var freshness: [String: FreshnessPolicy] = [:]
+    /// Asset checks, in declaration order (`check(_:on:severity:doc:_:)`).
+    var checks: [AssetCheck] = []
+    /// `schedule(on:)`.
+    var assetSchedule: AssetTrigger?
 
     init(defaults: TaskDefaults) { self.defaults = defaults }
 
@@ -10,24 +16,25 @@ public final class DAGBuilder {
     public func task(_ id: String, retries: Int? = nil, retryDelay: Double? = nil, exponentialBackoff: Bool? = nil,
                      maxRetryDelay: Double? = nil, timeout: Double? = nil, isolation: Isolation? = nil,
                      triggerRule: TriggerRule? = nil, pool: String? = nil, poolSlots: Int = 1, doc: String = "",
-                     runningLimit: Double? = nil,
+                     runningLimit: Double? = nil, inlets: [String] = [], outlets: [String] = [],
                      _ body: @escaping @Sendable (TaskContext) async throws -> Void = { _ in }) -> TaskRef {
         add(id, .swift(body), retries, retryDelay, exponentialBackoff, maxRetryDelay, timeout, isolation,
-            triggerRule, pool, poolSlots, doc, runningLimit)
+            triggerRule, pool, poolSlots, doc, runningLimit, TaskAssets(inlets: inlets, outlets: outlets))
     }
 
     /// Declares a shell-command task: `/bin/sh -c command`, exit code 0 is success.
     @discardableResult
     public func shell(_ id: String, _ command: String, retries: Int? = nil, retryDelay: Double? = nil,
                       timeout: Double? = nil, triggerRule: TriggerRule? = nil, pool: String? = nil,
-                      doc: String = "") -> TaskRef {
-        add(id, .shell(command), retries, retryDelay, nil, nil, timeout, .process, triggerRule, pool, 1, doc, nil)
+                      doc: String = "", inlets: [String] = [], outlets: [String] = []) -> TaskRef {
+        add(id, .shell(command), retries, retryDelay, nil, nil, timeout, .process, triggerRule, pool, 1, doc, nil,
+            TaskAssets(inlets: inlets, outlets: outlets))
     }
 
     private func add(_ id: String, _ action: TaskAction, _ retries: Int?, _ retryDelay: Double?,
                      _ exponentialBackoff: Bool?, _ maxRetryDelay: Double?, _ timeout: Double?,
                      _ isolation: Isolation?, _ triggerRule: TriggerRule?, _ pool: String?, _ poolSlots: Int,
-                     _ doc: String, _ runningLimit: Double?) -> TaskRef {
+                     _ doc: String, _ runningLimit: Double?, _ assets: TaskAssets) -> TaskRef {
         var retry = defaults.retry
         if let retries { retry.retries = retries }
         if let retryDelay { retry.delay = retryDelay }
@@ -36,7 +43,7 @@ public final class DAGBuilder {
         specs.append(TaskSpec(id: id, action: action, triggerRule: triggerRule ?? defaults.triggerRule, retry: retry,
                               executionTimeout: timeout ?? defaults.executionTimeout,
                               isolation: isolation ?? defaults.isolation, pool: pool ?? defaults.pool,
-                              poolSlots: poolSlots, doc: doc, runningLimit: runningLimit))
+                              poolSlots: poolSlots, doc: doc, runningLimit: runningLimit, assets: assets))
         return TaskRef(id: id, index: specs.count - 1, builder: self)
     }
 
@@ -52,7 +59,33 @@ public final class DAGBuilder {
         if !specs[i].upstream.contains(upstreamId) { specs[i].upstream.append(upstreamId) }
     }
 
-    func resolvedTasks() -> [TaskSpec] { specs }
+    /// Declares how old `asset` may get before it is stale (evaluated against its last materialization).
+    public func freshness(_ asset: String, _ policy: FreshnessPolicy) {
+        freshness[asset] = policy
+    }
+
+    /// Declares a check of `asset`: it runs right after each task that writes the asset succeeds. A failed
+    /// `.error` check blocks the tasks of the run that read the asset; a failed `.warn` check is only recorded.
+    public func check(_ name: String, on asset: String, severity: CheckVerdict.Severity, doc: String = "",
+                      _ body: @escaping @Sendable (TaskContext) async throws -> AssetCheckOutcome) {
+        checks.append(AssetCheck(name: name, asset: asset, severity: severity, doc: doc, body: body))
+    }
+
+    /// Schedules the DAG on assets: a run each time `trigger` holds for the materializations since its last
+    /// asset-triggered run (Airflow's asset expressions, `.all`/`.any`). The DAG then has no cron schedule.
+    public func schedule(on trigger: AssetTrigger) {
+        assetSchedule = trigger
+    }
+
+    /// The tasks with the checks of their outlets attached.
+    func resolvedTasks() -> [TaskSpec] {
+        specs.map { spec in
+            var s = spec
+            let outlets = Set(s.assets.outlets)
+            s.checks = checks.filter { outlets.contains($0.asset) }
+            return s
+        }
+    }
 }
 
 /// A handle on a declared task, for wiring edges with `>>` and `<<`.

@@ -4,14 +4,20 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
     case upForRetry = "up_for_retry"
     case upstreamFailed = "upstream_failed"
     case skipped, removed
+    /// An asset this task reads failed an error-severity check in this run (issue 14); the check is the error.
+    case blockedByCheck = "blocked_by_check"
 
     /// A state the task will not leave unless a user clears it.
     public var isFinished: Bool {
         switch self {
-        case .success, .failed, .upstreamFailed, .skipped, .removed: return true
+        case .success, .failed, .upstreamFailed, .skipped, .removed, .blockedByCheck: return true
         default: return false
         }
     }
+
+    /// Ended without running to success because of a failure: failed, upstream_failed or blocked_by_check (what
+    /// "clear the failed tasks" clears).
+    public var isFailure: Bool { self == .failed || self == .upstreamFailed || self == .blockedByCheck }
 
     /// Holding a worker slot (or about to).
     public var isActive: Bool { self == .queued || self == .running }

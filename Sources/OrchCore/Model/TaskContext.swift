@@ -68,6 +68,14 @@ public struct TaskContext: Sendable {
         try xcom.pull(task: task, key: key)
     }
 
+    /// Reports what this attempt wrote to `asset` (one of the task's outlets): rows inserted, updated, deleted,
+    /// and anything else worth showing. Recorded with the materialization when the attempt succeeds; a later
+    /// report for the same asset in the same attempt replaces an earlier one.
+    public func materialize(_ asset: String, _ report: AssetMaterialization) throws {
+        if let problem = AssetURI.problem(asset) { throw AssetURIError(problem) }
+        try xcom.push(task: taskId, key: AssetMaterialization.xcomKey(asset), value: report.json)
+    }
+
     /// The logical date as `YYYY-MM-DD` in UTC (Airflow's `ds`).
     public var ds: String { UTCFormat.day(logicalDate) }
 }

@@ -54,10 +54,15 @@ public struct TaskSpec: Sendable, Codable {
     public var doc: String
     /// Alert when an attempt runs longer than this many seconds (deadline alert); nil = none.
     public var runningLimit: Double?
+    /// Assets this task reads and writes (URIs; see ``AssetURI``). A successful attempt materializes every outlet.
+    public var assets: TaskAssets
+    /// Checks of the assets this task writes, run right after its body succeeds (attached by the DAG).
+    public var checks: [AssetCheck] = []
 
     public init(id: String, action: TaskAction, upstream: [String] = [], triggerRule: TriggerRule = .allSuccess,
                 retry: RetryPolicy = RetryPolicy(), executionTimeout: Double? = nil, isolation: Isolation = .process,
-                pool: String = "default_pool", poolSlots: Int = 1, doc: String = "", runningLimit: Double? = nil) {
+                pool: String = "default_pool", poolSlots: Int = 1, doc: String = "", runningLimit: Double? = nil,
+                assets: TaskAssets = TaskAssets()) {
         self.id = id
         self.action = action
         self.upstream = upstream
@@ -69,6 +74,7 @@ public struct TaskSpec: Sendable, Codable {
         self.poolSlots = poolSlots
         self.doc = doc
         self.runningLimit = runningLimit
+        self.assets = assets
     }
 
     public var kind: String {

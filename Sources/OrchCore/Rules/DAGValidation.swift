@@ -12,6 +12,7 @@ public struct DAGValidationError: Error, Hashable, CustomStringConvertible {
         case badTimeout = "bad_timeout"
         case badSchedule = "bad_schedule"
         case badSetting = "bad_setting"
+        case badAsset = "bad_asset"
     }
     public let kind: Kind
     public let dagId: String
@@ -84,6 +85,26 @@ public enum DAGValidator {
                 add(.badTimeout, t.id, "execution timeout must be more than 0 seconds, got \(timeout)")
             }
             if t.poolSlots < 1 { add(.badSetting, t.id, "pool_slots must be at least 1, got \(t.poolSlots)") }
+            for uri in t.assets.inlets + t.assets.outlets {
+                if let problem = AssetURI.problem(uri) { add(.badAsset, t.id, problem) }
+            }
+        }
+        let outlets = Set(dag.tasks.flatMap(\.assets.outlets))
+        if let trigger = dag.assetSchedule {
+            if dag.schedule != nil { add(.badSchedule, nil, "a DAG is scheduled on assets or on a cron schedule, not both") }
+            if trigger.uris.isEmpty { add(.badSchedule, nil, "the asset schedule names no asset") }
+            for uri in trigger.uris { if let problem = AssetURI.problem(uri) { add(.badSchedule, nil, problem) } }
+        }
+        var checkNames: Set<String> = []
+        for c in dag.checks {
+            if !checkNames.insert(c.name).inserted { add(.badAsset, nil, "check '\(c.name)' is declared more than once") }
+            if !outlets.contains(c.asset) { add(.badAsset, nil, "check '\(c.name)' is on '\(c.asset)', which no task of this DAG writes") }
+        }
+        for (uri, policy) in dag.freshness.sorted(by: { $0.key < $1.key }) {
+            if !outlets.contains(uri) { add(.badAsset, nil, "freshness policy for '\(uri)', which no task of this DAG writes") }
+            if !(policy.maxAge > 0) || !policy.maxAge.isFinite {
+                add(.badAsset, nil, "freshness of '\(uri)' must allow more than 0 seconds, got \(policy.maxAge)")
+            }
         }
         for t in dag.tasks {
             for u in t.upstream where !ids.contains(u) {

@@ -26,7 +26,7 @@ public enum TriggerVerdict: Sendable, Equatable {
 public struct UpstreamSummary: Sendable, Equatable {
     public var total = 0
     public var success = 0
-    public var failed = 0          // failed or upstream_failed
+    public var failed = 0          // failed, upstream_failed or blocked_by_check
     public var skipped = 0         // skipped or removed
     public var done: Int { success + failed + skipped }
 
@@ -36,7 +36,7 @@ public struct UpstreamSummary: Sendable, Equatable {
         for s in states {
             switch s {
             case .success: success += 1
-            case .failed, .upstreamFailed: failed += 1
+            case .failed, .upstreamFailed, .blockedByCheck: failed += 1
             case .skipped, .removed: skipped += 1
             default: break
             }

@@ -1,9 +1,14 @@
 import Foundation
 
 /// Where a task instance goes after an attempt ends.
-public struct AttemptResolution: Sendable, Equatable {
+public struct AttemptResolution: Sendable, Hashable {
     public var state: TaskState
     public var nextRetryAt: Date?
+
+    public init(state: TaskState, nextRetryAt: Date?) {
+        self.state = state
+        self.nextRetryAt = nextRetryAt
+    }
     /// The attempt failed and no retry is left: alert "task failed".
     public var isFinalFailure: Bool { state == .failed }
     /// The attempt failed and will be retried: alert "task up for retry".

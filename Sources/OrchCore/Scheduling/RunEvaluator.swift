@@ -118,7 +118,7 @@ public enum RunEvaluator {
     /// A finished run fails if any leaf failed or was upstream_failed (Airflow's rule); else it succeeds.
     public static func outcome(dag: DAG, states: [String: TaskState]) -> RunState {
         for leaf in dag.leaves {
-            if let s = states[leaf], s == .failed || s == .upstreamFailed { return .failed }
+            if let s = states[leaf], s == .failed || s == .upstreamFailed || s == .blockedByCheck { return .failed }
         }
         return .success
     }

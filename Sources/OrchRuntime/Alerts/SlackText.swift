@@ -11,6 +11,8 @@ enum SlackText {
         case "task_up_for_retry": head = ":warning: *Task up for retry* — \(task ?? "a task") in \(where_)"
         case "dag_run_failed": head = ":x: *DAG run failed* — \(where_)"
         case "dag_run_succeeded": head = ":white_check_mark: *DAG run succeeded* — \(where_)"
+        case "asset_stale": head = ":hourglass: *Asset stale* — written by \(task ?? "a task") in \(where_)"
+        case "asset_fresh": head = ":white_check_mark: *Asset fresh again* — written by \(task ?? "a task") in \(where_)"
         case "deadline_missed": head = ":alarm_clock: *Deadline missed* — \(task.map { "\($0) in " } ?? "")\(where_)"
         default: head = ":bell: *orch test alert*"
         }

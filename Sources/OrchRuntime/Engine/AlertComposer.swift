@@ -2,15 +2,6 @@ import Foundation
 import OrchCore
 import OrchStore
 
-/// Events that may alert.
-public enum AlertEventKind: String, Sendable, Codable, CaseIterable {
-    case taskFailed = "task_failed"
-    case taskRetry = "task_up_for_retry"
-    case runFailed = "dag_run_failed"
-    case runSucceeded = "dag_run_succeeded"
-    case deadlineMissed = "deadline_missed"
-}
-
 /// A state change that may alert, with what a message about it needs.
 public struct AlertEvent: Sendable {
     public var kind: AlertEventKind

@@ -13,6 +13,7 @@ public enum TaskExecutor {
         case .swift(let body):
             do {
                 try await body(context)
+                try await AssetCheckRunner.run(task.checks, context: context)   // asset checks (issue 14)
                 return .success
             } catch let skip as TaskSkip {
                 return .skipped(reason: skip.reason)
@@ -28,7 +29,12 @@ public enum TaskExecutor {
                 return .failed(exitCode: nil, error: "cannot write the params file \(file): \(error)")
             }
             defer { unlink(file) }
-            return runShell(command, environment: shellEnvironment(spec, paramsJSON: params, paramsFile: file))
+            let outcome = runShell(command, environment: shellEnvironment(spec, paramsJSON: params, paramsFile: file))
+            guard outcome.isSuccess, !task.checks.isEmpty else { return outcome }
+            do { try await AssetCheckRunner.run(task.checks, context: context) } catch {   // asset checks (issue 14)
+                return .failed(exitCode: nil, error: "cannot record an asset check result: \(error)")
+            }
+            return outcome
         }
     }
 

@@ -14,9 +14,10 @@ public struct AttemptCallbacks: Sendable {
     }
 }
 
-/// Runs attempts: process-isolated ones as children (the `orch` binary re-executed as
-/// `orch tasks run DAG TASK --run RUN --try N`), in-process ones as Swift tasks here.
-/// The slot count is enforced by the engine; the pool only starts, watches and stops attempts.
+/// The launcher: starts attempts, watches them and reports how they ended, nothing more. Process-isolated ones run
+/// as children (the `orch` binary re-executed as `orch tasks run DAG TASK --run RUN --try N`), in-process ones as
+/// Swift tasks here. Slots, timeouts and every other policy belong to the engine (`EngineStateMachine`), which asks
+/// for an attempt to be stopped with ``stop(_:_:reason:)``.
 public final class WorkerPool: @unchecked Sendable {
     public let slots: Int
     /// The binary re-executed for process-isolated attempts.
@@ -34,6 +35,8 @@ public final class WorkerPool: @unchecked Sendable {
     /// One fork server per bundle executable (a bundle version), started on its first attempt.
     private var bundleForkServers: [String: ForkServerClient] = [:]
     private let bundleLock = NSLock()
+    /// Attempts running now, by their lock path, so the engine can stop them.
+    private let live = LiveAttempts()
 
     /// `useForkServer`: start attempts through `orch __fork-server` (default; `ORCH_FORK_SERVER=0` turns it off).
     public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
@@ -65,12 +68,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// Starts an attempt; `callbacks.finished` is called exactly once.
     public func launch(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
         if let bundle = bundleExecutable(spec) {
-            return launchProcess(spec, timeout: task.executionTimeout, executable: bundle,
-                                 forkServer: bundleForkServer(bundle), callbacks: callbacks)
+            return launchProcess(spec, executable: bundle, forkServer: bundleForkServer(bundle), callbacks: callbacks)
         }
         switch task.isolation {
-        case .process: launchProcess(spec, timeout: task.executionTimeout, executable: executable,
-                                     forkServer: forkServer, callbacks: callbacks)
+        case .process: launchProcess(spec, executable: executable, forkServer: forkServer, callbacks: callbacks)
         case .inProcess: launchInProcess(spec, task: task, callbacks: callbacks)
         }
     }
@@ -94,11 +95,32 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    private func launchProcess(_ spec: AttemptSpec, timeout: Double?, executable: String,
-                               forkServer: ForkServerClient?, callbacks: AttemptCallbacks) {
+
+    /// Asks a running attempt to stop: `.terminate` sends SIGTERM to its process group (its leader then stops
+    /// what left the group, and SIGKILLs it after the grace period); `.kill` sends SIGKILL to every process of it
+    /// still alive, the leader last. An in-process attempt is cancelled and reported ended at once (its Swift task
+    /// may go on until it next checks for cancellation). Unknown or ended attempts are ignored.
+    public func stop(_ spec: AttemptSpec, _ signal: StopSignal, reason: String) {
+        switch live.get(spec.lockPath) {
+        case .process(let watch)?:
+            guard watch.isRunning, watch.pid > 0 else { return }
+            switch signal {
+            case .terminate: ChildProcess.signalGroup(watch.pid, SIGTERM)
+            case .kill: AttemptReaper.killAll(group: watch.pid, leader: watch.leaderIsUnreapedChild ? watch.pid : nil,
+                                              lockPath: spec.lockPath)
+            }
+        case .inProcess(let attempt)?:
+            attempt.stop(reason: reason)
+        case nil:
+            return
+        }
+    }
+
+    private func launchProcess(_ spec: AttemptSpec, executable: String, forkServer: ForkServerClient?,
+                               callbacks: AttemptCallbacks) {
         var spec = spec
         spec.killGrace = killGrace
-        if let forkServer, launchForked(forkServer, spec, timeout: timeout, callbacks: callbacks) { return }
+        if let forkServer, launchForked(forkServer, spec, callbacks: callbacks) { return }
         // The attempt's process gets ordinary variables only; what its DAG asked for travels in the spec.
         var env = TaskEnvironment.base(ProcessInfo.processInfo.environment)
         env["ORCH_HOME"] = spec.home
@@ -125,39 +147,39 @@ public final class WorkerPool: @unchecked Sendable {
             callbacks.finished(.failed(exitCode: nil, error: "\(error)"))
             return
         }
-        callbacks.started(started.pid, started.startTicks)
         let watch = ProcessWatch(pid: started.pid, isOurChild: true)
-        if let timeout { armTimeout(watch, seconds: timeout, lockPath: spec.lockPath) }
-        Thread.detachNewThread { [resultPath = spec.resultPath, logPath = spec.logPath, lockPath = spec.lockPath,
+        live.set(spec.lockPath, .process(watch))   // before `started`: the engine may stop it from then on
+        callbacks.started(started.pid, started.startTicks)
+        Thread.detachNewThread { [live, resultPath = spec.resultPath, logPath = spec.logPath, lockPath = spec.lockPath,
                                   grace = killGrace] in
             let exit = ChildProcess.wait(started.pid)
             watch.leaderReaped()
             // Ended only when nothing of it lives: what outlived the leader is stopped first.
             AttemptReaper.awaitQuiet(group: started.pid, lockPath: lockPath, grace: grace)
-            let outcome = WorkerPool.outcome(exit: exit, timedOutAfter: watch.finish(), resultPath: resultPath,
-                                             logPath: logPath)
-            callbacks.finished(outcome)
+            watch.finish()
+            live.remove(lockPath, .process(watch))
+            callbacks.finished(WorkerPool.outcome(exit: exit, resultPath: resultPath, logPath: logPath))
         }
     }
 
     /// Through the fork server: same log, lock, process group and outcome rules as a spawned child.
-    private func launchForked(_ server: ForkServerClient, _ spec: AttemptSpec, timeout: Double?,
-                              callbacks: AttemptCallbacks) -> Bool {
+    private func launchForked(_ server: ForkServerClient, _ spec: AttemptSpec, callbacks: AttemptCallbacks) -> Bool {
         let watchBox = WatchBox()
         let handlers = ForkServerClient.Handlers(
-            started: { [self] pid in
+            started: { [live] pid in
                 let watch = ProcessWatch(pid: pid, isOurChild: true)
                 watchBox.set(watch)
+                live.set(spec.lockPath, .process(watch))
                 callbacks.started(pid, ChildProcess.processStartTicks(pid))
-                if let timeout { armTimeout(watch, seconds: timeout, lockPath: spec.lockPath) }
             },
-            exited: { [grace = killGrace] exit in
+            exited: { [live, grace = killGrace] exit in
                 // The fork server reaped the leader. Ended only when nothing of it lives; off the event thread.
                 let watch = watchBox.get()
                 watch?.leaderReaped()
                 let finish: @Sendable () -> Void = {
-                    callbacks.finished(WorkerPool.outcome(exit: exit, timedOutAfter: watch?.finish(),
-                                                          resultPath: spec.resultPath, logPath: spec.logPath))
+                    watch?.finish()
+                    if let watch { live.remove(spec.lockPath, .process(watch)) }
+                    callbacks.finished(WorkerPool.outcome(exit: exit, resultPath: spec.resultPath, logPath: spec.logPath))
                 }
                 if AttemptReaper.isQuiet(group: watch?.pid ?? 0, lockPath: spec.lockPath) { return finish() }
                 Thread.detachNewThread {
@@ -168,35 +190,35 @@ public final class WorkerPool: @unchecked Sendable {
             refused: { message in callbacks.finished(.failed(exitCode: nil, error: message)) },
             lost: { [self] pid in
                 // The fork server died; the attempt's process lives on: watch it like an orphan.
-                adopt(spec, pid: pid, remainingTimeout: nil, callbacks: AttemptCallbacks(started: { _, _ in },
-                                                                                        finished: callbacks.finished))
+                adopt(spec, pid: pid, callbacks: AttemptCallbacks(started: { _, _ in }, finished: callbacks.finished))
             })
         return server.launch(spec, handlers: handlers)
     }
 
     /// Watches an attempt whose process outlived the scheduler that started it: waits for its
     /// lock to be released, then reads the result it left.
-    public func adopt(_ spec: AttemptSpec, pid: Int32?, remainingTimeout: Double?, callbacks: AttemptCallbacks) {
+    public func adopt(_ spec: AttemptSpec, pid: Int32?, callbacks: AttemptCallbacks) {
         let watch = ProcessWatch(pid: pid ?? 0, isOurChild: false)
-        if let remainingTimeout, pid != nil { armTimeout(watch, seconds: max(0, remainingTimeout), lockPath: spec.lockPath) }
-        Thread.detachNewThread { [lockPath = spec.lockPath, resultPath = spec.resultPath, logPath = spec.logPath,
+        live.set(spec.lockPath, .process(watch))
+        Thread.detachNewThread { [live, lockPath = spec.lockPath, resultPath = spec.resultPath, logPath = spec.logPath,
                                   grace = killGrace] in
             AttemptLock.waitUntilReleased(lockPath)
             // Members of its process group that closed the lock are stopped too before it counts as ended.
             AttemptReaper.awaitQuiet(group: pid ?? 0, lockPath: lockPath, grace: grace)
-            if let seconds = watch.finish() {
-                callbacks.finished(.timedOut(seconds: seconds))
-                return
-            }
+            watch.finish()
+            live.remove(lockPath, .process(watch))
             callbacks.finished(WorkerPool.orphanOutcome(resultPath: resultPath, logPath: logPath))
         }
     }
 
     /// The outcome of an attempt whose process is gone and was not our child.
     public static func orphanOutcome(resultPath: String, logPath: String) -> AttemptOutcome {
-        guard let result = AttemptResultFile.read(from: resultPath) else {
-            return .failed(exitCode: nil, error: "the task process ended while no scheduler watched it and left no result (killed or crashed)")
-        }
+        leftOutcome(resultPath: resultPath) ?? ExecutionTimeout.unwatchedFailure
+    }
+
+    /// What an attempt that is gone left in its result file, or nil when it left nothing.
+    public static func leftOutcome(resultPath: String) -> AttemptOutcome? {
+        guard let result = AttemptResultFile.read(from: resultPath) else { return nil }
         switch result.status {
         case .success: return .success
         case .skipped: return .skipped(reason: result.error ?? "")
@@ -204,25 +226,7 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// At the timeout: SIGTERM to the attempt's process group (its leader then stops what left the group, and
-    /// SIGKILLs it after the grace period). One second after that, while the attempt is not reported ended:
-    /// SIGKILL to every process of it still alive, whether or not the leader is (the leader last, so its
-    /// descendants cannot escape to init).
-    private func armTimeout(_ watch: ProcessWatch, seconds: Double, lockPath: String) {
-        let grace = killGrace
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
-            guard watch.markTimedOut(after: seconds) else { return }
-            ChildProcess.signalGroup(watch.pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + grace + 1) {
-                guard watch.isRunning else { return }
-                AttemptReaper.killAll(group: watch.pid, leader: watch.leaderIsUnreapedChild ? watch.pid : nil,
-                                      lockPath: lockPath)
-            }
-        }
-    }
-
-    static func outcome(exit: ChildExit, timedOutAfter: Double?, resultPath: String, logPath: String) -> AttemptOutcome {
-        if let seconds = timedOutAfter { return .timedOut(seconds: seconds) }
+    static func outcome(exit: ChildExit, resultPath: String, logPath: String) -> AttemptOutcome {
         let result = AttemptResultFile.read(from: resultPath)
         // A failure while the log disk is full says so (the log itself may hold nothing useful).
         let diskNote = (exit == .exited(0) || exit == .exited(AttemptResultFile.skipExitCode))
@@ -242,27 +246,14 @@ public final class WorkerPool: @unchecked Sendable {
 
     private func launchInProcess(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
         let xcom = inProcessXCom(spec)
+        let logger = FileTaskLogger(path: spec.logPath)
+        let attempt = InProcessAttempt(logger: logger, finished: callbacks.finished)
+        attempt.onEnd = { [live] in live.remove(spec.lockPath, .inProcess(attempt)) }
+        live.set(spec.lockPath, .inProcess(attempt))
         callbacks.started(getpid(), nil)
-        Task.detached {
-            let logger = FileTaskLogger(path: spec.logPath)
+        attempt.task = Task.detached {
             let context = TaskExecutor.context(spec, logger: logger, xcom: xcom)
-            let outcome: AttemptOutcome
-            if let timeout = task.executionTimeout {
-                outcome = await withTaskGroup(of: AttemptOutcome?.self) { group in
-                    group.addTask { await TaskExecutor.run(task: task, context: context, spec: spec) }
-                    group.addTask {
-                        try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-                        return Task.isCancelled ? nil : .timedOut(seconds: timeout)
-                    }
-                    let first = await group.next() ?? nil
-                    group.cancelAll()
-                    return first ?? .timedOut(seconds: timeout)
-                }
-            } else {
-                outcome = await TaskExecutor.run(task: task, context: context, spec: spec)
-            }
-            if !outcome.isSuccess { logger.log("attempt ended: \(outcome.summary)") }
-            callbacks.finished(outcome)
+            attempt.end(await TaskExecutor.run(task: task, context: context, spec: spec))
         }
     }
 }
@@ -275,12 +266,11 @@ final class WatchBox: @unchecked Sendable {
     func get() -> ProcessWatch? { lock.withLock { watch } }
 }
 
-/// Shared between an attempt's waiter thread and its timeout timer.
+/// Shared between an attempt's waiter thread and whoever stops it.
 final class ProcessWatch: @unchecked Sendable {
     let pid: Int32
     private let lock = NSLock()
     private var running = true
-    private var timedOutAfter: Double?
     /// True while the leader is a child of this process (or of its fork server) not yet reaped: its pid is
     /// then certainly still its own.
     private var unreaped: Bool
@@ -291,26 +281,14 @@ final class ProcessWatch: @unchecked Sendable {
     }
 
     /// Not yet reported ended.
-    var isRunning: Bool { lock.lock(); defer { lock.unlock() }; return running }
+    var isRunning: Bool { lock.withLock { running } }
 
     var leaderIsUnreapedChild: Bool { lock.withLock { unreaped } }
 
     func leaderReaped() { lock.withLock { unreaped = false } }
 
-    /// Returns false when the process already ended (no kill then).
-    func markTimedOut(after seconds: Double) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard running else { return false }
-        timedOutAfter = seconds
-        return true
-    }
-
-    /// Marks the process ended; returns the timeout if it was killed for one.
-    func finish() -> Double? {
-        lock.lock(); defer { lock.unlock() }
-        running = false
-        return timedOutAfter
-    }
+    /// Marks the process ended (nothing is signalled after this).
+    func finish() { lock.withLock { running = false } }
 }
 
 /// The last non-empty line of a log, as an error summary (at most 500 characters).

@@ -12,6 +12,8 @@ public final class SchedulerLoop: @unchecked Sendable {
     /// A lease whose heartbeat is older than this is free for another scheduler.
     public static let leaseTTL: Double = 15
     public static let heartbeatInterval: Double = 3
+    /// How often asset freshness is evaluated (a policy is measured in hours).
+    public static let freshnessInterval: Double = 30
 
     let bag: DAGBag
     let store: SQLiteStateStore
@@ -60,56 +62,42 @@ public final class SchedulerLoop: @unchecked Sendable {
         let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .scheduler, owner: "scheduler",
                                alerts: alerts, signal: signal)
         let creator = RunCreator(bag: bag, store: store)
-        var lastHeartbeat = Date()
-        var heartbeatFailingSince: Date?
+        let lease = LeaseKeeper(loop: self)
+        // Assets (issue 14): DAGs scheduled on assets get their runs each turn; freshness is looked at every
+        // `freshnessInterval` seconds and alerts through the outbox.
+        let assetRuns = AssetRunCreator(bag: bag, store: store)
+        let freshness = FreshnessWatcher(bag: bag, store: store, alerts: alerts)
+        let lastFreshnessCheck = TurnClock(start: .distantPast)
         log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
-        while !isStopping {
-            let now = Date()
-            let nextDue = (try? creator.createDueRuns(now: now))?.nextDue
-            await engine.step()
-            if let e = await engine.lastError { logger.error("engine: \(e)") }
-            await onTurn?()
-            OrchMetrics.recordSchedulerLoop(seconds: Date().timeIntervalSince(now))
-            if Date().timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
-                // A heartbeat that cannot be written (disk full, I/O error) must not end the scheduler: it says so
-                // once, keeps its lease row as it is and tries again on the next beat; when the write works again it
-                // carries on (or stops if another scheduler took the lease meanwhile).
-                do {
-                    guard try store.heartbeat(holder: holder, now: Date()) else {
-                        logger.warning("lost the scheduler lease to another process; stopping")
-                        break
-                    }
-                    if let since = heartbeatFailingSince {
-                        log("scheduler heartbeat written again after \(Int(Date().timeIntervalSince(since))) s of failures")
-                        heartbeatFailingSince = nil
-                    }
-                } catch {
-                    if heartbeatFailingSince == nil {
-                        heartbeatFailingSince = Date()
-                        logger.error("scheduler heartbeat failed: \(error); retrying every \(Int(Self.heartbeatInterval)) s")
-                    }
+        let turnStarted = TurnClock()
+        let hooks = EngineDriver.Hooks(
+            beforeStep: { [self] in
+                turnStarted.mark()
+                let nextDue = (try? creator.createDueRuns(now: Date()))?.nextDue
+                do { try assetRuns.createDueRuns(now: Date()) } catch { logger.error("asset-triggered runs: \(error)") }
+                return [nextDue, lease.nextBeat].compactMap { $0 }.min()
+            },
+            afterStep: { [self] in
+                if let e = await engine.lastError { logger.error("engine: \(e)") }
+                await onTurn?()
+                if lastFreshnessCheck.elapsed >= Self.freshnessInterval {
+                    do { try freshness.check(now: Date()) } catch { logger.error("asset freshness: \(error)") }
+                    lastFreshnessCheck.mark()
                 }
-                lastHeartbeat = Date()
-            }
-            var sleep = Self.heartbeatInterval - Date().timeIntervalSince(lastHeartbeat)
-            if let d = nextDue { sleep = min(sleep, d.timeIntervalSinceNow) }
-            if let w = await engine.nextWakeTime { sleep = min(sleep, w.timeIntervalSinceNow) }
-            await signal.wait(timeout: max(0.001, sleep))
-        }
+                OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)
+                if !lease.beatIfDue() { requestStop() }
+            })
+        await EngineDriver.drive(engine, signal: signal, maxSleep: Self.heartbeatInterval, hooks: hooks,
+                                 until: { [self] in isStopping })
         // Stopping: start nothing new; process-isolated attempts keep running and are adopted by the next
         // scheduler (their lock files say they live); in-process ones are waited for, briefly.
         await engine.drain()
         let deadline = Date().addingTimeInterval(30)
         while await engine.hasInProcessAttempts, Date() < deadline {
             await signal.wait(timeout: 0.2)
+            await engine.step()
         }
         try? store.releaseLease(holder: holder)
         log("scheduler stopped; \(await engine.runningCount) attempt(s) left running for the next scheduler")
-    }
-}
-
-extension RunEngine {
-    var hasInProcessAttempts: Bool {
-        running.values.contains { bag.dag($0.dagId)?.task($0.spec.taskId)?.isolation == .inProcess }
     }
 }

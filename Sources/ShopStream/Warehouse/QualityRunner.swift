@@ -54,7 +54,7 @@ public struct QualityRunner {
     }
 
     /// Returns the number of offending rows/days (0 = pass) and a description.
-    private func evaluate(_ check: QualityCheck, start: Date, end: Date, now: Date) throws -> (Int, String) {
+    func evaluate(_ check: QualityCheck, start: Date, end: Date, now: Date) throws -> (Int, String) {
         switch check.kind {
         case let .notNull(table, column):
             let n = try count("SELECT count(*) FROM \(try ident(table)) WHERE \(try ident(column)) IS NULL")

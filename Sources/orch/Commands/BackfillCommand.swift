@@ -39,7 +39,7 @@ struct BackfillCommand: AsyncParsableCommand {
             if let existing {
                 if rerunFailed && existing.state == .failed {
                     let failed = try store.taskInstances(runPk: existing.pk)
-                        .filter { $0.state == .failed || $0.state == .upstreamFailed }.map(\.taskId)
+                        .filter { $0.state.isFailure }.map(\.taskId)
                     try store.clearTasks(runPk: existing.pk, taskIds: failed, now: Date())
                     pks.append(existing.pk)
                     runIds[existing.pk] = existing.runId

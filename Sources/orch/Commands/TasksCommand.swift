@@ -7,8 +7,8 @@ import OrchStore
 struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
-        abstract: "List tasks, test one in its bundle, clear or mark one in a run.",
-        subcommands: [List.self, Test.self, Clear.self, Mark.self])
+        abstract: "List tasks, test one in its bundle, say why one is waiting, clear or mark one in a run.",
+        subcommands: [List.self, Test.self, Why.self, Clear.self, Mark.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a DAG's tasks in dependency order.")

@@ -19,14 +19,17 @@ let shopstreamDaily = DAG(
     defaults: TaskDefaults(retries: 2, retryDelay: 5, exponentialBackoff: true, maxRetryDelay: 60, executionTimeout: 900),
     alerts: AlertRules(onTaskFailure: true, onRunFailure: true, runDeadlineMinutes: 360)
 ) { d in
-    let fetch = d.task("fetch", doc: "Page users, products, carts and posts from the source; land raw pages + manifest") { ctx in
+    let fetch = d.task("fetch", doc: "Page users, products, carts and posts from the source; land raw pages + manifest",
+                       inlets: ShopStreamLineage.sources, outlets: [ShopStreamLineage.landing]) { ctx in
         let config = ShopStreamConfig(ctx)
         let fetcher = SourceFetcher(configuration: FetchConfiguration(baseURL: config.sourceURL))
         let result = try SourceIngest.fetch(fetcher: fetcher, dataDir: config.dataDirectory, date: try config.day(ctx))
         ctx.log("fetched \(result.counts) from \(config.sourceURL) into \(result.landingDirectory)")
         try ctx.push("counts", .object(result.counts.mapValues { .number(Double($0)) }))
+        try ShopStreamLineage.reportFetch(ctx, counts: result.counts)
     }
-    let produce = d.task("produce", doc: "Records and a simulated clickstream become keyed messages on topics") { ctx in
+    let produce = d.task("produce", doc: "Records and a simulated clickstream become keyed messages on topics",
+                         inlets: [ShopStreamLineage.landing], outlets: ShopStreamLineage.topics) { ctx in
         let config = ShopStreamConfig(ctx)
         let day = try config.day(ctx)
         let fetched = try SourceLanding.read(dataDir: config.dataDirectory, date: day)
@@ -38,8 +41,10 @@ let shopstreamDaily = DAG(
         ctx.log("produced \(result.topics)\(result.alreadyProduced ? " (already produced for this date)" : "")")
         try ctx.push("topics", .object(result.topics.mapValues { .number(Double($0)) }))
         try ctx.push("event_types", .object(result.eventTypes.mapValues { .number(Double($0)) }))
+        try ShopStreamLineage.reportProduce(ctx, result)
     }
-    let bronze = d.task("load_bronze", retries: 4, doc: "COPY new messages into bronze.raw_events; offsets in the same transaction") { ctx in
+    let bronze = d.task("load_bronze", retries: 4, doc: "COPY new messages into bronze.raw_events; offsets in the same transaction",
+                        inlets: ShopStreamLineage.topics, outlets: [ShopStreamLineage.bronze]) { ctx in
         let config = ShopStreamConfig(ctx)
         let pg = try config.connect()
         defer { pg.close() }
@@ -52,14 +57,18 @@ let shopstreamDaily = DAG(
         let result = try loader.load(consumer: "shopstream")
         ctx.log("load_bronze: \(result)")
         try ctx.push("loaded", .number(Double(result.loaded)))
+        try ShopStreamLineage.reportBronze(ctx, result)
     }
-    let silver = d.task("silver", doc: "Typed, deduplicated, incremental upserts; invalid rows quarantined") { ctx in
+    let silver = d.task("silver", doc: "Typed, deduplicated, incremental upserts; invalid rows quarantined",
+                        inlets: [ShopStreamLineage.bronze], outlets: ShopStreamLineage.silver) { ctx in
         let pg = try ShopStreamConfig(ctx).connect()
         defer { pg.close() }
         let result = try SilverBuilder(connection: pg).build()
         ctx.log("silver: \(result)")
+        try ShopStreamLineage.reportSilver(ctx, result)
     }
-    let gold = d.task("gold", doc: "Gold facts, dimensions and marts, and the star schema, for the run's data interval") { ctx in
+    let gold = d.task("gold", doc: "Gold facts, dimensions and marts, and the star schema, for the run's data interval",
+                      inlets: ShopStreamLineage.silver, outlets: ShopStreamLineage.gold + ShopStreamLineage.star) { ctx in
         let pg = try ShopStreamConfig(ctx).connect()
         defer { pg.close() }
         let result = try GoldBuilder(connection: pg).build(start: ctx.dataInterval.start, end: ctx.dataInterval.end)
@@ -67,8 +76,11 @@ let shopstreamDaily = DAG(
         let star = try StarBuilder(connection: pg, rates: try ShopStreamConfig.fxRates())
             .build(start: ctx.dataInterval.start, end: ctx.dataInterval.end)
         ctx.log("\(star)")
+        try ShopStreamLineage.reportGold(ctx, result, star)
     }
-    let checks = d.task("quality_checks", retries: 0, doc: "not_null, unique, relationships, accepted values, reconciliation with the landing and across days, freshness") { ctx in
+    let checks = d.task("quality_checks", retries: 0, doc: "not_null, unique, relationships, accepted values, reconciliation with the landing and across days, freshness",
+                                inlets: ShopStreamLineage.silver + ShopStreamLineage.gold + ShopStreamLineage.star,
+                                outlets: [ShopStreamLineage.checkResults]) { ctx in
         let config = ShopStreamConfig(ctx)
         let landed = try SourceLanding.read(dataDir: config.dataDirectory, date: try config.day(ctx))
         let pg = try config.connect()
@@ -93,6 +105,9 @@ let shopstreamDaily = DAG(
         }
     }
     chain(fetch, produce, bronze, silver, gold, checks)
+    // A daily table is stale when its last materialization is more than a day and two hours old.
+    for uri in ShopStreamLineage.gold { d.freshness(uri, .hours(26)) }
+    ShopStreamChecks.declare(d)
 }
 
 private func qualityJSON(_ r: QualityResult) -> JSONValue {

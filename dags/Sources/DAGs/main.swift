@@ -5,6 +5,7 @@ import OrchSDK
 // here. The examples carry the tag `example`; `load_examples: false` in ORCH_HOME/orch.json hides them.
 OrchBundle.main([
     shopstreamDaily,
+    shopstreamDailyReport,
     exampleFanOut,
     exampleRetries,
     exampleTimeout,

@@ -3,7 +3,7 @@ import { esc } from '../ui.js';
 
 const NODE_W = 150, NODE_H = 32, GAP_X = 70, GAP_Y = 14;
 const FILL = { success: '#008000', failed: '#e02020', running: '#01d001', queued: '#a0a0a0', scheduled: '#d2b48c',
-  up_for_retry: '#ffd700', upstream_failed: '#ffa500', skipped: '#ff69b4', removed: '#d3d3d3', none: '#ffffff' };
+  up_for_retry: '#ffd700', upstream_failed: '#ffa500', blocked_by_check: '#c2255c', skipped: '#ff69b4', removed: '#d3d3d3', none: '#ffffff' };
 const DARK_TEXT = new Set(['none', 'running', 'up_for_retry', 'removed', 'scheduled']);
 
 export function drawGraph(container, tasks, states, linkFor) {

@@ -1,7 +1,7 @@
 // A run: its task instances (each with clear / mark actions), a Gantt chart of every try, quality checks, and the
 // whole-run clear / mark actions.
 import { api, seg } from '../api.js';
-import { act, badge, errorText, esc, fmtDate, fmtDuration, legend } from '../ui.js';
+import { act, badge, errorText, esc, fmtDate, fmtDuration, legend, why } from '../ui.js';
 import { bindTaskActions, taskActionButtons } from '../task-actions.js';
 
 export async function render(main, [dagId, runId]) {
@@ -11,7 +11,7 @@ export async function render(main, [dagId, runId]) {
     <h1><span class="mono">${esc(runId)}</span> <span id="run-state"></span></h1>
     <div class="cards" id="run-cards"></div>
     <div class="toolbar">
-      <button id="clear" title="Clear failed and upstream_failed tasks so they run again">↻ Clear failed tasks</button>
+      <button id="clear" title="Clear failed, upstream_failed and blocked_by_check tasks so they run again">↻ Clear failed tasks</button>
       <button id="mark-success" class="ok">✓ Mark success</button>
       <button id="mark-failed" class="danger">✗ Mark failed</button>
     </div>
@@ -21,7 +21,7 @@ export async function render(main, [dagId, runId]) {
   const refresh = async () => {
     const [detail, tries, quality] = await Promise.all([api(base), api(`${base}/tries`), api(`${base}/quality-checks`)]);
     const r = detail.run;
-    document.getElementById('run-state').innerHTML = badge(r.state);
+    document.getElementById('run-state').innerHTML = badge(r.state) + why(r.waiting_reason);
     document.getElementById('run-cards').innerHTML = [
       ['Type', esc(r.run_type)], ['Logical date', fmtDate(r.logical_date)], ['Started', fmtDate(r.start_date)],
       ['Ended', fmtDate(r.end_date)], ['Duration', fmtDuration(r.duration_seconds)],
@@ -31,7 +31,7 @@ export async function render(main, [dagId, runId]) {
     const opened = new Set([...document.querySelectorAll('#tasks tr[data-task-row] details[open]')].map((d) => d.closest('tr').dataset.taskRow));
     document.getElementById('tasks').innerHTML = `<table class="list" id="task-table"><thead><tr><th>Task</th><th>State</th><th>Try</th><th>Started</th><th>Duration</th><th>Error</th><th>Actions</th></tr></thead><tbody>
       ${detail.task_instances.map((t) => `<tr data-task-row="${esc(t.task_id)}"><td><a class="mono" href="#/dags/${seg(dagId)}/runs/${seg(runId)}/tasks/${seg(t.task_id)}">${esc(t.task_id)}</a></td>
-        <td>${badge(t.state)}</td><td>${t.try_number} / ${t.max_tries}</td><td>${fmtDate(t.start_date)}</td><td>${fmtDuration(t.duration_seconds)}</td>
+        <td>${badge(t.state)}${why(t.waiting_reason)}</td><td>${t.try_number} / ${t.max_tries}</td><td>${fmtDate(t.start_date)}</td><td>${fmtDuration(t.duration_seconds)}</td>
         <td class="muted error-cell">${errorText(t.error)}</td><td>${taskActionButtons(t.task_id)}</td></tr>`).join('')}</tbody></table>`;
     document.querySelectorAll('#tasks tr[data-task-row]').forEach((tr) => {
       if (opened.has(tr.dataset.taskRow)) tr.querySelector('details')?.setAttribute('open', '');

@@ -1,7 +1,7 @@
 // A task instance: clear / mark actions, every try, its XComs, and the chosen try's log, tailed live (by byte
 // offset) while it runs.
 import { api, seg } from '../api.js';
-import { badge, errorText, esc, fmtDate, fmtDuration } from '../ui.js';
+import { badge, errorText, esc, fmtDate, fmtDuration, why } from '../ui.js';
 import { bindTaskActions, taskActionButtons } from '../task-actions.js';
 
 export async function render(main, [dagId, runId, taskId], query) {
@@ -37,10 +37,11 @@ export async function render(main, [dagId, runId, taskId], query) {
   const refresh = async () => {
     const detail = await api(base);
     const ti = detail.task_instance;
-    document.getElementById('ti-state').innerHTML = badge(ti.state);
+    document.getElementById('ti-state').innerHTML = badge(ti.state) + why(ti.waiting_reason);
     document.getElementById('ti-cards').innerHTML = [
       ['Try', `${ti.try_number} / ${ti.max_tries}`], ['Started', fmtDate(ti.start_date)], ['Ended', fmtDate(ti.end_date)],
       ['Duration', fmtDuration(ti.duration_seconds)],
+      ...(ti.waiting_reason ? [['Waiting', `<span id="ti-why" class="waiting-text">${esc(ti.waiting_reason)}</span>`]] : []),
     ].map(([k, v]) => `<div class="card"><div class="k">${k}</div><div class="v">${v}</div></div>`).join('');
     const errorBox = document.getElementById('ti-error');
     const wasOpen = !!errorBox.querySelector('details[open]');

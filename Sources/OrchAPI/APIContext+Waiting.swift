@@ -1,0 +1,14 @@
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+
+extension APIContext {
+    /// The engine's "why is it waiting" for an unfinished run (nil for finished runs, or when the store cannot be
+    /// read: the field is then left out rather than failing the whole answer).
+    func waiting(_ store: SQLiteStateStore, for run: RunRecord) -> WaitingReasons? {
+        guard !run.state.isFinished else { return nil }
+        let alive = (try? store.lease()).map { Date().timeIntervalSince($0.heartbeatAt) < SchedulerLoop.leaseTTL } ?? false
+        return try? WaitingReasons(dags: bag.dags, store: store, workerSlots: workerSlots, schedulerAlive: alive, now: Date())
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// What the engine learns from the outside world. The runtime feeds events in; ``EngineStateMachine`` answers
+/// with actions. Every event is handled at a `now` given by the caller.
+public enum EngineEvent: Sendable {
+    /// Time passed (a timer fell due, or the loop woke up): only the clock changed.
+    case tick
+    /// Runs the engine should drive, as read from the store: new queued runs, or runs left running by a
+    /// scheduler that stopped (restart recovery: their attempts come with what was found of them).
+    case runsFound([EngineRunInput])
+    /// A run was cleared, marked or deleted by a user: the engine forgets it (it is found again if still active).
+    case runForgotten(pk: Int64)
+    /// An attempt the engine asked to launch has started (its process, or its in-process task): its timeout counts
+    /// from here (the slot was taken at launch).
+    case attemptStarted(AttemptKey, tryNumber: Int)
+    /// The runtime could not start an attempt the engine launched (its start was not written): its slot is freed.
+    case attemptAbandoned(AttemptKey, tryNumber: Int)
+    /// An attempt ended, as the launcher saw it.
+    case attemptExited(AttemptKey, tryNumber: Int, outcome: AttemptOutcome)
+    /// The failed error-severity asset checks of a run, as now recorded (fed before the exit of the attempt that
+    /// ran them): tasks reading those assets are blocked instead of scheduled (``CheckBlocking``).
+    case checksFailed(runPk: Int64, [CheckBlocking.FailedCheck])
+    /// A DAG was paused or unpaused.
+    case dagPaused(String, Bool)
+    /// The number of worker slots changed.
+    case slotsChanged(Int)
+    /// The named pools and their sizes, as now configured.
+    case poolsChanged([String: Int])
+    /// This engine holds (or no longer holds) the scheduler lease; without it nothing starts.
+    case leaseChanged(held: Bool)
+    /// Shutting down: start nothing new; running attempts are still followed to their end.
+    case drain
+}
+
+/// A run as the store holds it, with what the engine needs to drive it.
+public struct EngineRunInput: Sendable {
+    public var pk: Int64
+    public var runId: String
+    public var dagId: String
+    public var state: RunState
+    public var logicalDate: Date
+    public var queuedAt: Date
+    public var intervalEnd: Date
+    public var instances: [TaskInstanceSnapshot]
+    /// For task instances found queued or running (restart recovery): what became of their attempt.
+    public var found: [String: FoundAttempt]
+    /// Failed error-severity asset checks already recorded for the run (restart recovery of check blocking).
+    public var failedChecks: [CheckBlocking.FailedCheck]
+
+    public init(pk: Int64, runId: String, dagId: String, state: RunState, logicalDate: Date, queuedAt: Date,
+                intervalEnd: Date, instances: [TaskInstanceSnapshot], found: [String: FoundAttempt] = [:],
+                failedChecks: [CheckBlocking.FailedCheck] = []) {
+        self.failedChecks = failedChecks
+        self.pk = pk
+        self.runId = runId
+        self.dagId = dagId
+        self.state = state
+        self.logicalDate = logicalDate
+        self.queuedAt = queuedAt
+        self.intervalEnd = intervalEnd
+        self.instances = instances
+        self.found = found
+    }
+}
+
+/// What the runtime found of an attempt recorded as running when it picked its run up.
+public enum FoundAttempt: Sendable, Equatable {
+    /// Its process still runs (its lock is held): the engine follows it again.
+    case alive(startedAt: Date)
+    /// Its process is gone; `outcome` is what it left (its result file), nil when it left nothing.
+    case dead(startedAt: Date, outcome: AttemptOutcome?)
+    /// No attempt was recorded: the scheduler stopped while starting it.
+    case missing
+    /// An in-process attempt: it died with the process that ran it.
+    case lostInProcess(startedAt: Date)
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// An attempt holding a worker slot, as the engine follows it.
+struct RunningAttempt: Sendable {
+    let tryNumber: Int
+    let dagId: String
+    let pool: String
+    let poolSlots: Int
+    /// When it was launched; once its process started (``EngineEvent/attemptStarted(_:tryNumber:)``), when that
+    /// was: the timeout and the running limit count from the start, as the task's own code sees it.
+    var startedAt: Date
+    /// Its process (or in-process task) started: only then does its timeout run.
+    var started: Bool
+    let timeout: ExecutionTimeout?
+    let runningLimit: RunningLimit?
+    /// Asked to stop for its timeout at this time (it is then recorded as timed out).
+    var terminatedAt: Date?
+    var killed = false
+    var limitAlerted = false
+
+    /// The next time this attempt needs the engine without an outside event.
+    var nextDue: Date? {
+        var due: [Date] = []
+        if let timeout, started {
+            if let t = terminatedAt { if !killed { due.append(timeout.killAt(terminatedAt: t)) } }
+            else { due.append(timeout.terminateAt(startedAt: startedAt)) }
+        }
+        if let runningLimit, started, !limitAlerted { due.append(runningLimit.exceededAt(startedAt: startedAt)) }
+        return due.min()
+    }
+}

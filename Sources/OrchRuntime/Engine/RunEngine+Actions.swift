@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import OrchCore
+import OrchStore
+
+extension RunEngine {
+    /// Carries out one step's actions: the batch first (one transaction), launches only once it is committed.
+    /// Returns a problem to report, if any.
+    func perform(_ actions: [EngineAction], now: Date) -> String? {
+        var ids: [AttemptKey: Int64] = [:]
+        var committed = true
+        var problem: String?
+        for action in actions {
+            switch action {
+            case .persist(let batch):
+                do {
+                    ids = try persist(batch, now: now)
+                } catch {
+                    committed = false
+                    problem = "cannot record the engine's step: \(error); its runs are read again from the store"
+                    abandon(batch)
+                }
+            case .launch(let l):
+                guard committed else { continue }
+                launch(l, attemptId: ids[l.key], now: now)
+            case .stop(let key, let tryNumber, let signal):
+                guard let l = launched[key], l.spec.tryNumber == tryNumber else { continue }
+                let timeout = bag.dag(l.dagId)?.task(key.taskId)?.executionTimeout
+                pool.stop(l.spec, signal, reason: timeout.map { "execution timeout of \(Int($0)) s reached" } ?? "stopped")
+            case .wake(let at):
+                wakeAt = at
+            }
+        }
+        pendingSpecs = [:]
+        return problem
+    }
+
+    /// Writes a batch with its alerts, then updates what the runtime keeps beside the machine.
+    func persist(_ batch: TransitionBatch, now: Date) throws -> [AttemptKey: Int64] {
+        var begun: [AttemptKey: AttemptStart] = [:]
+        for b in batch.attemptsBegun {
+            guard let run = records[b.key.runPk], let dag = bag.dag(run.dagId), let task = dag.task(b.key.taskId) else { continue }
+            let logPath = home.attemptLogPath(dagId: dag.id, runId: run.runId, taskId: b.key.taskId, tryNumber: b.tryNumber).path
+            begun[b.key] = AttemptStart(isolation: task.isolation, logPath: logPath)
+            pendingSpecs[b.key] = makeSpec(run: run, dag: dag, taskId: b.key.taskId, tryNumber: b.tryNumber, logPath: logPath)
+        }
+        for pk in batch.startedRuns {
+            guard var r = records[pk] else { continue }
+            r.state = .running
+            r.startDate = r.startDate ?? now
+            r.owner = owner
+            records[pk] = r
+        }
+        for r in batch.finishedRuns {
+            records[r.pk]?.state = r.state
+            records[r.pk]?.endDate = now
+        }
+        let drafts = batch.alerts.flatMap(drafts)
+        let ids = try store.applyEngineBatch(batch, owner: owner, begun: begun, alerts: drafts, now: now)
+        for e in batch.attemptsEnded { attemptEnded(e, now: now) }
+        for r in batch.finishedRuns {
+            records[r.pk] = nil
+            for c in finishedWaiters.removeValue(forKey: r.pk) ?? [] { c.resume(returning: r.state) }
+        }
+        if !drafts.isEmpty { signal.notify() }
+        return ids
+    }
+
+    /// The batch was not written: attempts it began are not launched, and its runs are read again from the store.
+    func abandon(_ batch: TransitionBatch) {
+        for b in batch.attemptsBegun { inbox.append(.attemptAbandoned(b.key, tryNumber: b.tryNumber)) }
+        var pks = Set(batch.startedRuns + batch.finishedRuns.map(\.pk))
+        for k in batch.taskChanges.map(\.key) + batch.attemptsBegun.map(\.key) + batch.attemptsEnded.map(\.key) {
+            pks.insert(k.runPk)
+        }
+        for pk in pks.sorted() {
+            inbox.append(.runForgotten(pk: pk))
+            records[pk] = nil
+        }
+    }
+
+    func attemptEnded(_ e: TransitionBatch.AttemptEnd, now: Date) {
+        let l = launched.removeValue(forKey: e.key)
+        if let l {
+            OrchMetrics.recordAttempt(dagId: l.dagId, outcome: e.resolution.state.rawValue,
+                                      seconds: now.timeIntervalSince(l.startedAt))
+        }
+        OrchLog.scheduler.info("attempt ended", metadata: [
+            "dag_id": "\(l?.dagId ?? records[e.key.runPk]?.dagId ?? "?")",
+            "run_id": "\(records[e.key.runPk]?.runId ?? "?")", "task_id": "\(e.key.taskId)",
+            "try_number": "\(e.tryNumber)", "state": "\(e.resolution.state.rawValue)"])
+    }
+
+    func launch(_ l: AttemptLaunch, attemptId: Int64?, now: Date) {
+        guard let spec = pendingSpecs.removeValue(forKey: l.key), let run = records[l.key.runPk],
+              let task = bag.dag(l.dagId)?.task(l.key.taskId) else { return }
+        if l.isRunsFirst {
+            OrchMetrics.recordTriggerToStart(dagId: l.dagId, seconds: now.timeIntervalSince(run.queuedAt))
+        }
+        launched[l.key] = Launched(spec: spec, dagId: l.dagId, startedAt: now, isolation: task.isolation)
+        pool.launch(spec, task: task, callbacks: callbacks(l.key, tryNumber: l.tryNumber, attemptId: attemptId,
+                                                           recordsProcess: task.isolation == .process))
+    }
+
+    nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int, attemptId: Int64?,
+                               recordsProcess: Bool) -> AttemptCallbacks {
+        AttemptCallbacks(
+            started: { [store] pid, ticks in
+                // Recorded for display and for killing; liveness itself is the attempt's lock file.
+                if recordsProcess, let attemptId {
+                    try? store.recordAttemptProcess(attemptId: attemptId, runPk: key.runPk, taskId: key.taskId,
+                                                    pid: Int(pid), startTicks: ticks)
+                }
+                Task { await self.enqueue(.attemptStarted(key, tryNumber: tryNumber)) }
+            },
+            finished: { outcome in
+                Task { await self.enqueue(.attemptExited(key, tryNumber: tryNumber, outcome: outcome)) }
+            })
+    }
+
+    /// Outbox rows for an alert the machine decided on (none when the DAG's rules say so).
+    func drafts(_ intent: AlertIntent) -> [AlertDraft] {
+        guard let run = records[intent.runPk], let dag = bag.dag(run.dagId) else { return [] }
+        var logPath: String?
+        if let t = intent.taskId, let n = intent.tryNumber {
+            logPath = launched[AttemptKey(runPk: run.pk, taskId: t)]?.spec.logPath
+                ?? home.attemptLogPath(dagId: dag.id, runId: run.runId, taskId: t, tryNumber: n).path
+        }
+        return alerts.drafts(for: AlertEvent(kind: intent.kind, dag: dag, run: run, taskId: intent.taskId,
+                                             tryNumber: intent.tryNumber, state: intent.state, error: intent.error,
+                                             logPath: logPath, detail: intent.detail))
+    }
+}

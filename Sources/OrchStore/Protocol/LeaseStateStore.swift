@@ -1,0 +1,13 @@
+import Foundation
+
+/// The scheduler lease: one active scheduler per database.
+public protocol LeaseStateStore: Sendable {
+    /// Takes the lease when free, stale (no heartbeat within `ttl`) or held by a process that is gone; nil on
+    /// success, else the current holder.
+    func acquireLease(holder: String, pid: Int, hostname: String, now: Date, ttl: Double,
+                      holderIsAlive: (LeaseRecord) -> Bool) throws -> LeaseRecord?
+    /// Renews the lease; false when another scheduler holds it.
+    func heartbeat(holder: String, now: Date) throws -> Bool
+    func releaseLease(holder: String) throws
+    func lease() throws -> LeaseRecord?
+}

@@ -1,0 +1,67 @@
+import Foundation
+import OrchCore
+import OrchSQLite
+
+extension SQLiteStateStore: EngineStore {
+    public func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
+                                 alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64] {
+        try write {
+            for pk in batch.startedRuns {
+                try db.execute("""
+                    UPDATE dag_run SET state = 'running', owner = ?, start_date = coalesce(start_date, ?)
+                    WHERE id = ? AND state IN ('queued', 'running')
+                    """, [owner, now.unix, pk])
+            }
+            for c in batch.taskChanges {
+                try db.execute("""
+                    UPDATE task_instance SET state = ?, end_date = CASE WHEN ? THEN coalesce(end_date, ?) ELSE end_date END,
+                        error = coalesce(?, error)
+                    WHERE run_pk = ? AND task_id = ?
+                    """, [c.state.rawValue, c.state.isFinished, now.unix, c.error, c.key.runPk, c.key.taskId])
+            }
+            for e in batch.attemptsEnded {
+                let cols = AttemptEndColumns(e.outcome)
+                try db.execute("""
+                    UPDATE task_attempt SET state = ?, end_date = ?, exit_code = ?, signal = ?, error = ?
+                    WHERE run_pk = ? AND task_id = ? AND try_number = ?
+                    """, [cols.attemptState.rawValue, now.unix, cols.exitCode, cols.signal, cols.error, e.key.runPk,
+                          e.key.taskId, e.tryNumber])
+                try db.execute("""
+                    UPDATE task_instance SET state = ?, end_date = ?, next_retry_at = ?, error = ?, pid = NULL
+                    WHERE run_pk = ? AND task_id = ? AND try_number = ?
+                    """, [e.resolution.state.rawValue, now.unix, e.resolution.nextRetryAt.unix, cols.error,
+                          e.key.runPk, e.key.taskId, e.tryNumber])
+                // Assets: materializations of the outlets and the results of the checks the attempt ran.
+                try recordMaterializations(runPk: e.key.runPk, taskId: e.key.taskId, tryNumber: e.tryNumber,
+                                           outlets: e.outlets, succeeded: cols.attemptState == .success, now: now)
+                try recordCheckResults(runPk: e.key.runPk, taskId: e.key.taskId, tryNumber: e.tryNumber,
+                                       succeeded: cols.attemptState == .success, now: now)
+            }
+            var ids: [AttemptKey: Int64] = [:]
+            for b in batch.attemptsBegun {
+                guard let start = begun[b.key] else {
+                    throw StoreError.invalid("attempt \(b.key.taskId) try \(b.tryNumber) of run \(b.key.runPk) has no log path")
+                }
+                let changed = try db.execute("""
+                    UPDATE task_instance SET state = 'running', try_number = ?, start_date = ?, end_date = NULL,
+                        next_retry_at = NULL, pid = NULL, error = NULL
+                    WHERE run_pk = ? AND task_id = ? AND state IN ('none', 'scheduled', 'queued', 'up_for_retry')
+                    """, [b.tryNumber, now.unix, b.key.runPk, b.key.taskId])
+                guard changed == 1 else {
+                    throw StoreError.conflict("task '\(b.key.taskId)' of run \(b.key.runPk) is not waiting to start")
+                }
+                try db.execute("""
+                    INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?)
+                    """, [b.key.runPk, b.key.taskId, b.tryNumber, start.isolation.rawValue, now.unix, start.logPath])
+                ids[b.key] = db.lastInsertRowID
+            }
+            for r in batch.finishedRuns {
+                try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",
+                               [r.state.rawValue, now.unix, r.pk])
+            }
+            try insertAlerts(alerts, now: now)
+            return ids
+        }
+    }
+}
