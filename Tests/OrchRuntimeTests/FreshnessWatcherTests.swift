@@ -31,14 +31,14 @@ import Testing
         let watcher = FreshnessWatcher(bag: bag, store: f.store, alerts: composer)
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
         let first = try materialize(f, day: 1, at: t0)
-        func events() throws -> [String] { try f.store.alertOutbox(state: nil, dagId: nil, limit: 50, offset: 0).map(\.event).reversed() }
+        func events() throws -> [String] { try f.store.alerts(AlertQuery(limit: 50)).map(\.event).reversed() }
 
         #expect(try watcher.check(now: t0.addingTimeInterval(3600)).isEmpty)
         #expect(try events().isEmpty)
         let stale = try watcher.check(now: t0.addingTimeInterval(27 * 3600))
         #expect(stale.map(\.uri) == ["pg://w/gold.a", "pg://w/gold.b"])
         #expect(try events() == ["asset_stale"], "one alert for both tables gold wrote")
-        let alert = try #require(try f.store.alertOutbox(state: nil, dagId: nil, limit: 1, offset: 0).first)
+        let alert = try #require(try f.store.alerts(AlertQuery(limit: 1)).first)
         #expect(alert.runId == first.runId && alert.taskId == "gold" && alert.dagId == "daily")
         #expect(alert.payload.contains("pg://w/gold.a, pg://w/gold.b") && alert.payload.contains("allows 26 h"))
         for hours in [28.0, 40, 60] {
@@ -63,6 +63,6 @@ import Testing
         let watcher = FreshnessWatcher(bag: bag, store: f.store, alerts: NoAlerts())
         #expect(try watcher.check(now: t0.addingTimeInterval(30 * 3600)).count == 2)
         #expect(try f.store.freshnessStates().count == 2)
-        #expect(try f.store.alertOutbox(state: nil, dagId: nil, limit: 10, offset: 0).isEmpty)
+        #expect(try f.store.alerts(AlertQuery(limit: 10)).isEmpty)
     }
 }
