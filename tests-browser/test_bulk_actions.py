@@ -11,7 +11,7 @@ from test_dashboard import TOKEN, URL, api, shot, start_chromium, wait
 from test_operations import q, send, signed_in, until
 
 DAG = "example_shell"
-RUNS = [f"manual__2026-09-0{d}T00:00:00Z" for d in (1, 2)]
+RUNS = [f"manual__2026-08-0{d}T00:00:00Z" for d in (1, 2)]
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +29,13 @@ def audit(action):
     return send("GET", f"/audit?action={action}&limit=5")["entries"]
 
 
-def show_september(driver):
-    """The Runs page filtered to 2026-09-01..02 (the date inputs set as a person would, through the form)."""
+def show_early_august(driver):
+    """The Runs page filtered to 2026-08-01..02 (a range no other browser test uses; the date inputs set as a person would, through the form)."""
     driver.get(URL + "/#/runs")
     wait(driver, "#run-filters")
     driver.execute_script("""
         const f = document.getElementById('run-filters');
-        f.logical_date_gte.value = '2026-09-01'; f.logical_date_lte.value = '2026-09-02';
+        f.logical_date_gte.value = '2026-08-01'; f.logical_date_lte.value = '2026-08-02';
         f.dispatchEvent(new Event('change'));""")
     until(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#runs tbody tr")) == 2)
 
@@ -67,7 +67,7 @@ def test_select_runs_mark_them_failed_then_clear_them(browser):
         send("POST", f"/dags/{DAG}/runs", {"logical_date": run[8:18]})   # run id: manual__<logical date>
     assert states() == ["queued", "queued"]
     signed_in(browser)
-    show_september(browser)
+    show_early_august(browser)
     assert browser.find_element(By.CSS_SELECTOR, "[data-bulk-action='mark-failed']").get_attribute("disabled")
     select_both(browser)
     shot(browser, "20-bulk-selected")
@@ -94,7 +94,7 @@ def test_select_runs_mark_them_failed_then_clear_them(browser):
 
 def test_dismissing_the_confirmation_changes_nothing(browser):
     signed_in(browser)
-    show_september(browser)
+    show_early_august(browser)
     before = states()
     select_both(browser)
     browser.find_element(By.CSS_SELECTOR, "[data-bulk-action='mark-success']").click()
