@@ -81,7 +81,11 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orch-sig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let leak = open("/dev/null", O_RDONLY)   // inheritable (no O_CLOEXEC), like a stray descriptor of the scheduler
+        // Inheritable (no O_CLOEXEC), like a stray descriptor of the scheduler; moved above 3, which is the lock
+        // descriptor the shell is meant to get (a fresh test process may hand out 3 itself).
+        let opened = open("/dev/null", O_RDONLY)
+        let leak = fcntl(opened, F_DUPFD, 10)
+        close(opened)
         defer { close(leak) }
         var s = spec(params: [:])
         s.logPath = dir.appendingPathComponent("1.log").path
