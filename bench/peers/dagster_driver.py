@@ -31,7 +31,7 @@ if Path(sys.prefix).resolve() != VENV.resolve():
         sys.exit(f"dagster_driver: no Dagster in {VENV}; run `bash bench/peers/setup.sh dagster` first")
     os.execv(str(VENV / "bin" / "python"), [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]])
 
-from driver import af, log, main  # noqa: E402
+from driver import af, log, main, stop_processes  # noqa: E402
 
 PORT = int(os.environ.get("DAGSTER_BENCH_PORT", "23000"))
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -106,22 +106,7 @@ class DagsterDaemonSystem:
         return self
 
     def __exit__(self, *exc):
-        pids = af.system_pids(self.roots)
-        for p in self.procs:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in self.procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for pid in af.system_pids(pids):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_processes(self.procs, self.roots)
         shutil.rmtree(self.home, ignore_errors=True)
 
     def trigger(self, shape, scale):

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
+import subprocess
 import statistics
 import sys
 import time
@@ -36,6 +38,41 @@ SLOTS = 2  # tasks at once on every system: the machine's 2 cores (orch's ORCH_W
 
 def log(system: str, msg: str) -> None:
     print(f"{system}-bench [{time.strftime('%H:%M:%S')}]: {msg}", file=sys.stderr, flush=True)
+
+
+def stop_processes(procs, roots) -> None:
+    """Stops a system started as process groups (`procs`): SIGTERM to each group, 30 s to exit, then SIGKILL to
+    whatever is left of the system's process tree (found from `roots` before stopping)."""
+    pids = af.system_pids(roots)
+    for p in procs:
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for p in procs:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    for pid in af.system_pids(pids):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def reap(pid: int, deadline: float, timeout_message: str, poll: float):
+    """Waits for the child `pid` (a process-group leader) until `deadline`; returns (status, rusage). Past the
+    deadline its group is killed and reaped and TimeoutError(timeout_message) raised."""
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        if time.time() > deadline:
+            os.killpg(pid, signal.SIGKILL)
+            os.wait4(pid, 0)
+            raise TimeoutError(timeout_message)
+        time.sleep(poll)
 
 
 def emit(record: dict) -> None:

@@ -24,7 +24,7 @@ import tempfile
 import shutil
 import time
 
-from driver import REPO, log, main
+from driver import REPO, log, main, reap
 
 SOURCE = REPO / "bench/peers/floor/main.swift"
 
@@ -89,15 +89,7 @@ class FloorSystem:
 
     def wait(self, handle, shape, scale, deadline):
         p, out = handle
-        while True:
-            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.time() > deadline:
-                os.killpg(p.pid, signal.SIGKILL)
-                os.wait4(p.pid, 0)
-                raise TimeoutError(f"{shape.name}: the floor had not finished at the run timeout")
-            time.sleep(0.005)
+        status, usage = reap(p.pid, deadline, f"{shape.name}: the floor had not finished at the run timeout", poll=0.005)
         run_end = time.time()
         self.roots.remove(p.pid)
         self.reaped_cpu += usage.ru_utime + usage.ru_stime

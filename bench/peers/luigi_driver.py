@@ -23,7 +23,7 @@ import time
 import urllib.request
 from datetime import datetime
 
-from driver import REPO, af, log, main
+from driver import REPO, af, log, main, reap
 
 VENV = REPO / ".venv-luigi"
 PORT = int(os.environ.get("LUIGI_BENCH_PORT", "28082"))
@@ -93,15 +93,8 @@ class LuigiSystem:
 
     def wait(self, handle, shape, scale, deadline):
         run_id, worker = handle
-        while True:
-            pid, status, usage = os.wait4(worker.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.time() > deadline:
-                os.killpg(worker.pid, signal.SIGKILL)
-                os.wait4(worker.pid, 0)
-                raise TimeoutError(f"{shape.name}: the Luigi worker had not finished at the run timeout")
-            time.sleep(0.02)
+        status, usage = reap(worker.pid, deadline, f"{shape.name}: the Luigi worker had not finished at the run timeout",
+                             poll=0.02)
         run_end = time.time()
         worker.returncode = os.waitstatus_to_exitcode(status)
         self.roots.remove(worker.pid)

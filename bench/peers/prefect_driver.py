@@ -23,7 +23,7 @@ import time
 import urllib.request
 from datetime import datetime
 
-from driver import REPO, af, log, main
+from driver import REPO, af, log, main, stop_processes
 
 VENV = REPO / ".venv-prefect"
 PORT = int(os.environ.get("PREFECT_BENCH_PORT", "24200"))
@@ -90,22 +90,7 @@ class PrefectSystem:
         return self
 
     def __exit__(self, *exc):
-        pids = af.system_pids(self.roots)
-        for p in self.procs:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in self.procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for pid in af.system_pids(pids):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_processes(self.procs, self.roots)
         shutil.rmtree(self.home, ignore_errors=True)
 
     def trigger(self, shape, scale):
