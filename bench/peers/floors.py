@@ -16,7 +16,6 @@ The floor binary is built when missing or older than its source (swiftc, about 2
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
