@@ -12,25 +12,26 @@ public struct AssetRunCreator: Sendable {
     public static let confKey = "asset_events"
     public let bag: DAGBag
     public let store: SQLiteStateStore
+    /// The DAGs scheduled on assets (found once: the bag does not change).
+    let assetScheduled: [(dag: DAG, trigger: AssetTrigger)]
 
     public init(bag: DAGBag, store: SQLiteStateStore) {
         self.bag = bag
         self.store = store
+        assetScheduled = bag.dags.compactMap { d in d.assetSchedule.map { (d, $0) } }
     }
 
     @discardableResult
     public func createDueRuns(now: Date) throws -> [RunRecord] {
-        let dags = bag.dags.filter { $0.assetSchedule != nil }
-        guard !dags.isEmpty else { return [] }
-        let paused = Set(try store.dags().filter(\.isPaused).map(\.dagId))
+        // Called every scheduler turn: the cheap test (is anything new?) comes before the pause lookup.
         var created: [RunRecord] = []
-        for dag in dags where !paused.contains(dag.id) {
-            guard let trigger = dag.assetSchedule else { continue }
+        for (dag, trigger) in assetScheduled {
             let latest = try store.latestMaterializations(uris: trigger.uris)
             let seen = try store.latestRunConf(dagId: dag.id, runIdPrefix: Self.runIdPrefix)?[Self.confKey]?.objectValue ?? [:]
             let consumed = seen.compactMapValues { $0.intValue.map(Int64.init) }
             let ids = latest.mapValues(\.id)
-            guard AssetScheduling.isDue(trigger, latest: ids, consumed: consumed) else { continue }
+            guard AssetScheduling.isDue(trigger, latest: ids, consumed: consumed),
+                  try store.dag(dag.id)?.isPaused != true else { continue }
             let updated = AssetScheduling.updated(latest: ids, consumed: consumed)
             guard let newest = latest.filter({ updated.contains($0.key) }).values.max(by: { $0.id < $1.id }) else { continue }
             let conf: [String: JSONValue] = [Self.confKey: .object(ids.mapValues { .number(Double($0)) })]
