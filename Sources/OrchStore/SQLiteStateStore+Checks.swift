@@ -9,17 +9,12 @@ extension SQLiteStateStore {
     func recordCheckResults(runPk: Int64, taskId: String, tryNumber: Int, succeeded: Bool, now: Date) throws {
         let prefix = AssetCheck.xcomPrefix
         if succeeded {
-            let rows = try db.query("SELECT value FROM xcom WHERE run_pk = ? AND task_id = ? AND substr(key, 1, ?) = ? ORDER BY updated_at, key",
-                                    [runPk, taskId, prefix.count, prefix])
-            if !rows.isEmpty {
+            let records = try reportedChecks(runPk: runPk, taskId: taskId)
+            if !records.isEmpty {
                 guard let run = try db.queryOne("SELECT dag_id, run_id FROM dag_run WHERE id = ?", [runPk]) else {
                     throw StoreError.notFound("run \(runPk)")
                 }
-                for row in rows {
-                    // Only the check runner writes these keys; a malformed value pushed by hand is ignored.
-                    let text = row["value"].string ?? "null"
-                    let record: AssetCheckRecord
-                    do { record = try AssetCheckRecord(json: try JSONValue.parse(text)) } catch { continue }
+                for record in records {
                     try db.execute("""
                         INSERT INTO asset_check_result (asset_id, check_name, severity, passed, observed, details, run_pk,
                             dag_id, run_id, task_id, try_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -31,6 +26,15 @@ extension SQLiteStateStore {
         }
         try db.execute("DELETE FROM xcom WHERE run_pk = ? AND task_id = ? AND substr(key, 1, ?) = ?",
                        [runPk, taskId, prefix.count, prefix])
+    }
+
+    /// The check results `taskId`'s attempt pushed and its end has not recorded yet, oldest first. Only the check
+    /// runner writes these keys; a malformed value pushed by hand is ignored. Call with the database lock held.
+    func reportedChecks(runPk: Int64, taskId: String) throws -> [AssetCheckRecord] {
+        let prefix = AssetCheck.xcomPrefix
+        return try db.query("SELECT value FROM xcom WHERE run_pk = ? AND task_id = ? AND substr(key, 1, ?) = ? ORDER BY updated_at, key",
+                            [runPk, taskId, prefix.count, prefix])
+            .compactMap { try? AssetCheckRecord(json: try JSONValue.parse($0["value"].string ?? "null")) }
     }
 
     /// The error-severity checks that failed in a run (the latest result of each check counts).
@@ -48,14 +52,7 @@ extension SQLiteStateStore {
     /// recorded yet (they are recorded with the attempt's end, in the engine's next batch): what the engine must
     /// know before it decides on the readers of that task's assets.
     public func failedErrorChecks(runPk: Int64, reportedBy taskId: String) throws -> [CheckBlocking.FailedCheck] {
-        let prefix = AssetCheck.xcomPrefix
-        let reported = try locked {
-            try db.query("SELECT value FROM xcom WHERE run_pk = ? AND task_id = ? AND substr(key, 1, ?) = ?",
-                         [runPk, taskId, prefix.count, prefix])
-                .compactMap { row -> AssetCheckRecord? in
-                    try? AssetCheckRecord(json: try JSONValue.parse(row["value"].string ?? "null"))
-                }
-        }
+        let reported = try locked { try reportedChecks(runPk: runPk, taskId: taskId) }
         let fresh = Dictionary(reported.map { (CheckBlocking.FailedCheck(asset: $0.asset, name: $0.name), $0) },
                                uniquingKeysWith: { _, b in b })
         var failed = try failedErrorChecks(runPk: runPk).filter { fresh[$0] == nil }
