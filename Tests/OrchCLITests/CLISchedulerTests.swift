@@ -33,6 +33,23 @@ import Testing
         #expect(try s.database().queryOne("SELECT * FROM scheduler_lease") == nil)
     }
 
+    /// Shutdown belongs to the service group: a standby asked to stop while it waits for the lease exits 0 without
+    /// ever taking the lease; the active one then stops on SIGINT as on SIGTERM.
+    @Test func aStandbyStopsCleanlyWhileItWaitsAndSIGINTStopsTheActiveOne() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let first = try startScheduler(s)
+        defer { first.stop(SIGKILL) }
+        let standby = try s.start(["scheduler", "--standby"])
+        defer { standby.stop(SIGKILL) }
+        #expect(s.waitFor(60) { standby.stderr.contains("standing by") }, "\(standby.stderr)")
+        standby.stop(SIGTERM)
+        #expect(standby.process.terminationStatus == 0, "\(standby.stderr)")
+        #expect(try s.database().queryOne("SELECT pid FROM scheduler_lease")?["pid"].int == Int(first.pid))
+        first.stop(SIGINT)
+        #expect(first.process.terminationStatus == 0, "\(first.stderr)")
+        #expect(try s.database().queryOne("SELECT * FROM scheduler_lease") == nil)
+    }
+
     @Test func aTriggeredRunIsExecutedByTheScheduler() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
         let scheduler = try startScheduler(s)

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import OrchCore
 import OrchRuntime
-import OrchStore
 
 struct SchedulerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,48 +19,11 @@ struct SchedulerCommand: AsyncParsableCommand {
         logging.apply()
         BundleSelection.use(bundles)
         let ctx = try CLIContext()
-        let services = try await SchedulerServices.start(ctx: ctx, slots: slots, standby: standby)
-        try await services.runUntilStopped()
-    }
-}
-
-/// The scheduler and what hangs off it, shared by `orch scheduler` and `orch serve`.
-struct SchedulerServices {
-    let loop: SchedulerLoop
-    let store: SQLiteStateStore
-    let ctx: CLIContext
-    let alerts: AlertDispatcher
-
-    static func start(ctx: CLIContext, slots: Int?, standby: Bool) async throws -> SchedulerServices {
-        let bag = try ctx.bag()
-        let store = try ctx.syncedStore(bag)
-        let settings = Settings.load(ctx.home)
-        let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots)
-        let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx))
-        while let holder = try loop.acquireLease() {
-            let message = "another scheduler holds the lease: \(holder.holder) (pid \(holder.pid) on \(holder.hostname), last heartbeat \(isoString(holder.heartbeatAt)))"
-            guard standby else {
-                OrchLog.scheduler.error("\(message); exiting")
-                throw ExitCode(2)
-            }
-            OrchLog.scheduler.notice("\(message); standing by")
-            try await Task.sleep(nanoseconds: UInt64(SchedulerLoop.heartbeatInterval * 1e9))
-        }
-        installStopHandlers { loop.requestStop() }
-        // Alerts: sent from the outbox while this process holds the lease; each loop turn wakes the dispatcher.
-        let alerts = try makeAlertDispatcher(ctx, store: store, log: { OrchLog.alerts.info("\($0)") })
-        let retention = settings.retentionDays.map { RetentionSchedule(keepDays: $0, cleaner: RetentionCleaner(home: ctx.home, store: store)) }
-        loop.onTurn = {
-            alerts.wake()
-            retention?.runIfDue(now: Date())
-        }
-        alerts.start()
-        return SchedulerServices(loop: loop, store: store, ctx: ctx, alerts: alerts)
-    }
-
-    func runUntilStopped() async throws {
-        do { try await loop.run() } catch { await alerts.stop(); throw error }
-        await alerts.stop()
+        let alerts = Handoff<AlertDispatcher>()
+        try await OrchServiceGroup.run([
+            AlertDeliveryService(dispatcher: alerts),
+            SchedulerService(ctx: ctx, slots: slots, standby: standby, alerts: alerts),
+        ])
     }
 }
 

@@ -20,12 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
         logging.apply()
         BundleSelection.use(bundles)
         let ctx = try CLIContext()
-        let services = try await SchedulerServices.start(ctx: ctx, slots: slots, standby: standby)
-        let server = try web.startServer(ctx: ctx)
-        defer {
-            server.stop()
-            OrchLog.webserver.info("web server stopped")
-        }
-        try await services.runUntilStopped()
+        let alerts = Handoff<AlertDispatcher>()
+        // Stopped in reverse: the scheduler drains first, then the web server, then alert delivery.
+        try await OrchServiceGroup.run([
+            AlertDeliveryService(dispatcher: alerts),
+            WebServerService(options: web, ctx: ctx),
+            SchedulerService(ctx: ctx, slots: slots, standby: standby, alerts: alerts),
+        ])
     }
 }

@@ -69,17 +69,6 @@ struct WebserverCommand: AsyncParsableCommand {
     func run() async throws {
         logging.apply()
         let ctx = try CLIContext()
-        // Before the bundles load (a second or more): a SIGTERM meanwhile stops the server as soon as it is up.
-        let stop = DispatchSemaphore(value: 0)
-        installStopHandlers { stop.signal() }
-        let server = try web.startServer(ctx: ctx)
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                stop.wait()
-                done.resume()
-            }
-        }
-        server.stop()
-        OrchLog.webserver.info("web server stopped")
+        try await OrchServiceGroup.run([WebServerService(options: web, ctx: ctx)], logger: OrchLog.webserver)
     }
 }

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+import ServiceLifecycle
+
+/// The scheduler as a service: loads the bundles, takes the lease (or, with `standby`, waits for it), hands the
+/// alert dispatcher to ``AlertDeliveryService`` and drives the scheduler loop until the group shuts down or the
+/// lease is lost. Shared by `orch scheduler` and `orch serve`.
+struct SchedulerService: Service {
+    let ctx: CLIContext
+    let slots: Int?
+    let standby: Bool
+    let alerts: Handoff<AlertDispatcher>
+
+    func run() async throws {
+        let bag = try ctx.bag()
+        let store = try ctx.syncedStore(bag)
+        let settings = Settings.load(ctx.home)
+        let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots)
+        let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx))
+        guard try await takeLease(loop) else { return }
+        let dispatcher = try makeAlertDispatcher(ctx, store: store, log: { OrchLog.alerts.info("\($0)") })
+        let retention = settings.retentionDays.map {
+            RetentionSchedule(keepDays: $0, cleaner: RetentionCleaner(home: ctx.home, store: store))
+        }
+        loop.onTurn = {
+            dispatcher.wake()
+            retention?.runIfDue(now: Date())
+        }
+        alerts.give(dispatcher)
+        try await withGracefulShutdownHandler {
+            try await loop.run()
+        } onGracefulShutdown: {
+            loop.requestStop()
+        }
+    }
+
+    /// True once the lease is held; false when the group shut down while standing by. Without `standby`, a lease
+    /// held by another scheduler ends the command with exit status 2.
+    private func takeLease(_ loop: SchedulerLoop) async throws -> Bool {
+        while let holder = try loop.acquireLease() {
+            let message = "another scheduler holds the lease: \(holder.holder) (pid \(holder.pid) on \(holder.hostname), last heartbeat \(isoString(holder.heartbeatAt)))"
+            guard standby else {
+                OrchLog.scheduler.error("\(message); exiting")
+                throw ExitCode(2)
+            }
+            OrchLog.scheduler.notice("\(message); standing by")
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(nanoseconds: UInt64(SchedulerLoop.heartbeatInterval * 1e9))
+            }
+            if Task.isShuttingDownGracefully { return false }
+        }
+        return true
+    }
+}
