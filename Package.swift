@@ -45,18 +45,23 @@ let package = Package(
 
         // The pure core: DAGs, schedules, states, the scheduling state machine. No I/O.
         .target(name: "OrchCore"),
-        // Run state in SQLite, behind a protocol; migrations runner.
+        // Run state in SQLite, behind a protocol; migrations runner; the orch home, run creation, the lease rules.
         .target(name: "OrchStore", dependencies: ["OrchCore", "OrchSQLite"]),
+        // Logging (swift-log handler, labels) and the metrics orch records (swift-metrics), for runtime and API.
+        .target(name: "OrchObservability", dependencies: [
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Scheduler loop, worker pool, alert dispatcher.
         .target(name: "OrchRuntime", dependencies: [
-            "OrchCore", "OrchStore", "OrchHTTPClient", "CProcessControl",
+            "OrchCore", "OrchStore", "OrchObservability", "OrchHTTPClient", "CProcessControl",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // REST API and static dashboard files.
         .target(name: "OrchAPI", dependencies: [
-            "OrchCore", "OrchStore", "OrchRuntime", "OrchHTTPServer", "OrchPostgres",
+            "OrchCore", "OrchStore", "OrchObservability", "OrchHTTPServer", "OrchPostgres",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -87,7 +92,7 @@ let package = Package(
         .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore"]),
         .testTarget(name: "OrchHTTPTests", dependencies: ["OrchHTTPServer", "OrchHTTPClient"]),
         .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient"]),
-        .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient",
+        .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient", "OrchHTTPServer",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
         .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),

@@ -66,7 +66,12 @@ def test_asset_page_shows_history_chart_producers_and_consumers():
         # Two checks belong to gold.fct_orders (an error and a warn check), each ran after gold on both days.
         checks = driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr[data-passed]")
         assert len(checks) == 4 and all(c.get_attribute("data-passed") == "true" for c in checks)
-        assert "gold.fct_orders.order_id unique" in driver.find_element(By.ID, "checks").text
+        table = driver.find_element(By.ID, "checks")
+        assert "gold.fct_orders.order_id unique" in table.text
+        # The page polls every 3 s; an answer that did not change leaves the page as it is (the element held
+        # before the poll is still the one shown, so a reader's selection and scroll survive).
+        time.sleep(3.5)
+        assert table.is_displayed() and "gold.fct_orders.order_id unique" in table.text
         shot(driver, "21-asset-page")
     finally:
         driver.quit()

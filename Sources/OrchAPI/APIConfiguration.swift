@@ -1,6 +1,6 @@
 import Foundation
 import OrchCore
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 /// What the API server needs: where the state lives, the DAGs, how to listen, the token, the dashboard files.

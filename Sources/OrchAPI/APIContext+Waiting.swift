@@ -1,6 +1,6 @@
 import Foundation
 import OrchCore
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 extension APIContext {
@@ -8,7 +8,7 @@ extension APIContext {
     /// read: the field is then left out rather than failing the whole answer).
     func waiting(_ store: SQLiteStateStore, for run: RunRecord) -> WaitingReasons? {
         guard !run.state.isFinished else { return nil }
-        let alive = (try? store.lease()).map { Date().timeIntervalSince($0.heartbeatAt) < SchedulerLoop.leaseTTL } ?? false
+        let alive = (try? store.lease()).map { Date().timeIntervalSince($0.heartbeatAt) < SchedulerLease.ttl } ?? false
         return try? WaitingReasons(dags: bag.dags, store: store, workerSlots: workerSlots, schedulerAlive: alive, now: Date())
     }
 }

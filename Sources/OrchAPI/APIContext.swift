@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OrchCore
 import OrchHTTPServer
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 /// What every handler shares: the DAGs, the home folder, the token, and the database connections.

@@ -1,7 +1,7 @@
 import Foundation
 import OrchCore
 import OrchHTTPServer
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 /// The orch web server: the REST API under `/api/v1` and the dashboard's static files, on one libmicrohttpd

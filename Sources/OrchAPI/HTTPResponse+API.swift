@@ -2,8 +2,11 @@ import Foundation
 import OrchHTTPServer
 
 extension HTTPResponse {
-    /// A JSON answer of the API. Keys come in declaration order (not sorted: sorting costs more than the rest of
-    /// a large grid answer). An encoding failure becomes a 500.
+    /// A JSON answer of the API. Keys are sorted: Foundation's encoder on Linux writes an object's keys in
+    /// hash order, which differs between two encodings of the same value, so the same answer would read
+    /// differently each time (and a page that compares answers would redraw on every poll). The large answers
+    /// (runs pages, the grid) are ``FastJSON`` and write their keys in a fixed order themselves. An encoding
+    /// failure becomes a 500.
     static func api<T: Encodable>(_ value: T) -> HTTPResponse { api(200, value) }
 
     static func api<T: Encodable>(_ status: Int, _ value: T) -> HTTPResponse {
@@ -13,7 +16,7 @@ extension HTTPResponse {
             return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: writer.bytes)
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             return .json(status, try encoder.encode(value))
         } catch {

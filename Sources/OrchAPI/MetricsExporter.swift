@@ -1,7 +1,7 @@
 import Foundation
 import CoreMetrics
 import Metrics
-import OrchRuntime
+import OrchObservability
 import Prometheus
 
 /// The process's metrics backend: swift-metrics bootstrapped once with a Prometheus registry, whose text

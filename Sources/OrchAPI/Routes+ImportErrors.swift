@@ -1,4 +1,4 @@
-import OrchRuntime
+import OrchObservability
 
 extension APIRoutes {
     /// `GET /importErrors`: why a bundle or a DAG is not loaded (build, describe, timeout, invalid DAG, duplicate id,

@@ -1,6 +1,6 @@
 import Foundation
 import OrchHTTPServer
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 extension APIRoutes {
@@ -12,7 +12,7 @@ extension APIRoutes {
             let lease = databaseOK ? try? store.lease() : nil
             let age = lease.map { max(0, Date().timeIntervalSince($0.heartbeatAt)) }
             let schedulerStatus: String
-            if let age { schedulerStatus = age < SchedulerLoop.leaseTTL ? "healthy" : "stale" } else {
+            if let age { schedulerStatus = age < SchedulerLease.ttl ? "healthy" : "stale" } else {
                 schedulerStatus = "not_running"
             }
             let storage = ctx.storage.condition()

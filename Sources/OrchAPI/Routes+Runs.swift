@@ -1,7 +1,7 @@
 import Foundation
 import OrchCore
 import OrchHTTPServer
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 extension APIRoutes {

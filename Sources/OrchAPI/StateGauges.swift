@@ -1,6 +1,6 @@
 import Foundation
 import OrchCore
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 /// The gauges read from the database when `/metrics` is scraped: runs and task instances by state, scheduled

@@ -1,6 +1,7 @@
 import Foundation
 import OrchCore
 import OrchRuntime
+import OrchStore
 
 /// Which bundles this command loads, and the loaded result (once per process).
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import OrchRuntime
+import OrchStore
 
 /// Settings from `ORCH_HOME/orch.json` with environment variables over them.
 struct Settings: Codable {

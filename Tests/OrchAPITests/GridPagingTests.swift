@@ -1,6 +1,7 @@
 import Foundation
 import OrchCore
 import OrchRuntime
+import OrchStore
 import Testing
 
 /// The dashboard pages back through a DAG's history with the grid's `offset` (issue 16, item 4): pages join up

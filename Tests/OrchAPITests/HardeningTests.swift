@@ -3,6 +3,7 @@ import OrchAPI
 import OrchCore
 import OrchHTTPClient
 import OrchRuntime
+import OrchStore
 import Testing
 
 /// Issue 11, the API half: secrets in conf, the Host header, reads beyond loopback, parallel triggers, dates.

@@ -1,5 +1,5 @@
 import Foundation
-import OrchRuntime
+import OrchCore
 import Testing
 
 /// `GET /api/v1/importErrors` answers the server's import errors as they are at the request (it is not cached: a

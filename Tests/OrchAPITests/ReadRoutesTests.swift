@@ -1,6 +1,7 @@
 import Foundation
 import OrchCore
 import OrchRuntime
+import OrchStore
 import Testing
 
 /// Every read route answers over real HTTP with the seeded runs' real data.
@@ -141,7 +142,7 @@ import Testing
         #expect(try app.get("/api/v1/dags/etl/runs").json()["total_entries"] as? Int == 3)
         // Another connection (here the test's store; in production the scheduler or a task process) writes.
         try app.store.setTaskStates(runPk: app.running.pk, [("transform_a", .queued)], now: Date())
-        _ = try OrchRuntime.RunFactory.create(store: app.store, dag: etlDAG, type: .manual,
+        _ = try OrchStore.RunFactory.create(store: app.store, dag: etlDAG, type: .manual,
                                              interval: .init(start: .utc(2026, 11, 9), end: .utc(2026, 11, 9)),
                                              conf: [:], owner: nil, now: Date())
         #expect(try app.get("/api/v1/dags/etl/runs").json()["total_entries"] as? Int == 4)

@@ -1,7 +1,7 @@
 import Foundation
 import OrchCore
 import OrchHTTPServer
-import OrchRuntime
+import OrchObservability
 import OrchStore
 
 extension APIRoutes {
@@ -38,7 +38,7 @@ extension APIRoutes {
         get("/monitor/health", cached: false, api: .airflow, open: true) { _, store in
             let databaseOK = store.ping()
             let lease = databaseOK ? try? store.lease() : nil
-            let healthy = lease.map { Date().timeIntervalSince($0.heartbeatAt) < SchedulerLoop.leaseTTL } ?? false
+            let healthy = lease.map { Date().timeIntervalSince($0.heartbeatAt) < SchedulerLease.ttl } ?? false
             return .api(JSONValue.object([
                 "metadatabase": ["status": databaseOK ? "healthy" : "unhealthy"],
                 "scheduler": ["status": healthy ? "healthy" : "unhealthy",

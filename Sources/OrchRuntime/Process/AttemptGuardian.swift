@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CProcessControl
 import Foundation
+import OrchStore
 
 /// The attempt process's hold over everything its task starts (used by `orch tasks run` and the fork server's
 /// children; the process that runs one attempt is the "leader").

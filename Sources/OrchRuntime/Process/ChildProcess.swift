@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CProcessControl
 import Foundation
+import OrchStore
 
 /// How a child process ended.
 public enum ChildExit: Sendable, Equatable {
@@ -127,4 +128,3 @@ public enum AttemptLock {
     }
 }
 
-func errnoText() -> String { String(cString: strerror(errno)) }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CProcessControl
 import Foundation
+import OrchStore
 import OrchCore
 
 /// The server side of process isolation without exec: a single-threaded process that has loaded the binary

@@ -9,9 +9,8 @@ import OrchStore
 /// The long-running scheduler: holds the lease, creates due runs, drives them with a run engine, and
 /// sleeps until something is due or another process wakes it. Never busy-polls.
 public final class SchedulerLoop: @unchecked Sendable {
-    /// A lease whose heartbeat is older than this is free for another scheduler.
-    public static let leaseTTL: Double = 15
-    public static let heartbeatInterval: Double = 3
+    public static let leaseTTL = SchedulerLease.ttl
+    public static let heartbeatInterval = SchedulerLease.heartbeatInterval
     /// How often asset freshness is evaluated (a policy is measured in hours).
     public static let freshnessInterval: Double = 30
 

@@ -4,11 +4,12 @@ import { api, seg } from '../api.js';
 import { esc, fmtDate, fmtShort } from '../ui.js';
 
 export async function render(main, [id]) {
+  let shown = '';
   const refresh = async () => {
     const [a, page, checks] = await Promise.all([api(`/assets/${seg(id)}`), api(`/assets/${seg(id)}/materializations?limit=100`),
       api(`/assets/${seg(id)}/checks?limit=100`)]);
     const task = (t) => `<a href="#/dags/${seg(t.dag_id)}">${esc(t.dag_id)}</a>.${esc(t.task_id)}`;
-    main.innerHTML = `<h1><span class="mono">${esc(a.uri)}</span> <span class="health-badge h-${esc(a.health.status)}" id="asset-health">${esc(a.health.status)}</span></h1>
+    const html = `<h1><span class="mono">${esc(a.uri)}</span> <span class="health-badge h-${esc(a.health.status)}" id="asset-health">${esc(a.health.status)}</span></h1>
       ${a.health.reasons.length ? `<ul class="reasons" id="health-reasons">${a.health.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ''}
       <p class="muted">${a.freshness_max_age_seconds ? `Freshness policy: at most ${Math.round(a.freshness_max_age_seconds / 3600)} h old.` : 'No freshness policy.'}
         <a href="#/assets">All assets</a></p>
@@ -25,6 +26,9 @@ export async function render(main, [id]) {
         <td><span class="health-badge ${c.passed ? 'h-ok' : c.severity === 'error' ? 'h-failing' : 'h-warning'}">${c.passed ? 'passed' : 'failed'}</span></td>
         <td class="mono">${esc(JSON.stringify(c.observed))}</td><td>${esc(c.details)}</td>
         <td><a class="mono" href="#/dags/${seg(c.dag_id)}/runs/${seg(c.run_id)}">${esc(c.run_id)}</a></td></tr>`).join('') || '<tr><td colspan="7" class="muted">No check results.</td></tr>'}</tbody></table>`;
+    // Redraw only when something shown changed: a poll with the same answer keeps the reader's selection and
+    // scroll, and the elements they (or a test) hold.
+    if (html !== shown) { main.innerHTML = html; shown = html; }
   };
   await refresh();
   return { refresh };

@@ -1,5 +1,5 @@
 import Foundation
-import OrchRuntime
+import OrchStore
 import Testing
 
 /// Log and lock file names for ids: one-to-one, and never a way out of their folder (issue 11, defect 3).

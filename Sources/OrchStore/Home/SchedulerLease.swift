@@ -1,0 +1,8 @@
+/// The timing of the scheduler lease, shared by the scheduler (which keeps it) and whoever reports on it
+/// (API health, `orch trigger`'s "no scheduler runs" hint, waiting reasons).
+public enum SchedulerLease {
+    /// A lease whose heartbeat is older than this is free for another scheduler, and its holder counts as gone.
+    public static let ttl: Double = 15
+    /// How often the holder renews it.
+    public static let heartbeatInterval: Double = 3
+}
