@@ -13,3 +13,17 @@ extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *
 static inline int orch_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
+
+#include <unistd.h>
+#include <sys/syscall.h>
+
+/* Closes every descriptor from `from` up in one system call (close_range, Linux 5.9+); where the kernel lacks it,
+   one close per descriptor below the process's limit. A forked attempt keeps only stdin/out/err and its lock. */
+static inline void orch_close_from(int from) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned int)from, ~0U, 0) == 0) return;
+#endif
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) max = 65536;
+    for (int fd = from; fd < max; fd++) close(fd);
+}

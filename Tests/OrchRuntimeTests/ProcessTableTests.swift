@@ -43,4 +43,18 @@ import Testing
         #expect(me?.parent == getppid())
         #expect(me?.isAlive == true)
     }
+
+    /// The fork server's sweep for adopted leftovers reads only this process's own children (not all of /proc),
+    /// and agrees with the whole table.
+    @Test func childrenOfThisProcessAreReadFromItsOwnTaskFiles() throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["30"]
+        try child.run()
+        defer { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        let pid = child.processIdentifier
+        #expect(ProcessTable.childrenOfThisProcess(except: []).contains(pid))
+        #expect(!ProcessTable.childrenOfThisProcess(except: [pid]).contains(pid))
+        #expect(ProcessTable.snapshot().children(of: getpid(), except: []).contains(pid))
+    }
 }

@@ -94,7 +94,7 @@ public enum ForkServer {
 
     /// SIGKILL to children this server did not fork: processes of attempts whose process is gone.
     private static func killAdoptedLeftovers(known: Set<pid_t>) {
-        for pid in ProcessTable.snapshot().children(of: getpid(), except: known) { kill(pid, SIGKILL) }
+        for pid in ProcessTable.childrenOfThisProcess(except: known) { kill(pid, SIGKILL) }
     }
 
     /// Forks a child for one request; returns its pid when a child was started.
@@ -141,7 +141,7 @@ public enum ForkServer {
         dup2(logFD, 1)
         dup2(logFD, 2)
         dup2(lockFD, 3)
-        for fd in 4..<1024 { close(Int32(fd)) }
+        orch_close_from(4)   // every other descriptor, however high
         for sig in [SIGCHLD, SIGPIPE, SIGTERM, SIGINT] { signal(sig, SIG_DFL) }
         var none = sigset_t()
         sigemptyset(&none)

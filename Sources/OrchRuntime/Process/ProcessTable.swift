@@ -57,6 +57,26 @@ public struct ProcessTable: Sendable {
         entries.filter { $0.parent == parent && $0.isAlive && !known.contains($0.pid) }.map(\.pid)
     }
 
+    /// Living children of this process not in `known`, from `/proc/self/task/*/children` (a line per thread,
+    /// listing the children it forked or adopted): the cost follows this process's own children, not every
+    /// process on the machine. Reads the whole table when the kernel has no such file.
+    public static func childrenOfThisProcess(except known: Set<Int32>) -> [Int32] {
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"),
+              let first = threads.first,
+              FileManager.default.fileExists(atPath: "/proc/self/task/\(first)/children") else {
+            return snapshot().children(of: getpid(), except: known)
+        }
+        var found: [Int32] = []
+        for thread in threads {
+            guard let text = try? String(contentsOfFile: "/proc/self/task/\(thread)/children", encoding: .utf8) else { continue }
+            for pid in text.split(separator: " ").compactMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+            where !known.contains(pid) && entry(pid)?.isAlive == true {
+                found.append(pid)
+            }
+        }
+        return found
+    }
+
     /// Reads /proc.
     public static func snapshot() -> ProcessTable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return ProcessTable([]) }
