@@ -43,6 +43,10 @@ if [ -x tests-airflow-client/run.sh ]; then
     echo "== Airflow clients (apache-airflow-client, airflowctl) and schemathesis on /api/v2"
     bash tests-airflow-client/run.sh
 fi
+if [ -x tests-lineage/run.sh ]; then
+    echo "== OpenLineage events: real receiver through a restart, official JSON schema (jsonschema)"
+    bash tests-lineage/run.sh
+fi
 if [ -x tests-reliability/run-fast.sh ]; then
     echo "== reliability (fast suite)"
     bash tests-reliability/run-fast.sh

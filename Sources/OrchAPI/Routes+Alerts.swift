@@ -14,8 +14,12 @@ extension APIRoutes {
                 throw APIError.badRequest("query parameter 'state' must be pending, delivered or failed, got '\(state)'")
             }
             let dagId = request.query["dag_id"].flatMap { $0.isEmpty ? nil : $0 }
+            let channelText = request.query["channel"].flatMap { $0.isEmpty ? nil : $0 } ?? "alerts"
+            guard let channel = OutboxChannel(rawValue: channelText) else {
+                throw APIError.badRequest("query parameter 'channel' must be alerts, lineage or all, got '\(channelText)'")
+            }
             let query = AlertQuery(dagId: dagId, states: state.flatMap(AlertState.init(rawValue:)).map { [$0] } ?? [],
-                                   limit: limit, offset: offset)
+                                   limit: limit, offset: offset, channel: channel)
             return .api(AlertPageDTO(alerts: try store.alerts(query).map(AlertDTO.init),
                                      total_entries: try store.countAlerts(query), limit: limit, offset: offset))
         }

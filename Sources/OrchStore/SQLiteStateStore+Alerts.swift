@@ -41,6 +41,11 @@ public struct AlertDeliveryRecord: Sendable, Codable, Hashable {
     public var durationMs: Double
 }
 
+/// What an outbox listing shows: alerts, OpenLineage events (event `openlineage.*`), or both.
+public enum OutboxChannel: String, Sendable, CaseIterable {
+    case alerts, lineage, all
+}
+
 /// Filters and paging for ``SQLiteStateStore/alerts(_:)``; newest first.
 public struct AlertQuery: Sendable {
     public var dagId: String?
@@ -48,8 +53,11 @@ public struct AlertQuery: Sendable {
     public var states: [AlertState]
     public var limit: Int
     public var offset: Int
+    /// Alerts only (the default), OpenLineage events only, or both: they share the outbox.
+    public var channel: OutboxChannel
     public init(dagId: String? = nil, runId: String? = nil, states: [AlertState] = [], limit: Int = 50,
-                offset: Int = 0) {
+                offset: Int = 0, channel: OutboxChannel = .alerts) {
+        self.channel = channel
         self.dagId = dagId
         self.runId = runId
         self.states = states
@@ -83,11 +91,20 @@ extension SQLiteStateStore {
     /// Claims up to `limit` pending alerts due at `now`, oldest due first. A claim holds the alert until
     /// `now + claimSeconds` (any dispatcher, in any process, skips it meanwhile); a dispatcher that dies
     /// mid-send loses its claim when that time passes, and the alert is sent again.
+    ///
+    /// OpenLineage events (event `openlineage.*`) are sent in order per DAG run and target: one is claimable only
+    /// when no older one of the same run and target is still pending (waiting for a retry or in flight), so a
+    /// COMPLETE never overtakes its START, nor a downstream task's START its upstream's COMPLETE.
     public func claimDueAlerts(now: Date, limit: Int, claimSeconds: Double) throws -> [ClaimedAlert] {
         try write {
             let rows = try db.query("""
-                SELECT id, delivery_id, event, target, payload, attempts, created_at FROM alert
-                WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                SELECT id, delivery_id, event, target, payload, attempts, created_at FROM alert a
+                WHERE state = 'pending' AND next_attempt_at <= ?
+                  AND NOT (substr(event, 1, 12) = 'openlineage.' AND EXISTS (
+                      SELECT 1 FROM alert b WHERE b.state = 'pending' AND b.id < a.id
+                        AND substr(b.event, 1, 12) = 'openlineage.' AND b.target = a.target
+                        AND b.dag_id = a.dag_id AND b.run_id IS a.run_id))
+                ORDER BY next_attempt_at, id LIMIT ?
                 """, [now.unix, max(1, limit)])
             return try rows.map { r in
                 let token = UUID().uuidString
@@ -189,6 +206,11 @@ extension SQLiteStateStore {
         var params: [any SQLiteBindable] = []
         if let d = q.dagId { clauses.append("dag_id = ?"); params.append(d) }
         if let r = q.runId { clauses.append("run_id = ?"); params.append(r) }
+        switch q.channel {
+        case .alerts: clauses.append("substr(event, 1, 12) <> 'openlineage.'")
+        case .lineage: clauses.append("substr(event, 1, 12) = 'openlineage.'")
+        case .all: break
+        }
         if !q.states.isEmpty {
             clauses.append("state IN (\(q.states.map { _ in "?" }.joined(separator: ",")))")
             params += q.states.map(\.rawValue)

@@ -21,11 +21,29 @@ func makeAlertComposer(_ ctx: CLIContext) throws -> AlertComposer {
     return config.isEnabled ? WebhookAlertComposer(config) : NoAlerts()
 }
 
-/// The dispatcher for the outbox in `store` (it also drains alerts queued before webhooks were unset).
+/// This installation's OpenLineage endpoint: `ORCH_HOME/orch.json` `"openlineage"` with the environment over it.
+func lineageConfiguration(_ ctx: CLIContext) throws -> OpenLineageConfiguration {
+    do {
+        return try OpenLineageConfiguration.load(environment: ProcessInfo.processInfo.environment,
+                                                 configFile: ctx.home.configPath)
+    } catch let e as AlertConfigurationError {
+        printError(e.description)
+        throw ExitCode(1)
+    }
+}
+
+/// OpenLineage run events for every attempt when an endpoint is configured, none otherwise.
+func makeLineageComposer(_ ctx: CLIContext) throws -> OpenLineageComposer? {
+    OpenLineageComposer(try lineageConfiguration(ctx), orchVersion: OrchVersion.release)
+}
+
+/// The dispatcher for the outbox in `store` (it also drains alerts queued before webhooks were unset), with the
+/// OpenLineage API key for the lineage events.
 func makeAlertDispatcher(_ ctx: CLIContext, store: SQLiteStateStore,
                          log: @escaping @Sendable (String) -> Void = { printError($0) }) throws -> AlertDispatcher {
     let config = try alertConfiguration(ctx)
-    return AlertDispatcher(store: store, secret: config.secret, options: AlertDispatcher.Options(config), log: log)
+    return AlertDispatcher(store: store, secret: config.secret,
+                           options: AlertDispatcher.Options(config, openLineage: try lineageConfiguration(ctx)), log: log)
 }
 
 /// `orch run`: sends the alerts its runs raised before the process exits, for a bounded time; what is left

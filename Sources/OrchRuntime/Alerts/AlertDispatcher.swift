@@ -19,9 +19,13 @@ public final class AlertDispatcher: @unchecked Sendable {
         public var concurrency: Int
         /// Longest sleep between looks at the outbox (alerts written by other processes wake nobody).
         public var idlePollSeconds: Double
+        /// The OpenLineage endpoint's API key header goes with the lineage events sent to it.
+        public var openLineage: OpenLineageConfiguration
 
         public init(timeoutSeconds: Double = 10, maxAgeSeconds: Double = 24 * 3600, backoff: AlertBackoff = AlertBackoff(),
-                    concurrency: Int = 4, idlePollSeconds: Double = 5) {
+                    concurrency: Int = 4, idlePollSeconds: Double = 5,
+                    openLineage: OpenLineageConfiguration = OpenLineageConfiguration()) {
+            self.openLineage = openLineage
             self.timeoutSeconds = timeoutSeconds
             self.maxAgeSeconds = maxAgeSeconds
             self.backoff = backoff
@@ -29,8 +33,9 @@ public final class AlertDispatcher: @unchecked Sendable {
             self.idlePollSeconds = idlePollSeconds
         }
 
-        public init(_ config: AlertConfiguration) {
-            self.init(timeoutSeconds: config.timeoutSeconds, maxAgeSeconds: config.maxAgeHours * 3600)
+        public init(_ config: AlertConfiguration, openLineage: OpenLineageConfiguration = OpenLineageConfiguration()) {
+            self.init(timeoutSeconds: config.timeoutSeconds, maxAgeSeconds: config.maxAgeHours * 3600,
+                      openLineage: openLineage)
         }
     }
 
@@ -112,8 +117,10 @@ public final class AlertDispatcher: @unchecked Sendable {
 
     func attempt(_ alert: ClaimedAlert) async {
         let attemptedAt = clock()
+        let isLineage = alert.event.hasPrefix(OpenLineageEventType.outboxPrefix)
         let result = await sender.send(url: alert.target, deliveryId: alert.deliveryId, event: alert.event,
-                                       body: alert.payload)
+                                       body: alert.payload, signed: !isLineage,
+                                       extraHeaders: isLineage ? options.openLineage.headers(for: alert.target) : [])
         let number = alert.attempts + 1
         OrchMetrics.recordAlertDelivery(delivered: result.isSuccess)
         let disposition: AlertAttemptDisposition

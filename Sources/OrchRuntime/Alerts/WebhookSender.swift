@@ -25,18 +25,22 @@ public struct WebhookSender: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    /// The headers for `body`.
-    public func headers(deliveryId: String, event: String, body: [UInt8]) -> [(String, String)] {
+    /// The headers for `body`; `signed: false` leaves the signature out (OpenLineage events, whose receivers
+    /// authenticate with their own API key, passed in `extra`).
+    public func headers(deliveryId: String, event: String, body: [UInt8], signed: Bool = true,
+                        extra: [(String, String)] = []) -> [(String, String)] {
         var h = [("Content-Type", "application/json"), ("User-Agent", "orch-alerts/1"),
                  ("X-Orch-Delivery", deliveryId), ("X-Orch-Event", event), ("Expect", "")]
-        if let secret { h.append((WebhookSignature.header, WebhookSignature.sign(body: body, secret: secret))) }
-        return h
+        if signed, let secret { h.append((WebhookSignature.header, WebhookSignature.sign(body: body, secret: secret))) }
+        return h + extra
     }
 
-    public func send(url: String, deliveryId: String, event: String, body: String) async -> WebhookAttempt {
+    public func send(url: String, deliveryId: String, event: String, body: String, signed: Bool = true,
+                     extraHeaders: [(String, String)] = []) async -> WebhookAttempt {
         let bytes = Array(body.utf8)
         let request = HTTPClientRequest(method: "POST", url: url,
-                                        headers: headers(deliveryId: deliveryId, event: event, body: bytes),
+                                        headers: headers(deliveryId: deliveryId, event: event, body: bytes,
+                                                         signed: signed, extra: extraHeaders),
                                         body: bytes, timeoutSeconds: timeoutSeconds,
                                         connectTimeoutSeconds: min(timeoutSeconds, 10))
         let client = self.client

@@ -55,7 +55,7 @@ extension RunEngine {
             records[r.pk]?.state = r.state
             records[r.pk]?.endDate = now
         }
-        let drafts = batch.alerts.flatMap(drafts)
+        let drafts = batch.alerts.flatMap(drafts) + lineageDrafts(batch, now: now)
         let ids = try store.applyEngineBatch(batch, owner: owner, begun: begun, alerts: drafts, now: now)
         for e in batch.attemptsEnded { attemptEnded(e, now: now) }
         for r in batch.finishedRuns {

@@ -31,6 +31,8 @@ public actor RunEngine {
     let owner: String
     let clock: @Sendable () -> Date
     let alerts: AlertComposer
+    /// OpenLineage run events for every attempt (nil: not configured).
+    let lineage: OpenLineageComposer?
     let signal: AsyncSignal
 
     var machine: EngineStateMachine
@@ -52,7 +54,8 @@ public actor RunEngine {
     public internal(set) var lastError: String?
 
     public init(bag: DAGBag, store: any EngineStore, pool: WorkerPool, home: OrchHome, scope: Scope, owner: String,
-                alerts: AlertComposer = NoAlerts(), signal: AsyncSignal = AsyncSignal(), honourPause: Bool = true,
+                alerts: AlertComposer = NoAlerts(), lineage: OpenLineageComposer? = nil,
+                signal: AsyncSignal = AsyncSignal(), honourPause: Bool = true,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.bag = bag
         self.store = store
@@ -61,6 +64,7 @@ public actor RunEngine {
         self.scope = scope
         self.owner = owner
         self.alerts = alerts
+        self.lineage = lineage
         self.signal = signal
         self.clock = clock
         machine = EngineStateMachine(dags: bag.dags, configuration: .init(workerSlots: pool.slots, honourPause: honourPause,

@@ -19,6 +19,7 @@ public final class SchedulerLoop: @unchecked Sendable {
     let home: OrchHome
     let pool: WorkerPool
     let alerts: AlertComposer
+    let lineage: OpenLineageComposer?
     public let signal = AsyncSignal()
     public let holder: String
     private let stopLock = NSLock()
@@ -29,7 +30,9 @@ public final class SchedulerLoop: @unchecked Sendable {
     public var logger = OrchLog.scheduler
     func log(_ message: String) { logger.info("\(message)") }
 
-    public init(bag: DAGBag, store: SQLiteStateStore, home: OrchHome, pool: WorkerPool, alerts: AlertComposer) {
+    public init(bag: DAGBag, store: SQLiteStateStore, home: OrchHome, pool: WorkerPool, alerts: AlertComposer,
+                lineage: OpenLineageComposer? = nil) {
+        self.lineage = lineage
         self.bag = bag
         self.store = store
         self.home = home
@@ -59,7 +62,7 @@ public final class SchedulerLoop: @unchecked Sendable {
         let wake = try? WakeSocket(path: home.wakeSocketPath) { [signal] in signal.notify() }
         defer { wake?.close() }
         let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .scheduler, owner: "scheduler",
-                               alerts: alerts, signal: signal)
+                               alerts: alerts, lineage: lineage, signal: signal)
         let creator = RunCreator(bag: bag, store: store)
         let lease = LeaseKeeper(loop: self)
         // Assets (issue 14): DAGs scheduled on assets get their runs each turn; freshness is looked at every

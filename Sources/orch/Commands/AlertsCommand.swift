@@ -14,6 +14,8 @@ struct AlertsCommand: AsyncParsableCommand {
         @Option(help: "Only this DAG.") var dag: String?
         @Option(help: "Only this state: pending, delivered or failed.") var state: String?
         @Option(help: "How many.") var limit = 20
+        @Option(help: "alerts (default), lineage (OpenLineage events, which share the outbox) or all.")
+        var channel = "alerts"
 
         func run() async throws {
             var states: [AlertState] = []
@@ -23,8 +25,11 @@ struct AlertsCommand: AsyncParsableCommand {
                 }
                 states = [s]
             }
+            guard let outbox = OutboxChannel(rawValue: channel) else {
+                throw ValidationError("--channel must be one of: alerts, lineage, all (not '\(channel)')")
+            }
             let store = try CLIContext().store()
-            let rows = try store.alerts(AlertQuery(dagId: dag, states: states, limit: limit))
+            let rows = try store.alerts(AlertQuery(dagId: dag, states: states, limit: limit, channel: outbox))
             if rows.isEmpty { print("no alerts"); return }
             printTable(["CREATED", "EVENT", "DAG", "RUN", "TASK", "TRY", "TARGET", "STATE", "ATTEMPTS", "LAST", "DELIVERY"],
                        rows.map { a in

@@ -44,7 +44,8 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
     let started = Date()
     let pool = makeWorkerPool(bag: bag, store: store, slots: slots)
     let engine = RunEngine(bag: bag, store: store, pool: pool, home: ctx.home, scope: .runs(pks), owner: owner,
-                           alerts: try makeAlertComposer(ctx), signal: signal, honourPause: false)
+                           alerts: try makeAlertComposer(ctx), lineage: try makeLineageComposer(ctx), signal: signal,
+                           honourPause: false)
     await EngineDriver.drive(engine, signal: signal) {
         pks.allSatisfy { (try? store.run(pk: $0))?.state.isFinished ?? true }
     }

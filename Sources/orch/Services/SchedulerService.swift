@@ -19,7 +19,8 @@ struct SchedulerService: Service {
         let store = try ctx.syncedStore(bag)
         let settings = Settings.load(ctx.home)
         let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots)
-        let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx))
+        let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx),
+                                 lineage: try makeLineageComposer(ctx))
         guard try await takeLease(loop) else { return }
         let dispatcher = try makeAlertDispatcher(ctx, store: store, log: { OrchLog.alerts.info("\($0)") })
         let retention = settings.retentionDays.map {

@@ -8,4 +8,5 @@ OrchBundle.main([
     reliabilityTimeoutEscape,
     reliabilityTaskEnv,
     browserDeadline,
+    lineageDemo,
 ])
