@@ -12,3 +12,20 @@ extension SQLiteStateStore {
         }
     }
 }
+
+extension SQLiteStateStore {
+    /// When the asset a dashboard panel reads was last materialized (the newest materialization's time), or nil
+    /// if never. `asset` is an asset URI, or a bare name (`gold.agg_orders_daily`): then the asset is the outlet of
+    /// `dagId.taskId` whose URI ends in `/<name>` (`postgres://warehouse/gold.agg_orders_daily`).
+    public func lastMaterialized(asset: String, producedBy dagId: String, _ taskId: String) throws -> Date? {
+        try locked {
+            try db.queryOne("""
+                SELECT max(e.created_at) AS at FROM asset a JOIN asset_event e ON e.asset_id = a.id
+                WHERE a.uri = ?
+                   OR (substr(a.uri, length(a.uri) - length(?)) = '/' || ?
+                       AND EXISTS (SELECT 1 FROM asset_reference r WHERE r.asset_id = a.id AND r.dag_id = ?
+                                   AND r.task_id = ? AND r.role = 'outlet'))
+                """, [asset, asset, asset, dagId, taskId])?["at"].double.map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+}

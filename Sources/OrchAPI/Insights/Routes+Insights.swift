@@ -24,7 +24,12 @@ extension APIRoutes {
             let now = Date()
             let panels = try d.panels.map { p in
                 var failure: Error?
-                let freshness = PanelFreshness.of(p.reads, now: now, materialized: { _ in nil }, taskSucceeded: { read in
+                // The asset's own materializations (issue 14) first; the producing task's last success only for
+                // an asset that has none (a bundle whose tasks declare no outlets).
+                let freshness = PanelFreshness.of(p.reads, now: now, materialized: { read in
+                    do { return try store.lastMaterialized(asset: read.asset, producedBy: read.dagId, read.taskId) }
+                    catch { failure = error; return nil }
+                }, taskSucceeded: { read in
                     do { return try store.lastSuccess(dagId: read.dagId, taskId: read.taskId) } catch { failure = error; return nil }
                 })
                 if let failure { throw failure }

@@ -62,13 +62,15 @@ async function renderList(main) {
   return {};
 }
 
-/** "gold.x updated 3 h ago (last successful shopstream_daily.gold)" per asset. */
+/** "gold.x materialized 3 h ago (by shopstream_daily.gold)" per asset; the producing task's last success only
+ *  when the asset has no materialization recorded. */
 function freshness(f) {
   const age = (s) => (s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} days`);
   return f.assets.map((a) => {
-    if (a.basis === 'unknown') return `<span class="fresh unknown" title="no successful run of ${esc(a.producer)} yet">${esc(a.asset)}: never updated</span>`;
-    const how = a.basis === 'materialization' ? 'last materialization' : `last successful ${esc(a.producer)}; no asset materialization recorded`;
-    return `<span class="fresh" title="${esc(fmtDate(a.updated_at))}">${esc(a.asset)} updated ${esc(age(a.age_seconds))} ago <span class="how">(${how})</span></span>`;
+    if (a.basis === 'unknown') return `<span class="fresh unknown" title="never materialized, and no successful run of ${esc(a.producer)} yet">${esc(a.asset)}: never updated</span>`;
+    const verb = a.basis === 'materialization' ? 'materialized' : 'updated';
+    const how = a.basis === 'materialization' ? `last materialization, by ${esc(a.producer)}` : `last successful ${esc(a.producer)}; no asset materialization recorded`;
+    return `<span class="fresh" title="${esc(fmtDate(a.updated_at))}">${esc(a.asset)} ${verb} ${esc(age(a.age_seconds))} ago <span class="how">(${how})</span></span>`;
   }).join(' · ');
 }
 
