@@ -21,13 +21,15 @@ extension CLIContext {
     }
 
     /// The bundle's dashboards with the connections and the query limits (`ORCH_INSIGHTS_TIMEOUT_MS`,
-    /// `ORCH_INSIGHTS_ROW_LIMIT`), and a problem with connections.json if there is one.
+    /// `ORCH_INSIGHTS_ROW_LIMIT`, `ORCH_INSIGHTS_CONNECT_TIMEOUT`), and a problem with connections.json if there is one.
     func insights() -> (configuration: InsightsConfiguration, problem: String?) {
         let env = ProcessInfo.processInfo.environment
         let (connections, problem) = connections()
         return (InsightsConfiguration(
             dashboards: bundles().dashboards, connections: connections,
             statementTimeoutMs: env["ORCH_INSIGHTS_TIMEOUT_MS"].flatMap(Int.init).map { max(1, $0) } ?? 5_000,
-            rowLimit: env["ORCH_INSIGHTS_ROW_LIMIT"].flatMap(Int.init).map { min(100_000, max(1, $0)) } ?? 1_000), problem)
+            rowLimit: env["ORCH_INSIGHTS_ROW_LIMIT"].flatMap(Int.init).map { min(100_000, max(1, $0)) } ?? 1_000,
+            connectTimeoutSeconds: env["ORCH_INSIGHTS_CONNECT_TIMEOUT"].flatMap(Int.init).map { min(600, max(1, $0)) } ?? 5),
+            problem)
     }
 }

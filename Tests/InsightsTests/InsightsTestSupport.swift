@@ -56,7 +56,7 @@ final class InsightsApp: @unchecked Sendable {
     let client = HTTPClient()
 
     init(dashboards: [Dashboard], connections: [String: String], dags: [DAG] = [], timeoutMs: Int = 5_000,
-         rowLimit: Int = 1_000) throws {
+         rowLimit: Int = 1_000, connectTimeoutSeconds: Int = 5) throws {
         home = OrchHome(path: NSTemporaryDirectory() + "orch-insights-\(UUID().uuidString)")
         try home.prepare()
         store = try SQLiteStateStore(path: home.databasePath,
@@ -69,7 +69,8 @@ final class InsightsApp: @unchecked Sendable {
                                              webRoot: nil, openAPIRoot: nil)
         configuration.insights = InsightsConfiguration(dashboards: dashboards,
                                                        connections: try NamedConnections(environment: env),
-                                                       statementTimeoutMs: timeoutMs, rowLimit: rowLimit)
+                                                       statementTimeoutMs: timeoutMs, rowLimit: rowLimit,
+                                                       connectTimeoutSeconds: connectTimeoutSeconds)
         server = try APIServer(configuration: configuration)
         try server.start()
     }

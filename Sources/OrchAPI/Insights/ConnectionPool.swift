@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 import OrchPostgres
 
 /// Idle warehouse connections per connection string, reused across panel queries (opening one costs more than
@@ -8,8 +9,13 @@ final class ConnectionPool: @unchecked Sendable {
     private var idle: [String: [PGConnection]] = [:]
     /// Idle connections kept per connection string.
     let keep: Int
+    /// `connect_timeout` added to connection strings that set none (``ConnectTimeout``).
+    let connectTimeoutSeconds: Int
 
-    init(keep: Int = 4) { self.keep = keep }
+    init(keep: Int = 4, connectTimeoutSeconds: Int = 5) {
+        self.keep = keep
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
 
     /// Runs `body` on a connection to `url`; the connection goes back to the pool if it is still healthy.
     func with<T>(_ url: String, _ body: (PGConnection) throws -> T) throws -> T {
@@ -28,7 +34,9 @@ final class ConnectionPool: @unchecked Sendable {
         lock.lock()
         let pooled = idle[url]?.popLast()
         lock.unlock()
-        return try pooled ?? PGConnection(conninfo: url)
+        if let pooled { return pooled }
+        return try PGConnection(conninfo: ConnectTimeout.applied(to: url, seconds: connectTimeoutSeconds,
+                                                                 environment: ProcessInfo.processInfo.environment))
     }
 
     private func give(_ url: String, _ connection: PGConnection) {

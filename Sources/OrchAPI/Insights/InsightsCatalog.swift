@@ -18,8 +18,8 @@ final class InsightsCatalog: @unchecked Sendable {
 
     init(configuration: InsightsConfiguration) {
         self.configuration = configuration
-        runner = PanelQueryRunner(pool: ConnectionPool(), statementTimeoutMs: configuration.statementTimeoutMs,
-                                  rowLimit: configuration.rowLimit)
+        runner = PanelQueryRunner(pool: ConnectionPool(connectTimeoutSeconds: configuration.connectTimeoutSeconds),
+                                  statementTimeoutMs: configuration.statementTimeoutMs, rowLimit: configuration.rowLimit)
         staticProblems = DashboardValidator.validate(configuration.dashboards,
                                                      connections: Set(configuration.connections.names))
     }
@@ -104,9 +104,11 @@ final class InsightsCatalog: @unchecked Sendable {
               let url = configuration.connections.resolve(panel.connection)?.url else {
             throw PanelQueryError(kind: .declaration, message: "the panel's declaration is not valid")
         }
-        let current = try runner.run(sql: checked.sql, parameters: checked.parameters, url: url, range: range)
+        let current = try runner.run(sql: checked.sql, parameters: checked.parameters, url: url, range: range,
+                                     connection: panel.connection)
         guard panel.kind == .kpi else { return (current, nil) }
-        let previous = try runner.run(sql: checked.sql, parameters: checked.parameters, url: url, range: range.previous)
+        let previous = try runner.run(sql: checked.sql, parameters: checked.parameters, url: url, range: range.previous,
+                                      connection: panel.connection)
         return (current, previous)
     }
 }

@@ -9,9 +9,14 @@ public struct InsightsConfiguration: Sendable {
     public var statementTimeoutMs: Int
     /// Rows a panel returns at most (the page says when there were more). `ORCH_INSIGHTS_ROW_LIMIT`, default 1,000.
     public var rowLimit: Int
+    /// How long opening a warehouse connection may take, in seconds, unless its connection string sets
+    /// `connect_timeout` itself. `ORCH_INSIGHTS_CONNECT_TIMEOUT`, default 5. Without it libpq waits forever for a
+    /// server that does not answer, and so would the dashboard.
+    public var connectTimeoutSeconds: Int
 
     public init(dashboards: [Dashboard], connections: NamedConnections, statementTimeoutMs: Int = 5_000,
-                rowLimit: Int = 1_000) {
+                rowLimit: Int = 1_000, connectTimeoutSeconds: Int = 5) {
+        self.connectTimeoutSeconds = connectTimeoutSeconds
         self.dashboards = dashboards
         self.connections = connections
         self.statementTimeoutMs = statementTimeoutMs

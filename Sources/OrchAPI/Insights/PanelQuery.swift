@@ -28,7 +28,8 @@ struct PanelQueryRunner: Sendable {
     let statementTimeoutMs: Int
     let rowLimit: Int
 
-    func run(sql: String, parameters: [Int], url: String, range: DateRange) throws(PanelQueryError) -> PanelRows {
+    func run(sql: String, parameters: [Int], url: String, range: DateRange,
+             connection: String = "warehouse") throws(PanelQueryError) -> PanelRows {
         let started = DispatchTime.now().uptimeNanoseconds
         let values: [(any PGValue)?] = (0..<(parameters.max() ?? 0)).map { $0 == 0 ? range.start : range.end }
         do {
@@ -48,7 +49,8 @@ struct PanelQueryRunner: Sendable {
                 }
             }
         } catch let error as PGError {
-            throw Self.describe(error, timeoutMs: statementTimeoutMs)
+            throw Self.describe(error, timeoutMs: statementTimeoutMs, connection: connection,
+                                connectTimeoutSeconds: pool.connectTimeoutSeconds)
         } catch {
             throw PanelQueryError(kind: .sql, message: "\(error)")
         }
@@ -73,12 +75,19 @@ struct PanelQueryRunner: Sendable {
         }
     }
 
-    static func describe(_ error: PGError, timeoutMs: Int) -> PanelQueryError {
+    static func describe(_ error: PGError, timeoutMs: Int, connection: String = "warehouse",
+                         connectTimeoutSeconds: Int = 5) -> PanelQueryError {
         switch (error.kind, error.sqlState) {
         case (_, "57014"):
             return PanelQueryError(kind: .timeout, message: "the query was stopped at its timeout of \(timeoutMs) ms "
                 + "(statement_timeout; ORCH_INSIGHTS_TIMEOUT_MS)")
-        case (.connection, _), (.usage, _):
+        case (.connection, _):
+            // libpq's own words name the host, port, database and user (never the password) and the reason:
+            // refused, timeout expired, authentication failed.
+            return PanelQueryError(kind: .connection, message: "the connection '\(connection)' cannot reach PostgreSQL: "
+                + SecretMask.maskText(error.message) + " (orch waits at most \(connectTimeoutSeconds) s for a "
+                + "connection unless its string sets connect_timeout; ORCH_INSIGHTS_CONNECT_TIMEOUT)")
+        case (.usage, _):
             return PanelQueryError(kind: .connection, message: SecretMask.maskText(error.message))
         default:
             var text = error.message
