@@ -9,7 +9,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 HEADER = (ROOT / "scripts" / "bi-tools-doc.header.md").read_text()
 TOOLS = [
     ("Grafana", "$__timeFrom()::date", "($__timeTo()::date + 1)"),
-    ("Superset", "'{{ from_dttm }}'::date", "('{{ to_dttm }}'::date + 1)"),
+    # Superset's range ends before to_dttm (start ≤ col < end): a midnight end is already the day after.
+    ("Superset", "'{{ from_dttm }}'::date", "('{{ to_dttm }}'::timestamp + interval '1 day' - interval '1 microsecond')::date"),
     ("Metabase", "{{start}}", "({{end}} + 1)"),
 ]
 
