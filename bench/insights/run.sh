@@ -31,7 +31,9 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 (cd "$repo" && ORCH_HOME="$home" ORCH_CONN_WAREHOUSE="$url" ORCH_API_TOKEN=bench exec "$orch" webserver --port "$port" \
   --web-nice 0 > "$home/webserver.log" 2>&1) &
 pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# A debug build on a busy machine can take tens of seconds to load the bundles: wait up to 120 s.
+for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null || { echo "orch webserver did not answer; its log:" >&2; tail -20 "$home/webserver.log" >&2; exit 1; }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) on $(nproc) cores" >&2
 python3 "$here/measure.py" "http://127.0.0.1:$port" shopstream --repeats "${REPEATS:-40}" --json "$repo/bench/out/insights.json"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -65,9 +65,18 @@ SELECT customer_id, sum(orders), sum(gross_revenue), sum(revenue), round(sum(rev
        min(order_date), max(order_date),
        CASE WHEN customer_id <= 21 THEN 'vip' WHEN customer_id <= 62 THEN 'high' WHEN customer_id <= 125 THEN 'medium' ELSE 'low' END
 FROM gold.agg_customer_daily GROUP BY customer_id;
+
+-- The monthly roll-ups (migration 0010), as the gold task builds them from the daily rows.
+INSERT INTO gold.product_performance_monthly (month, product_id, orders, units, gross_revenue, net_revenue)
+SELECT date_trunc('month', order_date)::date, product_id, sum(orders), sum(units), sum(gross_revenue), sum(net_revenue)
+FROM gold.product_performance GROUP BY 1, 2;
+INSERT INTO gold.agg_customer_monthly (month, customer_id, orders, revenue, gross_revenue)
+SELECT date_trunc('month', order_date)::date, customer_id, sum(orders), sum(revenue), sum(gross_revenue)
+FROM gold.agg_customer_daily GROUP BY 1, 2;
 COMMIT;
 VACUUM (ANALYZE) gold.dim_products, gold.dim_customers, gold.agg_customer_daily, gold.agg_orders_daily, gold.product_performance,
-    gold.revenue_by_category, gold.agg_events_daily, gold.daily_funnel, gold.customer_ltv;
+    gold.revenue_by_category, gold.agg_events_daily, gold.daily_funnel, gold.customer_ltv,
+    gold.product_performance_monthly, gold.agg_customer_monthly;
 SELECT 'days', count(*) FROM gold.agg_orders_daily
 UNION ALL SELECT 'orders (sum)', sum(orders) FROM gold.agg_orders_daily
 UNION ALL SELECT 'events (sum)', sum(events) FROM gold.agg_events_daily

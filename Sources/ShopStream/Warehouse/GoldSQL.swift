@@ -5,6 +5,10 @@ enum GoldSQL {
     static let lastDay = "(($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date"
     static let inDays = "BETWEEN \(firstDay) AND \(lastDay)"
     static let inInterval = "BETWEEN $1::timestamptz AND $2::timestamptz - interval '1 microsecond'"
+    /// The first days of the months the interval's days fall in, and every day of those months.
+    static let inMonths = "BETWEEN date_trunc('month', \(firstDay))::date AND date_trunc('month', \(lastDay))::date"
+    static let inMonthsDays = "BETWEEN date_trunc('month', \(firstDay))::date "
+        + "AND (date_trunc('month', \(lastDay)) + interval '1 month' - interval '1 day')::date"
 
     /// Dimensions: full refresh from silver.
     static let dimensions = [
@@ -124,6 +128,20 @@ enum GoldSQL {
         INSERT INTO gold.product_performance (order_date, product_id, orders, units, gross_revenue, net_revenue)
         SELECT order_date, product_id, count(DISTINCT order_id), sum(quantity), sum(line_total), sum(discounted_line_total)
         FROM gold.fct_order_items WHERE order_date \(inDays) GROUP BY order_date, product_id
+        """,
+        // Monthly roll-ups (migration 0010) of the months the interval touches, from the daily rows just written.
+        "DELETE FROM gold.product_performance_monthly WHERE month \(inMonths)",
+        """
+        INSERT INTO gold.product_performance_monthly (month, product_id, orders, units, gross_revenue, net_revenue)
+        SELECT date_trunc('month', order_date)::date, product_id, sum(orders), sum(units), sum(gross_revenue),
+            sum(net_revenue)
+        FROM gold.product_performance WHERE order_date \(inMonthsDays) GROUP BY 1, 2
+        """,
+        "DELETE FROM gold.agg_customer_monthly WHERE month \(inMonths)",
+        """
+        INSERT INTO gold.agg_customer_monthly (month, customer_id, orders, revenue, gross_revenue)
+        SELECT date_trunc('month', order_date)::date, customer_id, sum(orders), sum(revenue), sum(gross_revenue)
+        FROM gold.agg_customer_daily WHERE order_date \(inMonthsDays) GROUP BY 1, 2
         """,
         "DELETE FROM gold.revenue_by_category WHERE order_date \(inDays)",
         """

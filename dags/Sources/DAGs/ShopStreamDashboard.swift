@@ -53,30 +53,64 @@ let shopstreamDashboard = Dashboard(
             """, reads: [ShopStreamAssets.revenueByCategory], format: .number),
         Panel("top_products", title: "Top 10 products by revenue", kind: .bar, sql: """
             SELECT p.title AS product, t.net_revenue
-            FROM (SELECT product_id, sum(net_revenue)::numeric(16,2) AS net_revenue FROM gold.product_performance
-                  WHERE order_date >= $1 AND order_date < $2 GROUP BY product_id ORDER BY 2 DESC, 1 LIMIT 10) t
+            FROM (SELECT product_id, sum(net_revenue)::numeric(16,2) AS net_revenue FROM (
+                      SELECT product_id, net_revenue FROM gold.product_performance_monthly
+                      WHERE month >= $1::date AND month < date_trunc('month', $2::date)
+                      UNION ALL
+                      SELECT product_id, net_revenue FROM gold.product_performance
+                      WHERE order_date >= $1::date
+                        AND order_date < least($2::date, (date_trunc('month', $1::date - 1) + interval '1 month')::date)
+                      UNION ALL
+                      SELECT product_id, net_revenue FROM gold.product_performance
+                      WHERE order_date >= greatest((date_trunc('month', $1::date - 1) + interval '1 month')::date,
+                                                   date_trunc('month', $2::date)::date)
+                        AND order_date < $2::date) r
+                  GROUP BY product_id ORDER BY 2 DESC, 1 LIMIT 10) t
             JOIN gold.dim_products p USING (product_id)
             ORDER BY t.net_revenue DESC, t.product_id
-            """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.dimProducts],
+            """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.productPerformanceMonthly,
+                         ShopStreamAssets.dimProducts],
             encoding: PanelEncoding(x: "product", y: ["net_revenue"]), format: .currency),
         Panel("product_rankings", title: "Product performance ranking", kind: .table, sql: """
             SELECT rank() OVER (ORDER BY t.net_revenue DESC) AS rank, p.title AS product, p.category,
                    t.units, t.orders, t.net_revenue
             FROM (SELECT product_id, sum(units) AS units, sum(orders) AS orders,
-                         sum(net_revenue)::numeric(16,2) AS net_revenue
-                  FROM gold.product_performance WHERE order_date >= $1 AND order_date < $2
+                         sum(net_revenue)::numeric(16,2) AS net_revenue FROM (
+                      SELECT product_id, units, orders, net_revenue FROM gold.product_performance_monthly
+                      WHERE month >= $1::date AND month < date_trunc('month', $2::date)
+                      UNION ALL
+                      SELECT product_id, units, orders, net_revenue FROM gold.product_performance
+                      WHERE order_date >= $1::date
+                        AND order_date < least($2::date, (date_trunc('month', $1::date - 1) + interval '1 month')::date)
+                      UNION ALL
+                      SELECT product_id, units, orders, net_revenue FROM gold.product_performance
+                      WHERE order_date >= greatest((date_trunc('month', $1::date - 1) + interval '1 month')::date,
+                                                   date_trunc('month', $2::date)::date)
+                        AND order_date < $2::date) r
                   GROUP BY product_id ORDER BY net_revenue DESC, product_id LIMIT 50) t
             JOIN gold.dim_products p USING (product_id)
             ORDER BY rank, t.product_id
-            """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.dimProducts]),
+            """, reads: [ShopStreamAssets.productPerformance, ShopStreamAssets.productPerformanceMonthly,
+                         ShopStreamAssets.dimProducts]),
         Panel("top_customers", title: "Top 10 customers", kind: .table, sql: """
             SELECT c.full_name AS customer, c.country, t.orders, t.revenue, l.segment AS ltv_segment
-            FROM (SELECT customer_id, sum(orders) AS orders, sum(revenue)::numeric(16,2) AS revenue
-                  FROM gold.agg_customer_daily WHERE order_date >= $1 AND order_date < $2
+            FROM (SELECT customer_id, sum(orders) AS orders, sum(revenue)::numeric(16,2) AS revenue FROM (
+                      SELECT customer_id, orders, revenue FROM gold.agg_customer_monthly
+                      WHERE month >= $1::date AND month < date_trunc('month', $2::date)
+                      UNION ALL
+                      SELECT customer_id, orders, revenue FROM gold.agg_customer_daily
+                      WHERE order_date >= $1::date
+                        AND order_date < least($2::date, (date_trunc('month', $1::date - 1) + interval '1 month')::date)
+                      UNION ALL
+                      SELECT customer_id, orders, revenue FROM gold.agg_customer_daily
+                      WHERE order_date >= greatest((date_trunc('month', $1::date - 1) + interval '1 month')::date,
+                                                   date_trunc('month', $2::date)::date)
+                        AND order_date < $2::date) r
                   GROUP BY customer_id ORDER BY 3 DESC, 1 LIMIT 10) t
             JOIN gold.dim_customers c USING (customer_id) LEFT JOIN gold.customer_ltv l USING (customer_id)
             ORDER BY t.revenue DESC, t.customer_id
-            """, reads: [ShopStreamAssets.aggCustomerDaily, ShopStreamAssets.dimCustomers, ShopStreamAssets.customerLTV]),
+            """, reads: [ShopStreamAssets.aggCustomerDaily, ShopStreamAssets.aggCustomerMonthly,
+                         ShopStreamAssets.dimCustomers, ShopStreamAssets.customerLTV]),
         Panel("ltv_segments", title: "Customer lifetime value by segment", kind: .bar, sql: """
             SELECT segment, count(*) AS customers, round(avg(net_revenue), 2) AS avg_lifetime_value
             FROM gold.customer_ltv
@@ -110,6 +144,8 @@ enum ShopStreamAssets {
     static let revenueByCategory = gold("revenue_by_category")
     static let productPerformance = gold("product_performance")
     static let aggCustomerDaily = gold("agg_customer_daily")
+    static let aggCustomerMonthly = gold("agg_customer_monthly")
+    static let productPerformanceMonthly = gold("product_performance_monthly")
     static let dimProducts = gold("dim_products")
     static let dimCustomers = gold("dim_customers")
     static let customerLTV = gold("customer_ltv")

@@ -13,7 +13,8 @@ enum ShopStreamLineage {
     static let silver = silverTables.map { "postgres://warehouse/silver.\($0)" }
     static let goldTables = ["dim_customers", "dim_products", "dim_date", "fct_orders", "fct_order_items",
                              "agg_orders_daily", "agg_events_daily", "daily_funnel", "customer_ltv",
-                             "product_performance", "revenue_by_category", "sessions", "agg_customer_daily"]
+                             "product_performance", "revenue_by_category", "sessions", "agg_customer_daily",
+                             "product_performance_monthly", "agg_customer_monthly"]
     static let gold = goldTables.map(goldURI)
     static let star = ["fx_rate", "dim_currency", "dim_user", "dim_product", "dim_time", "fact_clicks", "fact_cart",
                        "fact_orders"].map { "postgres://warehouse/star.\($0)" }
