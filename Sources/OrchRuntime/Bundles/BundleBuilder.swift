@@ -9,17 +9,39 @@ public enum BundleBuilder {
 
     public struct Failure: Error, CustomStringConvertible {
         public let message: String
+        /// The executable of the last build that succeeded, still in place (`swift build` leaves it when it
+        /// fails): the bundle's last good version.
+        public var lastGood: String? = nil
         public var description: String { message }
     }
 
-    /// The executable for `folder`, built first when missing or older than the package's sources.
+    /// The executable for `folder`, built first when missing or older than the package's sources. A failed build
+    /// is remembered with the sources' time: until a file changes again, it is reported without building again.
     public static func executable(folder: String, environment: [String: String]) throws(Failure) -> String {
         let cache = (folder as NSString).appendingPathComponent(".build/orch-bundle-product")
-        if let product = try? String(contentsOfFile: cache, encoding: .utf8),
-           case let exe = executablePath(folder: folder, product: product.trimmingCharacters(in: .whitespacesAndNewlines)),
-           let built = modificationDate(exe), newestSource(folder) <= built {
-            return exe
+        let failureFile = (folder as NSString).appendingPathComponent(".build/orch-bundle-failure")
+        let sources = newestSource(folder)
+        let cachedProduct = (try? String(contentsOfFile: cache, encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let previous = cachedProduct.map { executablePath(folder: folder, product: $0) }
+            .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+        if let exe = previous, let built = modificationDate(exe), sources <= built { return exe }
+        if let failed = try? String(contentsOfFile: failureFile, encoding: .utf8),
+           let newline = failed.firstIndex(of: "\n"), Double(failed[..<newline]) == sources.timeIntervalSince1970 {
+            throw Failure(message: String(failed[failed.index(after: newline)...]), lastGood: previous)
         }
+        do {
+            let exe = try build(folder: folder, environment: environment)
+            try? FileManager.default.removeItem(atPath: failureFile)
+            return exe
+        } catch {
+            try? "\(sources.timeIntervalSince1970)\n\(error.message)".write(toFile: failureFile, atomically: true, encoding: .utf8)
+            throw Failure(message: error.message, lastGood: previous)
+        }
+    }
+
+    static func build(folder: String, environment: [String: String]) throws(Failure) -> String {
+        let cache = (folder as NSString).appendingPathComponent(".build/orch-bundle-product")
         let product = try executableProduct(folder: folder, environment: environment)
         let swift = try swiftPath(environment)
         let result: BundleProcess.Result
@@ -33,6 +55,8 @@ public enum BundleBuilder {
             throw Failure(message: result.timedOut ? "swift build did not finish within \(Int(buildTimeout)) s"
                                                    : trimmedCompilerOutput(output))
         }
+        try? FileManager.default.createDirectory(atPath: (cache as NSString).deletingLastPathComponent,
+                                                 withIntermediateDirectories: true)
         try? product.write(toFile: cache, atomically: true, encoding: .utf8)
         return executablePath(folder: folder, product: product)
     }
