@@ -42,9 +42,22 @@ public enum BundleBuilder {
 
     static func build(folder: String, environment: [String: String]) throws(Failure) -> String {
         let cache = (folder as NSString).appendingPathComponent(".build/orch-bundle-product")
-        let product = try executableProduct(folder: folder, environment: environment)
+        // The product found last time, unless Package.swift changed since: `swift package dump-package` costs
+        // about a second, more than the incremental build of a one-line change.
+        let manifestTime = modificationDate((folder as NSString).appendingPathComponent("Package.swift"))
+        let known = modificationDate(cache).flatMap { cached in manifestTime.map { $0 <= cached } } == true
+            ? (try? String(contentsOfFile: cache, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            : nil
+        let product: String
+        if let known, !known.isEmpty { product = known } else {
+            product = try executableProduct(folder: folder, environment: environment)
+        }
         let swift = try swiftPath(environment)
         let result: BundleProcess.Result
+        let started = Date()
+        defer {
+            OrchLog.scheduler.info("swift build of \(folder) took \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        }
         do {
             result = try BundleProcess.run("/usr/bin/nice", ["-n", "10", swift, "build", "-c", "release",
                                                              "--product", product],
