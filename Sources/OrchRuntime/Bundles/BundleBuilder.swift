@@ -1,4 +1,5 @@
 import Foundation
+import OrchObservability
 
 /// Builds a bundle folder (a SwiftPM package with one executable product) with `swift build -c release` at low
 /// priority (`nice`), in the folder's own `.build`, which stays as the cache for the next build. A build runs only

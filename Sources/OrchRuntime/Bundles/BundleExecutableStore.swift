@@ -1,4 +1,5 @@
 import Foundation
+import OrchStore
 
 /// Content-addressed copies of bundle executables under ORCH_HOME/bundles/<sha256>/<name>: the file a DAG
 /// version runs its tasks with, whatever becomes of the bundle's own build afterwards (`swift build` replaces

@@ -1,4 +1,6 @@
 import Foundation
+import OrchCore
+import OrchStore
 
 /// Manifests of bundle executables kept between commands (ORCH_HOME/bundles/manifests), so that a CLI command
 /// does not run `describe` (nor hash tens of MB) for a bundle that did not change. An entry is keyed by the

@@ -1,4 +1,5 @@
 import Foundation
+import OrchObservability
 import OrchCore
 import OrchStore
 
