@@ -34,6 +34,9 @@ public struct APIConfiguration: Sendable {
     public var insights: InsightsConfiguration = .none
     /// The bundles' import errors as they are now (`GET /importErrors`, the dashboard's banner).
     public var importErrors: @Sendable () -> [BundleImportError]
+    /// The DAGs as loaded now, when they can change while serving (`orch serve` reloads changed bundles);
+    /// nil: `bag` for the server's life.
+    public var currentBag: (@Sendable () -> DAGBag)? = nil
     /// The scheduler's worker slots, for "why is it waiting" (`orch serve` passes its own).
     public var workerSlots = ProcessInfo.processInfo.activeProcessorCount
 

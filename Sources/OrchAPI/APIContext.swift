@@ -7,7 +7,9 @@ import OrchStore
 
 /// What every handler shares: the DAGs, the home folder, the token, and the database connections.
 struct APIContext: Sendable {
-    let bag: DAGBag
+    /// The DAGs as loaded now (a serving scheduler reloads them when a bundle changes).
+    let bags: @Sendable () -> DAGBag
+    var bag: DAGBag { bags() }
     let home: OrchHome
     let token: APIToken
     /// Resolves a request's bearer token to a principal (the legacy token or a named one).

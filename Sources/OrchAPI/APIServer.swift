@@ -16,7 +16,7 @@ public final class APIServer: Sendable {
         self.configuration = configuration
         let writer = try SQLiteStateStore(path: configuration.home.databasePath)
         let readers = try StorePool(path: configuration.home.databasePath, size: configuration.threads)
-        var context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
+        var context = APIContext(bags: configuration.currentBag ?? { [bag = configuration.bag] in bag }, home: configuration.home, token: configuration.token,
                                  auth: Authenticator(legacy: configuration.token, readers: readers),
                                  readers: readers, writer: writer,
                                  cache: configuration.cacheResponses

@@ -20,6 +20,8 @@ struct RunDTO: Codable, Sendable {
     /// Why a queued run is not running yet (``WaitingReason``).
     var waiting_reason: String?
     var waiting_code: String?
+    /// The DAG version the run was created with (issue 13).
+    let dag_version: String?
 
     init(_ r: RunRecord) { self.init(r, waiting: nil) }
 
@@ -36,6 +38,7 @@ struct RunDTO: Codable, Sendable {
         start_date = APIDate.format(r.startDate)
         end_date = APIDate.format(r.endDate)
         duration_seconds = durationSeconds(r.startDate, r.endDate)
+        dag_version = r.dagVersion
         if let reason = waiting?.run(pk: r.pk) {
             waiting_reason = reason.description
             waiting_code = reason.code

@@ -12,6 +12,8 @@ public struct DAGRecord: Sendable, Codable, Hashable {
     public var tags: [String]
     public var nextRunAt: Date?
     public var lastInterval: DataInterval?
+    /// The DAG version loaded now (issue 13; nil before its bundle was loaded with versions).
+    public var version: String? = nil
 }
 
 /// One DAG run.
@@ -28,6 +30,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var queuedAt: Date
     public var startDate: Date?
     public var endDate: Date?
+    /// The DAG version the run was created with (nil: created before versions, or without bundles).
+    public var dagVersion: String? = nil
 }
 
 /// One task in one run.

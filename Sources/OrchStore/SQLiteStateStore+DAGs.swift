@@ -71,7 +71,8 @@ extension SQLiteStateStore {
         return DAGRecord(dagId: try c.string("dag_id"), isPaused: try c.int("is_paused") == 1,
                          schedule: try c.optionalString("schedule"), timeZone: try c.string("timezone"),
                          description: try c.string("description"), owner: try c.string("owner"),
-                         tags: tags, nextRunAt: try c.optionalDate("next_run_at"), lastInterval: last)
+                         tags: tags, nextRunAt: try c.optionalDate("next_run_at"), lastInterval: last,
+                         version: try c.optionalString("version"))
     }
 }
 

@@ -15,7 +15,8 @@ extension SQLiteStateStore {
                          logicalDate: try c.date("logical_date"),
                          dataInterval: DataInterval(start: try c.date("interval_start"), end: try c.date("interval_end")),
                          conf: conf, owner: try c.optionalString("owner"), queuedAt: try c.date("queued_at"),
-                         startDate: try c.optionalDate("start_date"), endDate: try c.optionalDate("end_date"))
+                         startDate: try c.optionalDate("start_date"), endDate: try c.optionalDate("end_date"),
+                         dagVersion: try c.optionalString("dag_version"))
     }
 
     /// A `task_instance` row.

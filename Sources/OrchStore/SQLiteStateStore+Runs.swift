@@ -37,17 +37,20 @@ extension SQLiteStateStore {
             }
             try db.execute("""
                 INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
-                                     conf, owner, queued_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)
+                                     conf, owner, queued_at, dag_version)
+                VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, (SELECT version FROM dag WHERE dag_id = ?))
                 """, [dagId, runId, runType.rawValue, logicalDate.unix, interval.start.unix, interval.end.unix,
-                      JSONValue.object(conf).jsonText, owner, now.unix])
+                      JSONValue.object(conf).jsonText, owner, now.unix, dagId])
             let pk = db.lastInsertRowID
+            // The DAG version loaded now (issue 13): the run is pinned to it, whoever created it.
+            let version = try db.queryOne("SELECT dag_version FROM dag_run WHERE id = ?", [pk])?["dag_version"].string
             for t in tasks {
                 try db.execute("INSERT INTO task_instance (run_pk, task_id, state, max_tries) VALUES (?, ?, 'none', ?)",
                                [pk, t.id, t.maxTries])
             }
             return RunRecord(pk: pk, dagId: dagId, runId: runId, runType: runType, state: .queued,
                              logicalDate: logicalDate, dataInterval: interval, conf: conf, owner: owner,
-                             queuedAt: now, startDate: nil, endDate: nil)
+                             queuedAt: now, startDate: nil, endDate: nil, dagVersion: version)
         }
     }
 

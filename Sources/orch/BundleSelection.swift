@@ -32,15 +32,21 @@ enum BundleSelection {
     /// Every configured bundle, loaded once per process; the examples left out when `load_examples` is off.
     static func loaded(_ home: OrchHome) -> LoadedBundles {
         if let done = lock.withLock({ cache }) { return done }
-        var result = BundleLoader.load(paths(home))
-        if !Settings.load(home).examplesLoaded {
-            let kept = result.bag.dags.filter { !$0.tags.contains("example") }
-            result = LoadedBundles(bag: DAGBag.lenient(kept).bag, executables: result.executables,
-                                   bundles: result.bundles, errors: result.errors)
-        }
+        let result = load(home)
         lock.withLock { cache = result }
         return result
     }
+
+    /// Loads the bundles now (building what changed), without the cache.
+    static func load(_ home: OrchHome) -> LoadedBundles {
+        // ORCH_MANIFEST_CACHE=0 describes every bundle every time (for measuring what the cache saves).
+        let cached = ProcessInfo.processInfo.environment["ORCH_MANIFEST_CACHE"] != "0"
+        let result = BundleLoader.load(paths(home), cache: cached ? BundleManifestCache(home: home) : nil)
+        return Settings.load(home).examplesLoaded ? result : result.filtered { !$0.tags.contains("example") }
+    }
+
+    /// A scheduler reloaded its bundles: what this process serves from now on.
+    static func replace(_ loaded: LoadedBundles) { lock.withLock { cache = loaded } }
 
     private static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath

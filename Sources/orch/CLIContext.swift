@@ -46,11 +46,20 @@ struct CLIContext {
     /// with a schedule always starts paused: a fresh install runs nothing its user did not choose.
     func syncedStore(_ bag: DAGBag) throws -> SQLiteStateStore {
         let store = try store()
+        try sync(store, bag: bag, loaded: bundles())
+        return store
+    }
+
+    /// Makes sure the DAG rows of `bag` exist and records the versions `loaded` has of them (runs created from
+    /// then on are pinned to these versions).
+    func sync(_ store: SQLiteStateStore, bag: DAGBag, loaded: LoadedBundles) throws {
         let scheduledExample = { (d: DAG) in d.tags.contains("example") && d.schedule != nil }
         try store.syncDAGs(bag.dags.filter { !scheduledExample($0) },
                            pausedOnCreation: Settings.load(home).dagsArePausedAtCreation, now: Date())
         try store.syncDAGs(bag.dags.filter(scheduledExample), pausedOnCreation: true, now: Date())
-        return store
+        // Versions (issue 13): runs created from now on are pinned to the versions loaded now.
+        let synced = Set(bag.dags.map(\.id))
+        try BundleVersions.record(loaded.filtered { synced.contains($0.id) }, store: store, home: home, now: Date())
     }
 }
 

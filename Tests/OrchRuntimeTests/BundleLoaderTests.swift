@@ -125,6 +125,11 @@ struct BundleLoaderTests {
         let broken = BundleLoader.load([pkg.path])
         let error = try #require(broken.errors.first)
         #expect(error.kind == .build && error.message.contains("error:") && error.message.contains("main.swift:2"), "\(error)")
-        #expect(broken.bag.dags.isEmpty)
+        // The last good build stays loaded beside the error (issue 13: a broken rebuild never takes a DAG away).
+        #expect(broken.bag.dags.map(\.id) == ["from_package"])
+        #expect(error.message.contains("last good build stays loaded"))
+        // Until a file changes again, the failure is reported without building again (no second compile).
+        let again = BundleLoader.load([pkg.path])
+        #expect(again.errors.first?.message == error.message && again.bag.dags.map(\.id) == ["from_package"])
     }
 }

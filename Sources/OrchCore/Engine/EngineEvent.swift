@@ -46,11 +46,14 @@ public struct EngineRunInput: Sendable {
     public var found: [String: FoundAttempt]
     /// Failed error-severity asset checks already recorded for the run (restart recovery of check blocking).
     public var failedChecks: [CheckBlocking.FailedCheck]
+    /// The DAG version the run was created with (nil: none recorded; the run follows the DAG as loaded now).
+    public var dagVersion: String?
 
     public init(pk: Int64, runId: String, dagId: String, state: RunState, logicalDate: Date, queuedAt: Date,
                 intervalEnd: Date, instances: [TaskInstanceSnapshot], found: [String: FoundAttempt] = [:],
-                failedChecks: [CheckBlocking.FailedCheck] = []) {
+                failedChecks: [CheckBlocking.FailedCheck] = [], dagVersion: String? = nil) {
         self.failedChecks = failedChecks
+        self.dagVersion = dagVersion
         self.pk = pk
         self.runId = runId
         self.dagId = dagId
@@ -61,6 +64,9 @@ public struct EngineRunInput: Sendable {
         self.instances = instances
         self.found = found
     }
+
+    /// The plan the run is evaluated with: its version's when it has one, else its DAG's as loaded now.
+    public var planKey: String { EngineStateMachine.planKey(dagId: dagId, version: dagVersion) }
 }
 
 /// What the runtime found of an attempt recorded as running when it picked its run up.

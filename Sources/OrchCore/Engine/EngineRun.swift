@@ -5,6 +5,8 @@ struct EngineRun: Sendable {
     let pk: Int64
     let runId: String
     let dagId: String
+    /// The plan the run is evaluated with: its DAG version's (``EngineRunInput/planKey``).
+    let planKey: String
     let logicalDate: Date
     let queuedAt: Date
     let intervalEnd: Date
@@ -33,6 +35,7 @@ struct EngineRun: Sendable {
         pk = input.pk
         runId = input.runId
         dagId = input.dagId
+        planKey = input.planKey
         logicalDate = input.logicalDate
         queuedAt = input.queuedAt
         intervalEnd = input.intervalEnd

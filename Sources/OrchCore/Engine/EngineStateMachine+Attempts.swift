@@ -21,7 +21,7 @@ extension EngineStateMachine {
     /// Up to `atMost` of the run's scheduled tasks that the allocator lets start, in topological order. The run
     /// keeps a cursor past its leading tasks that are not waiting, so a step costs what it starts, not the DAG's size.
     mutating func takeReady(from pk: Int64, allocator: inout SlotAllocator, atMost: Int) -> [SlotCandidate] {
-        guard let run = active[pk], let plan = plans[run.dagId] else { return [] }
+        guard let run = active[pk], let plan = plans[run.planKey] else { return [] }
         var i = run.readyCursor
         while i < run.order.count && run.instances[run.order[i]]?.state != .scheduled { i += 1 }
         active[pk]?.readyCursor = i
@@ -39,7 +39,7 @@ extension EngineStateMachine {
     }
 
     mutating func start(_ c: SlotCandidate, now: Date, _ step: inout Step) {
-        guard let run = active[c.runKey], let ti = run.instances[c.taskId], let plan = plans[run.dagId],
+        guard let run = active[c.runKey], let ti = run.instances[c.taskId], let plan = plans[run.planKey],
               let task = plan.dag.task(c.taskId) else { return }
         let key = AttemptKey(runPk: c.runKey, taskId: c.taskId)
         let tryNumber = ti.tryNumber + 1
@@ -92,7 +92,7 @@ extension EngineStateMachine {
     /// Applies the retry policy to an ended try and records it with its alerts.
     mutating func resolve(_ key: AttemptKey, tryNumber: Int, outcome: AttemptOutcome, now: Date, _ step: inout Step) {
         guard let run = active[key.runPk], let ti = run.instances[key.taskId], ti.tryNumber == tryNumber,
-              let plan = plans[run.dagId] else { return }
+              let plan = plans[run.planKey] else { return }
         var policy = plan.dag.task(key.taskId)?.retry ?? RetryPolicy()
         policy.retries = max(0, ti.maxTries - 1)
         let resolution = AttemptResolution.resolve(outcome, tryNumber: tryNumber, policy: policy, now: now)
@@ -117,7 +117,7 @@ extension EngineStateMachine {
     mutating func recover(_ key: AttemptKey, found: FoundAttempt, now: Date, _ step: inout Step) {
         if let held = running[key], held.tryNumber == active[key.runPk]?.instances[key.taskId]?.tryNumber { return }
         guard let run = active[key.runPk], let ti = run.instances[key.taskId],
-              let task = plans[run.dagId]?.dag.task(key.taskId) else { return }
+              let task = plans[run.planKey]?.dag.task(key.taskId) else { return }
         switch found {
         case .alive(let startedAt):
             // Followed again; a timeout that elapsed meanwhile stops it at this step (see `checkTimers`).

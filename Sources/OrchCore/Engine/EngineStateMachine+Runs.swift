@@ -5,7 +5,7 @@ extension EngineStateMachine {
     /// is adopted at once, with what was found of its attempts.
     mutating func found(_ input: EngineRunInput, now: Date, _ step: inout Step) {
         guard !knows(run: input.pk) else { return }
-        guard let plan = plans[input.dagId] else {
+        guard let plan = plans[input.planKey] else {
             unloadable[input.pk] = input.dagId
             return
         }
@@ -65,7 +65,7 @@ extension EngineStateMachine {
             queued[run.pk] = nil
             run.state = .running
             step.batch.startedRuns.append(run.pk)
-            guard let plan = plans[run.dagId] else { continue }
+            guard let plan = plans[run.planKey] else { continue }
             adopt(run, plan: plan, found: [:], now: now, &step)
         }
     }
@@ -88,7 +88,7 @@ extension EngineStateMachine {
 
     private mutating func evaluate(_ dirty: Set<Int64>, now: Date, _ step: inout Step) {
         for pk in dirty.sorted() {
-            guard let run = active[pk], run.isDirty, let plan = plans[run.dagId] else { continue }
+            guard let run = active[pk], run.isDirty, let plan = plans[run.planKey] else { continue }
             let decisions: [RunDecision]
             if run.needsFullEvaluation {
                 decisions = RunEvaluator.evaluate(dag: plan.dag, order: run.order, instances: run.instances, now: now)

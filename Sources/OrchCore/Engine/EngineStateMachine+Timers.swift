@@ -32,7 +32,7 @@ extension EngineStateMachine {
     }
 
     func deadline(of run: EngineRun) -> RunDeadline? {
-        plans[run.dagId]?.dag.alerts.runDeadlineMinutes.map(RunDeadline.init)
+        plans[run.planKey]?.dag.alerts.runDeadlineMinutes.map(RunDeadline.init)
     }
 
     /// The earliest time something falls due without an outside event.

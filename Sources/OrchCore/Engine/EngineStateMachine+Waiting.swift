@@ -53,7 +53,7 @@ extension EngineStateMachine {
     }
 
     func taskReason(_ ti: TaskInstanceSnapshot, in run: EngineRun, now: Date) -> WaitingReason? {
-        guard let task = plans[run.dagId]?.dag.task(ti.taskId) else { return nil }
+        guard let task = plans[run.planKey]?.dag.task(ti.taskId) else { return nil }
         switch ti.state {
         case .none:
             let waits = task.upstream.compactMap { id -> WaitingReason.UpstreamWait? in

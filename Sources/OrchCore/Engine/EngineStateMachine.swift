@@ -25,7 +25,8 @@ public struct EngineStateMachine: Sendable {
     }
 
     public private(set) var configuration: Configuration
-    let plans: [String: DAGPlan]
+    /// Plans by key: a DAG id (the DAG as loaded now) or `id@version` (a DAG version runs are pinned to).
+    var plans: [String: DAGPlan]
     /// Runs found queued, not yet admitted (max_active_runs, pause).
     var queued: [Int64: EngineRun] = [:]
     /// Runs admitted (state running).
@@ -103,7 +104,7 @@ public struct EngineStateMachine: Sendable {
     /// Runs waiting for admission (their DAG's pause state matters).
     public var hasQueuedRuns: Bool { !queued.isEmpty }
     /// The DAGs this engine can drive.
-    public var dagIds: Set<String> { Set(plans.keys) }
+    public var dagIds: Set<String> { Set(plans.keys.filter { !$0.contains("@") }) }
     /// The attempts running now, with their try numbers.
     public var runningAttempts: [AttemptKey: Int] { running.mapValues(\.tryNumber) }
     /// The DAG an attempt belongs to.

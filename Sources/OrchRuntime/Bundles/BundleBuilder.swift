@@ -1,4 +1,5 @@
 import Foundation
+import OrchObservability
 
 /// Builds a bundle folder (a SwiftPM package with one executable product) with `swift build -c release` at low
 /// priority (`nice`), in the folder's own `.build`, which stays as the cache for the next build. A build runs only
@@ -9,20 +10,55 @@ public enum BundleBuilder {
 
     public struct Failure: Error, CustomStringConvertible {
         public let message: String
+        /// The executable of the last build that succeeded, still in place (`swift build` leaves it when it
+        /// fails): the bundle's last good version.
+        public var lastGood: String? = nil
         public var description: String { message }
     }
 
-    /// The executable for `folder`, built first when missing or older than the package's sources.
+    /// The executable for `folder`, built first when missing or older than the package's sources. A failed build
+    /// is remembered with the sources' time: until a file changes again, it is reported without building again.
     public static func executable(folder: String, environment: [String: String]) throws(Failure) -> String {
         let cache = (folder as NSString).appendingPathComponent(".build/orch-bundle-product")
-        if let product = try? String(contentsOfFile: cache, encoding: .utf8),
-           case let exe = executablePath(folder: folder, product: product.trimmingCharacters(in: .whitespacesAndNewlines)),
-           let built = modificationDate(exe), newestSource(folder) <= built {
-            return exe
+        let failureFile = (folder as NSString).appendingPathComponent(".build/orch-bundle-failure")
+        let sources = newestSource(folder)
+        let cachedProduct = (try? String(contentsOfFile: cache, encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let previous = cachedProduct.map { executablePath(folder: folder, product: $0) }
+            .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+        if let exe = previous, let built = modificationDate(exe), sources <= built { return exe }
+        if let failed = try? String(contentsOfFile: failureFile, encoding: .utf8),
+           let newline = failed.firstIndex(of: "\n"), Double(failed[..<newline]) == sources.timeIntervalSince1970 {
+            throw Failure(message: String(failed[failed.index(after: newline)...]), lastGood: previous)
         }
-        let product = try executableProduct(folder: folder, environment: environment)
+        do {
+            let exe = try build(folder: folder, environment: environment)
+            try? FileManager.default.removeItem(atPath: failureFile)
+            return exe
+        } catch {
+            try? "\(sources.timeIntervalSince1970)\n\(error.message)".write(toFile: failureFile, atomically: true, encoding: .utf8)
+            throw Failure(message: error.message, lastGood: previous)
+        }
+    }
+
+    static func build(folder: String, environment: [String: String]) throws(Failure) -> String {
+        let cache = (folder as NSString).appendingPathComponent(".build/orch-bundle-product")
+        // The product found last time, unless Package.swift changed since: `swift package dump-package` costs
+        // about a second, more than the incremental build of a one-line change.
+        let manifestTime = modificationDate((folder as NSString).appendingPathComponent("Package.swift"))
+        let known = modificationDate(cache).flatMap { cached in manifestTime.map { $0 <= cached } } == true
+            ? (try? String(contentsOfFile: cache, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            : nil
+        let product: String
+        if let known, !known.isEmpty { product = known } else {
+            product = try executableProduct(folder: folder, environment: environment)
+        }
         let swift = try swiftPath(environment)
         let result: BundleProcess.Result
+        let started = Date()
+        defer {
+            OrchLog.scheduler.info("swift build of \(folder) took \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        }
         do {
             result = try BundleProcess.run("/usr/bin/nice", ["-n", "10", swift, "build", "-c", "release",
                                                              "--product", product],
@@ -33,6 +69,8 @@ public enum BundleBuilder {
             throw Failure(message: result.timedOut ? "swift build did not finish within \(Int(buildTimeout)) s"
                                                    : trimmedCompilerOutput(output))
         }
+        try? FileManager.default.createDirectory(atPath: (cache as NSString).deletingLastPathComponent,
+                                                 withIntermediateDirectories: true)
         try? product.write(toFile: cache, atomically: true, encoding: .utf8)
         return executablePath(folder: folder, product: product)
     }

@@ -14,15 +14,28 @@ public struct LoadedBundles: Sendable {
     /// Every bundle's Insights dashboards and connection defaults, in bundle order.
     public let dashboards: [Dashboard]
     public let connectionDefaults: [ConnectionDefault]
+    /// DAG id → the version loaded now (issue 13).
+    public let versions: [String: DAGVersion]
 
     public init(bag: DAGBag, executables: [String: String], bundles: [String: String], errors: [BundleImportError],
-                dashboards: [Dashboard] = [], connectionDefaults: [ConnectionDefault] = []) {
+                dashboards: [Dashboard] = [], connectionDefaults: [ConnectionDefault] = [],
+                versions: [String: DAGVersion] = [:]) {
         self.bag = bag
         self.executables = executables
         self.bundles = bundles
         self.errors = errors
         self.dashboards = dashboards
         self.connectionDefaults = connectionDefaults
+        self.versions = versions
+    }
+
+    /// The same bundles with only the DAGs `keep` accepts (the examples left out when `load_examples` is off).
+    public func filtered(_ keep: (DAG) -> Bool) -> LoadedBundles {
+        let kept = bag.dags.filter(keep)
+        let ids = Set(kept.map(\.id))
+        return LoadedBundles(bag: DAGBag.lenient(kept).bag, executables: executables.filter { ids.contains($0.key) },
+                             bundles: bundles.filter { ids.contains($0.key) }, errors: errors, dashboards: dashboards,
+                             connectionDefaults: connectionDefaults, versions: versions.filter { ids.contains($0.key) })
     }
 }
 
@@ -31,27 +44,35 @@ public enum BundleLoader {
     public static let defaultDescribeTimeout: Double = 30
 
     /// Loads `bundles` (folders holding a Package.swift, or executables), in order: a DAG id defined by two
-    /// bundles stays with the first.
-    public static func load(_ bundles: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> LoadedBundles {
+    /// bundles stays with the first. With a `cache`, an executable described before (same file) is not
+    /// described again.
+    public static func load(_ bundles: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                            cache: BundleManifestCache? = nil) -> LoadedBundles {
         let timeout = environment["ORCH_DESCRIBE_TIMEOUT"].flatMap(Double.init) ?? defaultDescribeTimeout
         let childEnvironment = environment.filter { !TaskEnvironment.secrets.contains($0.key) }
         // Each bundle is built and described on a thread of its own; the results are merged in the order named.
-        let results = ResultSlots<Result<(executable: String, manifest: BundleManifest), BundleImportError>>(count: bundles.count)
+        let results = ResultSlots<Result<Described, BundleImportError>>(count: bundles.count)
         DispatchQueue.concurrentPerform(iterations: bundles.count) { i in
             results.set(i, Result { () throws(BundleImportError) in
-                let executable = try resolve(bundles[i], environment: childEnvironment)
-                return (executable, try describe(executable, bundle: bundles[i], environment: childEnvironment, timeout: timeout))
+                let resolved = try resolve(bundles[i], environment: childEnvironment)
+                var described = try describeOnce(resolved.executable, bundle: bundles[i], environment: childEnvironment,
+                                                 timeout: timeout, cache: cache)
+                described.buildError = resolved.buildError
+                return described
             })
         }
         var dags: [DAG] = [], executables: [String: String] = [:], owners: [String: String] = [:]
+        var versions: [String: DAGVersion] = [:]
         var errors: [BundleImportError] = []
         var dashboards: [Dashboard] = [], connectionDefaults: [ConnectionDefault] = []
         for (bundle, result) in zip(bundles, results.values) {
             let described: [DAG]
-            let executable: String
+            let executable: String, sha256: String
             switch result {
             case .success(let loaded):
+                if let e = loaded.buildError { errors.append(e) }
                 executable = loaded.executable
+                sha256 = loaded.sha256
                 described = loaded.manifest.dags
                 dashboards += loaded.manifest.dashboards
                 connectionDefaults += loaded.manifest.connectionDefaults
@@ -67,17 +88,56 @@ public enum BundleLoader {
                                                     message: "DAG '\(dag.id)' is already defined by bundle \(first); this definition is ignored"))
                     continue
                 }
+                guard let version = try? DAGVersion(dag: dag, bundle: bundle, executable: executable,
+                                                    executableSHA256: sha256) else {
+                    errors.append(BundleImportError(bundle: bundle, kind: .describe, dagId: dag.id,
+                                                    message: "DAG '\(dag.id)' cannot be encoded as a manifest entry"))
+                    continue
+                }
                 owners[dag.id] = bundle
                 executables[dag.id] = executable
+                versions[dag.id] = version
                 dags.append(dag)
             }
         }
         return LoadedBundles(bag: DAGBag.lenient(dags).bag, executables: executables, bundles: owners, errors: errors,
-                             dashboards: dashboards, connectionDefaults: connectionDefaults)
+                             dashboards: dashboards, connectionDefaults: connectionDefaults, versions: versions)
+    }
+
+    /// A bundle executable with its sha256 and its manifest.
+    struct Described: Sendable {
+        let executable: String
+        let sha256: String
+        let manifest: BundleManifest
+        /// The build failed and this is the last good executable.
+        var buildError: BundleImportError? = nil
+    }
+
+    /// The manifest of `executable`: from the cache when the file is the one described before, else `describe`.
+    static func describeOnce(_ executable: String, bundle: String, environment: [String: String],
+                             timeout: Double, cache: BundleManifestCache?) throws(BundleImportError) -> Described {
+        let run = { (exe: String) throws(BundleImportError) -> Data in
+            try describeOutput(exe, bundle: bundle, environment: environment, timeout: timeout)
+        }
+        let sha256: String, text: Data
+        if let cache {
+            (sha256, text) = try cache.lookup(executable, describe: run, bundle: bundle)
+        } else {
+            do { sha256 = try FileDigest.sha256(of: executable) } catch {
+                throw BundleImportError(bundle: bundle, kind: .missing, message: "\(error)")
+            }
+            text = try run(executable)
+        }
+        do { return Described(executable: executable, sha256: sha256, manifest: try BundleManifest.decode(text)) } catch {
+            throw BundleImportError(bundle: bundle, kind: .describe,
+                                    message: "`\(executable) describe` printed no valid manifest: \(error)")
+        }
     }
 
     /// The executable of a bundle: the file itself, or the product of the package folder (built when stale).
-    static func resolve(_ bundle: String, environment: [String: String]) throws(BundleImportError) -> String {
+    /// A failed build of a folder that built before keeps its last good executable, with the build error beside.
+    static func resolve(_ bundle: String, environment: [String: String]) throws(BundleImportError)
+        -> (executable: String, buildError: BundleImportError?) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: bundle, isDirectory: &isDirectory) else {
             throw BundleImportError(bundle: bundle, kind: .missing, message: "no bundle at \(bundle): its DAGs are off the list (their runs stay in the history)")
@@ -86,19 +146,23 @@ public enum BundleLoader {
             guard FileManager.default.isExecutableFile(atPath: bundle) else {
                 throw BundleImportError(bundle: bundle, kind: .missing, message: "\(bundle) is neither a package folder nor an executable")
             }
-            return bundle
+            return (bundle, nil)
         }
         guard FileManager.default.fileExists(atPath: (bundle as NSString).appendingPathComponent("Package.swift")) else {
             throw BundleImportError(bundle: bundle, kind: .missing, message: "\(bundle) holds no Package.swift (create a bundle with `orch init \(bundle)`)")
         }
-        do { return try BundleBuilder.executable(folder: bundle, environment: environment) } catch {
-            throw BundleImportError(bundle: bundle, kind: .build, message: error.message)
+        do { return (try BundleBuilder.executable(folder: bundle, environment: environment), nil) } catch {
+            let failure = BundleImportError(bundle: bundle, kind: .build, message: error.message)
+            guard let lastGood = error.lastGood else { throw failure }
+            var kept = failure
+            kept.message += "\n(the last good build stays loaded until this is fixed)"
+            return (lastGood, kept)
         }
     }
 
-    /// Runs `executable describe` and decodes its manifest.
-    static func describe(_ executable: String, bundle: String, environment: [String: String],
-                         timeout: Double) throws(BundleImportError) -> BundleManifest {
+    /// Runs `executable describe` and returns what it printed (the manifest, not yet decoded).
+    static func describeOutput(_ executable: String, bundle: String, environment: [String: String],
+                               timeout: Double) throws(BundleImportError) -> Data {
         let result: BundleProcess.Result
         do { result = try BundleProcess.run(executable, ["describe"], environment: environment, timeout: timeout) } catch {
             throw BundleImportError(bundle: bundle, kind: .describe, message: "cannot start \(executable): \(error)")
@@ -113,10 +177,7 @@ public enum BundleLoader {
             throw BundleImportError(bundle: bundle, kind: .describe,
                                     message: "`\(executable) describe` \(how)" + (stderr.isEmpty ? "" : ":\n\(stderr)"))
         }
-        do { return try BundleManifest.decode(result.stdout) } catch {
-            throw BundleImportError(bundle: bundle, kind: .describe,
-                                    message: "`\(executable) describe` printed no valid manifest: \(error)")
-        }
+        return result.stdout
     }
 }
 

@@ -27,6 +27,21 @@ public struct BundleManifest: Sendable, Codable {
         return try enc.encode(self)
     }
 
+    /// One DAG as the manifest holds it (its manifest entry, the text a DAG version is hashed from).
+    public static func entry(_ dag: DAG) throws -> String {
+        let enc = JSONEncoder()
+        enc.dateEncodingStrategy = .secondsSince1970
+        enc.outputFormatting = [.sortedKeys]
+        return String(decoding: try enc.encode(dag), as: UTF8.self)
+    }
+
+    /// A DAG from its manifest entry (a stored version), its task index rebuilt.
+    public static func dag(fromEntry text: String) throws -> DAG {
+        let dec = JSONDecoder()
+        dec.dateDecodingStrategy = .secondsSince1970
+        return try dec.decode(DAG.self, from: Data(text.utf8)).reindexed()
+    }
+
     /// Decodes a manifest and rebuilds each DAG's task index.
     public static func decode(_ data: Data) throws -> BundleManifest {
         let dec = JSONDecoder()

@@ -25,7 +25,7 @@ extension RunEngine {
                 launch(l, attemptId: ids[l.key], now: now)
             case .stop(let key, let tryNumber, let signal):
                 guard let l = launched[key], l.spec.tryNumber == tryNumber else { continue }
-                let timeout = bag.dag(l.dagId)?.task(key.taskId)?.executionTimeout
+                let timeout = dag(dagId: l.dagId, version: l.spec.dagVersion)?.task(key.taskId)?.executionTimeout
                 pool.stop(l.spec, signal, reason: timeout.map { "execution timeout of \(Int($0)) s reached" } ?? "stopped")
             case .wake(let at):
                 wakeAt = at
@@ -39,10 +39,11 @@ extension RunEngine {
     func persist(_ batch: TransitionBatch, now: Date) throws -> [AttemptKey: Int64] {
         var begun: [AttemptKey: AttemptStart] = [:]
         for b in batch.attemptsBegun {
-            guard let run = records[b.key.runPk], let dag = bag.dag(run.dagId), let task = dag.task(b.key.taskId) else { continue }
+            guard let run = records[b.key.runPk], let dag = dag(of: run), let task = dag.task(b.key.taskId) else { continue }
             let logPath = home.attemptLogPath(dagId: dag.id, runId: run.runId, taskId: b.key.taskId, tryNumber: b.tryNumber).path
-            begun[b.key] = AttemptStart(isolation: task.isolation, logPath: logPath)
-            pendingSpecs[b.key] = makeSpec(run: run, dag: dag, taskId: b.key.taskId, tryNumber: b.tryNumber, logPath: logPath)
+            let spec = makeSpec(run: run, dag: dag, taskId: b.key.taskId, tryNumber: b.tryNumber, logPath: logPath)
+            begun[b.key] = AttemptStart(isolation: pool.isolation(of: spec, task: task), logPath: logPath)
+            pendingSpecs[b.key] = spec
         }
         for pk in batch.startedRuns {
             guard var r = records[pk] else { continue }
@@ -93,13 +94,14 @@ extension RunEngine {
 
     func launch(_ l: AttemptLaunch, attemptId: Int64?, now: Date) {
         guard let spec = pendingSpecs.removeValue(forKey: l.key), let run = records[l.key.runPk],
-              let task = bag.dag(l.dagId)?.task(l.key.taskId) else { return }
+              let task = dag(of: run)?.task(l.key.taskId) else { return }
         if l.isRunsFirst {
             OrchMetrics.recordTriggerToStart(dagId: l.dagId, seconds: now.timeIntervalSince(run.queuedAt))
         }
-        launched[l.key] = Launched(spec: spec, dagId: l.dagId, startedAt: now, isolation: task.isolation)
+        let isolation = pool.isolation(of: spec, task: task)
+        launched[l.key] = Launched(spec: spec, dagId: l.dagId, startedAt: now, isolation: isolation)
         pool.launch(spec, task: task, callbacks: callbacks(l.key, tryNumber: l.tryNumber, attemptId: attemptId,
-                                                           recordsProcess: task.isolation == .process))
+                                                           recordsProcess: isolation == .process))
     }
 
     nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int, attemptId: Int64?,
@@ -120,7 +122,7 @@ extension RunEngine {
 
     /// Outbox rows for an alert the machine decided on (none when the DAG's rules say so).
     func drafts(_ intent: AlertIntent) -> [AlertDraft] {
-        guard let run = records[intent.runPk], let dag = bag.dag(run.dagId) else { return [] }
+        guard let run = records[intent.runPk], let dag = dag(of: run) else { return [] }
         var logPath: String?
         if let t = intent.taskId, let n = intent.tryNumber {
             logPath = launched[AttemptKey(runPk: run.pk, taskId: t)]?.spec.logPath

@@ -45,6 +45,7 @@ extension RunEngine {
                 run.owner = owner
             }
             records[run.pk] = run
+            let version = pinVersion(of: run)
             var found: [String: FoundAttempt] = [:]
             for ti in instances where ti.state.isActive {
                 found[ti.taskId] = try probe(run: run, instance: ti)
@@ -53,7 +54,8 @@ extension RunEngine {
                                          logicalDate: run.logicalDate, queuedAt: run.queuedAt,
                                          intervalEnd: run.dataInterval.end, instances: instances.map(\.snapshot),
                                          found: found,
-                                         failedChecks: hasChecks(run.dagId) ? try store.failedErrorChecks(runPk: run.pk) : []))
+                                         failedChecks: hasChecks(run.dagId) ? try store.failedErrorChecks(runPk: run.pk) : [],
+                                         dagVersion: version))
         }
         events.append(.runsFound(inputs))
         return events
@@ -65,7 +67,7 @@ extension RunEngine {
         let key = AttemptKey(runPk: run.pk, taskId: ti.taskId)
         if let l = launched[key], l.spec.tryNumber == ti.tryNumber { return .alive(startedAt: l.startedAt) }
         guard let attempt = try store.attempts(runPk: run.pk, taskId: ti.taskId).last(where: { $0.tryNumber == ti.tryNumber }),
-              let dag = bag.dag(run.dagId)
+              let dag = dag(of: run)
         else { return .missing }
         let spec = makeSpec(run: run, dag: dag, taskId: ti.taskId, tryNumber: ti.tryNumber, logPath: attempt.logPath)
         guard attempt.isolation == Isolation.process.rawValue else { return .lostInProcess(startedAt: attempt.startDate) }
@@ -84,7 +86,9 @@ extension RunEngine {
         return AttemptSpec(dagId: dag.id, taskId: taskId, runId: run.runId, runPk: run.pk, tryNumber: tryNumber,
                            logicalDate: run.logicalDate, dataInterval: run.dataInterval, params: params,
                            logPath: logPath, home: home.root.path, databasePath: store.path,
-                           environment: TaskEnvironment.requested(dag.environment, from: ProcessInfo.processInfo.environment))
+                           environment: TaskEnvironment.requested(dag.environment, from: ProcessInfo.processInfo.environment),
+                           dagVersion: pinnedDAGs[EngineStateMachine.planKey(dagId: run.dagId, version: run.dagVersion)] == nil
+                               ? nil : run.dagVersion)
     }
 }
 

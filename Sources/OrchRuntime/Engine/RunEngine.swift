@@ -23,7 +23,12 @@ public actor RunEngine {
         let isolation: Isolation
     }
 
-    let bag: DAGBag
+    /// The DAGs as loaded now (replaced by ``reload(_:)``).
+    var bag: DAGBag
+    /// DAG versions runs are pinned to (nil: no bundles, every run follows `bag`).
+    let versions: BundleVersionResolver?
+    /// The DAG of each version a run of this engine is pinned to, by plan key (`id@version`).
+    var pinnedDAGs: [String: DAG] = [:]
     let store: any EngineStore
     let pool: WorkerPool
     let home: OrchHome
@@ -56,8 +61,9 @@ public actor RunEngine {
     public init(bag: DAGBag, store: any EngineStore, pool: WorkerPool, home: OrchHome, scope: Scope, owner: String,
                 alerts: AlertComposer = NoAlerts(), lineage: OpenLineageComposer? = nil,
                 signal: AsyncSignal = AsyncSignal(), honourPause: Bool = true,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                versions: BundleVersionResolver? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.bag = bag
+        self.versions = versions
         self.store = store
         self.pool = pool
         self.home = home

@@ -23,6 +23,8 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     public var environment: [String: String]
     /// Seconds the attempt's process gives its task's processes between SIGTERM and SIGKILL (nil: 5).
     public var killGrace: Double?
+    /// The DAG version of the run (issue 13): the attempt runs on that version's bundle executable.
+    public var dagVersion: String?
 
     /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
     /// flock on it for its whole life, and writes its result into it just before exiting: one small file
@@ -33,7 +35,8 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
 
     public init(dagId: String, taskId: String, runId: String, runPk: Int64, tryNumber: Int, logicalDate: Date,
                 dataInterval: DataInterval, params: [String: JSONValue], logPath: String, home: String,
-                databasePath: String, environment: [String: String] = [:], killGrace: Double? = nil) {
+                databasePath: String, environment: [String: String] = [:], killGrace: Double? = nil,
+                dagVersion: String? = nil) {
         self.dagId = dagId
         self.taskId = taskId
         self.runId = runId
@@ -47,6 +50,7 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
         self.databasePath = databasePath
         self.environment = environment
         self.killGrace = killGrace
+        self.dagVersion = dagVersion
     }
 
     /// The environment variable a child reads its spec from.

@@ -65,6 +65,13 @@ public final class WorkerPool: @unchecked Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// How an attempt really runs: every task of a bundle DAG in a process of its bundle (forked from its fork
+    /// server or spawned), `.inProcess` ones included; other tasks as they ask. What `task_attempt.isolation`
+    /// records, and what restart recovery goes by (a process holds its lock file and can be adopted).
+    public func isolation(of spec: AttemptSpec, task: TaskSpec) -> Isolation {
+        bundleExecutable(spec) != nil ? .process : task.isolation
+    }
+
     /// Starts an attempt; `callbacks.finished` is called exactly once.
     public func launch(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
         if let bundle = bundleExecutable(spec) {

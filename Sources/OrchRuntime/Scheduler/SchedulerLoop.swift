@@ -30,10 +30,14 @@ public final class SchedulerLoop: @unchecked Sendable {
     public var logger = OrchLog.scheduler
     func log(_ message: String) { logger.info("\(message)") }
 
+    /// DAG versions (nil: runs follow `bag`).
+    let versions: BundleVersionResolver?
+
     public init(bag: DAGBag, store: SQLiteStateStore, home: OrchHome, pool: WorkerPool, alerts: AlertComposer,
-                lineage: OpenLineageComposer? = nil) {
+                lineage: OpenLineageComposer? = nil, versions: BundleVersionResolver? = nil) {
         self.lineage = lineage
         self.bag = bag
+        self.versions = versions
         self.store = store
         self.home = home
         self.pool = pool
@@ -47,6 +51,22 @@ public final class SchedulerLoop: @unchecked Sendable {
     }
 
     var isStopping: Bool { stopLock.withLock { stopRequested } }
+
+    private var pendingBag: DAGBag?
+
+    /// The bundles were loaded again (a rebuilt or changed bundle, issue 13): from the next turn, new runs are
+    /// created and driven with these DAGs; runs pinned to a version keep theirs. Any thread.
+    public func reload(_ bag: DAGBag) {
+        stopLock.withLock { pendingBag = bag }
+        signal.notify()
+    }
+
+    func takePendingBag() -> DAGBag? {
+        stopLock.withLock {
+            defer { pendingBag = nil }
+            return pendingBag
+        }
+    }
 
     /// Takes the lease or says who holds it.
     public func acquireLease() throws -> LeaseRecord? {
@@ -62,19 +82,24 @@ public final class SchedulerLoop: @unchecked Sendable {
         let wake = try? WakeSocket(path: home.wakeSocketPath) { [signal] in signal.notify() }
         defer { wake?.close() }
         let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .scheduler, owner: "scheduler",
-                               alerts: alerts, lineage: lineage, signal: signal)
-        let creator = RunCreator(bag: bag, store: store)
+                               alerts: alerts, lineage: lineage, signal: signal, versions: versions)
         let lease = LeaseKeeper(loop: self)
-        // Assets (issue 14): DAGs scheduled on assets get their runs each turn; freshness is looked at every
-        // `freshnessInterval` seconds and alerts through the outbox.
-        let assetRuns = AssetRunCreator(bag: bag, store: store)
-        let freshness = FreshnessWatcher(bag: bag, store: store, alerts: alerts)
+        // Run creation for the DAGs as loaded now (replaced on a reload). Assets (issue 14): DAGs scheduled on
+        // assets get their runs each turn; freshness is looked at every `freshnessInterval` seconds and alerts
+        // through the outbox.
+        let parts = SchedulerParts(bag: bag, store: store, alerts: alerts)
         let lastFreshnessCheck = TurnClock(start: .distantPast)
         log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
         let turnStarted = TurnClock()
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in
                 turnStarted.mark()
+                if let fresh = takePendingBag() {
+                    parts.replace(bag: fresh, store: store, alerts: alerts)
+                    await engine.reload(fresh)
+                    log("bundles reloaded: \(fresh.dags.count) DAGs")
+                }
+                let (creator, assetRuns, _) = parts.current
                 let nextDue = (try? creator.createDueRuns(now: Date()))?.nextDue
                 do { try assetRuns.createDueRuns(now: Date()) } catch { logger.error("asset-triggered runs: \(error)") }
                 return [nextDue, lease.nextBeat].compactMap { $0 }.min()
@@ -83,7 +108,7 @@ public final class SchedulerLoop: @unchecked Sendable {
                 if let e = await engine.lastError { logger.error("engine: \(e)") }
                 await onTurn?()
                 if lastFreshnessCheck.elapsed >= Self.freshnessInterval {
-                    do { try freshness.check(now: Date()) } catch { logger.error("asset freshness: \(error)") }
+                    do { try parts.current.freshness.check(now: Date()) } catch { logger.error("asset freshness: \(error)") }
                     lastFreshnessCheck.mark()
                 }
                 OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)

@@ -42,10 +42,11 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
                      slots: Int) async throws -> [Int64: RunState] {
     let signal = AsyncSignal()
     let started = Date()
-    let pool = makeWorkerPool(bag: bag, store: store, slots: slots)
+    let versions = BundleVersionResolver(store: store, loaded: BundleSelection.loaded(ctx.home))
+    let pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions)
     let engine = RunEngine(bag: bag, store: store, pool: pool, home: ctx.home, scope: .runs(pks), owner: owner,
                            alerts: try makeAlertComposer(ctx), lineage: try makeLineageComposer(ctx), signal: signal,
-                           honourPause: false)
+                           honourPause: false, versions: versions)
     await EngineDriver.drive(engine, signal: signal) {
         pks.allSatisfy { (try? store.run(pk: $0))?.state.isFinished ?? true }
     }
@@ -56,12 +57,15 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
     return states
 }
 
-/// Every task of a bundle DAG runs in a process of its bundle executable (through its fork server).
-func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int) -> WorkerPool {
-    let executables = BundleSelection.loaded(OrchHome.fromEnvironment()).executables
-    let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in bag.dag(dagId)?.task(taskId) },
+/// Every task of a bundle DAG runs in a process of its bundle executable (through its fork server): the copy of
+/// the executable of the run's DAG version (issue 13).
+func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver) -> WorkerPool {
+    let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in versions.current.bag.dag(dagId)?.task(taskId) },
                           inProcessXCom: { spec in EngineXCom(store: store, runPk: spec.runPk) },
-                          bundleExecutable: { spec in executables[spec.dagId] })
-    pool.warmUp(bundleExecutables: Set(executables.values))
+                          bundleExecutable: { spec in versions.executablePath(dagId: spec.dagId, version: spec.dagVersion) })
+    let current = versions.current
+    pool.warmUp(bundleExecutables: Set(current.versions.values.compactMap {
+        versions.executablePath(dagId: $0.dagId, version: $0.version)
+    }))
     return pool
 }

@@ -22,9 +22,9 @@ struct RunsCommand: ParsableCommand {
                 states = [s]
             }
             let runs = try ctx.store().runs(RunQuery(dagId: dagId, states: states, limit: limit))
-            printTable(["run_id", "type", "state", "logical_date", "start", "duration"], runs.map { r in
+            printTable(["run_id", "type", "state", "logical_date", "start", "duration", "version"], runs.map { r in
                 [r.runId, r.runType.rawValue, r.state.rawValue, isoString(r.logicalDate), formatDate(r.startDate),
-                 formatDuration(r.startDate, r.endDate)]
+                 formatDuration(r.startDate, r.endDate), r.dagVersion.map(DAGVersion.short) ?? "-"]
             })
         }
     }

@@ -34,7 +34,9 @@ struct WebOptions: ParsableArguments {
         let insights = ctx.insights()
         configuration.insights = insights.configuration
         if let problem = insights.problem { OrchLog.webserver.error("connections: \(problem)") }
-        configuration.importErrors = { [errors = ctx.bundles().errors] in errors }
+        // As loaded now: `orch serve` reloads changed bundles (BundleSelection.replace).
+        configuration.importErrors = { [home = ctx.home] in BundleSelection.loaded(home).errors }
+        configuration.currentBag = { [home = ctx.home] in BundleSelection.loaded(home).bag }
         let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false

@@ -18,10 +18,14 @@ struct SchedulerService: Service {
         let bag = try ctx.bag()
         let store = try ctx.syncedStore(bag)
         let settings = Settings.load(ctx.home)
-        let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots)
+        let versions = BundleVersionResolver(store: store, loaded: ctx.bundles())
+        let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots, versions: versions)
         let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx),
-                                 lineage: try makeLineageComposer(ctx))
+                                 lineage: try makeLineageComposer(ctx), versions: versions)
         guard try await takeLease(loop) else { return }
+        // Hot reload (issue 13): a changed bundle is rebuilt and reloaded without a restart.
+        let watcher = watchBundles(ctx: ctx, store: store, loop: loop, versions: versions)
+        defer { watcher?.stop() }
         let dispatcher = try makeAlertDispatcher(ctx, store: store, log: { OrchLog.alerts.info("\($0)") })
         let retention = settings.retentionDays.map {
             RetentionSchedule(keepDays: $0, cleaner: RetentionCleaner(home: ctx.home, store: store))

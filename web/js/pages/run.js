@@ -26,6 +26,7 @@ export async function render(main, [dagId, runId]) {
       ['Type', esc(r.run_type)], ['Logical date', fmtDate(r.logical_date)], ['Started', fmtDate(r.start_date)],
       ['Ended', fmtDate(r.end_date)], ['Duration', fmtDuration(r.duration_seconds)],
       ['Conf', `<span class="mono">${esc(JSON.stringify(r.conf))}</span>`],
+      ['DAG version', r.dag_version ? `<span class="mono" title="${esc(r.dag_version)}">${esc(r.dag_version.slice(0, 12))}</span>` : '-'],
     ].map(([k, v]) => `<div class="card"><div class="k">${k}</div><div class="v">${v}</div></div>`).join('');
     // Errors opened with "show more" stay open across the 3-second refresh.
     const opened = new Set([...document.querySelectorAll('#tasks tr[data-task-row] details[open]')].map((d) => d.closest('tr').dataset.taskRow));

@@ -1,0 +1,135 @@
+import Foundation
+import OrchCore
+import OrchRuntime
+import OrchStore
+import Testing
+
+/// DAG versions, the manifest cache and reloads, with real child processes (shell-script bundles printing a
+/// manifest) and a real SQLite state store.
+struct BundleVersionTests {
+    let dir: URL
+    let home: OrchHome
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("orch-versions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        home = OrchHome(path: dir.appendingPathComponent("home").path)
+        try home.prepare()
+    }
+
+    /// A script bundle describing `dags`, written as a new file (like a linker's output) at `name`; each
+    /// `describe` appends a line to `name.count`.
+    @discardableResult
+    private func bundle(_ name: String, _ dags: [DAG]) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        let json = String(decoding: try BundleManifest(dags: dags).encoded(), as: UTF8.self)
+        let text = "#!/bin/sh\n[ \"$1\" = describe ] || exit 2\necho x >> '\(path).count'\ncat <<'MANIFEST'\n\(json)\nMANIFEST\n"
+        let temporary = path + ".new"
+        try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+        chmod(temporary, 0o755)
+        rename(temporary, path)
+        return path
+    }
+
+    private func describes(_ name: String) -> Int {
+        ((try? String(contentsOfFile: dir.appendingPathComponent(name).path + ".count", encoding: .utf8)) ?? "")
+            .split(separator: "\n").count
+    }
+
+    private func shellDAG(_ id: String, _ tasks: [String]) -> DAG {
+        DAG(id, tasks: tasks.map { TaskSpec(id: $0, action: .shell("true")) })
+    }
+
+    @Test func aRunKeepsTheExecutableOfItsVersionAfterTheBundleIsRebuilt() throws {
+        let store = try SQLiteStateStore(path: home.databasePath)
+        let exe = try bundle("b", [shellDAG("d", ["a"])])
+        let first = BundleLoader.load([exe])
+        try store.syncDAGs(first.bag.dags, pausedOnCreation: false, now: Date())
+        let recorded = try BundleVersions.record(first, store: store, home: home, now: Date())
+        let v1 = try #require(first.versions["d"])
+        #expect(recorded.map(\.version) == [v1.version] && v1.version.count == 64)
+        let run = try store.createRun(dagId: "d", runId: "r1", runType: .manual, interval: DataInterval(start: Date(), end: Date()),
+                                      conf: [:], tasks: [("a", 1)], owner: nil, now: Date())
+        #expect(run.dagVersion == v1.version)
+
+        // Rebuilt with a second task: a new version, the run still on the first one's copy.
+        try bundle("b", [shellDAG("d", ["a", "b"])])
+        let second = BundleLoader.load([exe])
+        try BundleVersions.record(second, store: store, home: home, now: Date())
+        let v2 = try #require(second.versions["d"])
+        #expect(v2.version != v1.version && v2.executableSHA256 != v1.executableSHA256)
+        let stored = try #require(try store.run(pk: run.pk))
+        let pinned = try #require(try BundleVersions.executable(for: stored, store: store))
+        #expect(pinned.sha256 == v1.executableSHA256)
+        #expect(try FileDigest.sha256(of: pinned.path) == v1.executableSHA256, "the stored copy changed with the rebuild")
+        #expect(pinned.path.hasPrefix(home.root.path + "/bundles/\(v1.executableSHA256)/"))
+        // The engine's view: the run's DAG is the first version's.
+        let resolver = BundleVersionResolver(store: store, loaded: second)
+        #expect(try resolver.dag(dagId: "d", version: v1.version).tasks.map(\.id) == ["a"])
+        #expect(try resolver.dag(dagId: "d", version: v2.version).tasks.map(\.id) == ["a", "b"])
+        #expect(resolver.executablePath(dagId: "d", version: v1.version) == pinned.path)
+        // Garbage collection keeps what an unfinished run needs.
+        let keep = Set(try store.versionsOfUnfinishedRuns().map(\.executableSHA256))
+        #expect(keep == [v1.executableSHA256])
+        BundleExecutableStore.collect(home: home, keep: keep)
+        #expect(FileManager.default.isExecutableFile(atPath: pinned.path))
+        #expect(!FileManager.default.fileExists(atPath: home.root.path + "/bundles/\(v2.executableSHA256)"))
+    }
+
+    @Test func theSameDefinitionAndCodeIsTheSameVersion() throws {
+        let exe = try bundle("b", [shellDAG("d", ["a"])])
+        let a = BundleLoader.load([exe]).versions["d"]?.version
+        try bundle("b", [shellDAG("d", ["a"])])   // rebuilt to the same bytes
+        #expect(BundleLoader.load([exe]).versions["d"]?.version == a)
+    }
+
+    @Test func theManifestCacheDescribesAnExecutableOnce() throws {
+        let exe = try bundle("b", [shellDAG("d", ["a"])])
+        let cache = BundleManifestCache(home: home)
+        for _ in 0..<3 { #expect(BundleLoader.load([exe], cache: cache).bag.dags.map(\.id) == ["d"]) }
+        #expect(describes("b") == 1)
+        try bundle("b", [shellDAG("d", ["a", "b"])])   // a new file: described again
+        #expect(BundleLoader.load([exe], cache: cache).bag.dag("d")?.tasks.count == 2)
+        #expect(describes("b") == 2)
+        try bundle("b", [shellDAG("d", ["a", "b"])])   // same bytes, new inode: the manifest is reused
+        _ = BundleLoader.load([exe], cache: cache)
+        #expect(describes("b") == 2)
+    }
+
+    @Test func aReloadKeepsTheLastGoodVersionOfABundleThatNowFails() throws {
+        let exe = try bundle("b", [shellDAG("d", ["a"])])
+        let other = try bundle("o", [shellDAG("other", ["x"])])
+        let good = BundleLoader.load([exe, other])
+        // The bundle now crashes in describe; the other bundle lost its DAG.
+        try "#!/bin/sh\necho boom >&2\nexit 4\n".write(toFile: exe + ".new", atomically: false, encoding: .utf8)
+        chmod(exe + ".new", 0o755)
+        rename(exe + ".new", exe)
+        try bundle("o", [])
+        let reloaded = BundleLoader.load([exe, other]).keepingLastGood(of: good)
+        #expect(reloaded.bag.dags.map(\.id) == ["d"])
+        #expect(reloaded.versions["d"] == good.versions["d"])
+        #expect(reloaded.errors.map(\.kind) == [.describe])
+        // Gone: its DAGs leave.
+        try FileManager.default.removeItem(atPath: exe)
+        #expect(BundleLoader.load([exe, other]).keepingLastGood(of: good).bag.dags.isEmpty)
+    }
+
+    @Test func theWatcherReloadsWhenABundleChanges() throws {
+        let exe = try bundle("b", [shellDAG("d", ["a"])])
+        let seen = Seen()
+        let watcher = BundleWatcher(paths: [exe], loaded: BundleLoader.load([exe]), load: { BundleLoader.load($0) },
+                                    reloaded: { seen.add($0) })
+        #expect(!watcher.checkOnce())
+        try bundle("b", [shellDAG("d", ["a", "b"])])
+        #expect(watcher.checkOnce())
+        #expect(seen.all.last?.bag.dag("d")?.tasks.map(\.id) == ["a", "b"])
+        #expect(!watcher.checkOnce())
+    }
+}
+
+final class Seen: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [LoadedBundles] = []
+    func add(_ v: LoadedBundles) { lock.withLock { values.append(v) } }
+    var all: [LoadedBundles] { lock.withLock { values } }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import OrchCore
+import OrchStore
+import Testing
+
+/// DAG versions in the SQLite state store (migration 0007): stored once each, the current one on the DAG row,
+/// and every run created afterwards pinned to it.
+@Suite struct DAGVersionStoreTests {
+    static func version(_ v: String, at t: Double) -> DAGVersionRecord {
+        DAGVersionRecord(dagId: "d", version: v, bundle: "/b", executableSHA256: "sha-\(v)",
+                         executablePath: "/home/bundles/sha-\(v)/exe", manifest: "{}",
+                         createdAt: Date(timeIntervalSince1970: t))
+    }
+
+    @Test func aRunIsPinnedToTheVersionLoadedWhenItWasCreated() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try makeStore(dir)
+        try store.syncDAGs([DAG("d", tasks: [TaskSpec(id: "t", action: .shell("true"))])], pausedOnCreation: false,
+                           now: Date())
+        let before = try store.createRun(dagId: "d", runId: "r0", runType: .manual, interval: day, conf: [:],
+                                         tasks: [("t", 1)], owner: nil, now: Date())
+        #expect(before.dagVersion == nil)
+        try store.recordDAGVersions([Self.version("aaaa1111", at: 1)])
+        let first = try store.createRun(dagId: "d", runId: "r1", runType: .manual, interval: day,
+                                        logicalDate: Date.utc(2026, 11, 1, 1), conf: [:], tasks: [("t", 1)],
+                                        owner: nil, now: Date())
+        try store.recordDAGVersions([Self.version("bbbb2222", at: 2)])
+        try store.recordDAGVersions([Self.version("aaaa1111", at: 3)])   // back to the first: stored once
+        try store.recordDAGVersions([Self.version("bbbb2222", at: 4)])
+        #expect(first.dagVersion == "aaaa1111")
+        #expect(try store.run(pk: first.pk)?.dagVersion == "aaaa1111")
+        #expect(try store.dag("d")?.version == "bbbb2222")
+        #expect(try store.dagVersions(dagId: "d").map(\.version) == ["aaaa1111", "bbbb2222"])
+        #expect(try store.dagVersions(dagId: "d").first?.createdAt == Date(timeIntervalSince1970: 1))
+        #expect(try store.dagVersions(dagId: "d", prefix: "bbbb").map(\.executableSHA256) == ["sha-bbbb2222"])
+        #expect(try store.dagVersions(dagId: "d", prefix: "cc").isEmpty)
+        // Only the first version has an unfinished run: its executable must stay.
+        #expect(try store.versionsOfUnfinishedRuns().map(\.version) == ["aaaa1111"])
+        #expect(try store.runCountsByVersion(dagId: "d") == ["aaaa1111": 1])
+    }
+}
