@@ -50,11 +50,10 @@ extension SQLiteStateStore: EngineStore {
                 guard changed == 1 else {
                     throw StoreError.conflict("task '\(b.key.taskId)' of run \(b.key.runPk) is not waiting to start")
                 }
-                try db.execute("""
+                ids[b.key] = try insertReturningId("""
                     INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
                     VALUES (?, ?, ?, 'running', ?, ?, ?)
                     """, [b.key.runPk, b.key.taskId, b.tryNumber, start.isolation.rawValue, now.unix, start.logPath])
-                ids[b.key] = db.lastInsertRowID
             }
             for r in batch.finishedRuns {
                 try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",

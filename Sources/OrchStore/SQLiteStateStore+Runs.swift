@@ -35,12 +35,11 @@ extension SQLiteStateStore {
                 }
                 throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(logicalDate)); clear it to run it again (`orch runs clear RUN_ID`)")
             }
-            try db.execute("""
+            let pk = try insertReturningId("""
                 INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
                                      conf, owner, queued_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)
                 """, [dagId, runId, runType.rawValue, logicalDate.unix, interval.start.unix, interval.end.unix,
                       JSONValue.object(conf).jsonText, owner, now.unix])
-            let pk = db.lastInsertRowID
             for t in tasks {
                 try db.execute("INSERT INTO task_instance (run_pk, task_id, state, max_tries) VALUES (?, ?, 'none', ?)",
                                [pk, t.id, t.maxTries])
