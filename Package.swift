@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient", "OrchHTTPServer",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
-        .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),
+        .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite", "OrchPostgres", "OrchTestSupport"]),
         .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),
         .testTarget(name: "InsightsTests", dependencies: ["OrchAPI", "OrchCore", "OrchStore", "OrchRuntime", "orch-dags",
                                                          "ShopStream", "OrchPostgres", "OrchHTTPClient"]),

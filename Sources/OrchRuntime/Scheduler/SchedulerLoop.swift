@@ -67,7 +67,7 @@ public final class SchedulerLoop: @unchecked Sendable {
         let assetRuns = AssetRunCreator(bag: bag, store: store)
         let freshness = FreshnessWatcher(bag: bag, store: store, alerts: alerts)
         let lastFreshnessCheck = TurnClock(start: .distantPast)
-        log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
+        log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.location)")
         let turnStarted = TurnClock()
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in
