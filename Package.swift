@@ -97,6 +97,7 @@ let package = Package(
         .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient",
                                                             "OrchTestSupport"]),
         .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient", "OrchHTTPServer",
+                                                        "OrchPostgres", "OrchTestSupport",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
         .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite", "OrchPostgres", "OrchTestSupport"]),

@@ -14,7 +14,7 @@ public final class APIServer: Sendable {
     /// Opens the database (applying missing migrations) and prepares the routes. Call ``start()`` to listen.
     public init(configuration: APIConfiguration) throws {
         self.configuration = configuration
-        let location = try configuration.home.stateLocation()
+        let location = try configuration.stateLocation ?? configuration.home.stateLocation()
         let writer = try SQLStateStore(location: location)
         let readers = try StorePool(location: location, size: configuration.threads)
         var context = APIContext(bag: configuration.bag, home: configuration.home, token: configuration.token,
