@@ -6,6 +6,7 @@ extension SQLiteStateStore: EngineStore {
     public func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
                                  alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64] {
         try write {
+            try checkFence()
             for pk in batch.startedRuns {
                 try db.execute("""
                     UPDATE dag_run SET state = 'running', owner = ?, start_date = coalesce(start_date, ?)

@@ -11,6 +11,9 @@ public final class SQLStateStore: StateStore, @unchecked Sendable {
     private let lock = NSLock()
     /// Calls of ``dataVersion()`` on PostgreSQL (each answers a new version). Guarded by `lock`.
     var postgresVersionCalls = 0
+    /// The lease engine batches are written under (nil: not fenced). Guarded by `fenceLock`.
+    var fence: LeaseFence?
+    let fenceLock = NSLock()
     /// Where the database is, as another process opens it: the file path, or the PostgreSQL URI.
     public let path: String
     public let location: StateLocation
