@@ -11,6 +11,7 @@ import OrchStore
 public final class SchedulerLoop: @unchecked Sendable {
     public static let leaseTTL = SchedulerLease.ttl
     public static let heartbeatInterval = SchedulerLease.heartbeatInterval
+    public static let standbyPollInterval = SchedulerLease.standbyPollInterval
     /// How often asset freshness is evaluated (a policy is measured in hours).
     public static let freshnessInterval: Double = 30
 
