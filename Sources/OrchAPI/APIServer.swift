@@ -22,7 +22,7 @@ public final class APIServer: Sendable {
                                  readers: readers, writer: writer,
                                  // PostgreSQL has no cheap "changed since" signal: no response cache there.
                                  cache: configuration.cacheResponses && writer.dialect == .sqlite
-                                     ? try ResponseCache(path: configuration.home.databasePath) : nil,
+                                     ? try ResponseCache(path: writer.path) : nil,
                                  storage: StorageGuard(folder: configuration.home.root.path),
                                  readsNeedToken: configuration.readsNeedToken,
                                  openAPIRoot: configuration.openAPIRoot,
