@@ -53,11 +53,6 @@ public final class PostgresStateDatabase: StateDatabase, @unchecked Sendable {
         }
     }
 
-    /// True when the connection answers; after a lost connection (a server restart) it is opened again.
-    public func reconnectIfLost() {
-        if !connection.isHealthy { try? connection.reset() }
-    }
-
     /// A parameter in PostgreSQL's text input format (booleans travel as 1 and 0, which boolean and integer
     /// columns both accept).
     static func text(_ value: any SQLiteBindable) -> (any PGValue)? {
