@@ -45,8 +45,9 @@ let package = Package(
 
         // The pure core: DAGs, schedules, states, the scheduling state machine. No I/O.
         .target(name: "OrchCore"),
-        // Run state in SQLite, behind a protocol; migrations runner; the orch home, run creation, the lease rules.
-        .target(name: "OrchStore", dependencies: ["OrchCore", "OrchSQLite"]),
+        // Run state in SQLite or PostgreSQL, behind a protocol; migrations runner; the orch home, run creation, the
+        // lease rules.
+        .target(name: "OrchStore", dependencies: ["OrchCore", "OrchSQLite", "OrchPostgres"]),
         // Logging (swift-log handler, labels) and the metrics orch records (swift-metrics), for runtime and API.
         .target(name: "OrchObservability", dependencies: [
             .product(name: "Metrics", package: "swift-metrics"),
@@ -89,13 +90,17 @@ let package = Package(
 
         .testTarget(name: "OrchCoreTests", dependencies: ["OrchCore"]),
         .testTarget(name: "OrchSQLiteTests", dependencies: ["OrchSQLite"]),
-        .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore"]),
+        // What several test targets share: a fresh PostgreSQL schema per test.
+        .target(name: "OrchTestSupport", dependencies: ["OrchPostgres"], path: "Tests/Support"),
+        .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore", "OrchTestSupport"]),
         .testTarget(name: "OrchHTTPTests", dependencies: ["OrchHTTPServer", "OrchHTTPClient"]),
-        .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient"]),
+        .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient",
+                                                            "OrchTestSupport"]),
         .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient", "OrchHTTPServer",
+                                                        "OrchPostgres", "OrchTestSupport",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
-        .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite"]),
+        .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite", "OrchPostgres", "OrchTestSupport"]),
         .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),
         .testTarget(name: "InsightsTests", dependencies: ["OrchAPI", "OrchCore", "OrchStore", "OrchRuntime", "orch-dags",
                                                          "ShopStream", "OrchPostgres", "OrchHTTPClient"]),

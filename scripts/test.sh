@@ -26,6 +26,10 @@ for target in OrchCoreTests OrchSQLiteTests OrchStoreTests OrchHTTPTests OrchPos
     [ "$target" = OrchRuntimeTests ] && extra=(--no-parallel)
     swift test --skip-build "${extra[@]}" --filter "$target" || failed+=("$target")
 done
+# The API suite once more with its state in PostgreSQL (a fresh schema of ORCH_TEST_PG per test); the store and
+# engine suites run both databases in every run already (docs/state-store.md).
+echo "== swift test: OrchAPITests on the PostgreSQL state backend"
+ORCH_TEST_STATE_BACKEND=postgres swift test --skip-build --filter OrchAPITests || failed+=("OrchAPITests(postgres)")
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED test targets: ${failed[*]}"
     exit 1

@@ -39,6 +39,8 @@ public struct APIConfiguration: Sendable {
     public var currentBag: (@Sendable () -> DAGBag)? = nil
     /// The scheduler's worker slots, for "why is it waiting" (`orch serve` passes its own).
     public var workerSlots = ProcessInfo.processInfo.activeProcessorCount
+    /// The state database; nil: the home's (`ORCH_STATE_DSN`, else the SQLite file in the home).
+    public var stateLocation: StateLocation?
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),

@@ -14,13 +14,15 @@ public final class APIServer: Sendable {
     /// Opens the database (applying missing migrations) and prepares the routes. Call ``start()`` to listen.
     public init(configuration: APIConfiguration) throws {
         self.configuration = configuration
-        let writer = try SQLiteStateStore(path: configuration.home.databasePath)
-        let readers = try StorePool(path: configuration.home.databasePath, size: configuration.threads)
+        let location = try configuration.stateLocation ?? configuration.home.stateLocation()
+        let writer = try SQLStateStore(location: location)
+        let readers = try StorePool(location: location, size: configuration.threads)
         var context = APIContext(bags: configuration.currentBag ?? { [bag = configuration.bag] in bag }, home: configuration.home, token: configuration.token,
                                  auth: Authenticator(legacy: configuration.token, readers: readers),
                                  readers: readers, writer: writer,
-                                 cache: configuration.cacheResponses
-                                     ? try ResponseCache(path: configuration.home.databasePath) : nil,
+                                 // PostgreSQL has no cheap "changed since" signal: no response cache there.
+                                 cache: configuration.cacheResponses && writer.dialect == .sqlite
+                                     ? try ResponseCache(path: writer.path) : nil,
                                  storage: StorageGuard(folder: configuration.home.root.path),
                                  readsNeedToken: configuration.readsNeedToken,
                                  openAPIRoot: configuration.openAPIRoot,
@@ -30,7 +32,7 @@ public final class APIServer: Sendable {
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()
-        let gauges = StateGauges(bag: configuration.bag, databasePath: configuration.home.databasePath)
+        let gauges = StateGauges(bag: configuration.bag, location: location)
         let statics = configuration.webRoot.map { StaticFiles(root: $0) }
         let hosts = AllowedHosts(boundAddress: configuration.host, configured: configuration.allowedHosts)
         let route: @Sendable (HTTPRequest) -> HTTPResponse = { request in

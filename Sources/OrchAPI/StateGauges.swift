@@ -9,7 +9,7 @@ import OrchStore
 /// sticks at its last non-zero value.
 struct StateGauges {
     let bag: DAGBag
-    let databasePath: String
+    let location: StateLocation
 
     func refresh(_ store: SQLiteStateStore) throws {
         let runs = try store.runCountsByState()
@@ -37,8 +37,14 @@ struct StateGauges {
         // the gauge is there for dashboards and for the day DAGs are loaded at run time.
         OrchMetrics.gauge("orch_dag_import_errors", 0)
         OrchMetrics.gauge("orch_dags", Double(bag.dags.count))
-        OrchMetrics.gauge("orch_database_size_bytes", Double(fileSize(databasePath)))
-        OrchMetrics.gauge("orch_database_wal_size_bytes", Double(fileSize(databasePath + "-wal")))
+        switch location {
+        case .sqlite(let databasePath):
+            OrchMetrics.gauge("orch_database_size_bytes", Double(fileSize(databasePath)))
+            OrchMetrics.gauge("orch_database_wal_size_bytes", Double(fileSize(databasePath + "-wal")))
+        case .postgres:
+            OrchMetrics.gauge("orch_database_size_bytes", Double(try store.databaseBytes()))
+            OrchMetrics.gauge("orch_database_wal_size_bytes", 0)
+        }
     }
 
     private func fileSize(_ path: String) -> Int64 {

@@ -8,8 +8,8 @@ final class StorePool: @unchecked Sendable {
     private let lock = NSCondition()
     private var free: [SQLiteStateStore]
 
-    init(path: String, size: Int) throws {
-        free = try (0..<max(1, size)).map { _ in try SQLiteStateStore(path: path, migrate: false) }
+    init(location: StateLocation, size: Int) throws {
+        free = try (0..<max(1, size)).map { _ in try SQLStateStore(location: location, migrate: false) }
     }
 
     /// Runs `body` with a store nobody else is using; waits when all are busy.

@@ -49,6 +49,7 @@ extension PGConnection {
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
         let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        let types = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
         var rows = [[String?]]()
         rows.reserveCapacity(rowCount)
         for r in 0..<rowCount {
@@ -65,7 +66,7 @@ extension PGConnection {
         }
         let tuples = String(cString: PQcmdTuples(result))
         return PGResult(columns: columns, rows: rows, affectedRows: Int(tuples) ?? 0,
-                        commandTag: String(cString: PQcmdStatus(result)))
+                        commandTag: String(cString: PQcmdStatus(result)), types: types)
     }
 
     static func error(from result: OpaquePointer?, conn: OpaquePointer, sql: String?, kind: PGError.Kind) -> PGError {

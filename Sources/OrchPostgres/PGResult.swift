@@ -13,12 +13,16 @@ public struct PGResult: Sendable {
     public let affectedRows: Int
     /// The command tag, such as `INSERT 0 3`.
     public let commandTag: String
+    /// Each column's type OID (`pg_type.oid`: 20 bigint, 23 integer, 25 text, 701 double precision, …), in
+    /// result order; empty when the result was built by hand.
+    public let types: [UInt32]
 
-    public init(columns: [String], rows: [[String?]], affectedRows: Int, commandTag: String) {
+    public init(columns: [String], rows: [[String?]], affectedRows: Int, commandTag: String, types: [UInt32] = []) {
         self.columns = columns
         self.rows = rows
         self.affectedRows = affectedRows
         self.commandTag = commandTag
+        self.types = types
     }
 
     public var count: Int { rows.count }

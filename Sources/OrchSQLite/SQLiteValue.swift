@@ -39,6 +39,11 @@ public struct SQLiteRow: Sendable {
     public let columns: [String]
     public let values: [SQLiteValue]
 
+    public init(columns: [String], values: [SQLiteValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
     public subscript(_ i: Int) -> SQLiteValue { values[i] }
     public subscript(_ name: String) -> SQLiteValue {
         guard let i = columns.firstIndex(of: name) else { return .null }

@@ -32,40 +32,52 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// Applies what is missing; returns the names applied now.
+    /// Applies what is missing; returns the names applied now. Each file is applied in a write transaction that
+    /// looks again whether another process applied it meanwhile (two processes starting on a new database).
     @discardableResult
-    public func migrate(_ db: SQLiteConnection) throws -> [String] {
+    public func migrate(_ db: any StateDatabase) throws -> [String] {
         try db.executeScript("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at REAL NOT NULL)
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,
+                applied_at DOUBLE PRECISION NOT NULL)
             """)
-        let applied = Dictionary(uniqueKeysWithValues: try db.query("SELECT version, name, checksum FROM schema_migrations")
-            .map { ($0["version"].int ?? 0, ($0["name"].string ?? "", $0["checksum"].string ?? "")) })
+        func applied() throws -> [Int: (String, String)] {
+            Dictionary(uniqueKeysWithValues: try db.query("SELECT version, name, checksum FROM schema_migrations")
+                .map { ($0["version"].int ?? 0, ($0["name"].string ?? "", $0["checksum"].string ?? "")) })
+        }
+        let before = try applied()
         var done: [String] = []
         for m in try migrations() {
-            if let (name, checksum) = applied[m.version] {
+            if let (name, checksum) = before[m.version] {
                 guard checksum == m.checksum else {
                     throw MigrationError("migration \(name) was changed after it was applied (checksum \(checksum), file now \(m.checksum)); add a new migration instead of editing an applied one")
                 }
                 continue
             }
-            try db.transaction {
+            let appliedNow = try db.transaction { () throws -> Bool in
+                guard try db.queryOne("SELECT 1 FROM schema_migrations WHERE version = ?", [m.version]) == nil else {
+                    return false
+                }
                 try db.executeScript(m.sql)
                 try db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                                [m.version, m.name, m.checksum, Date().timeIntervalSince1970])
+                return true
             }
-            done.append(m.name)
+            if appliedNow { done.append(m.name) }
         }
         return done
     }
 
-    /// Finds `migrations/state`: $ORCH_MIGRATIONS_DIR, else walking up from the executable and the working directory.
-    public static func locateStateMigrations() throws -> URL {
-        if let env = ProcessInfo.processInfo.environment["ORCH_MIGRATIONS_DIR"], !env.isEmpty {
+    /// Finds `migrations/state` (SQLite) or `migrations/state-postgres`: $ORCH_MIGRATIONS_DIR (SQLite) or
+    /// $ORCH_PG_MIGRATIONS_DIR (PostgreSQL), else walking up from the executable and the working directory.
+    public static func locateStateMigrations(for dialect: SQLDialect = .sqlite) throws -> URL {
+        let (variable, folder) = dialect == .sqlite ? ("ORCH_MIGRATIONS_DIR", "migrations/state")
+                                                    : ("ORCH_PG_MIGRATIONS_DIR", "migrations/state-postgres")
+        if let env = ProcessInfo.processInfo.environment[variable], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        if let found = BundledFolder.locate("migrations/state", containing: "0001_init.sql") { return found }
-        throw MigrationError("cannot find migrations/state; set ORCH_MIGRATIONS_DIR to the folder holding 0001_init.sql")
+        if let found = BundledFolder.locate(folder, containing: "0001_init.sql") { return found }
+        throw MigrationError("cannot find \(folder); set \(variable) to the folder holding 0001_init.sql")
     }
 }
 

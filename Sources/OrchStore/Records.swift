@@ -78,6 +78,9 @@ public struct LeaseRecord: Sendable, Codable, Hashable {
     public var hostname: String
     public var acquiredAt: Date
     public var heartbeatAt: Date
+    /// Grows by one each time another holder takes the lease over (kept while the same holder renews it); with
+    /// the holder, the fencing token of the scheduler's writes (``SQLStateStore/fenceEngineWrites(holder:epoch:)``).
+    public var epoch: Int64 = 0
 }
 
 /// An alert to write into the outbox together with a state change.

@@ -10,7 +10,7 @@ extension SQLiteStateStore {
         try db.execute("DELETE FROM asset_reference WHERE dag_id = ?", [dag.id])
         for ref in dag.assetReferences {
             let assetId = try assetId(ref.uri, now: now)
-            try db.execute("INSERT OR IGNORE INTO asset_reference (asset_id, dag_id, task_id, role) VALUES (?, ?, ?, ?)",
+            try db.execute("INSERT INTO asset_reference (asset_id, dag_id, task_id, role) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                            [assetId, ref.dagId, ref.taskId, ref.role.rawValue])
         }
     }

@@ -50,7 +50,7 @@ extension SQLiteStateStore {
         try locked {
             try db.query("""
                 SELECT id, at, actor, role, action, target, source, status FROM audit_log
-                WHERE (?1 IS NULL OR action = ?1) ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3
+                WHERE (CAST(?1 AS TEXT) IS NULL OR action = ?1) ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3
                 """, [action, limit, offset]).map { r in
                 guard let id = r["id"].int64, let at = r["at"].date, let actor = r["actor"].string,
                       let action = r["action"].string, let source = r["source"].string else {
@@ -67,7 +67,7 @@ extension SQLiteStateStore {
     /// How many rows `auditLog` pages through.
     public func countAudit(action: String? = nil) throws -> Int {
         try locked {
-            try db.queryOne("SELECT count(*) AS n FROM audit_log WHERE (?1 IS NULL OR action = ?1)", [action])?["n"].int ?? 0
+            try db.queryOne("SELECT count(*) AS n FROM audit_log WHERE (CAST(?1 AS TEXT) IS NULL OR action = ?1)", [action])?["n"].int ?? 0
         }
     }
 }

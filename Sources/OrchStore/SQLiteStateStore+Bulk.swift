@@ -13,7 +13,7 @@ extension SQLiteStateStore {
         let body = { () throws -> BulkPlan in
             let (runs, missing) = try self.bulkRuns(filter, maxRuns: maxRuns)
             let rows = try runs.map { run in
-                (run, try self.db.query("SELECT * FROM task_instance WHERE run_pk = ?", [run.pk])
+                (run, try self.db.query("SELECT * FROM task_instance WHERE run_pk = ? ORDER BY task_id", [run.pk])
                     .map(Self.taskInstanceRecord))
             }
             let plan = BulkPlanner.plan(target, action, filter: filter, dryRun: dryRun, runs: rows,

@@ -3,9 +3,29 @@ import OrchCore
 import OrchSQLite
 
 extension SQLiteStateStore {
+    /// A DAG whose row and asset references already say what the DAG says is not written again: every CLI
+    /// command syncs every loaded DAG, and with hundreds of DAGs those writes were most of a trigger's time
+    /// (a round trip each on PostgreSQL).
     public func syncDAGs(_ dags: [DAG], pausedOnCreation: Bool, now: Date) throws {
         try write {
+            var stored: [String: DAGRecord] = [:]
+            for r in try db.query("SELECT * FROM dag") {
+                let record = try Self.dagRecord(r)
+                stored[record.dagId] = record
+            }
+            var references: [String: Set<AssetReference>] = [:]
+            for r in try db.query("""
+                SELECT r.asset_id, a.uri, r.dag_id, r.task_id, r.role FROM asset_reference r JOIN asset a ON a.id = r.asset_id
+                """) {
+                let ref = try Self.reference(r)
+                references[ref.dagId, default: []].insert(ref)
+            }
             for d in dags {
+                if let row = stored[d.id], row.schedule == d.schedule, row.timeZone == d.timeZone,
+                   row.description == d.description, row.owner == d.owner, row.tags == d.tags,
+                   references[d.id, default: []] == Set(d.assetReferences) {
+                    continue
+                }
                 let tags = JSONValue.array(d.tags.map { .string($0) }).jsonText
                 try db.execute("""
                     INSERT INTO dag (dag_id, is_paused, schedule, timezone, description, owner, tags, updated_at)

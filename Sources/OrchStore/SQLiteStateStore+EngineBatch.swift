@@ -6,6 +6,7 @@ extension SQLiteStateStore: EngineStore {
     public func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
                                  alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64] {
         try write {
+            try checkFence()
             for pk in batch.startedRuns {
                 try db.execute("""
                     UPDATE dag_run SET state = 'running', owner = ?, start_date = coalesce(start_date, ?)
@@ -50,11 +51,10 @@ extension SQLiteStateStore: EngineStore {
                 guard changed == 1 else {
                     throw StoreError.conflict("task '\(b.key.taskId)' of run \(b.key.runPk) is not waiting to start")
                 }
-                try db.execute("""
+                ids[b.key] = try insertReturningId("""
                     INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
                     VALUES (?, ?, ?, 'running', ?, ?, ?)
                     """, [b.key.runPk, b.key.taskId, b.tryNumber, start.isolation.rawValue, now.unix, start.logPath])
-                ids[b.key] = db.lastInsertRowID
             }
             for r in batch.finishedRuns {
                 try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",

@@ -12,10 +12,14 @@ extension SQLiteStateStore {
                 let fresh = now.timeIntervalSince(current.heartbeatAt) < ttl
                 if fresh && holderIsAlive(current) { return current }
             }
+            // A takeover moves the epoch on; the same holder taking it again keeps its epoch.
             try db.execute("""
-                INSERT INTO scheduler_lease (id, holder, pid, hostname, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)
+                INSERT INTO scheduler_lease (id, holder, pid, hostname, acquired_at, heartbeat_at, epoch)
+                VALUES (1, ?, ?, ?, ?, ?, 1)
                 ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, hostname = excluded.hostname,
-                    acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at
+                    acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at,
+                    epoch = CASE WHEN scheduler_lease.holder = excluded.holder THEN scheduler_lease.epoch
+                                 ELSE scheduler_lease.epoch + 1 END
                 """, [holder, pid, hostname, now.unix, now.unix])
             return nil
         }
@@ -39,6 +43,7 @@ extension SQLiteStateStore {
     static func leaseRecord(_ r: SQLiteRow) throws -> LeaseRecord {
         let c = RowReader(r, table: "scheduler_lease", key: ["holder"])
         return LeaseRecord(holder: try c.string("holder"), pid: try c.int("pid"), hostname: try c.string("hostname"),
-                           acquiredAt: try c.date("acquired_at"), heartbeatAt: try c.date("heartbeat_at"))
+                           acquiredAt: try c.date("acquired_at"), heartbeatAt: try c.date("heartbeat_at"),
+                           epoch: try c.int64("epoch"))
     }
 }

@@ -112,9 +112,16 @@ extension SQLiteStateStore {
 
 extension SQLiteStateStore {
     /// SQLite's `PRAGMA data_version` on this connection: it changes whenever another connection (or process)
-    /// has committed since the last call, so a reader can tell cheaply whether anything changed.
+    /// has committed since the last call, so a reader can tell cheaply whether anything changed. PostgreSQL has
+    /// no such cheap signal: there the answer changes on every call (nothing may be taken as unchanged).
     public func dataVersion() throws -> Int {
-        try locked { try db.queryOne("PRAGMA data_version")?[0].int ?? 0 }
+        try locked {
+            if db.dialect == .postgres {
+                postgresVersionCalls += 1
+                return postgresVersionCalls
+            }
+            return try db.queryOne("PRAGMA data_version")?[0].int ?? 0
+        }
     }
 }
 

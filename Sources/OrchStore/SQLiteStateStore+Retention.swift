@@ -31,7 +31,7 @@ extension SQLiteStateStore {
             let batch: [(pk: Int64, dagId: String, runId: String)] = try write {
                 let rows = try db.query("""
                     SELECT id, dag_id, run_id FROM dag_run
-                    WHERE state IN ('success', 'failed') AND logical_date < ? AND ifnull(end_date, 0) < ?
+                    WHERE state IN ('success', 'failed') AND logical_date < ? AND coalesce(end_date, 0) < ?
                     ORDER BY id LIMIT ?
                     """, [cutoff.unix, endedBefore.unix, batchSize])
                 var done: [(pk: Int64, dagId: String, runId: String)] = []
@@ -59,9 +59,12 @@ extension SQLiteStateStore {
         try locked { _ = try db.execute("VACUUM") }
     }
 
-    /// Page count × page size: the database file's logical size in bytes.
+    /// Page count × page size: the database file's logical size in bytes (on PostgreSQL, the database's size).
     public func databaseBytes() throws -> Int {
         try locked {
+            if db.dialect == .postgres {
+                return try db.queryOne("SELECT pg_database_size(current_database()) AS n")?["n"].int ?? 0
+            }
             let pages = try db.queryOne("PRAGMA page_count")?[0].int ?? 0
             let size = try db.queryOne("PRAGMA page_size")?[0].int ?? 0
             return pages * size

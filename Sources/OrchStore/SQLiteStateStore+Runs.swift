@@ -35,13 +35,12 @@ extension SQLiteStateStore {
                 }
                 throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(logicalDate)); clear it to run it again (`orch runs clear RUN_ID`)")
             }
-            try db.execute("""
+            let pk = try insertReturningId("""
                 INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
                                      conf, owner, queued_at, dag_version)
                 VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, (SELECT version FROM dag WHERE dag_id = ?))
                 """, [dagId, runId, runType.rawValue, logicalDate.unix, interval.start.unix, interval.end.unix,
                       JSONValue.object(conf).jsonText, owner, now.unix, dagId])
-            let pk = db.lastInsertRowID
             // The DAG version loaded now (issue 13): the run is pinned to it, whoever created it.
             let version = try db.queryOne("SELECT dag_version FROM dag_run WHERE id = ?", [pk])?["dag_version"].string
             for t in tasks {

@@ -5,7 +5,7 @@ import OrchSQLite
 extension SQLiteStateStore {
     public func taskInstances(runPk: Int64) throws -> [TaskInstanceRecord] {
         try locked {
-            try db.query("SELECT * FROM task_instance WHERE run_pk = ?", [runPk]).map(Self.taskInstanceRecord)
+            try db.query("SELECT * FROM task_instance WHERE run_pk = ? ORDER BY task_id", [runPk]).map(Self.taskInstanceRecord)
         }
     }
 
@@ -35,11 +35,10 @@ extension SQLiteStateStore {
             guard changed == 1 else {
                 throw StoreError.conflict("task '\(taskId)' of run \(runPk) is not waiting to start")
             }
-            try db.execute("""
+            return try insertReturningId("""
                 INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
                 VALUES (?, ?, ?, 'running', ?, ?, ?)
                 """, [runPk, taskId, tryNumber, isolation.rawValue, now.unix, logPath])
-            return db.lastInsertRowID
         }
     }
 

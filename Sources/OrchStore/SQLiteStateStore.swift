@@ -2,25 +2,51 @@ import Foundation
 import OrchCore
 import OrchSQLite
 
-/// The state database in one SQLite file (WAL). One connection per store, used under a lock;
-/// other processes (task children, the CLI, a web server) open their own stores on the same file.
-public final class SQLiteStateStore: StateStore, @unchecked Sendable {
-    let db: SQLiteConnection
+/// The state database over SQL: one SQLite file (WAL), the default, or a PostgreSQL database
+/// (`ORCH_STATE_DSN`), with the same statements on both (see ``StateDatabase``). One connection per store, used
+/// under a lock; other processes (task children, the CLI, a web server) open their own stores on the same
+/// database.
+public final class SQLStateStore: StateStore, @unchecked Sendable {
+    let db: any StateDatabase
     private let lock = NSLock()
+    /// Calls of ``dataVersion()`` on PostgreSQL (each answers a new version). Guarded by `lock`.
+    var postgresVersionCalls = 0
+    /// The lease engine batches are written under (nil: not fenced). Guarded by `fenceLock`.
+    var fence: LeaseFence?
+    let fenceLock = NSLock()
+    /// Where the database is, as another process opens it: the file path, or the PostgreSQL URI.
     public let path: String
+    public let location: StateLocation
 
     /// Opens the database and applies missing migrations (unless `migrate` is false). An existing zero-byte file
     /// is refused (`EmptyDatabaseFile`) unless `initializeEmptyFile` is true (`orch db migrate --init`).
-    public init(path: String, migrationsDirectory: URL? = nil, migrate: Bool = true,
+    public convenience init(path: String, migrationsDirectory: URL? = nil, migrate: Bool = true,
+                            initializeEmptyFile: Bool = false) throws {
+        try self.init(location: .sqlite(path: path), migrationsDirectory: migrationsDirectory, migrate: migrate,
+                      initializeEmptyFile: initializeEmptyFile)
+    }
+
+    /// Opens the database at `location` (a SQLite file or a PostgreSQL database) and applies missing migrations
+    /// (`migrations/state` or `migrations/state-postgres`) unless `migrate` is false.
+    public init(location: StateLocation, migrationsDirectory: URL? = nil, migrate: Bool = true,
                 initializeEmptyFile: Bool = false) throws {
-        self.path = path
-        if !initializeEmptyFile { try EmptyDatabaseCheck.verify(path) }
-        db = try SQLiteConnection(path: path)
+        self.location = location
+        path = location.locator
+        switch location {
+        case .sqlite(let path):
+            if !initializeEmptyFile { try EmptyDatabaseCheck.verify(path) }
+            db = try SQLiteConnection(path: path)
+        case .postgres(let dsn):
+            db = try PostgresStateDatabase(conninfo: dsn)
+        }
         if migrate {
-            let dir = try migrationsDirectory ?? Migrator.locateStateMigrations()
+            let dir = try migrationsDirectory ?? Migrator.locateStateMigrations(for: db.dialect)
             try withRetryOnBusy { try Migrator(directory: dir).migrate(db) }
         }
     }
+
+    /// Which database this store is on.
+    public var dialect: SQLDialect { db.dialect }
 
     /// Runs `body` holding the connection lock. Busy errors are retried: a long read elsewhere never
     /// reaches the user as "database is locked".
@@ -67,10 +93,23 @@ func jsonObject(_ text: String?) -> [String: JSONValue] {
     return v.objectValue ?? [:]
 }
 
-extension SQLiteStateStore {
+/// The name most of the code base knows the store by (it was SQLite-only); the same class.
+public typealias SQLiteStateStore = SQLStateStore
+
+extension SQLStateStore {
     /// Applies pending migrations; returns the files applied now.
     public func applyMigrations(directory: URL? = nil) throws -> [String] {
-        let dir = try directory ?? Migrator.locateStateMigrations()
+        let dir = try directory ?? Migrator.locateStateMigrations(for: db.dialect)
         return try locked { try Migrator(directory: dir).migrate(db) }
+    }
+}
+
+extension SQLStateStore {
+    /// Runs an `INSERT … RETURNING id` (both databases) and returns the new row's id.
+    func insertReturningId(_ sql: String, _ params: [any SQLiteBindable]) throws -> Int64 {
+        guard let id = try db.queryOne(sql + " RETURNING id", params)?["id"].int64 else {
+            throw StoreError.invalid("an insert returned no id: \(sql.prefix(60))")
+        }
+        return id
     }
 }

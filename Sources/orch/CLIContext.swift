@@ -38,8 +38,9 @@ struct CLIContext {
         _ = try dag(id)   // the error naming the known DAGs
     }
 
+    /// The state database: the SQLite file in ORCH_HOME, or PostgreSQL when ORCH_STATE_DSN is set.
     func store() throws -> SQLiteStateStore {
-        try SQLiteStateStore(path: home.databasePath)
+        try SQLStateStore(location: home.stateLocation())
     }
 
     /// Opens the store and makes sure the DAG rows exist (new DAGs start paused when configured so). An example

@@ -3,8 +3,10 @@ import OrchAPI
 import OrchCore
 import OrchHTTPClient
 import OrchRuntime
+import OrchPostgres
 import OrchSQLite
 import OrchStore
+import OrchTestSupport
 
 /// The token the test servers accept.
 let testToken = "test-token-0123456789abcdef"
@@ -23,11 +25,16 @@ let etlDAG = DAG("etl", description: "Extract, two transforms, load", tags: ["te
 }
 let manualDAG = DAG("manual_only", description: "No schedule", tags: ["other"]) { d in d.task("only") }
 
-/// An API server on a free loopback port over a temporary ORCH_HOME whose SQLite database holds a few real runs,
-/// attempts with log files, a quality-check XCom and an alert with a delivery.
+/// An API server on a free loopback port over a temporary ORCH_HOME whose state database holds a few real runs,
+/// attempts with log files, a quality-check XCom and an alert with a delivery. The database is the SQLite file in
+/// the home, or, with `ORCH_TEST_STATE_BACKEND=postgres`, a fresh schema of the PostgreSQL test database
+/// (`ORCH_TEST_PG`): the whole API suite runs on either.
 final class TestApp: @unchecked Sendable {
     let home: OrchHome
     let store: SQLiteStateStore
+    /// The PostgreSQL schema holding the state (nil: SQLite).
+    let schema: PostgresTestSchema?
+    var onPostgres: Bool { schema != nil }
     let server: APIServer
     let client = HTTPClient()
     let web: String
@@ -43,13 +50,21 @@ final class TestApp: @unchecked Sendable {
         try Data("<!doctype html><title>orch test</title>".utf8).write(to: URL(fileURLWithPath: web + "/index.html"))
         try Data("export const x = 1;".utf8).write(to: URL(fileURLWithPath: web + "/js/app.js"))
         try Data("SECRET-OUTSIDE-WEB".utf8).write(to: URL(fileURLWithPath: root + "/secret.txt"))
-        store = try SQLiteStateStore(path: home.databasePath, migrationsDirectory: TestApp.migrations)
+        if ProcessInfo.processInfo.environment["ORCH_TEST_STATE_BACKEND"] == "postgres" {
+            let schema = try PostgresTestSchema(prefix: "api")
+            self.schema = schema
+            store = try SQLStateStore(location: .postgres(dsn: schema.dsn), migrationsDirectory: TestApp.postgresMigrations)
+        } else {
+            schema = nil
+            store = try SQLiteStateStore(path: home.databasePath, migrationsDirectory: TestApp.migrations)
+        }
         let bag = try DAGBag([etlDAG, manualDAG])
         try store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         (succeeded, failed, running) = try TestApp.seed(store: store, home: home)
         var configuration = APIConfiguration(home: home, bag: bag, host: host, port: 0, threads: 2,
                                              maxBodyBytes: 64 * 1024, token: APIToken(testToken), webRoot: web,
                                              openAPIRoot: TestApp.repository + "/openapi")
+        configuration.stateLocation = store.location
         configure(&configuration)
         server = try APIServer(configuration: configuration)
         try server.start()
@@ -58,6 +73,7 @@ final class TestApp: @unchecked Sendable {
     deinit {
         server.stop()
         try? FileManager.default.removeItem(at: home.root)
+        schema?.drop()
     }
 
     /// The repository's root folder.
@@ -67,6 +83,9 @@ final class TestApp: @unchecked Sendable {
     }
 
     static var migrations: URL { URL(fileURLWithPath: repository).appendingPathComponent("migrations/state") }
+    static var postgresMigrations: URL {
+        URL(fileURLWithPath: repository).appendingPathComponent("migrations/state-postgres")
+    }
 
     var base: String { "http://127.0.0.1:\(server.port)" }
 
@@ -133,11 +152,17 @@ final class TestApp: @unchecked Sendable {
         try attempt(live, "extract", 1, nil, log: "still working…\n", at: 0)
 
         // A delivery attempt of the alert, as the dispatcher records it.
-        let db = try SQLiteConnection(path: home.databasePath)
-        try db.execute("""
+        let insert = """
             INSERT INTO alert_delivery (alert_id, url, attempted_at, status_code, error, duration_ms)
-            SELECT id, target, ?, 503, 'service unavailable', 12.5 FROM alert WHERE delivery_id = 'd-1'
-            """, [t0.timeIntervalSince1970 + 9])
+            SELECT id, target, $1, 503, 'service unavailable', 12.5 FROM alert WHERE delivery_id = 'd-1'
+            """
+        switch store.location {
+        case .sqlite(let path):
+            try SQLiteConnection(path: path).execute(insert.replacingOccurrences(of: "$1", with: "?"),
+                                                     [t0.timeIntervalSince1970 + 9])
+        case .postgres(let dsn):
+            try PGConnection(conninfo: dsn).execute(insert, [t0.timeIntervalSince1970 + 9])
+        }
         return (ok, bad, live)
     }
 }

@@ -44,6 +44,8 @@ struct CommandResult {
 /// A temporary ORCH_HOME and the `orch` binary run against it as a child process.
 final class OrchSandbox: @unchecked Sendable {
     let home: URL
+    /// Variables every command of this sandbox gets on top of the usual ones (`ORCH_STATE_DSN`, for one).
+    var extraEnvironment: [String: String] = [:]
 
     init() throws {
         guard FileManager.default.isExecutableFile(atPath: orchBinary) else { throw OrchBinaryMissing() }
@@ -61,7 +63,8 @@ final class OrchSandbox: @unchecked Sendable {
         env["ORCH_WORKER_SLOTS"] = "2"
         env["ORCH_BUNDLES"] = testBundles
         env.removeValue(forKey: "ORCH_DAGS_ARE_PAUSED_AT_CREATION")
-        return env
+        env.removeValue(forKey: "ORCH_STATE_DSN")
+        return env.merging(extraEnvironment) { $1 }
     }
 
     /// Starts `orch args…` with stdout and stderr going to files in the sandbox (`environment`: variables added).

@@ -27,8 +27,8 @@ import Testing
         }
     }
 
-    private func run(_ dag: DAG) async throws -> (EngineFixture, RunRecord) {
-        let f = try EngineFixture()
+    private func run(_ dag: DAG, _ backend: StoreBackend) async throws -> (EngineFixture, RunRecord) {
+        let f = try EngineFixture(backend)
         let bag = try DAGBag([dag])
         try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         let run = try f.createRun(dag, day: 3)
@@ -37,8 +37,9 @@ import Testing
         return (f, try #require(try f.store.run(pk: run.pk)))
     }
 
-    @Test func aFailedErrorCheckBlocksEveryReaderAndSaysWhy() async throws {
-        let (f, run) = try await run(Self.dag("err", severity: .error, passes: false))
+    @Test(arguments: StoreBackend.allCases)
+    func aFailedErrorCheckBlocksEveryReaderAndSaysWhy(_ backend: StoreBackend) async throws {
+        let (f, run) = try await run(Self.dag("err", severity: .error, passes: false), backend)
         defer { f.cleanup() }
         let tis = Dictionary(uniqueKeysWithValues: try f.store.taskInstances(runPk: run.pk).map { ($0.taskId, $0) })
         #expect(tis["silver"]?.state == .success, "the producer wrote its data: it succeeded")
@@ -56,8 +57,9 @@ import Testing
         #expect(try f.store.failedErrorChecks(runPk: run.pk) == [.init(asset: Self.silver, name: "orders_customer_not_null")])
     }
 
-    @Test func aFailedWarnCheckIsRecordedAndBlocksNothing() async throws {
-        let (f, run) = try await run(Self.dag("warn", severity: .warn, passes: false))
+    @Test(arguments: StoreBackend.allCases)
+    func aFailedWarnCheckIsRecordedAndBlocksNothing(_ backend: StoreBackend) async throws {
+        let (f, run) = try await run(Self.dag("warn", severity: .warn, passes: false), backend)
         defer { f.cleanup() }
         #expect(run.state == .success)
         #expect(try f.store.taskInstances(runPk: run.pk).allSatisfy { $0.state == .success })
@@ -66,8 +68,9 @@ import Testing
         #expect(try f.store.failedErrorChecks(runPk: run.pk).isEmpty)
     }
 
-    @Test func aPassingErrorCheckBlocksNothing() async throws {
-        let (f, run) = try await run(Self.dag("ok", severity: .error, passes: true))
+    @Test(arguments: StoreBackend.allCases)
+    func aPassingErrorCheckBlocksNothing(_ backend: StoreBackend) async throws {
+        let (f, run) = try await run(Self.dag("ok", severity: .error, passes: true), backend)
         defer { f.cleanup() }
         #expect(run.state == .success)
     }

@@ -2,24 +2,47 @@ import Foundation
 import OrchCore
 import OrchRuntime
 import OrchStore
+import OrchTestSupport
+import Testing
 
 /// The repository's `migrations/state`, found from this file.
 let runtimeMigrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("migrations/state")
+/// The repository's `migrations/state-postgres`.
+let runtimePostgresMigrations = runtimeMigrations.deletingLastPathComponent().appendingPathComponent("state-postgres")
+
+/// The database an engine test keeps its state in: a SQLite file in the home, or a fresh schema of the
+/// PostgreSQL test database (`ORCH_TEST_PG`).
+enum StoreBackend: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
 
 /// A temporary ORCH_HOME with a real state database; removed by `cleanup()`.
 struct EngineFixture {
     let home: OrchHome
     let store: SQLiteStateStore
+    let schema: PostgresTestSchema?
 
-    init() throws {
+    init(_ backend: StoreBackend = .sqlite) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("orch-rt-\(UUID().uuidString)")
         home = OrchHome(path: root.path)
         try home.prepare()
-        store = try SQLiteStateStore(path: home.databasePath, migrationsDirectory: runtimeMigrations)
+        switch backend {
+        case .sqlite:
+            schema = nil
+            store = try SQLiteStateStore(path: home.databasePath, migrationsDirectory: runtimeMigrations)
+        case .postgres:
+            let schema = try PostgresTestSchema()
+            self.schema = schema
+            store = try SQLStateStore(location: .postgres(dsn: schema.dsn), migrationsDirectory: runtimePostgresMigrations)
+        }
     }
 
-    func cleanup() { try? FileManager.default.removeItem(at: home.root) }
+    func cleanup() {
+        try? FileManager.default.removeItem(at: home.root)
+        schema?.drop()
+    }
 
     func pool(_ bag: DAGBag, slots: Int, executable: String = "/bin/false", killGrace: Double = 5) -> WorkerPool {
         WorkerPool(slots: slots, executable: executable, killGrace: killGrace,

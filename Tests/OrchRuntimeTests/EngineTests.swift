@@ -6,8 +6,9 @@ import Testing
 
 /// The run engine on a real database with in-process attempts: max_active_runs, pools, retries, pause, recovery.
 @Suite struct EngineTests {
-    @Test func maxActiveRunsAdmitsOneRunAtATime() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func maxActiveRunsAdmitsOneRunAtATime(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let gate = Gate()
         let dag = DAG("serial", maxActiveRuns: 1, defaults: TaskDefaults(isolation: .inProcess)) { d in
             d.task("t") { _ in await gate.wait() }
@@ -29,8 +30,9 @@ import Testing
         }
     }
 
-    @Test func aNamedPoolLimitsTasksAcrossDAGs() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func aNamedPoolLimitsTasksAcrossDAGs(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         try f.store.setPool("db", slots: 1, description: "one connection")
         let gate = Gate()
         let probe = ConcurrencyProbe()
@@ -59,8 +61,9 @@ import Testing
         for r in runs { #expect(try f.store.run(pk: r.pk)?.state == .success) }
     }
 
-    @Test func maxActiveTasksLimitsOneDAG() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func maxActiveTasksLimitsOneDAG(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let gate = Gate()
         let dag = DAG("narrow", maxActiveTasks: 2, defaults: TaskDefaults(isolation: .inProcess)) { d in
             for i in 1...5 { d.task("t\(i)") { _ in await gate.wait() } }
@@ -77,8 +80,9 @@ import Testing
         #expect(try f.store.run(pk: run.pk)?.state == .success)
     }
 
-    @Test func aRunWithNothingRunningGetsASlotBeforeABigRunGetsMore() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func aRunWithNothingRunningGetsASlotBeforeABigRunGetsMore(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let gate = Gate()
         let big = DAG("big", defaults: TaskDefaults(isolation: .inProcess)) { d in
             for i in 1...6 { d.task("t\(i)") { _ in await gate.wait() } }
@@ -104,8 +108,9 @@ import Testing
         #expect(try f.store.run(pk: smallRun.pk)?.state == .success)
     }
 
-    @Test func retriesAreSeparateAttemptsWithTheirOwnLogs() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func retriesAreSeparateAttemptsWithTheirOwnLogs(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let dag = DAG("flaky", defaults: TaskDefaults(retries: 2, retryDelay: 0, isolation: .inProcess)) { d in
             d.task("t") { ctx in
                 ctx.log("this is try \(ctx.tryNumber)")
@@ -133,8 +138,9 @@ import Testing
         #expect(try f.store.attempts(runPk: run.pk, taskId: "after").count == 1)
     }
 
-    @Test func anInProcessTimeoutFailsTheAttemptAndSaysSo() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func anInProcessTimeoutFailsTheAttemptAndSaysSo(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let dag = DAG("slow", defaults: TaskDefaults(isolation: .inProcess)) { d in
             d.task("hang", timeout: 0.2) { _ in try await Task.sleep(nanoseconds: 30_000_000_000) }
         }
@@ -148,8 +154,9 @@ import Testing
         #expect(a.error?.contains("timed out") == true)
     }
 
-    @Test func theSchedulerLeavesPausedDAGsQueuedButAForegroundRunDoesNot() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func theSchedulerLeavesPausedDAGsQueuedButAForegroundRunDoesNot(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let dag = DAG("paused", defaults: TaskDefaults(isolation: .inProcess)) { d in d.task("t") }
         let bag = try DAGBag([dag])
         try f.store.syncDAGs(bag.dags, pausedOnCreation: true, now: Date())
@@ -165,8 +172,9 @@ import Testing
         #expect(try f.store.run(pk: run.pk)?.state == .success)
     }
 
-    @Test func anOrphanedAttemptWithoutResultIsFailedAndRetried() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func anOrphanedAttemptWithoutResultIsFailedAndRetried(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let dag = DAG("orphan", defaults: TaskDefaults(retries: 1, retryDelay: 0, isolation: .inProcess)) { d in
             d.task("t") { ctx in ctx.log("try \(ctx.tryNumber)") }
         }
@@ -185,8 +193,9 @@ import Testing
         #expect(try f.store.run(pk: run.pk)?.state == .success)
     }
 
-    @Test func anOrphanedAttemptThatLeftASuccessResultIsNotRunAgain() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func anOrphanedAttemptThatLeftASuccessResultIsNotRunAgain(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let dag = DAG("orphan_ok", defaults: TaskDefaults(retries: 1, retryDelay: 0, isolation: .inProcess)) { d in
             d.task("t") { _ in throw TestFailure("must not run again") }
         }
@@ -205,8 +214,9 @@ import Testing
         #expect(try f.store.run(pk: run.pk)?.state == .success)
     }
 
-    @Test func xcomFlowsBetweenInProcessTasks() async throws {
-        let f = try EngineFixture(); defer { f.cleanup() }
+    @Test(arguments: StoreBackend.allCases)
+    func xcomFlowsBetweenInProcessTasks(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
         let dag = DAG("x", params: ["n": 2], defaults: TaskDefaults(isolation: .inProcess)) { d in
             d.task("push") { ctx in try ctx.push("return_value", .number(Double(ctx.params["n"]?.intValue ?? 0) * 10)) }
                 >> d.task("pull") { ctx in

@@ -3,23 +3,27 @@ import OrchCore
 @testable import OrchStore
 import Testing
 
-/// The rules every ``StateStore`` keeps, run against the in-memory twin and against SQLite on a real file: the
-/// twin is only worth its speed while it behaves like the real thing.
+/// The rules every ``StateStore`` keeps, run against the in-memory twin, SQLite on a real file and PostgreSQL (a
+/// fresh schema of `ORCH_TEST_PG` per test): the twin is only worth its speed while it behaves like the real
+/// thing, and the two databases must keep the same rules.
 @Suite struct StateStoreContractTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory, sqlite
+        case memory, sqlite, postgres
         var testDescription: String { rawValue }
     }
 
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// A store of that kind (and the folder to remove, for SQLite).
-    func make(_ backend: Backend) throws -> (any StateStore, TempDir?) {
+    /// A store of that kind, and what removes it afterwards (the folder or the schema).
+    func make(_ backend: Backend) throws -> (any StateStore, TestStoreDisposal?) {
         switch backend {
         case .memory: return (InMemoryStateStore(), nil)
         case .sqlite:
             let dir = try TempDir()
-            return (try makeStore(dir), dir)
+            return (try makeStore(dir), TestStoreDisposal(dir.cleanup))
+        case .postgres:
+            let (store, schema) = try makePostgresStore()
+            return (store, TestStoreDisposal(schema.drop))
         }
     }
 

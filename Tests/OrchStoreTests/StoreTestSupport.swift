@@ -1,6 +1,7 @@
 import Foundation
 import OrchCore
 @testable import OrchStore
+import OrchTestSupport
 
 /// The repository's `migrations/state`, found from this file.
 let stateMigrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -20,6 +21,27 @@ struct TempDir {
 /// A real SQLite state store in a temporary folder.
 func makeStore(_ dir: TempDir) throws -> SQLiteStateStore {
     try SQLiteStateStore(path: dir.path("orch.db"), migrationsDirectory: stateMigrations)
+}
+
+/// The repository's `migrations/state-postgres`.
+let postgresStateMigrations = stateMigrations.deletingLastPathComponent().appendingPathComponent("state-postgres")
+
+/// A real PostgreSQL state store in a fresh schema of the test database (drop the schema when done).
+func makePostgresStore() throws -> (SQLStateStore, PostgresTestSchema) {
+    let schema = try PostgresTestSchema()
+    do {
+        return (try SQLStateStore(location: .postgres(dsn: schema.dsn), migrationsDirectory: postgresStateMigrations),
+                schema)
+    } catch {
+        schema.drop()
+        throw error
+    }
+}
+
+/// What a test removes when it is done with a store: its folder, or its schema.
+struct TestStoreDisposal {
+    let cleanup: () -> Void
+    init(_ cleanup: @escaping () -> Void) { self.cleanup = cleanup }
 }
 
 let day = DataInterval(start: Date.utc(2026, 11, 1), end: Date.utc(2026, 11, 2))

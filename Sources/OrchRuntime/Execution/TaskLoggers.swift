@@ -1,5 +1,6 @@
 import Foundation
 import OrchCore
+import OrchStore
 
 /// Appends timestamped lines to an attempt's log file (in-process attempts). The file (and its folder) is
 /// created on the first line, so a silent no-op task costs no file system work.
@@ -48,8 +49,8 @@ func logTimestamp() -> String {
                   tmv.tm_hour, tmv.tm_min, tmv.tm_sec, ms)
 }
 
-/// XCom through the state database. Opens its own connection lazily, so a task that never uses XCom
-/// never touches the database.
+/// XCom through the state database (a SQLite file path or a PostgreSQL URI, see `StateLocation`). Opens its own
+/// connection lazily, so a task that never uses XCom never touches the database.
 public final class StoreXCom: XComAccess, @unchecked Sendable {
     private let runPk: Int64
     private let databasePath: String
@@ -71,7 +72,7 @@ public final class StoreXCom: XComAccess, @unchecked Sendable {
 
     private func withStore<T>(_ body: (SQLiteStateStoreHandle) throws -> T) throws -> T {
         lock.lock(); defer { lock.unlock() }
-        if store == nil { store = try SQLiteStateStoreHandle(path: databasePath, migrate: false) }
+        if store == nil { store = try SQLStateStore(location: StateLocation(databasePath), migrate: false) }
         return try body(store!)
     }
 }

@@ -40,7 +40,11 @@ public struct RunCreator: Sendable {
                 last = interval
             }
             let due = timetable.nextDueTime(after: last, now: now)
-            try store.setSchedulePosition(dag.id, lastInterval: last, nextRunAt: due)
+            // A position that did not move is not written again: one write per DAG per loop turn is a commit
+            // each (a WAL flush on PostgreSQL) for nothing.
+            if last != record.lastInterval || due != record.nextRunAt {
+                try store.setSchedulePosition(dag.id, lastInterval: last, nextRunAt: due)
+            }
             if let due { nextDue = min(nextDue ?? due, due) }
         }
         return (created, nextDue)

@@ -11,6 +11,7 @@ import OrchStore
 public final class SchedulerLoop: @unchecked Sendable {
     public static let leaseTTL = SchedulerLease.ttl
     public static let heartbeatInterval = SchedulerLease.heartbeatInterval
+    public static let standbyPollInterval = SchedulerLease.standbyPollInterval
     /// How often asset freshness is evaluated (a policy is measured in hours).
     public static let freshnessInterval: Double = 30
 
@@ -22,6 +23,8 @@ public final class SchedulerLoop: @unchecked Sendable {
     let lineage: OpenLineageComposer?
     public let signal = AsyncSignal()
     public let holder: String
+    /// The lease's epoch once this scheduler holds it.
+    public private(set) var epoch: Int64 = 0
     private let stopLock = NSLock()
     private var stopRequested = false
     /// Called every loop turn (the alert dispatcher and the retention job hang off it).
@@ -68,13 +71,22 @@ public final class SchedulerLoop: @unchecked Sendable {
         }
     }
 
-    /// Takes the lease or says who holds it.
+    /// Takes the lease or says who holds it. Once taken, the engine's writes are fenced by the lease's epoch:
+    /// should another scheduler take it over (this one frozen or cut off), they are refused.
     public func acquireLease() throws -> LeaseRecord? {
         let host = ProcessInfo.processInfo.hostName
-        return try store.acquireLease(holder: holder, pid: Int(getpid()), hostname: host, now: Date(),
-                                      ttl: Self.leaseTTL) { current in
+        if let current = try store.acquireLease(holder: holder, pid: Int(getpid()), hostname: host, now: Date(),
+                                                ttl: Self.leaseTTL, holderIsAlive: { current in
             current.hostname != host || processIsAlive(Int32(current.pid))
+        }) {
+            return current
         }
+        guard let held = try store.lease(), held.holder == holder else {
+            throw StoreError.conflict("the scheduler lease was taken by another scheduler as this one took it")
+        }
+        store.fenceEngineWrites(holder: holder, epoch: held.epoch)
+        epoch = held.epoch
+        return nil
     }
 
     /// Runs until `requestStop()`. The lease must be held.
@@ -89,7 +101,7 @@ public final class SchedulerLoop: @unchecked Sendable {
         // through the outbox.
         let parts = SchedulerParts(bag: bag, store: store, alerts: alerts)
         let lastFreshnessCheck = TurnClock(start: .distantPast)
-        log("scheduler \(holder) started: \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.path)")
+        log("scheduler \(holder) started (lease epoch \(epoch)): \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.location)")
         let turnStarted = TurnClock()
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in

@@ -19,6 +19,10 @@ public struct OrchHome: Sendable {
     }
 
     public var databasePath: String { root.appendingPathComponent("orch.db").path }
+    /// The state database: PostgreSQL when `ORCH_STATE_DSN` is set, else the SQLite file ``databasePath``.
+    public func stateLocation(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> StateLocation {
+        try StateLocation.fromEnvironment(env, defaultPath: databasePath)
+    }
     public var logsDirectory: URL { root.appendingPathComponent("logs", isDirectory: true) }
     public var dataDirectory: URL { root.appendingPathComponent("data", isDirectory: true) }
     public var wakeSocketPath: String { root.appendingPathComponent("scheduler.sock").path }

@@ -5,4 +5,7 @@ public enum SchedulerLease {
     public static let ttl: Double = 15
     /// How often the holder renews it.
     public static let heartbeatInterval: Double = 3
+    /// How often a standby scheduler tries the lease: a holder that died on the standby's host is replaced within
+    /// this; one on another host once its heartbeat is `ttl` old.
+    public static let standbyPollInterval: Double = 1
 }

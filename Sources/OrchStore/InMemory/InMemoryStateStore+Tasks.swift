@@ -170,7 +170,9 @@ extension InMemoryStateStore {
                now.timeIntervalSince(current.heartbeatAt) < ttl, holderIsAlive(current) {
                 return current
             }
-            t.lease = LeaseRecord(holder: holder, pid: pid, hostname: hostname, acquiredAt: now, heartbeatAt: now)
+            let epoch = t.lease.map { $0.holder == holder ? $0.epoch : $0.epoch + 1 } ?? 1
+            t.lease = LeaseRecord(holder: holder, pid: pid, hostname: hostname, acquiredAt: now, heartbeatAt: now,
+                                  epoch: epoch)
             return nil
         }
     }

@@ -9,16 +9,17 @@ struct DbCommand: ParsableCommand {
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply pending migrations from migrations/state.",
+            abstract: "Apply pending migrations from migrations/state (migrations/state-postgres with ORCH_STATE_DSN).",
             discussion: "An existing orch.db of 0 bytes is refused by every command (it would silently start a new, empty history); --init accepts it and creates a new database in it.")
         @Flag(name: .customLong("init"), help: "Create a new database even in an existing empty (0-byte) orch.db.")
         var initialize = false
 
         func run() throws {
             let ctx = try CLIContext()
-            let db = try SQLiteStateStore(path: ctx.home.databasePath, migrate: false, initializeEmptyFile: initialize)
+            let location = try ctx.home.stateLocation()
+            let db = try SQLStateStore(location: location, migrate: false, initializeEmptyFile: initialize)
             let applied = try db.applyMigrations()
-            print(applied.isEmpty ? "database is up to date: \(ctx.home.databasePath)"
+            print(applied.isEmpty ? "database is up to date: \(location)"
                                   : "applied: \(applied.joined(separator: ", "))")
         }
     }

@@ -31,7 +31,7 @@ struct TriggerCommand: AsyncParsableCommand {
         print("queued run \(run.runId) of \(dag.id) (logical date \(isoString(run.logicalDate)), data interval \(isoString(run.dataInterval.start)) to \(isoString(run.dataInterval.end)))")
         fflush(nil)
         if !schedulerIsRunning(store) {
-            printError("note: no scheduler is running on \(ctx.home.databasePath); start one with `orch scheduler` (or `orch serve`), or use `orch run \(dag.id)` to run in the foreground")
+            printError("note: no scheduler is running on \((try? ctx.home.stateLocation())?.description ?? ctx.home.databasePath); start one with `orch scheduler` (or `orch serve`), or use `orch run \(dag.id)` to run in the foreground")
         }
         if store.dagIsPaused(dag.id) {
             printError("note: DAG \(dag.id) is paused; the run stays queued until `orch dags unpause \(dag.id)`")
