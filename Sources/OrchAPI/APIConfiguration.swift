@@ -36,6 +36,8 @@ public struct APIConfiguration: Sendable {
     public var importErrors: @Sendable () -> [BundleImportError]
     /// The scheduler's worker slots, for "why is it waiting" (`orch serve` passes its own).
     public var workerSlots = ProcessInfo.processInfo.activeProcessorCount
+    /// The scheduler's lease timeout for remote workers, told to them with each lease (they heartbeat at a third).
+    public var workerLeaseTimeout: Double = 30
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),

@@ -27,6 +27,8 @@ struct APIContext: Sendable {
     let importErrors: @Sendable () -> [BundleImportError]
     /// The scheduler's worker slots, for "why is it waiting".
     var workerSlots = ProcessInfo.processInfo.activeProcessorCount
+    /// The remote workers' lease timeout (``APIConfiguration/workerLeaseTimeout``).
+    var workerLeaseTimeout: Double = 30
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -76,6 +78,7 @@ final class APIRoutes: @unchecked Sendable {
         addFailureRoutes()
         addAuthRoutes()
         addInsightsRoutes()
+        addWorkerRoutes()   // issue 19: remote workers
     }
 
     /// A read-only route: the handler gets a store from the read pool. Unless `cached` is false, a 200 answer is

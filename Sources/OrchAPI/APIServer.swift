@@ -27,6 +27,7 @@ public final class APIServer: Sendable {
                                  insights: InsightsCatalog(configuration: configuration.insights),
                                  importErrors: configuration.importErrors)
         context.workerSlots = configuration.workerSlots
+        context.workerLeaseTimeout = configuration.workerLeaseTimeout
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()

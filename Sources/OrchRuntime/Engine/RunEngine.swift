@@ -21,6 +21,8 @@ public actor RunEngine {
         let dagId: String
         let startedAt: Date
         let isolation: Isolation
+        /// Offered to remote workers instead of run by `pool`.
+        var remote = false
     }
 
     let bag: DAGBag
@@ -32,6 +34,9 @@ public actor RunEngine {
     let clock: @Sendable () -> Date
     let alerts: AlertComposer
     let signal: AsyncSignal
+    /// Remote workers (issue 19): attempts of queues the pool does not serve are offered there. nil: every queue
+    /// runs in `pool`.
+    let remote: RemoteAttemptBoard?
 
     var machine: EngineStateMachine
     /// The runs the machine knows, as read from the store (for attempt specs and alert messages).
@@ -53,7 +58,8 @@ public actor RunEngine {
 
     public init(bag: DAGBag, store: any EngineStore, pool: WorkerPool, home: OrchHome, scope: Scope, owner: String,
                 alerts: AlertComposer = NoAlerts(), signal: AsyncSignal = AsyncSignal(), honourPause: Bool = true,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                remote: RemoteAttemptBoard? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.remote = remote
         self.bag = bag
         self.store = store
         self.pool = pool
@@ -64,7 +70,9 @@ public actor RunEngine {
         self.signal = signal
         self.clock = clock
         machine = EngineStateMachine(dags: bag.dags, configuration: .init(workerSlots: pool.slots, honourPause: honourPause,
-                                                                          killGrace: pool.killGrace))
+                                                                          killGrace: pool.killGrace,
+                                                                          localQueues: remote?.configuration.localQueues,
+                                                                          leaseTimeout: remote?.configuration.leaseTimeout ?? 30))
     }
 
     /// Stop starting attempts (the scheduler is shutting down); running ones are still followed to their end.
@@ -112,6 +120,9 @@ public actor RunEngine {
         if events.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
             lastStoreRead = now
             do { events += try readStore(now: now) } catch { failure = "\(error)" }
+        }
+        if let remote {
+            do { events += try remote.changes() } catch { failure = "cannot read the remote workers' attempts: \(error)" }
         }
         events = withCheckVerdicts(events)   // asset checks (issue 14): RunEngine+CheckBlocking
         let actions = machine.handle(events, now: now)

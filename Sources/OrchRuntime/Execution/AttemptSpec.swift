@@ -23,6 +23,9 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     public var environment: [String: String]
     /// Seconds the attempt's process gives its task's processes between SIGTERM and SIGKILL (nil: 5).
     public var killGrace: Double?
+    /// Set on a remote worker (issue 19): the task's XCom goes to the server's worker API with the lease's fencing
+    /// token instead of to a state database (which the worker's machine does not have).
+    public var remoteXCom: RemoteXComEndpoint?
 
     /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
     /// flock on it for its whole life, and writes its result into it just before exiting: one small file

@@ -12,6 +12,8 @@ struct SchedulerService: Service {
     let ctx: CLIContext
     let slots: Int?
     let standby: Bool
+    /// `--queues`: the queues the scheduler's own pool serves (nil: settings, else `default`).
+    let queues: String?
     let alerts: Handoff<AlertDispatcher>
 
     func run() async throws {
@@ -20,6 +22,11 @@ struct SchedulerService: Service {
         let settings = Settings.load(ctx.home)
         let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots)
         let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx))
+        // Remote workers: the queues the pool does not serve are offered through the worker API.
+        let executables = ctx.bundles().executables
+        BundleDigests.shared.register(Set(executables.values))
+        loop.remote = try RemoteAttemptBoard(store: store, configuration: settings.remoteBoard(queuesOption: queues),
+                                             bundleExecutable: { executables[$0] })
         guard try await takeLease(loop) else { return }
         let dispatcher = try makeAlertDispatcher(ctx, store: store, log: { OrchLog.alerts.info("\($0)") })
         let retention = settings.retentionDays.map {
