@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Crypto
 import Foundation
 
@@ -16,10 +19,10 @@ public final class BundleDigests: @unchecked Sendable {
 
     /// The hex SHA-256 of the file at `path` (nil when it cannot be read).
     public func digest(of path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = (attributes[.size] as? NSNumber)?.uint64Value,
-              let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { return nil }
-        let stamp = Stamp(path: path, size: size, modified: modified)
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let stamp = Stamp(path: path, size: UInt64(st.st_size),
+                          modified: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
         if let known = lock.withLock({ byStamp[stamp] }) { return known }
         guard let hex = Self.sha256(file: path) else { return nil }
         lock.withLock {
@@ -45,8 +48,9 @@ public final class BundleDigests: @unchecked Sendable {
         defer { try? handle.close() }
         var hasher = SHA256()
         while true {
-            guard let chunk = try? handle.read(upToCount: 1 << 20) else { return nil }
-            if chunk.isEmpty { break }
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: 1 << 20) } catch { return nil }
+            guard let chunk, !chunk.isEmpty else { break }   // nil or empty: the end of the file
             hasher.update(data: chunk)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

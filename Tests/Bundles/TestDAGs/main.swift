@@ -8,4 +8,6 @@ OrchBundle.main([
     reliabilityTimeoutEscape,
     reliabilityTaskEnv,
     browserDeadline,
+    remoteFanout,
+    remoteSlow,
 ])
