@@ -33,7 +33,7 @@ extension APIRoutes {
             guard try ctx.writer.heartbeatRemoteAttempt(attemptId: lease.attemptId, epoch: lease.epoch, now: Date()) else {
                 return .error(409, "the lease of attempt \(lease.attemptId) is not current any more")
             }
-            return .api(WorkerWire.HeartbeatResponse(stop: lease.stopSignal))
+            return Self.wire(WorkerWire.HeartbeatResponse(stop: lease.stopSignal))
         }
 
         // A chunk of the attempt's log, at the byte offset it starts at: appended once (a chunk sent again after a
@@ -45,7 +45,7 @@ extension APIRoutes {
             }
             let spec = try AttemptSpec.decode(lease.spec)
             let size = try RemoteLogFile.append(request.body, at: offset, to: spec.logPath)
-            return .api(WorkerWire.LogResponse(size: size))
+            return Self.wire(WorkerWire.LogResponse(size: size))
         }
 
         add("POST", "/worker/attempts/{attempt_id}/xcom") { request in
@@ -61,7 +61,7 @@ extension APIRoutes {
                 throw APIError.badRequest("send the query parameters task and key")
             }
             let value = try ctx.readers.with { try $0.pullXCom(runPk: lease.runPk, taskId: task, key: key) }
-            return .api(WorkerWire.XComPulled(value: value))
+            return Self.wire(WorkerWire.XComPulled(value: value))
         }
 
         worker("POST", "/worker/attempts/{attempt_id}/complete") { request in
@@ -112,6 +112,13 @@ extension APIRoutes {
         }
     }
 
+    /// A worker API answer in the wire format (snake_case keys).
+    static func wire<T: Encodable>(_ value: T) -> HTTPResponse {
+        do { return .json(200, try WorkerWire.encode(value)) } catch {
+            return .error(500, "could not encode the answer: \(error)")
+        }
+    }
+
     static func decodeBody<T: Decodable>(_ type: T.Type, _ request: HTTPRequest) throws -> T {
         do { return try WorkerWire.decode(type, from: request.body) } catch {
             throw APIError.badRequest("the request body is not a valid \(type): \(error)")
@@ -134,7 +141,7 @@ struct WorkerLeasePoll {
                 let leases = try lease(body, worker: worker)
                 if !leases.isEmpty {
                     ctx.wakeScheduler()
-                    return .api(WorkerWire.LeaseResponse(leases: leases))
+                    return APIRoutes.wire(WorkerWire.LeaseResponse(leases: leases))
                 }
                 let left = deadline.timeIntervalSinceNow
                 if left <= 0 { return HTTPResponse(status: 204) }
@@ -147,7 +154,8 @@ struct WorkerLeasePoll {
 
     func lease(_ body: WorkerWire.LeaseRequest, worker: String) throws -> [WorkerWire.Lease] {
         var secrets: [Int64: String] = [:]
-        let rows = try ctx.writer.leaseRemoteAttempts(queues: body.queues, worker: worker, limit: body.slots, now: Date()) { id in
+        let rows = try ctx.writer.leaseRemoteAttempts(queues: body.queues, worker: worker, limit: body.slots, now: Date(),
+                                                         unacknowledgedAfter: ctx.workerLeaseTimeout) { id in
             let secret = TokenSecret.generate()
             secrets[id] = secret
             return TokenSecret.hash(secret)

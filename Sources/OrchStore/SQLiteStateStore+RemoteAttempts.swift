@@ -28,22 +28,24 @@ extension SQLiteStateStore: RemoteAttemptStateStore {
         }
     }
 
-    public func leaseRemoteAttempts(queues: [String], worker: String, limit: Int, now: Date,
+    public func leaseRemoteAttempts(queues: [String], worker: String, limit: Int, now: Date, unacknowledgedAfter: Double,
                                     secretHash: (Int64) -> String) throws -> [RemoteAttemptRecord] {
         guard !queues.isEmpty, limit > 0 else { return [] }
         let marks = Array(repeating: "?", count: queues.count).joined(separator: ", ")
         return try write {
             let ids = try db.query("""
-                SELECT attempt_id FROM remote_attempt WHERE state = 'offered' AND queue IN (\(marks))
-                    AND \(Self.tryIsCurrent) ORDER BY offered_at, attempt_id LIMIT ?
-                """, queues.map { $0 as any SQLiteBindable } + [limit]).compactMap { $0["attempt_id"].int64 }
+                SELECT attempt_id FROM remote_attempt
+                WHERE (state = 'offered' OR (state = 'leased' AND heartbeat_at IS NULL AND leased_at < ?))
+                    AND queue IN (\(marks)) AND \(Self.tryIsCurrent) ORDER BY offered_at, attempt_id LIMIT ?
+                """, [now.unix - unacknowledgedAfter] + queues.map { $0 as any SQLiteBindable } + [limit])
+                .compactMap { $0["attempt_id"].int64 }
             var leased: [RemoteAttemptRecord] = []
             for id in ids {
                 try db.execute("""
                     UPDATE remote_attempt SET state = 'leased', epoch = epoch + 1, secret_hash = ?, worker = ?,
-                        leased_at = ?, heartbeat_at = ?, version = \(Self.nextVersion)
-                    WHERE attempt_id = ? AND state = 'offered'
-                    """, [secretHash(id), worker, now.unix, now.unix, id])
+                        leased_at = ?, heartbeat_at = NULL, version = \(Self.nextVersion)
+                    WHERE attempt_id = ? AND (state = 'offered' OR (state = 'leased' AND heartbeat_at IS NULL))
+                    """, [secretHash(id), worker, now.unix, id])
                 if let row = try db.queryOne("SELECT \(Self.columns) FROM remote_attempt WHERE attempt_id = ?", [id]) {
                     leased.append(try Self.record(row))
                 }

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 
-/// A remote worker's bundle executables, by SHA-256, under `<home>/bundles/<sha256>`: downloaded once from the
+/// A remote worker's bundle executables, by SHA-256, under `<home>/worker-bundles/<sha256>`: downloaded once from the
 /// server, verified against the hash that names them before they are kept, and reused by every later attempt.
 public final class BundleCache: @unchecked Sendable {
     let folder: URL
@@ -11,7 +11,7 @@ public final class BundleCache: @unchecked Sendable {
     private var verified: Set<String> = []
 
     public init(home: OrchHome) {
-        folder = home.root.appendingPathComponent("bundles", isDirectory: true)
+        folder = home.root.appendingPathComponent("worker-bundles", isDirectory: true)
     }
 
     /// The path of the executable with this hash, downloading it first when it is not cached (or its copy no

@@ -65,6 +65,8 @@ public final class RemoteAttemptBoard: @unchecked Sendable {
         for r in rows {
             switch r.state {
             case .leased:
+                // Not acknowledged yet (no first heartbeat): still only offered, as far as the engine knows.
+                guard r.heartbeatAt != nil else { continue }
                 events.append(.attemptStarted(r.key, tryNumber: r.tryNumber))
                 events.append(.attemptHeartbeat(r.key, tryNumber: r.tryNumber))
             case .completed:
@@ -93,7 +95,7 @@ public final class RemoteAttemptBoard: @unchecked Sendable {
         guard let r = try store.remoteAttempt(runPk: key.runPk, taskId: key.taskId, tryNumber: tryNumber) else { return nil }
         switch r.state {
         case .offered: return .remote(startedAt: nil)
-        case .leased: return .remote(startedAt: r.leasedAt)
+        case .leased: return .remote(startedAt: r.heartbeatAt == nil ? nil : r.leasedAt)
         case .completed: return .dead(startedAt: r.leasedAt ?? Date(), outcome: r.outcome)
         case .lost, .cancelled:
             return .dead(startedAt: r.leasedAt ?? Date(),

@@ -15,7 +15,8 @@ final class RemoteAttemptSession: @unchecked Sendable {
     let worker: RemoteWorker
     private let lock = NSLock()
     private var outcome: AttemptOutcome?
-    private let ended = DispatchSemaphore(value: 0)
+    /// Signalled when the attempt's process has ended (its outcome is set).
+    private let ended = NSCondition()
     private var logOffset = 0
     private var lost = false
 
@@ -33,6 +34,8 @@ final class RemoteAttemptSession: @unchecked Sendable {
             return report(.failed(exitCode: nil, error: "the worker cannot read the attempt's spec: \(error)"))
         }
         let what = "\(spec.dagId).\(spec.taskId) run \(spec.runId) try \(spec.tryNumber) (attempt \(lease.attemptId))"
+        // The first heartbeat acknowledges the lease: only then does the server count it as started.
+        guard acknowledge(what) else { return }
         let bundle: String
         do {
             bundle = try worker.bundles.executable(sha256: lease.bundleSha256) { try worker.api.bundle(sha256: lease.bundleSha256) }
@@ -47,11 +50,13 @@ final class RemoteAttemptSession: @unchecked Sendable {
         worker.pool.launch(spec, bundle: bundle, callbacks: AttemptCallbacks(
             started: { _, _ in },
             finished: { [self] o in
-                lock.withLock { outcome = o }
-                ended.signal()
+                ended.withLock {
+                    lock.withLock { outcome = o }
+                    ended.broadcast()
+                }
             }))
         var nextBeat = Date().addingTimeInterval(lease.heartbeatInterval)
-        while ended.wait(timeout: .now() + 0.5) == .timedOut {
+        while !waitForEnd(seconds: 0.5) {
             shipLog(spec)
             guard !isLost else { continue }
             if Date() >= nextBeat {
@@ -70,6 +75,38 @@ final class RemoteAttemptSession: @unchecked Sendable {
     }
 
     private var isLost: Bool { lock.withLock { lost } }
+
+    /// Waits up to `seconds` for the attempt's process to end; true once it has.
+    private func waitForEnd(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        return ended.withLock {
+            while lock.withLock({ outcome }) == nil {
+                if !ended.wait(until: deadline) { return lock.withLock { outcome } != nil }
+            }
+            return true
+        }
+    }
+
+    /// Sends the first heartbeat, retrying transport failures for a lease timeout; false when the lease is gone.
+    private func acknowledge(_ what: String) -> Bool {
+        let deadline = Date().addingTimeInterval(lease.leaseTimeout)
+        while true {
+            do {
+                switch try worker.api.heartbeat(lease) {
+                case .ok: return true
+                case .refused(let why):
+                    log("\(what): lease refused before it started (\(why))")
+                    return false
+                }
+            } catch {
+                guard Date() < deadline else {
+                    log("\(what): cannot acknowledge the lease (\(error)); dropped")
+                    return false
+                }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+    }
 
     /// The spec as it runs here: log under this worker's home, no state database, XCom through the server with
     /// the fencing token, and the variables the DAG asked for taken from this worker's environment.

@@ -44,8 +44,10 @@ public protocol RemoteAttemptStateStore: Sendable {
     func offerRemoteAttempt(attemptId: Int64, runPk: Int64, taskId: String, tryNumber: Int, dagId: String,
                             queue: String, bundleSHA256: String, spec: String, now: Date) throws
     /// Leases up to `limit` offered attempts of `queues` (oldest offer first) to `worker`; `secretHash` gives
-    /// each lease the hash of its fresh secret.
-    func leaseRemoteAttempts(queues: [String], worker: String, limit: Int, now: Date,
+    /// each lease the hash of its fresh secret. A lease counts once its worker acknowledges it with a first
+    /// heartbeat: one never acknowledged within `unacknowledgedAfter` seconds (its answer went to a worker that
+    /// died while it waited) is leased again, with a new epoch, without costing the task a try.
+    func leaseRemoteAttempts(queues: [String], worker: String, limit: Int, now: Date, unacknowledgedAfter: Double,
                              secretHash: (Int64) -> String) throws -> [RemoteAttemptRecord]
     /// Checks a fencing token; `matches` compares the stored secret hash (in constant time).
     func checkLease(attemptId: Int64, epoch: Int, matches: (String) -> Bool) throws -> LeaseCheck

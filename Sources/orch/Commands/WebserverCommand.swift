@@ -35,6 +35,10 @@ struct WebOptions: ParsableArguments {
         configuration.insights = insights.configuration
         if let problem = insights.problem { OrchLog.webserver.error("connections: \(problem)") }
         configuration.importErrors = { [errors = ctx.bundles().errors] in errors }
+        // Remote workers: the scheduler's lease timeout (told to workers with each lease), and the bundle
+        // executables the worker API may serve, by their SHA-256.
+        configuration.workerLeaseTimeout = Settings.load(ctx.home).remoteBoard(queuesOption: nil).leaseTimeout
+        BundleDigests.shared.register(Set(ctx.bundles().executables.values))
         let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false
