@@ -6,10 +6,11 @@ import OrchSQLite
 import Testing
 
 /// Remote workers end to end (issue 19): `orch serve` and two `orch worker` processes with separate homes, over
-/// HTTP on loopback. Real child processes throughout; the lease timeout is 3 s.
+/// HTTP on loopback. Real child processes throughout. The lease timeout is 5 s in the fault tests (heartbeats every
+/// 1.7 s) and 15 s elsewhere, so that a busy machine does not lose a lease no test means to lose.
 @Suite(.serialized) struct RemoteWorkerCLITests {
     @Test func aFanOutRunsAcrossBothWorkersWithXComThroughTheAPI() throws {
-        let c = try RemoteCluster()
+        let c = try RemoteCluster(leaseTimeout: 15)
         defer { c.stopAll() }
         let a = try c.startWorker("wa")
         let b = try c.startWorker("wb")
@@ -39,17 +40,22 @@ import Testing
     }
 
     @Test func anAttemptOfAWorkerKilledMidTaskIsRetriedOnTheOther() throws {
-        let c = try RemoteCluster()
+        let c = try RemoteCluster(leaseTimeout: 5)
         defer { c.stopAll() }
         let a = try c.startWorker("wa", slots: 1)
         try c.trigger("remote_slow")
         #expect(try c.sandbox.waitFor(60) { try c.remoteRows("remote_slow").first?.acknowledged == true })
         let b = try c.startWorker("wb", slots: 1)
         let family = descendants(of: a.pid)
+        let killedAt = Date().timeIntervalSince1970
         a.stop(SIGKILL)
         for p in family { kill(p, SIGKILL) }
         #expect(try c.waitForRun("remote_slow") == "success")
         let rows = RunRowsOf(try c.db(), dag: "remote_slow")
+        if rows.intervals.count == 2 {
+            print(String(format: "FIGURES sigkill: lease lost %.2f s after the kill (timeout %.0f s), try 2 started %.2f s after",
+                         rows.intervals[0].1 - killedAt, c.leaseTimeout, rows.intervals[1].0 - killedAt))
+        }
         #expect(rows.tries == [1: "failed", 2: "success"])
         #expect(rows.errors[1]?.contains("lease lost: no heartbeat from its worker") == true)
         let remote = try c.remoteRows("remote_slow").filter { $0.state != "lost" || $0.tryNumber == 1 }
@@ -58,13 +64,16 @@ import Testing
     }
 
     @Test func aWorkerFrozenPastItsLeaseHasItsLateResultRefused() throws {
-        let c = try RemoteCluster()
+        let c = try RemoteCluster(leaseTimeout: 5)
         defer { c.stopAll() }
         let a = try c.startWorker("wa", slots: 1)
         try c.trigger("remote_slow")
         #expect(try c.sandbox.waitFor(60) { try c.remoteRows("remote_slow").first?.acknowledged == true })
         _ = try c.startWorker("wb", slots: 1)
+        // The worker, its bundle's fork server and the attempt's process: the whole "host" stops.
+        #expect(c.sandbox.waitFor(30) { descendants(of: a.pid).count >= 2 })
         let frozen = [a.pid] + descendants(of: a.pid)
+        let frozenAt = Date().timeIntervalSince1970
         for p in frozen { kill(p, SIGSTOP) }
         // The other worker runs try 2 to the end while this one is frozen past its lease.
         #expect(try c.waitForRun("remote_slow") == "success")
@@ -76,11 +85,35 @@ import Testing
         #expect(rows.tries == [1: "failed", 2: "success"])
         #expect(rows.noOverlap)
         #expect(try c.remoteRows("remote_slow").first?.state == "lost")
+        if rows.intervals.count == 2 {
+            print(String(format: "FIGURES sigstop: %d processes frozen, lease lost %.2f s after the freeze, try 2 %.2f-%.2f s, late result refused",
+                         frozen.count, rows.intervals[0].1 - frozenAt, rows.intervals[1].0 - frozenAt, rows.intervals[1].1 - frozenAt))
+        }
         #expect(try c.db().queryOne("SELECT state FROM dag_run WHERE dag_id = 'remote_slow'")?["state"].string == "success")
     }
 
+    @Test func aServerRestartDoesNotLoseARunningRemoteAttempt() throws {
+        let c = try RemoteCluster(leaseTimeout: 15)
+        defer { c.stopAll() }
+        let a = try c.startWorker("wa", slots: 1)
+        try c.trigger("remote_slow")
+        #expect(try c.sandbox.waitFor(60) { try c.remoteRows("remote_slow").first?.acknowledged == true })
+        let stoppedAt = Date().timeIntervalSince1970
+        try c.restartServer(downFor: 2)
+        let restartedAt = Date().timeIntervalSince1970
+        // The worker kept the attempt running, reconnected and reported it: try 1 counts, nothing was retried.
+        #expect(try c.waitForRun("remote_slow") == "success")
+        let rows = RunRowsOf(try c.db(), dag: "remote_slow")
+        #expect(rows.tries == [1: "success"])
+        #expect(rows.intervals.first.map { $0.0 < stoppedAt && $0.1 > restartedAt } == true)
+        #expect(try c.remoteRows("remote_slow").map(\.state) == ["completed"])
+        #expect(a.process.isRunning)
+        print(String(format: "FIGURES restart: server down %.1f s (stop to answering again), attempt reported %.2f s after it answered",
+                     restartedAt - stoppedAt, (rows.intervals.first?.1 ?? 0) - restartedAt))
+    }
+
     @Test func aWorkerTokenMayLeaseAndReportOnlyAndAStaleFencingTokenIsRefused() throws {
-        let c = try RemoteCluster()
+        let c = try RemoteCluster(leaseTimeout: 15)
         defer { c.stopAll() }
         let worker = try c.sandbox.run("tokens", "create", "--role", "worker", "--name", "w").stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)

@@ -10,12 +10,12 @@ import Testing
 /// else: no database, no shared folder).
 final class RemoteCluster: @unchecked Sendable {
     let sandbox: OrchSandbox
-    let server: RunningOrch
+    private(set) var server: RunningOrch
     let url: String
     let leaseTimeout: Double
     private(set) var workers: [String: RunningOrch] = [:]
 
-    init(leaseTimeout: Double = 3) throws {
+    init(leaseTimeout: Double) throws {
         sandbox = try OrchSandbox()
         self.leaseTimeout = leaseTimeout
         let sandbox = self.sandbox
@@ -34,6 +34,19 @@ final class RemoteCluster: @unchecked Sendable {
             server.stop(SIGTERM)
             throw ClusterError("orch serve did not start: \(server.stderr.suffix(2000))") }
         url = found
+    }
+
+    /// Stops the server (SIGTERM) and starts it again on the same port and home; returns once it answers.
+    func restartServer(downFor seconds: Double = 1) throws {
+        server.stop(SIGTERM)
+        usleep(UInt32(seconds * 1_000_000))
+        let port = String(url.split(separator: ":").last ?? "0")
+        server = try sandbox.start(["serve", "--port", port, "--slots", "2"],
+                                   environment: ["ORCH_LEASE_TIMEOUT": String(leaseTimeout), "ORCH_LOAD_EXAMPLES": "false"])
+        let restarted = server
+        guard sandbox.waitFor(60, { restarted.stderr.contains("web server on http://127.0.0.1:\(port)/") }) else {
+            throw ClusterError("orch serve did not start again: \(restarted.stderr.suffix(2000))")
+        }
     }
 
     /// Starts `orch worker` named `name` with a token of its own and a home of its own.
@@ -104,8 +117,11 @@ func descendants(of pid: Int32) -> [Int32] {
     var children: [Int32: [Int32]] = [:]
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     for e in entries {
-        guard let p = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
-              let close = stat.range(of: ")", options: .backwards) else { continue }
+        // /proc files report size 0: read them to their end rather than by their size.
+        guard let p = Int32(e), let handle = FileHandle(forReadingAtPath: "/proc/\(e)/stat") else { continue }
+        let stat = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        try? handle.close()
+        guard let close = stat.range(of: ")", options: .backwards) else { continue }
         let fields = stat[close.upperBound...].split(separator: " ")
         if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(p) }
     }
