@@ -29,6 +29,8 @@ struct APIContext: Sendable {
     var workerSlots = ProcessInfo.processInfo.activeProcessorCount
     /// The remote workers' lease timeout (``APIConfiguration/workerLeaseTimeout``).
     var workerLeaseTimeout: Double = 30
+    /// The bundle executable with a SHA-256 (``APIConfiguration/workerBundle``).
+    var workerBundle: @Sendable (String) -> String? = { _ in nil }
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {

@@ -28,6 +28,7 @@ public final class APIServer: Sendable {
                                  importErrors: configuration.importErrors)
         context.workerSlots = configuration.workerSlots
         context.workerLeaseTimeout = configuration.workerLeaseTimeout
+        context.workerBundle = configuration.workerBundle
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()

@@ -1,7 +1,6 @@
 import Foundation
 import OrchCore
 import OrchHTTPServer
-import OrchRuntime
 import OrchStore
 
 /// The worker API (issue 19): what `orch worker` on another machine calls. Lease (a long poll), heartbeat, log
@@ -43,8 +42,10 @@ extension APIRoutes {
             guard let offset = request.header(WorkerWire.offsetHeader).flatMap(Int.init), offset >= 0 else {
                 throw APIError.badRequest("send the chunk's byte offset in the header \(WorkerWire.offsetHeader)")
             }
-            let spec = try AttemptSpec.decode(lease.spec)
-            let size = try RemoteLogFile.append(request.body, at: offset, to: spec.logPath)
+            guard let logPath = (try? JSONValue.parse(lease.spec))?["logPath"]?.stringValue else {
+                throw APIError(500, "the spec of attempt \(lease.attemptId) names no log path")
+            }
+            let size = try RemoteLogFile.append(request.body, at: offset, to: logPath)
             return Self.wire(WorkerWire.LogResponse(size: size))
         }
 
@@ -78,9 +79,7 @@ extension APIRoutes {
         // The bundle executable with this SHA-256 (only executables this server has loaded).
         worker("GET", "/worker/bundles/{sha256}") { request in
             let digest = request.path("sha256").lowercased()
-            guard let path = BundleDigests.shared.path(forDigest: digest),
-                  BundleDigests.shared.digest(of: path) == digest,
-                  let data = FileManager.default.contents(atPath: path) else {
+            guard let path = ctx.workerBundle(digest), let data = FileManager.default.contents(atPath: path) else {
                 throw APIError.notFound("no loaded bundle executable has the SHA-256 \(digest)")
             }
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"], body: [UInt8](data))

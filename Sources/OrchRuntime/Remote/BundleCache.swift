@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OrchStore
 
 /// A remote worker's bundle executables, by SHA-256, under `<home>/worker-bundles/<sha256>`: downloaded once from the
 /// server, verified against the hash that names them before they are kept, and reused by every later attempt.

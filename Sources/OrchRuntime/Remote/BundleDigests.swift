@@ -32,9 +32,11 @@ public final class BundleDigests: @unchecked Sendable {
         return hex
     }
 
-    /// The executable with this digest, if this process has hashed it (and it still has that content's stamp).
+    /// The executable with this digest, if this process has hashed it and it still has that content.
     public func path(forDigest hex: String) -> String? {
-        lock.withLock { byDigest[hex.lowercased()] }
+        let hex = hex.lowercased()
+        guard let path = lock.withLock({ byDigest[hex] }), digest(of: path) == hex else { return nil }
+        return path
     }
 
     /// Hashes each file now (at start-up: the first lease does not wait for it).

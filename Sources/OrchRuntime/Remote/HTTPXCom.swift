@@ -1,4 +1,5 @@
 import Foundation
+import OrchStore
 import OrchCore
 import OrchHTTPClient
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OrchStore
 import OrchCore
 
 /// One leased attempt on a remote worker, from bundle to report: gets the bundle (cached by hash), runs the

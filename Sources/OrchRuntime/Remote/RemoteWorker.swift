@@ -1,4 +1,5 @@
 import Foundation
+import OrchStore
 import OrchCore
 
 /// `orch worker`: leases attempts of its queues from the server (a long poll, never a busy loop), runs each with

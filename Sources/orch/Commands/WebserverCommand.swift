@@ -39,6 +39,7 @@ struct WebOptions: ParsableArguments {
         // executables the worker API may serve, by their SHA-256.
         configuration.workerLeaseTimeout = Settings.load(ctx.home).remoteBoard(queuesOption: nil).leaseTimeout
         BundleDigests.shared.register(Set(ctx.bundles().executables.values))
+        configuration.workerBundle = { BundleDigests.shared.path(forDigest: $0) }
         let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false

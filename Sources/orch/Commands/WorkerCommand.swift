@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OrchStore
 import OrchRuntime
 
 /// `orch worker`: runs attempts leased from a server over HTTP (issue 19; docs/remote-workers.md).
