@@ -41,6 +41,11 @@ public struct APIConfiguration: Sendable {
     public var workerSlots = ProcessInfo.processInfo.activeProcessorCount
     /// The state database; nil: the home's (`ORCH_STATE_DSN`, else the SQLite file in the home).
     public var stateLocation: StateLocation?
+    /// The scheduler's lease timeout for remote workers, told to them with each lease (they heartbeat at a third).
+    public var workerLeaseTimeout: Double = 30
+    /// The bundle executable with this SHA-256 (hex), if the server has loaded it (`GET /worker/bundles/{sha256}`);
+    /// the CLI wires it to the runtime's digests. nil: none is served.
+    public var workerBundle: @Sendable (String) -> String? = { _ in nil }
 
     public init(home: OrchHome, bag: DAGBag, host: String = "127.0.0.1", port: Int = 8080, threads: Int = 4,
                 maxBodyBytes: Int = 1 << 20, token: APIToken, webRoot: String? = WebRoot.locate(),

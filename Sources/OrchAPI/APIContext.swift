@@ -29,6 +29,10 @@ struct APIContext: Sendable {
     let importErrors: @Sendable () -> [BundleImportError]
     /// The scheduler's worker slots, for "why is it waiting".
     var workerSlots = ProcessInfo.processInfo.activeProcessorCount
+    /// The remote workers' lease timeout (``APIConfiguration/workerLeaseTimeout``).
+    var workerLeaseTimeout: Double = 30
+    /// The bundle executable with a SHA-256 (``APIConfiguration/workerBundle``).
+    var workerBundle: @Sendable (String) -> String? = { _ in nil }
 
     /// The DAG named in the path, or 404.
     func dag(_ id: String) throws -> DAG {
@@ -78,6 +82,7 @@ final class APIRoutes: @unchecked Sendable {
         addFailureRoutes()
         addAuthRoutes()
         addInsightsRoutes()
+        addWorkerRoutes()   // issue 19: remote workers
     }
 
     /// A read-only route: the handler gets a store from the read pool. Unless `cached` is false, a 200 answer is

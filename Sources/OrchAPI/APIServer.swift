@@ -29,6 +29,8 @@ public final class APIServer: Sendable {
                                  insights: InsightsCatalog(configuration: configuration.insights),
                                  importErrors: configuration.importErrors)
         context.workerSlots = configuration.workerSlots
+        context.workerLeaseTimeout = configuration.workerLeaseTimeout
+        context.workerBundle = configuration.workerBundle
         let api = APIRoutes(context: context)
         self.api = api
         MetricsExporter.install()

@@ -30,7 +30,7 @@ extension APIRoutes {
                 throw APIError.badRequest("field 'name': \(TokenName.rule)")
             }
             guard let roleText = try body.string("role"), let role = Role(rawValue: roleText) else {
-                throw APIError.badRequest("field 'role' must be viewer, operator or admin")
+                throw APIError.badRequest("field 'role' must be viewer, operator, admin or worker")
             }
             let secret = TokenSecret.generate()
             do {

@@ -7,6 +7,8 @@ public struct HTTPResponse: Sendable {
     /// Response headers by name. Names are sent as written here.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// Set by ``deferred(_:)``: the real answer comes later (status, headers and body here are not sent).
+    public var deferred: DeferredResponse?
 
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
         self.status = status

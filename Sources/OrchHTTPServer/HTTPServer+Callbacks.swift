@@ -51,6 +51,13 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, 
         }
         return .YES
     }
+    // Called again after a deferred answer resumed the connection.
+    if let suspended = request.suspended {
+        guard let answer = suspended.takeAnswer() else { return .YES }
+        request.suspended = nil
+        server.removeSuspended(suspended)
+        return queue(answer, on: connection)
+    }
     if let uploadSize, uploadSize.pointee > 0 {
         let count = uploadSize.pointee
         if !request.bodyTooLarge, let uploadData {
@@ -81,7 +88,27 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, 
         body: request.body,
         remoteAddress: clientAddress(connection))
     request.body = []
-    return queue(server.handler(httpRequest), on: connection)
+    let response = server.handler(httpRequest)
+    guard let deferred = response.deferred else { return queue(response, on: connection) }
+    return suspend(connection, request, server, deferred)
+}
+
+/// Suspends the connection until the deferred answer is finished (from any thread), then resumes it.
+private func suspend(_ connection: OpaquePointer, _ request: RequestContext, _ server: ServerContext,
+                     _ deferred: DeferredResponse) -> MHD_Result {
+    // The connection's address as a plain number: libmicrohttpd keeps the connection alive while it is suspended.
+    let address = Int(bitPattern: UnsafeMutableRawPointer(connection))
+    let suspended = SuspendedRequest(resume: {
+        guard let raw = UnsafeMutableRawPointer(bitPattern: address) else { return }
+        MHD_resume_connection(OpaquePointer(raw))
+    })
+    guard server.addSuspended(suspended) else {
+        return queue(.error(503, "the server is stopping; try again"), on: connection)
+    }
+    request.suspended = suspended
+    MHD_suspend_connection(connection)
+    deferred.start { response in suspended.finish(response) }
+    return .YES
 }
 
 /// A 414 when the request target is longer than the server takes, a 431 when the headers are; nil otherwise.

@@ -79,6 +79,7 @@ public final class HTTPServer: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
 
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue
         #if os(Linux)
         flags |= MHD_USE_EPOLL.rawValue
         #else
@@ -157,6 +158,7 @@ private final class DaemonShutdown: @unchecked Sendable {
     }
 
     func run() {
+        context.finishSuspended()
         let deadline = Date().addingTimeInterval(patience)
         while context.inFlight > 0 && Date() < deadline {
             usleep(2_000)

@@ -61,6 +61,31 @@ final class ServerContext: @unchecked Sendable {
     var inFlight: Int { lock.withLock { inFlightCount } }
 
     func requestStarted() { lock.withLock { inFlightCount += 1 } }
+
+    /// Connections suspended for a deferred answer, answered with a 503 when the server stops.
+    private var suspendedRequests: [ObjectIdentifier: SuspendedRequest] = [:]
+    private var stopping = false
+
+    /// Registers a suspended request; false when the server is stopping (the caller answers at once instead).
+    func addSuspended(_ s: SuspendedRequest) -> Bool {
+        lock.withLock {
+            guard !stopping else { return false }
+            suspendedRequests[ObjectIdentifier(s)] = s
+            return true
+        }
+    }
+
+    func removeSuspended(_ s: SuspendedRequest) { lock.withLock { _ = suspendedRequests.removeValue(forKey: ObjectIdentifier(s)) } }
+
+    /// Answers every suspended request with a 503 (the server is stopping) and refuses new suspensions.
+    func finishSuspended() {
+        let pending = lock.withLock { () -> [SuspendedRequest] in
+            stopping = true
+            defer { suspendedRequests = [:] }
+            return Array(suspendedRequests.values)
+        }
+        for s in pending { s.finish(.error(503, "the server is stopping; try again")) }
+    }
     func requestFinished() { lock.withLock { inFlightCount -= 1 } }
 }
 
@@ -75,6 +100,8 @@ final class RequestContext {
     var body: [UInt8] = []
     /// Set once the body passed the limit; from then on data is counted and dropped, never stored.
     var bodyTooLarge = false
+    /// Set while the connection is suspended for a deferred answer.
+    var suspended: SuspendedRequest?
 
     init(rawTarget: String?, rawTargetBytes: Int) {
         self.rawTarget = rawTarget

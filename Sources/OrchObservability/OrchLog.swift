@@ -6,6 +6,7 @@ public enum OrchLog {
     public static let scheduler = Logger(label: "orch.scheduler")
     public static let alerts = Logger(label: "orch.alerts")
     public static let webserver = Logger(label: "orch.webserver")
+    public static let worker = Logger(label: "orch.worker")
 
     private static let once = NSLock()
     nonisolated(unsafe) private static var bootstrapped = false

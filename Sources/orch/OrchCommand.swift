@@ -10,6 +10,6 @@ struct OrchCommand: AsyncParsableCommand {
                       LogsCommand.self, SchedulerCommand.self, ServeCommand.self, WebserverCommand.self,
                       BackfillCommand.self, CronCommand.self, DbCommand.self,
                       ShopStreamCommand.self,
-                      AlertsCommand.self, TokensCommand.self, AuditCommand.self, InitCommand.self]
+                      AlertsCommand.self, TokensCommand.self, AuditCommand.self, InitCommand.self, WorkerCommand.self]
     )
 }

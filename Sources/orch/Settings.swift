@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 import OrchRuntime
 import OrchStore
 
@@ -12,6 +13,11 @@ struct Settings: Codable {
     var bundles: [String]?
     /// Whether DAGs tagged `example` are listed and scheduled (Airflow's load_examples; nil: true).
     var loadExamples: Bool?
+    /// The queues the scheduler's own worker pool serves (nil: `default`); tasks of other queues wait for remote
+    /// workers (`orch worker`). `--queues` of `orch scheduler`/`orch serve` wins.
+    var queues: [String]?
+    /// Seconds without a heartbeat after which a remote worker's lease is lost (nil: 30).
+    var leaseTimeout: Double?
 
     static func load(_ home: OrchHome) -> Settings {
         var s = Settings()
@@ -21,11 +27,19 @@ struct Settings: Codable {
         if let v = env["ORCH_DAGS_ARE_PAUSED_AT_CREATION"] { s.dagsArePausedAtCreation = ["1", "true", "yes"].contains(v.lowercased()) }
         if let v = env["ORCH_WORKER_SLOTS"], let n = Int(v), n > 0 { s.workerSlots = n }
         if let v = env["ORCH_LOAD_EXAMPLES"] { s.loadExamples = ["1", "true", "yes"].contains(v.lowercased()) }
+        if let v = env["ORCH_QUEUES"] { s.queues = QueueList.parse(v) }
+        if let v = env["ORCH_LEASE_TIMEOUT"], let n = Double(v), n > 0 { s.leaseTimeout = n }
         if let v = env["ORCH_RETENTION_DAYS"], let n = Int(v), n >= 0 { s.retentionDays = n }
         return s
     }
 
     var examplesLoaded: Bool { loadExamples ?? true }
+
+    /// The remote-worker settings of the scheduler, `--queues` first.
+    func remoteBoard(queuesOption: String?) -> RemoteAttemptBoard.Configuration {
+        let queues = queuesOption.map(QueueList.parse) ?? self.queues ?? [TaskSpec.defaultQueue]
+        return RemoteAttemptBoard.Configuration(localQueues: Set(queues), leaseTimeout: leaseTimeout ?? 30)
+    }
 
     var slots: Int { workerSlots ?? ProcessInfo.processInfo.activeProcessorCount }
 }

@@ -67,7 +67,8 @@ import Testing
         let values = ["dag_id": "etl", "run_id": esc(app.failed.runId), "task_id": "transform_a", "try_number": "1",
                       "alert_id": String(alertId), "dashboard_id": "probe", "panel_id": "days", "asset_id": "1"]
         var checked = 0
-        for (path, operations) in paths where path != "/openapi.json" {
+        // The worker API's reads need a current lease or a loaded bundle's hash: RemoteWorkerCLITests covers them.
+        for (path, operations) in paths where path != "/openapi.json" && !path.hasPrefix("/worker/") {
             guard let op = operations["get"] as? [String: Any] else { continue }
             var url = "/api/v1" + path
             for (name, value) in values { url = url.replacingOccurrences(of: "{\(name)}", with: value) }

@@ -7,14 +7,16 @@ let benchFanOut1000InProcess = fanOut("bench_fanout_1000_inprocess", width: 1000
 let benchChain100Process = chainDAG("bench_chain_100_process", length: 100, isolation: .process)
 let benchChain100InProcess = chainDAG("bench_chain_100_inprocess", length: 100, isolation: .inProcess)
 let benchFanOut100 = fanOut("bench_fanout_100", width: 100, isolation: .process)
+/// The 1,000-task fan-out on the queue `remote`, run by `orch worker` processes (bench/remote_workers_bench.py).
+let benchFanOut1000Remote = fanOut("bench_fanout_1000_remote", width: 1000, isolation: .process, queue: "remote")
 let benchChain20 = chainDAG("bench_chain_20", length: 20, isolation: .process)
 let benchTrigger = DAG("bench_trigger", description: "One no-op: trigger-to-start latency", tags: ["bench"]) { d in
     d.task("noop")
 }
 
-private func fanOut(_ id: String, width: Int, isolation: Isolation) -> DAG {
+private func fanOut(_ id: String, width: Int, isolation: Isolation, queue: String = TaskSpec.defaultQueue) -> DAG {
     DAG(id, description: "1 root, \(width) parallel no-ops, 1 join", tags: ["bench"], maxActiveTasks: 1024,
-        defaults: TaskDefaults(isolation: isolation)) { d in
+        defaults: TaskDefaults(isolation: isolation, queue: queue)) { d in
         let root = d.task("root")
         let middle = (1...width).map { d.task("t\($0)") }
         let join = d.task("join")

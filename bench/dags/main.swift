@@ -8,6 +8,7 @@ OrchBundle.main(SchedulerScenarios.selected != nil ? SchedulerScenarios.entries.
     benchChain100Process,
     benchChain100InProcess,
     benchFanOut100,
+    benchFanOut1000Remote,
     benchChain20,
     benchTrigger,
 ] + benchIdleDAGs + peerBenchEntries.map { $0.make() })   // bench/peers' shapes (PeerBenchmarks.swift)

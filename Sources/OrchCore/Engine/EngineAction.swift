@@ -9,6 +9,9 @@ public enum EngineAction: Sendable {
     case launch(AttemptLaunch)
     /// Signal a running attempt: `.terminate` at its timeout, `.kill` when it outlived the grace period.
     case stop(AttemptKey, tryNumber: Int, StopSignal)
+    /// A remote attempt's lease is lost (no heartbeat within the lease timeout): its worker's later calls must be
+    /// refused. Comes before the batch that records the attempt's end.
+    case revokeLease(AttemptKey, tryNumber: Int)
     /// Nothing is due before this time unless an event arrives.
     case wake(at: Date)
 }
@@ -24,7 +27,10 @@ public struct AttemptLaunch: Sendable, Hashable {
     public var tryNumber: Int
     /// The first attempt of its run: the run's trigger-to-start time can be measured.
     public var isRunsFirst: Bool
-    public init(key: AttemptKey, dagId: String, tryNumber: Int, isRunsFirst: Bool) {
+    /// Offered to remote workers on this queue instead of run by the local pool (nil: local).
+    public var remoteQueue: String?
+    public init(key: AttemptKey, dagId: String, tryNumber: Int, isRunsFirst: Bool, remoteQueue: String? = nil) {
+        self.remoteQueue = remoteQueue
         self.key = key
         self.dagId = dagId
         self.tryNumber = tryNumber

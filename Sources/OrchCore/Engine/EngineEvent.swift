@@ -13,6 +13,10 @@ public enum EngineEvent: Sendable {
     /// An attempt the engine asked to launch has started (its process, or its in-process task): its timeout counts
     /// from here (the slot was taken at launch).
     case attemptStarted(AttemptKey, tryNumber: Int)
+    /// A remote worker holding the attempt's lease sent a heartbeat (issue 19); its lease runs
+    /// ``EngineStateMachine/Configuration/leaseTimeout`` seconds from now. (A worker leasing an attempt is
+    /// ``attemptStarted(_:tryNumber:)``.)
+    case attemptHeartbeat(AttemptKey, tryNumber: Int)
     /// The runtime could not start an attempt the engine launched (its start was not written): its slot is freed.
     case attemptAbandoned(AttemptKey, tryNumber: Int)
     /// An attempt ended, as the launcher saw it.
@@ -79,4 +83,7 @@ public enum FoundAttempt: Sendable, Equatable {
     case missing
     /// An in-process attempt: it died with the process that ran it.
     case lostInProcess(startedAt: Date)
+    /// An attempt offered to remote workers: leased (`startedAt`) or not yet (nil). Followed again; its lease
+    /// runs from now, so a worker that kept running while no scheduler listened has a lease timeout to report.
+    case remote(startedAt: Date?)
 }

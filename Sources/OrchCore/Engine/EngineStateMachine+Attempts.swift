@@ -4,14 +4,15 @@ extension EngineStateMachine {
     /// Starts scheduled tasks while worker slots, max_active_tasks and pool slots allow. Priority: oldest run
     /// (logical date) first, each run in topological order, with ``FairShare`` between runs.
     mutating func startReadyTasks(now: Date, _ step: inout Step) {
-        let free = configuration.workerSlots - running.count
-        guard free > 0 else { return }
+        let free = configuration.workerSlots - localRunningCount
+        let freeRemote = configuration.remoteSlots - remoteRunning
+        guard free > 0 || freeRemote > 0 else { return }
         let ready = active.values.filter { $0.scheduledCount > 0 }
             .sorted { ($0.logicalDate, $0.pk) < ($1.logicalDate, $1.pk) }.map(\.pk)
         guard !ready.isEmpty else { return }
         var allocator = SlotAllocator(freeWorkerSlots: free, runningPerDAG: runningPerDAG,
                                       maxActiveTasks: plans.mapValues(\.dag.maxActiveTasks), usedPoolSlots: poolUse,
-                                      poolSizes: pools)
+                                      poolSizes: pools, freeRemoteSlots: max(0, freeRemote))
         let busy = Set(ready.filter { (active[$0]?.runningCount ?? 0) > 0 })
         for (pk, atMost) in FairShare.passes(ready, isBusy: busy.contains) where !allocator.isFull {
             for c in takeReady(from: pk, allocator: &allocator, atMost: atMost) { start(c, now: now, &step) }
@@ -32,7 +33,8 @@ extension EngineStateMachine {
             i += 1
             guard run.instances[taskId]?.state == .scheduled, let task = plan.dag.task(taskId) else { continue }
             seen += 1
-            let c = SlotCandidate(runKey: pk, dagId: run.dagId, taskId: taskId, pool: task.pool, poolSlots: task.poolSlots)
+            let c = SlotCandidate(runKey: pk, dagId: run.dagId, taskId: taskId, pool: task.pool, poolSlots: task.poolSlots,
+                                  remote: isRemote(task))
             if allocator.take(c) { chosen.append(c) }
         }
         return chosen
@@ -43,13 +45,18 @@ extension EngineStateMachine {
               let task = plan.dag.task(c.taskId) else { return }
         let key = AttemptKey(runPk: c.runKey, taskId: c.taskId)
         let tryNumber = ti.tryNumber + 1
-        step.launches.append(AttemptLaunch(key: key, dagId: run.dagId, tryNumber: tryNumber, isRunsFirst: run.neverStarted))
+        let remote = isRemote(task)
+        step.launches.append(AttemptLaunch(key: key, dagId: run.dagId, tryNumber: tryNumber, isRunsFirst: run.neverStarted,
+                                           remoteQueue: remote ? task.queueName : nil))
         step.batch.attemptsBegun.append(.init(key: key, tryNumber: tryNumber))
         active[c.runKey]?.setState(c.taskId, .running, rank: plan.rank[c.taskId] ?? 0)
         active[c.runKey]?.instances[c.taskId]?.tryNumber = tryNumber
         active[c.runKey]?.neverStarted = false
-        hold(key, RunningAttempt(tryNumber: tryNumber, dagId: run.dagId, pool: task.pool, poolSlots: task.poolSlots,
-                                 startedAt: now, started: false, timeout: timeout(of: task), runningLimit: task.runningLimit.map(RunningLimit.init)))
+        var attempt = RunningAttempt(tryNumber: tryNumber, dagId: run.dagId, pool: task.pool, poolSlots: task.poolSlots,
+                                     startedAt: now, started: false, timeout: timeout(of: task),
+                                     runningLimit: task.runningLimit.map(RunningLimit.init))
+        attempt.remote = remote
+        hold(key, attempt)
     }
 
     func timeout(of task: TaskSpec) -> ExecutionTimeout? {
@@ -59,6 +66,7 @@ extension EngineStateMachine {
     /// The attempt takes its worker slot, its DAG's task slot and its pool slots.
     mutating func hold(_ key: AttemptKey, _ attempt: RunningAttempt) {
         running[key] = attempt
+        if attempt.remote { remoteRunning += 1 }
         runningPerDAG[attempt.dagId, default: 0] += 1
         poolUse[attempt.pool, default: 0] += attempt.poolSlots
         active[key.runPk]?.runningCount += 1
@@ -66,6 +74,7 @@ extension EngineStateMachine {
 
     mutating func release(_ key: AttemptKey) -> RunningAttempt? {
         guard let attempt = running.removeValue(forKey: key) else { return nil }
+        if attempt.remote { remoteRunning -= 1 }
         runningPerDAG[attempt.dagId, default: 1] -= 1
         poolUse[attempt.pool, default: attempt.poolSlots] -= attempt.poolSlots
         active[key.runPk]?.runningCount -= 1
@@ -77,6 +86,8 @@ extension EngineStateMachine {
         guard running[key]?.tryNumber == tryNumber, running[key]?.started == false else { return }
         running[key]?.started = true
         running[key]?.startedAt = now
+        // A remote attempt starts when a worker leases it: its lease runs from now.
+        if running[key]?.remote == true { running[key]?.heartbeatAt = now }
     }
 
     /// An attempt ended: resolve it (retry or not) and let its downstream tasks be evaluated.
@@ -132,6 +143,14 @@ extension EngineStateMachine {
         case .missing:
             resolve(key, tryNumber: ti.tryNumber, outcome: .failed(exitCode: nil,
                     error: "no attempt record; the scheduler stopped while starting it"), now: now, &step)
+        case .remote(let startedAt):
+            var attempt = RunningAttempt(tryNumber: ti.tryNumber, dagId: run.dagId, pool: task.pool,
+                                         poolSlots: task.poolSlots, startedAt: startedAt ?? now,
+                                         started: startedAt != nil, timeout: timeout(of: task),
+                                         runningLimit: task.runningLimit.map(RunningLimit.init))
+            attempt.remote = true
+            attempt.heartbeatAt = now
+            hold(key, attempt)
         case .lostInProcess:
             resolve(key, tryNumber: ti.tryNumber, outcome: .failed(exitCode: nil,
                     error: "the process running this in-process attempt stopped"), now: now, &step)

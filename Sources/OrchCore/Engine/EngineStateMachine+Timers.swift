@@ -39,7 +39,10 @@ extension EngineStateMachine {
     func nextWake(now: Date) -> Date? {
         var wake = retryDue.values.min()
         func consider(_ d: Date?) { if let d, d < (wake ?? .distantFuture) { wake = d } }
-        for a in running.values { consider(a.nextDue) }
+        for a in running.values {
+            consider(a.nextDue)
+            consider(a.leaseExpiry(timeout: configuration.leaseTimeout))
+        }
         for (pk, run) in active where !deadlineAlerted.contains(pk) {
             guard let deadline = deadline(of: run) else { continue }
             let due = deadline.due(intervalEnd: run.intervalEnd)

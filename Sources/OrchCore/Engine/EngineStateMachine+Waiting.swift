@@ -77,8 +77,12 @@ extension EngineStateMachine {
     func slotReason(_ task: TaskSpec, dagId: String) -> WaitingReason {
         if !holdsLease { return .noScheduler }
         if draining { return .schedulerStopping }
-        if running.count >= configuration.workerSlots {
-            return .workerSlotsFull(used: running.count, total: configuration.workerSlots)
+        if isRemote(task) {
+            if remoteRunning >= configuration.remoteSlots {
+                return .workerSlotsFull(used: remoteRunning, total: configuration.remoteSlots)
+            }
+        } else if localRunningCount >= configuration.workerSlots {
+            return .workerSlotsFull(used: localRunningCount, total: configuration.workerSlots)
         }
         let limit = plans[dagId]?.dag.maxActiveTasks ?? Int.max
         if runningPerDAG[dagId, default: 0] >= limit { return .maxActiveTasks(dagId: dagId, limit: limit) }

@@ -16,8 +16,21 @@ public struct EngineStateMachine: Sendable {
         public var honourPause: Bool
         /// Seconds between SIGTERM and SIGKILL of a timed-out attempt.
         public var killGrace: Double
+        /// The queues this engine's own worker pool serves; tasks of every other queue are offered to remote
+        /// workers (issue 19). nil: every queue is served here (no remote workers: `orch run`, or a scheduler
+        /// without the worker API).
+        public var localQueues: Set<String>?
+        /// Most attempts offered to or leased by remote workers at once.
+        public var remoteSlots: Int
+        /// Seconds without a heartbeat after which a remote worker's lease is lost (its attempt failed or retried).
+        public var leaseTimeout: Double
 
-        public init(workerSlots: Int, honourPause: Bool = true, killGrace: Double = 5) {
+        public init(workerSlots: Int, honourPause: Bool = true, killGrace: Double = 5,
+                    localQueues: Set<String>? = nil, remoteSlots: Int = 10_000,
+                    leaseTimeout: Double = 30) {
+            self.localQueues = localQueues
+            self.remoteSlots = max(0, remoteSlots)
+            self.leaseTimeout = leaseTimeout
             self.workerSlots = max(1, workerSlots)
             self.honourPause = honourPause
             self.killGrace = killGrace
@@ -34,6 +47,8 @@ public struct EngineStateMachine: Sendable {
     /// Runs whose DAG this engine does not have: never admitted, and said so.
     var unloadable: [Int64: String] = [:]
     var running: [AttemptKey: RunningAttempt] = [:]
+    /// How many of `running` are remote (offered or leased): the rest hold local worker slots.
+    var remoteRunning = 0
     var runningPerDAG: [String: Int] = [:]
     var poolUse: [String: Int] = [:]
     /// Tasks up for retry and when.
@@ -64,6 +79,8 @@ public struct EngineStateMachine: Sendable {
         advance(now: now, &step)
         var actions: [EngineAction] = []
         if !step.batch.isEmpty { actions.append(.persist(step.batch)) }
+        // A lease is revoked before the batch recording its loss is written: a late completion is then refused.
+        actions = step.revoked.map { .revokeLease($0.key, tryNumber: $0.tryNumber) } + actions
         actions += step.launches.map(EngineAction.launch)
         actions += step.stops.map { .stop($0.key, tryNumber: $0.tryNumber, $0.signal) }
         if let wake = nextWake(now: now) { actions.append(.wake(at: wake)) }
@@ -84,12 +101,20 @@ public struct EngineStateMachine: Sendable {
         var batch = TransitionBatch()
         var launches: [AttemptLaunch] = []
         var stops: [(key: AttemptKey, tryNumber: Int, signal: StopSignal)] = []
+        var revoked: [(key: AttemptKey, tryNumber: Int)] = []
     }
 
     // MARK: what the runtime may ask
 
-    /// Attempts holding a worker slot.
+    /// Attempts holding a worker slot (local or remote).
     public var runningCount: Int { running.count }
+    /// Attempts holding a local worker slot.
+    public var localRunningCount: Int { running.count - remoteRunning }
+    /// True when the task runs on a queue this engine's own pool does not serve.
+    public func isRemote(_ task: TaskSpec) -> Bool {
+        guard let local = configuration.localQueues else { return false }
+        return !local.contains(task.queueName)
+    }
     /// Runs admitted and not finished.
     public var activeRunCount: Int { active.count }
     /// Runs known to the engine, queued or running.
@@ -126,6 +151,8 @@ public struct EngineStateMachine: Sendable {
             forget(pk)
         case .attemptStarted(let key, let tryNumber):
             attemptStarted(key, tryNumber: tryNumber, now: now)
+        case .attemptHeartbeat(let key, let tryNumber):
+            if running[key]?.tryNumber == tryNumber, running[key]?.remote == true { running[key]?.heartbeatAt = now }
         case .attemptAbandoned(let key, let tryNumber):
             if running[key]?.tryNumber == tryNumber { _ = release(key) }
         case .attemptExited(let key, let tryNumber, let outcome):
@@ -151,6 +178,7 @@ public struct EngineStateMachine: Sendable {
     /// Decides what follows the events: admit runs, apply trigger rules, start what may start, stop what timed out.
     mutating func advance(now: Date, _ step: inout Step) {
         let mayStart = holdsLease && !draining
+        expireLeases(now: now, &step)
         if mayStart && admissionDirty { admitRuns(now: now, &step) }
         evaluateRuns(now: now, &step)
         // A run that ended just now frees a place for the next queued run of its DAG, in the same step.

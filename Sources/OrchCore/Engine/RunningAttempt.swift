@@ -17,6 +17,15 @@ struct RunningAttempt: Sendable {
     var terminatedAt: Date?
     var killed = false
     var limitAlerted = false
+    /// Offered to remote workers (not run by the local pool).
+    var remote = false
+    /// A remote attempt's last heartbeat (its lease, once started): lost at ``heartbeatAt`` + lease timeout.
+    var heartbeatAt: Date?
+
+    func leaseExpiry(timeout: Double) -> Date? {
+        guard remote, started, let heartbeatAt else { return nil }
+        return heartbeatAt.addingTimeInterval(timeout)
+    }
 
     /// The next time this attempt needs the engine without an outside event.
     var nextDue: Date? {

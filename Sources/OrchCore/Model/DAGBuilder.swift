@@ -16,19 +16,23 @@ public final class DAGBuilder {
     public func task(_ id: String, retries: Int? = nil, retryDelay: Double? = nil, exponentialBackoff: Bool? = nil,
                      maxRetryDelay: Double? = nil, timeout: Double? = nil, isolation: Isolation? = nil,
                      triggerRule: TriggerRule? = nil, pool: String? = nil, poolSlots: Int = 1, doc: String = "",
-                     runningLimit: Double? = nil, inlets: [String] = [], outlets: [String] = [],
+                     runningLimit: Double? = nil, inlets: [String] = [], outlets: [String] = [], queue: String? = nil,
                      _ body: @escaping @Sendable (TaskContext) async throws -> Void = { _ in }) -> TaskRef {
-        add(id, .swift(body), retries, retryDelay, exponentialBackoff, maxRetryDelay, timeout, isolation,
-            triggerRule, pool, poolSlots, doc, runningLimit, TaskAssets(inlets: inlets, outlets: outlets))
+        let ref = add(id, .swift(body), retries, retryDelay, exponentialBackoff, maxRetryDelay, timeout, isolation,
+                      triggerRule, pool, poolSlots, doc, runningLimit, TaskAssets(inlets: inlets, outlets: outlets))
+        specs[ref.index].queue = queue ?? defaults.queue
+        return ref
     }
 
     /// Declares a shell-command task: `/bin/sh -c command`, exit code 0 is success.
     @discardableResult
     public func shell(_ id: String, _ command: String, retries: Int? = nil, retryDelay: Double? = nil,
                       timeout: Double? = nil, triggerRule: TriggerRule? = nil, pool: String? = nil,
-                      doc: String = "", inlets: [String] = [], outlets: [String] = []) -> TaskRef {
-        add(id, .shell(command), retries, retryDelay, nil, nil, timeout, .process, triggerRule, pool, 1, doc, nil,
-            TaskAssets(inlets: inlets, outlets: outlets))
+                      doc: String = "", inlets: [String] = [], outlets: [String] = [], queue: String? = nil) -> TaskRef {
+        let ref = add(id, .shell(command), retries, retryDelay, nil, nil, timeout, .process, triggerRule, pool, 1, doc,
+                      nil, TaskAssets(inlets: inlets, outlets: outlets))
+        specs[ref.index].queue = queue ?? defaults.queue
+        return ref
     }
 
     private func add(_ id: String, _ action: TaskAction, _ retries: Int?, _ retryDelay: Double?,

@@ -24,10 +24,14 @@ public struct TaskDefaults: Sendable {
     public var triggerRule: TriggerRule
     public var pool: String
     public var owner: String?
+    /// The worker queue of the tasks (``TaskSpec/queue``).
+    public var queue: String
 
     public init(retries: Int = 0, retryDelay: Double = 300, exponentialBackoff: Bool = false,
                 maxRetryDelay: Double = 86_400, executionTimeout: Double? = nil, isolation: Isolation = .process,
-                triggerRule: TriggerRule = .allSuccess, pool: String = "default_pool", owner: String? = nil) {
+                triggerRule: TriggerRule = .allSuccess, pool: String = "default_pool", owner: String? = nil,
+                queue: String = TaskSpec.defaultQueue) {
+        self.queue = queue
         self.retry = RetryPolicy(retries: retries, delay: retryDelay, exponentialBackoff: exponentialBackoff,
                                  maxDelay: maxRetryDelay)
         self.executionTimeout = executionTimeout
@@ -58,6 +62,15 @@ public struct TaskSpec: Sendable, Codable {
     public var assets: TaskAssets
     /// Checks of the assets this task writes, run right after its body succeeds (attached by the DAG).
     public var checks: [AssetCheck] = []
+    /// The worker queue the task runs on (nil: `default`). The scheduler's own workers serve the queues it is
+    /// told to (`default` unless configured); every other queue is offered to remote workers (`orch worker
+    /// --queue`). Optional so that manifests of bundles built before queues existed still decode.
+    public var queue: String?
+
+    /// Queue of the tasks that name none.
+    public static let defaultQueue = "default"
+    /// The queue this task runs on.
+    public var queueName: String { queue ?? Self.defaultQueue }
 
     public init(id: String, action: TaskAction, upstream: [String] = [], triggerRule: TriggerRule = .allSuccess,
                 retry: RetryPolicy = RetryPolicy(), executionTimeout: Double? = nil, isolation: Isolation = .process,

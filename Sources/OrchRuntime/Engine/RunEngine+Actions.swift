@@ -23,8 +23,18 @@ extension RunEngine {
             case .launch(let l):
                 guard committed else { continue }
                 launch(l, attemptId: ids[l.key], now: now)
+            case .revokeLease(let key, let tryNumber):
+                do { try remote?.revoke(key, tryNumber: tryNumber, now: now) } catch {
+                    problem = "cannot revoke the lease of \(key.taskId) try \(tryNumber): \(error)"
+                }
             case .stop(let key, let tryNumber, let signal):
                 guard let l = launched[key], l.spec.tryNumber == tryNumber else { continue }
+                if l.remote {
+                    do { try remote?.stop(key, tryNumber: tryNumber, signal) } catch {
+                        problem = "cannot ask the worker of \(key.taskId) to stop: \(error)"
+                    }
+                    continue
+                }
                 let timeout = dag(dagId: l.dagId, version: l.spec.dagVersion)?.task(key.taskId)?.executionTimeout
                 pool.stop(l.spec, signal, reason: timeout.map { "execution timeout of \(Int($0)) s reached" } ?? "stopped")
             case .wake(let at):
@@ -97,6 +107,17 @@ extension RunEngine {
               let task = dag(of: run)?.task(l.key.taskId) else { return }
         if l.isRunsFirst {
             OrchMetrics.recordTriggerToStart(dagId: l.dagId, seconds: now.timeIntervalSince(run.queuedAt))
+        }
+        if let queue = l.remoteQueue {
+            launched[l.key] = Launched(spec: spec, dagId: l.dagId, startedAt: now, isolation: .process, remote: true)
+            do {
+                guard let remote, let attemptId else { throw RemoteOfferError("no worker API: cannot offer to queue \(queue)") }
+                try remote.offer(spec, attemptId: attemptId, queue: queue, now: now)
+            } catch {
+                inbox.append(.attemptExited(l.key, tryNumber: l.tryNumber,
+                                            outcome: .failed(exitCode: nil, error: "not offered to remote workers: \(error)")))
+            }
+            return
         }
         let isolation = pool.isolation(of: spec, task: task)
         launched[l.key] = Launched(spec: spec, dagId: l.dagId, startedAt: now, isolation: isolation)

@@ -70,6 +70,13 @@ extension RunEngine {
               let dag = dag(of: run)
         else { return .missing }
         let spec = makeSpec(run: run, dag: dag, taskId: ti.taskId, tryNumber: ti.tryNumber, logPath: attempt.logPath)
+        if let remote, let found = try remote.probe(key, tryNumber: ti.tryNumber) {
+            if case .remote = found {
+                launched[key] = Launched(spec: spec, dagId: dag.id, startedAt: attempt.startDate, isolation: .process,
+                                         remote: true)
+            }
+            return found
+        }
         guard attempt.isolation == Isolation.process.rawValue else { return .lostInProcess(startedAt: attempt.startDate) }
         guard AttemptLock.isHeld(spec.lockPath) else {
             return .dead(startedAt: attempt.startDate, outcome: WorkerPool.leftOutcome(resultPath: spec.resultPath))

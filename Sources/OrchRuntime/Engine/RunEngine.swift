@@ -21,6 +21,8 @@ public actor RunEngine {
         let dagId: String
         let startedAt: Date
         let isolation: Isolation
+        /// Offered to remote workers instead of run by `pool`.
+        var remote = false
     }
 
     /// The DAGs as loaded now (replaced by ``reload(_:)``).
@@ -39,6 +41,9 @@ public actor RunEngine {
     /// OpenLineage run events for every attempt (nil: not configured).
     let lineage: OpenLineageComposer?
     let signal: AsyncSignal
+    /// Remote workers (issue 19): attempts of queues the pool does not serve are offered there. nil: every queue
+    /// runs in `pool`.
+    let remote: RemoteAttemptBoard?
 
     var machine: EngineStateMachine
     /// The runs the machine knows, as read from the store (for attempt specs and alert messages).
@@ -61,7 +66,9 @@ public actor RunEngine {
     public init(bag: DAGBag, store: any EngineStore, pool: WorkerPool, home: OrchHome, scope: Scope, owner: String,
                 alerts: AlertComposer = NoAlerts(), lineage: OpenLineageComposer? = nil,
                 signal: AsyncSignal = AsyncSignal(), honourPause: Bool = true,
-                versions: BundleVersionResolver? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+                versions: BundleVersionResolver? = nil, remote: RemoteAttemptBoard? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.remote = remote
         self.bag = bag
         self.versions = versions
         self.store = store
@@ -74,7 +81,9 @@ public actor RunEngine {
         self.signal = signal
         self.clock = clock
         machine = EngineStateMachine(dags: bag.dags, configuration: .init(workerSlots: pool.slots, honourPause: honourPause,
-                                                                          killGrace: pool.killGrace))
+                                                                          killGrace: pool.killGrace,
+                                                                          localQueues: remote?.configuration.localQueues,
+                                                                          leaseTimeout: remote?.configuration.leaseTimeout ?? 30))
     }
 
     /// Stop starting attempts (the scheduler is shutting down); running ones are still followed to their end.
@@ -122,6 +131,9 @@ public actor RunEngine {
         if events.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
             lastStoreRead = now
             do { events += try readStore(now: now) } catch { failure = "\(error)" }
+        }
+        if let remote {
+            do { events += try remote.changes() } catch { failure = "cannot read the remote workers' attempts: \(error)" }
         }
         events = withCheckVerdicts(events)   // asset checks (issue 14): RunEngine+CheckBlocking
         let actions = machine.handle(events, now: now)

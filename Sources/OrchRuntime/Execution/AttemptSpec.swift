@@ -25,6 +25,9 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     public var killGrace: Double?
     /// The DAG version of the run (issue 13): the attempt runs on that version's bundle executable.
     public var dagVersion: String?
+    /// Set on a remote worker (issue 19): the task's XCom goes to the server's worker API with the lease's fencing
+    /// token instead of to a state database (which the worker's machine does not have).
+    public var remoteXCom: RemoteXComEndpoint?
 
     /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
     /// flock on it for its whole life, and writes its result into it just before exiting: one small file

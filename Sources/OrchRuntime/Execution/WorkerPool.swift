@@ -83,6 +83,12 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Starts an attempt in a process of the given bundle executable (a remote worker's, downloaded by its hash);
+    /// `callbacks.finished` is called exactly once.
+    public func launch(_ spec: AttemptSpec, bundle: String, callbacks: AttemptCallbacks) {
+        launchProcess(spec, executable: bundle, forkServer: bundleForkServer(bundle), callbacks: callbacks)
+    }
+
     /// Starts the fork server of each bundle executable in the background, so that the first attempt of a bundle
     /// does not wait for its server (nor is recorded as started while the server is still coming up).
     public func warmUp(bundleExecutables: Set<String>) {

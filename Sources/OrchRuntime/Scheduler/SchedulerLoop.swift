@@ -29,6 +29,8 @@ public final class SchedulerLoop: @unchecked Sendable {
     private var stopRequested = false
     /// Called every loop turn (the alert dispatcher and the retention job hang off it).
     public var onTurn: (@Sendable () async -> Void)?
+    /// Remote workers (issue 19): offers attempts of the queues `pool` does not serve. nil: `pool` runs every queue.
+    public var remote: RemoteAttemptBoard?
     /// The scheduler's own log (swift-log, label `orch.scheduler`).
     public var logger = OrchLog.scheduler
     func log(_ message: String) { logger.info("\(message)") }
@@ -94,7 +96,7 @@ public final class SchedulerLoop: @unchecked Sendable {
         let wake = try? WakeSocket(path: home.wakeSocketPath) { [signal] in signal.notify() }
         defer { wake?.close() }
         let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .scheduler, owner: "scheduler",
-                               alerts: alerts, lineage: lineage, signal: signal, versions: versions)
+                               alerts: alerts, lineage: lineage, signal: signal, versions: versions, remote: remote)
         let lease = LeaseKeeper(loop: self)
         // Run creation for the DAGs as loaded now (replaced on a reload). Assets (issue 14): DAGs scheduled on
         // assets get their runs each turn; freshness is looked at every `freshnessInterval` seconds and alerts

@@ -11,6 +11,8 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     @Option(help: "Worker slots (default: number of cores).") var slots: Int?
     @Flag(help: "When another scheduler holds the lease, wait and take over when it stops.") var standby = false
+    @Option(help: "Queues this scheduler's own worker pool serves, comma-separated (default: orch.json's queues, ORCH_QUEUES, else 'default'); other queues wait for `orch worker`.")
+    var queues: String?
     @Option(name: .customLong("bundle"), help: "A DAG bundle to load: a package folder or a bundle executable (repeatable; default: ORCH_BUNDLES, orch.json's bundles, ./dags).")
     var bundles: [String] = []
     @OptionGroup var logging: LogOptions
@@ -22,7 +24,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         let alerts = Handoff<AlertDispatcher>()
         try await OrchServiceGroup.run([
             AlertDeliveryService(dispatcher: alerts),
-            SchedulerService(ctx: ctx, slots: slots, standby: standby, alerts: alerts),
+            SchedulerService(ctx: ctx, slots: slots, standby: standby, queues: queues, alerts: alerts),
         ])
     }
 }

@@ -12,6 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var web: WebOptions
     @Option(help: "Worker slots (default: number of cores).") var slots: Int?
     @Flag(help: "When another scheduler holds the lease, wait and take over when it stops.") var standby = false
+    @Option(help: "Queues this process's own worker pool serves, comma-separated (default: orch.json's queues, ORCH_QUEUES, else 'default'); other queues wait for `orch worker`.")
+    var queues: String?
     @Option(name: .customLong("bundle"), help: "A DAG bundle to load: a package folder or a bundle executable (repeatable; default: ORCH_BUNDLES, orch.json's bundles, ./dags).")
     var bundles: [String] = []
     @OptionGroup var logging: LogOptions
@@ -25,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await OrchServiceGroup.run([
             AlertDeliveryService(dispatcher: alerts),
             WebServerService(options: web, ctx: ctx),
-            SchedulerService(ctx: ctx, slots: slots, standby: standby, alerts: alerts),
+            SchedulerService(ctx: ctx, slots: slots, standby: standby, queues: queues, alerts: alerts),
         ])
     }
 }

@@ -13,11 +13,11 @@ struct TokensCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it (once: it is stored hashed).")
-        @Option(help: "viewer, operator or admin.") var role: String
+        @Option(help: "viewer, operator, admin or worker.") var role: String
         @Option(help: "A unique name (shown in the audit log), e.g. ci-deploy.") var name: String
 
         func validate() throws {
-            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be viewer, operator or admin, got '\(role)'") }
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be viewer, operator, admin or worker, got '\(role)'") }
             guard TokenName.isValid(name) else { throw ValidationError("--name: \(TokenName.rule)") }
         }
 

@@ -37,6 +37,11 @@ struct WebOptions: ParsableArguments {
         // As loaded now: `orch serve` reloads changed bundles (BundleSelection.replace).
         configuration.importErrors = { [home = ctx.home] in BundleSelection.loaded(home).errors }
         configuration.currentBag = { [home = ctx.home] in BundleSelection.loaded(home).bag }
+        // Remote workers: the scheduler's lease timeout (told to workers with each lease), and the bundle
+        // executables the worker API may serve, by their SHA-256.
+        configuration.workerLeaseTimeout = Settings.load(ctx.home).remoteBoard(queuesOption: nil).leaseTimeout
+        BundleDigests.shared.register(Set(ctx.bundles().executables.values))
+        configuration.workerBundle = { BundleDigests.shared.path(forDigest: $0) }
         let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false

@@ -12,6 +12,8 @@ struct SchedulerService: Service {
     let ctx: CLIContext
     let slots: Int?
     let standby: Bool
+    /// `--queues`: the queues the scheduler's own pool serves (nil: settings, else `default`).
+    let queues: String?
     let alerts: Handoff<AlertDispatcher>
 
     func run() async throws {
@@ -22,6 +24,12 @@ struct SchedulerService: Service {
         let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots, versions: versions)
         let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx),
                                  lineage: try makeLineageComposer(ctx), versions: versions)
+        // Remote workers: the queues the pool does not serve are offered through the worker API. (Runs are not yet
+        // pinned to their version's executable here: workers get the executable loaded now.)
+        let executables = ctx.bundles().executables
+        BundleDigests.shared.register(Set(executables.values))
+        loop.remote = try RemoteAttemptBoard(store: store, configuration: settings.remoteBoard(queuesOption: queues),
+                                             bundleExecutable: { executables[$0] })
         guard try await takeLease(loop) else { return }
         // Hot reload (issue 13): a changed bundle is rebuilt and reloaded without a restart.
         let watcher = watchBundles(ctx: ctx, store: store, loop: loop, versions: versions)

@@ -9,4 +9,6 @@ OrchBundle.main([
     reliabilityTaskEnv,
     browserDeadline,
     lineageDemo,
+    remoteFanout,
+    remoteSlow,
 ])
