@@ -1,11 +1,14 @@
 # The two set-up commands: `make demo` (the main job) and `make test` (every test).
-.PHONY: demo test build release bench bench-airflow bench-peers deps
+.PHONY: demo test test-scaffold build release bench bench-airflow bench-peers deps
 
 demo:            ## install, start PostgreSQL, build, run shopstream_daily on the bundled snapshot, serve the dashboard
 	bash scripts/demo.sh
 
 test:            ## install, start PostgreSQL, build, run every test (Swift, CLI end to end, browser)
 	bash scripts/test.sh
+
+test-scaffold:   ## `orch init`'s package built as a user would (cold: about 18 minutes on 2 cores; not in `make test`)
+	bash scripts/test-scaffold.sh
 
 deps:
 	bash scripts/install-deps.sh

@@ -77,6 +77,20 @@ public final class PGConnection: @unchecked Sendable {
         return PQresultStatus(result) == PGRES_TUPLES_OK
     }
 
+    /// True when libpq found the connection broken (the server restarted, or ended this session): only
+    /// ``reset()`` makes it usable again. Asks nothing of the server.
+    public var isLost: Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_BAD
+    }
+
+    /// True while a `transaction { }` runs on this connection (on this thread: another thread waits for the lock).
+    public var inTransaction: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return transactionDepth > 0
+    }
+
     /// Re-establishes the connection with the same parameters (after a server restart, for example).
     /// Any open transaction is gone.
     public func reset() throws {

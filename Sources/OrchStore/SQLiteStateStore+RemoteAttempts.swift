@@ -8,7 +8,7 @@ extension SQLiteStateStore: RemoteAttemptStateStore {
     private static let nextVersion = "(SELECT coalesce(max(version), 0) + 1 FROM remote_attempt)"
     private static let columns = """
         attempt_id, run_pk, task_id, try_number, dag_id, queue, bundle_sha256, spec, state, epoch, secret_hash,
-        worker, leased_at, heartbeat_at, stop_signal, outcome, version
+        worker, offered_at, leased_at, heartbeat_at, stop_signal, outcome, version
         """
     /// The task instance is still on this try and not finished: a lease of it means something.
     private static let tryIsCurrent = """
@@ -21,9 +21,14 @@ extension SQLiteStateStore: RemoteAttemptStateStore {
                                    queue: String, bundleSHA256: String, spec: String, now: Date) throws {
         try write {
             try db.execute("""
-                INSERT OR REPLACE INTO remote_attempt (attempt_id, run_pk, task_id, try_number, dag_id, queue,
+                INSERT INTO remote_attempt (attempt_id, run_pk, task_id, try_number, dag_id, queue,
                     bundle_sha256, spec, state, offered_at, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'offered', ?, \(Self.nextVersion))
+                ON CONFLICT (attempt_id) DO UPDATE SET run_pk = excluded.run_pk, task_id = excluded.task_id,
+                    try_number = excluded.try_number, dag_id = excluded.dag_id, queue = excluded.queue,
+                    bundle_sha256 = excluded.bundle_sha256, spec = excluded.spec, state = 'offered', epoch = 0,
+                    secret_hash = NULL, worker = NULL, offered_at = excluded.offered_at, leased_at = NULL,
+                    heartbeat_at = NULL, stop_signal = NULL, outcome = NULL, log_bytes = 0, version = excluded.version
                 """, [attemptId, runPk, taskId, tryNumber, dagId, queue, bundleSHA256, spec, now.unix])
         }
     }
@@ -101,6 +106,13 @@ extension SQLiteStateStore: RemoteAttemptStateStore {
         }
     }
 
+    public func offeredRemoteAttempts() throws -> [RemoteAttemptRecord] {
+        try locked {
+            try db.query("SELECT \(Self.columns) FROM remote_attempt WHERE state = 'offered' ORDER BY offered_at, attempt_id")
+                .map(Self.record)
+        }
+    }
+
     public func remoteAttempt(runPk: Int64, taskId: String, tryNumber: Int) throws -> RemoteAttemptRecord? {
         try locked {
             try db.queryOne("""
@@ -135,7 +147,7 @@ extension SQLiteStateStore: RemoteAttemptStateStore {
               let tryNumber = r["try_number"].int, let dagId = r["dag_id"].string, let queue = r["queue"].string,
               let sha = r["bundle_sha256"].string, let spec = r["spec"].string,
               let state = r["state"].string.flatMap(RemoteAttemptRecord.State.init), let epoch = r["epoch"].int,
-              let version = r["version"].int64 else {
+              let version = r["version"].int64, let offeredAt = r["offered_at"].date else {
             throw RowDecodingError(table: "remote_attempt", row: "attempt_id \(r["attempt_id"].int64.map(String.init) ?? "?")",
                                    column: "*", found: "a missing or mistyped value", expected: "every column set")
         }
@@ -143,7 +155,7 @@ extension SQLiteStateStore: RemoteAttemptStateStore {
         return RemoteAttemptRecord(attemptId: id, runPk: runPk, taskId: taskId, tryNumber: tryNumber, dagId: dagId,
                                    queue: queue, bundleSHA256: sha, spec: spec, state: state, epoch: epoch,
                                    secretHash: r["secret_hash"].string, worker: r["worker"].string,
-                                   leasedAt: r["leased_at"].date, heartbeatAt: r["heartbeat_at"].date,
+                                   offeredAt: offeredAt, leasedAt: r["leased_at"].date, heartbeatAt: r["heartbeat_at"].date,
                                    stopSignal: r["stop_signal"].string, outcome: outcome, version: version)
     }
 }

@@ -28,7 +28,7 @@ extension SQLiteStateStore: DAGVersionStateStore {
     public func dagVersions(dagId: String, prefix: String) throws -> [DAGVersionRecord] {
         try locked {
             try db.query("""
-                SELECT * FROM dag_version WHERE dag_id = ? AND substr(version, 1, length(?)) = ?
+                SELECT * FROM dag_version WHERE dag_id = ? AND substr(version, 1, length(CAST(? AS TEXT))) = ?
                 ORDER BY created_at, version
                 """, [dagId, prefix, prefix]).map(Self.dagVersionRecord)
         }

@@ -8,6 +8,8 @@ import OrchCore
 public struct WaitingReasons: Sendable {
     public let machine: EngineStateMachine
     public let now: Date
+    /// Queued tries offered to remote workers and not leased yet, by task instance.
+    let offered: [AttemptKey: RemoteAttemptRecord]
 
     /// `schedulerAlive`: a scheduler holds the lease (its heartbeat is fresh).
     public init(dags: [DAG], store: some StateStore, workerSlots: Int, schedulerAlive: Bool, now: Date) throws {
@@ -15,8 +17,15 @@ public struct WaitingReasons: Sendable {
                                          pools: try store.pools(), holdsLease: schedulerAlive)
         var events: [EngineEvent] = try store.dags().filter(\.isPaused).map { .dagPaused($0.dagId, true) }
         var inputs: [EngineRunInput] = []
+        let offers = try (store as? any RemoteAttemptStateStore)?.offeredRemoteAttempts() ?? []
+        let offersByKey = Dictionary(offers.map { ($0.key, $0) }, uniquingKeysWith: { $0.tryNumber > $1.tryNumber ? $0 : $1 })
+        var offered: [AttemptKey: RemoteAttemptRecord] = [:]
         for run in try store.activeRuns() {
             let instances = try store.taskInstances(runPk: run.pk)
+            for ti in instances where ti.state == .queued {
+                let key = AttemptKey(runPk: run.pk, taskId: ti.taskId)
+                if let offer = offersByKey[key], offer.tryNumber == ti.tryNumber { offered[key] = offer }
+            }
             var found: [String: FoundAttempt] = [:]
             for ti in instances where ti.state.isActive { found[ti.taskId] = .alive(startedAt: ti.startDate ?? now) }
             inputs.append(EngineRunInput(pk: run.pk, runId: run.runId, dagId: run.dagId, state: run.state,
@@ -28,11 +37,16 @@ public struct WaitingReasons: Sendable {
         machine.observe(events, now: now)
         self.machine = machine
         self.now = now
+        self.offered = offered
     }
 
     /// Why a task instance waits; nil when it runs, finished, or its run is not active.
     public func task(runPk: Int64, taskId: String) -> WaitingReason? {
-        machine.waitingReason(of: AttemptKey(runPk: runPk, taskId: taskId), now: now)
+        let key = AttemptKey(runPk: runPk, taskId: taskId)
+        if let offer = offered[key] {
+            return .waitingForWorker(queue: offer.queue, since: offer.offeredAt)
+        }
+        return machine.waitingReason(of: key, now: now)
     }
 
     /// Why a queued run waits; nil when it runs or finished.

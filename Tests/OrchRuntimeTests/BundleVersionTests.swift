@@ -76,6 +76,36 @@ struct BundleVersionTests {
         #expect(!FileManager.default.fileExists(atPath: home.root.path + "/bundles/\(v2.executableSHA256)"))
     }
 
+    /// What a remote worker is sent: the executable of its run's version, found again by its SHA-256 after a
+    /// rebuild; a digest that is not 64 hex digits, or a stored file whose bytes changed, is not served.
+    @Test func aRemoteAttemptIsOfferedWithItsRunsVersionAndServedFromTheStore() throws {
+        let store = try SQLiteStateStore(path: home.databasePath)
+        let exe = try bundle("b", [shellDAG("d", ["a"])])
+        let first = BundleLoader.load([exe])
+        try store.syncDAGs(first.bag.dags, pausedOnCreation: false, now: Date())
+        try BundleVersions.record(first, store: store, home: home, now: Date())
+        let v1 = try #require(first.versions["d"])
+        try bundle("b", [shellDAG("d", ["a", "b"])])
+        let second = BundleLoader.load([exe])
+        try BundleVersions.record(second, store: store, home: home, now: Date())
+        let resolver = BundleVersionResolver(store: store, loaded: second)
+        let board = try RemoteAttemptBoard(store: store, configuration: .init(),
+                                           bundleExecutable: { resolver.executablePath(dagId: $0.dagId, version: $0.dagVersion) })
+        let pinned = AttemptSpec(dagId: "d", taskId: "a", runId: "r", runPk: 1, tryNumber: 1, logicalDate: Date(),
+                                 dataInterval: DataInterval(start: Date(), end: Date()), params: [:],
+                                 logPath: "/dev/null", home: home.root.path, databasePath: "", dagVersion: v1.version)
+        #expect(board.bundleVersion(of: pinned) == v1.executableSHA256)
+        var unpinned = pinned; unpinned.dagVersion = nil
+        #expect(board.bundleVersion(of: unpinned) == second.versions["d"]?.executableSHA256)
+
+        let served = try #require(BundleExecutableStore.stored(home: home, sha256: v1.executableSHA256.uppercased()))
+        #expect(try FileDigest.sha256(of: served) == v1.executableSHA256)
+        #expect(BundleExecutableStore.stored(home: home, sha256: "../../etc") == nil)
+        #expect(BundleExecutableStore.stored(home: home, sha256: String(repeating: "0", count: 64)) == nil)
+        try "changed".write(toFile: served, atomically: false, encoding: .utf8)
+        #expect(BundleExecutableStore.stored(home: home, sha256: v1.executableSHA256) == nil)
+    }
+
     @Test func theSameDefinitionAndCodeIsTheSameVersion() throws {
         let exe = try bundle("b", [shellDAG("d", ["a"])])
         let a = BundleLoader.load([exe]).versions["d"]?.version

@@ -1,21 +1,36 @@
 import Foundation
 import OrchCore
 import OrchStore
+import OrchTestSupport
 import Testing
 
-/// DAG versions in the SQLite state store (migration 0007): stored once each, the current one on the DAG row,
-/// and every run created afterwards pinned to it.
+/// DAG versions in the state store (SQLite migration 0007, PostgreSQL 0003): stored once each, the current one on
+/// the DAG row, and every run created afterwards pinned to it.
 @Suite struct DAGVersionStoreTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
     static func version(_ v: String, at t: Double) -> DAGVersionRecord {
         DAGVersionRecord(dagId: "d", version: v, bundle: "/b", executableSHA256: "sha-\(v)",
                          executablePath: "/home/bundles/sha-\(v)/exe", manifest: "{}",
                          createdAt: Date(timeIntervalSince1970: t))
     }
 
-    @Test func aRunIsPinnedToTheVersionLoadedWhenItWasCreated() throws {
-        let dir = try TempDir()
-        defer { dir.cleanup() }
-        let store = try makeStore(dir)
+    @Test(arguments: Backend.allCases)
+    func aRunIsPinnedToTheVersionLoadedWhenItWasCreated(_ backend: Backend) throws {
+        let store: SQLStateStore
+        let disposal: TestStoreDisposal
+        switch backend {
+        case .sqlite:
+            let dir = try TempDir()
+            (store, disposal) = (try makeStore(dir), TestStoreDisposal(dir.cleanup))
+        case .postgres:
+            let (s, schema) = try makePostgresStore()
+            (store, disposal) = (s, TestStoreDisposal(schema.drop))
+        }
+        defer { disposal.cleanup() }
         try store.syncDAGs([DAG("d", tasks: [TaskSpec(id: "t", action: .shell("true"))])], pausedOnCreation: false,
                            now: Date())
         let before = try store.createRun(dagId: "d", runId: "r0", runType: .manual, interval: day, conf: [:],

@@ -52,6 +52,30 @@ import Testing
         #expect(sqliteColumns.count > 100)
     }
 
+    /// The server ends the store's session (as a restart or failover does): the statement that finds out fails,
+    /// the next one reconnects and works, and nothing written before is lost.
+    @Test func aSessionTheServerEndedIsOpenedAgainForTheNextStatement() throws {
+        let (store, schema) = try makePostgresStore(); defer { schema.drop() }
+        let run = try store.createRun(dagId: "d", runId: "r1", runType: .manual, interval: day, conf: [:],
+                                      tasks: [("t", 1)], owner: nil, now: Date())
+        let pid = try #require(try store.db.queryOne("SELECT pg_backend_pid() AS pid")?["pid"].int64)
+        let other = try SQLStateStore(location: store.location, migrate: false)
+        _ = try other.db.query("SELECT pg_terminate_backend(?) AS ended", [pid])
+        var failures = 0
+        var found: RunRecord?
+        for _ in 0..<3 where found == nil {
+            do { found = try store.run(pk: run.pk) } catch { failures += 1 }
+        }
+        #expect(found?.runId == "r1", "the store did not reconnect")
+        #expect(failures <= 1, "only the statement that found the session gone fails")
+        #expect(try store.db.queryOne("SELECT pg_backend_pid() AS pid")?["pid"].int64 != pid, "a new session")
+        // Writes work again too, in a transaction.
+        let second = try store.createRun(dagId: "d", runId: "r2", runType: .manual, interval: day,
+                                         logicalDate: Date.utc(2026, 11, 1, 1), conf: [:], tasks: [("t", 1)],
+                                         owner: nil, now: Date())
+        #expect(try store.run(pk: second.pk)?.runId == "r2")
+    }
+
     /// Writers on separate connections take turns (the advisory lock): concurrent triggers of the same run id
     /// each get their own suffix, none fails on the unique constraint.
     @Test func concurrentWritersOnSeveralConnectionsTakeTurns() async throws {

@@ -1,11 +1,12 @@
+import Foundation
 import OrchCore
 
 /// Shapes measured by `bench/`: a 1,000-task fan-out and a 100-task chain in both isolation modes, and the
 /// shapes compared with Airflow (100-task fan-out, 20-task chain, one task for trigger latency).
 let benchFanOut1000Process = fanOut("bench_fanout_1000_process", width: 1000, isolation: .process)
 let benchFanOut1000InProcess = fanOut("bench_fanout_1000_inprocess", width: 1000, isolation: .inProcess)
-let benchChain100Process = chainDAG("bench_chain_100_process", length: 100, isolation: .process)
-let benchChain100InProcess = chainDAG("bench_chain_100_inprocess", length: 100, isolation: .inProcess)
+let benchChain100Process = chainDAG("bench_chain_100_process", length: 100, isolation: .process, stamps: true)
+let benchChain100InProcess = chainDAG("bench_chain_100_inprocess", length: 100, isolation: .inProcess, stamps: true)
 let benchFanOut100 = fanOut("bench_fanout_100", width: 100, isolation: .process)
 /// The 1,000-task fan-out on the queue `remote`, run by `orch worker` processes (bench/remote_workers_bench.py).
 let benchFanOut1000Remote = fanOut("bench_fanout_1000_remote", width: 1000, isolation: .process, queue: "remote")
@@ -24,11 +25,18 @@ private func fanOut(_ id: String, width: Int, isolation: Isolation, queue: Strin
     }
 }
 
-private func chainDAG(_ id: String, length: Int, isolation: Isolation) -> DAG {
+/// With `stamps`, each task's body logs the wall clock when it starts (`bench-body-start <unix seconds>`):
+/// bench/core_bench.py measures a hop from one body to the next, as the tasks saw it, not from the engine's
+/// records (which write an end and the next start in the same step, with the same time).
+private func chainDAG(_ id: String, length: Int, isolation: Isolation, stamps: Bool = false) -> DAG {
     DAG(id, description: "\(length) no-ops in a chain", tags: ["bench"], defaults: TaskDefaults(isolation: isolation)) { d in
-        var previous = d.task("c1")
+        let body: @Sendable (TaskContext) async throws -> Void = { ctx in
+            guard stamps else { return }
+            ctx.log("bench-body-start " + String(format: "%.6f", Date().timeIntervalSince1970))
+        }
+        var previous = d.task("c1", body)
         for i in 2...length {
-            let next = d.task("c\(i)")
+            let next = d.task("c\(i)", body)
             previous >> next
             previous = next
         }

@@ -27,6 +27,9 @@ public enum WaitingReason: Sendable, Hashable, CustomStringConvertible {
     case schedulerStopping
     /// Nothing holds it back: it starts at the scheduler's next step.
     case nextStep
+    /// Queued on a queue the scheduler's own pool does not serve, offered to remote workers since `since`; no
+    /// worker has leased it yet (issue 19).
+    case waitingForWorker(queue: String, since: Date)
 
     public struct UpstreamWait: Sendable, Hashable {
         public var taskId: String
@@ -51,6 +54,7 @@ public enum WaitingReason: Sendable, Hashable, CustomStringConvertible {
         case .noScheduler: return "no_scheduler"
         case .schedulerStopping: return "scheduler_stopping"
         case .nextStep: return "next_step"
+        case .waitingForWorker: return "waiting_for_worker"
         }
     }
 
@@ -89,6 +93,9 @@ public enum WaitingReason: Sendable, Hashable, CustomStringConvertible {
             return "the scheduler is stopping; the next one starts it"
         case .nextStep:
             return "ready: starts at the scheduler's next step"
+        case .waitingForWorker(let queue, let since):
+            return "offered to remote workers of queue \(queue) since \(UTCFormat.iso(since)); no worker has leased it "
+                + "(start one: `orch worker --queue \(queue)`)"
         }
     }
 

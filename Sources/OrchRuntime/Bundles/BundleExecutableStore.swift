@@ -13,6 +13,20 @@ public enum BundleExecutableStore {
         directory(home).appendingPathComponent(sha256, isDirectory: true).appendingPathComponent(name).path
     }
 
+    /// The stored executable whose content has this SHA-256 (64 hex digits, else nil: no other path is looked
+    /// at), checked against its digest before it is handed out.
+    public static func stored(home: OrchHome, sha256: String) -> String? {
+        let hex = sha256.lowercased()
+        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else { return nil }
+        let folder = directory(home).appendingPathComponent(hex, isDirectory: true).path
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }
+        for name in names.sorted() {
+            let path = folder + "/" + name
+            if BundleDigests.shared.digest(of: path) == hex { return path }
+        }
+        return nil
+    }
+
     /// Places `executable` (whose sha256 is `sha256`) in the store and returns the stored path. A hard link when
     /// the store is on the same file system (the linker writes a rebuilt executable as a new file, so the link
     /// keeps the old bytes), else a copy; written under a temporary name and renamed, so a reader never sees half

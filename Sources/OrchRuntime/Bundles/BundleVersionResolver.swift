@@ -47,4 +47,13 @@ public final class BundleVersionResolver: @unchecked Sendable {
         lock.withLock { executables[key] = e }
         return e.path
     }
+
+    /// The bundle as configured (its package folder or executable) that a run's DAG version came from: a task
+    /// running on the version's content-addressed copy finds its package's files from it (``TaskEnvironment/bundleSourceKey``).
+    public func bundleSource(dagId: String, version: String?) -> String? {
+        let now = lock.withLock { loaded }
+        if let v = now.versions[dagId], version == nil || v.version == version { return v.bundle }
+        guard let version else { return now.bundles[dagId] }
+        return (try? store.dagVersions(dagId: dagId, prefix: version))?.first { $0.version == version }?.bundle
+    }
 }

@@ -14,6 +14,10 @@ public enum TaskEnvironment {
     ]
     /// Passed to every task when set: locale categories.
     public static let ordinaryPrefixes = ["LC_"]
+    /// Set for a task of a bundle DAG: the bundle as configured (its package folder or executable). The task runs
+    /// on a content-addressed copy of the executable under ORCH_HOME/bundles (its run's DAG version), so
+    /// `/proc/self/exe` is not beside the package's files; this is.
+    public static let bundleSourceKey = "ORCH_BUNDLE_SOURCE"
     /// orch's own secrets: never passed.
     public static let secrets: Set<String> = ["ORCH_API_TOKEN", "ORCH_ALERT_SECRET", "ORCH_ALERT_WEBHOOKS"]
 

@@ -20,13 +20,14 @@ public final class RemoteAttemptBoard: @unchecked Sendable {
 
     public let configuration: Configuration
     let store: any RemoteAttemptStateStore
-    /// The bundle executable a remote worker runs an attempt with (see ``bundleVersion``).
-    let bundleExecutable: @Sendable (_ dagId: String) -> String?
+    /// The bundle executable an attempt runs on: its run's pinned DAG version's copy (issue 13), else the DAG's
+    /// bundle as loaded now (``BundleVersionResolver/executablePath(dagId:version:)``).
+    let bundleExecutable: @Sendable (AttemptSpec) -> String?
     private let lock = NSLock()
     private var seenVersion: Int64
 
     public init(store: any RemoteAttemptStateStore, configuration: Configuration,
-                bundleExecutable: @escaping @Sendable (_ dagId: String) -> String?) throws {
+                bundleExecutable: @escaping @Sendable (AttemptSpec) -> String?) throws {
         self.store = store
         self.configuration = configuration
         self.bundleExecutable = bundleExecutable
@@ -34,20 +35,22 @@ public final class RemoteAttemptBoard: @unchecked Sendable {
         seenVersion = try store.remoteAttemptVersion()
     }
 
-    /// The bundle version an attempt runs on, as the SHA-256 of its executable: today the executable loaded for
-    /// the DAG at offer time. The one place to switch to the run's pinned version (issue 13) once runs carry it.
-    public func bundleVersion(dagId: String, runPk: Int64) -> String? {
-        bundleExecutable(dagId).flatMap { BundleDigests.shared.digest(of: $0) }
+    /// The bundle an attempt runs on, as the SHA-256 of its executable: the one its run is pinned to, so a worker
+    /// runs every try of a run with the same code as a local attempt would, whatever was rebuilt since.
+    public func bundleVersion(of spec: AttemptSpec) -> String? {
+        bundleExecutable(spec).flatMap { BundleDigests.shared.digest(of: $0) }
     }
 
     /// Offers an attempt to the workers of `queue`. Its spec travels without the scheduler's values of the
     /// variables the DAG asked for (only their names): a worker sets them from its own environment.
     public func offer(_ spec: AttemptSpec, attemptId: Int64, queue: String, now: Date) throws {
-        guard let sha = bundleVersion(dagId: spec.dagId, runPk: spec.runPk) else {
+        guard let sha = bundleVersion(of: spec) else {
             throw RemoteOfferError("no bundle executable is loaded for DAG \(spec.dagId): its remote attempts cannot be offered")
         }
         var shipped = spec
-        shipped.environment = Dictionary(uniqueKeysWithValues: spec.environment.keys.map { ($0, "") })
+        // The bundle's folder on this machine means nothing on the worker's.
+        shipped.environment = Dictionary(uniqueKeysWithValues: spec.environment.keys
+            .filter { $0 != TaskEnvironment.bundleSourceKey }.map { ($0, "") })
         shipped.databasePath = ""
         try store.offerRemoteAttempt(attemptId: attemptId, runPk: spec.runPk, taskId: spec.taskId,
                                      tryNumber: spec.tryNumber, dagId: spec.dagId, queue: queue, bundleSHA256: sha,

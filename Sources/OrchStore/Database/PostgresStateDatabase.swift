@@ -16,22 +16,39 @@ public final class PostgresStateDatabase: StateDatabase, @unchecked Sendable {
     /// the schema). Messages name host, port, database and user, never the password.
     public init(conninfo: String) throws {
         connection = try PGConnection(conninfo: conninfo)
-        // Times are Unix seconds in double precision columns: the shortest text that reads back exactly.
+        try configureSession()
+    }
+
+    /// Times are Unix seconds in double precision columns: the shortest text that reads back exactly.
+    private func configureSession() throws {
         try connection.execute("SET extra_float_digits = 3")
+    }
+
+    /// A connection the server dropped (a restart, a failover, `pg_terminate_backend`) is opened again before the
+    /// next statement, outside a transaction. The statement that found it broken failed with its error and is not
+    /// repeated (had its COMMIT reached the server? nobody knows): its caller's next turn goes on, on the new
+    /// connection. While the server is down this throws the connection error.
+    private func reconnectIfLost() throws {
+        guard connection.isLost, !connection.inTransaction else { return }
+        try connection.reset()
+        try configureSession()
     }
 
     public var dialect: SQLDialect { .postgres }
 
     public func executeScript(_ sql: String) throws {
+        try reconnectIfLost()
         try connection.executeScript(sql)
     }
 
     @discardableResult
     public func execute(_ sql: String, _ params: [any SQLiteBindable]) throws -> Int {
-        try connection.execute(PlaceholderNumbering.numbered(sql), params.map(Self.text)).affectedRows
+        try reconnectIfLost()
+        return try connection.execute(PlaceholderNumbering.numbered(sql), params.map(Self.text)).affectedRows
     }
 
     public func query(_ sql: String, _ params: [any SQLiteBindable]) throws -> [SQLiteRow] {
+        try reconnectIfLost()
         let result = try connection.execute(PlaceholderNumbering.numbered(sql), params.map(Self.text))
         let kinds = result.types.map(PostgresColumnKind.init(oid:))
         return try result.rows.map { texts in
@@ -47,7 +64,8 @@ public final class PostgresStateDatabase: StateDatabase, @unchecked Sendable {
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try connection.transaction {
+        try reconnectIfLost()
+        return try connection.transaction {
             try connection.execute("SELECT pg_advisory_xact_lock(hashtext('orch.state.' || current_schema()))")
             return try body()
         }

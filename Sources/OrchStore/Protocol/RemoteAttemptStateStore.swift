@@ -19,6 +19,7 @@ public struct RemoteAttemptRecord: Sendable, Hashable {
     /// SHA-256 (hex) of the secret of the current lease's fencing token.
     public var secretHash: String?
     public var worker: String?
+    public var offeredAt: Date
     public var leasedAt: Date?
     public var heartbeatAt: Date?
     /// `terminate` or `kill`, when the scheduler asked the worker to stop the attempt (its timeout).
@@ -58,6 +59,8 @@ public protocol RemoteAttemptStateStore: Sendable {
     /// Rows changed after `version`, in the order they changed.
     func remoteAttemptChanges(since version: Int64) throws -> [RemoteAttemptRecord]
     func remoteAttempt(runPk: Int64, taskId: String, tryNumber: Int) throws -> RemoteAttemptRecord?
+    /// Every attempt offered and not leased yet, oldest offer first (why a queued task waits).
+    func offeredRemoteAttempts() throws -> [RemoteAttemptRecord]
     /// Ends the offer or lease of a try that is not over (`lost`: no heartbeat; `cancelled`: not wanted any more).
     @discardableResult
     func revokeRemoteAttempt(runPk: Int64, taskId: String, tryNumber: Int, as state: RemoteAttemptRecord.State,

@@ -38,10 +38,13 @@ struct WebOptions: ParsableArguments {
         configuration.importErrors = { [home = ctx.home] in BundleSelection.loaded(home).errors }
         configuration.currentBag = { [home = ctx.home] in BundleSelection.loaded(home).bag }
         // Remote workers: the scheduler's lease timeout (told to workers with each lease), and the bundle
-        // executables the worker API may serve, by their SHA-256.
+        // executables the worker API may serve, by their SHA-256: the versions stored under ORCH_HOME/bundles (what
+        // runs are pinned to), and the executables loaded now.
         configuration.workerLeaseTimeout = Settings.load(ctx.home).remoteBoard(queuesOption: nil).leaseTimeout
         BundleDigests.shared.register(Set(ctx.bundles().executables.values))
-        configuration.workerBundle = { BundleDigests.shared.path(forDigest: $0) }
+        configuration.workerBundle = { [home = ctx.home] digest in
+            BundleExecutableStore.stored(home: home, sha256: digest) ?? BundleDigests.shared.path(forDigest: digest)
+        }
         let server = try APIServer(configuration: configuration)
         try server.start()
         let tokenSource = ProcessInfo.processInfo.environment["ORCH_API_TOKEN"]?.isEmpty == false

@@ -24,12 +24,10 @@ struct SchedulerService: Service {
         let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots, versions: versions)
         let loop = SchedulerLoop(bag: bag, store: store, home: ctx.home, pool: pool, alerts: try makeAlertComposer(ctx),
                                  lineage: try makeLineageComposer(ctx), versions: versions)
-        // Remote workers: the queues the pool does not serve are offered through the worker API. (Runs are not yet
-        // pinned to their version's executable here: workers get the executable loaded now.)
-        let executables = ctx.bundles().executables
-        BundleDigests.shared.register(Set(executables.values))
+        // Remote workers: the queues the pool does not serve are offered through the worker API, each attempt with
+        // the executable of its run's DAG version (the web server serves it from ORCH_HOME/bundles by its SHA-256).
         loop.remote = try RemoteAttemptBoard(store: store, configuration: settings.remoteBoard(queuesOption: queues),
-                                             bundleExecutable: { executables[$0] })
+                                             bundleExecutable: { versions.executablePath(dagId: $0.dagId, version: $0.dagVersion) })
         guard try await takeLease(loop) else { return }
         // Hot reload (issue 13): a changed bundle is rebuilt and reloaded without a restart.
         let watcher = watchBundles(ctx: ctx, store: store, loop: loop, versions: versions)

@@ -87,8 +87,10 @@ struct ShopStreamConfig {
 
     /// `<ancestor>/<relative>` holding `marker`, walking up from the binary and the working directory.
     private static func bundled(_ relative: String, containing marker: String, env: String) throws -> String {
-        let starts = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        // The bundle as configured first: a task runs on a copy of the executable under ORCH_HOME/bundles.
+        let source = ProcessInfo.processInfo.environment["ORCH_BUNDLE_SOURCE"].map { URL(fileURLWithPath: $0) }
+        let starts = (source.map { [$0] } ?? []) + [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
+                                                    URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         for start in starts {
             var dir = start
             for _ in 0..<8 {
