@@ -1,4 +1,5 @@
 import Foundation
+import OrchStore
 
 /// The scheduler's heartbeat: renews the lease every `heartbeatInterval`. A heartbeat that cannot be written (disk
 /// full, I/O error) must not end the scheduler: it says so once, keeps its lease row as it is and tries again on the
@@ -12,12 +13,12 @@ final class LeaseKeeper: @unchecked Sendable {
     init(loop: SchedulerLoop) { self.loop = loop }
 
     /// When the next heartbeat is due.
-    var nextBeat: Date { lock.withLock { lastBeat.addingTimeInterval(SchedulerLoop.heartbeatInterval) } }
+    var nextBeat: Date { lock.withLock { lastBeat.addingTimeInterval(SchedulerLease.heartbeatInterval) } }
 
     /// Writes the heartbeat if due; false when another process holds the lease now (the scheduler must stop).
     func beatIfDue() -> Bool {
         lock.lock(); defer { lock.unlock() }
-        guard Date().timeIntervalSince(lastBeat) >= SchedulerLoop.heartbeatInterval else { return true }
+        guard Date().timeIntervalSince(lastBeat) >= SchedulerLease.heartbeatInterval else { return true }
         defer { lastBeat = Date() }
         do {
             guard try loop.store.heartbeat(holder: loop.holder, now: Date()) else {
@@ -31,7 +32,7 @@ final class LeaseKeeper: @unchecked Sendable {
         } catch {
             if failingSince == nil {
                 failingSince = Date()
-                loop.logger.error("scheduler heartbeat failed: \(error); retrying every \(Int(SchedulerLoop.heartbeatInterval)) s")
+                loop.logger.error("scheduler heartbeat failed: \(error); retrying every \(Int(SchedulerLease.heartbeatInterval)) s")
             }
         }
         return true

@@ -9,9 +9,6 @@ import OrchStore
 /// The long-running scheduler: holds the lease, creates due runs, drives them with a run engine, and
 /// sleeps until something is due or another process wakes it. Never busy-polls.
 public final class SchedulerLoop: @unchecked Sendable {
-    public static let leaseTTL = SchedulerLease.ttl
-    public static let heartbeatInterval = SchedulerLease.heartbeatInterval
-    public static let standbyPollInterval = SchedulerLease.standbyPollInterval
     /// How often asset freshness is evaluated (a policy is measured in hours).
     public static let freshnessInterval: Double = 30
 
@@ -78,7 +75,7 @@ public final class SchedulerLoop: @unchecked Sendable {
     public func acquireLease() throws -> LeaseRecord? {
         let host = ProcessInfo.processInfo.hostName
         if let current = try store.acquireLease(holder: holder, pid: Int(getpid()), hostname: host, now: Date(),
-                                                ttl: Self.leaseTTL, holderIsAlive: { current in
+                                                ttl: SchedulerLease.ttl, holderIsAlive: { current in
             current.hostname != host || processIsAlive(Int32(current.pid))
         }) {
             return current
@@ -128,7 +125,7 @@ public final class SchedulerLoop: @unchecked Sendable {
                 OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)
                 if !lease.beatIfDue() { requestStop() }
             })
-        await EngineDriver.drive(engine, signal: signal, maxSleep: Self.heartbeatInterval, hooks: hooks,
+        await EngineDriver.drive(engine, signal: signal, maxSleep: SchedulerLease.heartbeatInterval, hooks: hooks,
                                  until: { [self] in isStopping })
         // Stopping: start nothing new; process-isolated attempts keep running and are adopted by the next
         // scheduler (their lock files say they live); in-process ones are waited for, briefly.

@@ -59,7 +59,7 @@ struct SchedulerService: Service {
             }
             OrchLog.scheduler.notice("\(message); standing by")
             try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(nanoseconds: UInt64(SchedulerLoop.standbyPollInterval * 1e9))
+                try await Task.sleep(nanoseconds: UInt64(SchedulerLease.standbyPollInterval * 1e9))
             }
             if Task.isShuttingDownGracefully { return false }
         }
