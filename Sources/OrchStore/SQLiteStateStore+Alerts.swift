@@ -107,13 +107,15 @@ extension SQLiteStateStore {
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, [now.unix, max(1, limit)])
             return try rows.map { r in
+                let c = RowReader(r, table: "alert")
                 let token = UUID().uuidString
+                let id = try c.int64("id")
                 try db.execute("UPDATE alert SET claim_token = ?, next_attempt_at = ? WHERE id = ?",
-                               [token, now.unix + claimSeconds, r["id"].int64 ?? 0])
-                return ClaimedAlert(id: r["id"].int64 ?? 0, deliveryId: r["delivery_id"].string ?? "",
-                                    event: r["event"].string ?? "", target: r["target"].string ?? "",
-                                    payload: r["payload"].string ?? "", attempts: r["attempts"].int ?? 0,
-                                    createdAt: r["created_at"].date ?? .distantPast, claimToken: token)
+                               [token, now.unix + claimSeconds, id])
+                return ClaimedAlert(id: id, deliveryId: try c.string("delivery_id"), event: try c.string("event"),
+                                    target: try c.string("target"), payload: try c.string("payload"),
+                                    attempts: try c.int("attempts"), createdAt: try c.date("created_at"),
+                                    claimToken: token)
             }
         }
     }

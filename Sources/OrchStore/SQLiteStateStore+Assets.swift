@@ -31,8 +31,11 @@ extension SQLiteStateStore {
                                 now: Date) throws {
         let prefix = AssetMaterialization.xcomPrefix
         if succeeded && !outlets.isEmpty {
-            guard let run = try db.queryOne("SELECT dag_id, run_id, interval_start, interval_end FROM dag_run WHERE id = ?",
+            guard let row = try db.queryOne("SELECT id, dag_id, run_id, interval_start, interval_end FROM dag_run WHERE id = ?",
                                             [runPk]) else { throw StoreError.notFound("run \(runPk)") }
+            let run = RowReader(row, table: "dag_run")
+            let (dagId, runId) = (try run.string("dag_id"), try run.string("run_id"))
+            let (start, end) = (try run.double("interval_start"), try run.double("interval_end"))
             for uri in Set(outlets).sorted() {
                 let reported = try db.queryOne("SELECT value FROM xcom WHERE run_pk = ? AND task_id = ? AND key = ?",
                                                [runPk, taskId, AssetMaterialization.xcomKey(uri)])?["value"].string
@@ -47,8 +50,7 @@ extension SQLiteStateStore {
                 try db.execute("""
                     INSERT INTO asset_event (asset_id, run_pk, dag_id, run_id, task_id, try_number, interval_start,
                         interval_end, created_at, rows_written, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [try assetId(uri, now: now), runPk, run["dag_id"].string ?? "", run["run_id"].string ?? "",
-                          taskId, tryNumber, run["interval_start"].double ?? 0, run["interval_end"].double ?? 0,
+                    """, [try assetId(uri, now: now), runPk, dagId, runId, taskId, tryNumber, start, end,
                           now.unix, report.rowsWritten, report.json.jsonText])
             }
         }
@@ -75,9 +77,8 @@ extension SQLiteStateStore {
                 latest[m.assetId] = m
             }
             return try db.query("SELECT id, uri, created_at FROM asset ORDER BY uri").map { r in
-                let id = r["id"].int64 ?? 0
-                return AssetRecord(id: id, uri: r["uri"].string ?? "", createdAt: r["created_at"].date ?? Date(timeIntervalSince1970: 0),
-                                   references: refs[id] ?? [], latest: latest[id])
+                let (id, uri, createdAt) = try Self.assetRow(r)
+                return AssetRecord(id: id, uri: uri, createdAt: createdAt, references: refs[id] ?? [], latest: latest[id])
             }
         }
     }
@@ -92,8 +93,8 @@ extension SQLiteStateStore {
                 """, [id]).map(Self.reference)
             let latest = try db.queryOne("SELECT * FROM asset_event WHERE asset_id = ? ORDER BY id DESC LIMIT 1", [id])
                 .map(Self.materialization)
-            return AssetRecord(id: id, uri: r["uri"].string ?? "", createdAt: r["created_at"].date ?? Date(timeIntervalSince1970: 0),
-                               references: refs, latest: latest)
+            let (_, uri, createdAt) = try Self.assetRow(r)
+            return AssetRecord(id: id, uri: uri, createdAt: createdAt, references: refs, latest: latest)
         }
     }
 
@@ -110,28 +111,30 @@ extension SQLiteStateStore {
         try locked {
             try db.query("""
                 SELECT e.*, a.uri FROM asset_event e JOIN asset a ON a.id = e.asset_id WHERE e.run_pk = ? ORDER BY e.id
-                """, [runPk]).map { (uri: $0["uri"].string ?? "", record: try Self.materialization($0)) }
+                """, [runPk]).map { (uri: try RowReader($0, table: "asset").string("uri"), record: try Self.materialization($0)) }
         }
+    }
+
+    static func assetRow(_ r: SQLiteRow) throws -> (id: Int64, uri: String, createdAt: Date) {
+        let c = RowReader(r, table: "asset")
+        return (try c.int64("id"), try c.string("uri"), try c.date("created_at"))
     }
 
     static func reference(_ r: SQLiteRow) throws -> AssetReference {
-        guard let role = AssetReference.Role(rawValue: r["role"].string ?? "") else {
-            throw StoreError.invalid("asset_reference row with role '\(r["role"].string ?? "")'")
-        }
-        return AssetReference(uri: r["uri"].string ?? "", dagId: r["dag_id"].string ?? "", taskId: r["task_id"].string ?? "",
-                              role: role)
+        let c = RowReader(r, table: "asset_reference", key: ["asset_id", "dag_id", "task_id"])
+        return AssetReference(uri: try c.string("uri"), dagId: try c.string("dag_id"), taskId: try c.string("task_id"),
+                              role: try c.value("role", AssetReference.Role.self))
     }
 
     static func materialization(_ r: SQLiteRow) throws -> MaterializationRecord {
-        guard let id = r["id"].int64, let assetId = r["asset_id"].int64, let created = r["created_at"].date,
-              let start = r["interval_start"].date, let end = r["interval_end"].date else {
-            throw StoreError.invalid("asset_event row with a missing id, asset or time")
-        }
-        return MaterializationRecord(id: id, assetId: assetId, runPk: r["run_pk"].int64, dagId: r["dag_id"].string ?? "",
-                                     runId: r["run_id"].string ?? "", taskId: r["task_id"].string ?? "",
-                                     tryNumber: r["try_number"].int ?? 0, interval: DataInterval(start: start, end: end),
-                                     createdAt: created, rowsWritten: r["rows_written"].int,
-                                     metadata: try JSONValue.parse(r["metadata"].string ?? "{}"))
+        let c = RowReader(r, table: "asset_event")
+        return MaterializationRecord(id: try c.int64("id"), assetId: try c.int64("asset_id"),
+                                     runPk: try c.optionalInt64("run_pk"), dagId: try c.string("dag_id"),
+                                     runId: try c.string("run_id"), taskId: try c.string("task_id"),
+                                     tryNumber: try c.int("try_number"),
+                                     interval: DataInterval(start: try c.date("interval_start"), end: try c.date("interval_end")),
+                                     createdAt: try c.date("created_at"), rowsWritten: try c.optionalInt("rows_written"),
+                                     metadata: .object(try c.object("metadata")))
     }
 }
 

@@ -11,16 +11,18 @@ extension SQLiteStateStore {
         if succeeded {
             let records = try reportedChecks(runPk: runPk, taskId: taskId)
             if !records.isEmpty {
-                guard let run = try db.queryOne("SELECT dag_id, run_id FROM dag_run WHERE id = ?", [runPk]) else {
+                guard let row = try db.queryOne("SELECT id, dag_id, run_id FROM dag_run WHERE id = ?", [runPk]) else {
                     throw StoreError.notFound("run \(runPk)")
                 }
+                let run = RowReader(row, table: "dag_run")
+                let (dagId, runId) = (try run.string("dag_id"), try run.string("run_id"))
                 for record in records {
                     try db.execute("""
                         INSERT INTO asset_check_result (asset_id, check_name, severity, passed, observed, details, run_pk,
                             dag_id, run_id, task_id, try_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [try assetId(record.asset, now: now), record.name, record.severity.rawValue, record.outcome.passed,
-                              record.outcome.observed.jsonText, record.outcome.details, runPk, run["dag_id"].string ?? "",
-                              run["run_id"].string ?? "", taskId, tryNumber, now.unix])
+                              record.outcome.observed.jsonText, record.outcome.details, runPk, dagId, runId, taskId,
+                              tryNumber, now.unix])
                 }
             }
         }
@@ -97,15 +99,14 @@ extension SQLiteStateStore {
     }
 
     static func checkResult(_ r: SQLiteRow) throws -> CheckResultRecord {
-        guard let id = r["id"].int64, let assetId = r["asset_id"].int64, let created = r["created_at"].date,
-              let severity = CheckVerdict.Severity(rawValue: r["severity"].string ?? "") else {
-            throw StoreError.invalid("asset_check_result row with a missing id, asset, time or severity")
-        }
-        return CheckResultRecord(id: id, assetId: assetId, name: r["check_name"].string ?? "", severity: severity,
-                                 passed: r["passed"].int == 1,
-                                 observed: (try? JSONValue.parse(r["observed"].string ?? "null")) ?? .null,
-                                 details: r["details"].string ?? "", dagId: r["dag_id"].string ?? "",
-                                 runId: r["run_id"].string ?? "", taskId: r["task_id"].string ?? "", createdAt: created)
+        let c = RowReader(r, table: "asset_check_result")
+        let observedText = try c.string("observed")
+        guard let observed = try? JSONValue.parse(observedText) else { throw c.fail("observed", "a JSON value") }
+        return CheckResultRecord(id: try c.int64("id"), assetId: try c.int64("asset_id"), name: try c.string("check_name"),
+                                 severity: try c.value("severity", CheckVerdict.Severity.self),
+                                 passed: try c.int("passed") == 1, observed: observed, details: try c.string("details"),
+                                 dagId: try c.string("dag_id"), runId: try c.string("run_id"),
+                                 taskId: try c.string("task_id"), createdAt: try c.date("created_at"))
     }
 }
 

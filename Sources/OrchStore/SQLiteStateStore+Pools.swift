@@ -21,8 +21,8 @@ extension SQLiteStateStore {
     public func poolRecords() throws -> [PoolRecord] {
         try locked {
             try db.query("SELECT name, slots, description FROM pool ORDER BY name").map {
-                PoolRecord(name: $0["name"].string ?? "", slots: $0["slots"].int ?? 0,
-                           description: $0["description"].string ?? "")
+                let c = RowReader($0, table: "pool", key: ["name"])
+                return PoolRecord(name: try c.string("name"), slots: try c.int("slots"), description: try c.string("description"))
             }
         }
     }

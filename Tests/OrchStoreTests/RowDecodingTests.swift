@@ -54,6 +54,31 @@ import Testing
         #expect(throws: RowDecodingError.self) { try store.attempts(runPk: run.pk, taskId: nil) }
     }
 
+    /// Assets, their references and materializations, pools: a damaged row is an error naming it, not an empty
+    /// URI, a 1970 time or a pool of 0 slots.
+    @Test func corruptAssetAndPoolRowsThrowToo() throws {
+        let (dir, store, _, db) = try storeWithRun(); defer { dir.cleanup() }
+        try store.syncDAGs([DAG("d", tasks: [TaskSpec(id: "a", action: .shell("true"), assets: TaskAssets(outlets: ["pg://w/t"]))])],
+                           pausedOnCreation: false, now: now)
+        #expect(try store.assets().map(\.uri) == ["pg://w/t"])
+        try db.execute("UPDATE asset SET created_at = 'soon'")
+        #expect(throws: RowDecodingError(table: "asset", row: "id 1", column: "created_at", found: "'soon'",
+                                         expected: "a time (Unix seconds)")) { try store.assets() }
+        #expect(throws: RowDecodingError.self) { try store.asset(id: 1) }
+        try db.execute("UPDATE asset SET created_at = 0")
+        try db.execute("UPDATE asset_reference SET role = 'sideways'")
+        #expect(throws: RowDecodingError.self) { try store.assets() }
+        try db.execute("UPDATE asset_reference SET role = 'outlet'")
+        try db.execute("""
+            INSERT INTO asset_event (asset_id, run_pk, dag_id, run_id, task_id, try_number, interval_start, interval_end,
+                created_at, metadata) VALUES (1, NULL, 'd', 'r1', 'a', 1, 0, 1, 2, '[1]')
+            """)
+        #expect(throws: RowDecodingError(table: "asset_event", row: "id 1", column: "metadata", found: "'[1]'",
+                                         expected: "a JSON object")) { try store.materializations(assetId: 1, limit: 5) }
+        try db.execute("INSERT INTO pool (name, slots, description) VALUES ('p', 'many', '')")
+        #expect(throws: RowDecodingError.self) { try store.poolRecords() }
+    }
+
     @Test func anEmptyConfIsReadWithoutParsingAndARealOneIsParsed() throws {
         let (dir, store, run, db) = try storeWithRun(); defer { dir.cleanup() }
         #expect(try store.run(pk: run.pk)?.conf == [:])

@@ -14,7 +14,7 @@ public struct TaskAssets: Sendable, Hashable, Codable {
 
 /// One line of the lineage: a task of a DAG that reads or writes an asset.
 public struct AssetReference: Sendable, Hashable, Codable {
-    public enum Role: String, Sendable, Codable { case inlet, outlet }
+    public enum Role: String, Sendable, Codable, CaseIterable { case inlet, outlet }
     public var uri: String
     public var dagId: String
     public var taskId: String
