@@ -15,6 +15,7 @@ import OrchRuntime
 /// orch runs the executable with one of these commands (none is meant for hand use but `describe`):
 /// - `describe`: prints the bundle's DAGs as JSON (`BundleManifest`) and exits;
 /// - `__fork-server`: the long-lived process per bundle version that forks one child per attempt;
+/// - `__task-host`: the long-lived process per bundle version that runs its `.inProcess` tasks as Swift tasks;
 /// - `tasks run DAG TASK --run RUN --try N`: one attempt, its spec in ORCH_ATTEMPT_SPEC (without the fork server);
 /// - `tasks test DAG TASK`: one attempt printing its log, nothing persisted (`orch tasks test`).
 public enum OrchBundle {
@@ -31,6 +32,8 @@ public enum OrchBundle {
             // Stays single-threaded until it forks: the DAGs are built once here, and every child inherits them.
             let built = dags()
             ForkServer.serve(warm: { _ in }, runChild: { spec in runBlocking { await runAttempt(spec, in: built) } })
+        case "__task-host":
+            TaskHost.serve(dags: dags())
         case "tasks" where args.count >= 3 && (args[1] == "run" || args[1] == "test"):
             let built = dags()
             let test = args[1] == "test"

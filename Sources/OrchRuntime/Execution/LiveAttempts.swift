@@ -43,6 +43,12 @@ final class InProcessAttempt: @unchecked Sendable {
     private var _task: Task<Void, Never>?
     /// Called once when it ends (before `finished`); set before the attempt starts.
     var onEnd: (@Sendable () -> Void)?
+    /// Called when it is stopped, for an attempt whose Swift task runs elsewhere (a bundle's task host).
+    var onStop: (@Sendable () -> Void)? {
+        get { lock.withLock { _onStop } }
+        set { lock.withLock { _onStop = newValue } }
+    }
+    private var _onStop: (@Sendable () -> Void)?
 
     init(logger: FileTaskLogger, finished: @escaping @Sendable (AttemptOutcome) -> Void) {
         self.logger = logger
@@ -61,6 +67,7 @@ final class InProcessAttempt: @unchecked Sendable {
     func stop(reason: String) {
         guard claim() else { return }
         task?.cancel()
+        onStop?()
         logger.log("attempt stopped: \(reason)")
         runOnEnd()
         finished(.failed(exitCode: nil, error: "stopped: \(reason)"))

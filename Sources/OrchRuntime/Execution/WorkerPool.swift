@@ -34,6 +34,10 @@ public final class WorkerPool: @unchecked Sendable {
     private let useForkServer: Bool
     /// One fork server per bundle executable (a bundle version), started on its first attempt.
     private var bundleForkServers: [String: ForkServerClient] = [:]
+    /// One task host per bundle executable, for its `.inProcess` tasks, started on the first of them.
+    private var bundleTaskHosts: [String: TaskHostClient] = [:]
+    /// Run a bundle's `.inProcess` tasks in its task host (default; `ORCH_TASK_HOST=0`: as processes).
+    private let useTaskHost: Bool
     private let bundleLock = NSLock()
     /// Attempts running now, by their lock path, so the engine can stop them.
     private let live = LiveAttempts()
@@ -41,12 +45,14 @@ public final class WorkerPool: @unchecked Sendable {
     /// `useForkServer`: start attempts through `orch __fork-server` (default; `ORCH_FORK_SERVER=0` turns it off).
     public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
                 useForkServer: Bool = ProcessInfo.processInfo.environment["ORCH_FORK_SERVER"] != "0",
+                useTaskHost: Bool = ProcessInfo.processInfo.environment["ORCH_TASK_HOST"] != "0",
                 lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,
                 inProcessXCom: @escaping @Sendable (AttemptSpec) -> XComAccess,
                 bundleExecutable: @escaping @Sendable (AttemptSpec) -> String? = { _ in nil }) {
         self.slots = max(1, slots)
         self.bundleExecutable = bundleExecutable
         self.useForkServer = useForkServer
+        self.useTaskHost = useTaskHost
         self.executable = executable
         self.killGrace = killGrace
         self.lookupTask = lookupTask
@@ -59,6 +65,7 @@ public final class WorkerPool: @unchecked Sendable {
     deinit {
         forkServer?.shutdown()
         for server in bundleForkServers.values { server.shutdown() }
+        for host in bundleTaskHosts.values { host.shutdown() }
     }
 
     public static func currentExecutable() -> String {
@@ -69,12 +76,16 @@ public final class WorkerPool: @unchecked Sendable {
     /// server or spawned), `.inProcess` ones included; other tasks as they ask. What `task_attempt.isolation`
     /// records, and what restart recovery goes by (a process holds its lock file and can be adopted).
     public func isolation(of spec: AttemptSpec, task: TaskSpec) -> Isolation {
-        bundleExecutable(spec) != nil ? .process : task.isolation
+        guard let bundle = bundleExecutable(spec) else { return task.isolation }
+        return task.isolation == .inProcess && bundleTaskHost(bundle)?.isAvailable() == true ? .inProcess : .process
     }
 
     /// Starts an attempt; `callbacks.finished` is called exactly once.
     public func launch(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
         if let bundle = bundleExecutable(spec) {
+            if task.isolation == .inProcess, let host = bundleTaskHost(bundle), host.isAvailable() {
+                return launchHosted(spec, host: host, callbacks: callbacks)
+            }
             return launchProcess(spec, executable: bundle, forkServer: bundleForkServer(bundle), callbacks: callbacks)
         }
         switch task.isolation {
@@ -95,6 +106,16 @@ public final class WorkerPool: @unchecked Sendable {
         for executable in bundleExecutables {
             guard let server = bundleForkServer(executable) else { return }
             Thread.detachNewThread { server.warmUp() }
+        }
+    }
+
+    private func bundleTaskHost(_ executable: String) -> TaskHostClient? {
+        guard useTaskHost else { return nil }
+        return bundleLock.withLock {
+            if let host = bundleTaskHosts[executable] { return host }
+            let host = TaskHostClient(executable: executable)
+            bundleTaskHosts[executable] = host
+            return host
         }
     }
 
@@ -255,6 +276,20 @@ public final class WorkerPool: @unchecked Sendable {
         case .signaled(let sig):
             return .crashed(signal: sig, error: diskNote ?? lastLine(of: logPath) ?? "no output")
         }
+    }
+
+    /// In the bundle's task host: an in-process attempt whose Swift task runs in that process. Reported started
+    /// when sent, ended when the host says so (or dies), stopped by cancelling it there.
+    private func launchHosted(_ spec: AttemptSpec, host: TaskHostClient, callbacks: AttemptCallbacks) {
+        let attempt = InProcessAttempt(logger: FileTaskLogger(path: spec.logPath), finished: callbacks.finished)
+        attempt.onEnd = { [live] in live.remove(spec.lockPath, .inProcess(attempt)) }
+        live.set(spec.lockPath, .inProcess(attempt))
+        callbacks.started(host.pid, nil)   // before it is sent: a no-op can end before `launch` returns
+        guard let id = host.launch(spec, finished: { attempt.end($0) }) else {
+            attempt.end(.failed(exitCode: nil, error: "the bundle's task host (\(spec.dagId)) could not be started or reached"))
+            return
+        }
+        attempt.onStop = { host.cancel(id) }
     }
 
     private func launchInProcess(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {

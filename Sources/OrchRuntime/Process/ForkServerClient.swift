@@ -86,7 +86,7 @@ final class ForkServerClient: @unchecked Sendable {
         guard rc == 0 else { close(requests[1]); close(events[0]); return false }
         // The first line must be `ready`; anything else (an executable that is not orch, a crash) means no
         // fork server for this pool, and attempts are spawned one by one instead.
-        guard waitForReady(events[0]) else {
+        guard ReadyLine.wait(events[0], isReady: { ForkServerProtocol.Event.parse($0) == .ready }) else {
             unavailable = true
             close(requests[1])
             close(events[0])
@@ -101,24 +101,6 @@ final class ForkServerClient: @unchecked Sendable {
         let started = pid
         Thread.detachNewThread { [self] in readEvents(eventFD, serverPid: started) }
         return true
-    }
-
-    /// Reads byte by byte up to the first newline (so nothing after it is consumed), waiting at most 10 s.
-    private func waitForReady(_ fd: Int32) -> Bool {
-        var line: [UInt8] = []
-        let deadline = Date().addingTimeInterval(10)
-        while line.count < 64 {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let left = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
-            guard poll(&p, 1, left) > 0 else { return false }
-            var byte: UInt8 = 0
-            let n = read(fd, &byte, 1)
-            if n < 0 && errno == EINTR { continue }
-            guard n == 1 else { return false }
-            if byte == UInt8(ascii: "\n") { break }
-            line.append(byte)
-        }
-        return ForkServerProtocol.Event.parse(Substring(String(decoding: line, as: UTF8.self))) == .ready
     }
 
     private func readEvents(_ fd: Int32, serverPid pid: pid_t) {

@@ -11,4 +11,7 @@ OrchBundle.main([
     lineageDemo,
     remoteFanout,
     remoteSlow,
+    taskHostDAG,
+    taskHostTimeout,
+    taskHostCrash,
 ])

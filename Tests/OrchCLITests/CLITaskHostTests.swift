@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchSQLite
+import Testing
+
+/// A bundle's `.inProcess` tasks run in its task host (issue 17): one process for all of them, XCom through the
+/// state database, the variables the DAG asked for, a timeout that cancels the Swift task, and a crash of the host
+/// that ends the attempts in it and leaves the retry to a new host. Real `orch` and bundle processes, real SQLite.
+@Suite(.serialized) struct CLITaskHostTests {
+    @Test func inProcessTasksOfABundleShareItsTaskHost() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let r = try s.run(["run", "test_task_host"], environment: ["ORCH_TEST_HOST_VAR": "from-the-scheduler"])
+        #expect(r.status == 0, "\(r.output)")
+        let db = try s.database()
+        let rows = try RunRows(db, dagId: "test_task_host")
+        #expect(rows.state == "success")
+        #expect(rows.tasks == ["produce": "success", "double": "success", "variable": "success", "skipped": "skipped"])
+        #expect(Set(rows.attempts.compactMap { $0["isolation"].string }) == ["in_process"])
+        let pids = Set(["produce", "double", "variable"].compactMap { processId(in: rows, task: $0) })
+        #expect(pids.count == 1, "one host process for every attempt: \(pids)")
+        let doubled = try db.queryOne("SELECT value FROM xcom WHERE run_pk = ? AND task_id = 'double' AND key = 'n'",
+                                      [rows.runPk])?["value"].string
+        #expect(doubled == "42")
+        let log = { (task: String) -> String in
+            (try? String(contentsOfFile: rows.attempts(of: task).first?["log_path"].string ?? "", encoding: .utf8)) ?? ""
+        }
+        #expect(log("double").contains("doubled to 42"))
+        #expect(log("variable").contains("ORCH_TEST_HOST_VAR=from-the-scheduler"), "\(log("variable"))")
+        #expect(!log("produce").contains("printed to stdout"), "stdout of a hosted task is not its log")
+
+        // ORCH_TASK_HOST=0: the same tasks run as processes of the bundle.
+        let spawned = try s.run(["run", "test_task_host"], environment: ["ORCH_TASK_HOST": "0"])
+        #expect(spawned.status == 0, "\(spawned.output)")
+        let second = try RunRows(db, dagId: "test_task_host")
+        #expect(second.runPk != rows.runPk)
+        #expect(Set(second.attempts.compactMap { $0["isolation"].string }) == ["process"])
+        #expect(Set(["produce", "double", "variable"].compactMap { processId(in: second, task: $0) }).count == 3)
+    }
+
+    @Test func aHostedTaskPastItsTimeoutIsStoppedAndItsRetryRuns() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let started = Date()
+        let r = try s.run(["run", "test_task_host_timeout"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(Date().timeIntervalSince(started) < 25, "the first try was not stopped at its 1 s timeout")
+        let tries = try RunRows(try s.database(), dagId: "test_task_host_timeout").attempts(of: "slow")
+        #expect(tries.map { $0["state"].string } == ["failed", "success"])
+        #expect(tries.first?["error"].string?.contains("timed out") == true, "\(tries.first?["error"].string ?? "")")
+    }
+
+    @Test func aTaskThatKillsItsHostEndsAsCrashedAndItsRetryGetsANewHost() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let r = try s.run(["run", "test_task_host_crash"])
+        #expect(r.status == 0, "\(r.output)")
+        let tries = try RunRows(try s.database(), dagId: "test_task_host_crash").attempts(of: "crash")
+        #expect(tries.map { $0["state"].string } == ["failed", "success"])
+        #expect(tries.first?["error"].string?.contains("task host") == true, "\(tries.first?["error"].string ?? "")")
+        let hosts = (1...2).map { processId(in: tries, attempt: $0 - 1) }
+        #expect(hosts[0] != nil && hosts[1] != nil && hosts[0] != hosts[1], "the retry ran in a new host: \(hosts)")
+    }
+}
+
+/// The process id an attempt's task logged (`process <pid>`).
+private func processId(in rows: RunRows, task: String) -> Int? {
+    processId(in: rows.attempts(of: task), attempt: 0)
+}
+
+private func processId(in attempts: [SQLiteRow], attempt: Int) -> Int? {
+    guard attempts.indices.contains(attempt),
+          let log = try? String(contentsOfFile: attempts[attempt]["log_path"].string ?? "", encoding: .utf8),
+          let line = log.split(separator: "\n").first(where: { $0.contains("process ") }) else { return nil }
+    return line.split(separator: " ").last.flatMap { Int($0) }
+}
