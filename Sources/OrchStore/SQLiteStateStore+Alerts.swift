@@ -103,7 +103,7 @@ extension SQLiteStateStore {
                   AND NOT (substr(event, 1, 12) = 'openlineage.' AND EXISTS (
                       SELECT 1 FROM alert b WHERE b.state = 'pending' AND b.id < a.id
                         AND substr(b.event, 1, 12) = 'openlineage.' AND b.target = a.target
-                        AND b.dag_id = a.dag_id AND b.run_id IS a.run_id))
+                        AND b.dag_id = a.dag_id AND b.run_id IS NOT DISTINCT FROM a.run_id))
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, [now.unix, max(1, limit)])
             return try rows.map { r in

@@ -3,10 +3,11 @@ import OrchRuntime
 import OrchStore
 import Testing
 
-/// The outbox rules in SQLite: one row per event and target, claims that keep an alert with one sender.
+/// The outbox rules on SQLite and PostgreSQL: one row per event and target, claims that keep an alert with one sender.
 @Suite("Alert outbox") struct AlertOutboxTests {
-    @Test func theSameEventIsQueuedOncePerTarget() throws {
-        let t = try AlertTestStore()
+    @Test(arguments: StoreBackend.allCases)
+    func theSameEventIsQueuedOncePerTarget(_ backend: StoreBackend) throws {
+        let t = try AlertTestStore(backend)
         defer { t.cleanup() }
         func draft(_ target: String) -> AlertDraft {
             AlertDraft(deliveryId: UUID().uuidString, event: "task_failed", target: target, dagId: "d", runId: "r",
@@ -17,8 +18,9 @@ import Testing
         #expect(try t.store.countAlerts() == 2)
     }
 
-    @Test func aClaimedAlertIsNotClaimedAgainUntilItsClaimEnds() throws {
-        let t = try AlertTestStore()
+    @Test(arguments: StoreBackend.allCases)
+    func aClaimedAlertIsNotClaimedAgainUntilItsClaimEnds(_ backend: StoreBackend) throws {
+        let t = try AlertTestStore(backend)
         defer { t.cleanup() }
         let now = Date()
         let draft = try t.enqueue(target: "http://a.example/hook", now: now)

@@ -2,6 +2,7 @@ import Foundation
 import OrchHTTPServer
 import OrchRuntime
 import OrchStore
+import OrchTestSupport
 
 /// A webhook receiver on loopback: records every request and answers from a script (then 200).
 final class AlertReceiver: @unchecked Sendable {
@@ -63,21 +64,33 @@ func unusedLoopbackPort() throws -> Int {
     return port
 }
 
-/// A temporary ORCH-like folder with a fresh state database.
+/// A temporary ORCH-like folder with a fresh state database: a SQLite file in it, or a fresh PostgreSQL schema.
 struct AlertTestStore {
     let dir: URL
     let store: SQLiteStateStore
+    let schema: PostgresTestSchema?
 
-    init() throws {
+    init(_ backend: StoreBackend = .sqlite) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("orch-alerts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        store = try SQLiteStateStore(path: dir.appendingPathComponent("orch.db").path)
+        switch backend {
+        case .sqlite:
+            schema = nil
+            store = try SQLiteStateStore(path: dir.appendingPathComponent("orch.db").path)
+        case .postgres:
+            let schema = try PostgresTestSchema()
+            self.schema = schema
+            store = try SQLStateStore(location: .postgres(dsn: schema.dsn), migrationsDirectory: runtimePostgresMigrations)
+        }
     }
 
-    /// Another connection to the same file (a restarted process).
-    func reopen() throws -> SQLiteStateStore { try SQLiteStateStore(path: store.path) }
+    /// Another connection to the same database (a restarted process).
+    func reopen() throws -> SQLiteStateStore { try SQLStateStore(location: store.location, migrate: false) }
 
-    func cleanup() { try? FileManager.default.removeItem(at: dir) }
+    func cleanup() {
+        try? FileManager.default.removeItem(at: dir)
+        schema?.drop()
+    }
 
     /// Writes one alert into the outbox as the engine would.
     @discardableResult

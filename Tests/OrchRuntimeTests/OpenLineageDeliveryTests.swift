@@ -112,8 +112,9 @@ struct LoadNotReady: Error, CustomStringConvertible {
         #expect(receiver.requests.count == 6)
     }
 
-    @Test func aRetryOfAnOlderEventHoldsBackTheRunsLaterEventsOnly() async throws {
-        let t = try AlertTestStore()
+    @Test(arguments: StoreBackend.allCases)
+    func aRetryOfAnOlderEventHoldsBackTheRunsLaterEventsOnly(_ backend: StoreBackend) async throws {
+        let t = try AlertTestStore(backend)
         defer { t.cleanup() }
         let now = Date()
         func draft(_ event: String, run: String, task: String) -> AlertDraft {
