@@ -88,7 +88,9 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, _, method, 
         body: request.body,
         remoteAddress: clientAddress(connection))
     request.body = []
-    let response = server.handler(httpRequest)
+    // Stopping: the listening socket stays open until the daemon stops (see HTTPServer.stop), new requests are
+    // answered at once.
+    let response = server.isStopping ? .error(503, "the server is stopping; try again") : server.handler(httpRequest)
     guard let deferred = response.deferred else { return queue(response, on: connection) }
     return suspend(connection, request, server, deferred)
 }

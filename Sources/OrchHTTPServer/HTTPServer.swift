@@ -111,19 +111,21 @@ public final class HTTPServer: @unchecked Sendable {
         self.log = log
         boundPort = Int(orch_mhd_bound_port(started))
         if boundPort == 0 { boundPort = config.port }
+        context.started()
         currentState = .running
     }
 
-    /// Stops gracefully: stops accepting connections, waits for requests already being served (at most
-    /// `connectionTimeoutSeconds`, minimum 5 s), then closes every connection and frees the daemon.
+    /// Stops gracefully: answers new requests with 503 at once, waits for requests already being served (at most
+    /// `connectionTimeoutSeconds`, minimum 5 s), then closes every connection and the listening socket and frees
+    /// the daemon. (Not `MHD_quiesce_daemon`: with a thread pool on epoll, libmicrohttpd 0.9.75 can abort in it,
+    /// "Failed to remove listen FD from epoll set", when a worker changes its epoll set at the same time.)
     /// Does nothing unless running. Do not call it from inside a handler; if it happens anyway (a handler dropped
     /// the last reference to the server, so `deinit` runs on a pool thread), the shutdown finishes on another
     /// thread once that request has returned, because libmicrohttpd cannot join the thread it is called on.
     public func stop() {
         lock.withLock {
             guard currentState == .running, let daemon else { return }
-            let listenSocket = MHD_quiesce_daemon(daemon)
-            let shutdown = DaemonShutdown(daemon: daemon, listenSocket: listenSocket, log: log, context: context,
+            let shutdown = DaemonShutdown(daemon: daemon, log: log, context: context,
                                           patience: Double(max(configuration.connectionTimeoutSeconds, 5)))
             self.daemon = nil
             self.log = nil
@@ -138,20 +140,17 @@ public final class HTTPServer: @unchecked Sendable {
     }
 }
 
-/// The end of a daemon's life: wait for requests in flight, stop the daemon (joining its threads), close the
-/// listening socket, free the error log. `@unchecked Sendable`: it owns the C handles it was given and runs once,
+/// The end of a daemon's life: wait for requests in flight, stop the daemon (joining its threads and closing the
+/// listening socket), free the error log. `@unchecked Sendable`: it owns the C handles it was given and runs once,
 /// on one thread; it keeps the ``ServerContext`` alive until the daemon's callbacks can no longer run.
 private final class DaemonShutdown: @unchecked Sendable {
     let daemon: OpaquePointer
-    let listenSocket: Int32
     let log: UnsafeMutablePointer<orch_mhd_log>?
     let context: ServerContext
     let patience: Double
 
-    init(daemon: OpaquePointer, listenSocket: Int32, log: UnsafeMutablePointer<orch_mhd_log>?, context: ServerContext,
-         patience: Double) {
+    init(daemon: OpaquePointer, log: UnsafeMutablePointer<orch_mhd_log>?, context: ServerContext, patience: Double) {
         self.daemon = daemon
-        self.listenSocket = listenSocket
         self.log = log
         self.context = context
         self.patience = patience
@@ -164,7 +163,6 @@ private final class DaemonShutdown: @unchecked Sendable {
             usleep(2_000)
         }
         MHD_stop_daemon(daemon)
-        if listenSocket >= 0 { close(listenSocket) }
         if let log {
             orch_mhd_log_destroy(log)
             log.deallocate()

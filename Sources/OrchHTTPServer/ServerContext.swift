@@ -77,6 +77,12 @@ final class ServerContext: @unchecked Sendable {
 
     func removeSuspended(_ s: SuspendedRequest) { lock.withLock { _ = suspendedRequests.removeValue(forKey: ObjectIdentifier(s)) } }
 
+    /// A restarted server serves again.
+    func started() { lock.withLock { stopping = false } }
+
+    /// True once `finishSuspended()` ran: the server is stopping.
+    var isStopping: Bool { lock.withLock { stopping } }
+
     /// Answers every suspended request with a 503 (the server is stopping) and refuses new suspensions.
     func finishSuspended() {
         let pending = lock.withLock { () -> [SuspendedRequest] in
