@@ -22,7 +22,7 @@ public struct WaitingReasons: Sendable {
         var offered: [AttemptKey: RemoteAttemptRecord] = [:]
         for run in try store.activeRuns() {
             let instances = try store.taskInstances(runPk: run.pk)
-            for ti in instances where ti.state == .queued {
+            for ti in instances where ti.state.isActive {   // the engine marks an offered try running
                 let key = AttemptKey(runPk: run.pk, taskId: ti.taskId)
                 if let offer = offersByKey[key], offer.tryNumber == ti.tryNumber { offered[key] = offer }
             }

@@ -63,4 +63,44 @@ import Testing
         #expect(r.stderr.contains("ORCH_STATE_DSN must be a PostgreSQL URI"), "\(r.output)")
         #expect(!FileManager.default.fileExists(atPath: s.databasePath))
     }
+
+    /// Remote workers with the server's state in PostgreSQL (issue 19): the worker role, the offers and leases
+    /// (`remote_attempt`), XCom through the API and the run all live in PostgreSQL; the workers have no database.
+    /// A task offered while no worker runs says why it waits.
+    @Test func remoteWorkersRunAFanOutWithTheStateInPostgreSQL() throws {
+        let schema = try PostgresTestSchema(prefix: "cliremote")
+        defer { schema.drop() }
+        let c = try RemoteCluster(leaseTimeout: 15, stateDSN: schema.dsn)
+        defer { c.stopAll() }
+        let db = try PGConnection(conninfo: schema.dsn)
+        try c.trigger("remote_fanout")
+        var runId = ""
+        var why = ""
+        let waiting = c.sandbox.waitFor(60) {
+            runId = (try? db.execute("SELECT run_id FROM dag_run WHERE dag_id = 'remote_fanout'").string(0, "run_id")) ?? ""
+            guard !runId.isEmpty else { return false }
+            why = (try? c.sandbox.run("tasks", "why", "remote_fanout", runId, "seed").output) ?? ""
+            return why.contains("no worker has leased it")
+        }
+        #expect(waiting, "an offered task says it waits for a worker of its queue: \(why)")
+        _ = try c.startWorker("wa")
+        _ = try c.startWorker("wb")
+        var state: String?
+        _ = c.sandbox.waitFor(90) {
+            state = (try? db.execute("SELECT state FROM dag_run WHERE dag_id = 'remote_fanout'").string(0, "state")) ?? nil
+            return state == "success" || state == "failed"
+        }
+        #expect(state == "success")
+        #expect(!FileManager.default.fileExists(atPath: c.sandbox.databasePath), "no SQLite state beside PostgreSQL")
+        let states = try db.execute("SELECT state, count(*) AS n FROM remote_attempt GROUP BY state")
+        let onlyState = try states.string(0, "state")
+        let count = try states.string(0, "n")
+        #expect(states.count == 1 && onlyState == "completed" && count == "10")
+        let sum = try db.execute("""
+            SELECT x.value FROM xcom x JOIN dag_run r ON r.id = x.run_pk
+            WHERE r.dag_id = 'remote_fanout' AND x.task_id = 'join' AND x.key = 'sum'
+            """)
+        let total = try sum.string(0, "value")
+        #expect(sum.count == 1 && total.flatMap(Double.init) == 828)
+    }
 }

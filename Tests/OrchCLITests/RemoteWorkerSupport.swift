@@ -15,8 +15,10 @@ final class RemoteCluster: @unchecked Sendable {
     let leaseTimeout: Double
     private(set) var workers: [String: RunningOrch] = [:]
 
-    init(leaseTimeout: Double) throws {
+    /// `stateDSN`: the server keeps its state in that PostgreSQL database (the workers never see it).
+    init(leaseTimeout: Double, stateDSN: String? = nil) throws {
         sandbox = try OrchSandbox()
+        if let stateDSN { sandbox.extraEnvironment["ORCH_STATE_DSN"] = stateDSN }
         self.leaseTimeout = leaseTimeout
         let sandbox = self.sandbox
         let server = try sandbox.start(["serve", "--port", "0", "--slots", "2"],
@@ -58,7 +60,7 @@ final class RemoteCluster: @unchecked Sendable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let w = try sandbox.start(["worker", "--server", url, "--token", token, "--queue", "remote",
                                    "--slots", String(slots), "--home", home.path],
-                                  environment: ["ORCH_HOME": home.path, "ORCH_BUNDLES": ""])
+                                  environment: ["ORCH_HOME": home.path, "ORCH_BUNDLES": "", "ORCH_STATE_DSN": ""])
         workers[name] = w
         return w
     }

@@ -26,12 +26,12 @@ import Testing
         }
     }
 
-    /// A running run whose task `t` is queued on try `tryNumber` (what the engine writes when it launches an attempt).
+    /// A running run whose task `t` runs (as the engine marks an offered try) on try `tryNumber` (what the engine writes when it launches an attempt).
     func queuedRun(_ store: SQLStateStore, tryNumber: Int) throws -> Int64 {
         let run = try store.createRun(dagId: "d", runId: "r", runType: .manual, interval: day, conf: [:],
                                       tasks: [("t", 3)], owner: nil, now: now)
         try store.db.execute("UPDATE dag_run SET state = 'running', start_date = ? WHERE id = ?", [now.unix, run.pk])
-        try store.db.execute("UPDATE task_instance SET state = 'queued', try_number = ? WHERE run_pk = ?",
+        try store.db.execute("UPDATE task_instance SET state = 'running', try_number = ? WHERE run_pk = ?",
                              [tryNumber, run.pk])
         return run.pk
     }
