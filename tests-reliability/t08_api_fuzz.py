@@ -113,7 +113,9 @@ def schemathesis(port, examples, max_time):
         subprocess.run([os.path.join(VENV, "bin", "pip"), "install", "-q", "schemathesis"], check=True)
     args = [st, "run", f"http://127.0.0.1:{port}/api/v1/openapi.json", "--url", f"http://127.0.0.1:{port}/api/v1",
             "--checks", "not_a_server_error", "--max-examples", str(examples), "-H", f"Authorization: Bearer {TOKEN}",
-            "--phases", "examples,coverage,fuzzing", "--no-color", "--seed", "1", "--request-timeout", "20", "--max-time", str(max_time), "--generation-database", ":memory:"]
+            "--phases", "examples,coverage,fuzzing", "--no-color", "--seed", "1",
+            # POST /worker/lease may hold a request up to 25 s by design (a long poll: WorkerWire.longestWait).
+            "--request-timeout", "40", "--max-time", str(max_time), "--generation-database", ":memory:"]
     p = subprocess.run(args, capture_output=True, text=True, timeout=900, cwd=ROOT)
     return p
 

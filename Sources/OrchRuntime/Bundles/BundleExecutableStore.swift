@@ -39,7 +39,12 @@ public enum BundleExecutableStore {
         let folder = (target as NSString).deletingLastPathComponent
         try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = folder + "/.\(name).\(getpid()).\(UUID().uuidString.prefix(8))"
-        if link(executable, temporary) != 0 { try fm.copyItem(atPath: executable, toPath: temporary) }
+        if link(executable, temporary) != 0 {
+            do { try fm.copyItem(atPath: executable, toPath: temporary) } catch {
+                try? fm.removeItem(atPath: temporary)   // a copy that ran out of space must not keep the space
+                throw error
+            }
+        }
         guard rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))
             try? fm.removeItem(atPath: temporary)

@@ -26,7 +26,14 @@ public enum BundleVersions {
         for v in loaded.versions.values.sorted(by: { $0.dagId < $1.dagId }) {
             let path: String
             if let p = pinned[v.executableSHA256] { path = p } else {
-                path = try BundleExecutableStore.pin(v.executable, sha256: v.executableSHA256, home: home)
+                do {
+                    path = try BundleExecutableStore.pin(v.executable, sha256: v.executableSHA256, home: home)
+                } catch {
+                    // ORCH_HOME cannot hold the copy (full, or too small, on another file system): the version runs
+                    // on the bundle's own file, as before versions existed; a rebuild then changes what it runs.
+                    OrchLog.scheduler.warning("cannot keep a copy of \(v.executable) for DAG version \(DAGVersion.short(v.version)) (\(error)); its runs use the bundle's own file")
+                    path = v.executable
+                }
                 pinned[v.executableSHA256] = path
             }
             records.append(DAGVersionRecord(dagId: v.dagId, version: v.version, bundle: v.bundle,

@@ -23,11 +23,16 @@ public enum TaskHostProtocol {
             switch self {
             case .ready: return "ready -\n"
             case .started(let id): return "started \(id)\n"
+            case .finished(let id, .success):
+                return "finished \(id) \(Self.success)\n"   // the common case, without an encoder
             case .finished(let id, let outcome):
                 let json = (try? JSONEncoder().encode(outcome)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
                 return "finished \(id) \(json)\n"
             }
         }
+
+        /// `AttemptOutcome.success` as its Codable JSON.
+        static let success = #"{"success":{}}"#
 
         public static func parse(_ line: Substring) -> Event? {
             let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
@@ -38,8 +43,9 @@ public enum TaskHostProtocol {
             case "started":
                 return Int(parts[1]).map { .started(id: $0) }
             case "finished":
-                guard parts.count == 3, let id = Int(parts[1]),
-                      let outcome = try? JSONDecoder().decode(AttemptOutcome.self, from: Data(parts[2].utf8)) else { return nil }
+                guard parts.count == 3, let id = Int(parts[1]) else { return nil }
+                if parts[2] == Self.success { return .finished(id: id, outcome: .success) }
+                guard let outcome = try? JSONDecoder().decode(AttemptOutcome.self, from: Data(parts[2].utf8)) else { return nil }
                 return .finished(id: id, outcome: outcome)
             default:
                 return nil
