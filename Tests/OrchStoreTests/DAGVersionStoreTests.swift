@@ -1,16 +1,11 @@
 import Foundation
 import OrchCore
 import OrchStore
-import OrchTestSupport
 import Testing
 
 /// DAG versions in the state store (SQLite migration 0007, PostgreSQL 0003): stored once each, the current one on
 /// the DAG row, and every run created afterwards pinned to it.
 @Suite struct DAGVersionStoreTests {
-    enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
 
     static func version(_ v: String, at t: Double) -> DAGVersionRecord {
         DAGVersionRecord(dagId: "d", version: v, bundle: "/b", executableSHA256: "sha-\(v)",
@@ -18,18 +13,9 @@ import Testing
                          createdAt: Date(timeIntervalSince1970: t))
     }
 
-    @Test(arguments: Backend.allCases)
-    func aRunIsPinnedToTheVersionLoadedWhenItWasCreated(_ backend: Backend) throws {
-        let store: SQLStateStore
-        let disposal: TestStoreDisposal
-        switch backend {
-        case .sqlite:
-            let dir = try TempDir()
-            (store, disposal) = (try makeStore(dir), TestStoreDisposal(dir.cleanup))
-        case .postgres:
-            let (s, schema) = try makePostgresStore()
-            (store, disposal) = (s, TestStoreDisposal(schema.drop))
-        }
+    @Test(arguments: SQLBackend.allCases)
+    func aRunIsPinnedToTheVersionLoadedWhenItWasCreated(_ backend: SQLBackend) throws {
+        let (store, disposal) = try makeStore(backend)
         defer { disposal.cleanup() }
         try store.syncDAGs([DAG("d", tasks: [TaskSpec(id: "t", action: .shell("true"))])], pausedOnCreation: false,
                            now: Date())

@@ -7,15 +7,10 @@ import Testing
 /// The lease's epoch fences the engine's writes (issue 19): a scheduler whose lease was taken over cannot begin an
 /// attempt any more, on either database, even though its own connection still works.
 @Suite struct LeaseFenceTests {
-    enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
-
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// Two stores (two connections, as two scheduler processes have) on one fresh database.
-    func twoStores(_ backend: Backend) throws -> (SQLStateStore, SQLStateStore, TestStoreDisposal) {
+    func twoStores(_ backend: SQLBackend) throws -> (SQLStateStore, SQLStateStore, TestStoreDisposal) {
         switch backend {
         case .sqlite:
             let dir = try TempDir()
@@ -27,8 +22,8 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
-    func theEpochGrowsOnTakeoverAndAStaleHolderCannotBeginAnAttempt(_ backend: Backend) throws {
+    @Test(arguments: SQLBackend.allCases)
+    func theEpochGrowsOnTakeoverAndAStaleHolderCannotBeginAnAttempt(_ backend: SQLBackend) throws {
         let (a, b, disposal) = try twoStores(backend); defer { disposal.cleanup() }
         let start = Date.utc(2026, 11, 1)
         let run = try a.createRun(dagId: "d", runId: "r", runType: .manual,

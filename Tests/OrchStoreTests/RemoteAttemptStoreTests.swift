@@ -8,22 +8,13 @@ import Testing
 /// leased again with a new epoch, every call with an old epoch or for a try that moved on is refused, and each
 /// change is numbered so the scheduler reads only what changed.
 @Suite struct RemoteAttemptStoreTests {
-    enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
-
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func store(_ backend: Backend) throws -> (SQLStateStore, TestStoreDisposal) {
-        switch backend {
-        case .sqlite:
-            let dir = try TempDir()
-            return (try makeStore(dir), TestStoreDisposal(dir.cleanup))
-        case .postgres:
-            let (store, schema) = try makePostgresStore()
-            return (store, TestStoreDisposal(schema.drop))
-        }
+    /// Offers try 1 of task `t` as attempt `attemptId` on `queue`.
+    func offer(_ store: SQLStateStore, _ attemptId: Int64, runPk: Int64, queue: String, bundle: String = "abc",
+               at time: Date? = nil) throws {
+        try store.offerRemoteAttempt(attemptId: attemptId, runPk: runPk, taskId: "t", tryNumber: 1, dagId: "d",
+                                     queue: queue, bundleSHA256: bundle, spec: "{}", now: time ?? now)
     }
 
     /// A running run whose task `t` runs (as the engine marks an offered try) on try `tryNumber` (what the engine writes when it launches an attempt).
@@ -36,12 +27,11 @@ import Testing
         return run.pk
     }
 
-    @Test(arguments: Backend.allCases)
-    func aLeaseIsFencedByItsEpochAndItsTry(_ backend: Backend) throws {
-        let (store, disposal) = try store(backend); defer { disposal.cleanup() }
+    @Test(arguments: SQLBackend.allCases)
+    func aLeaseIsFencedByItsEpochAndItsTry(_ backend: SQLBackend) throws {
+        let (store, disposal) = try makeStore(backend); defer { disposal.cleanup() }
         let runPk = try queuedRun(store, tryNumber: 1)
-        try store.offerRemoteAttempt(attemptId: 7, runPk: runPk, taskId: "t", tryNumber: 1, dagId: "d", queue: "gpu",
-                                     bundleSHA256: "abc", spec: "{}", now: now)
+        try offer(store, 7, runPk: runPk, queue: "gpu")
         let offeredAt = try store.remoteAttemptVersion()
         #expect(offeredAt > 0)
         #expect(try store.leaseRemoteAttempts(queues: ["cpu"], worker: "w1", limit: 5, now: now,
@@ -81,8 +71,7 @@ import Testing
         #expect(try !store.revokeRemoteAttempt(runPk: runPk, taskId: "t", tryNumber: 1, as: .lost, now: now))
 
         // The same attempt row offered again starts over: no worker, epoch 0, no outcome.
-        try store.offerRemoteAttempt(attemptId: 7, runPk: runPk, taskId: "t", tryNumber: 1, dagId: "d", queue: "gpu",
-                                     bundleSHA256: "def", spec: "{}", now: now.addingTimeInterval(70))
+        try offer(store, 7, runPk: runPk, queue: "gpu", bundle: "def", at: now.addingTimeInterval(70))
         let again = try #require(try store.remoteAttempt(runPk: runPk, taskId: "t", tryNumber: 1))
         #expect(again.state == .offered && again.epoch == 0 && again.worker == nil && again.outcome == nil)
         #expect(again.bundleSHA256 == "def" && again.stopSignal == nil)
@@ -92,12 +81,11 @@ import Testing
 
     /// The task instance moved on to another try (cleared, retried by the scheduler): the old try's lease is
     /// refused and its offer is not leased.
-    @Test(arguments: Backend.allCases)
-    func aTryThatIsNotTheTasksCurrentOneIsRefused(_ backend: Backend) throws {
-        let (store, disposal) = try store(backend); defer { disposal.cleanup() }
+    @Test(arguments: SQLBackend.allCases)
+    func aTryThatIsNotTheTasksCurrentOneIsRefused(_ backend: SQLBackend) throws {
+        let (store, disposal) = try makeStore(backend); defer { disposal.cleanup() }
         let runPk = try queuedRun(store, tryNumber: 1)
-        try store.offerRemoteAttempt(attemptId: 1, runPk: runPk, taskId: "t", tryNumber: 1, dagId: "d", queue: "q",
-                                     bundleSHA256: "abc", spec: "{}", now: now)
+        try offer(store, 1, runPk: runPk, queue: "q")
         let leased = try store.leaseRemoteAttempts(queues: ["q"], worker: "w", limit: 1, now: now,
                                                    unacknowledgedAfter: 30) { _ in "s" }
         #expect(leased.count == 1)
@@ -107,21 +95,19 @@ import Testing
         }
         #expect(reason.contains("no longer the task's current try"))
         #expect(try !store.completeRemoteAttempt(attemptId: 1, epoch: 1, outcome: .success, now: now))
-        try store.offerRemoteAttempt(attemptId: 2, runPk: runPk, taskId: "t", tryNumber: 1, dagId: "d", queue: "q",
-                                     bundleSHA256: "abc", spec: "{}", now: now)
+        try offer(store, 2, runPk: runPk, queue: "q")
         #expect(try store.leaseRemoteAttempts(queues: ["q"], worker: "w", limit: 5, now: now,
                                               unacknowledgedAfter: 30) { _ in "s" }.isEmpty)
     }
 
     /// Why a queued task waits when it is offered to remote workers and no worker leased it: the queue and since
     /// when; once leased, no reason (it is the worker's).
-    @Test(arguments: Backend.allCases)
-    func anOfferedTaskWaitsForAWorkerOfItsQueue(_ backend: Backend) throws {
-        let (store, disposal) = try store(backend); defer { disposal.cleanup() }
+    @Test(arguments: SQLBackend.allCases)
+    func anOfferedTaskWaitsForAWorkerOfItsQueue(_ backend: SQLBackend) throws {
+        let (store, disposal) = try makeStore(backend); defer { disposal.cleanup() }
         let dag = DAG("d", tasks: [TaskSpec(id: "t", action: .shell("true"))])
         let runPk = try queuedRun(store, tryNumber: 1)
-        try store.offerRemoteAttempt(attemptId: 3, runPk: runPk, taskId: "t", tryNumber: 1, dagId: "d", queue: "gpu",
-                                     bundleSHA256: "abc", spec: "{}", now: now)
+        try offer(store, 3, runPk: runPk, queue: "gpu")
         let reason = try WaitingReasons(dags: [dag], store: store, workerSlots: 2, schedulerAlive: true, now: now)
             .task(runPk: runPk, taskId: "t")
         #expect(reason == .waitingForWorker(queue: "gpu", since: now))

@@ -2,6 +2,7 @@ import Foundation
 import OrchCore
 @testable import OrchStore
 import OrchTestSupport
+import Testing
 
 /// The repository's `migrations/state`, found from this file.
 let stateMigrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -42,6 +43,24 @@ func makePostgresStore() throws -> (SQLStateStore, PostgresTestSchema) {
 struct TestStoreDisposal {
     let cleanup: () -> Void
     init(_ cleanup: @escaping () -> Void) { self.cleanup = cleanup }
+}
+
+/// The two databases a store test runs on (argument tables).
+enum SQLBackend: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// A fresh store on `backend` (a SQLite file in a temporary folder, or a fresh PostgreSQL schema) and what removes it.
+func makeStore(_ backend: SQLBackend) throws -> (SQLStateStore, TestStoreDisposal) {
+    switch backend {
+    case .sqlite:
+        let dir = try TempDir()
+        return (try makeStore(dir), TestStoreDisposal(dir.cleanup))
+    case .postgres:
+        let (store, schema) = try makePostgresStore()
+        return (store, TestStoreDisposal(schema.drop))
+    }
 }
 
 let day = DataInterval(start: Date.utc(2026, 11, 1), end: Date.utc(2026, 11, 2))

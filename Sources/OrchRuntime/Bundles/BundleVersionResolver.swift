@@ -11,6 +11,9 @@ public final class BundleVersionResolver: @unchecked Sendable {
     private var loaded: LoadedBundles
     private var dags: [String: DAG] = [:]
     private var executables: [String: BundleExecutable] = [:]
+    /// Stored versions already read, by plan key: the executable and the bundle source of a pinned run come from
+    /// here, so the store is read once per version, not once per attempt.
+    private var records: [String: DAGVersionRecord] = [:]
 
     public init(store: any DAGVersionStateStore, loaded: LoadedBundles) {
         self.store = store
@@ -41,7 +44,7 @@ public final class BundleVersionResolver: @unchecked Sendable {
         guard let version else { return lock.withLock { loaded.executables[dagId] } }
         let key = EngineStateMachine.planKey(dagId: dagId, version: version)
         if let e = lock.withLock({ executables[key] }) { return e.path }
-        guard let e = try? BundleVersions.executable(dagId: dagId, version: version, store: store) else {
+        guard let record = record(dagId: dagId, version: version), let e = try? BundleVersions.executable(of: record) else {
             return lock.withLock { loaded.executables[dagId] }
         }
         lock.withLock { executables[key] = e }
@@ -51,9 +54,18 @@ public final class BundleVersionResolver: @unchecked Sendable {
     /// The bundle as configured (its package folder or executable) that a run's DAG version came from: a task
     /// running on the version's content-addressed copy finds its package's files from it (``TaskEnvironment/bundleSourceKey``).
     public func bundleSource(dagId: String, version: String?) -> String? {
-        let now = lock.withLock { loaded }
-        if let v = now.versions[dagId], version == nil || v.version == version { return v.bundle }
-        guard let version else { return now.bundles[dagId] }
-        return (try? store.dagVersions(dagId: dagId, prefix: version))?.first { $0.version == version }?.bundle
+        guard let version, let record = record(dagId: dagId, version: version) else {
+            return lock.withLock { loaded.bundles[dagId] }
+        }
+        return record.bundle
+    }
+
+    /// The stored record of a version, read from the store the first time only.
+    private func record(dagId: String, version: String) -> DAGVersionRecord? {
+        let key = EngineStateMachine.planKey(dagId: dagId, version: version)
+        if let r = lock.withLock({ records[key] }) { return r }
+        guard let r = try? BundleVersions.record(dagId: dagId, version: version, store: store) else { return nil }
+        lock.withLock { records[key] = r }
+        return r
     }
 }

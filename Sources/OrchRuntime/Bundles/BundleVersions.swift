@@ -55,11 +55,21 @@ public enum BundleVersions {
 
     public static func executable(dagId: String, version: String,
                                   store: any DAGVersionStateStore) throws -> BundleExecutable {
+        try executable(of: try record(dagId: dagId, version: version, store: store))
+    }
+
+    /// The stored record of one version of a DAG.
+    public static func record(dagId: String, version: String, store: any DAGVersionStateStore) throws -> DAGVersionRecord {
         guard let record = try store.dagVersions(dagId: dagId, prefix: version).first(where: { $0.version == version }) else {
             throw BundleManifestError(message: "DAG '\(dagId)' has no stored version \(DAGVersion.short(version))")
         }
+        return record
+    }
+
+    /// The executable a stored version runs on, if it is still there.
+    public static func executable(of record: DAGVersionRecord) throws -> BundleExecutable {
         guard FileManager.default.isExecutableFile(atPath: record.executablePath) else {
-            throw BundleManifestError(message: "the executable of DAG '\(dagId)' version \(DAGVersion.short(version)) is gone (\(record.executablePath))")
+            throw BundleManifestError(message: "the executable of DAG '\(record.dagId)' version \(DAGVersion.short(record.version)) is gone (\(record.executablePath))")
         }
         return BundleExecutable(path: record.executablePath, sha256: record.executableSHA256)
     }

@@ -149,13 +149,6 @@ public enum ForkServer {
     }
 
     private static func send(_ event: ForkServerProtocol.Event) {
-        let bytes = Array(event.line.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        _ = writeAll(1, Array(event.line.utf8))
     }
 }

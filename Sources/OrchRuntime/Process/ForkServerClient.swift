@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CProcessControl
 import Foundation
 
 /// The pool's side of the fork server: starts `orch __fork-server` with two pipes, sends it attempt specs and
@@ -64,69 +63,33 @@ final class ForkServerClient: @unchecked Sendable {
 
     /// Must hold the lock.
     private func startServer() -> Bool {
-        var requests: [Int32] = [0, 0]
-        var events: [Int32] = [0, 0]
-        guard pipe(&requests) == 0 else { return false }
-        guard pipe(&events) == 0 else { close(requests[0]); close(requests[1]); return false }
-        for fd in requests + events { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, requests[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, events[1], 1)
-        orch_spawn_close_from(&actions, 3)   // nothing else of the scheduler's descriptors
-        let argv: [UnsafeMutablePointer<CChar>?] = [executable, "__fork-server"].map { (s: String) in strdup(s) } + [nil]
-        // Ordinary variables only: the server's children are attempts (see TaskEnvironment).
-        let envp = TaskEnvironment.base(ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        close(requests[0])
-        close(events[1])
-        guard rc == 0 else { close(requests[1]); close(events[0]); return false }
         // The first line must be `ready`; anything else (an executable that is not orch, a crash) means no
         // fork server for this pool, and attempts are spawned one by one instead.
-        guard ReadyLine.wait(events[0], isReady: { ForkServerProtocol.Event.parse($0) == .ready }) else {
-            unavailable = true
-            close(requests[1])
-            close(events[0])
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+        switch HelperProcess.start(executable, command: "__fork-server", isReady: { ForkServerProtocol.Event.parse($0) == .ready }) {
+        case .failed:
             return false
+        case .notAHelper:
+            unavailable = true
+            return false
+        case .started(let server):
+            requestFD = server.requestFD
+            serverPid = server.pid
+            Thread.detachNewThread { [self] in readEvents(server) }
+            return true
         }
-        requestFD = requests[1]
-        serverPid = pid
-        let eventFD = events[0]
-        let started = pid
-        Thread.detachNewThread { [self] in readEvents(eventFD, serverPid: started) }
-        return true
     }
 
-    private func readEvents(_ fd: Int32, serverPid pid: pid_t) {
-        var pending: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            pending.append(contentsOf: buffer[0..<n])
-            while let nl = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pending[..<nl], as: UTF8.self)
-                pending.removeSubrange(...nl)
-                if let event = ForkServerProtocol.Event.parse(Substring(line)) { dispatch(event) }
-            }
+    private func readEvents(_ server: HelperProcess) {
+        _ = server.readEvents { line in
+            if let event = ForkServerProtocol.Event.parse(line) { dispatch(event) }
         }
-        close(fd)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
         // The server is gone: attempts not yet started failed to start; started ones live on unwatched.
         lock.lock()
         let notStarted = waiting
         let orphans = running
         waiting = [:]
         running = [:]
-        if serverPid == pid, requestFD >= 0 { close(requestFD); requestFD = -1 }
+        if serverPid == server.pid, requestFD >= 0 { close(requestFD); requestFD = -1 }
         lock.unlock()
         for h in notStarted.values { h.refused("the fork server stopped before starting the attempt") }
         for (childPid, h) in orphans { h.lost(childPid) }
@@ -153,16 +116,5 @@ final class ForkServerClient: @unchecked Sendable {
             lock.unlock()
             h?.exited(sig == 0 ? .exited(code) : .signaled(sig))
         }
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
     }
 }

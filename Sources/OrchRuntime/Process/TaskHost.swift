@@ -73,13 +73,7 @@ private final class HostOutput: @unchecked Sendable {
     func send(_ event: TaskHostProtocol.Event) {
         let bytes = Array(event.line.utf8)
         lock.withLock {
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { exit(0) }   // the pool is gone
-                offset += n
-            }
+            if !writeAll(fd, bytes) { exit(0) }   // the pool is gone
         }
     }
 }
