@@ -30,4 +30,42 @@ struct TaskHostProtocolTests {
             #expect(TaskHostProtocol.Event.parse(Substring(line)) == nil, "\(line)")
         }
     }
+
+    private static let spec = AttemptSpec(dagId: "d", taskId: "t1", runId: "manual__1", runPk: 4, tryNumber: 1,
+                                          logicalDate: Date(timeIntervalSince1970: 1_700_000_000),
+                                          dataInterval: DataInterval(start: Date(timeIntervalSince1970: 1_699_990_000),
+                                                                     end: Date(timeIntervalSince1970: 1_700_000_000)),
+                                          params: ["n": .number(3)], logPath: "/h/logs/d/r/t1/1.log", home: "/h",
+                                          databasePath: "/h/orch.db", environment: ["PGHOST": "db"])
+
+    /// An attempt sent against its run's context is the spec the pool meant, odd characters included.
+    @Test(arguments: ["t2", "quote\"back\\slash", "tab\there\nnewline", "snow☃", "\u{1}ctl"])
+    func anAttemptOfAContextIsTheWholeSpec(_ taskId: String) throws {
+        let logPath = "/h/logs/d/r/\(taskId)/2.log"
+        let line = TaskHostProtocol.Request.attemptLine(id: 9, context: 3, taskId: taskId, tryNumber: 2, logPath: logPath)
+        #expect(line.hasSuffix("\n") && line.dropLast().firstIndex(of: "\n") == nil)
+        let request = try JSONDecoder().decode(TaskHostProtocol.Request.self, from: Data(line.utf8))
+        #expect(request == TaskHostProtocol.Request(id: 9, context: 3, taskId: taskId, tryNumber: 2, logPath: logPath))
+        var expected = Self.spec
+        expected.taskId = taskId
+        expected.tryNumber = 2
+        expected.logPath = logPath
+        let contexts = [3: Self.spec]
+        #expect(TaskHostProtocol.spec(of: request, contexts: contexts) == expected)
+        #expect(TaskHostProtocol.context(of: expected) == TaskHostProtocol.context(of: Self.spec))
+    }
+
+    @Test func anUnknownContextOrACancellationRunsNothing() {
+        let attempt = TaskHostProtocol.Request(id: 9, context: 5, taskId: "t", tryNumber: 1, logPath: "/x")
+        #expect(TaskHostProtocol.spec(of: attempt, contexts: [3: Self.spec]) == nil)
+        #expect(TaskHostProtocol.spec(of: .init(id: 9), contexts: [3: Self.spec]) == nil)
+        #expect(TaskHostProtocol.spec(of: .init(forget: 3), contexts: [3: Self.spec]) == nil)
+    }
+
+    /// Contexts are used only with a host that announces them: one built with an older OrchSDK says `ready -`.
+    @Test func theReadyLineTellsTheHostsVersion() {
+        #expect(TaskHostProtocol.version(ofReadyLine: "ready -") == 1)
+        #expect(TaskHostProtocol.version(ofReadyLine: Substring(TaskHostProtocol.Event.ready.line.dropLast())) == TaskHostProtocol.version)
+        #expect(TaskHostProtocol.version >= TaskHostProtocol.contextsVersion)
+    }
 }

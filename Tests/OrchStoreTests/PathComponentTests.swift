@@ -29,6 +29,19 @@ import Testing
         #expect(pathComponent(id) == name)
     }
 
+    /// The log path joined as text is the one URL building gives, for plain and odd ids and homes.
+    @Test(arguments: ["/tmp/orch-home", "/tmp/orch home/", "/"])
+    func theLogPathAsTextIsTheURLsPath(_ root: String) {
+        let home = OrchHome(path: root)
+        for (dag, run, task) in [("d", "manual__2026-11-05T00:00:00Z", "t"), ("..", "a/b", "50%"), ("é", "", "x y")] {
+            let viaURL = home.logsDirectory.appendingPathComponent(pathComponent(dag))
+                .appendingPathComponent(pathComponent(run)).appendingPathComponent(pathComponent(task))
+                .appendingPathComponent("3.log").path
+            #expect(home.attemptLogFile(dagId: dag, runId: run, taskId: task, tryNumber: 3) == viaURL)
+            #expect(home.attemptLogPath(dagId: dag, runId: run, taskId: task, tryNumber: 3).path == viaURL)
+        }
+    }
+
     /// Every name decodes back to its id (so no two ids share a name).
     @Test func theEncodingIsInvertible() {
         let ids = ["..", "_.", "r:1", "r_1", "%41", "A", ".%", "a b/c\\d", "☃.log", "", "%"]

@@ -11,8 +11,8 @@ public enum EngineEvent: Sendable {
     /// A run was cleared, marked or deleted by a user: the engine forgets it (it is found again if still active).
     case runForgotten(pk: Int64)
     /// An attempt the engine asked to launch has started (its process, or its in-process task): its timeout counts
-    /// from here (the slot was taken at launch).
-    case attemptStarted(AttemptKey, tryNumber: Int)
+    /// from here (the slot was taken at launch), or from `at` when the runtime saw it start earlier than the step.
+    case attemptStarted(AttemptKey, tryNumber: Int, at: Date? = nil)
     /// A remote worker holding the attempt's lease sent a heartbeat (issue 19); its lease runs
     /// ``EngineStateMachine/Configuration/leaseTimeout`` seconds from now. (A worker leasing an attempt is
     /// ``attemptStarted(_:tryNumber:)``.)

@@ -149,8 +149,8 @@ public struct EngineStateMachine: Sendable {
             for input in inputs { found(input, now: now, &step) }
         case .runForgotten(let pk):
             forget(pk)
-        case .attemptStarted(let key, let tryNumber):
-            attemptStarted(key, tryNumber: tryNumber, now: now)
+        case .attemptStarted(let key, let tryNumber, let at):
+            attemptStarted(key, tryNumber: tryNumber, now: min(at ?? now, now))
         case .attemptHeartbeat(let key, let tryNumber):
             if running[key]?.tryNumber == tryNumber, running[key]?.remote == true { running[key]?.heartbeatAt = now }
         case .attemptAbandoned(let key, let tryNumber):

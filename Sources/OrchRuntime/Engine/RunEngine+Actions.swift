@@ -50,7 +50,7 @@ extension RunEngine {
         var begun: [AttemptKey: AttemptStart] = [:]
         for b in batch.attemptsBegun {
             guard let run = records[b.key.runPk], let dag = dag(of: run), let task = dag.task(b.key.taskId) else { continue }
-            let logPath = home.attemptLogPath(dagId: dag.id, runId: run.runId, taskId: b.key.taskId, tryNumber: b.tryNumber).path
+            let logPath = home.attemptLogFile(dagId: dag.id, runId: run.runId, taskId: b.key.taskId, tryNumber: b.tryNumber)
             let spec = makeSpec(run: run, dag: dag, taskId: b.key.taskId, tryNumber: b.tryNumber, logPath: logPath)
             begun[b.key] = AttemptStart(isolation: pool.isolation(of: spec, task: task), logPath: logPath)
             pendingSpecs[b.key] = spec
@@ -122,22 +122,25 @@ extension RunEngine {
         let isolation = pool.isolation(of: spec, task: task)
         launched[l.key] = Launched(spec: spec, dagId: l.dagId, startedAt: now, isolation: isolation)
         pool.launch(spec, task: task, callbacks: callbacks(l.key, tryNumber: l.tryNumber, attemptId: attemptId,
-                                                           recordsProcess: isolation == .process))
+                                                           recordsProcess: isolation == .process,
+                                                           startIsUrgent: task.executionTimeout != nil || task.runningLimit != nil))
     }
 
+    /// `startIsUrgent`: the start sets a timer (a timeout, a running limit) and wakes the engine; otherwise it waits
+    /// for the next step with the time it happened, and costs no step of its own.
     nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int, attemptId: Int64?,
-                               recordsProcess: Bool) -> AttemptCallbacks {
+                               recordsProcess: Bool, startIsUrgent: Bool = true) -> AttemptCallbacks {
         AttemptCallbacks(
-            started: { [store] pid, ticks in
+            started: { [store, clock] pid, ticks in
                 // Recorded for display and for killing; liveness itself is the attempt's lock file.
                 if recordsProcess, let attemptId {
                     try? store.recordAttemptProcess(attemptId: attemptId, runPk: key.runPk, taskId: key.taskId,
                                                     pid: Int(pid), startTicks: ticks)
                 }
-                Task { await self.enqueue(.attemptStarted(key, tryNumber: tryNumber)) }
+                self.post(.attemptStarted(key, tryNumber: tryNumber, at: clock()), wakes: startIsUrgent)
             },
             finished: { outcome in
-                Task { await self.enqueue(.attemptExited(key, tryNumber: tryNumber, outcome: outcome)) }
+                self.post(.attemptExited(key, tryNumber: tryNumber, outcome: outcome))
             })
     }
 

@@ -90,13 +90,13 @@ extension RunEngine {
     func makeSpec(run: RunRecord, dag: DAG, taskId: String, tryNumber: Int, logPath: String) -> AttemptSpec {
         var params = dag.params
         for (k, v) in run.conf { params[k] = v }
-        var environment = TaskEnvironment.requested(dag.environment, from: ProcessInfo.processInfo.environment)
+        var environment = dag.environment.isEmpty ? [:] : TaskEnvironment.requested(dag.environment, from: processEnvironment)
         if let source = versions?.bundleSource(dagId: dag.id, version: run.dagVersion) {
             environment[TaskEnvironment.bundleSourceKey] = source
         }
         return AttemptSpec(dagId: dag.id, taskId: taskId, runId: run.runId, runPk: run.pk, tryNumber: tryNumber,
                            logicalDate: run.logicalDate, dataInterval: run.dataInterval, params: params,
-                           logPath: logPath, home: home.root.path, databasePath: store.path,
+                           logPath: logPath, home: home.rootPath, databasePath: store.path,
                            environment: environment,
                            dagVersion: pinnedDAGs[EngineStateMachine.planKey(dagId: run.dagId, version: run.dagVersion)] == nil
                                ? nil : run.dagVersion)

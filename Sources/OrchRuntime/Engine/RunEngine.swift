@@ -37,6 +37,9 @@ public actor RunEngine {
     let scope: Scope
     let owner: String
     let clock: @Sendable () -> Date
+    /// This process's environment as it started, for the variables DAGs ask for (read once: building it from
+    /// `environ` costs more than the rest of an attempt's spec).
+    let processEnvironment = ProcessInfo.processInfo.environment
     let alerts: AlertComposer
     /// OpenLineage run events for every attempt (nil: not configured).
     let lineage: OpenLineageComposer?
@@ -51,8 +54,10 @@ public actor RunEngine {
     var launched: [AttemptKey: Launched] = [:]
     /// Specs of attempts begun in the batch being written, launched once it is committed.
     var pendingSpecs: [AttemptKey: AttemptSpec] = [:]
-    /// Events that arrived between steps.
+    /// Events the engine gave itself between steps (an attempt that could not be offered, a batch not written).
     var inbox: [EngineEvent] = []
+    /// Events from the launcher's threads.
+    let mailbox = EngineMailbox()
     var wakeAt: Date?
     var pausedDAGs: Set<String>?
     var poolSizes: [String: Int]?
@@ -106,29 +111,31 @@ public actor RunEngine {
     }
 
     /// The earliest time something is due without an outside event (now, when events wait in the inbox).
-    public var nextWakeTime: Date? { inbox.isEmpty ? wakeAt : clock() }
+    public var nextWakeTime: Date? { inbox.isEmpty && !mailbox.needsStep ? wakeAt : clock() }
 
     /// Why a task instance of a run this engine drives is not running (nil: running, finished or unknown).
     public func waitingReason(runPk: Int64, taskId: String) -> WaitingReason? {
         machine.waitingReason(of: AttemptKey(runPk: runPk, taskId: taskId), now: clock())
     }
 
-    /// Hands an event to the next step and wakes the loop.
-    func enqueue(_ event: EngineEvent) {
-        inbox.append(event)
-        signal.notify()
+    /// Hands an event from another thread to the next step; `wakes`: and wakes the loop for it.
+    nonisolated func post(_ event: EngineEvent, wakes: Bool = true) {
+        mailbox.post(event, wakes: wakes)
+        if wakes { signal.notify() }
     }
 
     /// One step: what arrived since the last one, runs new in the store, then the machine's decisions carried out.
     /// Cheap when nothing changed.
     public func step() {
         let now = clock()
-        var events = inbox
+        let posted = mailbox.take()
+        let woke = inbox + posted.waking
+        var events = posted.quiet + woke
         inbox = []
         var failure: String?
         // A step caused by attempt ends reads the store for new runs at most every `storeReadInterval`: under a
         // burst of ends the steps stay cheap; an idle engine (woken by a trigger, a due run, a timer) reads at once.
-        if events.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
+        if woke.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
             lastStoreRead = now
             do { events += try readStore(now: now) } catch { failure = "\(error)" }
         }

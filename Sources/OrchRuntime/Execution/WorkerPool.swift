@@ -100,12 +100,17 @@ public final class WorkerPool: @unchecked Sendable {
         launchProcess(spec, executable: bundle, forkServer: bundleForkServer(bundle), callbacks: callbacks)
     }
 
-    /// Starts the fork server of each bundle executable in the background, so that the first attempt of a bundle
-    /// does not wait for its server (nor is recorded as started while the server is still coming up).
-    public func warmUp(bundleExecutables: Set<String>) {
+    /// Starts the fork server of each bundle executable, and the task host of each of `taskHosts`, in the
+    /// background, so that the first attempt of a bundle does not wait for them (nor is recorded as started while
+    /// they are still coming up).
+    public func warmUp(bundleExecutables: Set<String>, taskHosts: Set<String> = []) {
         for executable in bundleExecutables {
-            guard let server = bundleForkServer(executable) else { return }
+            guard let server = bundleForkServer(executable) else { break }
             Thread.detachNewThread { server.warmUp() }
+        }
+        for executable in taskHosts {
+            guard let host = bundleTaskHost(executable) else { break }
+            Thread.detachNewThread { _ = host.isAvailable() }
         }
     }
 

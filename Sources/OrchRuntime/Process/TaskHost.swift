@@ -25,6 +25,7 @@ public enum TaskHost {
         let tasks = Dictionary(dags.flatMap { dag in dag.tasks.map { ("\(dag.id)\u{0}\($0.id)", $0) } },
                                uniquingKeysWith: { first, _ in first })
         let running = RunningAttempts()
+        var contexts: [Int: AttemptSpec] = [:]
         output.send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -37,11 +38,16 @@ public enum TaskHost {
                 let line = Data(input[..<newline])
                 input.removeSubrange(...newline)
                 guard let request = try? JSONDecoder().decode(TaskHostProtocol.Request.self, from: line) else { continue }
-                guard let spec = request.spec else {
-                    running.cancel(request.id)
+                if let forget = request.forget { contexts[forget] = nil }
+                guard let id = request.id else { continue }
+                if let context = request.context, let spec = request.spec { contexts[context] = spec }
+                guard let spec = TaskHostProtocol.spec(of: request, contexts: contexts) else {
+                    if request.context == nil { running.cancel(id) } else {
+                        output.send(.finished(id: id, outcome: .failed(exitCode: nil, error: "the task host has no context \(request.context!) for this attempt")))
+                    }
                     continue
                 }
-                start(request.id, spec, task: tasks["\(spec.dagId)\u{0}\(spec.taskId)"], running: running)
+                start(id, spec, task: tasks["\(spec.dagId)\u{0}\(spec.taskId)"], running: running)
             }
         }
     }

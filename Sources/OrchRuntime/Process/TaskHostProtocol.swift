@@ -4,14 +4,89 @@ import OrchCore
 /// The line protocol between the worker pool and a bundle's task host (`<bundle> __task-host`), the process in
 /// which the bundle's in-process tasks run as Swift tasks, many at once, without a process each.
 ///
-/// pool → host, one JSON object per line: `{"id": 7, "spec": <AttemptSpec>}` runs an attempt, `{"id": 7}` (no
-/// spec) cancels it. host → pool, one line per event: `ready` (once, first), `started <id>`,
-/// `finished <id> <AttemptOutcome as JSON>`.
+/// pool → host, one JSON object per line (a ``Request``):
+/// - `{"id": 7, "spec": <AttemptSpec>}` runs an attempt; with `"context": 3` the spec is also kept as context 3;
+/// - `{"id": 8, "context": 3, "taskId": "t2", "tryNumber": 1, "logPath": "…"}` runs an attempt whose spec is
+///   context 3's with those three fields replaced (the attempts of one run share everything else, so a run's
+///   spec crosses the pipe once, not once per task);
+/// - `{"forget": 3}` drops context 3; `{"id": 7}` (nothing else) cancels attempt 7.
+///
+/// host → pool, one line per event: `ready <version>` (once, first), `started <id>`,
+/// `finished <id> <AttemptOutcome as JSON>`. Contexts are used only with a host whose version is at least 2
+/// (``contextsVersion``); a host built with an older OrchSDK says `ready -` and gets whole specs.
 public enum TaskHostProtocol {
-    public struct Request: Codable, Sendable {
-        public var id: Int
+    /// The version this host speaks: 2 (run contexts).
+    public static let version = 2
+    /// The first version that keeps run contexts.
+    public static let contextsVersion = 2
+
+    public struct Request: Codable, Sendable, Equatable {
+        public var id: Int?
         public var spec: AttemptSpec?
-        public init(id: Int, spec: AttemptSpec?) { self.id = id; self.spec = spec }
+        public var context: Int?
+        public var taskId: String?
+        public var tryNumber: Int?
+        public var logPath: String?
+        public var forget: Int?
+
+        public init(id: Int? = nil, spec: AttemptSpec? = nil, context: Int? = nil, taskId: String? = nil,
+                    tryNumber: Int? = nil, logPath: String? = nil, forget: Int? = nil) {
+            self.id = id
+            self.spec = spec
+            self.context = context
+            self.taskId = taskId
+            self.tryNumber = tryNumber
+            self.logPath = logPath
+            self.forget = forget
+        }
+
+        /// The line of an attempt of a known context, written without an encoder (the hot path: one per task).
+        public static func attemptLine(id: Int, context: Int, taskId: String, tryNumber: Int, logPath: String) -> String {
+            #"{"id":\#(id),"context":\#(context),"taskId":\#(quoted(taskId)),"tryNumber":\#(tryNumber),"logPath":\#(quoted(logPath))}"#
+                + "\n"
+        }
+
+        /// A JSON string literal: `"` and `\` escaped, control characters as `\u00XX`, the rest as is.
+        static func quoted(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where scalar.value < 0x20: out += "\\u00" + String(format: "%02x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+    }
+
+    /// The spec a request runs, given the contexts the host keeps. Nil for a cancellation, a forget, or a
+    /// context the host does not know.
+    public static func spec(of request: Request, contexts: [Int: AttemptSpec]) -> AttemptSpec? {
+        if let spec = request.spec { return spec }
+        guard let c = request.context, var spec = contexts[c], let taskId = request.taskId,
+              let tryNumber = request.tryNumber, let logPath = request.logPath else { return nil }
+        spec.taskId = taskId
+        spec.tryNumber = tryNumber
+        spec.logPath = logPath
+        return spec
+    }
+
+    /// What a run's attempts share: the spec without its task, try and log.
+    public static func context(of spec: AttemptSpec) -> AttemptSpec {
+        var base = spec
+        base.taskId = ""
+        base.tryNumber = 0
+        base.logPath = ""
+        return base
+    }
+
+    /// The version a `ready` line announces (1: an older host, `ready -`).
+    public static func version(ofReadyLine line: Substring) -> Int {
+        let parts = line.split(separator: " ")
+        guard parts.first == "ready", parts.count >= 2, let v = Int(parts[1]) else { return 1 }
+        return v
     }
 
     public enum Event: Equatable, Sendable {
@@ -21,7 +96,7 @@ public enum TaskHostProtocol {
 
         public var line: String {
             switch self {
-            case .ready: return "ready -\n"
+            case .ready: return "ready \(TaskHostProtocol.version)\n"
             case .started(let id): return "started \(id)\n"
             case .finished(let id, .success):
                 return "finished \(id) \(Self.success)\n"   // the common case, without an encoder

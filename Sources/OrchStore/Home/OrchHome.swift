@@ -7,9 +7,12 @@ import Foundation
 /// `ORCH_HOME`, default `./.orch`.
 public struct OrchHome: Sendable {
     public let root: URL
+    /// `root.path`, kept: paths under the home are built for every attempt.
+    public let rootPath: String
 
     public init(path: String) {
         root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+        rootPath = root.path
     }
 
     /// From ORCH_HOME, else `./.orch`.
@@ -34,8 +37,16 @@ public struct OrchHome: Sendable {
     /// `:`, `\`, `/` and a leading `.` to `_`, stay where they are: every attempt row keeps its log's path, and
     /// readers use that path.
     public func attemptLogPath(dagId: String, runId: String, taskId: String, tryNumber: Int) -> URL {
-        runLogsDirectory(dagId: dagId, runId: runId).appendingPathComponent(pathComponent(taskId))
-            .appendingPathComponent("\(tryNumber).log")
+        URL(fileURLWithPath: attemptLogFile(dagId: dagId, runId: runId, taskId: taskId, tryNumber: tryNumber),
+            isDirectory: false)
+    }
+
+    /// ``attemptLogPath(dagId:runId:taskId:tryNumber:)`` as a path, joined as text (the engine's hot path: URL
+    /// building looks at the file system).
+    public func attemptLogFile(dagId: String, runId: String, taskId: String, tryNumber: Int) -> String {
+        let root = rootPath.hasSuffix("/") ? String(rootPath.dropLast()) : rootPath
+        return root + "/logs/" + pathComponent(dagId) + "/" + pathComponent(runId) + "/" + pathComponent(taskId)
+            + "/" + String(tryNumber) + ".log"
     }
 
     /// `logs/<dag>/<run>`: the folder holding every log of one run.

@@ -65,8 +65,10 @@ struct BackfillCommand: AsyncParsableCommand {
             for pk in pks { states[pk] = try await followRun(store: store, pk: pk) }
         } else {
             let owner = "foreground:\(getpid())"
+            let workers = ForegroundWorkers(ctx: ctx, bag: bag, store: store, slots: Settings.load(ctx.home).slots,
+                                            dagIds: [dag.id])
             states = try await runInForeground(ctx: ctx, bag: bag, store: store, pks: Set(pks), owner: owner,
-                                               slots: Settings.load(ctx.home).slots)
+                                               workers: workers)
         }
         for pk in pks {
             print("\(runIds[pk] ?? String(pk))  \(states[pk]?.rawValue ?? "unknown")")

@@ -22,6 +22,9 @@ struct RunCommand: AsyncParsableCommand {
         let dag = try ctx.dag(dagId)
         let store = try ctx.syncedStore(bag)
         _ = try alertConfiguration(ctx)  // bad alert settings stop us before a run is created
+        // The pool's helpers (the bundle's fork server, its task host) start while the run is being created.
+        let workers = ForegroundWorkers(ctx: ctx, bag: bag, store: store, slots: slots ?? Settings.load(ctx.home).slots,
+                                        dagIds: [dag.id])
         let given = try logicalDate.map(parseDate), now = Date()
         let owner = "foreground:\(getpid())"
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
@@ -30,20 +33,31 @@ struct RunCommand: AsyncParsableCommand {
         try ctx.audit(store, "run.foreground", ["dag_id": dag.id, "run_id": run.runId])
         if !quiet { print("running \(run.runId) of \(dag.id) in the foreground") }
         let state = try await runInForeground(ctx: ctx, bag: bag, store: store, pks: [run.pk], owner: owner,
-                                              slots: slots ?? Settings.load(ctx.home).slots)
+                                              workers: workers)
         if !quiet { printOutcomes(store: store, pk: run.pk) }
         print("run \(run.runId): \(state[run.pk]?.rawValue ?? "?")")
         if state[run.pk] != .success { throw ExitCode(1) }
     }
 }
 
+/// The worker pool of a foreground run and the DAG versions it launches from, made before the run is created so
+/// that its helpers warm up meanwhile.
+struct ForegroundWorkers {
+    let versions: BundleVersionResolver
+    let pool: WorkerPool
+
+    init(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, slots: Int, dagIds: Set<String>) {
+        versions = BundleVersionResolver(store: store, loaded: BundleSelection.loaded(ctx.home))
+        pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions, taskHostsFor: dagIds)
+    }
+}
+
 /// Drives the given runs to the end in this process, with a worker pool of its own.
 func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks: Set<Int64>, owner: String,
-                     slots: Int) async throws -> [Int64: RunState] {
+                     workers: ForegroundWorkers) async throws -> [Int64: RunState] {
     let signal = AsyncSignal()
     let started = Date()
-    let versions = BundleVersionResolver(store: store, loaded: BundleSelection.loaded(ctx.home))
-    let pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions)
+    let versions = workers.versions, pool = workers.pool
     let engine = RunEngine(bag: bag, store: store, pool: pool, home: ctx.home, scope: .runs(pks), owner: owner,
                            alerts: try makeAlertComposer(ctx), lineage: try makeLineageComposer(ctx), signal: signal,
                            honourPause: false, versions: versions)
@@ -58,14 +72,22 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
 }
 
 /// Every task of a bundle DAG runs in a process of its bundle executable (through its fork server): the copy of
-/// the executable of the run's DAG version (issue 13).
-func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver) -> WorkerPool {
+/// the executable of the run's DAG version (issue 13). The fork server of every bundle starts at once, in the
+/// background; so does the task host of each bundle whose DAGs (among `taskHostsFor`, nil: all) have in-process
+/// tasks.
+func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver,
+                    taskHostsFor dagIds: Set<String>? = nil) -> WorkerPool {
     let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in versions.current.bag.dag(dagId)?.task(taskId) },
                           inProcessXCom: { spec in EngineXCom(store: store, runPk: spec.runPk) },
                           bundleExecutable: { spec in versions.executablePath(dagId: spec.dagId, version: spec.dagVersion) })
     let current = versions.current
-    pool.warmUp(bundleExecutables: Set(current.versions.values.compactMap {
-        versions.executablePath(dagId: $0.dagId, version: $0.version)
-    }))
+    let executables = current.versions.values.compactMap { v in
+        versions.executablePath(dagId: v.dagId, version: v.version).map { (dagId: v.dagId, executable: $0) }
+    }
+    let hosted = executables.filter { e in
+        (dagIds?.contains(e.dagId) ?? true)
+            && current.bag.dag(e.dagId)?.tasks.contains { $0.isolation == .inProcess } == true
+    }
+    pool.warmUp(bundleExecutables: Set(executables.map(\.executable)), taskHosts: Set(hosted.map(\.executable)))
     return pool
 }
