@@ -30,6 +30,11 @@ struct EngineRun: Sendable {
     var readyCursor = 0
     /// Failed error-severity asset checks of this run: their readers are blocked (``CheckBlocking``).
     var failedChecks: [CheckBlocking.FailedCheck]
+    /// The states of each task's upstreams, counted, kept as they change: a task with a thousand upstreams is
+    /// judged without looking at each of them every time one ends.
+    private(set) var upstream: [String: UpstreamSummary] = [:]
+    /// The plan's downstream edges (whose summaries a state change moves).
+    private let downstream: [String: [String]]
 
     init(_ input: EngineRunInput, plan: DAGPlan) {
         pk = input.pk
@@ -44,6 +49,10 @@ struct EngineRun: Sendable {
         instances = Dictionary(input.instances.map { ($0.taskId, $0) }, uniquingKeysWith: { a, _ in a })
         let known = instances
         order = plan.order.filter { known[$0] != nil }
+        downstream = plan.downstream
+        for task in plan.dag.tasks where !task.upstream.isEmpty {
+            upstream[task.id] = UpstreamSummary(states: task.upstream.map { known[$0]?.state ?? .none })
+        }
         neverStarted = input.instances.allSatisfy { $0.tryNumber == 0 }
         for ti in input.instances {
             if ti.state == .scheduled { scheduledCount += 1 }
@@ -62,5 +71,6 @@ struct EngineRun: Sendable {
         }
         if old.isFinished != state.isFinished { unfinishedCount += state.isFinished ? -1 : 1 }
         instances[taskId]?.state = state
+        for d in downstream[taskId] ?? [] { upstream[d]?.move(from: old, to: state) }
     }
 }

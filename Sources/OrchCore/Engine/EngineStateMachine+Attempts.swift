@@ -5,13 +5,19 @@ extension EngineStateMachine {
     /// (logical date) first, each run in topological order, with ``FairShare`` between runs.
     mutating func startReadyTasks(now: Date, _ step: inout Step) {
         let free = configuration.workerSlots - localRunningCount
-        let freeRemote = configuration.remoteSlots - remoteRunning
+        // Without remote queues no task can take a remote slot: counting them would keep the allocator from ever
+        // being full, and every step would look at every scheduled task.
+        let freeRemote = configuration.localQueues == nil ? 0 : configuration.remoteSlots - remoteRunning
         guard free > 0 || freeRemote > 0 else { return }
-        let ready = active.values.filter { $0.scheduledCount > 0 }
-            .sorted { ($0.logicalDate, $0.pk) < ($1.logicalDate, $1.pk) }.map(\.pk)
-        guard !ready.isEmpty else { return }
+        let readyRuns = active.values.filter { $0.scheduledCount > 0 }
+            .sorted { ($0.logicalDate, $0.pk) < ($1.logicalDate, $1.pk) }
+        guard !readyRuns.isEmpty else { return }
+        let ready = readyRuns.map(\.pk)
+        // The limits of the DAGs with tasks to start only (not of every DAG loaded, at every step).
+        var maxActiveTasks: [String: Int] = [:]
+        for run in readyRuns { maxActiveTasks[run.dagId] = plans[run.dagId]?.dag.maxActiveTasks }
         var allocator = SlotAllocator(freeWorkerSlots: free, runningPerDAG: runningPerDAG,
-                                      maxActiveTasks: plans.mapValues(\.dag.maxActiveTasks), usedPoolSlots: poolUse,
+                                      maxActiveTasks: maxActiveTasks, usedPoolSlots: poolUse,
                                       poolSizes: pools, freeRemoteSlots: max(0, freeRemote))
         let busy = Set(ready.filter { (active[$0]?.runningCount ?? 0) > 0 })
         for (pk, atMost) in FairShare.passes(ready, isBusy: busy.contains) where !allocator.isFull {
@@ -40,11 +46,25 @@ extension EngineStateMachine {
         return chosen
     }
 
+    /// What a decision about one task instance reads of its run, without keeping a copy of the run: a copy alive
+    /// while the run changes would copy all of its task states.
+    struct InstanceFacts {
+        let dagId: String
+        let neverStarted: Bool
+        let instance: TaskInstanceSnapshot
+        let plan: DAGPlan
+    }
+
+    func facts(_ key: AttemptKey) -> InstanceFacts? {
+        guard let run = active[key.runPk], let ti = run.instances[key.taskId], let plan = plans[run.planKey] else { return nil }
+        return InstanceFacts(dagId: run.dagId, neverStarted: run.neverStarted, instance: ti, plan: plan)
+    }
+
     mutating func start(_ c: SlotCandidate, now: Date, _ step: inout Step) {
-        guard let run = active[c.runKey], let ti = run.instances[c.taskId], let plan = plans[run.planKey],
-              let task = plan.dag.task(c.taskId) else { return }
         let key = AttemptKey(runPk: c.runKey, taskId: c.taskId)
-        let tryNumber = ti.tryNumber + 1
+        guard let run = facts(key), let task = run.plan.dag.task(c.taskId) else { return }
+        let plan = run.plan
+        let tryNumber = run.instance.tryNumber + 1
         let remote = isRemote(task)
         step.launches.append(AttemptLaunch(key: key, dagId: run.dagId, tryNumber: tryNumber, isRunsFirst: run.neverStarted,
                                            remoteQueue: remote ? task.queueName : nil))
@@ -102,8 +122,8 @@ extension EngineStateMachine {
 
     /// Applies the retry policy to an ended try and records it with its alerts.
     mutating func resolve(_ key: AttemptKey, tryNumber: Int, outcome: AttemptOutcome, now: Date, _ step: inout Step) {
-        guard let run = active[key.runPk], let ti = run.instances[key.taskId], ti.tryNumber == tryNumber,
-              let plan = plans[run.planKey] else { return }
+        guard let facts = facts(key), facts.instance.tryNumber == tryNumber else { return }
+        let plan = facts.plan, ti = facts.instance
         var policy = plan.dag.task(key.taskId)?.retry ?? RetryPolicy()
         policy.retries = max(0, ti.maxTries - 1)
         let resolution = AttemptResolution.resolve(outcome, tryNumber: tryNumber, policy: policy, now: now)
@@ -127,8 +147,8 @@ extension EngineStateMachine {
     /// Restart recovery: an attempt recorded as running when its run was picked up.
     mutating func recover(_ key: AttemptKey, found: FoundAttempt, now: Date, _ step: inout Step) {
         if let held = running[key], held.tryNumber == active[key.runPk]?.instances[key.taskId]?.tryNumber { return }
-        guard let run = active[key.runPk], let ti = run.instances[key.taskId],
-              let task = plans[run.planKey]?.dag.task(key.taskId) else { return }
+        guard let run = facts(key), let task = run.plan.dag.task(key.taskId) else { return }
+        let ti = run.instance
         switch found {
         case .alive(let startedAt):
             // Followed again; a timeout that elapsed meanwhile stops it at this step (see `checkTimers`).

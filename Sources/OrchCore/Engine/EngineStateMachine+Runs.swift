@@ -88,13 +88,17 @@ extension EngineStateMachine {
 
     private mutating func evaluate(_ dirty: Set<Int64>, now: Date, _ step: inout Step) {
         for pk in dirty.sorted() {
-            guard let run = active[pk], run.isDirty, let plan = plans[run.planKey] else { continue }
-            let decisions: [RunDecision]
-            if run.needsFullEvaluation {
-                decisions = RunEvaluator.evaluate(dag: plan.dag, order: run.order, instances: run.instances, now: now)
-            } else {
-                decisions = RunEvaluator.evaluate(dag: plan.dag, candidates: run.pending, instances: run.instances,
-                                                  rank: plan.rank, downstream: plan.downstream, now: now)
+            let plan: DAGPlan, decisions: [RunDecision]
+            do {   // no copy of the run outlives this block: the run changes below
+                guard let run = active[pk], run.isDirty, let p = plans[run.planKey] else { continue }
+                plan = p
+                if run.needsFullEvaluation {
+                    decisions = RunEvaluator.evaluate(dag: plan.dag, order: run.order, instances: run.instances, now: now)
+                } else {
+                    decisions = RunEvaluator.evaluate(dag: plan.dag, candidates: run.pending, instances: run.instances,
+                                                      rank: plan.rank, downstream: plan.downstream, upstream: run.upstream,
+                                                      now: now)
+                }
             }
             active[pk]?.needsFullEvaluation = false
             active[pk]?.pending = []

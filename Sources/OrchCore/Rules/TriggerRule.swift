@@ -33,13 +33,21 @@ public struct UpstreamSummary: Sendable, Equatable {
     public init() {}
     public init(states: [TaskState]) {
         total = states.count
-        for s in states {
-            switch s {
-            case .success: success += 1
-            case .failed, .upstreamFailed, .blockedByCheck: failed += 1
-            case .skipped, .removed: skipped += 1
-            default: break
-            }
+        for s in states { add(s, 1) }
+    }
+
+    /// One upstream went from `old` to `new` (the engine keeps each task's summary as its upstreams change).
+    public mutating func move(from old: TaskState, to new: TaskState) {
+        add(old, -1)
+        add(new, 1)
+    }
+
+    private mutating func add(_ s: TaskState, _ n: Int) {
+        switch s {
+        case .success: success += n
+        case .failed, .upstreamFailed, .blockedByCheck: failed += n
+        case .skipped, .removed: skipped += n
+        default: break
         }
     }
 }

@@ -79,10 +79,24 @@ public enum RunEvaluator {
     /// the same cascade as `evaluate`: a decision for a task puts its downstream tasks up for evaluation too.
     /// Does not decide the run's end; the caller knows when no task is unfinished and asks `outcome`.
     /// Work is proportional to the tasks touched, not to the DAG's size.
+    ///
+    /// `upstream`: each task's upstream states counted, as the engine keeps them (``UpstreamSummary``); a task
+    /// missing there has its upstreams looked at one by one.
     public static func evaluate(dag: DAG, candidates: some Sequence<String>, instances: [String: TaskInstanceSnapshot],
-                                rank: [String: Int], downstream: [String: [String]], now: Date) -> [RunDecision] {
+                                rank: [String: Int], downstream: [String: [String]],
+                                upstream: [String: UpstreamSummary] = [:], now: Date) -> [RunDecision] {
         var changed: [String: TaskState] = [:]
         func state(_ id: String) -> TaskState { changed[id] ?? instances[id]?.state ?? .none }
+        // Summaries moved by this evaluation's own decisions (a task skipped here counts for its downstream).
+        var moved: [String: UpstreamSummary] = [:]
+        func decide(_ taskId: String, from old: TaskState, to new: TaskState) {
+            changed[taskId] = new
+            for d in downstream[taskId] ?? [] {
+                guard var s = moved[d] ?? upstream[d] else { continue }
+                s.move(from: old, to: new)
+                moved[d] = s
+            }
+        }
         // A worklist kept in topological rank order, so a task is looked at after its changed upstreams.
         var queue = Set(candidates)
         var decisions: [RunDecision] = []
@@ -93,15 +107,16 @@ public enum RunEvaluator {
             switch ti.state {
             case .none:
                 guard let task = dag.task(taskId) else { continue }
-                switch task.triggerRule.verdict(UpstreamSummary(states: task.upstream.map(state))) {
-                case .ready: decision = .schedule(task: taskId); changed[taskId] = .scheduled
-                case .upstreamFailed: decision = .upstreamFailed(task: taskId); changed[taskId] = .upstreamFailed
-                case .skip: decision = .skip(task: taskId); changed[taskId] = .skipped
+                let summary = moved[taskId] ?? upstream[taskId] ?? UpstreamSummary(states: task.upstream.map(state))
+                switch task.triggerRule.verdict(summary) {
+                case .ready: decision = .schedule(task: taskId); decide(taskId, from: .none, to: .scheduled)
+                case .upstreamFailed: decision = .upstreamFailed(task: taskId); decide(taskId, from: .none, to: .upstreamFailed)
+                case .skip: decision = .skip(task: taskId); decide(taskId, from: .none, to: .skipped)
                 case .wait: break
                 }
             case .upForRetry:
                 if ti.nextRetryAt.map({ $0 <= now }) ?? true {
-                    decision = .schedule(task: taskId); changed[taskId] = .scheduled
+                    decision = .schedule(task: taskId); decide(taskId, from: .upForRetry, to: .scheduled)
                 }
             default:
                 break

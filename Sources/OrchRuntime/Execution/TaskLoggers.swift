@@ -3,29 +3,30 @@ import OrchCore
 import OrchStore
 
 /// Appends timestamped lines to an attempt's log file (in-process attempts). The file (and its folder) is
-/// created on the first line, so a silent no-op task costs no file system work.
+/// created on the first line, so a silent no-op task costs no file system work; the folder only when opening the
+/// file says it is missing (one `open` in the common case).
 public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
     private let path: String
-    private var handle: FileHandle?
+    private var fd: Int32 = -1
     private let lock = NSLock()
 
     public init(path: String) { self.path = path }
 
-    deinit { try? handle?.close() }
+    deinit { if fd >= 0 { close(fd) } }
 
     public func log(_ message: String) {
-        let line = "[\(logTimestamp())] \(message)\n"
+        let line = Array("[\(logTimestamp())] \(message)\n".utf8)
         lock.lock(); defer { lock.unlock() }
-        if handle == nil {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                     withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: path) {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
+        if fd < 0 {
+            fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            if fd < 0 && errno == ENOENT {
+                try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                         withIntermediateDirectories: true)
+                fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             }
-            handle = FileHandle(forWritingAtPath: path)
-            _ = try? handle?.seekToEnd()
         }
-        try? handle?.write(contentsOf: Data(line.utf8))
+        guard fd >= 0 else { return }
+        _ = writeAll(fd, line)   // a full disk loses the line, as before; the attempt goes on
     }
 }
 

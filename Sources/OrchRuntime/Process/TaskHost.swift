@@ -61,7 +61,7 @@ public enum TaskHost {
         HostEnvironment.apply(spec.environment)
         let xcom: XComAccess = spec.remoteXCom.map { HTTPXCom($0) as XComAccess }
             ?? StoreXCom(runPk: spec.runPk, databasePath: spec.databasePath)
-        output.send(.started(id: id))
+        // No `started` event: the pool counts the attempt started when it sends it.
         running.start(id) {
             let context = TaskExecutor.context(spec, logger: logger, xcom: xcom)
             let outcome = await TaskExecutor.run(task: task, context: context, spec: spec)

@@ -11,8 +11,9 @@ import OrchCore
 ///   spec crosses the pipe once, not once per task);
 /// - `{"forget": 3}` drops context 3; `{"id": 7}` (nothing else) cancels attempt 7.
 ///
-/// host → pool, one line per event: `ready <version>` (once, first), `started <id>`,
-/// `finished <id> <AttemptOutcome as JSON>`. Contexts are used only with a host whose version is at least 2
+/// host → pool, one line per event: `ready <version>` (once, first), `finished <id> <AttemptOutcome as JSON>`
+/// (hosts before version 2 also sent `started <id>`, which the pool ignores: it counts an attempt started when it
+/// sends it). Contexts are used only with a host whose version is at least 2
 /// (``contextsVersion``); a host built with an older OrchSDK says `ready -` and gets whole specs.
 public enum TaskHostProtocol {
     /// The version this host speaks: 2 (run contexts).

@@ -62,7 +62,9 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
                            alerts: try makeAlertComposer(ctx), lineage: try makeLineageComposer(ctx), signal: signal,
                            honourPause: false, versions: versions)
     await EngineDriver.drive(engine, signal: signal) {
-        pks.allSatisfy { (try? store.run(pk: $0))?.state.isFinished ?? true }
+        // While the engine drives a run, none is finished without it: the store is read only when it drives none.
+        guard await engine.activeRunCount == 0 else { return false }
+        return pks.allSatisfy { (try? store.run(pk: $0))?.state.isFinished ?? true }
     }
     if let e = await engine.lastError { printError("engine: \(e)") }
     await deliverForegroundAlerts(ctx, store: store, since: started)
