@@ -40,14 +40,20 @@ public struct StandardOutputLogger: TaskLogger {
     }
 }
 
-func logTimestamp() -> String {
-    let now = Date()
+/// `2026-12-01T05:30:00.123Z`, written digit by digit (`String(format:)` costs a forked attempt's process more
+/// than its whole no-op task: it looks up protocol conformances the fork server never used).
+func logTimestamp(_ now: Date = Date()) -> String {
     var t = time_t(now.timeIntervalSince1970)
     var tmv = tm()
     gmtime_r(&t, &tmv)
     let ms = Int(now.timeIntervalSince1970 * 1000) % 1000
-    return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tmv.tm_year + 1900, tmv.tm_mon + 1, tmv.tm_mday,
-                  tmv.tm_hour, tmv.tm_min, tmv.tm_sec, ms)
+    func digits(_ value: Int, _ width: Int) -> String {
+        let s = String(value)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+    return digits(Int(tmv.tm_year) + 1900, 4) + "-" + digits(Int(tmv.tm_mon) + 1, 2) + "-" + digits(Int(tmv.tm_mday), 2)
+        + "T" + digits(Int(tmv.tm_hour), 2) + ":" + digits(Int(tmv.tm_min), 2) + ":" + digits(Int(tmv.tm_sec), 2)
+        + "." + digits(ms, 3) + "Z"
 }
 
 /// XCom through the state database (a SQLite file path or a PostgreSQL URI, see `StateLocation`). Opens its own

@@ -46,6 +46,7 @@ public enum ForkServer {
         signal(SIGINT, SIG_IGN)
         _ = orch_set_child_subreaper()
 
+        warmUp()
         send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -53,14 +54,19 @@ public enum ForkServer {
         var stdinOpen = true
         var children: Set<pid_t> = []
         var sweepUntil = 0   // adopted leftovers are looked for while attempts run and 10 s after one ended
+        var lastSweep = 0.0  // ... at most every `sweepInterval` (it reads /proc)
         while stdinOpen || !children.isEmpty {
             fds[0].fd = stdinOpen ? 0 : -1
-            if poll(&fds, 2, 1000) < 0 && errno != EINTR { break }
+            let sweeping = !children.isEmpty || time(nil) < sweepUntil
+            if poll(&fds, 2, sweeping ? Int32(sweepInterval * 1000) : 1000) < 0 && errno != EINTR { break }
             if fds[1].revents != 0 {
                 while read(pipeFDs[0], &buffer, buffer.count) > 0 {}
             }
             if reapChildren(&children) { sweepUntil = time(nil) + 10 }
-            if !children.isEmpty || time(nil) < sweepUntil { killAdoptedLeftovers(known: children) }
+            if (!children.isEmpty || time(nil) < sweepUntil) && monotonicSeconds() - lastSweep >= sweepInterval * 0.9 {
+                killAdoptedLeftovers(known: children)
+                lastSweep = monotonicSeconds()
+            }
             guard stdinOpen, fds[0].revents != 0 else { continue }
             let n = read(0, &buffer, buffer.count)
             if n <= 0 {
@@ -79,6 +85,25 @@ public enum ForkServer {
     }
 
     /// Reaps every exited child; reports (and forgets) the attempts among them. Returns whether one ended.
+    /// How often, at most, the server looks for processes it adopted (what an attempt left when it exited).
+    static let sweepInterval = 0.1
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Runs once what every forked attempt runs before and after its task (its log line's time, its result
+    /// file's JSON), so that each child inherits the work done (protocol conformances looked up, symbols bound)
+    /// instead of doing it again.
+    private static func warmUp() {
+        _ = logTimestamp()
+        _ = try? JSONEncoder().encode(AttemptResultFile(status: .success, error: nil))
+        _ = try? JSONEncoder().encode(AttemptResultFile(status: .failed, error: "warm-up", exitCode: 1))
+        _ = String(describing: AttemptOutcome.success)
+    }
+
     private static func reapChildren(_ children: inout Set<pid_t>) -> Bool {
         var ended = false
         while true {
