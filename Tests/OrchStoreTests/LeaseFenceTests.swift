@@ -92,4 +92,27 @@ import Testing
         let api = try SQLStateStore(location: a.location, migrate: false)
         #expect(try createDueRun(api, "manual__api", daysLater: 5).runId == "manual__api")
     }
+
+    /// On PostgreSQL the heartbeat is not a writers' turn (no advisory lock): another process's long write
+    /// transaction does not hold it up, so it cannot make a busy database look like a dead scheduler.
+    @Test func aHeartbeatDoesNotWaitForAnotherWritersTransactionOnPostgreSQL() throws {
+        let (a, b, disposal) = try twoStores(.postgres); defer { disposal.cleanup() }
+        #expect(try a.acquireLease(holder: "A", pid: 1, hostname: "h", now: now, ttl: 15) { _ in true } == nil)
+        let writerStarted = DispatchSemaphore(value: 0)
+        let writerDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = try? b.write {
+                writerStarted.signal()
+                Thread.sleep(forTimeInterval: 2)
+            }
+            writerDone.signal()
+        }
+        writerStarted.wait()
+        let started = Date()
+        #expect(try a.heartbeat(holder: "A", now: now.addingTimeInterval(1)))
+        let waited = Date().timeIntervalSince(started)
+        writerDone.wait()
+        print(String(format: "FIGURES heartbeat during another writer's 2 s transaction: %.3f s", waited))
+        #expect(waited < 1, "the heartbeat waited \(waited) s for another writer")
+    }
 }
