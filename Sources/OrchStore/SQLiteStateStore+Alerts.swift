@@ -97,6 +97,8 @@ extension SQLiteStateStore {
     /// COMPLETE never overtakes its START, nor a downstream task's START its upstream's COMPLETE.
     public func claimDueAlerts(now: Date, limit: Int, claimSeconds: Double) throws -> [ClaimedAlert] {
         try write {
+            // The scheduler's dispatcher claims only while its scheduler holds the lease.
+            try checkFence()
             let rows = try db.query("""
                 SELECT id, delivery_id, event, target, payload, attempts, created_at FROM alert a
                 WHERE state = 'pending' AND next_attempt_at <= ?

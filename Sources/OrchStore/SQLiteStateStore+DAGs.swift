@@ -54,6 +54,7 @@ extension SQLiteStateStore {
 
     public func setSchedulePosition(_ dagId: String, lastInterval: DataInterval?, nextRunAt: Date?) throws {
         try write {
+            try checkFence()
             try db.execute("""
                 UPDATE dag SET last_interval_start = coalesce(?, last_interval_start),
                     last_interval_end = coalesce(?, last_interval_end), next_run_at = ? WHERE dag_id = ?

@@ -25,9 +25,11 @@ extension SQLiteStateStore {
         }
     }
 
-    /// Renews the lease; false when another scheduler has taken it.
+    /// Renews the lease; false when another scheduler has taken it. One statement on its own, outside the writers'
+    /// turn (PostgreSQL's advisory lock): a long write transaction of another process does not hold the heartbeat
+    /// up. A take-over racing with it is decided by the row: the heartbeat then finds another holder.
     public func heartbeat(holder: String, now: Date) throws -> Bool {
-        try write {
+        try locked {
             try db.execute("UPDATE scheduler_lease SET heartbeat_at = ? WHERE id = 1 AND holder = ?", [now.unix, holder]) == 1
         }
     }

@@ -10,7 +10,7 @@ public struct LeaseFence: Sendable, Equatable {
     }
 }
 
-/// An engine write refused because the lease it was made under is no longer held.
+/// A scheduler's write refused because the lease it was made under is no longer held.
 public struct StaleLeaseError: Error, CustomStringConvertible, Equatable {
     public let fence: LeaseFence
     public let current: LeaseRecord?
@@ -21,9 +21,11 @@ public struct StaleLeaseError: Error, CustomStringConvertible, Equatable {
 }
 
 extension SQLStateStore {
-    /// From now on every engine batch of this store is written only while `holder` holds the lease at `epoch`
-    /// (checked inside the batch's write transaction, which writers take in turn): a scheduler that lost the lease
-    /// cannot begin or end an attempt any more, whatever it still believes.
+    /// From now on the scheduler's writes through this store are made only while `holder` holds the lease at
+    /// `epoch` (checked inside each write transaction, which writers take in turn): every engine batch, every run
+    /// created (due runs, asset-triggered runs), every schedule position and every alert claim. A scheduler that
+    /// lost the lease cannot begin or end an attempt, create a run or send an alert any more, whatever it still
+    /// believes. Stores of other processes (the API, the CLI) are not fenced.
     public func fenceEngineWrites(holder: String, epoch: Int64) {
         fenceLock.withLock { fence = LeaseFence(holder: holder, epoch: epoch) }
     }

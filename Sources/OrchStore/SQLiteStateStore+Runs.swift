@@ -8,6 +8,8 @@ extension SQLiteStateStore {
                           owner: String?, now: Date, generatedRunId: Bool = false) throws -> RunRecord {
         let logicalDate = logicalDate ?? interval.start
         return try write {
+            // A scheduler's store: a deposed scheduler creates no run (a due run is the new holder's to create).
+            try checkFence()
             // A run id the caller chose must be free; a generated one gets the first free suffix (`_2`, `_3`, …),
             // decided inside this write transaction so that concurrent triggers cannot pick the same one.
             let base = runId

@@ -136,8 +136,11 @@ struct RunRows {
     let tasks: [String: String]
     let attempts: [SQLiteRow]
 
-    init(_ db: SQLiteConnection, dagId: String) throws {
-        let run = try #require(try db.queryOne("SELECT * FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", [dagId]))
+    /// The DAG's latest run, or its run of type `runType` (the latest of them).
+    init(_ db: SQLiteConnection, dagId: String, runType: String? = nil) throws {
+        let run = try #require(try db.queryOne("""
+            SELECT * FROM dag_run WHERE dag_id = ? AND (? IS NULL OR run_type = ?) ORDER BY id DESC LIMIT 1
+            """, [dagId, runType, runType]))
         runPk = run["id"].int64 ?? 0
         runId = run["run_id"].string ?? ""
         state = run["state"].string ?? ""

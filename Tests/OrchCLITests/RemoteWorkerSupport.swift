@@ -14,15 +14,24 @@ final class RemoteCluster: @unchecked Sendable {
     let url: String
     let leaseTimeout: Double
     private(set) var workers: [String: RunningOrch] = [:]
+    /// `orch serve`'s arguments but the port, and its environment.
+    private let serveArguments: [String]
+    private let serveEnvironment: [String: String]
 
     /// `stateDSN`: the server keeps its state in that PostgreSQL database (the workers never see it).
-    init(leaseTimeout: Double, stateDSN: String? = nil) throws {
+    /// `localQueues`: the queues the server's own pool serves (`--queues`; default `default`), every other queue
+    /// goes to the workers. `serverEnvironment`: variables added to the server's.
+    init(leaseTimeout: Double, stateDSN: String? = nil, localQueues: String? = nil,
+         serverEnvironment: [String: String] = [:]) throws {
         sandbox = try OrchSandbox()
         if let stateDSN { sandbox.extraEnvironment["ORCH_STATE_DSN"] = stateDSN }
         self.leaseTimeout = leaseTimeout
+        serveArguments = ["--slots", "2"] + (localQueues.map { ["--queues", $0] } ?? [])
+        serveEnvironment = serverEnvironment.merging(["ORCH_LEASE_TIMEOUT": String(leaseTimeout),
+                                                      "ORCH_LOAD_EXAMPLES": "false"]) { $1 }
         let sandbox = self.sandbox
-        let server = try sandbox.start(["serve", "--port", "0", "--slots", "2"],
-                                       environment: ["ORCH_LEASE_TIMEOUT": String(leaseTimeout), "ORCH_LOAD_EXAMPLES": "false"])
+        let server = try sandbox.start(["serve", "--port", "0"] + serveArguments,
+                                       environment: serveEnvironment)
         self.server = server
         var found: String?
         _ = sandbox.waitFor(60) {
@@ -43,24 +52,27 @@ final class RemoteCluster: @unchecked Sendable {
         server.stop(SIGTERM)
         usleep(UInt32(seconds * 1_000_000))
         let port = String(url.split(separator: ":").last ?? "0")
-        server = try sandbox.start(["serve", "--port", port, "--slots", "2"],
-                                   environment: ["ORCH_LEASE_TIMEOUT": String(leaseTimeout), "ORCH_LOAD_EXAMPLES": "false"])
+        server = try sandbox.start(["serve", "--port", port] + serveArguments,
+                                   environment: serveEnvironment)
         let restarted = server
         guard sandbox.waitFor(60, { restarted.stderr.contains("web server on http://127.0.0.1:\(port)/") }) else {
             throw ClusterError("orch serve did not start again: \(restarted.stderr.suffix(2000))")
         }
     }
 
-    /// Starts `orch worker` named `name` with a token of its own and a home of its own.
+    /// Starts `orch worker` named `name` with a token of its own and a home of its own, serving `queue`;
+    /// `environment`: what the worker's host gives its tasks (the DAG names the variables it may see).
     @discardableResult
-    func startWorker(_ name: String, slots: Int = 2) throws -> RunningOrch {
+    func startWorker(_ name: String, slots: Int = 2, queue: String = "remote",
+                     environment: [String: String] = [:]) throws -> RunningOrch {
         let token = try sandbox.run("tokens", "create", "--role", "worker", "--name", name).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("orch-worker-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let w = try sandbox.start(["worker", "--server", url, "--token", token, "--queue", "remote",
+        let w = try sandbox.start(["worker", "--server", url, "--token", token, "--queue", queue,
                                    "--slots", String(slots), "--home", home.path],
-                                  environment: ["ORCH_HOME": home.path, "ORCH_BUNDLES": "", "ORCH_STATE_DSN": ""])
+                                  environment: environment.merging(["ORCH_HOME": home.path, "ORCH_BUNDLES": "",
+                                                                    "ORCH_STATE_DSN": ""]) { $1 })
         workers[name] = w
         return w
     }

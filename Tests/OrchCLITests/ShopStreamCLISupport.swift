@@ -53,6 +53,15 @@ struct ScratchDatabase {
     }
 }
 
+/// Records in the project's snapshot file `fixtures/dummyjson/<name>.json` (what serve-source answers).
+func snapshotCount(_ name: String) throws -> Int {
+    let url = repoRoot.appendingPathComponent("fixtures/dummyjson/\(name).json")
+    guard let records = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [Any] else {
+        throw SetupFailed(description: "\(url.path) is not a JSON array")
+    }
+    return records.count
+}
+
 /// A test's set-up (database, port, source server) could not be made; the message says what to check.
 struct SetupFailed: Error, CustomStringConvertible { let description: String }
 

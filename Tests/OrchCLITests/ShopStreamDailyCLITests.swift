@@ -10,12 +10,6 @@ import Testing
 @Suite(.serialized) struct ShopStreamDailyCLITests {
     static let tasks = ["fetch", "produce", "load_bronze", "silver", "gold", "quality_checks"]
 
-    /// Records in the project's snapshot file `fixtures/dummyjson/<name>.json`.
-    private func snapshotCount(_ name: String) throws -> Int {
-        let url = repoRoot.appendingPathComponent("fixtures/dummyjson/\(name).json")
-        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [Any]).count
-    }
-
     @Test func runWithoutClickstreamSucceedsAndStoresPassingQualityChecks() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
         let db = try ScratchDatabase(); defer { db.drop() }

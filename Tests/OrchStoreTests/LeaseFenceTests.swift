@@ -55,4 +55,64 @@ import Testing
         #expect(try begin(b, "t2").count == 1, "the new holder writes")
         #expect(try a.heartbeat(holder: "A", now: now.addingTimeInterval(2)) == false, "and A learns it lost the lease")
     }
+
+    /// Run creation, schedule positions and alert claims are the scheduler's writes too: a deposed scheduler (its
+    /// run creator or its alert dispatcher, a step behind) can create no due run and claim no alert; the new
+    /// holder can. A store that was never fenced (the API's, the CLI's) is not affected.
+    @Test(arguments: SQLBackend.allCases)
+    func aStaleHolderCreatesNoRunMovesNoScheduleAndClaimsNoAlert(_ backend: SQLBackend) throws {
+        let (a, b, disposal) = try twoStores(backend); defer { disposal.cleanup() }
+        let day = Date.utc(2026, 11, 1)
+        func createDueRun(_ store: SQLStateStore, _ runId: String, daysLater: Double) throws -> RunRecord {
+            let start = day.addingTimeInterval(86_400 * daysLater)
+            return try store.createRun(dagId: "d", runId: runId, runType: .scheduled,
+                                       interval: DataInterval(start: start, end: start.addingTimeInterval(86_400)),
+                                       logicalDate: nil, conf: [:], tasks: [("t1", 1)], owner: nil, now: now,
+                                       generatedRunId: false)
+        }
+        let alert = AlertDraft(deliveryId: "a-1", event: "dag_run_failed", target: "http://127.0.0.1:9/hook", dagId: "d",
+                               runId: nil, taskId: nil, tryNumber: nil, payload: "{}")
+        try a.enqueueAlerts([alert], now: now)
+        #expect(try a.acquireLease(holder: "A", pid: 1, hostname: "h", now: now, ttl: 15) { _ in true } == nil)
+        a.fenceEngineWrites(holder: "A", epoch: 1)
+        _ = try createDueRun(a, "scheduled__1", daysLater: 0)
+
+        #expect(try b.acquireLease(holder: "B", pid: 2, hostname: "h", now: now.addingTimeInterval(1), ttl: 15) { _ in false } == nil)
+        #expect(throws: StaleLeaseError.self) { try createDueRun(a, "scheduled__2", daysLater: 1) }
+        #expect(throws: StaleLeaseError.self) {
+            try a.setSchedulePosition("d", lastInterval: DataInterval(start: day, end: day), nextRunAt: now)
+        }
+        #expect(throws: StaleLeaseError.self) { try a.claimDueAlerts(now: now.addingTimeInterval(60), limit: 10, claimSeconds: 30) }
+        #expect(try b.runs(withRunId: "scheduled__2").isEmpty, "nothing of the refused run was written")
+
+        b.fenceEngineWrites(holder: "B", epoch: 2)
+        #expect(try createDueRun(b, "scheduled__2", daysLater: 1).runId == "scheduled__2", "the new holder creates it")
+        #expect(try b.claimDueAlerts(now: now.addingTimeInterval(60), limit: 10, claimSeconds: 30).map(\.deliveryId) == ["a-1"])
+        // A store that was never fenced, as the API's: a manual trigger still works whoever holds the lease.
+        let api = try SQLStateStore(location: a.location, migrate: false)
+        #expect(try createDueRun(api, "manual__api", daysLater: 5).runId == "manual__api")
+    }
+
+    /// On PostgreSQL the heartbeat is not a writers' turn (no advisory lock): another process's long write
+    /// transaction does not hold it up, so it cannot make a busy database look like a dead scheduler.
+    @Test func aHeartbeatDoesNotWaitForAnotherWritersTransactionOnPostgreSQL() throws {
+        let (a, b, disposal) = try twoStores(.postgres); defer { disposal.cleanup() }
+        #expect(try a.acquireLease(holder: "A", pid: 1, hostname: "h", now: now, ttl: 15) { _ in true } == nil)
+        let writerStarted = DispatchSemaphore(value: 0)
+        let writerDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = try? b.write {
+                writerStarted.signal()
+                Thread.sleep(forTimeInterval: 2)
+            }
+            writerDone.signal()
+        }
+        writerStarted.wait()
+        let started = Date()
+        #expect(try a.heartbeat(holder: "A", now: now.addingTimeInterval(1)))
+        let waited = Date().timeIntervalSince(started)
+        writerDone.wait()
+        print(String(format: "FIGURES heartbeat during another writer's 2 s transaction: %.3f s", waited))
+        #expect(waited < 1, "the heartbeat waited \(waited) s for another writer")
+    }
 }

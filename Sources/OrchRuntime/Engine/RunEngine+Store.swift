@@ -97,7 +97,7 @@ extension RunEngine {
         return AttemptSpec(dagId: dag.id, taskId: taskId, runId: run.runId, runPk: run.pk, tryNumber: tryNumber,
                            logicalDate: run.logicalDate, dataInterval: run.dataInterval, params: params,
                            logPath: logPath, home: home.rootPath, databasePath: store.path,
-                           environment: environment,
+                           environment: environment, requestedEnvironment: dag.environment,
                            dagVersion: pinnedDAGs[EngineStateMachine.planKey(dagId: run.dagId, version: run.dagVersion)] == nil
                                ? nil : run.dagVersion)
     }

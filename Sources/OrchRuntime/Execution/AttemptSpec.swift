@@ -21,6 +21,10 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     /// Variables from the scheduler's environment that the DAG asked for (`DAG.environment`); the attempt's
     /// process sets them for its task. Nothing else of the scheduler's environment reaches a task.
     public var environment: [String: String]
+    /// The names the DAG asked for, as it declared them (`DAG.environment`: names and `PREFIX*` patterns). A remote
+    /// worker resolves them against its own environment (issue 19): a worker host may set variables, such as a
+    /// warehouse connection, that the scheduler's host does not have. nil in specs from before it existed.
+    public var requestedEnvironment: [String]?
     /// Seconds the attempt's process gives its task's processes between SIGTERM and SIGKILL (nil: 5).
     public var killGrace: Double?
     /// The DAG version of the run (issue 13): the attempt runs on that version's bundle executable.
@@ -38,8 +42,8 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
 
     public init(dagId: String, taskId: String, runId: String, runPk: Int64, tryNumber: Int, logicalDate: Date,
                 dataInterval: DataInterval, params: [String: JSONValue], logPath: String, home: String,
-                databasePath: String, environment: [String: String] = [:], killGrace: Double? = nil,
-                dagVersion: String? = nil) {
+                databasePath: String, environment: [String: String] = [:], requestedEnvironment: [String]? = nil,
+                killGrace: Double? = nil, dagVersion: String? = nil) {
         self.dagId = dagId
         self.taskId = taskId
         self.runId = runId
@@ -52,6 +56,7 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
         self.home = home
         self.databasePath = databasePath
         self.environment = environment
+        self.requestedEnvironment = requestedEnvironment
         self.killGrace = killGrace
         self.dagVersion = dagVersion
     }

@@ -118,8 +118,9 @@ final class RemoteAttemptSession: @unchecked Sendable {
                                            tryNumber: spec.tryNumber).path
         spec.home = home.root.path
         spec.databasePath = ""
-        let env = ProcessInfo.processInfo.environment
-        spec.environment = Dictionary(uniqueKeysWithValues: spec.environment.keys.compactMap { k in env[k].map { (k, $0) } })
+        // Resolved here, as the DAG declared them (patterns too): the scheduler's host may lack what this one sets.
+        spec.environment = TaskEnvironment.requested(spec.requestedEnvironment ?? Array(spec.environment.keys),
+                                                     from: ProcessInfo.processInfo.environment)
         spec.remoteXCom = RemoteXComEndpoint(server: worker.api.server, attemptId: lease.attemptId, token: lease.token)
         return spec
     }

@@ -11,6 +11,8 @@ import OrchStore
 public final class SchedulerLoop: @unchecked Sendable {
     /// How often asset freshness is evaluated (a policy is measured in hours).
     public static let freshnessInterval: Double = 30
+    /// The longest an idle scheduler sleeps between turns (due runs and wake-ups usually come sooner).
+    public static let maxIdleTurn: Double = 3
 
     let bag: DAGBag
     let store: SQLiteStateStore
@@ -94,7 +96,11 @@ public final class SchedulerLoop: @unchecked Sendable {
         defer { wake?.close() }
         let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .scheduler, owner: "scheduler",
                                alerts: alerts, lineage: lineage, signal: signal, versions: versions, remote: remote)
-        let lease = LeaseKeeper(loop: self)
+        // The heartbeat has a connection of its own (the loop's may be busy with a long step), else shares it.
+        let heartbeatStore = (try? SQLStateStore(location: store.location, migrate: false)) ?? store
+        let lease = LeaseKeeper(store: heartbeatStore, holder: holder, logger: logger,
+                                onLost: { [self] in requestStop() })
+        lease.start()
         // Run creation for the DAGs as loaded now (replaced on a reload). Assets (issue 14): DAGs scheduled on
         // assets get their runs each turn; freshness is looked at every `freshnessInterval` seconds and alerts
         // through the outbox.
@@ -113,7 +119,7 @@ public final class SchedulerLoop: @unchecked Sendable {
                 let (creator, assetRuns, _) = parts.current
                 let nextDue = (try? creator.createDueRuns(now: Date()))?.nextDue
                 do { try assetRuns.createDueRuns(now: Date()) } catch { logger.error("asset-triggered runs: \(error)") }
-                return [nextDue, lease.nextBeat].compactMap { $0 }.min()
+                return nextDue
             },
             afterStep: { [self] in
                 if let e = await engine.lastError { logger.error("engine: \(e)") }
@@ -123,9 +129,9 @@ public final class SchedulerLoop: @unchecked Sendable {
                     lastFreshnessCheck.mark()
                 }
                 OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)
-                if !lease.beatIfDue() { requestStop() }
+                lease.loopTurned()
             })
-        await EngineDriver.drive(engine, signal: signal, maxSleep: SchedulerLease.heartbeatInterval, hooks: hooks,
+        await EngineDriver.drive(engine, signal: signal, maxSleep: Self.maxIdleTurn, hooks: hooks,
                                  until: { [self] in isStopping })
         // Stopping: start nothing new; process-isolated attempts keep running and are adopted by the next
         // scheduler (their lock files say they live); in-process ones are waited for, briefly.
@@ -135,6 +141,7 @@ public final class SchedulerLoop: @unchecked Sendable {
             await signal.wait(timeout: 0.2)
             await engine.step()
         }
+        lease.stop()
         try? store.releaseLease(holder: holder)
         log("scheduler stopped; \(await engine.runningCount) attempt(s) left running for the next scheduler")
     }

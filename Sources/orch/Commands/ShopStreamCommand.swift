@@ -38,7 +38,10 @@ struct ShopStreamCommand: AsyncParsableCommand {
             commandName: "topics", abstract: "Show the event log's topics, partitions and offsets.")
         func run() throws {
             let ctx = try CLIContext()
-            let dir = ctx.home.dataDirectory.appendingPathComponent("shopstream/eventlog").path
+            // Where shopstream_daily's tasks keep it: SHOPSTREAM_DATA_DIR, else ORCH_HOME/data/shopstream.
+            let data = ProcessInfo.processInfo.environment["SHOPSTREAM_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? ctx.home.dataDirectory.appendingPathComponent("shopstream").path
+            let dir = data + "/eventlog"
             guard FileManager.default.fileExists(atPath: dir) else {
                 print("no event log yet at \(dir); run shopstream_daily first")
                 return

@@ -49,19 +49,29 @@ struct SchedulerService: Service {
     }
 
     /// True once the lease is held; false when the group shut down while standing by. Without `standby`, a lease
-    /// held by another scheduler ends the command with exit status 2.
+    /// held by another scheduler ends the command with exit status 2. A standby tries again the moment the
+    /// holder's heartbeat goes stale (at most every `standbyPollInterval`, for the same-host pid check).
     private func takeLease(_ loop: SchedulerLoop) async throws -> Bool {
+        var lastSeen: LeaseRecord?
         while let holder = try loop.acquireLease() {
-            let message = "another scheduler holds the lease: \(holder.holder) (pid \(holder.pid) on \(holder.hostname), last heartbeat \(isoString(holder.heartbeatAt)))"
-            guard standby else {
-                OrchLog.scheduler.error("\(message); exiting")
-                throw ExitCode(2)
+            if lastSeen?.holder != holder.holder {
+                let message = "another scheduler holds the lease: \(holder.holder) (pid \(holder.pid) on \(holder.hostname), last heartbeat \(isoString(holder.heartbeatAt)))"
+                guard standby else {
+                    OrchLog.scheduler.error("\(message); exiting")
+                    throw ExitCode(2)
+                }
+                OrchLog.scheduler.notice("\(message); standing by")
             }
-            OrchLog.scheduler.notice("\(message); standing by")
+            lastSeen = holder
+            let wait = SchedulerLease.standbyWait(holderHeartbeatAt: holder.heartbeatAt, now: Date())
             try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(nanoseconds: UInt64(SchedulerLease.standbyPollInterval * 1e9))
+                try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             }
             if Task.isShuttingDownGracefully { return false }
+        }
+        if let gone = lastSeen {
+            let age = Date().timeIntervalSince(gone.heartbeatAt)
+            OrchLog.scheduler.notice("took over the scheduler lease (epoch \(loop.epoch)) from \(gone.holder) on \(gone.hostname): its last heartbeat was \(String(format: "%.2f", age)) s old")
         }
         return true
     }

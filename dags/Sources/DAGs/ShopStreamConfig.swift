@@ -10,7 +10,11 @@ import ShopStream
 /// - warehouse: param `warehouse_dsn`, else the named connection `warehouse` (`ORCH_CONN_WAREHOUSE`,
 ///   `ORCH_HOME/connections.json`, then `ORCH_WAREHOUSE_DSN`; the one the Insights dashboard reads), else libpq's PG* variables when `PGHOST` or
 ///   `PGDATABASE` is set, else `postgresql://orch:orch@127.0.0.1:5432/orch` (what `scripts/pg-up.sh` creates).
-/// - data: `ORCH_HOME/data/shopstream` (landing pages, the event log, produce markers).
+/// - data: `SHOPSTREAM_DATA_DIR`, else `ORCH_HOME/data/shopstream` (landing pages, the event log, produce markers).
+///   Tasks pass data to each other through it, so remote workers on several hosts (issue 19) need it on storage
+///   they all mount, as a data lake would be; see docs/remote-workers.md.
+/// - warehouse sessions: named after the attempt and fenced by its try (``WarehouseAttemptFence``): a try ends
+///   the sessions of the earlier tries of its task in its run, so a given-up try cannot commit or hold locks.
 /// - load_bronze connections: `SHOPSTREAM_BRONZE_CONNECTIONS` (default 2; partitions load in parallel, 1 = serial).
 struct ShopStreamConfig {
     static let defaultSourceURL = "http://127.0.0.1:8090"
@@ -24,6 +28,9 @@ struct ShopStreamConfig {
     let bronzeConnections: Int
     /// ORCH_HOME/connections.json could not be read: every connect fails with this rather than guess a database.
     var connectionsProblem: String?
+    /// This attempt's warehouse sessions: named after it, and ending those of its task's earlier tries.
+    let fence: WarehouseAttemptFence
+    private let log: (String) -> Void
 
     init(_ ctx: TaskContext) {
         let env = ProcessInfo.processInfo.environment
@@ -39,7 +46,9 @@ struct ShopStreamConfig {
         } else {
             warehouseDSN = Self.defaultWarehouse
         }
-        dataDirectory = ctx.home + "/data/shopstream"
+        dataDirectory = env["SHOPSTREAM_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? ctx.home + "/data/shopstream"
+        fence = WarehouseAttemptFence(dagId: ctx.dagId, runId: ctx.runId, taskId: ctx.taskId, tryNumber: ctx.tryNumber)
+        log = { ctx.log($0) }
         clickstreamEvents = ctx.params["clickstream_events"]?.intValue ?? 20_000
         seed = UInt64(max(0, ctx.params["seed"]?.intValue ?? 42))
         bronzeConnections = min(8, max(1, env["SHOPSTREAM_BRONZE_CONNECTIONS"].flatMap { Int($0) } ?? 2))
@@ -53,9 +62,15 @@ struct ShopStreamConfig {
         return try NamedConnections(environment: env, configFile: data).resolve("warehouse")?.url
     }
 
+    /// A warehouse connection of this attempt (see ``fence``).
     func connect() throws -> PGConnection {
         if let connectionsProblem { throw ExampleError(connectionsProblem) }
-        return try PGConnection(conninfo: warehouseDSN)
+        let connection = try PGConnection(conninfo: warehouseDSN)
+        let ended = try fence.apply(to: connection)
+        if ended > 0 {
+            log("ended \(ended) warehouse session(s) of earlier tries of this task (fenced off as \(fence.applicationName))")
+        }
+        return connection
     }
 
     /// The run's day (`YYYY-MM-DD`): its data interval, which must be one whole UTC day. Every task reads this, never
