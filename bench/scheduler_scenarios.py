@@ -20,6 +20,12 @@ Figures are medians over --repeats. Slots bound how many tasks run at once, so p
 (1,000 ready tasks with 32 slots wait by construction); the per-task figures and the wall time show how that splits.
 """
 import argparse, json, os, signal, sqlite3, statistics, subprocess, sys, tempfile, time
+from bundles import bundles_env
+
+
+def bench_bundle(orch):
+    """Only the benchmark bundle: the others' scheduled DAGs would run beside the scenarios."""
+    return next(p for p in bundles_env(orch)["ORCH_BUNDLES"].split(":") if p.endswith("orch-bench-dags"))
 
 SCENARIOS = {"linear": "100 DAGs x 10 linear tasks", "wide": "10 DAGs x 100 parallel tasks",
              "burst": "1 DAG, burst of 1,000 parallel tasks"}
@@ -35,7 +41,8 @@ def percentile(values, p):
 
 def once(orch, scenario, slots, timeout):
     home = tempfile.mkdtemp(prefix="orch-scenario-")
-    env = dict(os.environ, ORCH_HOME=home, ORCH_WORKER_SLOTS=str(slots), ORCH_BENCH_SCENARIOS=scenario)
+    env = dict(os.environ, ORCH_HOME=home, ORCH_WORKER_SLOTS=str(slots), ORCH_BENCH_SCENARIOS=scenario,
+               ORCH_BUNDLES=bench_bundle(orch))
     log = open(os.path.join(home, "scheduler.log"), "w")
     proc = subprocess.Popen([orch, "scheduler"], env=env, stdout=log, stderr=log)
     db_path = os.path.join(home, "orch.db")

@@ -9,8 +9,17 @@ import OrchCore
 enum SchedulerScenarios {
     static var selected: String? { ProcessInfo.processInfo.environment["ORCH_BENCH_SCENARIOS"] }
 
+    /// The bundle's task host gets no ORCH_BENCH_SCENARIOS (a helper process gets ordinary variables only): it
+    /// knows every scenario's DAGs, so it can run whichever the scheduler registered.
+    static var isTaskHost: Bool { CommandLine.arguments.dropFirst().first == "__task-host" }
+
     static var entries: [(id: String, make: @Sendable () -> DAG)] {
-        switch selected {
+        if isTaskHost && selected == nil { return ["linear", "wide", "burst"].flatMap(entries) }
+        return entries(selected)
+    }
+
+    static func entries(_ scenario: String?) -> [(id: String, make: @Sendable () -> DAG)] {
+        switch scenario {
         case "linear": return (1...100).map { i in ("scenario_linear_\(i)", { dag("scenario_linear_\(i)", width: 1, length: 10) }) }
         case "wide": return (1...10).map { i in ("scenario_wide_\(i)", { dag("scenario_wide_\(i)", width: 100, length: 1) }) }
         case "burst": return [("scenario_burst", { dag("scenario_burst", width: 1000, length: 1) })]

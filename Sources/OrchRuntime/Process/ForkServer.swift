@@ -146,7 +146,11 @@ public enum ForkServer {
         let pid = fork()
         if pid == 0 {
             becomeChild(logFD: logFD, lockFD: lockFD)
-            exit(runChild(spec))
+            let code = runChild(spec)
+            // What the task wrote through stdio is flushed; nothing else runs: exit handlers of the server's
+            // libraries (inherited, not ours to run) cost a forked attempt about a millisecond.
+            fflush(nil)
+            _exit(code)
         }
         close(logFD)
         close(lockFD)   // the child's copy keeps the lock
