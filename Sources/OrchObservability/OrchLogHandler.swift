@@ -62,7 +62,8 @@ public enum LogLine {
         return formatter.string(from: date)
     }
 
-    static func jsonString(_ s: String) -> String {
+    /// A JSON string literal (quotes, backslashes and control characters escaped).
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -18,12 +18,8 @@ import Testing
     func make(_ backend: Backend) throws -> (any StateStore, TestStoreDisposal?) {
         switch backend {
         case .memory: return (InMemoryStateStore(), nil)
-        case .sqlite:
-            let dir = try TempDir()
-            return (try makeStore(dir), TestStoreDisposal(dir.cleanup))
-        case .postgres:
-            let (store, schema) = try makePostgresStore()
-            return (store, TestStoreDisposal(schema.drop))
+        case .sqlite: return try makeStore(SQLBackend.sqlite)
+        case .postgres: return try makeStore(SQLBackend.postgres)
         }
     }
 

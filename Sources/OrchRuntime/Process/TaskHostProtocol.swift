@@ -1,5 +1,6 @@
 import Foundation
 import OrchCore
+import OrchObservability
 
 /// The line protocol between the worker pool and a bundle's task host (`<bundle> __task-host`), the process in
 /// which the bundle's in-process tasks run as Swift tasks, many at once, without a process each.
@@ -43,22 +44,8 @@ public enum TaskHostProtocol {
 
         /// The line of an attempt of a known context, written without an encoder (the hot path: one per task).
         public static func attemptLine(id: Int, context: Int, taskId: String, tryNumber: Int, logPath: String) -> String {
-            #"{"id":\#(id),"context":\#(context),"taskId":\#(quoted(taskId)),"tryNumber":\#(tryNumber),"logPath":\#(quoted(logPath))}"#
+            #"{"id":\#(id),"context":\#(context),"taskId":\#(LogLine.jsonString(taskId)),"tryNumber":\#(tryNumber),"logPath":\#(LogLine.jsonString(logPath))}"#
                 + "\n"
-        }
-
-        /// A JSON string literal: `"` and `\` escaped, control characters as `\u00XX`, the rest as is.
-        static func quoted(_ s: String) -> String {
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += "\\u00" + String(format: "%02x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
         }
     }
 
