@@ -13,6 +13,20 @@ extension SQLiteStateStore: EngineStore {
                     WHERE id = ? AND state IN ('queued', 'running')
                     """, [owner, now.unix, pk])
             }
+            for w in batch.attemptsWithdrawn {
+                // Only a record with no process and no end: one that ran is never withdrawn.
+                let removed = try db.execute("""
+                    DELETE FROM task_attempt
+                    WHERE run_pk = ? AND task_id = ? AND try_number = ? AND pid IS NULL AND end_date IS NULL
+                    """, [w.key.runPk, w.key.taskId, w.tryNumber])
+                guard removed == 1 else {
+                    throw StoreError.conflict("attempt \(w.key.taskId) try \(w.tryNumber) of run \(w.key.runPk) started or ended")
+                }
+                try db.execute("""
+                    UPDATE task_instance SET state = 'scheduled', try_number = try_number - 1, start_date = NULL, pid = NULL
+                    WHERE run_pk = ? AND task_id = ? AND try_number = ? AND state IN ('running', 'queued')
+                    """, [w.key.runPk, w.key.taskId, w.tryNumber])
+            }
             for c in batch.taskChanges {
                 try db.execute("""
                     UPDATE task_instance SET state = ?, end_date = CASE WHEN ? THEN coalesce(end_date, ?) ELSE end_date END,

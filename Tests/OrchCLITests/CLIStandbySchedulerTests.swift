@@ -52,15 +52,16 @@ import Testing
         }
         #expect(finished, "the run did not finish after the take-over: \(standby.stderr)")
         let state = try db.execute("SELECT state FROM dag_run WHERE dag_id = $1", [dagId]).string(0, "state")
-        #expect(state == "success")
         let attempts = try db.execute("""
-            SELECT task_id, try_number, state, start_date, end_date FROM task_attempt WHERE \(ofRun) ORDER BY task_id, try_number
+            SELECT task_id, try_number, state, start_date, end_date, error FROM task_attempt WHERE \(ofRun) ORDER BY task_id, try_number
             """)
-        var byTask: [String: [(start: Double, end: Double?, state: String)]] = [:]
+        var byTask: [String: [(start: Double, end: Double?, state: String, error: String?)]] = [:]
         for i in 0..<attempts.count {
             byTask[try attempts.string(i, "task_id") ?? "", default: []].append(
-                (try attempts.double(i, "start_date") ?? 0, try attempts.double(i, "end_date"), try attempts.string(i, "state") ?? ""))
+                (try attempts.double(i, "start_date") ?? 0, try attempts.double(i, "end_date"), try attempts.string(i, "state") ?? "",
+                 try attempts.string(i, "error")))
         }
+        #expect(state == "success", "\(byTask.filter { $0.value.contains { $0.state != "success" } })\nactive:\n\(active.stderr)\nstandby:\n\(standby.stderr)")
         #expect(byTask.count == 20)
         for (task, tries) in byTask {
             #expect(tries.last?.state == "success", "\(task): \(tries)")

@@ -104,7 +104,7 @@ import Testing
         // The worker kept the attempt running, reconnected and reported it: try 1 counts, nothing was retried.
         #expect(try c.waitForRun("remote_slow") == "success")
         let rows = RunRowsOf(try c.db(), dag: "remote_slow")
-        #expect(rows.tries == [1: "success"])
+        #expect(rows.tries == [1: "success"], "errors: \(rows.errors)\nworker:\n\(a.stderr)\nserver:\n\(c.server.stderr)")
         #expect(rows.intervals.first.map { $0.0 < stoppedAt && $0.1 > restartedAt } == true)
         #expect(try c.remoteRows("remote_slow").map(\.state) == ["completed"])
         #expect(a.process.isRunning)

@@ -68,6 +68,20 @@ import Testing
         #expect(h2.batch?.attemptsEnded.first?.outcome.summary == "the process running this in-process attempt stopped")
     }
 
+    @Test func anAttemptWhoseProcessNeverStartedIsWithdrawnAndRunsAgainAsTheSameTry() {
+        let d = dag("d", [task("t"), task("after", ["t"])])
+        var h = EngineHarness([d])
+        h.send(.runsFound([leftRunning(h, d, .neverStarted)]))
+        let key = AttemptKey(runPk: 1, taskId: "t")
+        #expect(h.batch?.attemptsWithdrawn == [.init(key: key, tryNumber: 1)])
+        #expect(h.batch?.attemptsEnded.isEmpty == true, "nothing ran, so nothing ended and no alert")
+        #expect(h.batch?.alerts.isEmpty == true)
+        #expect(h.launched == ["1.t#1"])
+        #expect(h.batch?.attemptsBegun == [.init(key: key, tryNumber: 1)])
+        h.exit(1, "t")
+        #expect(h.launched == ["1.after#1"])
+    }
+
     @Test func tasksThatLeftTheDAGAreRemoved() {
         let old = dag("d", [task("t"), task("gone")])
         let now = dag("d", [task("t")])

@@ -181,15 +181,42 @@ import Testing
         let bag = try DAGBag([dag])
         try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         let run = try f.createRun(dag, day: 1)
-        // A scheduler that died: the run and try 1 are marked running, but no process holds the attempt's lock.
+        // A scheduler that died: the run and try 1 are marked running, its process started (its lock file exists)
+        // and is gone, leaving no result.
         try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
         let log = f.home.attemptLogPath(dagId: "orphan", runId: run.runId, taskId: "t", tryNumber: 1).path
         _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+        try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: (log as NSString).deletingPathExtension + ".lock", contents: nil))
         let signal = AsyncSignal()
         await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
         let attempts = try f.store.attempts(runPk: run.pk, taskId: "t")
         #expect(attempts.map(\.state) == [.failed, .success])
         #expect(attempts.first?.error?.contains("left no result") == true)
+        #expect(try f.store.run(pk: run.pk)?.state == .success)
+    }
+
+    /// A scheduler killed after recording an attempt and before launching it: no lock file, no pid. Nothing ran,
+    /// so the next scheduler withdraws the record and runs the task as the same try; no retry is spent.
+    @Test(arguments: StoreBackend.allCases)
+    func anAttemptRecordedButNeverLaunchedRunsAgainAsTheSameTry(_ backend: StoreBackend) async throws {
+        let f = try EngineFixture(backend); defer { f.cleanup() }
+        let dag = DAG("unlaunched", defaults: TaskDefaults(isolation: .inProcess)) { d in
+            d.task("t") { ctx in ctx.log("ran as try \(ctx.tryNumber)") } >> d.task("after") { _ in }
+        }
+        let bag = try DAGBag([dag])
+        try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
+        let run = try f.createRun(dag, day: 1)
+        try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
+        let log = f.home.attemptLogPath(dagId: "unlaunched", runId: run.runId, taskId: "t", tryNumber: 1).path
+        _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+        let signal = AsyncSignal()
+        await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
+        let attempts = try f.store.attempts(runPk: run.pk, taskId: "t")
+        #expect(attempts.map(\.state) == [.success])
+        #expect(attempts.map(\.tryNumber) == [1])
+        #expect(try f.store.taskInstances(runPk: run.pk).first { $0.taskId == "t" }?.tryNumber == 1)
         #expect(try f.store.run(pk: run.pk)?.state == .success)
     }
 

@@ -89,6 +89,9 @@ public struct TransitionBatch: Sendable {
     /// Task states decided by trigger rules (scheduled, skipped, upstream_failed, removed).
     public var taskChanges: [TaskChange] = []
     public var attemptsBegun: [AttemptBegin] = []
+    /// Attempts recorded as begun whose process never started (restart recovery): their records are removed and
+    /// their tasks are scheduled again with the try number they had before. Applied before `attemptsBegun`.
+    public var attemptsWithdrawn: [AttemptBegin] = []
     public var attemptsEnded: [AttemptEnd] = []
     public var finishedRuns: [RunEnd] = []
     public var alerts: [AlertIntent] = []
@@ -96,7 +99,8 @@ public struct TransitionBatch: Sendable {
     public init() {}
 
     public var isEmpty: Bool {
-        startedRuns.isEmpty && taskChanges.isEmpty && attemptsBegun.isEmpty && attemptsEnded.isEmpty
+        startedRuns.isEmpty && taskChanges.isEmpty && attemptsBegun.isEmpty && attemptsWithdrawn.isEmpty
+            && attemptsEnded.isEmpty
             && finishedRuns.isEmpty && alerts.isEmpty
     }
 }

@@ -81,6 +81,9 @@ public enum FoundAttempt: Sendable, Equatable {
     case dead(startedAt: Date, outcome: AttemptOutcome?)
     /// No attempt was recorded: the scheduler stopped while starting it.
     case missing
+    /// Recorded as begun, but its process never started (it has no lock file and reported no pid): the scheduler
+    /// stopped between recording the attempt and launching it. Nothing ran, so the task runs again as that try.
+    case neverStarted
     /// An in-process attempt: it died with the process that ran it.
     case lostInProcess(startedAt: Date)
     /// An attempt offered to remote workers: leased (`startedAt`) or not yet (nil). Followed again; its lease

@@ -160,6 +160,11 @@ extension EngineStateMachine {
             let outcome = timeout(of: task).map { $0.unwatchedOutcome(startedAt: startedAt, left: left, now: now) }
                 ?? left ?? ExecutionTimeout.unwatchedFailure
             resolve(key, tryNumber: ti.tryNumber, outcome: outcome, now: now, &step)
+        case .neverStarted:
+            // Withdrawn (its record goes) and scheduled again: the same try starts afresh at this step or a later one.
+            step.batch.attemptsWithdrawn.append(.init(key: key, tryNumber: ti.tryNumber))
+            active[key.runPk]?.instances[key.taskId]?.tryNumber = ti.tryNumber - 1
+            active[key.runPk]?.setState(key.taskId, .scheduled, rank: run.plan.rank[key.taskId] ?? 0)
         case .missing:
             resolve(key, tryNumber: ti.tryNumber, outcome: .failed(exitCode: nil,
                     error: "no attempt record; the scheduler stopped while starting it"), now: now, &step)

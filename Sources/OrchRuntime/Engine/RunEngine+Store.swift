@@ -79,6 +79,8 @@ extension RunEngine {
         }
         guard attempt.isolation == Isolation.process.rawValue else { return .lostInProcess(startedAt: attempt.startDate) }
         guard AttemptLock.isHeld(spec.lockPath) else {
+            // No lock file and no pid: the process was never started (stopped between recording and launching).
+            if attempt.pid == nil && !FileManager.default.fileExists(atPath: spec.lockPath) { return .neverStarted }
             return .dead(startedAt: attempt.startDate, outcome: WorkerPool.leftOutcome(resultPath: spec.resultPath))
         }
         launched[key] = Launched(spec: spec, dagId: dag.id, startedAt: attempt.startDate, isolation: .process)
