@@ -19,21 +19,32 @@ use_repo_bundles "$ORCH_BIN"   # the dags/, test and benchmark bundles built bes
 # cannot starve another's timing-sensitive loops (the alert dispatcher's retries) on a 2-core machine.
 # The runtime tests run one at a time for the same reason.
 failed=()
+log_dir="$(mktemp -d /tmp/orch-test-logs.XXXXXX)"
 for target in OrchCoreTests OrchSQLiteTests OrchStoreTests OrchHTTPTests OrchPostgresTests OrchRuntimeTests \
               OrchAPITests ShopStreamTests InsightsTests OrchCLITests; do
     echo "== swift test: $target"
     extra=()
     [ "$target" = OrchRuntimeTests ] && extra=(--no-parallel)
-    swift test --skip-build "${extra[@]}" --filter "$target" || failed+=("$target")
+    set +e
+    swift test --skip-build "${extra[@]}" --filter "$target" 2>&1 | tee "$log_dir/$target.log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || failed+=("$target")
+    set -e
 done
 # The API suite once more with its state in PostgreSQL (a fresh schema of ORCH_TEST_PG per test); the store and
 # engine suites run both databases in every run already (docs/state-store.md).
 echo "== swift test: OrchAPITests on the PostgreSQL state backend"
-ORCH_TEST_STATE_BACKEND=postgres swift test --skip-build --filter OrchAPITests || failed+=("OrchAPITests(postgres)")
+set +e
+ORCH_TEST_STATE_BACKEND=postgres swift test --skip-build --filter OrchAPITests 2>&1 | tee "$log_dir/OrchAPITests-postgres.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed+=("OrchAPITests(postgres)")
+set -e
 if [ ${#failed[@]} -gt 0 ]; then
+    # Last, so that the tail of a CI log names the failing tests and their first issues.
+    echo "--- issues recorded by failing tests"
+    grep -h -E "^✘ Test .* recorded an issue" "$log_dir"/*.log | cut -c1-400 | head -30
     echo "FAILED test targets: ${failed[*]}"
     exit 1
 fi
+rm -rf "$log_dir"
 
 if [ -x tests-browser/run.sh ]; then
     echo "== dashboard in headless Chromium"

@@ -82,8 +82,15 @@ done
 mkdir -p "$here/screenshots"
 status=0
 # test_deadline_alerts.py starts its own `orch serve` (ORCH_BIN) with a webhook, in its own ORCH_HOME.
-ORCH_URL="http://127.0.0.1:$port" ORCH_BIN="$orch" "$here/.venv/bin/python" -m pytest -q "$here/test_dashboard.py" \
+set +e
+ORCH_URL="http://127.0.0.1:$port" ORCH_BIN="$orch" "$here/.venv/bin/python" -m pytest -q -rfE "$here/test_dashboard.py" \
   "$here/test_operations.py" "$here/test_deadline_alerts.py" "$here/test_insights.py" "$here/test_import_errors.py" \
-  "$here/test_waiting.py" "$here/test_bulk_actions.py" "$@" || status=$?
-if [ "$status" -ne 0 ]; then echo "--- orch serve log"; tail -40 "$home/serve.log"; fi
+  "$here/test_waiting.py" "$here/test_bulk_actions.py" "$@" 2>&1 | tee "$home/pytest.log"
+status="${PIPESTATUS[0]}"
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "--- orch serve log (last 40 lines)"; tail -40 "$home/serve.log"
+  # Last, so that a CI log's tail names what failed.
+  echo "--- failed browser tests"; grep -E "^(FAILED|ERROR) " "$home/pytest.log" || tail -20 "$home/pytest.log"
+fi
 exit "$status"

@@ -38,9 +38,10 @@ final class RemoteAttemptSession: @unchecked Sendable {
         // The first heartbeat acknowledges the lease: only then does the server count it as started.
         guard acknowledge(what) else { return }
         let bundle: String
-        do {
-            bundle = try worker.bundles.executable(sha256: lease.bundleSha256) { try worker.api.bundle(sha256: lease.bundleSha256) }
-        } catch {
+        switch fetchBundle(spec, what) {
+        case .fetched(let path): bundle = path
+        case .leaseLost: return
+        case .failed(let error):
             log("\(what): no bundle: \(error)")
             return report(.failed(exitCode: nil, error: "the worker could not get bundle \(lease.bundleSha256): \(error)"))
         }
@@ -76,6 +77,32 @@ final class RemoteAttemptSession: @unchecked Sendable {
     }
 
     private var isLost: Bool { lock.withLock { lost } }
+
+    enum BundleFetch { case fetched(String), failed(Error), leaseLost }
+
+    /// The bundle executable, from the cache or the server. A server that is restarting (no answer, or 5xx) is
+    /// asked again, with heartbeats meanwhile, for up to four lease timeouts: a restart is not the task's failure.
+    private func fetchBundle(_ spec: AttemptSpec, _ what: String) -> BundleFetch {
+        var nextBeat = Date().addingTimeInterval(lease.heartbeatInterval)
+        do {
+            return .fetched(try TransientRetry.run(giveUp: Date().addingTimeInterval(max(4 * lease.leaseTimeout, 60)),
+                                                   waiting: { error, delay in
+                if Date() >= nextBeat {
+                    heartbeat(spec)
+                    nextBeat = Date().addingTimeInterval(lease.heartbeatInterval)
+                }
+                if isLost { return false }
+                log("\(what): bundle not fetched (\(error)); trying again in \(delay) s")
+                return true
+            }) {
+                try worker.bundles.executable(sha256: lease.bundleSha256) { try worker.api.bundle(sha256: lease.bundleSha256) }
+            })
+        } catch TransientRetry.Stop.byCaller {
+            return .leaseLost
+        } catch {
+            return .failed(error)
+        }
+    }
 
     /// Waits up to `seconds` for the attempt's process to end; true once it has.
     private func waitForEnd(seconds: Double) -> Bool {

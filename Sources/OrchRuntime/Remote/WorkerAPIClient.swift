@@ -74,7 +74,9 @@ public struct WorkerAPIClient: Sendable {
     /// The bundle executable's bytes.
     public func bundle(sha256: String) throws -> [UInt8] {
         let r = try send("GET", "/bundles/\(sha256)", timeout: 600)
-        guard r.status == 200 else { throw WorkerAPIError("bundle \(sha256): HTTP \(r.status): \(Self.text(r))") }
+        guard r.status == 200 else {
+            throw WorkerAPIError("bundle \(sha256): HTTP \(r.status): \(Self.text(r))", transient: r.status >= 500)
+        }
         return r.body
     }
 
@@ -89,5 +91,17 @@ public struct WorkerAPIClient: Sendable {
 
 public struct WorkerAPIError: Error, CustomStringConvertible {
     public let description: String
-    public init(_ d: String) { description = d }
+    /// The server answered 5xx (it is stopping, or failed this once): the same call may work later.
+    public let transient: Bool
+    public init(_ d: String, transient: Bool = false) {
+        description = d
+        self.transient = transient
+    }
+
+    /// Worth another try: a 5xx answer or no answer at all (the server restarting); not a refusal or a bad bundle.
+    public static func isTransient(_ error: Error) -> Bool {
+        if let e = error as? WorkerAPIError { return e.transient }
+        if let e = error as? HTTPClientError { return e.kind == .connectionFailed || e.kind == .timeout }
+        return false
+    }
 }
