@@ -58,6 +58,10 @@ if [ "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'orch'")" != "1"
     log "creating role orch"
     psql_admin -c "CREATE ROLE orch LOGIN PASSWORD 'orch' CREATEDB"
 fi
+# CREATEROLE: a test makes a role of its own and takes its login away mid-run (CLIXComChannelTests).
+if [ "$(psql_admin -tAc "SELECT rolcreaterole FROM pg_roles WHERE rolname = 'orch'")" != "t" ]; then
+    psql_admin -c "ALTER ROLE orch CREATEROLE"
+fi
 for db in orch orch_test; do
     if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '${db}'")" != "1" ]; then
         log "creating database ${db}"

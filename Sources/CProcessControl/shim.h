@@ -27,3 +27,24 @@ static inline void orch_close_from(int from) {
     if (max < 0 || max > 65536) max = 65536;
     for (int fd = from; fd < max; fd++) close(fd);
 }
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <string.h>
+#include <errno.h>
+/* A Unix stream socket at `path` (NUL-terminated, shorter than sun_path), listening (`listening` 1: bound,
+   backlog 128) or connected (0). Close-on-exec. Returns the descriptor, or -1 with errno set. */
+static inline int orch_unix_socket(const char *path, int listening) {
+    struct sockaddr_un addr;
+    size_t len = strlen(path);
+    if (len >= sizeof(addr.sun_path)) { errno = ENAMETOOLONG; return -1; }
+    memset(&addr, 0, sizeof(addr));
+    addr.sun_family = AF_UNIX;
+    memcpy(addr.sun_path, path, len + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int rc = listening ? bind(fd, (struct sockaddr *)&addr, sizeof(addr)) : connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+    if (rc == 0 && listening) rc = listen(fd, 128);
+    if (rc != 0) { int saved = errno; close(fd); errno = saved; return -1; }
+    return fd;
+}

@@ -20,9 +20,7 @@ func runAttempt(_ spec: AttemptSpec, in dags: [DAG]) async -> Int32 {
     let grace = spec.killGrace ?? 5
     AttemptGuardian.install(grace: grace, log: { logger.log($0) })
     TaskEnvironment.apply(spec.environment)
-    let context = TaskExecutor.context(spec, logger: logger,
-                                       xcom: spec.remoteXCom.map { HTTPXCom($0) as XComAccess }
-                                           ?? StoreXCom(runPk: spec.runPk, databasePath: spec.databasePath))
+    let context = TaskExecutor.context(spec, logger: logger, xcom: spec.xcomAccess())
     let outcome = await TaskExecutor.run(task: task, context: context, spec: spec)
     let leftovers = AttemptGuardian.finish(grace: grace)
     if leftovers > 0 { logger.log("stopped \(leftovers) process(es) the task left running") }

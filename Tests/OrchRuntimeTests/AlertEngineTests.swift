@@ -29,7 +29,7 @@ struct FlakyTaskError: Error, CustomStringConvertible {
         try home.prepare()
         let store = t.store
         let pool = WorkerPool(slots: 2, lookupTask: { d, task in bag.dag(d)?.task(task) },
-                              inProcessXCom: { spec in EngineXCom(store: store, runPk: spec.runPk) })
+                              runXCom: { runPk in EngineXCom(store: store, runPk: runPk) })
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
                                         interval: RunFactory.interval(for: dag, logicalDate: Date()), conf: [:],
                                         owner: "test", now: Date())

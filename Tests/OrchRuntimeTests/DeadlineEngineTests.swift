@@ -29,7 +29,7 @@ import Testing
                                                                 end: now.addingTimeInterval(-30 * 86_400)),
                                          conf: [:], owner: nil, now: now)
         let pool = WorkerPool(slots: 2, lookupTask: { d, task in bag.dag(d)?.task(task) },
-                              inProcessXCom: { spec in EngineXCom(store: store, runPk: spec.runPk) })
+                              runXCom: { runPk in EngineXCom(store: store, runPk: runPk) })
         let signal = AsyncSignal()
         let engine = RunEngine(bag: bag, store: store, pool: pool, home: home, scope: .runs([onTime.pk, past.pk]),
                                owner: "test", alerts: WebhookAlertComposer(targets: ["http://127.0.0.1:9/hook"]),

@@ -47,7 +47,7 @@ struct EngineFixture {
     func pool(_ bag: DAGBag, slots: Int, executable: String = "/bin/false", killGrace: Double = 5) -> WorkerPool {
         WorkerPool(slots: slots, executable: executable, killGrace: killGrace,
                    lookupTask: { bag.dag($0)?.task($1) },
-                   inProcessXCom: { [store] spec in EngineXCom(store: store, runPk: spec.runPk) })
+                   runXCom: { [store] runPk in EngineXCom(store: store, runPk: runPk) })
     }
 
     func engine(_ bag: DAGBag, slots: Int = 4, scope: RunEngine.Scope = .scheduler, signal: AsyncSignal) -> RunEngine {

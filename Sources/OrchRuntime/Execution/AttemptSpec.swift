@@ -32,6 +32,17 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     /// Set on a remote worker (issue 19): the task's XCom goes to the server's worker API with the lease's fencing
     /// token instead of to a state database (which the worker's machine does not have).
     public var remoteXCom: RemoteXComEndpoint?
+    /// Set by a local pool (issue 13): the task's XCom goes over the pool's Unix socket with this grant, and the
+    /// spec carries no database path (task code never touches the state database).
+    public var localXCom: LocalXComEndpoint?
+
+    /// How this attempt's task reaches XCom in its process: its worker's server, its pool's socket, or (a spec
+    /// from an older orch) the state database.
+    public func xcomAccess() -> XComAccess {
+        if let remoteXCom { return HTTPXCom(remoteXCom) }
+        if let localXCom { return SocketXCom(localXCom, runPk: runPk) }
+        return StoreXCom(runPk: runPk, databasePath: databasePath)
+    }
 
     /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
     /// flock on it for its whole life, and writes its result into it just before exiting: one small file

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Logging
 import OrchCore
 
 /// Callbacks from a running attempt to whoever started it.
@@ -24,7 +25,11 @@ public final class WorkerPool: @unchecked Sendable {
     public let executable: String
     /// Seconds between SIGTERM and SIGKILL when an attempt times out.
     public let killGrace: Double
-    private let inProcessXCom: @Sendable (AttemptSpec) -> XComAccess
+    /// XCom of a run as this process reaches it: for attempts in this process, and served to task processes
+    /// over ``XComSocketServer`` (started with the first of them).
+    private let runXCom: @Sendable (Int64) -> XComAccess
+    private var xcomServer: XComSocketServer?
+    private var xcomServerFailed = false
     private let lookupTask: @Sendable (String, String) -> TaskSpec?
     /// Forks attempts from a warm process instead of starting the binary each time (nil: posix_spawn only).
     private let forkServer: ForkServerClient?
@@ -47,7 +52,7 @@ public final class WorkerPool: @unchecked Sendable {
                 useForkServer: Bool = ProcessInfo.processInfo.environment["ORCH_FORK_SERVER"] != "0",
                 useTaskHost: Bool = ProcessInfo.processInfo.environment["ORCH_TASK_HOST"] != "0",
                 lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,
-                inProcessXCom: @escaping @Sendable (AttemptSpec) -> XComAccess,
+                runXCom: @escaping @Sendable (_ runPk: Int64) -> XComAccess,
                 bundleExecutable: @escaping @Sendable (AttemptSpec) -> String? = { _ in nil }) {
         self.slots = max(1, slots)
         self.bundleExecutable = bundleExecutable
@@ -56,7 +61,7 @@ public final class WorkerPool: @unchecked Sendable {
         self.executable = executable
         self.killGrace = killGrace
         self.lookupTask = lookupTask
-        self.inProcessXCom = inProcessXCom
+        self.runXCom = runXCom
         forkServer = useForkServer ? ForkServerClient(executable: executable) : nil
         // A fork server or child that died must not take this process with it when we write to its pipe.
         signal(SIGPIPE, SIG_IGN)
@@ -155,10 +160,30 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Points a task process's XCom at this pool's socket (an attempt's own grant, or the task host's) and takes
+    /// the database path out of its spec. A remote worker's attempts keep their server's endpoint; if the socket
+    /// cannot be made (a home path too long for one), the spec keeps the database path, as before issue 13.
+    func routeXCom(_ spec: inout AttemptSpec, host: Bool) {
+        guard spec.remoteXCom == nil else { return }
+        let server: XComSocketServer? = bundleLock.withLock {
+            if xcomServer == nil && !xcomServerFailed {
+                do { xcomServer = try XComSocketServer(home: spec.home, xcom: runXCom) } catch {
+                    xcomServerFailed = true
+                    OrchLog.scheduler.warning("task processes reach XCom through the state database: \(error)")
+                }
+            }
+            return xcomServer
+        }
+        guard let server else { return }
+        spec.localXCom = host ? server.hostEndpoint() : server.endpoint(runPk: spec.runPk, taskId: spec.taskId)
+        spec.databasePath = ""
+    }
+
     private func launchProcess(_ spec: AttemptSpec, executable: String, forkServer: ForkServerClient?,
                                callbacks: AttemptCallbacks) {
         var spec = spec
         spec.killGrace = killGrace
+        routeXCom(&spec, host: false)
         if let forkServer, launchForked(forkServer, spec, callbacks: callbacks) { return }
         // The attempt's process gets ordinary variables only; what its DAG asked for travels in the spec.
         var env = TaskEnvironment.base(ProcessInfo.processInfo.environment)
@@ -285,7 +310,10 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// In the bundle's task host: an in-process attempt whose Swift task runs in that process. Reported started
     /// when sent, ended when the host says so (or dies), stopped by cancelling it there.
-    private func launchHosted(_ spec: AttemptSpec, host: TaskHostClient, callbacks: AttemptCallbacks) {
+    private func launchHosted(_ given: AttemptSpec, host: TaskHostClient, callbacks: AttemptCallbacks) {
+        var routed = given
+        routeXCom(&routed, host: true)
+        let spec = routed
         let attempt = InProcessAttempt(logger: FileTaskLogger(path: spec.logPath), finished: callbacks.finished)
         attempt.onEnd = { [live] in live.remove(spec.lockPath, .inProcess(attempt)) }
         live.set(spec.lockPath, .inProcess(attempt))
@@ -298,7 +326,7 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     private func launchInProcess(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
-        let xcom = inProcessXCom(spec)
+        let xcom = runXCom(spec.runPk)
         let logger = FileTaskLogger(path: spec.logPath)
         let attempt = InProcessAttempt(logger: logger, finished: callbacks.finished)
         attempt.onEnd = { [live] in live.remove(spec.lockPath, .inProcess(attempt)) }

@@ -59,8 +59,7 @@ public enum TaskHost {
         }
         let logger = FileTaskLogger(path: spec.logPath)
         HostEnvironment.apply(spec.environment)
-        let xcom: XComAccess = spec.remoteXCom.map { HTTPXCom($0) as XComAccess }
-            ?? StoreXCom(runPk: spec.runPk, databasePath: spec.databasePath)
+        let xcom = spec.xcomAccess()
         // No `started` event: the pool counts the attempt started when it sends it.
         running.start(id) {
             let context = TaskExecutor.context(spec, logger: logger, xcom: xcom)

@@ -44,7 +44,7 @@ public final class RemoteWorker: @unchecked Sendable {
         bundles = BundleCache(home: configuration.home)
         // Every attempt runs in a process of its downloaded bundle (`launch(_:bundle:callbacks:)`): the pool never
         // runs a task in this process, so its in-process XCom is never asked for.
-        pool = WorkerPool(slots: configuration.slots, lookupTask: { _, _ in nil }, inProcessXCom: { _ in MemoryXCom() })
+        pool = WorkerPool(slots: configuration.slots, lookupTask: { _, _ in nil }, runXCom: { _ in MemoryXCom() })
     }
 
     /// Stop leasing; attempts running now are finished and reported first.

@@ -80,7 +80,7 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
 func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver,
                     taskHostsFor dagIds: Set<String>? = nil) -> WorkerPool {
     let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in versions.current.bag.dag(dagId)?.task(taskId) },
-                          inProcessXCom: { spec in EngineXCom(store: store, runPk: spec.runPk) },
+                          runXCom: { runPk in EngineXCom(store: store, runPk: runPk) },
                           bundleExecutable: { spec in versions.executablePath(dagId: spec.dagId, version: spec.dagVersion) })
     let current = versions.current
     let executables = current.versions.values.compactMap { v in

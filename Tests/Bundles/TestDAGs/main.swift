@@ -14,4 +14,5 @@ OrchBundle.main([
     taskHostDAG,
     taskHostTimeout,
     taskHostCrash,
+    xcomChannelDAG,
 ])
