@@ -38,6 +38,15 @@ extension SQLiteStateStore {
         try write { try db.execute("DELETE FROM scheduler_lease WHERE id = 1 AND holder = ?", [holder]) }
     }
 
+    public func leaseClock() throws -> Date {
+        guard db.dialect == .postgres else { return Date() }
+        return try locked {
+            let seconds = try db.queryOne("SELECT extract(epoch FROM clock_timestamp())::float8 AS t")?["t"].double
+            guard let seconds else { throw StoreError.invalid("the database did not say what time it is") }
+            return Date(timeIntervalSince1970: seconds)
+        }
+    }
+
     public func lease() throws -> LeaseRecord? {
         try locked { try db.queryOne("SELECT * FROM scheduler_lease WHERE id = 1").map(Self.leaseRecord) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OrchCore
+import OrchPostgres
 import OrchSQLite
 @testable import OrchStore
 import OrchTestSupport
@@ -30,6 +31,30 @@ import Testing
         #expect(throws: StoreError.self) {
             try StateLocation.fromEnvironment(["ORCH_STATE_DSN": "host=db user=orch"], defaultPath: "/x/orch.db")
         }
+    }
+
+    /// Issue 19: on PostgreSQL the scheduler lease is written and judged by the database server's clock
+    /// (`leaseClock()`, which the scheduler, its heartbeat thread, a standby and the health reports use), so hosts
+    /// whose clocks disagree judge it alike. What a standby whose own clock ran 30 s ahead would have done is shown
+    /// beside it: taken a live scheduler's lease.
+    @Test func theLeaseIsJudgedByTheDatabaseServersClock() throws {
+        let (store, schema) = try makePostgresStore(); defer { schema.drop() }
+        let admin = try PGConnection(conninfo: schema.dsn)
+        let before = try #require(try admin.execute("SELECT extract(epoch FROM clock_timestamp())::float8 AS t").double(0, "t"))
+        let clock = try store.leaseClock().timeIntervalSince1970
+        let after = try #require(try admin.execute("SELECT extract(epoch FROM clock_timestamp())::float8 AS t").double(0, "t"))
+        #expect(before <= clock && clock <= after, "the server's clock, read between two reads of it")
+
+        let ttl = 4.0
+        #expect(try store.acquireLease(holder: "active", pid: 1, hostname: "host-a", now: try store.leaseClock(), ttl: ttl) { _ in true } == nil)
+        #expect(try store.heartbeat(holder: "active", now: try store.leaseClock()))
+        // A standby on another host, judging by the server's clock: the holder is fresh.
+        let standby = try store.acquireLease(holder: "standby", pid: 2, hostname: "host-b", now: try store.leaseClock(), ttl: ttl) { _ in true }
+        #expect(standby?.holder == "active")
+        // The same standby judging by a clock 30 s ahead would have taken a live scheduler's lease.
+        let skewed = try store.leaseClock().addingTimeInterval(30)
+        #expect(try store.acquireLease(holder: "standby", pid: 2, hostname: "host-b", now: skewed, ttl: ttl) { _ in true } == nil)
+        #expect(try store.lease()?.holder == "standby")
     }
 
     /// Both migration folders end at the same tables and columns: a migration added to one needs its twin.

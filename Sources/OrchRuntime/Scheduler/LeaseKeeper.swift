@@ -74,7 +74,7 @@ final class LeaseKeeper: @unchecked Sendable {
             logger.notice("the scheduler loop turns again; heartbeats resume")
         }
         do {
-            guard try store.heartbeat(holder: holder, now: Date()) else {
+            guard try store.heartbeat(holder: holder, now: try store.leaseClock()) else {
                 logger.warning("lost the scheduler lease to another process; stopping")
                 return false
             }

@@ -74,9 +74,12 @@ public final class SchedulerLoop: @unchecked Sendable {
 
     /// Takes the lease or says who holds it. Once taken, the engine's writes are fenced by the lease's epoch:
     /// should another scheduler take it over (this one frozen or cut off), they are refused.
+    /// The clock the lease is judged by (the database's on PostgreSQL).
+    public func leaseClock() throws -> Date { try store.leaseClock() }
+
     public func acquireLease() throws -> LeaseRecord? {
         let host = ProcessInfo.processInfo.hostName
-        if let current = try store.acquireLease(holder: holder, pid: Int(getpid()), hostname: host, now: Date(),
+        if let current = try store.acquireLease(holder: holder, pid: Int(getpid()), hostname: host, now: try store.leaseClock(),
                                                 ttl: SchedulerLease.ttl, holderIsAlive: { current in
             current.hostname != host || processIsAlive(Int32(current.pid))
         }) {

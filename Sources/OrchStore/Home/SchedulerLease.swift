@@ -7,7 +7,8 @@ import Foundation
 /// is what a take-over across hosts costs: at most `ttl` after the holder's death (its last heartbeat is at most
 /// `heartbeatInterval` older than its death, and the standby tries again the moment the heartbeat is `ttl` old).
 /// The heartbeat is written by a thread of its own, so a long scheduler turn does not make the lease stale.
-/// Hosts' clocks must agree to well within `ttl - heartbeatInterval` (NTP does).
+/// Lease times are the database server's clock on PostgreSQL (`LeaseStateStore.leaseClock()`), so the hosts'
+/// own clocks need not agree.
 public enum SchedulerLease {
     /// The default `ttl`: a standby on another host takes over within 4 s of the holder's death.
     public static let defaultTTL: Double = 4

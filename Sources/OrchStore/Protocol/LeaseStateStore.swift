@@ -10,4 +10,11 @@ public protocol LeaseStateStore: Sendable {
     func heartbeat(holder: String, now: Date) throws -> Bool
     func releaseLease(holder: String) throws
     func lease() throws -> LeaseRecord?
+    /// The time lease heartbeats are written and judged by: the database server's clock on PostgreSQL (one clock
+    /// for schedulers on several hosts, whatever their own clocks say), this host's clock otherwise.
+    func leaseClock() throws -> Date
+}
+
+extension LeaseStateStore {
+    public func leaseClock() throws -> Date { Date() }
 }

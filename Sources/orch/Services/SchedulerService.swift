@@ -63,14 +63,15 @@ struct SchedulerService: Service {
                 OrchLog.scheduler.notice("\(message); standing by")
             }
             lastSeen = holder
-            let wait = SchedulerLease.standbyWait(holderHeartbeatAt: holder.heartbeatAt, now: Date())
+            let wait = SchedulerLease.standbyWait(holderHeartbeatAt: holder.heartbeatAt,
+                                                  now: (try? loop.leaseClock()) ?? Date())
             try? await cancelWhenGracefulShutdown {
                 try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             }
             if Task.isShuttingDownGracefully { return false }
         }
         if let gone = lastSeen {
-            let age = Date().timeIntervalSince(gone.heartbeatAt)
+            let age = ((try? loop.leaseClock()) ?? Date()).timeIntervalSince(gone.heartbeatAt)
             OrchLog.scheduler.notice("took over the scheduler lease (epoch \(loop.epoch)) from \(gone.holder) on \(gone.hostname): its last heartbeat was \(String(format: "%.2f", age)) s old")
         }
         return true
