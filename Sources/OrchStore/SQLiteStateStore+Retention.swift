@@ -29,6 +29,7 @@ extension SQLiteStateStore {
         var report = RetentionReport(runs: [], taskInstances: 0, attempts: 0, xcoms: 0, alerts: 0)
         while true {
             let batch: [(pk: Int64, dagId: String, runId: String)] = try write {
+                try checkFence()   // the scheduler's retention job: a deposed scheduler deletes nothing
                 let rows = try db.query("""
                     SELECT id, dag_id, run_id FROM dag_run
                     WHERE state IN ('success', 'failed') AND logical_date < ? AND coalesce(end_date, 0) < ?

@@ -93,6 +93,27 @@ import Testing
         #expect(try createDueRun(api, "manual__api", daysLater: 5).runId == "manual__api")
     }
 
+    /// The retention job of a deposed scheduler deletes nothing (its batches are refused); the new holder's and an
+    /// unfenced store's (`orch db clean`) do.
+    @Test(arguments: SQLBackend.allCases)
+    func aStaleHolderDeletesNoOldRun(_ backend: SQLBackend) throws {
+        let (a, b, disposal) = try twoStores(backend); defer { disposal.cleanup() }
+        let day = Date.utc(2026, 1, 1)
+        let old = try a.createRun(dagId: "d", runId: "scheduled__old", runType: .scheduled,
+                                  interval: DataInterval(start: day, end: day.addingTimeInterval(86_400)), logicalDate: nil,
+                                  conf: [:], tasks: [("t1", 1)], owner: nil, now: day, generatedRunId: false)
+        try a.markRun(pk: old.pk, state: .success, now: day.addingTimeInterval(86_400 + 60))
+        #expect(try a.acquireLease(holder: "A", pid: 1, hostname: "h", now: now, ttl: 15) { _ in true } == nil)
+        a.fenceEngineWrites(holder: "A", epoch: 1)
+        #expect(try b.acquireLease(holder: "B", pid: 2, hostname: "h", now: now.addingTimeInterval(1), ttl: 15) { _ in false } == nil)
+        #expect(throws: StaleLeaseError.self) { _ = try a.deleteFinishedRuns(before: now, endedBefore: now) }
+        #expect(try b.runs(withRunId: "scheduled__old").count == 1, "nothing was deleted")
+        b.fenceEngineWrites(holder: "B", epoch: 2)
+        #expect(try b.deleteFinishedRuns(before: now, endedBefore: now).runs.map(\.1) == ["scheduled__old"])
+        let cli = try SQLStateStore(location: a.location, migrate: false)
+        #expect(try cli.deleteFinishedRuns(before: now, endedBefore: now).runs.isEmpty)
+    }
+
     /// On PostgreSQL the heartbeat is not a writers' turn (no advisory lock): another process's long write
     /// transaction does not hold it up, so it cannot make a busy database look like a dead scheduler.
     @Test func aHeartbeatDoesNotWaitForAnotherWritersTransactionOnPostgreSQL() throws {
