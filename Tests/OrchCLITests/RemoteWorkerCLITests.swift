@@ -39,6 +39,29 @@ import Testing
         }
     }
 
+    /// 202 attempts across two workers of 2 slots each: every task once, on one worker or the other, none lost.
+    @Test func aFanOutOf200TasksRunsAcrossBothWorkers() throws {
+        let c = try RemoteCluster(leaseTimeout: 15)
+        defer { c.stopAll() }
+        let a = try c.startWorker("wa")
+        let b = try c.startWorker("wb")
+        let started = Date()
+        try c.trigger("remote_fanout_200")
+        #expect(try c.waitForRun("remote_fanout_200", seconds: 600) == "success")
+        let seconds = Date().timeIntervalSince(started)
+        let rows = try c.remoteRows("remote_fanout_200")
+        #expect(rows.count == 202 && rows.allSatisfy { $0.state == "completed" && $0.tryNumber == 1 })
+        let byWorker = Dictionary(grouping: rows, by: \.worker).mapValues(\.count)
+        #expect(Set(byWorker.keys) == [c.serverName(of: a), c.serverName(of: b)], "\(byWorker)")
+        let sum = try c.db().queryOne("""
+            SELECT x.value FROM xcom x JOIN dag_run r ON r.id = x.run_pk
+            WHERE r.dag_id = 'remote_fanout_200' AND x.task_id = 'join' AND x.key = 'sum'
+            """)?["value"].string
+        #expect(sum.flatMap(Double.init) == 19_900)
+        print(String(format: "FIGURES remote fan-out 200: %.1f s trigger to end (debug build), attempts per worker %@",
+                     seconds, byWorker.values.sorted().map(String.init).joined(separator: "/")))
+    }
+
     @Test func anAttemptOfAWorkerKilledMidTaskIsRetriedOnTheOther() throws {
         let c = try RemoteCluster(leaseTimeout: 5)
         defer { c.stopAll() }

@@ -36,3 +36,26 @@ let remoteSlow = DAG("remote_slow", description: "One slow remote task with a re
         ctx.log("try \(ctx.tryNumber) ends")
     }
 }
+
+/// Issue 19's "200-task fan-out across both workers": 200 short tasks on the queue `remote` between a start and a
+/// join; each pushes its index, and the join checks it can pull every one through the worker API.
+let remoteFanout200 = DAG("remote_fanout_200", description: "200 tasks fanned out to remote workers",
+                          tags: ["reliability"], maxActiveTasks: 32, defaults: TaskDefaults(queue: "remote")) { d in
+    let start = d.task("start")
+    let join = d.task("join") { ctx in
+        var total = 0
+        for i in 0..<200 { total += try ctx.pull(from: "fan_\(i)")?.intValue ?? 0 }
+        guard total == 19_900 else { throw RemoteFanoutSumWrong(total: total) }
+        try ctx.push("sum", .number(Double(total)))
+    }
+    for i in 0..<200 {
+        let fan = d.task("fan_\(i)") { ctx in try ctx.push("return_value", .number(Double(i))) }
+        start >> fan
+        fan >> join
+    }
+}
+
+struct RemoteFanoutSumWrong: Error, CustomStringConvertible {
+    let total: Int
+    var description: String { "the fan-out's values sum to \(total), not 19,900" }
+}

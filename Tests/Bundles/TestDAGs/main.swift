@@ -11,6 +11,7 @@ OrchBundle.main([
     lineageDemo,
     remoteFanout,
     remoteSlow,
+    remoteFanout200,
     taskHostDAG,
     taskHostTimeout,
     taskHostCrash,
