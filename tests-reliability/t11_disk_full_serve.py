@@ -25,8 +25,18 @@ def fill(path):
     return written
 
 
+RESETS = []
+
+
 def health(port):
-    status, _, data = http(port, "GET", "/api/v1/health", timeout=10, token=False)
+    """GET /api/v1/health. A connection reset is asked again once and counted (a figure): CI saw one, once, under
+    load; a server that died is then refused, which fails the test."""
+    try:
+        status, _, data = http(port, "GET", "/api/v1/health", timeout=10, token=False)
+    except ConnectionResetError:
+        RESETS.append(time.time())
+        time.sleep(0.2)
+        status, _, data = http(port, "GET", "/api/v1/health", timeout=10, token=False)
     return status, json.loads(data)
 
 
@@ -80,7 +90,7 @@ def body():
         check(integrity_ok(home), "PRAGMA integrity_check is not ok")
         return {"method": "tmpfs 16 MiB", "filler_bytes": written, "seconds_alive_while_full": round(alive_full, 1),
                 "health_503_answers": seen_503, "post_507_answers": seen_507,
-                "seconds_to_healthy_after_free": round(recovered, 1)}
+                "seconds_to_healthy_after_free": round(recovered, 1), "health_connection_resets": len(RESETS)}
     finally:
         home.stop_all()
         if mounted:

@@ -63,6 +63,18 @@ import Testing
         #expect(try f.store.pullXCom(runPk: pk, taskId: "a", key: "after_restart") == .number(1))
     }
 
+    @Test func aBrokenKeyFileIsReplacedNotKeptForever() throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let keyPath = f.home.root.appendingPathComponent("xcom.key").path
+        #expect(FileManager.default.createFile(atPath: keyPath, contents: Data([1, 2, 3])))   // a write cut short
+        #expect(throws: XComChannelError.self) { _ = try server(f) }
+        #expect(!FileManager.default.fileExists(atPath: keyPath))
+        let pk = try run(f)
+        let fresh = try server(f)
+        try SocketXCom(fresh.endpoint(runPk: pk, taskId: "a"), runPk: pk).push(task: "a", key: "k", value: .number(1))
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: keyPath)))?.count == 32)
+    }
+
     @Test func aProcessThatCannotOpenTheStateDatabaseStillPushesAndPulls() throws {
         let f = try EngineFixture(); defer { f.cleanup() }
         let pk = try run(f)

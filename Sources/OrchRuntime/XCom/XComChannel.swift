@@ -93,12 +93,17 @@ enum XComKey {
             }
             let key = SymmetricKey(size: .bits256)
             let bytes = key.withUnsafeBytes { Array($0) }
-            let ok = writeAll(fd, bytes)
+            let ok = writeAll(fd, bytes) && fsync(fd) == 0
             close(fd)
-            guard ok else { throw XComChannelError("cannot write \(path)") }
+            guard ok else {
+                unlink(path)   // a short key (the disk was full) must not stay and refuse every later pool
+                throw XComChannelError("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
             return key
         }
-        throw XComChannelError("\(path) is not a 32-byte key")
+        // Still not 32 bytes after another process had time to write it: left broken by a crash; made again.
+        unlink(path)
+        throw XComChannelError("\(path) was not a 32-byte key; removed, the next pool makes a new one")
     }
 }
 
