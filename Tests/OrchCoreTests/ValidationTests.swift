@@ -74,6 +74,20 @@ import Testing
         #expect(DAGValidator.isValidId("a.b-c_d9"))
     }
 
+    /// The byte-by-byte check agrees with the rule as first written with character sets, on every printable ASCII
+    /// character in first and later place and on non-ASCII letters and digits (which both refuse).
+    @Test func idCheckAgreesWithTheCharacterSetRule() {
+        func byCharacterSets(_ id: String) -> Bool {
+            guard let first = id.unicodeScalars.first, id.count <= 250 else { return false }
+            let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+            guard CharacterSet.alphanumerics.contains(first), first.isASCII else { return false }
+            return id.unicodeScalars.allSatisfy { allowed.contains($0) }
+        }
+        var ids = ["", "é", "aé", "a١", "١", "ａ", "a\u{0}", String(repeating: "é", count: 126), String(repeating: "b", count: 251)]
+        for c in (32...126).map({ String(UnicodeScalar(UInt8($0))) }) { ids += [c, "a" + c, c + "a", "a" + c + "b"] }
+        for id in ids { #expect(DAGValidator.isValidId(id) == byCharacterSets(id), "\(id.debugDescription)") }
+    }
+
     @Test func negativeRetries() {
         expectOne(DAG("r") { d in d.task("t", retries: -1) }, .badRetry, task: "t", mentions: "-1")
     }

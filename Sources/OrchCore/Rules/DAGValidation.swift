@@ -28,11 +28,17 @@ public struct DAGValidationError: Error, Hashable, CustomStringConvertible {
 /// Checks DAGs before anything runs them.
 public enum DAGValidator {
     /// Letters, digits, `_`, `-`, `.`; starting with a letter or digit; at most 250 characters (Airflow's rule).
+    /// Byte by byte: every allowed character is ASCII, so bytes and characters are the same. (It built a
+    /// CharacterSet per call, which was a quarter of what a CLI command spent loading 301 DAGs.)
     public static func isValidId(_ id: String) -> Bool {
-        guard let first = id.unicodeScalars.first, id.count <= 250 else { return false }
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
-        guard CharacterSet.alphanumerics.contains(first), first.isASCII else { return false }
-        return id.unicodeScalars.allSatisfy { allowed.contains($0) }
+        let bytes = id.utf8
+        guard let first = bytes.first, bytes.count <= 250, isASCIILetterOrDigit(first) else { return false }
+        return bytes.allSatisfy { isASCIILetterOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+    }
+
+    private static func isASCIILetterOrDigit(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
     }
 
     /// Every problem in a set of DAGs (empty when they are all fine).
