@@ -8,7 +8,7 @@ extension APIContext {
     /// read: the field is then left out rather than failing the whole answer).
     func waiting(_ store: SQLiteStateStore, for run: RunRecord) -> WaitingReasons? {
         guard !run.state.isFinished else { return nil }
-        let alive = (try? store.lease()).map { SchedulerLease.isFresh(heartbeatAt: $0.heartbeatAt, now: (try? store.leaseClock()) ?? Date()) } ?? false
+        let alive = (try? store.lease()).map(store.isFresh) ?? false
         return try? WaitingReasons(dags: bag.dags, store: store, workerSlots: workerSlots, schedulerAlive: alive, now: Date())
     }
 }

@@ -10,7 +10,7 @@ extension APIRoutes {
         get("/health", cached: false) { _, store in
             let databaseOK = store.ping()
             let lease = databaseOK ? try? store.lease() : nil
-            let age = lease.map { max(0, ((try? store.leaseClock()) ?? Date()).timeIntervalSince($0.heartbeatAt)) }
+            let age = lease.map(store.heartbeatAge)
             let schedulerStatus: String
             if let age { schedulerStatus = age < SchedulerLease.ttl ? "healthy" : "stale" } else {
                 schedulerStatus = "not_running"

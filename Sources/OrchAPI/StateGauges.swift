@@ -31,7 +31,7 @@ struct StateGauges {
             OrchMetrics.gauge("orch_pool_tasks", Double(entry.running), [("pool", pool), ("state", "running")])
         }
         OrchMetrics.gauge("orch_alert_outbox_pending", Double(try store.pendingAlertCount()))
-        let age = (try store.lease()).map { max(0, ((try? store.leaseClock()) ?? Date()).timeIntervalSince($0.heartbeatAt)) } ?? -1
+        let age = (try store.lease()).map(store.heartbeatAge) ?? -1
         OrchMetrics.gauge("orch_scheduler_heartbeat_age_seconds", age)
         // The DAG bag is validated when the server starts and a bad DAG stops it, so a running server has none;
         // the gauge is there for dashboards and for the day DAGs are loaded at run time.

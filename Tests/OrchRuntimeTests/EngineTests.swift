@@ -183,9 +183,7 @@ import Testing
         let run = try f.createRun(dag, day: 1)
         // A scheduler that died: the run and try 1 are marked running, its process started (its lock file exists)
         // and is gone, leaving no result.
-        try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
-        let log = f.home.attemptLogPath(dagId: "orphan", runId: run.runId, taskId: "t", tryNumber: 1).path
-        _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+        let log = try recordTry1(f, run, dagId: "orphan")
         try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: (log as NSString).deletingPathExtension + ".lock", contents: nil))
@@ -208,9 +206,7 @@ import Testing
         let bag = try DAGBag([dag])
         try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         let run = try f.createRun(dag, day: 1)
-        try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
-        let log = f.home.attemptLogPath(dagId: "unlaunched", runId: run.runId, taskId: "t", tryNumber: 1).path
-        _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+        _ = try recordTry1(f, run, dagId: "unlaunched")
         let signal = AsyncSignal()
         await f.drive(f.engine(bag, signal: signal), signal, runs: [run.pk])
         let attempts = try f.store.attempts(runPk: run.pk, taskId: "t")
@@ -229,9 +225,7 @@ import Testing
         let bag = try DAGBag([dag])
         try f.store.syncDAGs(bag.dags, pausedOnCreation: false, now: Date())
         let run = try f.createRun(dag, day: 1)
-        try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
-        let log = f.home.attemptLogPath(dagId: "orphan_ok", runId: run.runId, taskId: "t", tryNumber: 1).path
-        _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+        let log = try recordTry1(f, run, dagId: "orphan_ok")
         try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         try AttemptResultFile(status: .success, error: nil).write(to: (log as NSString).deletingPathExtension + ".lock")
@@ -258,6 +252,15 @@ import Testing
         #expect(try f.store.run(pk: run.pk)?.state == .success)
         #expect(try f.store.pullXCom(runPk: run.pk, taskId: "push", key: "return_value") == 20)
     }
+}
+
+/// A scheduler that stopped mid-run: the run started and try 1 of its task `t` recorded as a process attempt, nothing
+/// else (no process, no lock file). Returns the try's log path.
+private func recordTry1(_ f: EngineFixture, _ run: RunRecord, dagId: String) throws -> String {
+    try f.store.startRun(pk: run.pk, owner: "scheduler", now: Date())
+    let log = f.home.attemptLogPath(dagId: dagId, runId: run.runId, taskId: "t", tryNumber: 1).path
+    _ = try f.store.beginAttempt(runPk: run.pk, taskId: "t", tryNumber: 1, isolation: .process, logPath: log, now: Date())
+    return log
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -38,7 +38,7 @@ extension APIRoutes {
         get("/monitor/health", cached: false, api: .airflow, open: true) { _, store in
             let databaseOK = store.ping()
             let lease = databaseOK ? try? store.lease() : nil
-            let healthy = lease.map { SchedulerLease.isFresh(heartbeatAt: $0.heartbeatAt, now: (try? store.leaseClock()) ?? Date()) } ?? false
+            let healthy = lease.map(store.isFresh) ?? false
             return .api(JSONValue.object([
                 "metadatabase": ["status": databaseOK ? "healthy" : "unhealthy"],
                 "scheduler": ["status": healthy ? "healthy" : "unhealthy",

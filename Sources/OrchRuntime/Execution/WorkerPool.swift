@@ -163,27 +163,28 @@ public final class WorkerPool: @unchecked Sendable {
     /// Points a task process's XCom at this pool's socket (an attempt's own grant, or the task host's) and takes
     /// the database path out of its spec. A remote worker's attempts keep their server's endpoint; if the socket
     /// cannot be made (a home path too long for one), the spec keeps the database path, as before issue 13.
-    func routeXCom(_ spec: inout AttemptSpec, host: Bool) {
-        guard spec.remoteXCom == nil else { return }
+    func routingXCom(_ given: AttemptSpec, host: Bool) -> AttemptSpec {
+        guard given.remoteXCom == nil else { return given }
         let server: XComSocketServer? = bundleLock.withLock {
             if xcomServer == nil && !xcomServerFailed {
-                do { xcomServer = try XComSocketServer(home: spec.home, xcom: runXCom) } catch {
+                do { xcomServer = try XComSocketServer(home: given.home, xcom: runXCom) } catch {
                     xcomServerFailed = true
                     OrchLog.scheduler.warning("task processes reach XCom through the state database: \(error)")
                 }
             }
             return xcomServer
         }
-        guard let server else { return }
+        guard let server else { return given }
+        var spec = given
         spec.localXCom = host ? server.hostEndpoint() : server.endpoint(runPk: spec.runPk, taskId: spec.taskId)
         spec.databasePath = ""
+        return spec
     }
 
     private func launchProcess(_ spec: AttemptSpec, executable: String, forkServer: ForkServerClient?,
                                callbacks: AttemptCallbacks) {
-        var spec = spec
+        var spec = routingXCom(spec, host: false)
         spec.killGrace = killGrace
-        routeXCom(&spec, host: false)
         if let forkServer, launchForked(forkServer, spec, callbacks: callbacks) { return }
         // The attempt's process gets ordinary variables only; what its DAG asked for travels in the spec.
         var env = TaskEnvironment.base(ProcessInfo.processInfo.environment)
@@ -311,9 +312,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// In the bundle's task host: an in-process attempt whose Swift task runs in that process. Reported started
     /// when sent, ended when the host says so (or dies), stopped by cancelling it there.
     private func launchHosted(_ given: AttemptSpec, host: TaskHostClient, callbacks: AttemptCallbacks) {
-        var routed = given
-        routeXCom(&routed, host: true)
-        let spec = routed
+        let spec = routingXCom(given, host: true)
         let attempt = InProcessAttempt(logger: FileTaskLogger(path: spec.logPath), finished: callbacks.finished)
         attempt.onEnd = { [live] in live.remove(spec.lockPath, .inProcess(attempt)) }
         live.set(spec.lockPath, .inProcess(attempt))

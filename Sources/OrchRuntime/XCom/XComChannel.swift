@@ -28,7 +28,7 @@ public struct XComGrant: Sendable, Codable, Hashable {
     }
 
     static func signed(runPk: Int64?, taskId: String?, key: SymmetricKey) -> XComGrant {
-        XComGrant(runPk: runPk, taskId: taskId, mac: hex(mac(runPk: runPk, taskId: taskId, key: key)))
+        XComGrant(runPk: runPk, taskId: taskId, mac: FileDigest.hex(mac(runPk: runPk, taskId: taskId, key: key)))
     }
 
     func isValid(key: SymmetricKey) -> Bool {
@@ -39,10 +39,6 @@ public struct XComGrant: Sendable, Codable, Hashable {
 
     private static func mac(runPk: Int64?, taskId: String?, key: SymmetricKey) -> HashedAuthenticationCode<SHA256> {
         HMAC<SHA256>.authenticationCode(for: Array(message(runPk: runPk, taskId: taskId).utf8), using: key)
-    }
-
-    private static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     private func unhex(_ s: String) -> [UInt8]? {

@@ -17,4 +17,12 @@ public protocol LeaseStateStore: Sendable {
 
 extension LeaseStateStore {
     public func leaseClock() throws -> Date { Date() }
+
+    /// Seconds since `lease`'s last heartbeat by ``leaseClock()`` (this host's clock if the database cannot say).
+    public func heartbeatAge(of lease: LeaseRecord) -> Double {
+        max(0, ((try? leaseClock()) ?? Date()).timeIntervalSince(lease.heartbeatAt))
+    }
+
+    /// Whether `lease` was renewed within the lease TTL, by ``leaseClock()``.
+    public func isFresh(_ lease: LeaseRecord) -> Bool { heartbeatAge(of: lease) < SchedulerLease.ttl }
 }

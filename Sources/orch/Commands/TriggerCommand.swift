@@ -47,7 +47,7 @@ struct TriggerCommand: AsyncParsableCommand {
 /// True when a scheduler holds the lease and heartbeated recently.
 func schedulerIsRunning(_ store: SQLiteStateStore) -> Bool {
     guard let lease = try? store.lease() else { return false }
-    return SchedulerLease.isFresh(heartbeatAt: lease.heartbeatAt, now: (try? store.leaseClock()) ?? Date())
+    return store.isFresh(lease)
 }
 
 extension SQLiteStateStore {
