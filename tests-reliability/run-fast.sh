@@ -32,7 +32,7 @@ run t05_webhook_down 240
 run t06_log_disk_full 180
 run t07_sqlite_held 300
 run t08_api_fuzz 400 --examples 10
-run t11_disk_full_serve 120
+run t11_disk_full_serve 180
 run t12_api_hardening 120
 run t13_metrics 300
 run t14_runtime_hardening 240

@@ -1,7 +1,9 @@
 """Issue 11, defect 5: ORCH_HOME's disk fills up while `orch serve` runs. The server stays up, /health answers 503
 naming the full disk, a trigger is refused with a JSON 507, and once the space is freed everything resumes by itself
-(health 200 with a healthy scheduler, triggers 201). ORCH_HOME is a 16 MiB tmpfs, so the test needs root (mount);
-without it the test FAILs saying so."""
+(health 200 with a healthy scheduler, triggers 201). Then the same on a restart with the disk already full (the
+server starts and says so), and a first start on a full disk (nothing to serve: it waits for space, says why in its
+log, leaves no empty database behind, and starts once space is freed). ORCH_HOME is a 128 MiB tmpfs (the debug
+bundle executables copied into it take 77 MB), so the test needs root (mount); without it the test FAILs saying so."""
 import errno
 from rel import *
 
@@ -26,6 +28,92 @@ def fill(path):
 
 
 RESETS = []
+MIB = 128
+
+
+def outside(home, name):
+    """A file for a server's output outside the tmpfs (on the full disk its log lines would be lost)."""
+    fd, path = tempfile.mkstemp(prefix=f"orch-rel-t11-{name}-", suffix=".out")
+    os.close(fd)
+    home.outputs = getattr(home, "outputs", []) + [path]
+    return path
+
+
+def first_answer(srv, port, what, limit=60):
+    """The first /health answer, whatever its status (rel.wait_http waits for a 200)."""
+    end = time.time() + limit
+    while time.time() < end:
+        check(srv.poll() is None, f"orch serve exited {what}:\n" + open(srv.out_path).read()[-1500:])
+        try:
+            return health(port)
+        except OSError:
+            time.sleep(0.2)
+    raise Failure(f"no HTTP answer {what} after {limit} s; its log:\n" + open(srv.out_path).read()[-1500:])
+
+
+def wait_healthy(srv, port, what, limit=40):
+    """Seconds until /health is 200 with a healthy scheduler and storage ok; fails when serve exits or never is."""
+    start = time.time()
+    answer = {}
+    while time.time() - start < limit:
+        check(srv.poll() is None, f"orch serve exited {what}:\n" + open(srv.out_path).read()[-1500:])
+        try:
+            status, answer = health(port)
+        except (ConnectionRefusedError, OSError):
+            status = None
+        if status == 200 and answer["scheduler"]["status"] == "healthy" and answer["storage"]["status"] == "ok":
+            return time.time() - start
+        time.sleep(0.5)
+    raise Failure(f"not healthy {limit} s {what}: {answer}")
+
+
+def restart_on_full_disk(home, filler):
+    """Stops serve, fills the disk, starts serve again: it answers, says the disk is full, then recovers."""
+    home.stop_all()
+    fill(filler)
+    port = free_port()
+    srv = home.spawn("serve", "--port", str(port), out=outside(home, "serve"))
+    status, answer = first_answer(srv, port, "after a restart on a full disk")
+    check(status == 503 and answer.get("storage", {}).get("status") == "full",
+          f"after a restart on a full disk /health answered {status} {answer}")
+    s, _, _ = http(port, "POST", "/api/v1/dags/example_xcom/runs", body={})
+    check(s == 507, f"a trigger after a restart on a full disk answered {s}")
+    os.remove(filler)
+    took = wait_healthy(srv, port, "after space was freed (restart on a full disk)")
+    s, _, data = http(port, "POST", "/api/v1/dags/example_xcom/runs", body={})
+    check(s == 201, f"trigger after the restart's recovery answered {s}: {data[:300]}")
+    home.stop_all()
+    return took
+
+
+def first_start_on_full_disk():
+    """A new ORCH_HOME on a full tmpfs of its own, no database yet: serve waits, leaves no 0-byte orch.db, starts
+    once space is freed."""
+    home = Home("firststart")
+    mounted = False
+    try:
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={MIB}m", "tmpfs", home.path], capture_output=True, text=True)
+        check(r.returncode == 0, f"cannot mount a second tmpfs: {r.stderr.strip()}")
+        mounted = True
+        filler = os.path.join(home.path, "filler")
+        fill(filler)
+        port = free_port()
+        srv = home.spawn("serve", "--port", str(port), out=outside(home, "serve"))
+        time.sleep(8)
+        check(srv.poll() is None, "orch serve exited on a first start with a full disk:\n" + open(srv.out_path).read()[-1500:])
+        out = open(srv.out_path).read()
+        check("the disk is full; trying again" in out, f"the log does not say why serve waits: {out[-1500:]}")
+        db = os.path.join(home.path, "orch.db")
+        check(not (os.path.exists(db) and os.path.getsize(db) == 0), "a 0-byte orch.db was left behind")
+        os.remove(filler)
+        return wait_healthy(srv, port, "after space was freed (first start on a full disk)", limit=60)
+    finally:
+        home.stop_all()
+        if mounted:
+            subprocess.run(["umount", "-l", home.path])
+        home.cleanup()
+        for path in getattr(home, "outputs", []):
+            os.remove(path)
 
 
 def health(port):
@@ -44,11 +132,12 @@ def body():
     home = Home("fullhome")
     mounted = False
     try:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", home.path], capture_output=True, text=True)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={MIB}m", "tmpfs", home.path], capture_output=True, text=True)
         check(r.returncode == 0, f"cannot mount a tmpfs as ORCH_HOME (need root): {r.stderr.strip()}")
         mounted = True
-        srv = home.serve()
-        port = srv.port
+        port = free_port()
+        srv = home.spawn("serve", "--port", str(port), out=outside(home, "serve"))
+        wait_http(port, proc=srv)
         check(health(port)[0] == 200, "not healthy before the disk filled")
         filler = os.path.join(home.path, "filler")
         written = fill(filler)
@@ -88,7 +177,11 @@ def body():
         s, _, data = http(port, "POST", "/api/v1/dags/example_xcom/runs", body={})
         check(s == 201, f"trigger after recovery answered {s}: {data[:300]}")
         check(integrity_ok(home), "PRAGMA integrity_check is not ok")
-        return {"method": "tmpfs 16 MiB", "filler_bytes": written, "seconds_alive_while_full": round(alive_full, 1),
+        restart_recovered = restart_on_full_disk(home, filler)
+        check(integrity_ok(home), "PRAGMA integrity_check is not ok after the restart on a full disk")
+        first_recovered = first_start_on_full_disk()
+        return {"seconds_to_healthy_after_restart_on_full_disk": round(restart_recovered, 1),
+                "seconds_to_healthy_after_first_start_on_full_disk": round(first_recovered, 1),"method": f"tmpfs {MIB} MiB", "filler_bytes": written, "seconds_alive_while_full": round(alive_full, 1),
                 "health_503_answers": seen_503, "post_507_answers": seen_507,
                 "seconds_to_healthy_after_free": round(recovered, 1), "health_connection_resets": len(RESETS)}
     finally:
@@ -96,6 +189,8 @@ def body():
         if mounted:
             subprocess.run(["umount", "-l", home.path])
         home.cleanup()
+        for path in getattr(home, "outputs", []):
+            os.remove(path)
 
 
 if __name__ == "__main__":

@@ -27,4 +27,13 @@ enum EmptyDatabaseCheck {
             usleep(50_000)
         }
     }
+
+    /// Removes `path` (and its empty `-wal`/`-shm` files) when it is still a zero-byte file: used by a start that
+    /// created the database and failed before its first page was written.
+    static func removeIfEmpty(_ path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size == 0 else { return }
+        unlink(path)
+        for suffix in ["-wal", "-shm"] where stat(path + suffix, &st) == 0 && st.st_size == 0 { unlink(path + suffix) }
+    }
 }

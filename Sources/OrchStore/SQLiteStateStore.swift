@@ -32,16 +32,25 @@ public final class SQLStateStore: StateStore, @unchecked Sendable {
                 initializeEmptyFile: Bool = false) throws {
         self.location = location
         path = location.locator
-        switch location {
-        case .sqlite(let path):
-            if !initializeEmptyFile { try EmptyDatabaseCheck.verify(path) }
-            db = try SQLiteConnection(path: path)
-        case .postgres(let dsn):
-            db = try PostgresStateDatabase(conninfo: dsn)
-        }
-        if migrate {
-            let dir = try migrationsDirectory ?? Migrator.locateStateMigrations(for: db.dialect)
-            try withRetryOnBusy { try Migrator(directory: dir).migrate(db) }
+        var created: String?
+        do {
+            switch location {
+            case .sqlite(let path):
+                if !initializeEmptyFile { try EmptyDatabaseCheck.verify(path) }
+                if !FileManager.default.fileExists(atPath: path) { created = path }
+                db = try SQLiteConnection(path: path)
+            case .postgres(let dsn):
+                db = try PostgresStateDatabase(conninfo: dsn)
+            }
+            if migrate {
+                let dir = try migrationsDirectory ?? Migrator.locateStateMigrations(for: db.dialect)
+                try withRetryOnBusy { try Migrator(directory: dir).migrate(db) }
+            }
+        } catch {
+            // A first start that could not write the new database's first page (a full disk) leaves no
+            // zero-byte file behind, which every later start would refuse as a lost database.
+            if let created { EmptyDatabaseCheck.removeIfEmpty(created) }
+            throw error
         }
     }
 

@@ -25,7 +25,10 @@ struct WebOptions: ParsableArguments {
 
     func startServer(ctx: CLIContext) throws -> APIServer {
         let bag = try ctx.bag()
-        _ = try ctx.syncedStore(bag)
+        do { _ = try ctx.syncedStore(bag) } catch where DiskFullStartUp.isDiskFull(error) {
+            // The database holds the DAGs of the last start; /health says the disk is full, triggers answer 507.
+            OrchLog.webserver.warning("could not record the loaded DAGs, the disk is full (\(error)); serving the database as it is")
+        }
         let token = try APIToken.load(path: ctx.home.tokenPath)
         var configuration = APIConfiguration(home: ctx.home, bag: bag, host: host, port: port, threads: threads,
                                              token: token, threadNice: webNice,

@@ -17,8 +17,15 @@ struct SchedulerService: Service {
     let alerts: Handoff<AlertDispatcher>
 
     func run() async throws {
-        let bag = try ctx.bag()
-        let store = try ctx.syncedStore(bag)
+        do { try await serve() } catch is DiskFullStartUp.ShutDown {}
+    }
+
+    private func serve() async throws {
+        // A full disk at start-up is waited out (DiskFullStartUp), so `orch serve`'s web server stays up meanwhile.
+        let (bag, store) = try await DiskFullStartUp.run("load the bundles and record their DAGs") {
+            let bag = try ctx.bag()
+            return (bag, try ctx.syncedStore(bag))
+        }
         let settings = Settings.load(ctx.home)
         let versions = BundleVersionResolver(store: store, loaded: ctx.bundles())
         let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots, versions: versions)
@@ -53,7 +60,7 @@ struct SchedulerService: Service {
     /// holder's heartbeat goes stale (at most every `standbyPollInterval`, for the same-host pid check).
     private func takeLease(_ loop: SchedulerLoop) async throws -> Bool {
         var lastSeen: LeaseRecord?
-        while let holder = try loop.acquireLease() {
+        while let holder = try await DiskFullStartUp.run("take the scheduler lease", { try loop.acquireLease() }) {
             if lastSeen?.holder != holder.holder {
                 let message = "another scheduler holds the lease: \(holder.holder) (pid \(holder.pid) on \(holder.hostname), last heartbeat \(isoString(holder.heartbeatAt)))"
                 guard standby else {

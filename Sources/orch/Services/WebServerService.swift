@@ -9,7 +9,11 @@ struct WebServerService: Service {
     let ctx: CLIContext
 
     func run() async throws {
-        let server = try options.startServer(ctx: ctx)
+        // With no database yet (a first start) and a full disk, there is nothing to serve: wait for space.
+        let server: APIServer
+        do {
+            server = try await DiskFullStartUp.run("start the web server", logger: OrchLog.webserver) { try options.startServer(ctx: ctx) }
+        } catch is DiskFullStartUp.ShutDown { return }
         try? await gracefulShutdown()
         server.stop()
         OrchLog.webserver.info("web server stopped")
