@@ -37,6 +37,16 @@ enum BundleSelection {
         return result
     }
 
+    /// Only the DAG `dagId`, as the full load would give it, read from the manifest cache's per-DAG index (a
+    /// command about one DAG: `orch trigger`); nil when that needs the full load (see `BundleLoader.loadOne`).
+    static func loadedAlone(_ dagId: String, _ home: OrchHome) -> LoadedBundles? {
+        if let done = lock.withLock({ cache }) { return done.filtered { $0.id == dagId } }
+        guard ProcessInfo.processInfo.environment["ORCH_MANIFEST_CACHE"] != "0",
+              let one = BundleLoader.loadOne(dagId, from: paths(home), cache: BundleManifestCache(home: home)) else { return nil }
+        if !Settings.load(home).examplesLoaded, one.bag.dags.contains(where: { $0.tags.contains("example") }) { return nil }
+        return one
+    }
+
     /// Loads the bundles now (building what changed), without the cache.
     static func load(_ home: OrchHome) -> LoadedBundles {
         // ORCH_MANIFEST_CACHE=0 describes every bundle every time (for measuring what the cache saves).

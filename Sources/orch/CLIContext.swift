@@ -26,9 +26,26 @@ struct CLIContext {
     func dag(_ id: String) throws -> DAG {
         let bag = try bag()
         guard let dag = bag.dag(id) else {
-            throw CLIError("no DAG '\(id)'. Known DAGs: \(bag.dags.map(\.id).joined(separator: ", "))")
+            throw CLIError(Self.unknownDAG(id, known: bag.dags.map(\.id)))
         }
         return dag
+    }
+
+    /// The DAG `id` and the bundles as loaded for it alone: from the manifest cache's per-DAG index when it can
+    /// (no other DAG decoded), else from the full load. For commands about one DAG that also sync it.
+    func dagAlone(_ id: String) throws -> (dag: DAG, loaded: LoadedBundles) {
+        if let one = BundleSelection.loadedAlone(id, home), let dag = one.bag.dag(id) { return (dag, one) }
+        let dag = try dag(id)
+        return (dag, bundles().filtered { $0.id == id })
+    }
+
+    /// "no DAG 'x'", with the few known ids closest to it (all of them when there are only a few).
+    static func unknownDAG(_ id: String, known: [String]) -> String {
+        if known.isEmpty { return "no DAG '\(id)': no DAG is loaded (`orch dags check` lists import errors)" }
+        if known.count <= 10 { return "no DAG '\(id)'. Known DAGs: \(known.joined(separator: ", "))" }
+        let close = NameSuggestions.closest(to: id, among: known)
+        let hint = close.isEmpty ? "" : " Did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?"
+        return "no DAG '\(id)'.\(hint) `orch dags list` shows all \(known.count)."
     }
 
     /// Checks that `id` names a loaded DAG or one with history (its bundle gone or broken: its runs stay readable).
@@ -46,8 +63,13 @@ struct CLIContext {
     /// Opens the store and makes sure the DAG rows exist (new DAGs start paused when configured so). An example
     /// with a schedule always starts paused: a fresh install runs nothing its user did not choose.
     func syncedStore(_ bag: DAGBag) throws -> SQLiteStateStore {
+        try syncedStore(bag, loaded: bundles())
+    }
+
+    /// The same for `bag` as loaded in `loaded` (one DAG, from ``dagAlone(_:)``).
+    func syncedStore(_ bag: DAGBag, loaded: LoadedBundles) throws -> SQLiteStateStore {
         let store = try store()
-        try sync(store, bag: bag, loaded: bundles())
+        try sync(store, bag: bag, loaded: loaded)
         return store
     }
 

@@ -126,6 +126,68 @@ struct BundleVersionTests {
         #expect(describes("b") == 2)
     }
 
+    @Test func oneDAGLoadedAloneIsWhatTheFullLoadGives() throws {
+        let first = try bundle("b", [shellDAG("d", ["a"]), shellDAG("shared", ["x"]), shellDAG("e", ["y"])])
+        let second = try bundle("o", [shellDAG("shared", ["x", "z"]), shellDAG("other", ["w"])])
+        let cache = BundleManifestCache(home: home)
+        // Never loaded: the index is not there yet, the caller needs the full load (which writes it).
+        #expect(BundleLoader.loadOne("d", from: [first, second], cache: cache) == nil)
+        let full = BundleLoader.load([first, second], cache: cache)
+        for id in ["d", "shared", "other"] {
+            let one = try #require(BundleLoader.loadOne(id, from: [first, second], cache: cache))
+            #expect(one.bag.dags.map(\.id) == [id])
+            #expect(one.versions[id] == full.versions[id])
+            #expect(one.executables[id] == full.executables[id] && one.bundles[id] == full.bundles[id])
+            #expect(try BundleManifest.entry(#require(one.bag.dag(id))) == full.versions[id]?.manifest)
+        }
+        // A DAG of two bundles belongs to the first, as in the full load.
+        #expect(BundleLoader.loadOne("shared", from: [first, second], cache: cache)?.bag.dag("shared")?.tasks.count == 1)
+        #expect(BundleLoader.loadOne("shared", from: [second, first], cache: cache)?.bag.dag("shared")?.tasks.count == 2)
+        #expect(BundleLoader.loadOne("nope", from: [first, second], cache: cache) == nil)
+        #expect(describes("b") == 1 && describes("o") == 1)
+
+        // Rebuilt: the index of the old file is not used; the full load describes it and indexes it again.
+        try bundle("b", [shellDAG("d", ["a", "b"])])
+        #expect(BundleLoader.loadOne("d", from: [first, second], cache: cache) == nil)
+        let reloaded = BundleLoader.load([first, second], cache: cache)
+        let one = try #require(BundleLoader.loadOne("d", from: [first, second], cache: cache))
+        #expect(one.bag.dag("d")?.tasks.count == 2 && one.versions["d"] == reloaded.versions["d"])
+        #expect(one.versions["d"] != full.versions["d"])
+        #expect(BundleLoader.loadOne("e", from: [first, second], cache: cache) == nil)   // gone from the bundle
+    }
+
+    @Test func aDAGTheFullLoadRefusesIsNotLoadedAlone() throws {
+        let cyclic = DAG("cyclic", tasks: [TaskSpec(id: "a", action: .shell("true"), upstream: ["b"]),
+                                           TaskSpec(id: "b", action: .shell("true"), upstream: ["a"])])
+        let exe = try bundle("b", [shellDAG("fine", ["a"]), cyclic, shellDAG("twice", ["a"]), shellDAG("twice", ["b"])])
+        let cache = BundleManifestCache(home: home)
+        let full = BundleLoader.load([exe], cache: cache)
+        #expect(full.bag.dags.map(\.id) == ["fine"])
+        #expect(BundleLoader.loadOne("fine", from: [exe], cache: cache) != nil)
+        #expect(BundleLoader.loadOne("cyclic", from: [exe], cache: cache) == nil)
+        #expect(BundleLoader.loadOne("twice", from: [exe], cache: cache) == nil)
+    }
+
+    @Test func anIndexEntryThatWasTamperedWithIsNotTrusted() throws {
+        let exe = try bundle("b", [shellDAG("d", ["a"])])
+        let cache = BundleManifestCache(home: home)
+        let full = BundleLoader.load([exe], cache: cache)
+        let sha = try #require(full.versions["d"]?.executableSHA256)
+        // Another DAG's entry under d's name: refused (its id is not d), so the caller falls back to the full load.
+        cache.dags.write(sha, entries: [("d", try BundleManifest.entry(shellDAG("x", ["a"])))])
+        #expect(BundleLoader.loadOne("d", from: [exe], cache: cache) == nil)
+        #expect(cache.dags.entry(sha, dagId: "../../d") == nil && cache.dags.ids("../\(sha)") == nil)
+    }
+
+    @Test func aManifestOfANewerFormatSaysSo() throws {
+        let path = dir.appendingPathComponent("newer").path
+        try "#!/bin/sh\necho '{\"format\": 99, \"dags\": \"another shape\"}'\n".write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o755)
+        let loaded = BundleLoader.load([path], cache: BundleManifestCache(home: home))
+        #expect(loaded.bag.dags.isEmpty)
+        #expect(loaded.errors.first?.message.contains("manifest format 99 is newer than this orch understands") == true)
+    }
+
     @Test func aReloadKeepsTheLastGoodVersionOfABundleThatNowFails() throws {
         let exe = try bundle("b", [shellDAG("d", ["a"])])
         let other = try bundle("o", [shellDAG("other", ["x"])])

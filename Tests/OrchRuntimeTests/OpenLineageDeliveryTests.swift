@@ -75,8 +75,10 @@ struct LoadNotReady: Error, CustomStringConvertible {
         // Restart: a new process (connection and dispatcher) with the receiver up on the same port.
         let receiver = try AlertReceiver(port: port)
         let reopened = try t.reopen()
-        let second = AlertDispatcher(store: reopened, secret: "alert-secret", options: lineageOptions(config), log: { _ in })
-        #expect(await second.flush(createdSince: .distantPast, within: 30) == 0)
+        let secondLog = LogLines()
+        let second = AlertDispatcher(store: reopened, secret: "alert-secret", options: lineageOptions(config),
+                                     log: { secondLog.append($0) })
+        #expect(await second.flush(createdSince: .distantPast, within: 30) == 0, "\(secondLog.lines.suffix(5))")
 
         let got = receiver.requests
         #expect(got.count == 6, "each event exactly once")
@@ -85,6 +87,7 @@ struct LoadNotReady: Error, CustomStringConvertible {
         #expect(got.allSatisfy { $0.headers["authorization"] == "Bearer ol-secret-key" })
         #expect(got.allSatisfy { $0.headers["x-orch-signature"] == nil }, "lineage events are not alert-signed")
         let bodies = got.map(\.json)
+        try #require(bodies.count == 6, "the checks below read the six events")
         #expect(bodies.map { $0["eventType"] as? String ?? "" } == ["START", "COMPLETE", "START", "FAIL", "START", "COMPLETE"])
         let runIds = bodies.map { ($0["run"] as? [String: Any])?["runId"] as? String ?? "" }
         #expect(runIds[0] == runIds[1] && runIds[2] == runIds[3] && runIds[4] == runIds[5])

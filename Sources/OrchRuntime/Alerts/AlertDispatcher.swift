@@ -165,8 +165,9 @@ public final class AlertDispatcher: @unchecked Sendable {
                 let wait = min(next.timeIntervalSince(clock()), deadline.timeIntervalSinceNow)
                 if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(min(wait, 1) * 1e9) + 1_000_000) }
             } catch {
+                // A busy or briefly failing database is asked again until the deadline, not given up on at once.
                 log("alerts: cannot read the outbox: \(error)")
-                return pending
+                try? await Task.sleep(nanoseconds: 100_000_000)
             }
         }
     }

@@ -82,18 +82,20 @@ public enum BundleLoader {
             }
             let (bag, invalid) = DAGBag.lenient(described)
             errors += invalid.map { BundleImportError(bundle: bundle, kind: .invalidDAG, dagId: $0.dagId, message: $0.description) }
+            let entries = manifestEntries(bag.dags, executableSHA256: sha256, index: cache?.dags)
             for dag in bag.dags {
                 if let first = owners[dag.id] {
                     errors.append(BundleImportError(bundle: bundle, kind: .duplicateDAG, dagId: dag.id,
                                                     message: "DAG '\(dag.id)' is already defined by bundle \(first); this definition is ignored"))
                     continue
                 }
-                guard let version = try? DAGVersion(dag: dag, bundle: bundle, executable: executable,
-                                                    executableSHA256: sha256) else {
+                guard let entry = entries[dag.id] else {
                     errors.append(BundleImportError(bundle: bundle, kind: .describe, dagId: dag.id,
                                                     message: "DAG '\(dag.id)' cannot be encoded as a manifest entry"))
                     continue
                 }
+                let version = DAGVersion(dagId: dag.id, manifest: entry, bundle: bundle, executable: executable,
+                                         executableSHA256: sha256)
                 owners[dag.id] = bundle
                 executables[dag.id] = executable
                 versions[dag.id] = version
@@ -102,6 +104,47 @@ public enum BundleLoader {
         }
         return LoadedBundles(bag: DAGBag.lenient(dags).bag, executables: executables, bundles: owners, errors: errors,
                              dashboards: dashboards, connectionDefaults: connectionDefaults, versions: versions)
+    }
+
+    /// Each DAG's manifest entry (the text its version is hashed from): read from `index` when it holds this
+    /// executable's DAGs, else encoded, and then written to `index` for the next command.
+    static func manifestEntries(_ dags: [DAG], executableSHA256 sha256: String, index: BundleDAGIndex?) -> [String: String] {
+        if let index, let ids = index.ids(sha256), Set(ids) == Set(dags.map(\.id)) {
+            var read: [String: String] = [:]
+            for id in ids {
+                guard let text = index.entry(sha256, dagId: id) else { break }
+                read[id] = text
+            }
+            if read.count == dags.count { return read }
+        }
+        var encoded: [String: String] = [:]
+        for dag in dags { encoded[dag.id] = try? BundleManifest.entry(dag) }
+        index?.write(sha256, entries: dags.compactMap { d in encoded[d.id].map { (d.id, $0) } })
+        return encoded
+    }
+
+    /// The bundles' definition of one DAG, read from the cache's ``BundleDAGIndex`` without decoding any other
+    /// DAG: what a command about one DAG needs (`orch trigger`). The bundles are looked at in order, as by
+    /// ``load(_:environment:cache:)`` (the first bundle defining a valid DAG of that id owns it). Nil when the
+    /// answer needs the full load: a bundle not in the cache as it is now (changed, never loaded, a failed
+    /// build), or a DAG id no bundle defines (the full load says why).
+    public static func loadOne(_ dagId: String, from bundles: [String],
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               cache: BundleManifestCache) -> LoadedBundles? {
+        let childEnvironment = environment.filter { !TaskEnvironment.secrets.contains($0.key) }
+        for bundle in bundles {
+            guard let resolved = try? resolve(bundle, environment: childEnvironment), resolved.buildError == nil,
+                  let sha256 = cache.knownSHA256(resolved.executable), let ids = cache.dags.ids(sha256) else { return nil }
+            guard ids.contains(dagId) else { continue }
+            guard let entry = cache.dags.entry(sha256, dagId: dagId),
+                  let dag = try? BundleManifest.dag(fromEntry: entry), dag.id == dagId,
+                  case (let bag, let invalid) = DAGBag.lenient([dag]), invalid.isEmpty else { return nil }
+            let version = DAGVersion(dagId: dagId, manifest: entry, bundle: bundle, executable: resolved.executable,
+                                     executableSHA256: sha256)
+            return LoadedBundles(bag: bag, executables: [dagId: resolved.executable], bundles: [dagId: bundle],
+                                 errors: [], versions: [dagId: version])
+        }
+        return nil
     }
 
     /// A bundle executable with its sha256 and its manifest.

@@ -20,6 +20,20 @@ public struct BundleManifest: Sendable, Codable {
         self.connectionDefaults = connectionDefaults
     }
 
+    enum CodingKeys: String, CodingKey { case format, dags, dashboards, connectionDefaults }
+
+    /// The format first: a newer manifest may have another shape, and the error should say why (one JSON parse).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(Int.self, forKey: .format)
+        guard format <= Self.currentFormat else {
+            throw BundleManifestError(message: "manifest format \(format) is newer than this orch understands (\(Self.currentFormat)); rebuild the bundle against this orch's SDK")
+        }
+        dags = try c.decode([DAG].self, forKey: .dags)
+        dashboards = try c.decode([Dashboard].self, forKey: .dashboards)
+        connectionDefaults = try c.decode([ConnectionDefault].self, forKey: .connectionDefaults)
+    }
+
     public func encoded() throws -> Data {
         let enc = JSONEncoder()
         enc.dateEncodingStrategy = .secondsSince1970
@@ -46,19 +60,10 @@ public struct BundleManifest: Sendable, Codable {
     public static func decode(_ data: Data) throws -> BundleManifest {
         let dec = JSONDecoder()
         dec.dateDecodingStrategy = .secondsSince1970
-        // The format first: a newer manifest may have another shape, and the error should say why.
-        let format = try dec.decode(FormatProbe.self, from: data).format
-        guard format <= currentFormat else {
-            throw BundleManifestError(message: "manifest format \(format) is newer than this orch understands (\(currentFormat)); rebuild the bundle against this orch's SDK")
-        }
         var manifest = try dec.decode(BundleManifest.self, from: data)
         manifest.dags = manifest.dags.map { $0.reindexed() }
         return manifest
     }
-}
-
-private struct FormatProbe: Decodable {
-    var format: Int
 }
 
 public struct BundleManifestError: Error, CustomStringConvertible {

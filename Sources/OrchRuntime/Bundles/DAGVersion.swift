@@ -24,6 +24,16 @@ public struct DAGVersion: Sendable, Hashable {
         version = Self.identifier(manifest: manifest, executableSHA256: executableSHA256)
     }
 
+    /// The version of a DAG whose manifest entry is known already (read from ``BundleDAGIndex``).
+    public init(dagId: String, manifest: String, bundle: String, executable: String, executableSHA256: String) {
+        self.dagId = dagId
+        self.bundle = bundle
+        self.executable = executable
+        self.executableSHA256 = executableSHA256
+        self.manifest = manifest
+        version = Self.identifier(manifest: manifest, executableSHA256: executableSHA256)
+    }
+
     public static func identifier(manifest: String, executableSHA256: String) -> String {
         FileDigest.sha256(Data((manifest + "\n" + executableSHA256).utf8))
     }

@@ -18,11 +18,12 @@ struct TriggerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ctx = try CLIContext()
-        let bag = try ctx.bag()
-        let dag = try ctx.dag(dagId)
+        // Only this DAG is loaded and synced (the scheduler syncs every DAG): with hundreds of DAGs, decoding all
+        // of them was most of a trigger's time.
+        let (dag, loaded) = try ctx.dagAlone(dagId)
         let confValue = try parseConf(conf)
         let given = try logicalDate.map(parseDate), now = Date()
-        let store = try ctx.syncedStore(bag)
+        let store = try ctx.syncedStore(loaded.bag, loaded: loaded)
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
                                         interval: RunFactory.manualInterval(for: dag, logicalDate: given, triggeredAt: now),
                                         logicalDate: given ?? now, conf: confValue, owner: nil, now: now, runId: runId)
