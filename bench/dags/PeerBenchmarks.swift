@@ -94,11 +94,21 @@ private func peerDAG(_ id: String, _ shape: PeerShape, size: Int, _ isolation: I
     }
 }
 
+/// Every body logs the wall clock as it starts and ends (`peer-body <start> <end>`, Unix seconds): bench/peers'
+/// orch driver takes a task's start and end from there, as Prefect and Dagster record theirs from inside the task's
+/// process, not from the engine's records (which write one task's end and the next one's start in one step, with
+/// the same time, so a chain's hop read 0).
 private func peerBody(_ body: PeerShape.Body) -> @Sendable (TaskContext) async throws -> Void {
+    let work: @Sendable () async throws -> Void
     switch body {
-    case .noop: return { _ in }
-    case .cpu: return { _ in spinThreadCPU(seconds: 0.010) }
-    case .sleep: return { _ in try await Task.sleep(nanoseconds: 1_000_000_000) }
+    case .noop: work = {}
+    case .cpu: work = { spinThreadCPU(seconds: 0.010) }
+    case .sleep: work = { try await Task.sleep(nanoseconds: 1_000_000_000) }
+    }
+    return { ctx in
+        let start = Date().timeIntervalSince1970
+        try await work()
+        ctx.log("peer-body " + String(format: "%.6f %.6f", start, Date().timeIntervalSince1970))
     }
 }
 

@@ -10,14 +10,22 @@ A driver (orch_driver.py, prefect_driver.py, ...) defines a System with
 and calls `main(System)`. Output: JSON lines on stdout, {"type": "sample"|"idle"|"error", ...}; progress on stderr.
 
 Memory is the summed RSS of every process of the system (the roots, their sessions and descendants), sampled from
-/proc every 200 ms; CPU is user+system seconds of those processes (reaped children included) over the run. The
-/proc helpers are bench/airflow/run.py's, so the Airflow side-by-side and this benchmark measure the same way.
+/proc every 200 ms (bench/airflow/run.py's helpers, so the Airflow side-by-side measures the same way).
+
+CPU is the CPU time of everything the driver started, from a cgroup-v1 `cpuacct` group the driver moves itself into
+before starting the system (CPUMeter): every descendant is counted, including processes that outlive their parent
+and are reparented to init, and per-run clients the driver starts (orch's `orch trigger`); the driver's own CPU
+(sampling, HTTP clients) is taken off unless the driver process is the system (Dagster in-process). Without a
+writable cgroup (not root), it is the /proc sum of the system's processes (reaped children included) plus what the
+driver reaped itself — which can come out negative when a process of the system ends reparented to init (its CPU
+leaves the sum): that method is named in each sample (`cpu_method`).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import statistics
@@ -79,34 +87,90 @@ def emit(record: dict) -> None:
     print(json.dumps(record), flush=True)
 
 
+class CPUMeter:
+    """CPU seconds of a system (see the module's doc): a cpuacct cgroup of the driver and its descendants, else
+    the /proc sum."""
+    ROOT = "/sys/fs/cgroup/cpuacct"
+
+    def __init__(self):
+        self.group = None
+        path = f"{self.ROOT}/orch-peers-{os.getpid()}"
+        try:
+            os.makedirs(path, exist_ok=True)
+            with open(f"{path}/cgroup.procs", "w") as f:
+                f.write(str(os.getpid()))
+            self.group = path
+        except OSError:
+            pass
+
+    @property
+    def method(self) -> str:
+        return "cgroup" if self.group else "proc"
+
+    def read(self, system) -> float:
+        """A reading; the difference of two is the system's CPU seconds between them."""
+        if self.group is None:
+            return af.cpu_seconds(af.system_pids(system.roots)) + system.reaped_cpu
+        with open(f"{self.group}/cpuacct.usage") as f:
+            total = int(f.read()) / 1e9
+        if os.getpid() in system.roots:  # the driver process is the system (Dagster in-process)
+            return total
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        return total - (me.ru_utime + me.ru_stime)
+
+    def close(self) -> None:
+        """Moves the driver back to the root group and removes its group (kept while processes are left)."""
+        if self.group is None:
+            return
+        try:
+            with open(f"{self.ROOT}/cgroup.procs", "w") as f:
+                f.write(str(os.getpid()))
+            os.rmdir(self.group)
+        except OSError:
+            pass
+
+
+METER: CPUMeter | None = None
+
+
+def cpu_meter() -> CPUMeter:
+    global METER
+    if METER is None:
+        METER = CPUMeter()
+    return METER
+
+
 def measure(system, shape: Shape, scale: str, run_timeout: float) -> dict:
+    meter = cpu_meter()
     system.reaped_cpu = 0.0
-    cpu_before = af.cpu_seconds(af.system_pids(system.roots))
+    cpu_before = meter.read(system)
     with af.MemorySampler(system.roots) as mem:
         t_trigger = time.time()
         handle = system.trigger(shape, scale)
         tasks, run_end = system.wait(handle, shape, scale, t_trigger + run_timeout)
-    cpu = af.cpu_seconds(af.system_pids(system.roots)) - cpu_before + system.reaped_cpu
+    cpu = meter.read(system) - cpu_before
     sample = {"type": "sample", "system": system.name, "shape": shape.name, "scale": scale}
     sample.update(figures(shape, scale, tasks, t_trigger, run_end))
     # A run shorter than the sampling interval can end before its processes are seen: no memory figure then.
-    sample.update(peak_rss_mb=round(mem.peak / 2**20, 1) if mem.peak else None, cpu_s=round(cpu, 2))
+    sample.update(peak_rss_mb=round(mem.peak / 2**20, 1) if mem.peak else None, cpu_s=round(cpu, 2),
+                  cpu_method=meter.method)
     return sample
 
 
 def idle(system, seconds: float) -> dict:
     """CPU and memory of the started system over `seconds` with nothing to run (its DAGs loaded)."""
     time.sleep(2)  # let the last run's bookkeeping settle
-    pids = af.system_pids(system.roots)
-    cpu_before = af.cpu_seconds(pids)
+    meter = cpu_meter()
+    system.reaped_cpu = 0.0
+    cpu_before = meter.read(system)
     rss = []
     end = time.time() + seconds
     while time.time() < end:
         rss.append(af.rss_bytes(af.system_pids(system.roots)))
         time.sleep(0.5)
-    cpu = af.cpu_seconds(af.system_pids(system.roots)) - cpu_before
+    cpu = meter.read(system) - cpu_before
     return {"type": "idle", "system": system.name, "seconds": seconds, "dags_loaded": system.dags_loaded,
-            "cpu_s": round(cpu, 2), "cpu_pct": round(100 * cpu / seconds, 2),
+            "cpu_s": round(cpu, 2), "cpu_pct": round(100 * cpu / seconds, 2), "cpu_method": meter.method,
             "rss_mb_median": round(statistics.median(rss) / 2**20, 1), "peak_rss_mb": round(max(rss) / 2**20, 1),
             "processes": len(af.system_pids(system.roots))}
 
@@ -137,6 +201,14 @@ def main(make_system, name: str, argv: list[str] | None = None, add_args=None) -
     failed. `add_args(parser)` adds the driver's own options; `make_system(args)` builds the System."""
     a = parse_args(name, argv, add_args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the system (context manager exit)
+    cpu_meter()  # before the system starts: everything it starts is in the driver's group
+    try:
+        return run_all(make_system, a)
+    finally:
+        cpu_meter().close()
+
+
+def run_all(make_system, a) -> int:
     failures = 0
     busy = None  # a run that did not finish leaves the system working: nothing after it would be fair
     with make_system(a) as system:

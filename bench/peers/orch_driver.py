@@ -15,6 +15,7 @@ and Dagster's execute_in_process).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -119,9 +120,23 @@ class OrchSystem:
             raise RuntimeError(f"{shape.name}: runs of {failed[:5]} ended failed")
         pks = [r[0] for r in rows]
         dag_of = {r[0]: r[1] for r in rows}
-        tis = self.db.execute(f"SELECT run_pk, task_id, start_date, end_date FROM task_attempt WHERE try_number = 1 "
+        tis = self.db.execute(f"SELECT run_pk, task_id, log_path FROM task_attempt WHERE try_number = 1 "
                               f"AND run_pk IN ({','.join('?' * len(pks))})", pks).fetchall()
-        return [(dag_of[pk], t, s, e) for pk, t, s, e in tis], max(r[3] for r in rows)
+        return [(dag_of[pk], t, *self.body_times(path)) for pk, t, path in tis], max(r[3] for r in rows)
+
+    def body_times(self, log_path):
+        """(start, end) of a task's body, from the `peer-body <start> <end>` line it logged (bench/dags/
+        PeerBenchmarks.swift): measured inside the task, as Prefect and Dagster record theirs. The engine's own
+        records write one task's end and the next one's start in one step, with the same time."""
+        full = log_path if os.path.isabs(log_path) else os.path.join(self.home, log_path)
+        with open(full, errors="replace") as f:
+            m = BODY_TIMES.search(f.read())
+        if not m:
+            raise ValueError(f"{full}: no peer-body line (a bench bundle built before the stamps?)")
+        return float(m.group(1)), float(m.group(2))
+
+
+BODY_TIMES = re.compile(r"peer-body (\d+\.\d+) (\d+\.\d+)")
 
 
 def add_args(ap) -> None:

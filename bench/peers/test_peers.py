@@ -129,6 +129,40 @@ class ReportTests(unittest.TestCase):
             self.assertIn("no samples file", r.stderr)
 
 
+class CPUMeterTests(unittest.TestCase):
+    """The CPU figure counts a process that outlives its parent (reparented to init), which the /proc sum missed
+    (Dagster's figures came out negative). Runs in a child interpreter: the meter moves its process into a cgroup."""
+
+    def test_an_orphan_s_cpu_is_counted(self):
+        code = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+import driver
+class System:
+    roots = []
+    reaped_cpu = 0.0
+meter = driver.cpu_meter()
+if meter.method != "cgroup":
+    print("skip"); sys.exit(0)
+before = meter.read(System)
+if os.fork() == 0:          # the child forks a grandchild that spins 0.4 s of CPU, and exits at once
+    if os.fork() == 0:
+        end = time.thread_time() + 0.4
+        while time.thread_time() < end: pass
+        os._exit(0)
+    os._exit(0)
+os.wait()
+time.sleep(1.0)             # the orphan spins meanwhile, reparented to init, and ends
+print(meter.read(System) - before)
+meter.close()
+"""
+        r = subprocess.run([sys.executable, "-c", code, str(HERE)], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        if r.stdout.strip() == "skip":
+            self.skipTest("no writable cpuacct cgroup (not root)")
+        self.assertGreaterEqual(float(r.stdout), 0.35)
+
+
 class FloorEndToEndTests(unittest.TestCase):
     """The floor drivers and the report on real processes: a small run of three shapes each."""
 
