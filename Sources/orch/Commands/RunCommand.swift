@@ -75,10 +75,11 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
 
 /// Every task of a bundle DAG runs in a process of its bundle executable (through its fork server): the copy of
 /// the executable of the run's DAG version (issue 13). The fork server of every bundle starts at once, in the
-/// background; so does the task host of each bundle whose DAGs (among `taskHostsFor`, nil: all) have in-process
-/// tasks.
+/// background; so does the task host of each bundle whose DAGs among `taskHostsFor` have in-process tasks (`orch
+/// run`: the DAGs it runs). Any other task host starts on its bundle's first in-process attempt: a scheduler whose
+/// bundles run no in-process task keeps no idle host (one process per bundle, 20–40 MB each).
 func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver,
-                    taskHostsFor dagIds: Set<String>? = nil) -> WorkerPool {
+                    taskHostsFor dagIds: Set<String> = []) -> WorkerPool {
     let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in versions.current.bag.dag(dagId)?.task(taskId) },
                           runXCom: { runPk in EngineXCom(store: store, runPk: runPk) },
                           bundleExecutable: { spec in versions.executablePath(dagId: spec.dagId, version: spec.dagVersion) })
@@ -87,7 +88,7 @@ func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: 
         versions.executablePath(dagId: v.dagId, version: v.version).map { (dagId: v.dagId, executable: $0) }
     }
     let hosted = executables.filter { e in
-        (dagIds?.contains(e.dagId) ?? true)
+        dagIds.contains(e.dagId)
             && current.bag.dag(e.dagId)?.tasks.contains { $0.isolation == .inProcess } == true
     }
     pool.warmUp(bundleExecutables: Set(executables.map(\.executable)), taskHosts: Set(hosted.map(\.executable)))
