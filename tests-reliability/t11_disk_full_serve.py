@@ -31,6 +31,26 @@ RESETS = []
 MIB = 128
 
 
+@contextlib.contextmanager
+def tmpfs_home(name):
+    """A Home on a fresh MIB-MiB tmpfs; on the way out its servers stop, the tmpfs goes and the server outputs kept
+    outside it are removed."""
+    home = Home(name)
+    mounted = False
+    try:
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={MIB}m", "tmpfs", home.path], capture_output=True, text=True)
+        check(r.returncode == 0, f"cannot mount a tmpfs as ORCH_HOME (need root): {r.stderr.strip()}")
+        mounted = True
+        yield home
+    finally:
+        home.stop_all()
+        if mounted:
+            subprocess.run(["umount", "-l", home.path])
+        home.cleanup()
+        for path in getattr(home, "outputs", []):
+            os.remove(path)
+
+
 def outside(home, name):
     """A file for a server's output outside the tmpfs (on the full disk its log lines would be lost)."""
     fd, path = tempfile.mkstemp(prefix=f"orch-rel-t11-{name}-", suffix=".out")
@@ -89,12 +109,7 @@ def restart_on_full_disk(home, filler):
 def first_start_on_full_disk():
     """A new ORCH_HOME on a full tmpfs of its own, no database yet: serve waits, leaves no 0-byte orch.db, starts
     once space is freed."""
-    home = Home("firststart")
-    mounted = False
-    try:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={MIB}m", "tmpfs", home.path], capture_output=True, text=True)
-        check(r.returncode == 0, f"cannot mount a second tmpfs: {r.stderr.strip()}")
-        mounted = True
+    with tmpfs_home("firststart") as home:
         filler = os.path.join(home.path, "filler")
         fill(filler)
         port = free_port()
@@ -107,13 +122,6 @@ def first_start_on_full_disk():
         check(not (os.path.exists(db) and os.path.getsize(db) == 0), "a 0-byte orch.db was left behind")
         os.remove(filler)
         return wait_healthy(srv, port, "after space was freed (first start on a full disk)", limit=60)
-    finally:
-        home.stop_all()
-        if mounted:
-            subprocess.run(["umount", "-l", home.path])
-        home.cleanup()
-        for path in getattr(home, "outputs", []):
-            os.remove(path)
 
 
 def health(port):
@@ -129,12 +137,7 @@ def health(port):
 
 
 def body():
-    home = Home("fullhome")
-    mounted = False
-    try:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={MIB}m", "tmpfs", home.path], capture_output=True, text=True)
-        check(r.returncode == 0, f"cannot mount a tmpfs as ORCH_HOME (need root): {r.stderr.strip()}")
-        mounted = True
+    with tmpfs_home("fullhome") as home:
         port = free_port()
         srv = home.spawn("serve", "--port", str(port), out=outside(home, "serve"))
         wait_http(port, proc=srv)
@@ -181,17 +184,9 @@ def body():
         check(integrity_ok(home), "PRAGMA integrity_check is not ok after the restart on a full disk")
         first_recovered = first_start_on_full_disk()
         return {"seconds_to_healthy_after_restart_on_full_disk": round(restart_recovered, 1),
-                "seconds_to_healthy_after_first_start_on_full_disk": round(first_recovered, 1),"method": f"tmpfs {MIB} MiB", "filler_bytes": written, "seconds_alive_while_full": round(alive_full, 1),
+                "seconds_to_healthy_after_first_start_on_full_disk": round(first_recovered, 1), "method": f"tmpfs {MIB} MiB", "filler_bytes": written, "seconds_alive_while_full": round(alive_full, 1),
                 "health_503_answers": seen_503, "post_507_answers": seen_507,
                 "seconds_to_healthy_after_free": round(recovered, 1), "health_connection_resets": len(RESETS)}
-    finally:
-        home.stop_all()
-        if mounted:
-            subprocess.run(["umount", "-l", home.path])
-        home.cleanup()
-        for path in getattr(home, "outputs", []):
-            os.remove(path)
-
 
 if __name__ == "__main__":
     main("t11_disk_full_serve", body)

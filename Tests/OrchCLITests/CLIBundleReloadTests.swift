@@ -14,16 +14,7 @@ struct CLIBundleReloadTests {
     /// example_shell's manifest entry from the test bundle, renamed `hot`, with `extra` tasks added (copies of
     /// its first task with another id).
     private func manifest(extra: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: String(testBundles.split(separator: ":")[0]))
-        p.arguments = ["describe"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        var manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        var dag = try #require((manifest["dags"] as? [[String: Any]])?.first { $0["id"] as? String == "example_shell" })
+        var (manifest, dag) = try testBundleManifest(dag: "example_shell")
         var tasks = try #require(dag["tasks"] as? [[String: Any]])
         for id in extra {
             var t = tasks[0]

@@ -10,25 +10,13 @@ import Testing
 struct CLIBundleTests {
     /// A script bundle in the sandbox describing example_shell's manifest under a new id, with a cycle added.
     private func cyclicBundle(_ s: OrchSandbox) throws -> String {
-        let dagsExe = String(testBundles.split(separator: ":")[0])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: dagsExe)
-        p.arguments = ["describe"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        var manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        var dags = try #require(manifest["dags"] as? [[String: Any]])
-        var dag = try #require(dags.first { $0["id"] as? String == "example_shell" })
+        var (manifest, dag) = try testBundleManifest(dag: "example_shell")
         var tasks = try #require(dag["tasks"] as? [[String: Any]])
         #expect(tasks.count >= 2)
         dag["id"] = "broken_cycle"
         tasks[0]["upstream"] = [tasks[tasks.count - 1]["id"] as? String ?? ""]
         dag["tasks"] = tasks
-        dags = [dag]
-        manifest["dags"] = dags
+        manifest["dags"] = [dag]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: manifest), as: UTF8.self)
         let path = s.home.appendingPathComponent("cyclic-bundle").path
         try "#!/bin/sh\ncat <<'MANIFEST'\n\(json)\nMANIFEST\n".write(toFile: path, atomically: true, encoding: .utf8)

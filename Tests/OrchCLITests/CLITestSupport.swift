@@ -27,6 +27,29 @@ let testBundles: String = {
     return ["orch-dags", "orch-test-dags", "orch-bench-dags"].map { (dir as NSString).appendingPathComponent($0) }.joined(separator: ":")
 }()
 
+/// The manifest the first test bundle prints for `describe`, as JSON objects, and its DAG `dagId` (tests make
+/// script bundles from it: a DAG under another id, with a cycle, with other tasks).
+func testBundleManifest(dag dagId: String) throws -> (manifest: [String: Any], dag: [String: Any]) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: String(testBundles.split(separator: ":")[0]))
+    p.arguments = ["describe"]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard let manifest = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+          let dag = (manifest["dags"] as? [[String: Any]])?.first(where: { $0["id"] as? String == dagId }) else {
+        throw ManifestShapeError(message: "the test bundle's manifest has no DAG \(dagId)")
+    }
+    return (manifest, dag)
+}
+
+struct ManifestShapeError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
 struct OrchBinaryMissing: Error, CustomStringConvertible {
     var description: String {
         "no orch binary at \(orchBinary); run `swift build --product orch` first (or set ORCH_BIN)"

@@ -12,16 +12,9 @@ struct CLITriggerOneDAGTests {
     /// `<path>.count`; each DAG is the test bundle's example_shell with one task, `task`, running `true`.
     @discardableResult
     private func scriptBundle(_ s: OrchSandbox, _ ids: [String], task: String = "t") throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: String(testBundles.split(separator: ":")[0]))
-        p.arguments = ["describe"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        var manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let example = try #require((manifest["dags"] as? [[String: Any]])?.first { $0["id"] as? String == "example_shell" })
+        let shell = try testBundleManifest(dag: "example_shell")
+        var manifest = shell.manifest
+        let example = shell.dag
         var only = try #require((example["tasks"] as? [[String: Any]])?.first)
         only["id"] = task
         only["upstream"] = [String]()
