@@ -70,10 +70,16 @@ class DagsterDaemonSystem:
         self.scale = a.scale
 
     def __enter__(self):
-        from dagster import DagsterInstance
+        from dagster import DagsterEventType, DagsterInstance
         from dagster_graphql import DagsterGraphQLClient
         defs = str(HERE / "dagster_defs.py")
         t0 = time.time()
+        # The instance's SQLite storages are created here, before the webserver and the daemon start: left to them,
+        # the three processes raced to create the same tables ("table alembic_version already exists").
+        self.instance = DagsterInstance.get()
+        self.instance.get_runs(limit=1)
+        self.instance.all_instigator_state()
+        self.instance.fetch_run_status_changes(DagsterEventType.RUN_SUCCESS, limit=1)
         for cmd, logname in (([str(VENV / "bin" / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(PORT), "-f", defs],
                               "webserver.log"),
                              ([str(VENV / "bin" / "dagster-daemon"), "run", "-f", defs], "daemon.log")):
@@ -83,7 +89,6 @@ class DagsterDaemonSystem:
             self.roots.append(p.pid)
         try:
             self.client = DagsterGraphQLClient("127.0.0.1", port_number=PORT)
-            self.instance = DagsterInstance.get()
             import urllib.request
             while True:
                 try:
