@@ -63,6 +63,20 @@ import Testing
         #expect(try RunRows(try s.database(), dagId: "example_fanout").state == "success")
     }
 
+    /// A DAG unpaused while the scheduler idles gets its scheduled run: the scheduler does not look for due runs at
+    /// every turn (DueRunGate), but a change committed by another process makes the next turn look.
+    @Test func aDAGUnpausedWhileTheSchedulerRunsGetsItsScheduledRun() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let scheduler = try startScheduler(s)
+        defer { scheduler.stop(SIGTERM) }
+        func scheduledRuns() -> Int {
+            (try? s.database().queryOne("SELECT count(*) AS n FROM dag_run WHERE dag_id = 'example_fanout' AND run_type = 'scheduled'"))?["n"].int ?? 0
+        }
+        #expect(scheduledRuns() == 0, "examples with a schedule start paused")
+        #expect(try s.run("dags", "unpause", "example_fanout").status == 0)
+        #expect(s.waitFor(30) { scheduledRuns() >= 1 }, "\(scheduler.stderr)")
+    }
+
     /// THE crash test: SIGKILL the scheduler in the middle of a run of process-isolated tasks, start a new one,
     /// see the run finish, and check from task_attempt that no task ever had two attempts running at once.
     @Test func killingTheSchedulerMidRunNeverRunsATaskTwiceAtOnce() throws {

@@ -111,16 +111,19 @@ public final class SchedulerLoop: @unchecked Sendable {
         let lastFreshnessCheck = TurnClock(start: .distantPast)
         log("scheduler \(holder) started (lease epoch \(epoch)): \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.location)")
         let turnStarted = TurnClock()
+        let dueRuns = DueRunLooker()
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in
                 turnStarted.mark()
                 if let fresh = takePendingBag() {
                     parts.replace(bag: fresh, store: store, alerts: alerts)
+                    dueRuns.forget()
                     await engine.reload(fresh)
                     log("bundles reloaded: \(fresh.dags.count) DAGs")
                 }
                 let (creator, assetRuns, _) = parts.current
-                let nextDue = (try? creator.createDueRuns(now: Date()))?.nextDue
+                // Not at every task end: only when something may have fallen due or changed (DueRunGate).
+                let nextDue = dueRuns.createDueRuns(creator, store: store, now: Date())
                 do { try assetRuns.createDueRuns(now: Date()) } catch { logger.error("asset-triggered runs: \(error)") }
                 return nextDue
             },
