@@ -156,8 +156,8 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
         lines.append(f"| {shape} | " + " | ".join(row) + " |")
     lines += ["", "## orch over the floor: overhead per task (ms, wall minus work, divided by the tasks)", "",
               "The ratio is orch's overhead per task over the floor's (1x: orch costs what the bare mechanism costs). "
-              "The one-task trigger shape is left out: its wall is one task's own duration, which orch measures from "
-              "before the task process starts and the spawn floor from inside it.", ""]
+              "The one-task trigger shape is left out: its wall is one task's own duration (a no-op's body), no "
+              "overhead between tasks; its figure is the trigger latency above.", ""]
     fpairs = [(o, f) for o, f in FLOOR_PAIRS if o in systems and f in systems] or [("-", "-")]
     lines += ["| shape | " + " | ".join(f"{o} | {f} | ratio" for o, f in fpairs) + " |",
               "| --- | " + " | ".join("--- | --- | ---" for _ in fpairs) + " |"]
