@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "OrchStore", dependencies: ["OrchCore", "OrchSQLite", "OrchPostgres"]),
         // Logging (swift-log handler, labels) and the metrics orch records (swift-metrics), for runtime and API.
         .target(name: "OrchObservability", dependencies: [
+            "OrchCore",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 import Logging
 
 /// Writes each log line to standard error in one `write`, as text or as one JSON object. Secrets never reach it:
@@ -55,12 +56,7 @@ public enum LogLine {
         }
     }
 
-    static func isoMillis(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func isoMillis(_ date: Date) -> String { UTCFormat.isoMillis(date) }
 
     /// A JSON string literal (quotes, backslashes and control characters escaped).
     public static func jsonString(_ s: String) -> String {

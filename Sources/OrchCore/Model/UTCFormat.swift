@@ -18,6 +18,16 @@ public enum UTCFormat {
         return String(iso(whole).dropLast()) + "." + pad(fraction, 6) + "Z"
     }
 
+    /// `2026-11-21T08:00:00.123Z` (milliseconds, always three digits, to the nearest), as `ISO8601DateFormatter` with
+    /// fractional seconds writes it, without building an ICU formatter per call (a log line's time stamp: a
+    /// formatter per line was a fifth of a busy scheduler's CPU).
+    public static func isoMillis(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let fraction = Int(((millis % 1000) + 1000) % 1000)
+        let whole = Date(timeIntervalSince1970: Double((millis - Int64(fraction)) / 1000))
+        return String(iso(whole).dropLast()) + "." + pad(fraction, 3) + "Z"
+    }
+
     /// `2026-11-21`.
     public static func day(_ date: Date) -> String { split(date).day }
 

@@ -15,6 +15,8 @@ public final class XComSocketServer: @unchecked Sendable {
     private let key: SymmetricKey
     private let listenFD: Int32
     private let xcom: @Sendable (Int64) -> XComAccess
+    /// The task host's grant: the same for every attempt, signed once.
+    private let hostGrant: XComGrant
 
     /// `xcom`: XCom of a run as this process reaches it (the state store it has open).
     public init(home: String, xcom: @escaping @Sendable (Int64) -> XComAccess) throws {
@@ -31,6 +33,7 @@ public final class XComSocketServer: @unchecked Sendable {
         }
         listenFD = fd
         self.xcom = xcom
+        hostGrant = .signed(runPk: nil, taskId: nil, key: key)
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
@@ -47,7 +50,7 @@ public final class XComSocketServer: @unchecked Sendable {
 
     /// What a task host may do: XCom of the attempts it runs, any run.
     public func hostEndpoint() -> LocalXComEndpoint {
-        LocalXComEndpoint(socket: path, grant: .signed(runPk: nil, taskId: nil, key: key))
+        LocalXComEndpoint(socket: path, grant: hostGrant)
     }
 
     /// Sockets of pools that are gone (a SIGKILLed scheduler's): nobody accepts on them.
