@@ -18,13 +18,14 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ctx = try CLIContext()
-        let bag = try ctx.bag()
-        let dag = try ctx.dag(dagId)
-        let store = try ctx.syncedStore(bag)
+        // Only this DAG is loaded, synced and driven (as `orch trigger`: docs/bundles.md, "Per-DAG index").
+        let (dag, loaded) = try ctx.dagAlone(dagId)
+        let bag = loaded.bag
+        let store = try ctx.syncedStore(bag, loaded: loaded)
         _ = try alertConfiguration(ctx)  // bad alert settings stop us before a run is created
         // The pool's helpers (the bundle's fork server, its task host) start while the run is being created.
         let workers = ForegroundWorkers(ctx: ctx, bag: bag, store: store, slots: slots ?? Settings.load(ctx.home).slots,
-                                        dagIds: [dag.id])
+                                        dagIds: [dag.id], loaded: loaded)
         let given = try logicalDate.map(parseDate), now = Date()
         let owner = "foreground:\(getpid())"
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
@@ -46,8 +47,10 @@ struct ForegroundWorkers {
     let versions: BundleVersionResolver
     let pool: WorkerPool
 
-    init(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, slots: Int, dagIds: Set<String>) {
-        versions = BundleVersionResolver(store: store, loaded: BundleSelection.loaded(ctx.home))
+    /// `loaded`: the bundles as loaded for this command (default: all of them).
+    init(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, slots: Int, dagIds: Set<String>,
+         loaded: LoadedBundles? = nil) {
+        versions = BundleVersionResolver(store: store, loaded: loaded ?? BundleSelection.loaded(ctx.home))
         pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions, taskHostsFor: dagIds)
     }
 }
