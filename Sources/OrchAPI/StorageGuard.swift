@@ -1,5 +1,6 @@
 import Foundation
 import OrchSQLite
+import OrchStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,8 +24,9 @@ final class StorageGuard: @unchecked Sendable {
     /// Records `error` when it says the disk is full; returns whether it did.
     @discardableResult
     func noteFailure(_ error: Error, now: Date = Date()) -> Bool {
-        guard let e = error as? SQLiteError, e.isDiskProblem else { return false }
-        lock.withLock { lastFullWrite = (now, e.message) }
+        guard DiskFull.caused(error) else { return false }
+        let message = (error as? SQLiteError)?.message ?? "\(error)"
+        lock.withLock { lastFullWrite = (now, message) }
         return true
     }
 

@@ -42,7 +42,7 @@ public struct OrchLogHandler: LogHandler {
 public enum LogLine {
     public static func render(format: LogFormat, time: Date, level: Logger.Level, component: String, message: String,
                               metadata: Logger.Metadata) -> String {
-        let stamp = isoMillis(time)
+        let stamp = UTCFormat.isoMillis(time)
         let pairs = metadata.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }
         switch format {
         case .text:
@@ -55,8 +55,6 @@ public enum LogLine {
             return "{" + object.map { "\(jsonString($0)):\(jsonString($1))" }.joined(separator: ",") + "}\n"
         }
     }
-
-    static func isoMillis(_ date: Date) -> String { UTCFormat.isoMillis(date) }
 
     /// A JSON string literal (quotes, backslashes and control characters escaped).
     public static func jsonString(_ s: String) -> String {

@@ -28,12 +28,15 @@ enum EmptyDatabaseCheck {
         }
     }
 
-    /// Removes `path` (and its empty `-wal`/`-shm` files) when it is still a zero-byte file: used by a start that
-    /// created the database and failed before its first page was written.
+    /// Removes `path` (and its `-shm`) when it is a zero-byte file with no pages in its WAL either: used by a start
+    /// that created the database and could not write its first page. (In WAL mode a live database's main file stays
+    /// empty until the first checkpoint: its WAL says it is not lost.)
     static func removeIfEmpty(_ path: String) {
-        var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size == 0 else { return }
-        unlink(path)
-        for suffix in ["-wal", "-shm"] where stat(path + suffix, &st) == 0 && st.st_size == 0 { unlink(path + suffix) }
+        func size(_ p: String) -> Int64? {
+            var st = stat()
+            return stat(p, &st) == 0 ? Int64(st.st_size) : nil
+        }
+        guard size(path) == 0, (size(path + "-wal") ?? 0) == 0 else { return }
+        for p in [path, path + "-wal", path + "-shm"] { unlink(p) }
     }
 }

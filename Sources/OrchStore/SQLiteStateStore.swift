@@ -47,9 +47,10 @@ public final class SQLStateStore: StateStore, @unchecked Sendable {
                 try withRetryOnBusy { try Migrator(directory: dir).migrate(db) }
             }
         } catch {
-            // A first start that could not write the new database's first page (a full disk) leaves no
-            // zero-byte file behind, which every later start would refuse as a lost database.
-            if let created { EmptyDatabaseCheck.removeIfEmpty(created) }
+            // A first start that could not write the new database's first page for lack of space leaves no
+            // zero-byte file behind, which every later start would refuse as a lost database. Only then: another
+            // connection may be creating the same file right now (its pages still in the WAL).
+            if let created, DiskFull.caused(error) { EmptyDatabaseCheck.removeIfEmpty(created) }
             throw error
         }
     }

@@ -41,18 +41,21 @@ enum BundleSelection {
     /// command about one DAG: `orch trigger`); nil when that needs the full load (see `BundleLoader.loadOne`).
     static func loadedAlone(_ dagId: String, _ home: OrchHome) -> LoadedBundles? {
         if let done = lock.withLock({ cache }) { return done.filtered { $0.id == dagId } }
-        guard ProcessInfo.processInfo.environment["ORCH_MANIFEST_CACHE"] != "0",
-              let one = BundleLoader.loadOne(dagId, from: paths(home), cache: BundleManifestCache(home: home)) else { return nil }
+        guard let cache = manifestCache(home), let one = BundleLoader.loadOne(dagId, from: paths(home), cache: cache) else { return nil }
         if !Settings.load(home).examplesLoaded, one.bag.dags.contains(where: { $0.tags.contains("example") }) { return nil }
         return one
     }
 
     /// Loads the bundles now (building what changed), without the cache.
     static func load(_ home: OrchHome) -> LoadedBundles {
-        // ORCH_MANIFEST_CACHE=0 describes every bundle every time (for measuring what the cache saves).
-        let cached = ProcessInfo.processInfo.environment["ORCH_MANIFEST_CACHE"] != "0"
-        let result = BundleLoader.load(paths(home), cache: cached ? BundleManifestCache(home: home) : nil)
+        let result = BundleLoader.load(paths(home), cache: manifestCache(home))
         return Settings.load(home).examplesLoaded ? result : result.filtered { !$0.tags.contains("example") }
+    }
+
+    /// The manifest cache; nil with ORCH_MANIFEST_CACHE=0, which describes every bundle every time (for measuring
+    /// what the cache saves).
+    private static func manifestCache(_ home: OrchHome) -> BundleManifestCache? {
+        ProcessInfo.processInfo.environment["ORCH_MANIFEST_CACHE"] == "0" ? nil : BundleManifestCache(home: home)
     }
 
     /// A scheduler reloaded its bundles: what this process serves from now on.

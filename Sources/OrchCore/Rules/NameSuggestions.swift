@@ -9,10 +9,10 @@ public enum NameSuggestions {
         for candidate in known {
             let other = Array(candidate.lowercased().utf8)
             if other.starts(with: wanted) || wanted.starts(with: other) {
-                scored.append((abs(other.count - wanted.count) > most ? most : abs(other.count - wanted.count), candidate))
-                continue
+                scored.append((min(most, abs(other.count - wanted.count)), candidate))
+            } else if let d = editDistance(wanted, other, atMost: most) {
+                scored.append((d, candidate))
             }
-            if let d = editDistance(wanted, other, atMost: most) { scored.append((d, candidate)) }
         }
         return scored.sorted { ($0.distance, $0.name) < ($1.distance, $1.name) }.prefix(limit).map(\.name)
     }
@@ -20,20 +20,18 @@ public enum NameSuggestions {
     /// Levenshtein distance of `a` and `b`, or nil when it exceeds `atMost`.
     static func editDistance(_ a: [UInt8], _ b: [UInt8], atMost: Int) -> Int? {
         if abs(a.count - b.count) > atMost { return nil }
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }   // within atMost: checked above
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...max(1, a.count) where !a.isEmpty {
+        for i in 1...a.count {
             current[0] = i
-            var rowMin = current[0]
-            for j in 1...max(1, b.count) where !b.isEmpty {
+            for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                rowMin = min(rowMin, current[j])
             }
-            if rowMin > atMost { return nil }
+            if current.min()! > atMost { return nil }
             swap(&previous, &current)
         }
-        let d = a.isEmpty ? b.count : previous[b.count]
-        return d <= atMost ? d : nil
+        return previous[b.count] <= atMost ? previous[b.count] : nil
     }
 }

@@ -13,13 +13,13 @@ public struct BundleDAGIndex: Sendable {
 
     /// The valid DAG ids of the executable with this sha256, or nil when its index is not (completely) written.
     public func ids(_ sha256: String) -> [String]? {
-        guard Self.isDigest(sha256), let data = FileManager.default.contents(atPath: folder(sha256) + "/ids") else { return nil }
+        guard FileDigest.isSHA256(sha256), let data = FileManager.default.contents(atPath: folder(sha256) + "/ids") else { return nil }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     /// One DAG's manifest entry.
     public func entry(_ sha256: String, dagId: String) -> String? {
-        guard Self.isDigest(sha256), DAGValidator.isValidId(dagId),
+        guard FileDigest.isSHA256(sha256), DAGValidator.isValidId(dagId),
               let data = FileManager.default.contents(atPath: folder(sha256) + "/\(dagId).json") else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
@@ -27,7 +27,7 @@ public struct BundleDAGIndex: Sendable {
     /// Writes the index of an executable: every entry, then `ids`. Ids that cannot be file names are left out of
     /// both (such a DAG does not validate).
     public func write(_ sha256: String, entries: [(dagId: String, manifest: String)]) {
-        guard Self.isDigest(sha256) else { return }
+        guard FileDigest.isSHA256(sha256) else { return }
         let dir = folder(sha256)
         guard (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil else { return }
         var written: [String] = []
@@ -40,7 +40,7 @@ public struct BundleDAGIndex: Sendable {
 
     /// Removes every index of the executable with this sha256 (all orch stamps).
     public func remove(_ sha256: String) {
-        guard Self.isDigest(sha256) else { return }
+        guard FileDigest.isSHA256(sha256) else { return }
         try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(sha256))
     }
 
@@ -53,9 +53,4 @@ public struct BundleDAGIndex: Sendable {
         let fingerprint = FileFingerprint.of("/proc/self/exe").map { "\($0.size)-\($0.modified)-\($0.inode)" } ?? "unknown"
         return String(FileDigest.sha256(Data(fingerprint.utf8)).prefix(16))
     }()
-
-    /// 64 lowercase hex digits: a sha256 as orch writes it (never a path).
-    static func isDigest(_ s: String) -> Bool {
-        s.utf8.count == 64 && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
-    }
 }

@@ -17,7 +17,7 @@ public enum BundleExecutableStore {
     /// at), checked against its digest before it is handed out.
     public static func stored(home: OrchHome, sha256: String) -> String? {
         let hex = sha256.lowercased()
-        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else { return nil }
+        guard FileDigest.isSHA256(hex) else { return nil }
         let folder = directory(home).appendingPathComponent(hex, isDirectory: true).path
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }
         for name in names.sorted() {

@@ -15,16 +15,7 @@ public struct DAGVersion: Sendable, Hashable {
     /// The DAG's manifest entry (JSON).
     public let manifest: String
 
-    public init(dag: DAG, bundle: String, executable: String, executableSHA256: String) throws {
-        dagId = dag.id
-        self.bundle = bundle
-        self.executable = executable
-        self.executableSHA256 = executableSHA256
-        manifest = try BundleManifest.entry(dag)
-        version = Self.identifier(manifest: manifest, executableSHA256: executableSHA256)
-    }
-
-    /// The version of a DAG whose manifest entry is known already (read from ``BundleDAGIndex``).
+    /// The version of a DAG from its manifest entry (``BundleManifest/entry(_:)``, or as ``BundleDAGIndex`` kept it).
     public init(dagId: String, manifest: String, bundle: String, executable: String, executableSHA256: String) {
         self.dagId = dagId
         self.bundle = bundle

@@ -31,6 +31,14 @@ public enum FileDigest {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Whether `s` is a SHA-256 in hex (64 ASCII hex digits, either case): what may name a file or folder by its
+    /// digest (never a path).
+    public static func isSHA256(_ s: String) -> Bool {
+        s.utf8.count == 64 && s.utf8.allSatisfy {
+            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 70) || ($0 >= 97 && $0 <= 102)
+        }
+    }
 }
 
 /// What `stat` says of a file: when any of it changes, the file may hold other bytes (a rebuilt executable is a

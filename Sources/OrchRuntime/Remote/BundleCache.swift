@@ -18,7 +18,7 @@ public final class BundleCache: @unchecked Sendable {
     /// The path of the executable with this hash, downloading it first when it is not cached (or its copy no
     /// longer has that hash).
     public func executable(sha256: String, download: () throws -> [UInt8]) throws -> String {
-        guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else {
+        guard FileDigest.isSHA256(sha256) else {
             throw WorkerAPIError("'\(sha256)' is not a SHA-256 in hex")
         }
         let hex = sha256.lowercased()

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import OrchAPI
 import OrchRuntime
+import OrchStore
 
 /// Options shared by `orch webserver` and `orch serve`.
 struct WebOptions: ParsableArguments {
@@ -25,7 +26,7 @@ struct WebOptions: ParsableArguments {
 
     func startServer(ctx: CLIContext) throws -> APIServer {
         let bag = try ctx.bag()
-        do { _ = try ctx.syncedStore(bag) } catch where DiskFullStartUp.isDiskFull(error) {
+        do { _ = try ctx.syncedStore(bag) } catch where DiskFull.caused(error) {
             // The database holds the DAGs of the last start; /health says the disk is full, triggers answer 507.
             OrchLog.webserver.warning("could not record the loaded DAGs, the disk is full (\(error)); serving the database as it is")
         }
