@@ -28,13 +28,12 @@ public struct OrchLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let explicit { all.merge(explicit) { $1 } }
-        sink(LogLine.render(format: settings.format, time: Date(), level: level, component: component,
-                            message: "\(message)", metadata: all))
+        if let explicit = event.metadata { all.merge(explicit) { $1 } }
+        sink(LogLine.render(format: settings.format, time: Date(), level: event.level, component: component,
+                            message: "\(event.message)", metadata: all))
     }
 }
 

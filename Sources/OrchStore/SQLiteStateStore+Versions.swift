@@ -34,6 +34,16 @@ extension SQLiteStateStore: DAGVersionStateStore {
         }
     }
 
+    public func dagVersion(dagId: String, version: String, withManifest: Bool) throws -> DAGVersionRecord? {
+        try locked {
+            let manifest = withManifest ? "manifest" : "'' AS manifest"
+            return try db.query("""
+                SELECT dag_id, version, bundle, executable_sha256, executable_path, created_at, \(manifest)
+                FROM dag_version WHERE dag_id = ? AND version = ?
+                """, [dagId, version]).first.map(Self.dagVersionRecord)
+        }
+    }
+
     public func versionsOfUnfinishedRuns() throws -> [DAGVersionRecord] {
         try locked {
             try db.query("""

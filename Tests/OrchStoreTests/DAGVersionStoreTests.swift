@@ -36,6 +36,13 @@ import Testing
         #expect(try store.dagVersions(dagId: "d").first?.createdAt == Date(timeIntervalSince1970: 1))
         #expect(try store.dagVersions(dagId: "d", prefix: "bbbb").map(\.executableSHA256) == ["sha-bbbb2222"])
         #expect(try store.dagVersions(dagId: "d", prefix: "cc").isEmpty)
+        // An exact lookup, with or without the manifest (the executable of a run's tasks needs none).
+        #expect(try store.dagVersion(dagId: "d", version: "bbbb2222", withManifest: true) == Self.version("bbbb2222", at: 2))
+        var bare = Self.version("bbbb2222", at: 2)
+        bare.manifest = ""
+        #expect(try store.dagVersion(dagId: "d", version: "bbbb2222", withManifest: false) == bare)
+        #expect(try store.dagVersion(dagId: "d", version: "bbbb", withManifest: true) == nil)
+        #expect(try store.dagVersion(dagId: "e", version: "bbbb2222", withManifest: true) == nil)
         // Only the first version has an unfinished run: its executable must stay.
         #expect(try store.versionsOfUnfinishedRuns().map(\.version) == ["aaaa1111"])
         #expect(try store.runCountsByVersion(dagId: "d") == ["aaaa1111": 1])

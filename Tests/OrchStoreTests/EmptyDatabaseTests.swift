@@ -20,7 +20,7 @@ import Testing
     @Test func initializingAnEmptyFileIsAllowedWhenAskedFor() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = dir.path("orch.db")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let store = try SQLiteStateStore(path: path, migrationsDirectory: stateMigrations, initializeEmptyFile: true)
         #expect(try store.databaseBytes() > 0)
         // Now a real database: opened normally.

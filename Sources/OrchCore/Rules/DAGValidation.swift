@@ -67,7 +67,7 @@ public enum DAGValidator {
         }
         if dag.maxActiveRuns < 1 { add(.badSetting, nil, "max_active_runs must be at least 1, got \(dag.maxActiveRuns)") }
         if dag.maxActiveTasks < 1 { add(.badSetting, nil, "max_active_tasks must be at least 1, got \(dag.maxActiveTasks)") }
-        if TimeZone(identifier: dag.timeZone) == nil { add(.badSchedule, nil, "unknown time zone '\(dag.timeZone)'") }
+        if NamedTimeZone.named(dag.timeZone) == nil { add(.badSchedule, nil, "unknown time zone '\(dag.timeZone)'") }
         if let s = dag.schedule {
             do { _ = try Schedule.parse(s) } catch { add(.badSchedule, nil, "schedule '\(s)': \(error)") }
         }

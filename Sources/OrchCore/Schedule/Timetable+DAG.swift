@@ -7,7 +7,7 @@ extension Timetable {
     public static func of(_ dag: DAG) throws(ScheduleError) -> Timetable? {
         guard let text = dag.schedule else { return nil }
         let schedule = try Schedule.parse(text)
-        guard let zone = TimeZone(identifier: dag.timeZone) else {
+        guard let zone = NamedTimeZone.named(dag.timeZone) else {
             throw ScheduleError(field: "timezone", message: "unknown time zone '\(dag.timeZone)'; use an IANA name such as 'UTC' or 'Europe/London'")
         }
         return Timetable(schedule: schedule, timeZone: zone, startDate: dag.startDate, endDate: dag.endDate,

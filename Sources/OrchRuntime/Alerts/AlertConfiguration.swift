@@ -44,10 +44,12 @@ public struct AlertConfiguration: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The host is read as written (`encodedHost`): `host` decodes international names through ICU, whose data
+    /// would then be paged into every `orch run` for a check of the default dashboard URL.
     static func checkURL(_ url: String, setting: String) throws {
         let lower = url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
-              let c = URLComponents(string: url), let host = c.host, !host.isEmpty else {
+              let c = URLComponents(string: url), let host = c.encodedHost, !host.isEmpty else {
             throw AlertConfigurationError("\(setting) '\(redactedWebhookTarget(url))' is not an http(s) URL; write it like https://hooks.example.com/path")
         }
     }

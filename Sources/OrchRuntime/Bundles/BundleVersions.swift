@@ -58,9 +58,9 @@ public enum BundleVersions {
         try executable(of: try record(dagId: dagId, version: version, store: store))
     }
 
-    /// The stored record of one version of a DAG.
+    /// The stored record of one version of a DAG, without its manifest (see ``dag(dagId:version:store:)``).
     public static func record(dagId: String, version: String, store: any DAGVersionStateStore) throws -> DAGVersionRecord {
-        guard let record = try store.dagVersions(dagId: dagId, prefix: version).first(where: { $0.version == version }) else {
+        guard let record = try store.dagVersion(dagId: dagId, version: version, withManifest: false) else {
             throw BundleManifestError(message: "DAG '\(dagId)' has no stored version \(DAGVersion.short(version))")
         }
         return record
@@ -76,7 +76,7 @@ public enum BundleVersions {
 
     /// The DAG as the version described it.
     public static func dag(dagId: String, version: String, store: any DAGVersionStateStore) throws -> DAG {
-        guard let record = try store.dagVersions(dagId: dagId, prefix: version).first(where: { $0.version == version }) else {
+        guard let record = try store.dagVersion(dagId: dagId, version: version, withManifest: true) else {
             throw BundleManifestError(message: "DAG '\(dagId)' has no stored version \(DAGVersion.short(version))")
         }
         return try BundleManifest.dag(fromEntry: record.manifest)

@@ -15,12 +15,7 @@ public struct RunCreator: Sendable {
         self.store = store
     }
 
-    public static func timetable(for dag: DAG) -> Timetable? {
-        guard let text = dag.schedule, let schedule = try? Schedule.parse(text),
-              let zone = TimeZone(identifier: dag.timeZone) else { return nil }
-        return Timetable(schedule: schedule, timeZone: zone, startDate: dag.startDate, endDate: dag.endDate,
-                         catchup: dag.catchup)
-    }
+    public static func timetable(for dag: DAG) -> Timetable? { try? Timetable.of(dag) }
 
     /// Creates due runs of unpaused DAGs; returns the runs created and when the next one falls due.
     @discardableResult

@@ -38,6 +38,9 @@ public protocol DAGVersionStateStore: Sendable {
     func dagVersions(dagId: String) throws -> [DAGVersionRecord]
     /// The versions of a DAG whose id starts with `prefix` (a full id, or the short form the CLI shows).
     func dagVersions(dagId: String, prefix: String) throws -> [DAGVersionRecord]
+    /// One version of a DAG, by its full id (nil: not stored). `withManifest` false leaves `manifest` empty: a
+    /// lookup of the executable a run's tasks use does not read a manifest that can be hundreds of kilobytes.
+    func dagVersion(dagId: String, version: String, withManifest: Bool) throws -> DAGVersionRecord?
     /// The versions that queued or running runs are pinned to (their executables must stay).
     func versionsOfUnfinishedRuns() throws -> [DAGVersionRecord]
 }

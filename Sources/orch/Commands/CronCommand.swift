@@ -13,7 +13,7 @@ struct CronCommand: ParsableCommand {
     @Option(name: .short, help: "How many times.") var n = 5
 
     func run() throws {
-        guard let zone = TimeZone(identifier: tz) else { throw ValidationError("unknown time zone '\(tz)'") }
+        guard let zone = NamedTimeZone.named(tz) else { throw ValidationError("unknown time zone '\(tz)'") }
         let schedule: Schedule
         do { schedule = try Schedule.parse(expression) } catch { throw ValidationError("\(error)") }
         var t = try from.map(parseDate) ?? Date()
