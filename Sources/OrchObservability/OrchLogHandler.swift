@@ -57,6 +57,9 @@ public enum LogLine {
 
     /// A JSON string literal (quotes, backslashes and control characters escaped).
     public static func jsonString(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            return "\"" + s + "\""   // nothing to escape (ids, paths): the engine's hot path
+        }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

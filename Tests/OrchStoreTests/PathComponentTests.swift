@@ -66,3 +66,27 @@ import Testing
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// The fast path (an id with nothing to escape is returned as it is) and the escaping path give the names the
+/// byte-by-byte rule gives, for random ids over the bytes that matter.
+@Suite struct PathComponentReferenceTests {
+    static func reference(_ s: String) -> String {
+        if s.isEmpty { return "%" }
+        var out = ""
+        for (i, byte) in s.utf8.enumerated() {
+            let kept = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || "-_+:=@,".utf8.contains(byte) || (byte == UInt8(ascii: ".") && i > 0)
+            if kept { out.unicodeScalars.append(Unicode.Scalar(byte)) } else { out += String(format: "%%%02X", byte) }
+        }
+        return out
+    }
+
+    @Test func randomIdsGetTheReferenceNames() {
+        let alphabet = Array("aZ09-_+:=@,./%\\ é☃\u{0}\n")
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let id = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            #expect(pathComponent(id) == Self.reference(id), "id \(id.debugDescription)")
+        }
+    }
+}

@@ -98,10 +98,9 @@ public enum RunEvaluator {
             }
         }
         // A worklist kept in topological rank order, so a task is looked at after its changed upstreams.
-        var queue = Set(candidates)
+        var queue = RankQueue(candidates, rank: rank)
         var decisions: [RunDecision] = []
-        while let taskId = queue.min(by: { (rank[$0] ?? 0) < (rank[$1] ?? 0) }) {
-            queue.remove(taskId)
+        while let taskId = queue.popMin() {
             guard let ti = instances[taskId], changed[taskId] == nil else { continue }
             var decision: RunDecision?
             switch ti.state {
@@ -124,7 +123,7 @@ public enum RunEvaluator {
             if let decision {
                 decisions.append(decision)
                 if case .schedule = decision { continue }
-                for d in downstream[taskId] ?? [] { queue.insert(d) }
+                for d in downstream[taskId] ?? [] { queue.insert(d, rank: rank[d] ?? 0) }
             }
         }
         return decisions

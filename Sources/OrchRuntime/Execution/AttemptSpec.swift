@@ -47,7 +47,14 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
     /// flock on it for its whole life, and writes its result into it just before exiting: one small file
     /// per attempt instead of three, and the result is read only once the lock is free.
-    public var lockPath: String { (logPath as NSString).deletingPathExtension + ".lock" }
+    public var lockPath: String { fileStem + ".lock" }
+    /// The log's path without its extension: `…/<try>` (text only: NSString's path methods cost a bridge per call,
+    /// and the engine asks for this at every launch).
+    public var fileStem: String {
+        let name = logPath.lastIndex(of: "/").map { logPath.index(after: $0) } ?? logPath.startIndex
+        guard let dot = logPath[name...].lastIndex(of: "."), dot > name else { return logPath }
+        return String(logPath[..<dot])
+    }
     /// Where the attempt's result is written: the lock file.
     public var resultPath: String { lockPath }
 
@@ -79,7 +86,7 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
     public static let environmentLimit = 65_536
     public static let fileEnvironmentKey = "ORCH_ATTEMPT_SPEC_FILE"
     /// `<try>.spec.json` beside the log (0600; the attempt's process reads and removes it).
-    public var specFilePath: String { (logPath as NSString).deletingPathExtension + ".spec.json" }
+    public var specFilePath: String { fileStem + ".spec.json" }
 
     /// The spec this process was started with: from ORCH_ATTEMPT_SPEC, or read (and removed) from the file
     /// ORCH_ATTEMPT_SPEC_FILE names. Nil when neither is set.

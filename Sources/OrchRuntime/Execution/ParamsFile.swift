@@ -11,7 +11,7 @@ public enum ParamsFile {
         let folder = (spec.logPath as NSString).deletingLastPathComponent
         var isDir: ObjCBool = false
         if !spec.logPath.hasPrefix("/dev/"), FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue {
-            return (spec.logPath as NSString).deletingPathExtension + ".params.json"
+            return spec.fileStem + ".params.json"
         }
         // `orch tasks test` logs to stdout: a private temporary file instead.
         return (NSTemporaryDirectory() as NSString).appendingPathComponent("orch-params-\(getpid())-\(UUID().uuidString).json")

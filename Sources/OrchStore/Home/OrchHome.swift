@@ -80,11 +80,23 @@ public struct OrchHome: Sendable {
 /// appear, and the result is never `.` or `..`. The empty id is `%`.
 public func pathComponent(_ s: String) -> String {
     if s.isEmpty { return "%" }
-    var out = ""
-    for (i, byte) in s.utf8.enumerated() {
-        let kept = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-            || "-_+:=@,".utf8.contains(byte) || (byte == UInt8(ascii: ".") && i > 0)
-        if kept { out.unicodeScalars.append(Unicode.Scalar(byte)) } else { out += String(format: "%%%02X", byte) }
+    func kept(_ byte: UInt8, first: Bool) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: ":"), UInt8(ascii: "="),
+             UInt8(ascii: "@"), UInt8(ascii: ","): return true
+        case UInt8(ascii: "."): return !first
+        default: return false
+        }
     }
-    return out
+    // Ids are nearly always kept as they are: the engine names every attempt's log folder with them.
+    var first = true
+    if s.utf8.allSatisfy({ byte in defer { first = false }; return kept(byte, first: first) }) { return s }
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(s.utf8.count * 3)
+    for (i, byte) in s.utf8.enumerated() {
+        if kept(byte, first: i == 0) { out.append(byte) } else { out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] }
+    }
+    return String(decoding: out, as: UTF8.self)
 }
