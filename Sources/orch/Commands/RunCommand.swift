@@ -51,7 +51,7 @@ struct ForegroundWorkers {
     init(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, slots: Int, dagIds: Set<String>,
          loaded: LoadedBundles? = nil) {
         versions = BundleVersionResolver(store: store, loaded: loaded ?? BundleSelection.loaded(ctx.home))
-        pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions, taskHostsFor: dagIds)
+        pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions, warmUpFor: dagIds)
     }
 }
 
@@ -77,22 +77,22 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
 }
 
 /// Every task of a bundle DAG runs in a process of its bundle executable (through its fork server): the copy of
-/// the executable of the run's DAG version (issue 13). The fork server of every bundle starts at once, in the
-/// background; so does the task host of each bundle whose DAGs among `taskHostsFor` have in-process tasks (`orch
-/// run`: the DAGs it runs). Any other task host starts on its bundle's first in-process attempt: a scheduler whose
-/// bundles run no in-process task keeps no idle host (one process per bundle, 20–40 MB each).
+/// the executable of the run's DAG version (issue 13). The helpers of the bundles of `warmUpFor` (`orch run`: the
+/// DAG it runs) start at once, in the background: the fork server, and the task host when the DAG has in-process
+/// tasks. Every other helper starts on its bundle's first attempt of that kind: a scheduler keeps no idle process
+/// for a bundle it has not run a task of (20–40 MB each, as each builds every DAG of its bundle), at the price of
+/// about 0.1 s for the first attempt of each bundle after it starts.
 func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver,
-                    taskHostsFor dagIds: Set<String> = []) -> WorkerPool {
+                    warmUpFor dagIds: Set<String> = []) -> WorkerPool {
     let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in versions.current.bag.dag(dagId)?.task(taskId) },
                           runXCom: { runPk in EngineXCom(store: store, runPk: runPk) },
                           bundleExecutable: { spec in versions.executablePath(dagId: spec.dagId, version: spec.dagVersion) })
     let current = versions.current
-    let executables = current.versions.values.compactMap { v in
+    let executables = current.versions.values.filter { dagIds.contains($0.dagId) }.compactMap { v in
         versions.executablePath(dagId: v.dagId, version: v.version).map { (dagId: v.dagId, executable: $0) }
     }
     let hosted = executables.filter { e in
-        dagIds.contains(e.dagId)
-            && current.bag.dag(e.dagId)?.tasks.contains { $0.isolation == .inProcess } == true
+        current.bag.dag(e.dagId)?.tasks.contains { $0.isolation == .inProcess } == true
     }
     pool.warmUp(bundleExecutables: Set(executables.map(\.executable)), taskHosts: Set(hosted.map(\.executable)))
     return pool
