@@ -73,6 +73,11 @@ import Testing
             #expect(environ.contains("PATH="), "\(file)")
             for (name, value) in secrets { #expect(!environ.contains(value), "\(name) reached \(file)") }
         }
+        // The fork server's own LD_BIND_NOW (ForkServer.helperEnvironment) is removed from its environment before
+        // it forks: what an attempt starts does not inherit it. (The attempt process's /proc/<pid>/environ still
+        // shows the block the server was started with; getenv does not.)
+        let shellEnviron = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/shell.env").path, encoding: .utf8)
+        #expect(!shellEnviron.contains("LD_BIND_NOW"))
         let shell = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/shell.env").path, encoding: .utf8)
         #expect(shell.contains("RELIABILITY_VISIBLE=asked-for"))
         #expect(shell.contains("ORCH_RUN_ID="))

@@ -20,6 +20,11 @@ import OrchCore
 public enum ForkServer {
     nonisolated(unsafe) static var wakeWriteFD: Int32 = -1
 
+    /// The fork server starts with every symbol of its executable and libraries bound (LD_BIND_NOW): bound once
+    /// there, not lazily in each child (the dynamic linker's lookups were an eighth of a forked no-op attempt's
+    /// CPU). `serve` removes the variable, so that attempts and what they start do not inherit it.
+    static let helperEnvironment = ["LD_BIND_NOW": "1"]
+
     /// Serves requests from stdin until it closes. `warm` runs in the server before each fork (build the DAG
     /// there once, and every later child inherits it); `runChild` runs in the forked child and returns its
     /// exit code.
@@ -45,6 +50,7 @@ public enum ForkServer {
         signal(SIGTERM, SIG_IGN)   // the pool closes stdin to stop the server; SIGTERM is for attempts
         signal(SIGINT, SIG_IGN)
         _ = orch_set_child_subreaper()
+        for key in helperEnvironment.keys { unsetenv(key) }
 
         warmUp()
         send(.ready)
@@ -97,7 +103,13 @@ public enum ForkServer {
     /// Runs once what every forked attempt runs before and after its task (its log line's time, its result
     /// file's JSON), so that each child inherits the work done (protocol conformances looked up, symbols bound)
     /// instead of doing it again.
+    /// What every child would otherwise do first, done once here so that children inherit it: the first dynamic
+    /// cast of a type to a protocol scans every conformance record of the process (a millisecond or more), and a
+    /// forked child starts with its parent's conformance cache. `String(format:)` and `Data` from a string's
+    /// bytes are what task code (and its logging) most often reaches first.
     private static func warmUp() {
+        _ = String(format: "%d %.6f %ld %x", 1, 1.5, 2, 3)
+        _ = Data("warm-up".utf8)
         _ = logTimestamp()
         _ = try? JSONEncoder().encode(AttemptResultFile(status: .success, error: nil))
         _ = try? JSONEncoder().encode(AttemptResultFile(status: .failed, error: "warm-up", exitCode: 1))

@@ -65,7 +65,7 @@ final class ForkServerClient: @unchecked Sendable {
     private func startServer() -> Bool {
         // The first line must be `ready`; anything else (an executable that is not orch, a crash) means no
         // fork server for this pool, and attempts are spawned one by one instead.
-        switch HelperProcess.start(executable, command: "__fork-server", isReady: { ForkServerProtocol.Event.parse($0) == .ready }) {
+        switch HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment, isReady: { ForkServerProtocol.Event.parse($0) == .ready }) {
         case .failed:
             return false
         case .notAHelper:

@@ -24,8 +24,10 @@ struct HelperProcess {
 
     /// Spawns `executable command` with nothing else of this process's descriptors and its ordinary environment
     /// variables only (what reaches a task goes in its spec: TaskEnvironment), then waits at most 10 s for its
-    /// first line, which `isReady` judges. A helper that is not ready is killed and reaped.
-    static func start(_ executable: String, command: String, isReady: (Substring) -> Bool) -> Start {
+    /// first line, which `isReady` judges. A helper that is not ready is killed and reaped. `environment` is added
+    /// for the helper itself (the fork server's LD_BIND_NOW).
+    static func start(_ executable: String, command: String, environment: [String: String] = [:],
+                      isReady: (Substring) -> Bool) -> Start {
         var requests: [Int32] = [0, 0]
         var events: [Int32] = [0, 0]
         guard pipe(&requests) == 0 else { return .failed }
@@ -38,7 +40,8 @@ struct HelperProcess {
         posix_spawn_file_actions_adddup2(&actions, events[1], 1)
         orch_spawn_close_from(&actions, 3)
         let argv: [UnsafeMutablePointer<CChar>?] = [executable, command].map { (s: String) in strdup(s) } + [nil]
-        let envp = TaskEnvironment.base(ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let variables = TaskEnvironment.base(ProcessInfo.processInfo.environment).merging(environment) { $1 }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
