@@ -10,7 +10,8 @@ Figures (medians over --repeats runs):
   fanout_1000_<mode>: wall time of `orch run` and tasks/s (1,002 tasks: root, 1,000 no-ops, join)
   chain_100_<mode>:  hop latency p50/p95: one no-op task's body starting to the next one's, from the wall-clock
                      stamps the tasks log (the engine's records write an end and the next start in one step)
-  peak_rss_mb:       the orch process's peak resident set size (wait4 rusage), worst case over all runs
+  peak_rss_mb:       the orch process's own peak resident set size (VmHWM, read from /proc while it runs), worst
+                     case over all runs; helper_peak_rss_mb: the same for the bundle's fork server and task host
 
 Each run's home first runs `orch dags list` (untimed), as any home that ran a command holds the manifest cache:
 `orch run` then loads only its DAG. --cold leaves that out (the first command in a new home loads every DAG).
@@ -27,6 +28,7 @@ def run_dag(orch, dag, slots, stamps=False, cold=False):
         subprocess.run([orch, "dags", "list"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     start = time.monotonic()
     proc = subprocess.Popen([orch, "run", dag, "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    own, helpers = peak_rss_while_running(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
     err = proc.stderr.read().decode()
@@ -47,7 +49,45 @@ def run_dag(orch, dag, slots, stamps=False, cold=False):
             body_starts[task] = float(m.group(1))
     db.close()
     subprocess.run(["rm", "-rf", home])
-    return {"wall": wall, "attempts": attempts, "run": run, "rss_mb": usage.ru_maxrss / 1024, "body_starts": body_starts}
+    # wait4's ru_maxrss is the largest of orch and every child it reaped (a task host, a fork server), whichever
+    # it happened to reap before exiting: orch's own peak is read from /proc instead.
+    return {"wall": wall, "attempts": attempts, "run": run, "rss_mb": own, "helper_rss_mb": helpers,
+            "body_starts": body_starts}
+
+def peak_rss_while_running(pid):
+    """(orch's own VmHWM, the largest VmHWM of its helper processes) in MB, sampled every 5 ms until orch exits.
+    VmHWM only grows, so the last sample before the exit is the process's peak (to within 5 ms of its life)."""
+    def hwm(p):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            return None
+        return None  # a zombie has no VmHWM line
+
+    def children(p):
+        out = []
+        try:
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    out += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+        return out
+
+    own, helpers = 0.0, {}
+    while True:
+        v = hwm(pid)
+        if v is None:
+            return own, max(helpers.values(), default=0.0)
+        own = max(own, v)
+        for c in children(pid):   # the bundle's fork server and task host (an attempt's process is theirs)
+            h = hwm(c)
+            if h is not None:
+                helpers[c] = max(helpers.get(c, 0.0), h)
+        time.sleep(0.005)
 
 def percentile(values, p):
     s = sorted(values)
@@ -56,7 +96,7 @@ def percentile(values, p):
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 def fanout(orch, mode, slots, repeats, cold):
-    walls, rates, rss = [], [], []
+    walls, rates, rss, helper = [], [], [], []
     for _ in range(repeats):
         r = run_dag(orch, f"bench_fanout_1000_{mode}", slots, cold=cold)
         n = len(r["attempts"])
@@ -64,11 +104,12 @@ def fanout(orch, mode, slots, repeats, cold):
         walls.append(span)
         rates.append(n / span)
         rss.append(r["rss_mb"])
+        helper.append(r["helper_rss_mb"])
     return {"tasks": n, "run_seconds": statistics.median(walls), "tasks_per_s": statistics.median(rates),
-            "peak_rss_mb": max(rss)}
+            "peak_rss_mb": max(rss), "helper_peak_rss_mb": max(helper)}
 
 def chain(orch, mode, slots, repeats, cold):
-    p50s, p95s, rss = [], [], []
+    p50s, p95s, rss, helper = [], [], [], []
     for _ in range(repeats):
         r = run_dag(orch, f"bench_chain_100_{mode}", slots, stamps=True, cold=cold)
         starts = r["body_starts"]
@@ -78,8 +119,9 @@ def chain(orch, mode, slots, repeats, cold):
         p50s.append(percentile(hops, 0.5))
         p95s.append(percentile(hops, 0.95))
         rss.append(r["rss_mb"])
+        helper.append(r["helper_rss_mb"])
     return {"hops": 99, "hop_p50_ms": statistics.median(p50s), "hop_p95_ms": statistics.median(p95s),
-            "peak_rss_mb": max(rss)}
+            "peak_rss_mb": max(rss), "helper_peak_rss_mb": max(helper)}
 
 def main():
     ap = argparse.ArgumentParser()
@@ -93,7 +135,9 @@ def main():
     for mode in ("process", "inprocess"):
         results[f"fanout_1000_{mode}"] = fanout(a.orch, mode, a.slots, a.repeats, a.cold)
         results[f"chain_100_{mode}"] = chain(a.orch, mode, a.slots, a.repeats, a.cold)
-    results["peak_rss_mb"] = max(v["peak_rss_mb"] for v in results.values())
+    shapes = list(results.values())
+    results["peak_rss_mb"] = max(v["peak_rss_mb"] for v in shapes)
+    results["helper_peak_rss_mb"] = max(v["helper_peak_rss_mb"] for v in shapes)
     if a.json:
         print(json.dumps(results))
         return
@@ -107,6 +151,7 @@ def main():
         print(f"{'chain 100 ' + label + ' hop p50 (ms)':42} {c['hop_p50_ms']:12.2f} {'<= ' + str(hop_target):>10}")
         print(f"{'chain 100 ' + label + ' hop p95 (ms)':42} {c['hop_p95_ms']:12.2f}")
     print(f"{'peak RSS of the orch process (MB)':42} {results['peak_rss_mb']:12.1f} {'<= 40':>10}")
+    print(f"{'peak RSS of a bundle helper process (MB)':42} {results['helper_peak_rss_mb']:12.1f}")
 
 if __name__ == "__main__":
     main()

@@ -41,6 +41,8 @@ def orch_table(out: Path) -> list[str]:
         lines.append(row([f"chain 100 {label}: hop p50 (ms)", fmt(c.get("hop_p50_ms"), ".2f"), f"<= {hop_t}"]))
         lines.append(row([f"chain 100 {label}: hop p95 (ms)", fmt(c.get("hop_p95_ms"), ".2f"), ""]))
     lines.append(row(["peak RSS of `orch run` (MB)", fmt((core or {}).get("peak_rss_mb"), ".1f"), "<= 40"]))
+    lines.append(row(["peak RSS of its bundle's fork server / task host (MB)",
+                      fmt((core or {}).get("helper_peak_rss_mb"), ".1f"), ""]))
     scenarios = load_json(out / "scenarios.json") or {}
     for name, label in (("linear", "100 DAGs x 10 linear tasks"), ("wide", "10 DAGs x 100 tasks"),
                         ("burst", "1 DAG, 1,000-task burst")):
