@@ -81,7 +81,7 @@ import Testing
     /// see the run finish, and check from task_attempt that no task ever had two attempts running at once.
     @Test func killingTheSchedulerMidRunNeverRunsATaskTwiceAtOnce() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
-        let dagId = "bench_chain_20"
+        let dagId = "reliability_slow_chain"   // 100 ms tasks: a no-op chain can end between two polls
         let first = try startScheduler(s)
         let trigger = try s.run("trigger", dagId)
         #expect(trigger.status == 0, "\(trigger.output)")

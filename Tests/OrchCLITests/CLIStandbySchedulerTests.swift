@@ -28,7 +28,7 @@ import Testing
         #expect(s.waitFor(60) { standby.stderr.contains("standing by") }, "\(standby.stderr)")
         let epochBefore = leaseHolder()?.epoch ?? -1
 
-        let dagId = "bench_chain_20"
+        let dagId = "reliability_slow_chain"   // 100 ms tasks: a no-op chain can end between two polls
         #expect(try s.run("trigger", dagId).status == 0)
         let ofRun = "run_pk = (SELECT id FROM dag_run WHERE dag_id = '\(dagId)')"
         let midRun = s.waitFor(120) {

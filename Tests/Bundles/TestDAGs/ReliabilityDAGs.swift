@@ -44,3 +44,18 @@ let reliabilityDaily = DAG("reliability_daily", description: "Light daily runs f
     let c = d.task("load", isolation: .inProcess) { ctx in ctx.log("loaded \(ctx.ds)") }
     chain(a, b, c)
 }
+
+/// A chain of 20 process tasks of 100 ms each (about 2 s with its hops): long enough for a test to find it with
+/// a task running and some done, whatever the machine (a chain of no-ops ends between two polls of 50 ms).
+let reliabilitySlowChain = DAG("reliability_slow_chain", description: "20 process tasks of 100 ms in a chain",
+                               tags: ["reliability"]) { d in
+    var previous: TaskRef?
+    for i in 1...20 {
+        let t = d.task("c\(i)") { ctx in
+            usleep(100_000)
+            ctx.log("c\(i) done")
+        }
+        if let previous { previous >> t }
+        previous = t
+    }
+}
