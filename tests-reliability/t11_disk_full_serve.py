@@ -87,9 +87,31 @@ def wait_healthy(srv, port, what, limit=40):
     raise Failure(f"not healthy {limit} s {what}: {answer}")
 
 
+def wait_until_nothing_holds(path, limit=20):
+    """Waits until no process has a file under `path` open. The old server's helpers may outlive it by a moment
+    (a fork server reports its running attempts' ends before it leaves), and the last of them to close the state
+    database removes its WAL: space freed after the disk was filled, which CI once saw as a restart on a disk
+    that was not full."""
+    prefix = os.path.realpath(path) + "/"
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        holders = set()
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError):
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    with contextlib.suppress(OSError):
+                        if os.readlink(f"/proc/{pid}/fd/{fd}").startswith(prefix):
+                            holders.add(pid)
+        if not holders:
+            return
+        time.sleep(0.2)
+    raise Failure(f"processes still hold files under {path} {limit} s after serve stopped: {sorted(holders)}")
+
+
 def restart_on_full_disk(home, filler):
     """Stops serve, fills the disk, starts serve again: it answers, says the disk is full, then recovers."""
     home.stop_all()
+    wait_until_nothing_holds(home.path)
     fill(filler)
     port = free_port()
     srv = home.spawn("serve", "--port", str(port), out=outside(home, "serve"))
