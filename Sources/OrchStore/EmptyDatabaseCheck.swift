@@ -21,8 +21,7 @@ enum EmptyDatabaseCheck {
     static func verify(_ path: String, patience: Double = 1) throws {
         let deadline = Date().addingTimeInterval(patience)
         while true {
-            var st = stat()
-            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size == 0 else { return }
+            guard regularFileSize(path) == 0 else { return }
             if Date() >= deadline { throw EmptyDatabaseFile(path: path) }
             usleep(50_000)
         }
@@ -32,11 +31,14 @@ enum EmptyDatabaseCheck {
     /// that created the database and could not write its first page. (In WAL mode a live database's main file stays
     /// empty until the first checkpoint: its WAL says it is not lost.)
     static func removeIfEmpty(_ path: String) {
-        func size(_ p: String) -> Int64? {
-            var st = stat()
-            return stat(p, &st) == 0 ? Int64(st.st_size) : nil
-        }
-        guard size(path) == 0, (size(path + "-wal") ?? 0) == 0 else { return }
+        guard regularFileSize(path) == 0, (regularFileSize(path + "-wal") ?? 0) == 0 else { return }
         for p in [path, path + "-wal", path + "-shm"] { unlink(p) }
+    }
+
+    /// The size of the regular file at `path`; nil when there is none.
+    private static func regularFileSize(_ path: String) -> Int64? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(st.st_size)
     }
 }

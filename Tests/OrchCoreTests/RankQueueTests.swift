@@ -18,11 +18,11 @@ import Testing
     }
 
     @Test func anIdTakenMayBeQueuedAgainAndInsertsInterleaveWithTakes() {
-        var queue = RankQueue(["c", "a"], rank: ["a": 1, "c": 3])
+        var queue = RankQueue(["c", "a"], rank: ["a": 1, "b": 2, "c": 3])
         #expect(queue.popMin() == "a")
-        queue.insert("b", rank: 2)
-        queue.insert("c", rank: 3)   // still queued: once
-        queue.insert("a", rank: 1)   // taken before: queued again
+        queue.insert("b")
+        queue.insert("c")   // still queued: once
+        queue.insert("a")   // taken before: queued again
         #expect(queue.popMin() == "a")
         #expect(queue.popMin() == "b")
         #expect(queue.popMin() == "c")

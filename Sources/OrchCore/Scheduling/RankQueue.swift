@@ -4,17 +4,20 @@
 struct RankQueue {
     private var heap: [(rank: Int, id: String)] = []
     private var queued: Set<String> = []
+    /// Each task's topological rank (a task the map does not know counts as rank 0).
+    private let rank: [String: Int]
 
     init(_ ids: some Sequence<String>, rank: [String: Int]) {
-        for id in ids { insert(id, rank: rank[id] ?? 0) }
+        self.rank = rank
+        for id in ids { insert(id) }
     }
 
     var isEmpty: Bool { heap.isEmpty }
 
     /// Queues `id` unless it is queued already (it may come again once taken).
-    mutating func insert(_ id: String, rank: Int) {
+    mutating func insert(_ id: String) {
         guard queued.insert(id).inserted else { return }
-        heap.append((rank, id))
+        heap.append((rank[id] ?? 0, id))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2

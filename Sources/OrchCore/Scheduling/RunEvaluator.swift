@@ -123,7 +123,7 @@ public enum RunEvaluator {
             if let decision {
                 decisions.append(decision)
                 if case .schedule = decision { continue }
-                for d in downstream[taskId] ?? [] { queue.insert(d, rank: rank[d] ?? 0) }
+                for d in downstream[taskId] ?? [] { queue.insert(d) }
             }
         }
         return decisions

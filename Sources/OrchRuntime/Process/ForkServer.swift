@@ -100,13 +100,10 @@ public enum ForkServer {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// Runs once what every forked attempt runs before and after its task (its log line's time, its result
-    /// file's JSON), so that each child inherits the work done (protocol conformances looked up, symbols bound)
-    /// instead of doing it again.
-    /// What every child would otherwise do first, done once here so that children inherit it: the first dynamic
-    /// cast of a type to a protocol scans every conformance record of the process (a millisecond or more), and a
-    /// forked child starts with its parent's conformance cache. `String(format:)` and `Data` from a string's
-    /// bytes are what task code (and its logging) most often reaches first.
+    /// Runs once what every forked attempt would otherwise do first (its log line's time, its result file's JSON,
+    /// and the `String(format:)` and `Data` from a string's bytes that task code most often reaches first), so
+    /// that each child inherits the work: the first dynamic cast of a type to a protocol scans every conformance
+    /// record of the process (a millisecond or more), and a forked child starts with its parent's cache.
     private static func warmUp() {
         _ = String(format: "%d %.6f %ld %x", 1, 1.5, 2, 3)
         _ = Data("warm-up".utf8)

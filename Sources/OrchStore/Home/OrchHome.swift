@@ -90,8 +90,7 @@ public func pathComponent(_ s: String) -> String {
         }
     }
     // Ids are nearly always kept as they are: the engine names every attempt's log folder with them.
-    var first = true
-    if s.utf8.allSatisfy({ byte in defer { first = false }; return kept(byte, first: first) }) { return s }
+    if s.utf8.enumerated().allSatisfy({ kept($1, first: $0 == 0) }) { return s }
     let hex = Array("0123456789ABCDEF".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(s.utf8.count * 3)
