@@ -11,6 +11,7 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// Opens (creating if needed) a database file, in WAL mode with a busy timeout and foreign keys on.
     public init(path: String, readOnly: Bool = false, busyTimeoutMillis: Int32 = 10_000) throws {
+        _ = Self.configured
         self.path = path
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
@@ -30,6 +31,9 @@ public final class SQLiteConnection: @unchecked Sendable {
         }
         try execute("PRAGMA foreign_keys=ON")
     }
+
+    /// The library's configuration, once per process before the first connection (`orch_sqlite_configure`).
+    private static let configured: Int32 = orch_sqlite_configure()
 
     deinit {
         for (_, s) in statements { sqlite3_finalize(s) }

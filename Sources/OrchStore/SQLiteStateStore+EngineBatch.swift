@@ -46,7 +46,9 @@ extension SQLiteStateStore: EngineStore {
                     WHERE run_pk = ? AND task_id = ? AND try_number = ?
                     """, [e.resolution.state.rawValue, now.unix, e.resolution.nextRetryAt.unix, cols.error,
                           e.key.runPk, e.key.taskId, e.tryNumber])
-                // Assets: materializations of the outlets and the results of the checks the attempt ran.
+                // Assets: materializations of the outlets and the results of the checks the attempt ran. A task
+                // with neither has nothing to record (three statements less per attempt).
+                guard e.touchesAssets else { continue }
                 try recordMaterializations(runPk: e.key.runPk, taskId: e.key.taskId, tryNumber: e.tryNumber,
                                            outlets: e.outlets, succeeded: cols.attemptState == .success, now: now)
                 try recordCheckResults(runPk: e.key.runPk, taskId: e.key.taskId, tryNumber: e.tryNumber,

@@ -11,10 +11,23 @@ import Testing
             [b, c] >> e
             f << e
             a >> b   // repeated edge is kept once
+            d.depend("b", on: "a")   // and so is the same edge by id
+            d.depend("b", on: "ghost")   // an unknown upstream is kept for validation to report
         }
-        #expect(dag.edges.map { "\($0.0)>\($0.1)" } == ["a>b", "a>c", "b>e", "c>e", "e>f"])
+        #expect(dag.task("b")?.upstream == ["a", "ghost"])
+        #expect(dag.edges.map { "\($0.0)>\($0.1)" } == ["a>b", "ghost>b", "a>c", "b>e", "c>e", "e>f"])
         #expect(dag.leaves == ["f"])
         #expect(dag.downstream["a"] == ["b", "c"])
+    }
+
+    @Test func aWideFanInKeepsDeclarationOrderAndEachEdgeOnce() {
+        let dag = DAG("wide") { d in
+            let parts = (0..<1_000).map { d.task("p\($0)") }
+            let join = d.task("join")
+            chain(parts, join)
+            parts >> join   // declared again: still one edge each
+        }
+        #expect(dag.task("join")?.upstream == (0..<1_000).map { "p\($0)" })
     }
 
     @Test func chainFansOutAndIn() {

@@ -63,14 +63,20 @@ public struct TransitionBatch: Sendable {
         public var resolution: AttemptResolution
         /// The task's outlets: a successful attempt records a materialization of each (assets), in the same batch.
         public var outlets: [String]
+        /// The task runs asset checks: its attempt's end records the results they reported.
+        public var hasChecks: Bool
         public init(key: AttemptKey, tryNumber: Int, outcome: AttemptOutcome, resolution: AttemptResolution,
-                    outlets: [String] = []) {
+                    outlets: [String] = [], hasChecks: Bool = false) {
             self.key = key
             self.tryNumber = tryNumber
             self.outcome = outcome
             self.resolution = resolution
             self.outlets = outlets
+            self.hasChecks = hasChecks
         }
+
+        /// Whether the end has asset bookkeeping to do (materializations, check results and their reports).
+        public var touchesAssets: Bool { !outlets.isEmpty || hasChecks }
     }
     public struct RunEnd: Sendable, Hashable {
         public var pk: Int64

@@ -127,8 +127,10 @@ extension EngineStateMachine {
         var policy = plan.dag.task(key.taskId)?.retry ?? RetryPolicy()
         policy.retries = max(0, ti.maxTries - 1)
         let resolution = AttemptResolution.resolve(outcome, tryNumber: tryNumber, policy: policy, now: now)
+        let task = plan.dag.task(key.taskId)
         step.batch.attemptsEnded.append(.init(key: key, tryNumber: tryNumber, outcome: outcome, resolution: resolution,
-                                              outlets: plan.dag.task(key.taskId)?.assets.outlets ?? []))
+                                              outlets: task?.assets.outlets ?? [],
+                                              hasChecks: task?.checks.isEmpty == false))
         if resolution.isFinalFailure || resolution.isRetry, !plan.dag.alerts.mutedTasks.contains(key.taskId) {
             step.batch.alerts.append(AlertIntent(kind: resolution.isRetry ? .taskRetry : .taskFailed, runPk: key.runPk,
                                                  taskId: key.taskId, tryNumber: tryNumber,

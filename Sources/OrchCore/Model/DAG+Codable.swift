@@ -5,6 +5,7 @@ struct TaskIndex: Sendable, Codable {
 
     init(_ tasks: [TaskSpec]) {
         var idx: [String: Int] = [:]
+        idx.reserveCapacity(tasks.count)
         for (i, t) in tasks.enumerated() where idx[t.id] == nil { idx[t.id] = i }
         positions = idx
     }

@@ -78,8 +78,8 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
 
 /// Every task of a bundle DAG runs in a process of its bundle executable (through its fork server): the copy of
 /// the executable of the run's DAG version (issue 13). The helpers of the bundles of `warmUpFor` (`orch run`: the
-/// DAG it runs) start at once, in the background: the fork server, and the task host when the DAG has in-process
-/// tasks. Every other helper starts on its bundle's first attempt of that kind: a scheduler keeps no idle process
+/// DAG it runs) start at once, in the background: the fork server when the DAG has process tasks, the task host
+/// when it has in-process tasks. Every other helper starts on its bundle's first attempt of that kind: a scheduler keeps no idle process
 /// for a bundle it has not run a task of (20–40 MB each, as each builds every DAG of its bundle), at the price of
 /// about 0.1 s for the first attempt of each bundle after it starts.
 func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver,
@@ -91,9 +91,12 @@ func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: 
     let executables = current.versions.values.filter { dagIds.contains($0.dagId) }.compactMap { v in
         versions.executablePath(dagId: v.dagId, version: v.version).map { (dagId: v.dagId, executable: $0) }
     }
-    let hosted = executables.filter { e in
-        current.bag.dag(e.dagId)?.tasks.contains { $0.isolation == .inProcess } == true
+    // Only the helpers the DAG's tasks use: on 2 cores a needless fork server building every DAG of the bundle
+    // takes a core from the task host coming up beside it (and the other way round).
+    func uses(_ isolation: Isolation) -> ((dagId: String, executable: String)) -> Bool {
+        { e in current.bag.dag(e.dagId)?.tasks.contains { $0.isolation == isolation } == true }
     }
-    pool.warmUp(bundleExecutables: Set(executables.map(\.executable)), taskHosts: Set(hosted.map(\.executable)))
+    pool.warmUp(bundleExecutables: Set(executables.filter(uses(.process)).map(\.executable)),
+                taskHosts: Set(executables.filter(uses(.inProcess)).map(\.executable)))
     return pool
 }
