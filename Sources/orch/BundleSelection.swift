@@ -39,11 +39,20 @@ enum BundleSelection {
 
     /// Only the DAG `dagId`, as the full load would give it, read from the manifest cache's per-DAG index (a
     /// command about one DAG: `orch trigger`); nil when that needs the full load (see `BundleLoader.loadOne`).
-    static func loadedAlone(_ dagId: String, _ home: OrchHome) -> LoadedBundles? {
+    /// `located`: where ``located(_:_:)`` found the DAG already (nil: look now).
+    static func loadedAlone(_ dagId: String, _ home: OrchHome, located: IndexedDAG? = nil) -> LoadedBundles? {
         if let done = lock.withLock({ cache }) { return done.filtered { $0.id == dagId } }
-        guard let cache = manifestCache(home), let one = BundleLoader.loadOne(dagId, from: paths(home), cache: cache) else { return nil }
+        guard let found = located ?? Self.located(dagId, home), found.dagId == dagId,
+              let one = BundleLoader.loadOne(found) else { return nil }
         if !Settings.load(home).examplesLoaded, one.bag.dags.contains(where: { $0.tags.contains("example") }) { return nil }
         return one
+    }
+
+    /// Where the manifest cache's per-DAG index holds `dagId`, before anything is decoded (nil: the command needs
+    /// the full load, or has loaded already).
+    static func located(_ dagId: String, _ home: OrchHome) -> IndexedDAG? {
+        guard lock.withLock({ cache }) == nil, let cache = manifestCache(home) else { return nil }
+        return BundleLoader.locate(dagId, from: paths(home), cache: cache)
     }
 
     /// Loads the bundles now (building what changed), without the cache.

@@ -119,6 +119,15 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Uses helpers started before this pool (``PrestartedHelpers``) for their executables, unless this pool
+    /// runs without that kind of helper or already has one there.
+    public func adopt(_ helpers: PrestartedHelpers) {
+        bundleLock.withLock {
+            if useTaskHost { bundleTaskHosts.merge(helpers.taskHosts) { own, _ in own } }
+            if useForkServer { bundleForkServers.merge(helpers.forkServers) { own, _ in own } }
+        }
+    }
+
     private func bundleTaskHost(_ executable: String) -> TaskHostClient? {
         guard useTaskHost else { return nil }
         return bundleLock.withLock {

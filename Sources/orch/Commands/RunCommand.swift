@@ -18,14 +18,18 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ctx = try CLIContext()
-        // Only this DAG is loaded, synced and driven (as `orch trigger`: docs/bundles.md, "Per-DAG index").
-        let (dag, loaded) = try ctx.dagAlone(dagId)
+        // Only this DAG is loaded, synced and driven (as `orch trigger`: docs/bundles.md, "Per-DAG index"). The
+        // helpers its tasks use start as soon as the index says which executable runs them, while the DAG is
+        // decoded and synced and the run created.
+        let located = BundleSelection.located(dagId, ctx.home)
+        let prestarted = located.flatMap { ForegroundWorkers.prestart($0, home: ctx.home) }
+        let (dag, loaded) = try ctx.dagAlone(dagId, located: located)
         let bag = loaded.bag
         let store = try ctx.syncedStore(bag, loaded: loaded)
         _ = try alertConfiguration(ctx)  // bad alert settings stop us before a run is created
         // The pool's helpers (the bundle's fork server, its task host) start while the run is being created.
         let workers = ForegroundWorkers(ctx: ctx, bag: bag, store: store, slots: slots ?? Settings.load(ctx.home).slots,
-                                        dagIds: [dag.id], loaded: loaded)
+                                        dagIds: [dag.id], loaded: loaded, prestarted: prestarted)
         let given = try logicalDate.map(parseDate), now = Date()
         let owner = "foreground:\(getpid())"
         let run = try RunFactory.create(store: store, dag: dag, type: .manual,
@@ -49,9 +53,22 @@ struct ForegroundWorkers {
 
     /// `loaded`: the bundles as loaded for this command (default: all of them).
     init(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, slots: Int, dagIds: Set<String>,
-         loaded: LoadedBundles? = nil) {
+         loaded: LoadedBundles? = nil, prestarted: PrestartedHelpers? = nil) {
         versions = BundleVersionResolver(store: store, loaded: loaded ?? BundleSelection.loaded(ctx.home))
-        pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions, warmUpFor: dagIds)
+        pool = makeWorkerPool(bag: bag, store: store, slots: slots, versions: versions, warmUpFor: dagIds,
+                              prestarted: prestarted)
+    }
+
+    /// The helpers a located DAG's tasks will use, started now on the stored copy of its executable (the one
+    /// its version runs from); nil when that copy is not stored yet (the sync stores it, and the pool's own
+    /// warm-up then starts the helpers).
+    static func prestart(_ located: IndexedDAG, home: OrchHome) -> PrestartedHelpers? {
+        let stored = BundleExecutableStore.path(home: home, sha256: located.sha256,
+                                                name: (located.executable as NSString).lastPathComponent)
+        guard FileManager.default.isExecutableFile(atPath: stored) else { return nil }
+        let uses = located.isolationHint
+        return PrestartedHelpers(taskHostsFor: uses.contains(.inProcess) ? [stored] : [],
+                                 forkServersFor: uses.contains(.process) ? [stored] : [])
     }
 }
 
@@ -83,10 +100,11 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
 /// for a bundle it has not run a task of (20–40 MB each, as each builds every DAG of its bundle), at the price of
 /// about 0.1 s for the first attempt of each bundle after it starts.
 func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver,
-                    warmUpFor dagIds: Set<String> = []) -> WorkerPool {
+                    warmUpFor dagIds: Set<String> = [], prestarted: PrestartedHelpers? = nil) -> WorkerPool {
     let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in versions.current.bag.dag(dagId)?.task(taskId) },
                           runXCom: { runPk in EngineXCom(store: store, runPk: runPk) },
                           bundleExecutable: { spec in versions.executablePath(dagId: spec.dagId, version: spec.dagVersion) })
+    if let prestarted { pool.adopt(prestarted) }
     let current = versions.current
     let executables = current.versions.values.filter { dagIds.contains($0.dagId) }.compactMap { v in
         versions.executablePath(dagId: v.dagId, version: v.version).map { (dagId: v.dagId, executable: $0) }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Bundle helpers started before the pool that will use them exists: `orch run` starts its DAG's task host or
+/// fork server as soon as it knows the bundle executable (``IndexedDAG``), while it still decodes and syncs the
+/// DAG and creates the run, instead of after. A pool ``WorkerPool/adopt(_:)``s them; one nothing adopts ends
+/// with this process (its request pipe closes).
+public final class PrestartedHelpers: @unchecked Sendable {
+    let taskHosts: [String: TaskHostClient]
+    let forkServers: [String: ForkServerClient]
+
+    /// Starts, each on a thread of its own, a task host for each of `taskHostsFor` and a fork server for each of
+    /// `forkServersFor` (executable paths), unless turned off as for the pool (`ORCH_TASK_HOST=0`,
+    /// `ORCH_FORK_SERVER=0`).
+    public init(taskHostsFor: Set<String>, forkServersFor: Set<String>,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let hosts = environment["ORCH_TASK_HOST"] == "0" ? [] : taskHostsFor
+        let servers = environment["ORCH_FORK_SERVER"] == "0" ? [] : forkServersFor
+        taskHosts = Dictionary(uniqueKeysWithValues: hosts.map { ($0, TaskHostClient(executable: $0)) })
+        forkServers = Dictionary(uniqueKeysWithValues: servers.map { ($0, ForkServerClient(executable: $0)) })
+        for host in taskHosts.values { Thread.detachNewThread { _ = host.isAvailable() } }
+        for server in forkServers.values { Thread.detachNewThread { server.warmUp() } }
+    }
+
+    /// The executables with a helper started here.
+    public var executables: Set<String> { Set(taskHosts.keys).union(forkServers.keys) }
+}
