@@ -145,11 +145,13 @@ def main():
     home = "a new home (--cold)" if a.cold else "a home that ran `orch dags list` before"
     print(f"orch core benchmarks: {a.slots} worker slots, medians of {a.repeats} runs, {home}")
     print(f"{'figure':42} {'measured':>12} {'target':>10}")
-    for mode, label, tps_target, hop_target in (("process", "process-isolated", 250, 0.27), ("inprocess", "in-process", 5000, 0.10)):
+    # Issue 17's hop targets ("not worse than today": 0.27 and 0.10 ms) were a recorded end to the next recorded
+    # start, which is 0 now; body to body, bench/compare_builds.py measures today's build beside that baseline's.
+    for mode, label, tps_target, hop_target in (("process", "process-isolated", 250, "baseline"), ("inprocess", "in-process", 5000, "baseline")):
         f, c = results[f"fanout_1000_{mode}"], results[f"chain_100_{mode}"]
         print(f"{'fan-out 1,000 ' + label + ' wall (s)':42} {f['run_seconds']:12.2f}")
         print(f"{'fan-out 1,000 ' + label + ' tasks/s':42} {f['tasks_per_s']:12.0f} {'>= ' + str(tps_target):>10}")
-        print(f"{'chain 100 ' + label + ' hop p50 (ms)':42} {c['hop_p50_ms']:12.2f} {'<= ' + str(hop_target):>10}")
+        print(f"{'chain 100 ' + label + ' hop p50 (ms)':42} {c['hop_p50_ms']:12.2f} {'<= ' + hop_target:>10}")
         print(f"{'chain 100 ' + label + ' hop p95 (ms)':42} {c['hop_p95_ms']:12.2f}")
     print(f"{'peak RSS of the orch process (MB)':42} {results['peak_rss_mb']:12.1f} {'<= 40':>10}")
     print(f"{'peak RSS of a bundle helper process (MB)':42} {results['helper_peak_rss_mb']:12.1f}")

@@ -33,7 +33,8 @@ def fmt(v, spec):
 def orch_table(out: Path) -> list[str]:
     lines = [row(["figure", "measured", "target"]), row(["---", "---:", "---"])]
     core = load_json(out / "core.json")
-    for mode, label, tps_t, hop_t in (("process", "process-isolated", 250, 0.27), ("inprocess", "in-process", 5000, 0.10)):
+    # The hops' target is "not worse than issue 17's baseline" (bench/compare_builds.py measures both builds).
+    for mode, label, tps_t, hop_t in (("process", "process-isolated", 250, "baseline"), ("inprocess", "in-process", 5000, "baseline")):
         f = (core or {}).get(f"fanout_1000_{mode}") or {}
         c = (core or {}).get(f"chain_100_{mode}") or {}
         lines.append(row([f"fan-out 1,000 {label}: tasks/s", fmt(f.get("tasks_per_s"), ",.0f"), f">= {tps_t:,}"]))
