@@ -43,6 +43,10 @@ extension SQLiteStateStore {
         try locked { try db.query("SELECT * FROM dag ORDER BY dag_id").map(Self.dagRecord) }
     }
 
+    public func pausedDAGIds() throws -> Set<String> {
+        try locked { Set(try db.query("SELECT dag_id FROM dag WHERE is_paused = 1").map { try RowReader($0, table: "dag").string("dag_id") }) }
+    }
+
     public func dag(_ dagId: String) throws -> DAGRecord? {
         try locked { try db.queryOne("SELECT * FROM dag WHERE dag_id = ?", [dagId]).map(Self.dagRecord) }
     }

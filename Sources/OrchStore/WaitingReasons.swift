@@ -15,7 +15,7 @@ public struct WaitingReasons: Sendable {
     public init(dags: [DAG], store: some StateStore, workerSlots: Int, schedulerAlive: Bool, now: Date) throws {
         var machine = EngineStateMachine(dags: dags, configuration: .init(workerSlots: workerSlots),
                                          pools: try store.pools(), holdsLease: schedulerAlive)
-        var events: [EngineEvent] = try store.dags().filter(\.isPaused).map { .dagPaused($0.dagId, true) }
+        var events: [EngineEvent] = try store.pausedDAGIds().sorted().map { .dagPaused($0, true) }
         var inputs: [EngineRunInput] = []
         let offers = try (store as? any RemoteAttemptStateStore)?.offeredRemoteAttempts() ?? []
         let offersByKey = Dictionary(offers.map { ($0.key, $0) }, uniquingKeysWith: { $0.tryNumber > $1.tryNumber ? $0 : $1 })

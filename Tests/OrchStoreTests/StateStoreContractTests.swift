@@ -151,6 +151,20 @@ import Testing
         #expect(try store.lease() == nil)
     }
 
+    /// The paused ids alone, as the engine reads them at a step that takes in new runs.
+    @Test(arguments: Backend.allCases)
+    func pausedDAGIdsAreThePausedRows(_ backend: Backend) throws {
+        let (store, dir) = try make(backend); defer { dir?.cleanup() }
+        #expect(try store.pausedDAGIds() == [])
+        try store.syncDAGs([DAG("d"), DAG("e"), DAG("f")], pausedOnCreation: true, now: now)
+        try store.setPaused("f", false)
+        #expect(try store.pausedDAGIds() == ["d", "e"])
+        try store.setPaused("d", false)
+        try store.setPaused("f", true)
+        #expect(try store.pausedDAGIds() == ["e", "f"])
+        #expect(try store.pausedDAGIds() == Set(try store.dags().filter(\.isPaused).map(\.dagId)))
+    }
+
     @Test(arguments: Backend.allCases)
     func dagsSyncPauseAndPools(_ backend: Backend) throws {
         let (store, dir) = try make(backend); defer { dir?.cleanup() }

@@ -30,7 +30,7 @@ extension RunEngine {
         if !fresh.isEmpty || machine.hasQueuedRuns {
             let sizes = try store.pools()
             if sizes != poolSizes { poolSizes = sizes; events.append(.poolsChanged(sizes)) }
-            let paused = Set(try store.dags().filter(\.isPaused).map(\.dagId))
+            let paused = try store.pausedDAGIds()
             let before = pausedDAGs ?? []
             for d in paused.subtracting(before) { events.append(.dagPaused(d, true)) }
             for d in before.subtracting(paused) { events.append(.dagPaused(d, false)) }

@@ -68,6 +68,7 @@ extension InMemoryStateStore {
     }
 
     public func dags() throws -> [DAGRecord] { read { $0.dags.values.sorted { $0.dagId < $1.dagId } } }
+    public func pausedDAGIds() throws -> Set<String> { read { Set($0.dags.values.filter(\.isPaused).map(\.dagId)) } }
 
     public func dag(_ dagId: String) throws -> DAGRecord? { read { $0.dags[dagId] } }
 
