@@ -28,6 +28,7 @@ def fill(path):
 
 
 RESETS = []
+RESTART_FREED = {}
 MIB = 128
 
 
@@ -108,19 +109,46 @@ def wait_until_nothing_holds(path, limit=20):
     raise Failure(f"processes still hold files under {path} {limit} s after serve stopped: {sorted(holders)}")
 
 
+def sizes(path):
+    """Every file under `path` with its size."""
+    out = {}
+    for root, _, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                out[os.path.join(root, name)] = os.stat(os.path.join(root, name)).st_size
+    return out
+
+
 def restart_on_full_disk(home, filler):
-    """Stops serve, fills the disk, starts serve again: it answers, says the disk is full, then recovers."""
+    """Stops serve, fills the disk, starts serve again: it answers, says the disk is full, then recovers. CI saw
+    (twice in about fifteen runs) the restarted server find ~5 MB free although nothing held a file under ORCH_HOME
+    when the disk was filled: what was freed is recorded (`freed_at_restart`), and the disk is filled again (a
+    second filler) so that the rest of the check still runs on a full disk."""
     home.stop_all()
     wait_until_nothing_holds(home.path)
     fill(filler)
+    before = sizes(home.path)
     port = free_port()
     srv = home.spawn("serve", "--port", str(port), out=outside(home, "serve"))
     status, answer = first_answer(srv, port, "after a restart on a full disk")
+    topped_up = 0
+    if answer.get("storage", {}).get("status") != "full":
+        after = sizes(home.path)
+        freed = {p[len(home.path):]: before[p] - after.get(p, 0) for p in before if before[p] > after.get(p, 0)}
+        RESTART_FREED.update(freed)
+        topped_up = fill(filler + "-2")
+        deadline = time.time() + 15
+        while time.time() < deadline and answer.get("storage", {}).get("status") != "full":
+            time.sleep(0.5)
+            status, answer = health(port)
     check(status == 503 and answer.get("storage", {}).get("status") == "full",
-          f"after a restart on a full disk /health answered {status} {answer}")
+          f"after a restart on a full disk /health answered {status} {answer} (topped up {topped_up} bytes; "
+          f"freed since the fill: {RESTART_FREED})")
     s, _, _ = http(port, "POST", "/api/v1/dags/example_xcom/runs", body={})
     check(s == 507, f"a trigger after a restart on a full disk answered {s}")
     os.remove(filler)
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(filler + "-2")
     took = wait_healthy(srv, port, "after space was freed (restart on a full disk)")
     s, _, data = http(port, "POST", "/api/v1/dags/example_xcom/runs", body={})
     check(s == 201, f"trigger after the restart's recovery answered {s}: {data[:300]}")
@@ -208,7 +236,8 @@ def body():
         return {"seconds_to_healthy_after_restart_on_full_disk": round(restart_recovered, 1),
                 "seconds_to_healthy_after_first_start_on_full_disk": round(first_recovered, 1), "method": f"tmpfs {MIB} MiB", "filler_bytes": written, "seconds_alive_while_full": round(alive_full, 1),
                 "health_503_answers": seen_503, "post_507_answers": seen_507,
-                "seconds_to_healthy_after_free": round(recovered, 1), "health_connection_resets": len(RESETS)}
+                "seconds_to_healthy_after_free": round(recovered, 1), "health_connection_resets": len(RESETS),
+                "freed_at_restart": RESTART_FREED}
 
 if __name__ == "__main__":
     main("t11_disk_full_serve", body)
