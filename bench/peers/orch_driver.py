@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
 """orch side of the peer benchmark, in one isolation mode.
 
-    python3 bench/peers/orch_driver.py --orch .build/release/orch --mode proc|inproc [driver options, see driver.py]
+    python3 bench/peers/orch_driver.py --orch .build/release/orch --mode proc|inproc [--trigger api|cli] [driver options]
 
-Starts `orch scheduler` (own session) in a fresh temporary ORCH_HOME with ORCH_WORKER_SLOTS=2, pauses the scheduled
-DAGs, runs one untimed trigger-shape run as a warm-up, then per shape: takes the trigger time, runs
-`orch trigger DAG --run-id ID` for every DAG of the shape (all at once for the multi-DAG shapes), polls
-ORCH_HOME/orch.db until every run has ended and reads the task times from it (task_attempt.start_date/end_date,
-dag_run.end_date). Only the CLI and the state database are used, so the driver does not depend on engine internals.
+Starts orch in a fresh temporary ORCH_HOME with ORCH_WORKER_SLOTS=2 (own session), pauses the scheduled DAGs, runs
+one untimed trigger-shape run as a warm-up, then per shape: takes the trigger time, triggers every DAG of the shape
+(all at once for the multi-DAG shapes), polls ORCH_HOME/orch.db until every run has ended and reads the task times
+from it (each attempt's `peer-body` log line, dag_run.end_date).
+
+`--trigger api` (default): `orch serve` (scheduler, worker pool and the web API in one process) and
+`POST /api/v2/dags/{dag_id}/dagRuns` with the admin token, as Airflow is triggered through its REST API, Dagster
+through GraphQL and Prefect through its long-lived flow process: no process start per trigger. `--trigger cli`:
+`orch scheduler` and one `orch trigger DAG --run-id ID` process per DAG (each process's start, ~20 ms of dynamic
+linking, inside the trigger figure; the earlier runs of docs/bench-peers.md were made so).
 `--mode proc` runs the `peer_*_proc` DAGs (a process per task, compared with Dagster's multiprocess executor, Luigi
-and Airflow); `--mode inproc` the `peer_*_inproc` ones (tasks inside the scheduler, compared with Prefect's threads
-and Dagster's execute_in_process).
+and Airflow); `--mode inproc` the `peer_*_inproc` ones (Swift tasks in the bundle's task host, compared with
+Prefect's threads and Dagster's execute_in_process).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
+import socket
 import shutil
 import signal
 import sqlite3
@@ -23,6 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from driver import SLOTS, af, log, main
 
@@ -32,7 +43,7 @@ from bundles import bundles_env  # noqa: E402 (bench/bundles.py)
 
 class OrchSystem:
     def __init__(self, a):
-        self.orch, self.mode = os.path.abspath(a.orch), a.mode
+        self.orch, self.mode, self.via = os.path.abspath(a.orch), a.mode, a.trigger
         self.name = f"orch-{self.mode}"
         self.home = tempfile.mkdtemp(prefix="orch-peers-")
         self.env = dict(os.environ, ORCH_HOME=self.home, ORCH_WORKER_SLOTS=str(SLOTS),
@@ -57,12 +68,22 @@ class OrchSystem:
         for dag in ("example_fanout", "shopstream_daily", "reliability_daily"):  # scheduled: keep to the benchmark
             subprocess.run([self.orch, "dags", "pause", dag], env=self.env, capture_output=True)
         self.log_file = open(os.path.join(self.home, "scheduler.log"), "wb")
-        self.proc = subprocess.Popen([self.orch, "scheduler"], env=self.env, stdout=self.log_file,
+        if self.via == "api":
+            self.port, self.token = free_port(), secrets.token_hex(16)
+            self.env["ORCH_API_TOKEN"] = self.token
+            command = [self.orch, "serve", "--port", str(self.port)]
+        else:
+            command = [self.orch, "scheduler"]
+        self.proc = subprocess.Popen(command, env=self.env, stdout=self.log_file,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self.roots.append(self.proc.pid)
         self.db = sqlite3.connect(os.path.join(self.home, "orch.db"), timeout=30)
-        time.sleep(0.5)
-        log(self.name, f"scheduler pid {self.proc.pid}, ORCH_HOME {self.home}, {self.dags_loaded} DAGs; warm-up run")
+        if self.via == "api":
+            self.wait_for_api(time.time() + 60)
+        else:
+            time.sleep(0.5)
+        log(self.name, f"{command[1]} pid {self.proc.pid}, ORCH_HOME {self.home}, {self.dags_loaded} DAGs, "
+                       f"triggers through the {self.via}; warm-up run")
         from shapes import SHAPES
         h = self.trigger(SHAPES["trigger"], self.scale)
         self.wait(h, SHAPES["trigger"], self.scale, time.time() + 120)
@@ -86,11 +107,41 @@ class OrchSystem:
                     pass
         shutil.rmtree(self.home, ignore_errors=True)
 
+    def wait_for_api(self, deadline):
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"orch serve exited ({self.proc.returncode}); log in {self.home}")
+            if time.time() > deadline:
+                raise TimeoutError(f"orch serve did not answer on port {self.port}")
+            time.sleep(0.05)
+
+    def post_run(self, dag_id, run_id, logical):
+        body = json.dumps({"dag_run_id": run_id, "logical_date": logical}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/v2/dags/{dag_id}/dagRuns", data=body,
+                                         method="POST", headers={"Content-Type": "application/json",
+                                                                 "Authorization": f"Bearer {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as r:
+                r.read()
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"POST dagRuns of {dag_id} failed ({e.code}): {e.read()[:300]!r}") from None
+
     def trigger(self, shape, scale):
         self.counter += 1
         run_id = f"peer__{shape.name}__{time.time_ns()}"
         logical = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1_700_000_000 + self.counter))
         dag_ids = shape.dag_ids(scale, self.mode)
+        if self.via == "api":
+            # Every DAG of the shape at once (16 requests in flight), as the peers' multi-DAG triggers are.
+            with ThreadPoolExecutor(max_workers=min(16, len(dag_ids))) as pool:
+                list(pool.map(lambda d: self.post_run(d, run_id, logical), dag_ids))
+            return run_id, dag_ids
         # Every DAG of the shape at once (one CLI process each), as the peers' multi-DAG triggers are.
         procs = [subprocess.Popen([self.orch, "trigger", d, "--run-id", run_id, "--logical-date", logical],
                                   env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -136,12 +187,20 @@ class OrchSystem:
         return float(m.group(1)), float(m.group(2))
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 BODY_TIMES = re.compile(r"peer-body (\d+\.\d+) (\d+\.\d+)")
 
 
 def add_args(ap) -> None:
     ap.add_argument("--orch", default=".build/release/orch", help="the release orch binary")
     ap.add_argument("--mode", choices=["proc", "inproc"], default="proc", help="which isolation mode's DAGs")
+    ap.add_argument("--trigger", choices=["api", "cli"], default="api",
+                    help="orch serve and its REST API (default), or orch scheduler and one orch trigger process per DAG")
 
 
 def make(a) -> OrchSystem:

@@ -19,8 +19,8 @@ SYSTEMS = ["orch-proc", "orch-inproc", "prefect", "dagster", "dagster-inprocess"
            "floor-spawn", "floor-fsync", "floor-batched"]
 # What each system is: the report says which is compared with which.
 ABOUT = {
-    "orch-proc": "orch, a process per task (fork server), `orch scheduler`, SQLite",
-    "orch-inproc": "orch, Swift tasks in the bundle's task host (one process, no process per task), `orch scheduler`, SQLite",
+    "orch-proc": "orch, a process per task (fork server), `orch serve` triggered through its REST API, SQLite",
+    "orch-inproc": "orch, Swift tasks in the bundle's task host (one process, no process per task), `orch serve` triggered through its REST API, SQLite",
     "prefect": "Prefect 3 server on SQLite, flow process with ThreadPoolTaskRunner(2): tasks are threads",
     "dagster": "Dagster webserver + daemon on SQLite, multiprocess executor (a process per step)",
     "dagster-inprocess": "Dagster `execute_in_process`, ephemeral instance: persists nothing",

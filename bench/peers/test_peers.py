@@ -224,5 +224,21 @@ class OrchHasThePeerDAGs(unittest.TestCase):
                                              f"{dag_id} missing or with another task count")
 
 
+    def test_the_orch_driver_triggers_through_the_api_and_the_cli(self):
+        # `orch serve` with POST /api/v2/dags/{id}/dagRuns (the default), and `orch scheduler` with `orch trigger`.
+        for via in ("api", "cli"):
+            r = subprocess.run([sys.executable, str(HERE / "orch_driver.py"), "--orch", os.environ["ORCH_BIN"],
+                                "--mode", "inproc", "--trigger", via, "--scale", "small", "--repeats", "1",
+                                "--idle-seconds", "0", "--shapes", "trigger,astro_100x10"],
+                               capture_output=True, text=True, timeout=600)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            samples = [json.loads(x) for x in r.stdout.splitlines() if '"sample"' in x]
+            self.assertEqual([x["shape"] for x in samples], ["trigger", "astro_100x10"], r.stdout)
+            for rec in samples:
+                self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
+                self.assertGreater(rec["trigger_to_first_start_s"], 0)
+            self.assertIn(f"triggers through the {via}", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
