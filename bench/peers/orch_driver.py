@@ -77,16 +77,20 @@ class OrchSystem:
         self.proc = subprocess.Popen(command, env=self.env, stdout=self.log_file,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self.roots.append(self.proc.pid)
-        self.db = sqlite3.connect(os.path.join(self.home, "orch.db"), timeout=30)
-        if self.via == "api":
-            self.wait_for_api(time.time() + 60)
-        else:
-            time.sleep(0.5)
-        log(self.name, f"{command[1]} pid {self.proc.pid}, ORCH_HOME {self.home}, {self.dags_loaded} DAGs, "
-                       f"triggers through the {self.via}; warm-up run")
-        from shapes import SHAPES
-        h = self.trigger(SHAPES["trigger"], self.scale)
-        self.wait(h, SHAPES["trigger"], self.scale, time.time() + 120)
+        try:
+            self.db = sqlite3.connect(os.path.join(self.home, "orch.db"), timeout=30)
+            if self.via == "api":
+                self.wait_for_api(time.time() + 60)
+            else:
+                time.sleep(0.5)
+            log(self.name, f"{command[1]} pid {self.proc.pid}, ORCH_HOME {self.home}, {self.dags_loaded} DAGs, "
+                           f"triggers through the {self.via}; warm-up run")
+            from shapes import SHAPES
+            h = self.trigger(SHAPES["trigger"], self.scale)
+            self.wait(h, SHAPES["trigger"], self.scale, time.time() + 120)
+        except BaseException:
+            self.__exit__(None, None, None)   # `with` calls __exit__ only once __enter__ returned: stop orch here
+            raise
         return self
 
     def __exit__(self, *exc):
