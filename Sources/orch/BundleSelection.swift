@@ -39,11 +39,11 @@ enum BundleSelection {
 
     /// Only the DAG `dagId`, as the full load would give it, read from the manifest cache's per-DAG index (a
     /// command about one DAG: `orch trigger`); nil when that needs the full load (see `BundleLoader.loadOne`).
-    /// `located`: where ``located(_:_:)`` found the DAG already (nil: look now).
-    static func loadedAlone(_ dagId: String, _ home: OrchHome, located: IndexedDAG? = nil) -> LoadedBundles? {
+    /// `located`: the lookup ``located(_:_:)`` made (nil: it found nothing, so the full load it is; the lookup is
+    /// not repeated here: for a package folder it checks the build).
+    static func loadedAlone(_ dagId: String, _ home: OrchHome, located: IndexedDAG?) -> LoadedBundles? {
         if let done = lock.withLock({ cache }) { return done.filtered { $0.id == dagId } }
-        guard let found = located ?? Self.located(dagId, home), found.dagId == dagId,
-              let one = BundleLoader.loadOne(found) else { return nil }
+        guard let found = located, found.dagId == dagId, let one = BundleLoader.loadOne(found) else { return nil }
         if !Settings.load(home).examplesLoaded, one.bag.dags.contains(where: { $0.tags.contains("example") }) { return nil }
         return one
     }

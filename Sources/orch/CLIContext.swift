@@ -33,7 +33,12 @@ struct CLIContext {
 
     /// The DAG `id` and the bundles as loaded for it alone: from the manifest cache's per-DAG index when it can
     /// (no other DAG decoded), else from the full load. For commands about one DAG that also sync it.
-    func dagAlone(_ id: String, located: IndexedDAG? = nil) throws -> (dag: DAG, loaded: LoadedBundles) {
+    func dagAlone(_ id: String) throws -> (dag: DAG, loaded: LoadedBundles) {
+        try dagAlone(id, located: BundleSelection.located(id, home))
+    }
+
+    /// As above, with the per-DAG index looked up already (`BundleSelection.located`; nil: the full load).
+    func dagAlone(_ id: String, located: IndexedDAG?) throws -> (dag: DAG, loaded: LoadedBundles) {
         if let one = BundleSelection.loadedAlone(id, home, located: located), let dag = one.bag.dag(id) { return (dag, one) }
         let dag = try dag(id)
         return (dag, bundles().filtered { $0.id == id })

@@ -124,10 +124,10 @@ extension EngineStateMachine {
     mutating func resolve(_ key: AttemptKey, tryNumber: Int, outcome: AttemptOutcome, now: Date, _ step: inout Step) {
         guard let facts = facts(key), facts.instance.tryNumber == tryNumber else { return }
         let plan = facts.plan, ti = facts.instance
-        var policy = plan.dag.task(key.taskId)?.retry ?? RetryPolicy()
+        let task = plan.dag.task(key.taskId)
+        var policy = task?.retry ?? RetryPolicy()
         policy.retries = max(0, ti.maxTries - 1)
         let resolution = AttemptResolution.resolve(outcome, tryNumber: tryNumber, policy: policy, now: now)
-        let task = plan.dag.task(key.taskId)
         step.batch.attemptsEnded.append(.init(key: key, tryNumber: tryNumber, outcome: outcome, resolution: resolution,
                                               outlets: task?.assets.outlets ?? [],
                                               hasChecks: task?.checks.isEmpty == false))

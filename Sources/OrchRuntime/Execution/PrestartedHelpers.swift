@@ -20,7 +20,4 @@ public final class PrestartedHelpers: @unchecked Sendable {
         for host in taskHosts.values { Thread.detachNewThread { _ = host.isAvailable() } }
         for server in forkServers.values { Thread.detachNewThread { server.warmUp() } }
     }
-
-    /// The executables with a helper started here.
-    public var executables: Set<String> { Set(taskHosts.keys).union(forkServers.keys) }
 }

@@ -111,10 +111,9 @@ func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: 
     }
     // Only the helpers the DAG's tasks use: on 2 cores a needless fork server building every DAG of the bundle
     // takes a core from the task host coming up beside it (and the other way round).
-    func uses(_ isolation: Isolation) -> ((dagId: String, executable: String)) -> Bool {
-        { e in current.bag.dag(e.dagId)?.tasks.contains { $0.isolation == isolation } == true }
+    let using = { (isolation: Isolation) in
+        Set(executables.filter { current.bag.dag($0.dagId)?.tasks.contains { $0.isolation == isolation } == true }.map(\.executable))
     }
-    pool.warmUp(bundleExecutables: Set(executables.filter(uses(.process)).map(\.executable)),
-                taskHosts: Set(executables.filter(uses(.inProcess)).map(\.executable)))
+    pool.warmUp(bundleExecutables: using(.process), taskHosts: using(.inProcess))
     return pool
 }
