@@ -62,6 +62,19 @@ public final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs one `INSERT` into a table with an integer primary key; returns the new row's rowid. Cheaper than
+    /// `INSERT … RETURNING`, which SQLite answers through a temporary table (the engine inserts an attempt per launch).
+    public func insert(_ sql: String, _ params: [any SQLiteBindable] = []) throws -> Int64 {
+        try withStatement(sql, params) { stmt in
+            let rc = sqlite3_step(stmt)
+            guard rc == SQLITE_DONE else { throw stepError(rc, sql) }
+            guard sqlite3_changes(handle) == 1 else {
+                throw SQLiteError(code: SQLITE_MISUSE, message: "the insert added no row", sql: sql)
+            }
+            return sqlite3_last_insert_rowid(handle)
+        }
+    }
+
     /// Runs a query and returns every row.
     public func query(_ sql: String, _ params: [any SQLiteBindable] = []) throws -> [SQLiteRow] {
         try withStatement(sql, params) { stmt in

@@ -37,7 +37,7 @@ extension SQLiteStateStore {
                 }
                 throw StoreError.conflict("DAG '\(dagId)' already has a \(runType.rawValue) run for logical date \(isoString(logicalDate)); clear it to run it again (`orch runs clear RUN_ID`)")
             }
-            let pk = try insertReturningId("""
+            let pk = try db.insert("""
                 INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
                                      conf, owner, queued_at, dag_version)
                 VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, (SELECT version FROM dag WHERE dag_id = ?))

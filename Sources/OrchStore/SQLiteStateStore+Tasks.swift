@@ -35,7 +35,7 @@ extension SQLiteStateStore {
             guard changed == 1 else {
                 throw StoreError.conflict("task '\(taskId)' of run \(runPk) is not waiting to start")
             }
-            return try insertReturningId("""
+            return try db.insert("""
                 INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
                 VALUES (?, ?, ?, 'running', ?, ?, ?)
                 """, [runPk, taskId, tryNumber, isolation.rawValue, now.unix, logPath])

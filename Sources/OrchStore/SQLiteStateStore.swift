@@ -113,13 +113,3 @@ extension SQLStateStore {
         return try locked { try Migrator(directory: dir).migrate(db) }
     }
 }
-
-extension SQLStateStore {
-    /// Runs an `INSERT … RETURNING id` (both databases) and returns the new row's id.
-    func insertReturningId(_ sql: String, _ params: [any SQLiteBindable]) throws -> Int64 {
-        guard let id = try db.queryOne(sql + " RETURNING id", params)?["id"].int64 else {
-            throw StoreError.invalid("an insert returned no id: \(sql.prefix(60))")
-        }
-        return id
-    }
-}

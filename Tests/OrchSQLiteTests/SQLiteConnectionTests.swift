@@ -25,6 +25,22 @@ import Testing
         #expect(row["missing"].isNull)
     }
 
+    @Test func insertReturnsTheNewRowidAndRefusesAnInsertThatAddedNothing() throws {
+        let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try SQLiteConnection(path: path)
+        try db.executeScript("""
+            CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE);
+            CREATE TABLE audit (id INTEGER PRIMARY KEY, k TEXT);
+            CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN INSERT INTO audit (k) VALUES (NEW.k); INSERT INTO audit (k) VALUES (NEW.k); END;
+            INSERT INTO audit (k) VALUES ('seed'), ('seed'), ('seed');
+            """)
+        // The trigger's own inserts (audit ids 4 and 5) do not leak into the id returned for t's row.
+        #expect(try db.insert("INSERT INTO t (k) VALUES (?)", ["a"]) == 1)
+        #expect(try db.insert("INSERT INTO t (id, k) VALUES (?, ?)", [Int64(41), "b"]) == 41)
+        #expect(throws: SQLiteError.self) { try db.insert("INSERT OR IGNORE INTO t (k) VALUES (?)", ["a"]) }
+        #expect(try db.queryOne("SELECT count(*) AS n FROM t")?["n"].int == 2)
+    }
+
     @Test func forEachRowReadsInPlaceAndReusesTheStatement() throws {
         let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
         let db = try SQLiteConnection(path: path)

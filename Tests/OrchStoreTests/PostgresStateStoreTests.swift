@@ -77,6 +77,23 @@ import Testing
         #expect(sqliteColumns.count > 100)
     }
 
+    /// The engine writes every attempt's start and end through the indexes of task_instance and task_attempt: both
+    /// backends keep only their keys there (migrations/state/0017). (The ids inserts return: StateStoreContractTests.)
+    @Test func theAttemptTablesKeepOnlyTheirKeys() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let sqlite = try makeStore(dir)
+        let (postgres, schema) = try makePostgresStore(); defer { schema.drop() }
+        let sqliteIndexes = try sqlite.db.query("""
+            SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('task_instance', 'task_attempt')
+            """).compactMap { $0["name"].string }
+        #expect(sqliteIndexes == ["sqlite_autoindex_task_attempt_1"], "the UNIQUE (run_pk, task_id, try_number) only")
+        let postgresIndexes = Set(try postgres.db.query("""
+            SELECT indexname FROM pg_indexes WHERE schemaname = ? AND tablename IN ('task_instance', 'task_attempt')
+            """, [schema.name]).compactMap { $0["indexname"].string })
+        #expect(!postgresIndexes.contains("task_instance_active") && !postgresIndexes.contains("task_attempt_by_run"))
+        #expect(postgresIndexes.count == 3, "the two primary keys and the UNIQUE: \(postgresIndexes.sorted())")
+    }
+
     /// The server ends the store's session (as a restart or failover does): the statement that finds out fails,
     /// the next one reconnects and works, and nothing written before is lost.
     @Test func aSessionTheServerEndedIsOpenedAgainForTheNextStatement() throws {

@@ -47,6 +47,13 @@ public final class PostgresStateDatabase: StateDatabase, @unchecked Sendable {
         return try connection.execute(PlaceholderNumbering.numbered(sql), params.map(Self.text)).affectedRows
     }
 
+    public func insert(_ sql: String, _ params: [any SQLiteBindable]) throws -> Int64 {
+        guard let id = try queryOne(sql + " RETURNING id", params)?["id"].int64 else {
+            throw StoreError.invalid("an insert returned no id: \(sql.prefix(60))")
+        }
+        return id
+    }
+
     public func query(_ sql: String, _ params: [any SQLiteBindable]) throws -> [SQLiteRow] {
         try reconnectIfLost()
         let result = try connection.execute(PlaceholderNumbering.numbered(sql), params.map(Self.text))

@@ -3,8 +3,9 @@ import OrchSQLite
 
 /// The SQL connection under a ``SQLStateStore``: a SQLite file or a PostgreSQL database, spoken to in one
 /// vocabulary (`?` placeholders, ``SQLiteBindable`` parameters, ``SQLiteRow`` rows), so the store's SQL is written
-/// once for both. The statements keep to what both databases understand (`ON CONFLICT`, `RETURNING`, `coalesce`);
-/// the few things that differ (file size, change detection) ask ``dialect``.
+/// once for both. The statements keep to what both databases understand (`ON CONFLICT`, `coalesce`);
+/// the few things that differ (file size, change detection) ask ``dialect``, and an insert's new id is ``insert(_:_:)``
+/// (SQLite's last rowid, PostgreSQL's `RETURNING id`).
 ///
 /// Callers serialise use of one connection (the store holds its lock); `transaction` is the only writer's
 /// transaction: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's `BEGIN` plus a transaction-level advisory lock, so writers
@@ -17,6 +18,8 @@ public protocol StateDatabase: AnyObject, Sendable {
     @discardableResult
     func execute(_ sql: String, _ params: [any SQLiteBindable]) throws -> Int
     func query(_ sql: String, _ params: [any SQLiteBindable]) throws -> [SQLiteRow]
+    /// One `INSERT` into a table whose key is the integer column `id`; the new row's id.
+    func insert(_ sql: String, _ params: [any SQLiteBindable]) throws -> Int64
     /// Each row of a query in turn, read in place (listings read many times a second).
     func forEachRow(_ sql: String, _ params: [any SQLiteBindable], _ body: (any RowCursor) throws -> Void) throws
     /// `body` as one write transaction: committed when it returns, rolled back when it throws.
