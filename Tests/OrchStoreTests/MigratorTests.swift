@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 import OrchSQLite
 import Testing
 @testable import OrchStore
@@ -79,6 +80,42 @@ import Testing
         try db.execute("UPDATE dag_run SET state = 'running' WHERE run_id = 'r6'")   // and the triggers keep them
         #expect(try db.queryOne("SELECT n FROM dag_run_count WHERE dag_id = 'b' AND state = 'running'")?["n"].int == 1)
         #expect(try db.queryOne("SELECT n FROM dag_run_count WHERE dag_id = 'b' AND state = 'queued' AND run_type = 'scheduled'")?["n"].int == 0)
+    }
+
+    /// 0017 rebuilds task_instance (its CHECK as ORs): every row and state survives, the rule stays the same.
+    @Test func theWritePathMigrationKeepsEveryTaskInstanceAndItsStateRule() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let migrations = try copyMigrations(to: dir)
+        let later = dir.url.appendingPathComponent("later")
+        try FileManager.default.createDirectory(at: later, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: migrations.path) where name >= "0017" {
+            try FileManager.default.moveItem(at: migrations.appendingPathComponent(name),
+                                             to: later.appendingPathComponent(name))
+        }
+        let db = try SQLiteConnection(path: dir.path("old.db"))
+        try Migrator(directory: migrations).migrate(db)
+        try db.execute("""
+            INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end, queued_at)
+            VALUES ('d', 'r', 'manual', 'running', 1, 1, 2, 1)
+            """)
+        let states = TaskState.allCases.map(\.rawValue)
+        for (i, state) in states.enumerated() {
+            try db.execute("INSERT INTO task_instance (run_pk, task_id, state, try_number, error) VALUES (1, ?, ?, ?, ?)",
+                           ["t\(i)", state, i, "e\(i)"])
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: later.path) {
+            try FileManager.default.moveItem(at: later.appendingPathComponent(name),
+                                             to: migrations.appendingPathComponent(name))
+        }
+        #expect(try Migrator(directory: migrations).migrate(db).first == "0017_engine_write_path.sql")
+        let rows = try db.query("SELECT task_id, state, try_number, error FROM task_instance ORDER BY try_number")
+        #expect(rows.map { $0["state"].string ?? "" } == states)
+        #expect(rows.map { $0["error"].string ?? "" } == states.indices.map { "e\($0)" })
+        #expect(throws: SQLiteError.self) {
+            try db.execute("INSERT INTO task_instance (run_pk, task_id, state) VALUES (1, 'bad', 'stuck')")
+        }
+        #expect(try db.execute("DELETE FROM dag_run WHERE id = 1") == 1)
+        #expect(try db.queryOne("SELECT count(*) AS n FROM task_instance")?["n"].int == 0, "the cascade is kept")
     }
 
     @Test func anEditedAppliedMigrationIsRefused() throws {
