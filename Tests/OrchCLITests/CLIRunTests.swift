@@ -25,7 +25,7 @@ import Testing
             #expect(a["end_date"].double! >= a["start_date"].double!)
             let path = a["log_path"].string ?? ""
             #expect(path.hasPrefix(s.home.path + "/logs/example_fanout/"))
-            #expect(path.hasSuffix("/\(a["task_id"].string!)/1.log"))
+            #expect(path.hasSuffix("/\(a["task_id"].string!).1.log"))
         }
         let join = try #require(rows.attempts(of: "join").first)
         #expect(try log(join).contains("sum of squares = 55"))
@@ -52,7 +52,7 @@ import Testing
         #expect(flaky.map { $0["state"].string } == ["failed", "failed", "success"])
         #expect(Set(flaky.compactMap { $0["log_path"].string }).count == 3)
         for (i, a) in flaky.enumerated() {
-            #expect(a["log_path"].string?.hasSuffix("/flaky/\(i + 1).log") == true)
+            #expect(a["log_path"].string?.hasSuffix("/flaky.\(i + 1).log") == true)
             #expect(try log(a).contains("try \(i + 1)"))
         }
         #expect(flaky[0]["error"].string?.contains("simulated failure on try 1") == true)

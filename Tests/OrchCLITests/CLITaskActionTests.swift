@@ -91,7 +91,7 @@ import Testing
         let s = try OrchSandbox(); defer { s.cleanup() }
         let rows = try finishedRun(s)
         let logFolder = URL(fileURLWithPath: try #require(rows.attempts.first?["log_path"].string))
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()   // logs/<dag>/<run>/<task>.<try>.log: the run's folder
         #expect(FileManager.default.fileExists(atPath: logFolder.path))
         let r = try s.run("runs", "delete", "example_trigger_rules", Self.runId)
         #expect(r.status == 0, "\(r.output)")

@@ -30,7 +30,7 @@ import Testing
         // Logs were streamed to the server's home; the workers hold their own copies and no database.
         let logs = c.sandbox.home.appendingPathComponent("logs/remote_fanout")
         let serverLogs = FileManager.default.enumerator(atPath: logs.path)?.compactMap { $0 as? String }
-            .filter { $0.hasSuffix("/1.log") } ?? []
+            .filter { $0.hasSuffix(".1.log") } ?? []
         #expect(serverLogs.count == 10)
         for w in [a, b] {
             let home = try #require(c.homeOf(w))

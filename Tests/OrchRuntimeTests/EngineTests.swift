@@ -130,7 +130,7 @@ import Testing
         #expect(attempts.map(\.error) == ["boom 1", "boom 2", nil])
         #expect(Set(attempts.map(\.logPath)).count == 3)
         for a in attempts {
-            #expect(a.logPath.hasSuffix("/logs/flaky/\(run.runId)/t/\(a.tryNumber).log"))   // ':' is kept in file names
+            #expect(a.logPath.hasSuffix("/logs/flaky/\(run.runId)/t.\(a.tryNumber).log"))   // ':' is kept in file names
             let log = try String(contentsOfFile: a.logPath, encoding: .utf8)
             #expect(log.contains("this is try \(a.tryNumber)"))
             #expect(a.endDate != nil && a.endDate! >= a.startDate)

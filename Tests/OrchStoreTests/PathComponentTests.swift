@@ -35,8 +35,7 @@ import Testing
         let home = OrchHome(path: root)
         for (dag, run, task) in [("d", "manual__2026-11-05T00:00:00Z", "t"), ("..", "a/b", "50%"), ("é", "", "x y")] {
             let viaURL = home.logsDirectory.appendingPathComponent(pathComponent(dag))
-                .appendingPathComponent(pathComponent(run)).appendingPathComponent(pathComponent(task))
-                .appendingPathComponent("3.log").path
+                .appendingPathComponent(pathComponent(run)).appendingPathComponent(pathComponent(task) + ".3.log").path
             #expect(home.attemptLogFile(dagId: dag, runId: run, taskId: task, tryNumber: 3) == viaURL)
             #expect(home.attemptLogPath(dagId: dag, runId: run, taskId: task, tryNumber: 3).path == viaURL)
         }

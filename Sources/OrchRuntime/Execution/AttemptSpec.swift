@@ -44,12 +44,12 @@ public struct AttemptSpec: Sendable, Codable, Hashable {
         return StoreXCom(runPk: runPk, databasePath: databasePath)
     }
 
-    /// `<try>.lock` beside `<try>.log` (only the extension changes). The attempt's process holds an exclusive
-    /// flock on it for its whole life, and writes its result into it just before exiting: one small file
+    /// `<task>.<try>.lock` beside `<task>.<try>.log` (only the extension changes). The attempt's process holds an
+    /// exclusive flock on it for its whole life, and writes its result into it just before exiting: one small file
     /// per attempt instead of three, and the result is read only once the lock is free.
     public var lockPath: String { fileStem + ".lock" }
-    /// The log's path without its extension: `…/<try>` (text only: NSString's path methods cost a bridge per call,
-    /// and the engine asks for this at every launch).
+    /// The log's path without its extension: `…/<task>.<try>` (text only: NSString's path methods cost a bridge per
+    /// call, and the engine asks for this at every launch).
     public var fileStem: String {
         let name = logPath.lastIndex(of: "/").map { logPath.index(after: $0) } ?? logPath.startIndex
         guard let dot = logPath[name...].lastIndex(of: "."), dot > name else { return logPath }

@@ -3,8 +3,7 @@ import OrchCore
 import OrchStore
 
 /// Appends timestamped lines to an attempt's log file (in-process attempts). The file (and its folder) is
-/// created on the first line, so a silent no-op task costs no file system work; the folder only when opening the
-/// file says it is missing (one `open` in the common case).
+/// created on the first line, so a silent no-op task costs no file system work (``AttemptLogFile``).
 public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
     private let path: String
     private var fd: Int32 = -1
@@ -17,14 +16,7 @@ public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
     public func log(_ message: String) {
         let line = Array("[\(logTimestamp())] \(message)\n".utf8)
         lock.lock(); defer { lock.unlock() }
-        if fd < 0 {
-            fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            if fd < 0 && errno == ENOENT {
-                try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                         withIntermediateDirectories: true)
-                fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            }
-        }
+        if fd < 0 { fd = AttemptLogFile.openForAppend(path) }
         guard fd >= 0 else { return }
         _ = writeAll(fd, line)   // a full disk loses the line, as before; the attempt goes on
     }

@@ -29,9 +29,7 @@ public enum ChildProcess {
     /// when it cannot be taken another process still runs this attempt, and nothing is started.
     public static func spawn(executable: String, arguments: [String], environment: [String: String],
                              logPath: String, lockPath: String) throws -> Started {
-        let logDir = (logPath as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
-        let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let logFD = AttemptLogFile.openForAppend(logPath)
         guard logFD >= 0 else { throw SpawnError(message: "cannot open log \(logPath): \(errnoText())") }
         defer { close(logFD) }
         let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

@@ -138,9 +138,7 @@ public enum ForkServer {
         }
         let spec = request.spec
         warm(spec)
-        let dir = (spec.logPath as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let logFD = open(spec.logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let logFD = AttemptLogFile.openForAppend(spec.logPath)
         guard logFD >= 0 else {
             send(.refused(id: request.id, message: "cannot open log \(spec.logPath): \(errnoText())"))
             return nil
