@@ -13,6 +13,28 @@ import Testing
         return target
     }
 
+    /// A database migrated up to (not including) `version`, the migrations folder holding only those files, and
+    /// the folder the later files wait in (``restoreMigrations(from:to:)`` puts them back).
+    private func databaseMigratedUpTo(_ version: String, in dir: TempDir) throws -> (SQLiteConnection, URL, URL) {
+        let migrations = try copyMigrations(to: dir)
+        let later = dir.url.appendingPathComponent("later")
+        try FileManager.default.createDirectory(at: later, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: migrations.path) where name >= version {
+            try FileManager.default.moveItem(at: migrations.appendingPathComponent(name),
+                                             to: later.appendingPathComponent(name))
+        }
+        let db = try SQLiteConnection(path: dir.path("old.db"))
+        try Migrator(directory: migrations).migrate(db)
+        return (db, migrations, later)
+    }
+
+    private func restoreMigrations(from later: URL, to migrations: URL) throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: later.path) {
+            try FileManager.default.moveItem(at: later.appendingPathComponent(name),
+                                             to: migrations.appendingPathComponent(name))
+        }
+    }
+
     private func tables(_ db: SQLiteConnection) throws -> Set<String> {
         Set(try db.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0["name"].string })
     }
@@ -52,15 +74,7 @@ import Testing
     /// 0005 adds trigger-kept run counts: on a database that already has runs, it must count them.
     @Test func runCountsMigrationCountsTheRunsAlreadyThere() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let migrations = try copyMigrations(to: dir)
-        let later = dir.url.appendingPathComponent("later")
-        try FileManager.default.createDirectory(at: later, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: migrations.path) where name >= "0005" {
-            try FileManager.default.moveItem(at: migrations.appendingPathComponent(name),
-                                             to: later.appendingPathComponent(name))
-        }
-        let db = try SQLiteConnection(path: dir.path("old.db"))
-        try Migrator(directory: migrations).migrate(db)
+        let (db, migrations, later) = try databaseMigratedUpTo("0005", in: dir)
         for i in 0..<7 {
             try db.execute("""
                 INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end,
@@ -68,10 +82,7 @@ import Testing
                 """, [i < 5 ? "a" : "b", "r\(i)", i % 2 == 0 ? "scheduled" : "manual", i < 3 ? "success" : "queued",
                       Double(i), Double(i), Double(i + 1), Double(i)])
         }
-        for name in try FileManager.default.contentsOfDirectory(atPath: later.path) {
-            try FileManager.default.moveItem(at: later.appendingPathComponent(name),
-                                             to: migrations.appendingPathComponent(name))
-        }
+        try restoreMigrations(from: later, to: migrations)
         #expect(try Migrator(directory: migrations).migrate(db).first == "0005_run_counts.sql")
         let counted = try db.query("SELECT dag_id, state, run_type, n FROM dag_run_count ORDER BY 1, 2, 3")
             .map { "\($0["dag_id"].string!) \($0["state"].string!) \($0["run_type"].string!) \($0["n"].int!)" }
@@ -85,15 +96,7 @@ import Testing
     /// 0017 rebuilds task_instance (its CHECK as ORs): every row and state survives, the rule stays the same.
     @Test func theWritePathMigrationKeepsEveryTaskInstanceAndItsStateRule() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let migrations = try copyMigrations(to: dir)
-        let later = dir.url.appendingPathComponent("later")
-        try FileManager.default.createDirectory(at: later, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: migrations.path) where name >= "0017" {
-            try FileManager.default.moveItem(at: migrations.appendingPathComponent(name),
-                                             to: later.appendingPathComponent(name))
-        }
-        let db = try SQLiteConnection(path: dir.path("old.db"))
-        try Migrator(directory: migrations).migrate(db)
+        let (db, migrations, later) = try databaseMigratedUpTo("0017", in: dir)
         try db.execute("""
             INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, interval_start, interval_end, queued_at)
             VALUES ('d', 'r', 'manual', 'running', 1, 1, 2, 1)
@@ -103,10 +106,7 @@ import Testing
             try db.execute("INSERT INTO task_instance (run_pk, task_id, state, try_number, error) VALUES (1, ?, ?, ?, ?)",
                            ["t\(i)", state, i, "e\(i)"])
         }
-        for name in try FileManager.default.contentsOfDirectory(atPath: later.path) {
-            try FileManager.default.moveItem(at: later.appendingPathComponent(name),
-                                             to: migrations.appendingPathComponent(name))
-        }
+        try restoreMigrations(from: later, to: migrations)
         #expect(try Migrator(directory: migrations).migrate(db).first == "0017_engine_write_path.sql")
         let rows = try db.query("SELECT task_id, state, try_number, error FROM task_instance ORDER BY try_number")
         #expect(rows.map { $0["state"].string ?? "" } == states)
