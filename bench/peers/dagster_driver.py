@@ -30,7 +30,7 @@ if Path(sys.prefix).resolve() != VENV.resolve():
         sys.exit(f"dagster_driver: no Dagster in {VENV}; run `bash bench/peers/setup.sh dagster` first")
     os.execv(str(VENV / "bin" / "python"), [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]])
 
-from driver import af, log, main, stop_processes  # noqa: E402
+from driver import af, log, main, stop_processes, wait_http  # noqa: E402
 
 PORT = int(os.environ.get("DAGSTER_BENCH_PORT", "23000"))
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -89,15 +89,8 @@ class DagsterDaemonSystem:
             self.roots.append(p.pid)
         try:
             self.client = DagsterGraphQLClient("127.0.0.1", port_number=PORT)
-            import urllib.request
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/server_info", timeout=2).read()
-                    break
-                except OSError:
-                    if any(p.poll() is not None for p in self.procs) or time.time() - t0 > 300:
-                        raise RuntimeError(f"dagster-webserver did not start; logs in {self.home}")
-                    time.sleep(0.5)
+            wait_http(f"http://127.0.0.1:{PORT}/server_info", self.procs, t0 + 300,
+                      f"dagster-webserver or its daemon (logs in {self.home})")
             from dagster_defs import JOB_FACTORIES
             self.dags_loaded = len(JOB_FACTORIES)
             log(self.name, f"webserver + daemon up after {time.time() - t0:.1f} s ({self.dags_loaded} jobs); warm-up run")

@@ -83,6 +83,24 @@ def reap(pid: int, deadline: float, timeout_message: str, poll: float):
         time.sleep(poll)
 
 
+def wait_http(url: str, procs, deadline: float, what: str, poll: float = 0.5) -> None:
+    """Returns once `url` answers 2xx; raises RuntimeError naming `what` when one of `procs` exited or at `deadline`
+    (time.time()). Every driver's readiness check of its server."""
+    import urllib.request
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if 200 <= r.status < 300:
+                    return
+        except OSError:
+            pass
+        if any(p.poll() is not None for p in procs):
+            raise RuntimeError(f"{what} exited before it answered {url}")
+        if time.time() > deadline:
+            raise RuntimeError(f"{what} did not answer {url} in time")
+        time.sleep(poll)
+
+
 def emit(record: dict) -> None:
     print(json.dumps(record), flush=True)
 

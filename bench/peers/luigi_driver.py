@@ -20,10 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime
 
-from driver import REPO, af, log, main, reap
+from driver import REPO, af, log, main, reap, wait_http
 
 VENV = REPO / ".venv-luigi"
 PORT = int(os.environ.get("LUIGI_BENCH_PORT", "28082"))
@@ -56,14 +55,8 @@ class LuigiSystem:
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self.roots.append(self.server.pid)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/task_list?data=%7B%7D", timeout=2).read()
-                    break
-                except OSError:
-                    if self.server.poll() is not None or time.time() - t0 > 60:
-                        raise RuntimeError(f"luigid did not start; log {self.home}/luigid.log")
-                    time.sleep(0.3)
+            wait_http(f"http://127.0.0.1:{PORT}/api/task_list?data=%7B%7D", [self.server], t0 + 60,
+                      f"luigid (log {self.home}/luigid.log)", poll=0.3)
             log(self.name, f"luigid pid {self.server.pid} ready after {time.time() - t0:.1f} s; warm-up run")
             from shapes import SHAPES
             h = self.trigger(SHAPES["trigger"], self.scale)

@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from driver import SLOTS, af, log, main
+from driver import SLOTS, af, log, main, wait_http
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from bundles import bundles_env  # noqa: E402 (bench/bundles.py)
@@ -112,18 +112,8 @@ class OrchSystem:
         shutil.rmtree(self.home, ignore_errors=True)
 
     def wait_for_api(self, deadline):
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"orch serve exited ({self.proc.returncode}); log in {self.home}")
-            if time.time() > deadline:
-                raise TimeoutError(f"orch serve did not answer on port {self.port}")
-            time.sleep(0.05)
+        wait_http(f"http://127.0.0.1:{self.port}/api/v1/health", [self.proc], deadline,
+                  f"orch serve (log in {self.home})", poll=0.05)
 
     def post_run(self, dag_id, run_id, logical):
         body = json.dumps({"dag_run_id": run_id, "logical_date": logical}).encode()

@@ -19,10 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime
 
-from driver import REPO, af, log, main, stop_processes
+from driver import REPO, af, log, main, stop_processes, wait_http
 
 VENV = REPO / ".venv-prefect"
 PORT = int(os.environ.get("PREFECT_BENCH_PORT", "24200"))
@@ -59,14 +58,8 @@ class PrefectSystem:
         self.procs.append(server)
         self.roots.append(server.pid)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/health", timeout=2).read()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.time() - t0 > 180:
-                        raise RuntimeError(f"Prefect server did not start; log {self.home}/server.log")
-                    time.sleep(0.5)
+            wait_http(f"http://127.0.0.1:{PORT}/api/health", [server], t0 + 180,
+                      f"the Prefect server (log {self.home}/server.log)")
             self.runner = subprocess.Popen([str(VENV / "bin" / "python"), str(REPO / "bench/peers/prefect_runner.py")],
                                            env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                            stderr=open(os.path.join(self.home, "runner.log"), "wb"), text=True,
