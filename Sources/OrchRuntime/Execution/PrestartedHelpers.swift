@@ -9,12 +9,10 @@ public final class PrestartedHelpers: @unchecked Sendable {
     let forkServers: [String: ForkServerClient]
 
     /// Starts, each on a thread of its own, a task host for each of `taskHostsFor` and a fork server for each of
-    /// `forkServersFor` (executable paths), unless turned off as for the pool (`ORCH_TASK_HOST=0`,
-    /// `ORCH_FORK_SERVER=0`).
-    public init(taskHostsFor: Set<String>, forkServersFor: Set<String>,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let hosts = environment["ORCH_TASK_HOST"] == "0" ? [] : taskHostsFor
-        let servers = environment["ORCH_FORK_SERVER"] == "0" ? [] : forkServersFor
+    /// `forkServersFor` (executable paths), unless turned off as for the pool (``HelperSwitches``).
+    public init(taskHostsFor: Set<String>, forkServersFor: Set<String>, switches: HelperSwitches = HelperSwitches()) {
+        let hosts = switches.taskHost ? taskHostsFor : []
+        let servers = switches.forkServer ? forkServersFor : []
         taskHosts = Dictionary(uniqueKeysWithValues: hosts.map { ($0, TaskHostClient(executable: $0)) })
         forkServers = Dictionary(uniqueKeysWithValues: servers.map { ($0, ForkServerClient(executable: $0)) })
         for host in taskHosts.values { Thread.detachNewThread { _ = host.isAvailable() } }

@@ -41,16 +41,17 @@ public final class WorkerPool: @unchecked Sendable {
     private var bundleForkServers: [String: ForkServerClient] = [:]
     /// One task host per bundle executable, for its `.inProcess` tasks, started on the first of them.
     private var bundleTaskHosts: [String: TaskHostClient] = [:]
-    /// Run a bundle's `.inProcess` tasks in its task host (default; `ORCH_TASK_HOST=0`: as processes).
+    /// Run a bundle's `.inProcess` tasks in its task host (``HelperSwitches``).
     private let useTaskHost: Bool
     private let bundleLock = NSLock()
     /// Attempts running now, by their lock path, so the engine can stop them.
     private let live = LiveAttempts()
 
-    /// `useForkServer`: start attempts through `orch __fork-server` (default; `ORCH_FORK_SERVER=0` turns it off).
+    /// `useForkServer`: start attempts through `orch __fork-server`; `useTaskHost`: run a bundle's `.inProcess`
+    /// tasks in its task host (both from the environment by default: ``HelperSwitches``).
     public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
-                useForkServer: Bool = ProcessInfo.processInfo.environment["ORCH_FORK_SERVER"] != "0",
-                useTaskHost: Bool = ProcessInfo.processInfo.environment["ORCH_TASK_HOST"] != "0",
+                useForkServer: Bool = HelperSwitches().forkServer,
+                useTaskHost: Bool = HelperSwitches().taskHost,
                 lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,
                 runXCom: @escaping @Sendable (_ runPk: Int64) -> XComAccess,
                 bundleExecutable: @escaping @Sendable (AttemptSpec) -> String? = { _ in nil }) {
