@@ -38,7 +38,7 @@ struct CLIContext {
     }
 
     /// As above, with the per-DAG index looked up already (`BundleSelection.located`; nil: the full load).
-    func dagAlone(_ id: String, located: IndexedDAG?) throws -> (dag: DAG, loaded: LoadedBundles) {
+    func dagAlone(_ id: String, located: DAGVersion?) throws -> (dag: DAG, loaded: LoadedBundles) {
         if let one = BundleSelection.loadedAlone(id, home, located: located), let dag = one.bag.dag(id) { return (dag, one) }
         let dag = try dag(id)
         return (dag, bundles().filtered { $0.id == id })

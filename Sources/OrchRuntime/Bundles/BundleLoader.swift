@@ -134,30 +134,29 @@ public enum BundleLoader {
         locate(dagId, from: bundles, environment: environment, cache: cache).flatMap(loadOne)
     }
 
-    /// Where the per-DAG index holds `dagId` (the first half of ``loadOne(_:from:environment:cache:)``, which
-    /// reads no DAG yet): nil when the answer needs the full load.
+    /// The version of `dagId` the per-DAG index holds: its bundle, executable and manifest entry (the first half
+    /// of ``loadOne(_:from:environment:cache:)``, which decodes no DAG yet); nil when the answer needs the full load.
     public static func locate(_ dagId: String, from bundles: [String],
                               environment: [String: String] = ProcessInfo.processInfo.environment,
-                              cache: BundleManifestCache) -> IndexedDAG? {
+                              cache: BundleManifestCache) -> DAGVersion? {
         let childEnvironment = environment.filter { !TaskEnvironment.secrets.contains($0.key) }
         for bundle in bundles {
             guard let resolved = try? resolve(bundle, environment: childEnvironment), resolved.buildError == nil,
                   let sha256 = cache.knownSHA256(resolved.executable), let ids = cache.dags.ids(sha256) else { return nil }
             guard ids.contains(dagId) else { continue }
             guard let entry = cache.dags.entry(sha256, dagId: dagId) else { return nil }
-            return IndexedDAG(dagId: dagId, bundle: bundle, executable: resolved.executable, sha256: sha256, entry: entry)
+            return DAGVersion(dagId: dagId, manifest: entry, bundle: bundle, executable: resolved.executable,
+                              executableSHA256: sha256)
         }
         return nil
     }
 
     /// The DAG `located` names, decoded from its entry (the second half of ``loadOne(_:from:environment:cache:)``).
-    public static func loadOne(_ located: IndexedDAG) -> LoadedBundles? {
-        guard let dag = try? BundleManifest.dag(fromEntry: located.entry), dag.id == located.dagId,
+    public static func loadOne(_ located: DAGVersion) -> LoadedBundles? {
+        guard let dag = try? BundleManifest.dag(fromEntry: located.manifest), dag.id == located.dagId,
               case (let bag, let invalid) = DAGBag.lenient([dag]), invalid.isEmpty else { return nil }
-        let version = DAGVersion(dagId: located.dagId, manifest: located.entry, bundle: located.bundle,
-                                 executable: located.executable, executableSHA256: located.sha256)
         return LoadedBundles(bag: bag, executables: [located.dagId: located.executable],
-                             bundles: [located.dagId: located.bundle], errors: [], versions: [located.dagId: version])
+                             bundles: [located.dagId: located.bundle], errors: [], versions: [located.dagId: located])
     }
 
     /// A bundle executable with its sha256 and its manifest.

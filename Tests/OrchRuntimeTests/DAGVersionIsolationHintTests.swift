@@ -4,9 +4,10 @@ import OrchRuntime
 import Testing
 
 /// The isolations a manifest entry's tasks ask for, read from its text (the hint `orch run` starts helpers by).
-@Suite struct IndexedDAGTests {
+@Suite struct DAGVersionIsolationHintTests {
     private func hint(_ dag: DAG) throws -> Set<Isolation> {
-        IndexedDAG(dagId: dag.id, bundle: "b", executable: "/b", sha256: "", entry: try BundleManifest.entry(dag)).isolationHint
+        DAGVersion(dagId: dag.id, manifest: try BundleManifest.entry(dag), bundle: "b", executable: "/b",
+                   executableSHA256: "").isolationHint
     }
 
     @Test func theHintNamesEveryIsolationTheTasksUse() throws {
