@@ -59,20 +59,8 @@ extension SQLiteStateStore: EngineStore {
                 guard let start = begun[b.key] else {
                     throw StoreError.invalid("attempt \(b.key.taskId) try \(b.tryNumber) of run \(b.key.runPk) has no log path")
                 }
-                // The states as ORs, not `IN (…)`: SQLite builds a temporary table for an IN list, once per launch.
-                let changed = try db.execute("""
-                    UPDATE task_instance SET state = 'running', try_number = ?, start_date = ?, end_date = NULL,
-                        next_retry_at = NULL, pid = NULL, error = NULL
-                    WHERE run_pk = ? AND task_id = ?
-                        AND (state = 'none' OR state = 'scheduled' OR state = 'queued' OR state = 'up_for_retry')
-                    """, [b.tryNumber, now.unix, b.key.runPk, b.key.taskId])
-                guard changed == 1 else {
-                    throw StoreError.conflict("task '\(b.key.taskId)' of run \(b.key.runPk) is not waiting to start")
-                }
-                ids[b.key] = try db.insert("""
-                    INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
-                    VALUES (?, ?, ?, 'running', ?, ?, ?)
-                    """, [b.key.runPk, b.key.taskId, b.tryNumber, start.isolation.rawValue, now.unix, start.logPath])
+                ids[b.key] = try recordBegun(runPk: b.key.runPk, taskId: b.key.taskId, tryNumber: b.tryNumber,
+                                             isolation: start.isolation, logPath: start.logPath, now: now)
             }
             for r in batch.finishedRuns {
                 try db.execute("UPDATE dag_run SET state = ?, end_date = ?, owner = NULL WHERE id = ?",

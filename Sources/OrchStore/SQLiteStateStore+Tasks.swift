@@ -27,19 +27,29 @@ extension SQLiteStateStore {
     public func beginAttempt(runPk: Int64, taskId: String, tryNumber: Int, isolation: Isolation, logPath: String,
                              now: Date) throws -> Int64 {
         try write {
-            let changed = try db.execute("""
-                UPDATE task_instance SET state = 'running', try_number = ?, start_date = ?, end_date = NULL,
-                    next_retry_at = NULL, pid = NULL, error = NULL
-                WHERE run_pk = ? AND task_id = ? AND state IN ('none', 'scheduled', 'queued', 'up_for_retry')
-                """, [tryNumber, now.unix, runPk, taskId])
-            guard changed == 1 else {
-                throw StoreError.conflict("task '\(taskId)' of run \(runPk) is not waiting to start")
-            }
-            return try db.insert("""
-                INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
-                VALUES (?, ?, ?, 'running', ?, ?, ?)
-                """, [runPk, taskId, tryNumber, isolation.rawValue, now.unix, logPath])
+            try recordBegun(runPk: runPk, taskId: taskId, tryNumber: tryNumber, isolation: isolation, logPath: logPath,
+                            now: now)
         }
+    }
+
+    /// The statements of an attempt's start, inside the caller's write (``beginAttempt`` and the engine's batch):
+    /// the task instance moves to running from a waiting state, and the attempt row is added.
+    func recordBegun(runPk: Int64, taskId: String, tryNumber: Int, isolation: Isolation, logPath: String,
+                     now: Date) throws -> Int64 {
+        // The states as ORs, not `IN (…)`: SQLite builds a temporary table for an IN list, once per launch.
+        let changed = try db.execute("""
+            UPDATE task_instance SET state = 'running', try_number = ?, start_date = ?, end_date = NULL,
+                next_retry_at = NULL, pid = NULL, error = NULL
+            WHERE run_pk = ? AND task_id = ?
+                AND (state = 'none' OR state = 'scheduled' OR state = 'queued' OR state = 'up_for_retry')
+            """, [tryNumber, now.unix, runPk, taskId])
+        guard changed == 1 else {
+            throw StoreError.conflict("task '\(taskId)' of run \(runPk) is not waiting to start")
+        }
+        return try db.insert("""
+            INSERT INTO task_attempt (run_pk, task_id, try_number, state, isolation, start_date, log_path)
+            VALUES (?, ?, ?, 'running', ?, ?, ?)
+            """, [runPk, taskId, tryNumber, isolation.rawValue, now.unix, logPath])
     }
 
     public func recordAttemptProcess(attemptId: Int64, runPk: Int64, taskId: String, pid: Int,

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Bundle helpers started before the pool that will use them exists: `orch run` starts its DAG's task host or
-/// fork server as soon as it knows the bundle executable (``BundleLoader/locate(_:from:environment:cache:)``), while it still decodes and syncs the
-/// DAG and creates the run, instead of after. A pool ``WorkerPool/adopt(_:)``s them; one nothing adopts ends
+/// fork server as soon as it knows the bundle executable (``BundleLoader/locate(_:from:environment:cache:)``),
+/// while it still decodes and syncs the DAG and creates the run, instead of after. A pool ``WorkerPool/adopt(_:)``s them; one nothing adopts ends
 /// with this process (its request pipe closes).
 public final class PrestartedHelpers: @unchecked Sendable {
     let taskHosts: [String: TaskHostClient]

@@ -47,23 +47,22 @@ public final class WorkerPool: @unchecked Sendable {
     /// Attempts running now, by their lock path, so the engine can stop them.
     private let live = LiveAttempts()
 
-    /// `useForkServer`: start attempts through `orch __fork-server`; `useTaskHost`: run a bundle's `.inProcess`
-    /// tasks in its task host (both from the environment by default: ``HelperSwitches``).
+    /// `switches`: whether attempts start through `orch __fork-server` and a bundle's `.inProcess` tasks run in its
+    /// task host (from the environment by default, read once).
     public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
-                useForkServer: Bool = HelperSwitches().forkServer,
-                useTaskHost: Bool = HelperSwitches().taskHost,
+                switches: HelperSwitches = HelperSwitches(),
                 lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,
                 runXCom: @escaping @Sendable (_ runPk: Int64) -> XComAccess,
                 bundleExecutable: @escaping @Sendable (AttemptSpec) -> String? = { _ in nil }) {
         self.slots = max(1, slots)
         self.bundleExecutable = bundleExecutable
-        self.useForkServer = useForkServer
-        self.useTaskHost = useTaskHost
+        useForkServer = switches.forkServer
+        useTaskHost = switches.taskHost
         self.executable = executable
         self.killGrace = killGrace
         self.lookupTask = lookupTask
         self.runXCom = runXCom
-        forkServer = useForkServer ? ForkServerClient(executable: executable) : nil
+        forkServer = switches.forkServer ? ForkServerClient(executable: executable) : nil
         // A fork server or child that died must not take this process with it when we write to its pipe.
         signal(SIGPIPE, SIG_IGN)
     }
