@@ -59,6 +59,7 @@ public enum ForkServer {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)]
         var stdinOpen = true
         var children: Set<pid_t> = []
+        var contexts: [Int: AttemptSpec] = [:]   // the runs' specs the pool sent once (ForkServerProtocol)
         var sweepUntil = 0   // adopted leftovers are looked for while attempts run and 10 s after one ended
         var lastSweep = 0.0  // ... at most every `sweepInterval` (it reads /proc)
         while stdinOpen || !children.isEmpty {
@@ -84,7 +85,7 @@ public enum ForkServer {
             while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(input[..<newline])
                 input.removeSubrange(...newline)
-                if let pid = handle(line, warm: warm, runChild: runChild) { children.insert(pid) }
+                if let pid = handle(line, contexts: &contexts, warm: warm, runChild: runChild) { children.insert(pid) }
             }
         }
         exit(0)
@@ -132,22 +133,29 @@ public enum ForkServer {
     }
 
     /// Forks a child for one request; returns its pid when a child was started.
-    private static func handle(_ line: [UInt8], warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> pid_t? {
+    private static func handle(_ line: [UInt8], contexts: inout [Int: AttemptSpec], warm: (AttemptSpec) -> Void,
+                               runChild: (AttemptSpec) -> Int32) -> pid_t? {
         guard let request = try? JSONDecoder().decode(ForkServerProtocol.Request.self, from: Data(line)) else {
             return nil
         }
-        let spec = request.spec
+        if let forget = request.forget { contexts[forget] = nil }
+        guard let id = request.id else { return nil }
+        if let context = request.context, let spec = request.spec { contexts[context] = spec }
+        guard let spec = TaskHostProtocol.spec(of: request, contexts: contexts) else {
+            send(.refused(id: id, message: "the fork server has no context \(request.context.map(String.init) ?? "-") for this attempt"))
+            return nil
+        }
         warm(spec)
         let logFD = AttemptLogFile.openForAppend(spec.logPath)
         guard logFD >= 0 else {
-            send(.refused(id: request.id, message: "cannot open log \(spec.logPath): \(errnoText())"))
+            send(.refused(id: id, message: "cannot open log \(spec.logPath): \(errnoText())"))
             return nil
         }
         let lockFD = open(spec.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lockFD >= 0, flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
             close(logFD)
             if lockFD >= 0 { close(lockFD) }
-            send(.refused(id: request.id, message: "attempt lock \(spec.lockPath) is held: another process still runs this attempt"))
+            send(.refused(id: id, message: "attempt lock \(spec.lockPath) is held: another process still runs this attempt"))
             return nil
         }
         let pid = fork()
@@ -162,10 +170,10 @@ public enum ForkServer {
         close(logFD)
         close(lockFD)   // the child's copy keeps the lock
         guard pid > 0 else {
-            send(.refused(id: request.id, message: "fork failed: \(errnoText())"))
+            send(.refused(id: id, message: "fork failed: \(errnoText())"))
             return nil
         }
-        send(.started(id: request.id, pid: pid))
+        send(.started(id: id, pid: pid))
         return pid
     }
 

@@ -23,6 +23,8 @@ final class ForkServerClient: @unchecked Sendable {
     private var running: [Int32: Handlers] = [:]
     /// Set when the executable did not answer as a fork server: the pool spawns attempts instead.
     private var unavailable = false
+    /// What the running server keeps of each run's spec (and the protocol version it announced).
+    private var contexts = RunContexts()
 
     init(executable: String) { self.executable = executable }
 
@@ -35,9 +37,9 @@ final class ForkServerClient: @unchecked Sendable {
             if requestFD < 0 && !startServer() { return false }
             let id = nextId
             nextId += 1
-            guard let data = try? JSONEncoder().encode(ForkServerProtocol.Request(id: id, spec: spec)) else { return false }
+            guard let line = contexts.requestLine(id: id, spec: spec) else { return false }
             waiting[id] = handlers
-            if writeAll(requestFD, Array(data) + [UInt8(ascii: "\n")]) { return true }
+            if writeAll(requestFD, line) { return true }
             waiting[id] = nil
             close(requestFD)    // the server is gone; start another and try once more
             requestFD = -1
@@ -65,7 +67,13 @@ final class ForkServerClient: @unchecked Sendable {
     private func startServer() -> Bool {
         // The first line must be `ready`; anything else (an executable that is not orch, a crash) means no
         // fork server for this pool, and attempts are spawned one by one instead.
-        switch HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment, isReady: { ForkServerProtocol.Event.parse($0) == .ready }) {
+        var version = 1
+        let started = HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment,
+                                          isReady: { line in
+            version = TaskHostProtocol.version(ofReadyLine: line)
+            return ForkServerProtocol.Event.parse(line) == .ready
+        })
+        switch started {
         case .failed:
             return false
         case .notAHelper:
@@ -74,6 +82,7 @@ final class ForkServerClient: @unchecked Sendable {
         case .started(let server):
             requestFD = server.requestFD
             serverPid = server.pid
+            contexts.reset(version: version)
             Thread.detachNewThread { [self] in readEvents(server) }
             return true
         }

@@ -1,16 +1,18 @@
 import Foundation
 
-/// The line protocol between the worker pool and its fork server (`orch __fork-server`).
+/// The line protocol between the worker pool and its fork server (`<bundle> __fork-server`).
 ///
-/// pool → server, one JSON object per line: `{"id": 7, "spec": <AttemptSpec>}`.
-/// server → pool, one line per event: `ready` (once, first), `started <id> <pid>`, `refused <id> <message>`,
+/// pool → server, one JSON object per line: the task host's requests (``TaskHostProtocol/Request``), so a run's
+/// spec crosses the pipe once and later attempts of the run send their task, try and log against it (version 2);
+/// `{"id": 7, "spec": <AttemptSpec>}` is the whole request of version 1, which every server reads.
+/// server → pool, one line per event: `ready <version> -` (once, first; `ready - -` from a server built with an
+/// older OrchSDK, which gets whole specs), `started <id> <pid>`, `refused <id> <message>`,
 /// `exited <pid> <exit code> <signal>` (signal 0 when it exited normally).
 public enum ForkServerProtocol {
-    public struct Request: Codable, Sendable {
-        public var id: Int
-        public var spec: AttemptSpec
-        public init(id: Int, spec: AttemptSpec) { self.id = id; self.spec = spec }
-    }
+    public typealias Request = TaskHostProtocol.Request
+
+    /// The version this server speaks: 2 (run contexts).
+    public static let version = 2
 
     public enum Event: Equatable, Sendable {
         case ready
@@ -20,7 +22,7 @@ public enum ForkServerProtocol {
 
         public var line: String {
             switch self {
-            case .ready: return "ready - -\n"
+            case .ready: return "ready \(ForkServerProtocol.version) -\n"
             case .started(let id, let pid): return "started \(id) \(pid)\n"
             case .refused(let id, let message): return "refused \(id) \(message.replacingOccurrences(of: "\n", with: " "))\n"
             case .exited(let pid, let code, let sig): return "exited \(pid) \(code) \(sig)\n"

@@ -19,14 +19,8 @@ final class TaskHostClient: @unchecked Sendable {
     /// Set when the executable did not answer as a task host (built with an older OrchSDK): its in-process tasks
     /// run as processes instead.
     private var unavailable = false
-    /// The protocol version the running host announced.
-    private var hostVersion = 1
-    /// The run contexts the running host keeps (see ``TaskHostProtocol``), by run, oldest first in `contextOrder`.
-    private var contexts: [Int64: (id: Int, base: AttemptSpec)] = [:]
-    private var contextOrder: [Int64] = []
-    private var nextContext = 1
-    /// At most this many runs' contexts are kept; the oldest is forgotten first.
-    static let maxContexts = 64
+    /// What the running host keeps of each run's spec (and the protocol version it announced).
+    private var contexts = RunContexts()
 
     init(executable: String) { self.executable = executable }
 
@@ -50,7 +44,7 @@ final class TaskHostClient: @unchecked Sendable {
                 if requestFD < 0 && !startHost() { return nil }
                 let id = nextId
                 nextId += 1
-                guard let line = requestLine(id: id, spec: spec) else { return nil }
+                guard let line = contexts.requestLine(id: id, spec: spec) else { return nil }
                 attempts[id] = finished
                 if writeAll(requestFD, line) { return id }
                 attempts[id] = nil
@@ -59,37 +53,6 @@ final class TaskHostClient: @unchecked Sendable {
             }
             return nil
         }
-    }
-
-    /// The request for an attempt: against its run's context when the host keeps one that matches, else the whole
-    /// spec (kept as the run's new context by a host that speaks contexts). Must hold the lock.
-    private func requestLine(id: Int, spec: AttemptSpec) -> [UInt8]? {
-        func encoded(_ request: TaskHostProtocol.Request) -> [UInt8]? {
-            (try? JSONEncoder().encode(request)).map { Array($0) + [UInt8(ascii: "\n")] }
-        }
-        guard hostVersion >= TaskHostProtocol.contextsVersion else { return encoded(.init(id: id, spec: spec)) }
-        let base = TaskHostProtocol.context(of: spec)
-        if let known = contexts[spec.runPk], known.base == base {
-            return Array(TaskHostProtocol.Request.attemptLine(id: id, context: known.id, taskId: spec.taskId,
-                                                              tryNumber: spec.tryNumber, logPath: spec.logPath).utf8)
-        }
-        var forgotten: [Int] = []
-        if let old = contexts.removeValue(forKey: spec.runPk) {
-            forgotten.append(old.id)
-            contextOrder.removeAll { $0 == spec.runPk }
-        }
-        if contextOrder.count >= Self.maxContexts, let oldest = contextOrder.first {
-            contextOrder.removeFirst()
-            if let evicted = contexts.removeValue(forKey: oldest) { forgotten.append(evicted.id) }
-        }
-        let context = nextContext
-        nextContext += 1
-        contexts[spec.runPk] = (context, base)
-        contextOrder.append(spec.runPk)
-        var line: [UInt8] = []
-        for c in forgotten { line += encoded(.init(forget: c)) ?? [] }
-        guard let request = encoded(.init(id: id, spec: spec, context: context)) else { return nil }
-        return line + request
     }
 
     /// Asks the host to cancel an attempt (its Swift task); the pool has already reported it ended.
@@ -125,9 +88,7 @@ final class TaskHostClient: @unchecked Sendable {
         case .started(let host):
             requestFD = host.requestFD
             hostPid = host.pid
-            hostVersion = version
-            contexts = [:]
-            contextOrder = []
+            contexts.reset(version: version)
             Thread.detachNewThread { [self] in readEvents(host) }
             return true
         }
