@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OrchStore
 
 /// Appends the log chunks a remote worker streams to the attempt's log file on the server, by byte offset: a chunk
 /// sent twice (its answer was lost) is written once, and the dashboard reads the log as it grows.
@@ -9,9 +10,8 @@ enum RemoteLogFile {
     /// Writes the part of `chunk` (starting at byte `offset` of the log) that the file does not hold yet; returns
     /// the file's size after. A chunk starting past the end is refused (a chunk is missing before it).
     static func append(_ chunk: [UInt8], at offset: Int, to path: String) throws -> Int {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // One `open` once the run's folder exists (it made the folders on every chunk before).
+        let fd = AttemptLogFile.openForAppend(path)
         guard fd >= 0 else { throw APIError(500, "cannot open the attempt's log \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var st = stat()

@@ -46,9 +46,7 @@ final class RemoteAttemptSession: @unchecked Sendable {
             return report(.failed(exitCode: nil, error: "the worker could not get bundle \(lease.bundleSha256): \(error)"))
         }
         log("\(what): started")
-        try? FileManager.default.createDirectory(atPath: (spec.logPath as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
-        unlink(spec.logPath)
+        unlink(spec.logPath)   // a log left by an earlier lease of this try; the pool's open makes the folders
         worker.pool.launch(spec, bundle: bundle, callbacks: AttemptCallbacks(
             started: { _, _ in },
             finished: { [self] o in

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-@testable import OrchRuntime
+import OrchStore
 import Testing
 
 /// An attempt's log file is opened for appending with as few file system calls as the folders allow, and every
