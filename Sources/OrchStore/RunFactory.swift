@@ -1,6 +1,5 @@
 import Foundation
 import OrchCore
-import OrchStore
 
 /// Creates runs the way Airflow names and dates them.
 public enum RunFactory {

@@ -3,7 +3,7 @@
 shapes of bench/peers/shapes.py, interleaved, into one report (bench/out/peers.md + SVG charts).
 
     python3 bench/peers/run.py [--systems all|LIST] [--shapes all|LIST] [--scale full|small] [--repeats 3]
-                               [--idle-seconds 60] [--run-timeout 1800] [--skip-setup] [--orch PATH]
+                               [--idle-seconds 60] [--run-timeout 1800] [--skip-setup] [--orch PATH] [--resume]
 
 Steps: installs the peers into their own venvs (bench/peers/setup.sh, idempotent; --skip-setup to skip), builds the
 release orch (unless --orch), starts PostgreSQL (Airflow's metadata DB), then for each repeat runs every system once
@@ -11,6 +11,11 @@ over all the shapes, one system at a time (each driver starts its system in a fr
 it idle, stops it), in an order rotated every repeat, so load drift on the machine hits every system; no system runs
 while another is measured. Raw JSON lines: bench/out/peers/samples.jsonl; logs: bench/out/peers/logs/. The machine
 and its load (`uptime`) at the start and the end go into the report.
+
+A full run takes longer than one sitting (Airflow and Dagster's multiprocess executor need 1–2 s per task here):
+--resume carries on a run that stopped, with the same options, from the first (repeat, system) step it had not
+finished. Progress is kept in bench/out/peers/machine.json after every step; the samples of a step cut short are
+dropped (the samples file is truncated to where that step began), and the report lists each part's load.
 """
 from __future__ import annotations
 
@@ -69,6 +74,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--skip-setup", action="store_true")
     ap.add_argument("--orch", help="an orch release binary (default: build one)")
     ap.add_argument("--out", type=Path, default=REPO / "bench/out")
+    ap.add_argument("--resume", action="store_true", help="carry on the run in --out that stopped (same options)")
     a = ap.parse_args(argv)
     known = commands("")
     a.system_list = list(known) if a.systems == "all" else [s.strip() for s in a.systems.split(",") if s.strip()]
@@ -86,21 +92,60 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return a
 
 
+RESUME_KEYS = ("system_list", "shapes", "scale", "repeats", "idle_seconds", "run_timeout")
+
+
+def run_key(a: argparse.Namespace) -> dict:
+    """The options a resumed run must share with the run it carries on."""
+    return {k: getattr(a, k) for k in RESUME_KEYS}
+
+
+def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None) -> dict | str:
+    """The run's progress record (machine.json): a new one, or the stopped run's with its unfinished step's samples
+    dropped. A message instead when --resume finds nothing to carry on or other options."""
+    samples, record = out / "samples.jsonl", out / "machine.json"
+    part = {"uptime_start": uptime(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if not a.resume:
+        samples.write_text("")
+        return {
+            "machine": subprocess.run(["bash", "-c", "echo \"$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | "
+                                      "cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GB RAM, "
+                                      "$(uname -sr)\""], capture_output=True, text=True).stdout.strip(),
+            "uptime_start": part["uptime_start"], "scale": a.scale, "repeats": a.repeats,
+            "command": "python3 bench/peers/run.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:])),
+            "started": part["started"], "key": run_key(a), "done": [], "parts": [part],
+        }
+    try:
+        progress = json.loads(record.read_text())
+    except (OSError, ValueError):
+        return f"--resume: no run to carry on in {out} (machine.json missing or unreadable)"
+    if progress.get("key") != run_key(a):
+        return f"--resume: the run in {out} was started with other options: {progress.get('key')}"
+    running = progress.pop("running", None)
+    if running:   # the step that was cut short: its samples go, it runs again
+        with open(samples, "r+b") as f:
+            f.truncate(running["offset"])
+    progress["parts"].append(part)
+    return progress
+
+
+def save(out: Path, progress: dict) -> None:
+    tmp = out / "machine.json.tmp"
+    tmp.write_text(json.dumps(progress, indent=1))
+    os.replace(tmp, out / "machine.json")
+
+
 def main(argv: list[str] | None = None) -> int:
     a = parse(argv)
     out = a.out / "peers"
     (out / "logs").mkdir(parents=True, exist_ok=True)
     samples = out / "samples.jsonl"
-    samples.write_text("")
-    machine = {
-        "machine": subprocess.run(["bash", "-c", "echo \"$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | "
-                                  "cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GB RAM, "
-                                  "$(uname -sr)\""], capture_output=True, text=True).stdout.strip(),
-        "uptime_start": uptime(), "scale": a.scale, "repeats": a.repeats,
-        "command": "python3 bench/peers/run.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:])),
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    log(f"load at the start: {machine['uptime_start']}")
+    machine = start_or_resume(a, out, argv)
+    if isinstance(machine, str):
+        log(machine)
+        return 2
+    save(out, machine)
+    log(f"load at the start: {machine['parts'][-1]['uptime_start']}")
     peers = sorted({SETUP_NAME[s] for s in a.system_list if s in SETUP_NAME})
     if peers and not a.skip_setup:
         log(f"installing peers if needed: {' '.join(peers)} (bench/peers/setup.sh; log bench/out/peers/logs/setup.log)")
@@ -131,9 +176,14 @@ def main(argv: list[str] | None = None) -> int:
         k = r % len(a.system_list)
         order = a.system_list[k:] + a.system_list[:k]
         for system in order:
+            if [r, system] in machine["done"]:
+                log(f"repeat {r + 1}/{a.repeats}: {system} done in an earlier part")
+                continue
             cmd = cmds[system] + ["--shapes", shapes, "--scale", a.scale, "--repeats", "1",
                                   "--idle-seconds", str(a.idle_seconds), "--run-timeout", str(a.run_timeout)]
             log(f"repeat {r + 1}/{a.repeats}: {system}")
+            machine["running"] = {"repeat": r, "system": system, "offset": samples.stat().st_size}
+            save(out, machine)
             with open(samples, "a") as so, open(out / "logs" / f"{system}.log", "a") as se:
                 try:
                     rc = subprocess.run(cmd, stdout=so, stderr=se, timeout=step_timeout).returncode
@@ -141,12 +191,15 @@ def main(argv: list[str] | None = None) -> int:
                     rc = "timeout"
                     so.write(json.dumps({"type": "error", "system": system, "shape": "*",
                                          "error": f"driver killed after {step_timeout:.0f} s"}) + "\n")
+            machine.pop("running")
+            machine["done"].append([r, system])
+            save(out, machine)
             if rc != 0:
                 failures += 1
                 log(f"{system} reported failures (exit {rc}); see bench/out/peers/logs/{system}.log")
-    machine["uptime_end"] = uptime()
+    machine["uptime_end"] = machine["parts"][-1]["uptime_end"] = uptime()
     log(f"load at the end: {machine['uptime_end']}")
-    (out / "machine.json").write_text(json.dumps(machine, indent=1))
+    save(out, machine)
     rc = subprocess.run([PY, str(HERE / "report.py"), str(samples), "--machine", str(out / "machine.json"),
                          "--out", str(a.out)]).returncode
     log(f"report: {a.out / 'peers.md'} ({failures} system runs with failures)")

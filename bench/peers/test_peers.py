@@ -208,6 +208,61 @@ class FloorEndToEndTests(unittest.TestCase):
             self.assertIn("not run: the sleep_10 run did not finish", records[1]["error"])
 
 
+class ResumeTests(unittest.TestCase):
+    """run.py --resume on real floor drivers: a run cut short during a step carries on from that step, with the
+    cut step's samples dropped and nothing run twice; other options or no run are refused."""
+
+    def run_py(self, out: str, *extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(HERE / "run.py"), "--systems", "floor-fsync,floor-batched",
+                               "--shapes", "trigger", "--scale", "small", "--repeats", "2", "--idle-seconds", "0",
+                               "--skip-setup", "--out", out, *extra], capture_output=True, text=True, timeout=900)
+
+    def test_a_run_cut_during_a_step_carries_on_from_it(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = self.run_py(d)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            peers = Path(d, "peers")
+            whole = [json.loads(x) for x in (peers / "samples.jsonl").read_text().splitlines()]
+            progress = json.loads((peers / "machine.json").read_text())
+            self.assertEqual(len(progress["done"]), 4)
+            # As if the machine stopped during the last step (repeat 2's second system): its samples half written.
+            last = progress["done"].pop()
+            lines = (peers / "samples.jsonl").read_text().splitlines(keepends=True)
+            keep = len(lines)
+            while keep and json.loads(lines[keep - 1]).get("system") == last[1]:
+                keep -= 1
+            offset = len("".join(lines[:keep]).encode())
+            progress["running"] = {"repeat": last[0], "system": last[1], "offset": offset}
+            progress.pop("uptime_end")
+            (peers / "machine.json").write_text(json.dumps(progress))
+            with open(peers / "samples.jsonl", "r+") as f:
+                f.truncate(offset)
+                f.seek(offset)
+                f.write('{"type": "sample", "system": "' + last[1] + '", "shape": "trig')   # cut mid-line
+            r = self.run_py(d, "--resume")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            self.assertIn("done in an earlier part", r.stderr)
+            resumed = [json.loads(x) for x in (peers / "samples.jsonl").read_text().splitlines()]
+            count = lambda recs: sorted((x["type"], x["system"], x["shape"]) for x in recs)  # noqa: E731
+            self.assertEqual(count(resumed), count(whole))   # every step once, the cut one again, no fragment
+            progress = json.loads((peers / "machine.json").read_text())
+            self.assertEqual(len(progress["done"]), 4)
+            self.assertEqual(len(progress["parts"]), 2)
+            self.assertNotIn("running", progress)
+            self.assertIn("Run in 2 parts", Path(d, "peers.md").read_text())
+
+    def test_other_options_or_no_run_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = self.run_py(d, "--resume")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("no run to carry on", r.stderr)
+            r = self.run_py(d)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            r = self.run_py(d, "--resume", "--idle-seconds", "5")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("other options", r.stderr)
+
+
 @unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
 class OrchHasThePeerDAGs(unittest.TestCase):
     def test_every_peer_dag_with_its_task_count(self):
