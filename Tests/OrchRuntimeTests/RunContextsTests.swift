@@ -16,14 +16,14 @@ struct RunContextsTests {
     }
 
     /// Decodes the lines as a helper would and returns the specs it would run, keeping contexts as it does.
-    private static func replay(_ bytes: [UInt8], contexts: inout [Int: AttemptSpec]) throws -> [AttemptSpec?] {
+    private static func replay(_ bytes: [UInt8], contexts: inout TaskHostProtocol.KeptContexts) throws -> [AttemptSpec?] {
         var specs: [AttemptSpec?] = []
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
-            let request = try JSONDecoder().decode(TaskHostProtocol.Request.self, from: Data(line))
-            if let forget = request.forget { contexts[forget] = nil }
-            guard request.id != nil else { continue }
-            if let c = request.context, let s = request.spec { contexts[c] = s }
-            specs.append(TaskHostProtocol.spec(of: request, contexts: contexts))
+            switch contexts.take(try JSONDecoder().decode(TaskHostProtocol.Request.self, from: Data(line))) {
+            case .nothing: continue
+            case .run(_, let spec): specs.append(spec)
+            case .cancel, .unknownContext: specs.append(nil)
+            }
         }
         return specs
     }
@@ -33,7 +33,7 @@ struct RunContextsTests {
     @Test func aRunsSpecIsSentOnceAndEveryAttemptReadsBackWhole() throws {
         var sender = RunContexts()
         sender.reset(version: TaskHostProtocol.contextsVersion)
-        var kept: [Int: AttemptSpec] = [:]
+        var kept = TaskHostProtocol.KeptContexts()
         let first = Self.spec(run: 1, task: "a"), second = Self.spec(run: 1, task: "b\"quoted", try: 2)
         let firstLine = try Self.present(sender.line(1, first))
         let secondLine = try Self.present(sender.line(2, second))
@@ -46,7 +46,7 @@ struct RunContextsTests {
     @Test func aChangedRunSpecReplacesItsContextAndTheOldestIsForgottenBeyondTheLimit() throws {
         var sender = RunContexts()
         sender.reset(version: TaskHostProtocol.contextsVersion)
-        var kept: [Int: AttemptSpec] = [:]
+        var kept = TaskHostProtocol.KeptContexts()
         var bytes: [UInt8] = []
         var expected: [AttemptSpec] = []
         for run in 1...Int64(RunContexts.maxContexts + 3) {

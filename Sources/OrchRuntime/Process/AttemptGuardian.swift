@@ -50,13 +50,13 @@ public enum AttemptGuardian {
         sigaction(SIGINT, &action, nil)
     }
 
-    struct StopThreadContext {
+    private struct StopThreadContext {
         let readFD: Int32
         let grace: Double
         let log: @Sendable (String) -> Void
     }
     /// What the stop thread needs (set once, before it starts: a C thread function captures nothing).
-    nonisolated(unsafe) static var stopThreadContext: StopThreadContext?
+    nonisolated(unsafe) private static var stopThreadContext: StopThreadContext?
 
     /// The stop thread: waits for SIGTERM or SIGINT, ends the task's processes, then dies of that signal.
     static func stopWhenSignalled() {

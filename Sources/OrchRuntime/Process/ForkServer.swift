@@ -59,7 +59,7 @@ public enum ForkServer {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)]
         var stdinOpen = true
         var children: Set<pid_t> = []
-        var contexts: [Int: AttemptSpec] = [:]   // the runs' specs the pool sent once (ForkServerProtocol)
+        var contexts = TaskHostProtocol.KeptContexts()   // the runs' specs the pool sent once (ForkServerProtocol)
         var sweepUntil = 0   // adopted leftovers are looked for while attempts run and 10 s after one ended
         var lastSweep = 0.0  // ... at most every `sweepInterval` (it reads /proc)
         while stdinOpen || !children.isEmpty {
@@ -133,17 +133,23 @@ public enum ForkServer {
     }
 
     /// Forks a child for one request; returns its pid when a child was started.
-    private static func handle(_ line: [UInt8], contexts: inout [Int: AttemptSpec], warm: (AttemptSpec) -> Void,
-                               runChild: (AttemptSpec) -> Int32) -> pid_t? {
+    private static func handle(_ line: [UInt8], contexts: inout TaskHostProtocol.KeptContexts,
+                               warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> pid_t? {
         guard let request = try? JSONDecoder().decode(ForkServerProtocol.Request.self, from: Data(line)) else {
             return nil
         }
-        if let forget = request.forget { contexts[forget] = nil }
-        guard let id = request.id else { return nil }
-        if let context = request.context, let spec = request.spec { contexts[context] = spec }
-        guard let spec = TaskHostProtocol.spec(of: request, contexts: contexts) else {
-            send(.refused(id: id, message: "the fork server has no context \(request.context.map(String.init) ?? "-") for this attempt"))
+        let id: Int, spec: AttemptSpec
+        switch contexts.take(request) {
+        case .nothing:
             return nil
+        case .cancel(let asked):   // the pool stops forked attempts by signal; a bare id has nothing to run
+            send(.refused(id: asked, message: "the fork server has no context - for this attempt"))
+            return nil
+        case .unknownContext(let asked, let context):
+            send(.refused(id: asked, message: "the fork server has no context \(context) for this attempt"))
+            return nil
+        case .run(let asked, let given):
+            (id, spec) = (asked, given)
         }
         warm(spec)
         let logFD = AttemptLogFile.openForAppend(spec.logPath)

@@ -26,7 +26,7 @@ public enum TaskHost {
         // the benchmark bundle) took a fifth of the host's start-up, which a run's first in-process task waits for.
         let dagsById = Dictionary(dags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let running = RunningAttempts()
-        var contexts: [Int: AttemptSpec] = [:]
+        var contexts = TaskHostProtocol.KeptContexts()
         output.send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -39,16 +39,16 @@ public enum TaskHost {
                 let line = Data(input[..<newline])
                 input.removeSubrange(...newline)
                 guard let request = try? JSONDecoder().decode(TaskHostProtocol.Request.self, from: line) else { continue }
-                if let forget = request.forget { contexts[forget] = nil }
-                guard let id = request.id else { continue }
-                if let context = request.context, let spec = request.spec { contexts[context] = spec }
-                guard let spec = TaskHostProtocol.spec(of: request, contexts: contexts) else {
-                    if request.context == nil { running.cancel(id) } else {
-                        output.send(.finished(id: id, outcome: .failed(exitCode: nil, error: "the task host has no context \(request.context!) for this attempt")))
-                    }
-                    continue
+                switch contexts.take(request) {
+                case .nothing:
+                    break
+                case .cancel(let id):
+                    running.cancel(id)
+                case .unknownContext(let id, let context):
+                    output.send(.finished(id: id, outcome: .failed(exitCode: nil, error: "the task host has no context \(context) for this attempt")))
+                case .run(let id, let spec):
+                    start(id, spec, task: dagsById[spec.dagId]?.task(spec.taskId), running: running)
                 }
-                start(id, spec, task: dagsById[spec.dagId]?.task(spec.taskId), running: running)
             }
         }
     }

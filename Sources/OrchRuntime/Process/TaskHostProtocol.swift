@@ -61,6 +61,35 @@ public enum TaskHostProtocol {
         return spec
     }
 
+    /// The helper's side of run contexts (a task host's and a fork server's): the specs kept by context id, and
+    /// what each request asks for once its `forget` and its new context are applied.
+    public struct KeptContexts: Sendable {
+        private var specs: [Int: AttemptSpec] = [:]
+        public init() {}
+
+        /// How many run contexts are kept.
+        public var count: Int { specs.count }
+
+        public enum Asked: Equatable, Sendable {
+            /// A forget alone.
+            case nothing
+            /// An id with no spec and no context: cancel that attempt.
+            case cancel(id: Int)
+            case run(id: Int, spec: AttemptSpec)
+            /// An attempt against a context this helper does not keep.
+            case unknownContext(id: Int, context: Int)
+        }
+
+        public mutating func take(_ request: Request) -> Asked {
+            if let forget = request.forget { specs[forget] = nil }
+            guard let id = request.id else { return .nothing }
+            if let context = request.context, let spec = request.spec { specs[context] = spec }
+            if let spec = TaskHostProtocol.spec(of: request, contexts: specs) { return .run(id: id, spec: spec) }
+            if let context = request.context { return .unknownContext(id: id, context: context) }
+            return .cancel(id: id)
+        }
+    }
+
     /// What a run's attempts share: the spec without its task, try and log.
     public static func context(of spec: AttemptSpec) -> AttemptSpec {
         var base = spec
