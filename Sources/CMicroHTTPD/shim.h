@@ -66,6 +66,8 @@ static inline struct MHD_Daemon *orch_mhd_start(unsigned int flags,
                                                 struct orch_mhd_log *log) {
     return MHD_start_daemon(flags, ntohs(addr->sin_port), NULL, NULL,
                             access_handler, access_cls,
+                            /* first, so that every message of the start itself reaches it */
+                            MHD_OPTION_EXTERNAL_LOGGER, orch_mhd_log_callback, (void *)log,
                             MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
                             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
@@ -74,7 +76,6 @@ static inline struct MHD_Daemon *orch_mhd_start(unsigned int flags,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             MHD_OPTION_URI_LOG_CALLBACK, uri_logger, uri_cls,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
-                            MHD_OPTION_EXTERNAL_LOGGER, orch_mhd_log_callback, (void *)log,
                             MHD_OPTION_END);
 }
 

@@ -10,7 +10,7 @@ import OrchStore
 /// A path is a bundle package folder (orch builds it) or a bundle executable.
 enum BundleSelection {
     nonisolated(unsafe) private static var override: [String]?
-    nonisolated(unsafe) private static var cache: LoadedBundles?
+    private static let cache = LoadedOnce<LoadedBundles>()
     private static let lock = NSLock()
 
     /// `--bundle` paths given on the command line (before anything loads).
@@ -29,12 +29,10 @@ enum BundleSelection {
         return FileManager.default.fileExists(atPath: local + "/Package.swift") ? [local] : []
     }
 
-    /// Every configured bundle, loaded once per process; the examples left out when `load_examples` is off.
+    /// Every configured bundle, loaded once per process (callers at the same moment share one load); the examples
+    /// left out when `load_examples` is off.
     static func loaded(_ home: OrchHome) -> LoadedBundles {
-        if let done = lock.withLock({ cache }) { return done }
-        let result = load(home)
-        lock.withLock { cache = result }
-        return result
+        cache.value { load(home) }
     }
 
     /// Only the DAG `dagId`, as the full load would give it, read from the manifest cache's per-DAG index (a
@@ -42,7 +40,7 @@ enum BundleSelection {
     /// `located`: the lookup ``located(_:_:)`` made (nil: it found nothing, so the full load it is; the lookup is
     /// not repeated here: for a package folder it checks the build).
     static func loadedAlone(_ dagId: String, _ home: OrchHome, located: DAGVersion?) -> LoadedBundles? {
-        if let done = lock.withLock({ cache }) { return done.filtered { $0.id == dagId } }
+        if let done = cache.current { return done.filtered { $0.id == dagId } }
         guard let found = located, found.dagId == dagId, let one = BundleLoader.loadOne(found) else { return nil }
         if !Settings.load(home).examplesLoaded, one.bag.dags.contains(where: { $0.tags.contains("example") }) { return nil }
         return one
@@ -51,8 +49,8 @@ enum BundleSelection {
     /// Where the manifest cache's per-DAG index holds `dagId`, before anything is decoded (nil: the command needs
     /// the full load, or has loaded already).
     static func located(_ dagId: String, _ home: OrchHome) -> DAGVersion? {
-        guard lock.withLock({ cache }) == nil, let cache = manifestCache(home) else { return nil }
-        return BundleLoader.locate(dagId, from: paths(home), cache: cache)
+        guard cache.current == nil, let manifests = manifestCache(home) else { return nil }
+        return BundleLoader.locate(dagId, from: paths(home), cache: manifests)
     }
 
     /// Loads the bundles now (building what changed), without the cache.
@@ -68,7 +66,7 @@ enum BundleSelection {
     }
 
     /// A scheduler reloaded its bundles: what this process serves from now on.
-    static func replace(_ loaded: LoadedBundles) { lock.withLock { cache = loaded } }
+    static func replace(_ loaded: LoadedBundles) { cache.replace(loaded) }
 
     private static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath

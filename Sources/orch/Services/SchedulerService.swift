@@ -48,8 +48,15 @@ struct SchedulerService: Service {
             retention?.runIfDue(now: Date())
         }
         alerts.give(dispatcher)
+        // Stopped by the group's graceful shutdown (SIGTERM, another service ending) or by its cancellation (another
+        // service threw, e.g. the web server could not bind its port): without the latter the loop ran on, the
+        // group waited for it forever and SIGTERM no longer reached it.
         try await withGracefulShutdownHandler {
-            try await loop.run()
+            try await withTaskCancellationHandler {
+                try await loop.run()
+            } onCancel: {
+                loop.requestStop()
+            }
         } onGracefulShutdown: {
             loop.requestStop()
         }
