@@ -136,6 +136,24 @@ def rss_bytes(pids: list[int]) -> int:
     return total
 
 
+def pss_bytes(pids: list[int]) -> int:
+    """Summed PSS (proportional set size) of the processes: each page counted once across them, a page shared by n
+    processes a 1/n share each (the Python interpreter or Swift runtime mapped by every process of a system, which
+    summed RSS counts once per process). From /proc/PID/smaps_rollup; it walks the page tables, ~0.5 ms a process,
+    so it is sampled at idle, not 5 times a second during a run."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 

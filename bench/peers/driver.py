@@ -10,7 +10,9 @@ A driver (orch_driver.py, prefect_driver.py, ...) defines a System with
 and calls `main(System)`. Output: JSON lines on stdout, {"type": "sample"|"idle"|"error", ...}; progress on stderr.
 
 Memory is the summed RSS of every process of the system (the roots, their sessions and descendants), sampled from
-/proc every 200 ms (bench/airflow/run.py's helpers, so the Airflow side-by-side measures the same way).
+/proc every 200 ms (bench/airflow/run.py's helpers, so the Airflow side-by-side measures the same way). At idle also
+the summed PSS, which counts a page shared by the system's processes once (summed RSS counts the interpreter or
+runtime libraries once per process, so a system of several processes reads larger than its memory).
 
 CPU is the CPU time of everything the driver started, from a cgroup-v1 `cpuacct` group the driver moves itself into
 before starting the system (CPUMeter): every descendant is counted, including processes that outlive their parent
@@ -181,15 +183,18 @@ def idle(system, seconds: float) -> dict:
     meter = cpu_meter()
     system.reaped_cpu = 0.0
     cpu_before = meter.read(system)
-    rss = []
+    rss, pss = [], []
     end = time.time() + seconds
     while time.time() < end:
-        rss.append(af.rss_bytes(af.system_pids(system.roots)))
+        pids = af.system_pids(system.roots)
+        rss.append(af.rss_bytes(pids))
+        pss.append(af.pss_bytes(pids))
         time.sleep(0.5)
     cpu = meter.read(system) - cpu_before
     return {"type": "idle", "system": system.name, "seconds": seconds, "dags_loaded": system.dags_loaded,
             "cpu_s": round(cpu, 2), "cpu_pct": round(100 * cpu / seconds, 2), "cpu_method": meter.method,
             "rss_mb_median": round(statistics.median(rss) / 2**20, 1), "peak_rss_mb": round(max(rss) / 2**20, 1),
+            "pss_mb_median": round(statistics.median(pss) / 2**20, 1),
             "processes": len(af.system_pids(system.roots))}
 
 

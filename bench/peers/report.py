@@ -185,11 +185,16 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
     idle = [s for s in systems if (s, "idle") in summary]
     if idle:
         lines += ["", "## Idle, DAGs loaded", "",
-                  "| system | DAGs loaded | seconds | CPU % | RSS median (MiB) | processes |", "| --- | --- | --- | --- | --- | --- |"]
-        for s in idle:
+                  "PSS counts a page shared by the system's processes once (its share in each); summed RSS counts "
+                  "shared libraries once per process. Smallest memory first, by PSS.", "",
+                  "| system | DAGs loaded | seconds | CPU % | PSS median (MiB) | RSS median (MiB) | processes |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        by_memory = lambda s: ((get(s, 'idle', 'pss_mb_median') or get(s, 'idle', 'rss_mb_median') or {})  # noqa: E731
+                               .get("median", float("inf")))
+        for s in sorted(idle, key=by_memory):
             lines.append(f"| {s} | {cell(get(s, 'idle', 'dags_loaded'))} | {cell(get(s, 'idle', 'seconds'))} | "
-                         f"{cell(get(s, 'idle', 'cpu_pct'))} | {cell(get(s, 'idle', 'rss_mb_median'))} | "
-                         f"{cell(get(s, 'idle', 'processes'))} |")
+                         f"{cell(get(s, 'idle', 'cpu_pct'))} | {cell(get(s, 'idle', 'pss_mb_median'))} | "
+                         f"{cell(get(s, 'idle', 'rss_mb_median'))} | {cell(get(s, 'idle', 'processes'))} |")
     lines += ["", "## Runs that failed or did not finish", ""]
     if errors:
         lines += ["| system | shape | error |", "| --- | --- | --- |"]

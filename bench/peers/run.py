@@ -13,8 +13,8 @@ while another is measured. Raw JSON lines: bench/out/peers/samples.jsonl; logs: 
 and its load (`uptime`) at the start and the end go into the report.
 
 A full run takes longer than one sitting (Airflow and Dagster's multiprocess executor need 1–2 s per task here):
---resume carries on a run that stopped, with the same options, from the first (repeat, system) step it had not
-finished. Progress is kept in bench/out/peers/machine.json after every step; the samples of a step cut short are
+--resume carries on a run that stopped, with the same options and the same code (the harness's files, orch's binary
+and bundles: sha256 kept in machine.json), from the first (repeat, system) step it had not finished. Progress is kept in bench/out/peers/machine.json after every step; the samples of a step cut short are
 dropped (the samples file is truncated to where that step began), and the report lists each part's load.
 """
 from __future__ import annotations
@@ -95,6 +95,33 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 RESUME_KEYS = ("system_list", "shapes", "scale", "repeats", "idle_seconds", "run_timeout")
 
 
+def code_fingerprint(orch: str | None) -> dict:
+    """What a resumed run must still measure with: sha256 of the harness (bench/peers, the shared helpers) and of
+    orch's binary with the bundle executables its driver loads. A run carried on with other code would mix two
+    versions in one table."""
+    import hashlib
+
+    def digest(paths: list[Path]) -> str:
+        h = hashlib.sha256()
+        for path in paths:
+            h.update(str(path.name).encode() + b"\0")
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        return h.hexdigest()
+
+    harness = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".py", ".sh", ".swift")
+                     and p.name != "test_peers.py" and "__pycache__" not in p.parts)
+    harness += [REPO / "bench/airflow/run.py", REPO / "bench/bundles.py"]
+    code = {"harness": digest(harness), "orch": None}
+    if orch:
+        sys.path.insert(0, str(HERE.parent))
+        from bundles import bundles_env   # the bundles the orch driver loads (bench/bundles.py)
+        executables = [Path(orch)] + [Path(b) for b in bundles_env(orch)["ORCH_BUNDLES"].split(":")]
+        code["orch"] = digest([e for e in executables if e.is_file()])
+    return code
+
+
 def run_key(a: argparse.Namespace) -> dict:
     """The options a resumed run must share with the run it carries on."""
     return {k: getattr(a, k) for k in RESUME_KEYS}
@@ -166,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         if not os.access(orch, os.X_OK):
             log(f"no orch binary at {orch}")
             return 1
+    code = code_fingerprint(orch)
+    if machine.setdefault("code", code) != code:
+        what = " and ".join(k for k in ("harness", "orch") if machine["code"].get(k) != code[k])
+        log(f"--resume: the {what} changed since the run in {out} started (sha256 differs): its figures would mix "
+            "two versions; start the run again without --resume")
+        return 2
+    save(out, machine)
     if "airflow" in a.system_list:
         subprocess.run(["bash", str(REPO / "scripts/pg-up.sh")], stdout=subprocess.DEVNULL, check=True)
     cmds = commands(os.path.abspath(orch) if orch else "")

@@ -114,6 +114,15 @@ class ReportTests(unittest.TestCase):
             self.assertIn("prefect", texts)
         self.assertIn("idle", memory)
 
+    def test_idle_table_lists_pss_smallest_first(self):
+        summary = report.summarize([
+            {"type": "idle", "system": "luigi", "rss_mb_median": 49, "pss_mb_median": 45, "processes": 1},
+            {"type": "idle", "system": "orch-proc", "rss_mb_median": 92, "pss_mb_median": 40, "processes": 2}])
+        md = report.markdown(summary, [], {})
+        self.assertIn("| PSS median (MiB) | RSS median (MiB) |", md)
+        orch_row, luigi_row = md.index("| orch-proc | - | - | - | 40.0 (n=1) | 92.0 (n=1) |"), md.index("| luigi | - | - | - | 45.0 (n=1) | 49.0 (n=1) |")
+        self.assertLess(orch_row, luigi_row)
+
     def test_bad_samples_file_is_a_clear_error(self):
         with tempfile.TemporaryDirectory() as d:
             bad = Path(d, "s.jsonl")
@@ -127,6 +136,37 @@ class ReportTests(unittest.TestCase):
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 2)
             self.assertIn("no samples file", r.stderr)
+
+
+class MemoryTests(unittest.TestCase):
+    """Summed PSS counts a page that several processes of a system share once; summed RSS once per process."""
+
+    def test_pages_two_processes_share_are_counted_once(self):
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("airflow_run", HERE.parent / "airflow" / "run.py")
+        af = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(af)
+        reader = "import mmap, sys, time\n" \
+                 "f = open(sys.argv[1], 'rb'); m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)\n" \
+                 "sum(m[i] for i in range(0, len(m), 4096)); print('ready', flush=True); time.sleep(60)\n"
+        with tempfile.TemporaryDirectory() as d:
+            shared = Path(d, "shared.bin")
+            shared.write_bytes(os.urandom(32 * 2**20))
+            procs = [subprocess.Popen([sys.executable, "-c", reader, str(shared)], stdout=subprocess.PIPE, text=True)
+                     for _ in range(2)]
+            try:
+                for p in procs:
+                    self.assertEqual(p.stdout.readline().strip(), "ready")
+                pids = [p.pid for p in procs]
+                rss, pss = af.rss_bytes(pids), af.pss_bytes(pids)
+                self.assertGreater(rss, 64 * 2**20)           # the 32 MiB file in each process's RSS
+                self.assertLess(pss, rss - 28 * 2**20)        # ... and once, in halves, in the PSS
+                self.assertGreater(pss, 32 * 2**20)
+                self.assertEqual(af.pss_bytes([2**22 + 12345]), 0)   # a process that is gone counts nothing
+            finally:
+                for p in procs:
+                    p.kill()
+                    p.wait()
 
 
 class CPUMeterTests(unittest.TestCase):
@@ -261,6 +301,14 @@ class ResumeTests(unittest.TestCase):
             r = self.run_py(d, "--resume", "--idle-seconds", "5")
             self.assertEqual(r.returncode, 2)
             self.assertIn("other options", r.stderr)
+            record = Path(d, "peers", "machine.json")
+            progress = json.loads(record.read_text())
+            self.assertEqual(len(progress["code"]["harness"]), 64)
+            progress["code"]["harness"] = "0" * 64   # as if a driver was edited since the run started
+            record.write_text(json.dumps(progress))
+            r = self.run_py(d, "--resume")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("the harness changed since the run", r.stderr)
 
 
 @unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
