@@ -89,7 +89,7 @@ struct CLIInitScaffoldTests {
         let pk2 = try #require(try s.database().queryOne("SELECT id FROM dag_run WHERE dag_id = 'hello_teamdags' AND id != ?", [pk1])?["id"].int64)
         #expect(taskState(pk1, "shell") == "running", "run 1 is still in flight")
 
-        FileManager.default.createFile(atPath: gate, contents: nil)
+        #expect(FileManager.default.createFile(atPath: gate, contents: nil))
         func finished(_ pk: Int64) -> String? {
             (try? s.database().queryOne("SELECT state FROM dag_run WHERE id = ? AND state IN ('success', 'failed')", [pk]))?["state"].string
         }

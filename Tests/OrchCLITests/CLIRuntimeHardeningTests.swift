@@ -110,7 +110,7 @@ import Testing
 
     @Test func aZeroByteDatabaseIsRefusedUntilInitIsAskedFor() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
-        FileManager.default.createFile(atPath: s.databasePath, contents: nil)
+        #expect(FileManager.default.createFile(atPath: s.databasePath, contents: nil))
         let r = try s.run("runs", "list", "example_shell")
         #expect(r.status != 0)
         #expect(r.stderr.contains(s.databasePath) && r.stderr.contains("orch db migrate --init"), "\(r.output)")

@@ -95,8 +95,8 @@ final class OrchSandbox: @unchecked Sendable {
         let id = UUID().uuidString.prefix(8)
         let out = home.appendingPathComponent("cli-\(id).out")
         let err = home.appendingPathComponent("cli-\(id).err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: orchBinary)
         p.arguments = args

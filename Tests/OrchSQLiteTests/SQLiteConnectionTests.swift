@@ -96,7 +96,7 @@ import Testing
             try db.transaction { try db.execute("INSERT INTO t VALUES (1)"); throw Boom() }
         }
         #expect(try db.queryOne("SELECT count(*) FROM t")?[0].int == 0)
-        try db.transaction { try db.execute("INSERT INTO t VALUES (2)") }
+        _ = try db.transaction { try db.execute("INSERT INTO t VALUES (2)") }
         #expect(db.lastInsertRowID == 2)
     }
 
