@@ -90,7 +90,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "OrchCoreTests", dependencies: ["OrchCore"]),
-        .testTarget(name: "OrchSQLiteTests", dependencies: ["OrchSQLite"]),
+        .testTarget(name: "OrchSQLiteTests", dependencies: ["OrchSQLite", "OrchTestSupport"]),
         // What several test targets share: a fresh PostgreSQL schema per test.
         .target(name: "OrchTestSupport", dependencies: ["OrchPostgres"], path: "Tests/Support"),
         .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore", "OrchTestSupport"]),

@@ -26,25 +26,13 @@ public final class SQLiteConnection: @unchecked Sendable {
         sqlite3_busy_timeout(db, busyTimeoutMillis)
         sqlite3_extended_result_codes(db, 1)
         if !readOnly {
-            try enterWALMode(within: busyTimeoutMillis)
+            // Connections opening a new database at the same moment (`orch serve`'s scheduler and web server) each
+            // need an exclusive lock to switch it to WAL; SQLite refuses one of them at once, without the busy
+            // handler, and one try later the file is in WAL mode and the pragma only reads it.
+            try SQLiteError.retryingWhileBusy { try execute("PRAGMA journal_mode=WAL") }
             try execute("PRAGMA synchronous=NORMAL")
         }
         try execute("PRAGMA foreign_keys=ON")
-    }
-
-    /// `PRAGMA journal_mode=WAL`, tried again while another connection holds the lock it needs, up to the busy
-    /// timeout. Connections opening a new database at the same moment (`orch serve`'s scheduler and web server)
-    /// each need an exclusive lock to switch it to WAL, and SQLite answers SQLITE_BUSY at once, without the busy
-    /// handler, to the one that would otherwise wait on the other (a deadlock it refuses); one retry later the
-    /// database is in WAL mode already and the pragma only reads it.
-    private func enterWALMode(within timeoutMillis: Int32) throws {
-        let deadline = Date().addingTimeInterval(Double(timeoutMillis) / 1000)
-        while true {
-            do { try execute("PRAGMA journal_mode=WAL"); return } catch let error as SQLiteError
-                where error.code & 0xff == SQLITE_BUSY && Date() < deadline {
-                usleep(5_000)
-            }
-        }
     }
 
     /// The library's configuration, once per process before the first connection (`orch_sqlite_configure`).

@@ -32,27 +32,20 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// Applies what is missing; returns the names applied now. Each file is applied in a write transaction that
-    /// looks again whether another process applied it meanwhile (two processes starting on a new database).
-    /// On PostgreSQL the processes also take turns for the whole of it, under a session advisory lock per schema:
-    /// there `CREATE TABLE IF NOT EXISTS` fails against a concurrent one (23505 on pg_type) and, under READ
-    /// COMMITTED, both transactions of a migration would find it missing and apply it (`orch serve`'s scheduler and
-    /// web server start on a new schema at the same moment).
+    /// Applies what is missing; returns the names applied now. Each step is a write transaction, so processes
+    /// starting on a new database together take turns (SQLite's `BEGIN IMMEDIATE`, PostgreSQL's advisory lock of
+    /// ``StateDatabase/transaction(_:)``), and each migration looks again whether another process applied it
+    /// meanwhile. The bookkeeping table is made in one too: on PostgreSQL a `CREATE TABLE IF NOT EXISTS` beside a
+    /// concurrent one fails (23505 on pg_type; `orch serve`'s scheduler and web server open a new schema at once).
     @discardableResult
     public func migrate(_ db: any StateDatabase) throws -> [String] {
-        guard db.dialect == .postgres else { return try apply(db) }
-        let key = "hashtextextended('orch state migrations ' || coalesce(current_schema(), ''), 0)"
-        _ = try db.query("SELECT 1 FROM (SELECT pg_advisory_lock(\(key))) AS turn", [])
-        defer { _ = try? db.query("SELECT pg_advisory_unlock(\(key))", []) }
-        return try apply(db)
-    }
-
-    private func apply(_ db: any StateDatabase) throws -> [String] {
-        try db.executeScript("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,
-                applied_at DOUBLE PRECISION NOT NULL)
-            """)
+        try db.transaction {
+            try db.executeScript("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,
+                    applied_at DOUBLE PRECISION NOT NULL)
+                """)
+        }
         func applied() throws -> [Int: (String, String)] {
             Dictionary(uniqueKeysWithValues: try db.query("SELECT version, name, checksum FROM schema_migrations")
                 .map { ($0["version"].int ?? 0, ($0["name"].string ?? "", $0["checksum"].string ?? "")) })

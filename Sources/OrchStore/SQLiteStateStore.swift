@@ -44,7 +44,7 @@ public final class SQLStateStore: StateStore, @unchecked Sendable {
             }
             if migrate {
                 let dir = try migrationsDirectory ?? Migrator.locateStateMigrations(for: db.dialect)
-                try withRetryOnBusy { try Migrator(directory: dir).migrate(db) }
+                try SQLiteError.retryingWhileBusy { try Migrator(directory: dir).migrate(db) }
             }
         } catch {
             // A first start that could not write the new database's first page for lack of space leaves no
@@ -64,24 +64,12 @@ public final class SQLStateStore: StateStore, @unchecked Sendable {
     func locked<T>(_ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try withRetryOnBusy(body)
+        return try SQLiteError.retryingWhileBusy(body)
     }
 
     @discardableResult
     func write<T>(_ body: () throws -> T) throws -> T {
         try locked { try db.transaction(body) }
-    }
-
-    @discardableResult
-    private func withRetryOnBusy<T>(_ body: () throws -> T) throws -> T {
-        var delay: UInt32 = 2_000
-        for attempt in 0..<40 {
-            do { return try body() } catch let e as SQLiteError where e.isBusy && attempt < 39 {
-                usleep(delay)
-                delay = min(delay * 2, 200_000)
-            }
-        }
-        return try body()
     }
 }
 

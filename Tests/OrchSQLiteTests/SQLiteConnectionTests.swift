@@ -1,5 +1,6 @@
 import Foundation
 import OrchSQLite
+import OrchTestSupport
 import Testing
 
 /// The SQLite wrapper on real database files.
@@ -13,29 +14,10 @@ import Testing
     @Test func connectionsOpeningANewDatabaseTogetherAllOpen() throws {
         for _ in 0..<20 {
             let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
-            let opened = OpenResults()
-            let start = DispatchSemaphore(value: 0), done = DispatchGroup()
-            for _ in 0..<4 {
-                done.enter()
-                Thread.detachNewThread {
-                    start.wait()
-                    opened.add(Result { try SQLiteConnection(path: path).queryOne("PRAGMA journal_mode")?[0].string })
-                    done.leave()
-                }
-            }
-            for _ in 0..<4 { start.signal() }
-            done.wait()
-            #expect(opened.failures.isEmpty, "\(opened.failures)")
-            #expect(opened.modes == ["wal", "wal", "wal", "wal"])
+            let opened = runTogether(4) { try SQLiteConnection(path: path).queryOne("PRAGMA journal_mode")?[0].string }
+            #expect(failures(opened).isEmpty, "\(failures(opened))")
+            #expect(opened.compactMap { try? $0.get() } == ["wal", "wal", "wal", "wal"])
         }
-    }
-
-    private final class OpenResults: @unchecked Sendable {
-        private let lock = NSLock()
-        private var results: [Result<String?, any Error>] = []
-        func add(_ r: Result<String?, any Error>) { lock.withLock { results.append(r) } }
-        var failures: [String] { lock.withLock { results.compactMap { if case .failure(let e) = $0 { "\(e)" } else { nil } } } }
-        var modes: [String?] { lock.withLock { results.compactMap { try? $0.get() } } }
     }
 
     @Test func opensInWALWithForeignKeysAndBindsEveryType() throws {

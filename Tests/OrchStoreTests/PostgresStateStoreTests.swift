@@ -119,35 +119,17 @@ import Testing
     }
 
     /// Stores opening a new schema at the same moment (`orch serve`'s scheduler and web server on a first start)
-    /// all open, each migration applied once: before the migrations' advisory lock one of them failed with
-    /// 23505 on `CREATE TABLE IF NOT EXISTS schema_migrations`, or on applying a migration the other applied.
+    /// all open, each migration applied once: one of them failed with 23505 on `CREATE TABLE IF NOT EXISTS
+    /// schema_migrations` while that ran outside a write transaction.
     @Test func storesOpeningANewSchemaTogetherAllMigrateIt() throws {
         for _ in 0..<5 {
             let schema = try PostgresTestSchema(prefix: "migr"); defer { schema.drop() }
-            let failures = Failures()
-            let start = DispatchSemaphore(value: 0), done = DispatchGroup()
-            for _ in 0..<3 {
-                done.enter()
-                Thread.detachNewThread {
-                    start.wait()
-                    do { _ = try SQLStateStore(location: .postgres(dsn: schema.dsn)) } catch { failures.add("\(error)") }
-                    done.leave()
-                }
-            }
-            for _ in 0..<3 { start.signal() }
-            done.wait()
-            #expect(failures.all.isEmpty, "\(failures.all)")
+            let opened = runTogether(3) { _ = try SQLStateStore(location: .postgres(dsn: schema.dsn)) }
+            #expect(failures(opened).isEmpty, "\(failures(opened))")
             let store = try SQLStateStore(location: .postgres(dsn: schema.dsn), migrate: false)
             let versions = try store.db.query("SELECT version FROM schema_migrations ORDER BY version", []).compactMap { $0["version"].int }
             #expect(!versions.isEmpty && versions == Array(Set(versions)).sorted())
         }
-    }
-
-    private final class Failures: @unchecked Sendable {
-        private let lock = NSLock()
-        private var messages: [String] = []
-        func add(_ m: String) { lock.withLock { messages.append(m) } }
-        var all: [String] { lock.withLock { messages } }
     }
 
     /// Writers on separate connections take turns (the advisory lock): concurrent triggers of the same run id

@@ -31,6 +31,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.append(str(HERE.parent))
+from bundles import bundles_env  # noqa: E402 (bench/bundles.py: the bundles the orch driver loads)
 from shapes import parse_shapes  # noqa: E402
 
 PY = sys.executable
@@ -115,8 +117,6 @@ def code_fingerprint(orch: str | None) -> dict:
     harness += [REPO / "bench/airflow/run.py", REPO / "bench/bundles.py"]
     code = {"harness": digest(harness), "orch": None}
     if orch:
-        sys.path.insert(0, str(HERE.parent))
-        from bundles import bundles_env   # the bundles the orch driver loads (bench/bundles.py)
         executables = [Path(orch)] + [Path(b) for b in bundles_env(orch)["ORCH_BUNDLES"].split(":")]
         code["orch"] = digest([e for e in executables if e.is_file()])
     return code
@@ -127,9 +127,10 @@ def run_key(a: argparse.Namespace) -> dict:
     return {k: getattr(a, k) for k in RESUME_KEYS}
 
 
-def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None) -> dict | str:
+def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None, code: dict) -> dict | str:
     """The run's progress record (machine.json): a new one, or the stopped run's with its unfinished step's samples
-    dropped. A message instead when --resume finds nothing to carry on or other options."""
+    dropped. A message instead, before anything is changed, when --resume finds nothing to carry on, other options
+    or other code (`code_fingerprint`)."""
     samples, record = out / "samples.jsonl", out / "machine.json"
     part = {"uptime_start": uptime(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if not a.resume:
@@ -140,7 +141,7 @@ def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None) ->
                                       "$(uname -sr)\""], capture_output=True, text=True).stdout.strip(),
             "uptime_start": part["uptime_start"], "scale": a.scale, "repeats": a.repeats,
             "command": "python3 bench/peers/run.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:])),
-            "started": part["started"], "key": run_key(a), "done": [], "parts": [part],
+            "started": part["started"], "key": run_key(a), "code": code, "done": [], "parts": [part],
         }
     try:
         progress = json.loads(record.read_text())
@@ -148,6 +149,10 @@ def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None) ->
         return f"--resume: no run to carry on in {out} (machine.json missing or unreadable)"
     if progress.get("key") != run_key(a):
         return f"--resume: the run in {out} was started with other options: {progress.get('key')}"
+    if progress.get("code", code) != code:
+        what = " and ".join(k for k in ("harness", "orch") if progress["code"].get(k) != code[k])
+        return (f"--resume: the {what} changed since the run in {out} started (sha256 differs): its figures would mix "
+                "two versions; start the run again without --resume")
     running = progress.pop("running", None)
     if running:   # the step that was cut short: its samples go, it runs again
         with open(samples, "r+b") as f:
@@ -167,19 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     out = a.out / "peers"
     (out / "logs").mkdir(parents=True, exist_ok=True)
     samples = out / "samples.jsonl"
-    machine = start_or_resume(a, out, argv)
-    if isinstance(machine, str):
-        log(machine)
-        return 2
-    save(out, machine)
-    log(f"load at the start: {machine['parts'][-1]['uptime_start']}")
-    peers = sorted({SETUP_NAME[s] for s in a.system_list if s in SETUP_NAME})
-    if peers and not a.skip_setup:
-        log(f"installing peers if needed: {' '.join(peers)} (bench/peers/setup.sh; log bench/out/peers/logs/setup.log)")
-        with open(out / "logs/setup.log", "ab") as f:
-            if subprocess.run(["bash", str(HERE / "setup.sh"), *peers], stdout=f, stderr=subprocess.STDOUT).returncode:
-                log("setup failed; see bench/out/peers/logs/setup.log")
-                return 1
     orch = a.orch
     if any(s.startswith("orch-") for s in a.system_list):
         if not orch:
@@ -193,13 +185,19 @@ def main(argv: list[str] | None = None) -> int:
         if not os.access(orch, os.X_OK):
             log(f"no orch binary at {orch}")
             return 1
-    code = code_fingerprint(orch)
-    if machine.setdefault("code", code) != code:
-        what = " and ".join(k for k in ("harness", "orch") if machine["code"].get(k) != code[k])
-        log(f"--resume: the {what} changed since the run in {out} started (sha256 differs): its figures would mix "
-            "two versions; start the run again without --resume")
+    machine = start_or_resume(a, out, argv, code_fingerprint(orch))
+    if isinstance(machine, str):
+        log(machine)
         return 2
     save(out, machine)
+    log(f"load at the start: {machine['parts'][-1]['uptime_start']}")
+    peers = sorted({SETUP_NAME[s] for s in a.system_list if s in SETUP_NAME})
+    if peers and not a.skip_setup:
+        log(f"installing peers if needed: {' '.join(peers)} (bench/peers/setup.sh; log bench/out/peers/logs/setup.log)")
+        with open(out / "logs/setup.log", "ab") as f:
+            if subprocess.run(["bash", str(HERE / "setup.sh"), *peers], stdout=f, stderr=subprocess.STDOUT).returncode:
+                log("setup failed; see bench/out/peers/logs/setup.log")
+                return 1
     if "airflow" in a.system_list:
         subprocess.run(["bash", str(REPO / "scripts/pg-up.sh")], stdout=subprocess.DEVNULL, check=True)
     cmds = commands(os.path.abspath(orch) if orch else "")
