@@ -16,6 +16,14 @@ public struct DAGRecord: Sendable, Codable, Hashable {
     public var version: String? = nil
 }
 
+/// Where a DAG's schedule stands: the part of its row the look for due scheduled runs reads.
+public struct DAGSchedulePosition: Sendable, Hashable {
+    public var dagId: String
+    public var isPaused: Bool
+    public var lastInterval: DataInterval?
+    public var nextRunAt: Date?
+}
+
 /// One DAG run.
 public struct RunRecord: Sendable, Codable, Hashable {
     public var pk: Int64

@@ -43,6 +43,28 @@ extension SQLiteStateStore {
         try locked { try db.query("SELECT * FROM dag ORDER BY dag_id").map(Self.dagRecord) }
     }
 
+    /// Every DAG's schedule position, without the rest of its row (no tags to parse): what the scheduler's look
+    /// for due runs reads.
+    public func schedulePositions() throws -> [DAGSchedulePosition] {
+        try locked {
+            try db.query("""
+                SELECT dag_id, is_paused, last_interval_start, last_interval_end, next_run_at FROM dag ORDER BY dag_id
+                """).map { r in
+                let c = RowReader(r, table: "dag", key: ["dag_id"])
+                return DAGSchedulePosition(dagId: try c.string("dag_id"), isPaused: try c.int("is_paused") == 1,
+                                           lastInterval: try Self.lastInterval(c),
+                                           nextRunAt: try c.optionalDate("next_run_at"))
+            }
+        }
+    }
+
+    /// How many changes DAG rows have had (kept by triggers, migrations/state/0018): it moves when any process adds,
+    /// removes, pauses, unpauses or re-schedules a DAG or moves its schedule position, and on nothing else (a
+    /// lease heartbeat, a run or a task state change leave it be).
+    public func dagChangeCount() throws -> Int {
+        try locked { try db.queryOne("SELECT n FROM dag_change_count WHERE id = 1")?[0].int ?? 0 }
+    }
+
     public func pausedDAGIds() throws -> Set<String> {
         try locked { Set(try db.query("SELECT dag_id FROM dag WHERE is_paused = 1").map { try RowReader($0, table: "dag").string("dag_id") }) }
     }
@@ -84,19 +106,22 @@ extension SQLiteStateStore {
         }
     }
 
+    /// The last scheduled interval of a DAG row (nil: none yet).
+    static func lastInterval(_ c: RowReader) throws -> DataInterval? {
+        guard let start = try c.optionalDate("last_interval_start"), let end = try c.optionalDate("last_interval_end")
+        else { return nil }
+        return DataInterval(start: start, end: end)
+    }
+
     static func dagRecord(_ r: SQLiteRow) throws -> DAGRecord {
         let c = RowReader(r, table: "dag", key: ["dag_id"])
         guard let tags = (try? JSONValue.parse(try c.string("tags")))?.arrayValue?.compactMap(\.stringValue) else {
             throw c.fail("tags", "a JSON array of strings")
         }
-        var last: DataInterval?
-        if let s = try c.optionalDate("last_interval_start"), let e = try c.optionalDate("last_interval_end") {
-            last = DataInterval(start: s, end: e)
-        }
         return DAGRecord(dagId: try c.string("dag_id"), isPaused: try c.int("is_paused") == 1,
                          schedule: try c.optionalString("schedule"), timeZone: try c.string("timezone"),
                          description: try c.string("description"), owner: try c.string("owner"),
-                         tags: tags, nextRunAt: try c.optionalDate("next_run_at"), lastInterval: last,
+                         tags: tags, nextRunAt: try c.optionalDate("next_run_at"), lastInterval: try lastInterval(c),
                          version: try c.optionalString("version"))
     }
 }

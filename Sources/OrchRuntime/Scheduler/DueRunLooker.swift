@@ -11,10 +11,10 @@ final class DueRunLooker: @unchecked Sendable {
     /// Creates the runs that are due (when a look is needed) and answers when the next one falls due.
     func createDueRuns(_ creator: RunCreator, store: SQLiteStateStore, now: Date) -> Date? {
         lock.withLock {
-            let version = try? store.dataVersion()
-            guard gate.mustLook(now: now, dataVersion: version) else { return gate.nextDue }
+            let changes = try? store.dagChangeCount()
+            guard gate.mustLook(now: now, dagChanges: changes) else { return gate.nextDue }
             guard let found = try? creator.createDueRuns(now: now) else { return nil }   // looked at again next turn
-            gate.looked(now: now, nextDue: found.nextDue, dataVersion: version)
+            gate.looked(now: now, nextDue: found.nextDue, dagChanges: changes)
             return found.nextDue
         }
     }

@@ -22,7 +22,7 @@ public struct RunCreator: Sendable {
     public func createDueRuns(now: Date) throws -> (created: [RunRecord], nextDue: Date?) {
         var created: [RunRecord] = []
         var nextDue: Date?
-        let records = Dictionary(uniqueKeysWithValues: try store.dags().map { ($0.dagId, $0) })
+        let records = Dictionary(uniqueKeysWithValues: try store.schedulePositions().map { ($0.dagId, $0) })
         for dag in bag.dags {
             guard let timetable = Self.timetable(for: dag), let record = records[dag.id], !record.isPaused else { continue }
             var last = record.lastInterval
