@@ -13,7 +13,10 @@ extension SQLiteStateStore: DAGVersionStateStore {
                     ON CONFLICT (dag_id, version) DO NOTHING
                     """, [v.dagId, v.version, v.bundle, v.executableSHA256, v.executablePath, v.manifest,
                           v.createdAt.unix])
-                try db.execute("UPDATE dag SET version = ? WHERE dag_id = ?", [v.version, v.dagId])
+                // Only a version that changed is written: every CLI command records the versions it loaded, and a
+                // DAG row written moves the count the scheduler's due-run gate reads (dag_change_count).
+                try db.execute("UPDATE dag SET version = ? WHERE dag_id = ? AND version IS DISTINCT FROM ?",
+                               [v.version, v.dagId, v.version])
             }
         }
     }

@@ -3,7 +3,7 @@ import OrchCore
 @testable import OrchStore
 import Testing
 
-/// The count of DAG row changes the scheduler's due-run gate reads (migrations/state/0018, state-postgres/0007): it
+/// The count of DAG row changes the scheduler's due-run gate reads (migrations/state/0018, state-postgres/0007–0008): it
 /// must move on every change a look for due runs depends on, made by any connection, and stay put on the commits a
 /// scheduler makes all the time (its lease heartbeat, runs, task states), or every turn would look again.
 @Suite struct DAGChangeCountTests {
@@ -64,5 +64,26 @@ import Testing
         #expect(positions.map(\.nextRunAt) == records.map(\.nextRunAt))
         #expect(positions.first == DAGSchedulePosition(dagId: "daily", isPaused: false, lastInterval: day,
                                                        nextRunAt: day.end))
+    }
+}
+
+extension DAGChangeCountTests {
+    /// Recording the versions a CLI command loaded (every command does) moves the count only for a version that
+    /// changed: the same versions again write no DAG row.
+    @Test(arguments: SQLBackend.allCases)
+    func recordingTheSameVersionsAgainLeavesTheCountBe(_ backend: SQLBackend) throws {
+        let (store, disposal) = try makeStore(backend); defer { disposal.cleanup() }
+        try store.syncDAGs([daily], pausedOnCreation: false, now: now)
+        func version(_ v: String) -> DAGVersionRecord {
+            DAGVersionRecord(dagId: "daily", version: v, bundle: "b", executableSHA256: "s", executablePath: "/e",
+                             manifest: "{}", createdAt: now)
+        }
+        try store.recordDAGVersions([version("v1")])
+        let before = try store.dagChangeCount()
+        try other(store).recordDAGVersions([version("v1")])
+        #expect(try store.dagChangeCount() == before)
+        try other(store).recordDAGVersions([version("v2")])
+        #expect(try store.dagChangeCount() != before)
+        #expect(try store.dag("daily")?.version == "v2")
     }
 }
