@@ -134,9 +134,12 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
                   f"{machine.get('repeats', '?')} interleaved runs per figure).", ""]
         parts = machine.get("parts") or []
         if len(parts) > 1:   # carried on with --resume: each part's own start and load
-            lines += [f"Run in {len(parts)} parts (`--resume`), each a whole (repeat, system) step at a time:", ""]
-            lines += [f"- part {i}: started {p.get('started', '?')}; load at its start: {p.get('uptime_start', '?')}; "
-                      f"at its end: {p.get('uptime_end', 'cut short')}" for i, p in enumerate(parts, 1)]
+            lines += [f"Run in {len(parts)} parts (`--resume`; of a step cut short the finished shapes were kept, the "
+                      "others run again):", ""]
+            lines += [f"- part {i}: started {p.get('started', '?')}"
+                      + (f" on {p['machine']}" if p.get("machine") else "")
+                      + f"; load at its start: {p.get('uptime_start', '?')}; at its end: {p.get('uptime_end', 'cut short')}"
+                      for i, p in enumerate(parts, 1)]
             lines += [""]
     lines += ["Each cell: median (min–max) over the runs; times in seconds. Settings per system and why they are fair: "
               "docs/bench-peers.md.", "", "| system | what runs |", "| --- | --- |"]

@@ -13,9 +13,12 @@ while another is measured. Raw JSON lines: bench/out/peers/samples.jsonl; logs: 
 and its load (`uptime`) at the start and the end go into the report.
 
 A full run takes longer than one sitting (Airflow and Dagster's multiprocess executor need 1–2 s per task here):
---resume carries on a run that stopped, with the same options and the same code (the harness's files, orch's binary
-and bundles: sha256 kept in machine.json), from the first (repeat, system) step it had not finished. Progress is kept in bench/out/peers/machine.json after every step; the samples of a step cut short are
-dropped (the samples file is truncated to where that step began), and the report lists each part's load.
+--resume carries on a run that stopped, with the same options, the same code and the same peers (`fingerprint`: the
+harness's files, orch's source as git names it with the toolchain and resolved packages, each peer venv's `pip
+freeze`), from the step it had not finished. Progress is kept in <out>/peers/machine.json after every step; of a step
+cut short, the shapes whose line was written are kept and only the others run again (a line cut mid-way is dropped),
+and the report lists each part with its machine and load. With --out in the repository (bench/results/…), the progress
+can be committed and carried on in another sitting on a fresh machine of the same kind.
 """
 from __future__ import annotations
 
@@ -97,29 +100,76 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 RESUME_KEYS = ("system_list", "shapes", "scale", "repeats", "idle_seconds", "run_timeout")
 
 
-def code_fingerprint(orch: str | None) -> dict:
-    """What a resumed run must still measure with: sha256 of the harness (bench/peers, the shared helpers) and of
-    orch's binary with the bundle executables its driver loads. A run carried on with other code would mix two
-    versions in one table."""
+# What orch's binary and the bundle executables its driver loads are built from (Package.swift's target paths, the
+# migrations and the dashboard they serve).
+ORCH_SOURCES = ("Package.swift", "Sources", "dags", "bench/dags", "Tests/Bundles", "migrations", "web")
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def sha256_files(paths: list[Path]) -> str:
     import hashlib
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(str(path.name).encode() + b"\0")
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
 
-    def digest(paths: list[Path]) -> str:
-        h = hashlib.sha256()
-        for path in paths:
-            h.update(str(path.name).encode() + b"\0")
-            with open(path, "rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    h.update(chunk)
-        return h.hexdigest()
 
+def orch_source() -> dict | str:
+    """orch's code as git names it — the tree of each of ORCH_SOURCES at HEAD, the resolved package versions, the Swift
+    toolchain — so that a part in a later sitting, built again on a fresh machine, measures the same program; a
+    message instead when those paths have uncommitted changes (the binary would not be what the trees say)."""
+    try:
+        dirty = git("status", "--porcelain", "--", *ORCH_SOURCES)
+        trees = {p: git("rev-parse", f"HEAD:{p}") for p in ORCH_SOURCES}
+    except (OSError, subprocess.CalledProcessError) as e:
+        return f"orch's source is not a git checkout ({e}): a run in parts cannot name the code it measures"
+    if dirty:
+        return "orch's source has uncommitted changes, so the binary is not what git names:\n" + dirty
+    resolved = REPO / "Package.resolved"
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.strip().splitlines()
+    return {"trees": trees, "resolved": sha256_files([resolved]) if resolved.is_file() else None,
+            "swift": swift[0] if swift else None}
+
+
+def peer_versions(systems: list[str]) -> dict:
+    """sha256 of `pip freeze` in each peer venv the systems use (bench/peers/setup.sh pins them exactly)."""
+    import hashlib
+    versions = {}
+    for name in sorted({SETUP_NAME[s] for s in systems if s in SETUP_NAME}):
+        pip = REPO / f".venv-{name}/bin/pip"
+        r = subprocess.run([str(pip), "freeze"], capture_output=True, text=True) if pip.exists() else None
+        versions[name] = hashlib.sha256(r.stdout.encode()).hexdigest() if r and r.returncode == 0 else None
+    return versions
+
+
+def fingerprint(systems: list[str], orch: str | None) -> dict | str:
+    """What a resumed run must still measure with: sha256 of the harness (bench/peers, the shared helpers), orch's
+    source (`orch_source`, when an orch system runs) and the peers' versions. A run carried on with other code would
+    mix two versions in one table; a message when orch's source cannot be named."""
     harness = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".py", ".sh", ".swift")
                      and p.name != "test_peers.py" and "__pycache__" not in p.parts)
     harness += [REPO / "bench/airflow/run.py", REPO / "bench/bundles.py"]
-    code = {"harness": digest(harness), "orch": None}
+    code = {"harness": sha256_files(harness), "orch": None, "peers": peer_versions(systems)}
     if orch:
-        executables = [Path(orch)] + [Path(b) for b in bundles_env(orch)["ORCH_BUNDLES"].split(":")]
-        code["orch"] = digest([e for e in executables if e.is_file()])
+        code["orch"] = orch_source()
+        if isinstance(code["orch"], str):
+            return code["orch"]
     return code
+
+
+def executables_sha256(orch: str | None) -> str | None:
+    """sha256 of orch's binary and its bundle executables: kept per part, for the record (a fresh machine builds
+    other bytes from the same source)."""
+    if not orch:
+        return None
+    executables = [Path(orch)] + [Path(b) for b in bundles_env(orch)["ORCH_BUNDLES"].split(":")]
+    return sha256_files([e for e in executables if e.is_file()])
 
 
 def run_key(a: argparse.Namespace) -> dict:
@@ -127,19 +177,48 @@ def run_key(a: argparse.Namespace) -> dict:
     return {k: getattr(a, k) for k in RESUME_KEYS}
 
 
-def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None, code: dict) -> dict | str:
-    """The run's progress record (machine.json): a new one, or the stopped run's with its unfinished step's samples
-    dropped. A message instead, before anything is changed, when --resume finds nothing to carry on, other options
-    or other code (`code_fingerprint`)."""
+def machine_name() -> str:
+    return subprocess.run(["bash", "-c", "echo \"$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | "
+                           "sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GB RAM, $(uname -sr)\""],
+                          capture_output=True, text=True).stdout.strip()
+
+
+def kept_of_cut_step(samples: Path, running: dict, shapes: list[str]) -> tuple[int, set[str], bool]:
+    """Of the step cut short (`running`): the byte offset where its whole lines end, the shapes they finished, and
+    whether the step is over (its idle line written, or a run over --run-timeout ended it: the driver then writes
+    "not run" for the rest and measures no idle)."""
+    offset, done, over = running["offset"], set(running.get("shapes_done", [])), False
+    with open(samples, "rb") as f:
+        f.seek(offset)
+        for raw in f.read().splitlines(keepends=True):
+            try:
+                record = json.loads(raw) if raw.endswith(b"\n") else None
+            except ValueError:
+                record = None
+            if not isinstance(record, dict) or record.get("system") != running["system"]:
+                break   # a line cut mid-way (the machine stopped while it was written): it and what follows go
+            offset += len(raw)
+            if record.get("type") == "idle":
+                over = True
+            elif record.get("shape") in shapes:
+                done.add(record["shape"])
+                error = str(record.get("error", ""))   # a run over --run-timeout ends the step (driver.run_all)
+                over = over or error.startswith("TimeoutError") or "did not finish within --run-timeout" in error
+    return offset, done, over or (done >= set(shapes) and running.get("idle_seconds", 1) == 0)
+
+
+def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None, code: dict,
+                    executables: str | None) -> dict | str:
+    """The run's progress record (machine.json): a new one, or the stopped run's, its cut step's finished shapes kept
+    (`kept_of_cut_step`) and the rest of its samples dropped. A message instead, before anything is changed, when
+    --resume finds nothing to carry on, other options or other code (`fingerprint`)."""
     samples, record = out / "samples.jsonl", out / "machine.json"
-    part = {"uptime_start": uptime(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    part = {"uptime_start": uptime(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": machine_name(), "executables_sha256": executables}
     if not a.resume:
         samples.write_text("")
         return {
-            "machine": subprocess.run(["bash", "-c", "echo \"$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | "
-                                      "cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GB RAM, "
-                                      "$(uname -sr)\""], capture_output=True, text=True).stdout.strip(),
-            "uptime_start": part["uptime_start"], "scale": a.scale, "repeats": a.repeats,
+            "machine": part["machine"], "uptime_start": part["uptime_start"], "scale": a.scale, "repeats": a.repeats,
             "command": "python3 bench/peers/run.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:])),
             "started": part["started"], "key": run_key(a), "code": code, "done": [], "parts": [part],
         }
@@ -149,14 +228,24 @@ def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None, co
         return f"--resume: no run to carry on in {out} (machine.json missing or unreadable)"
     if progress.get("key") != run_key(a):
         return f"--resume: the run in {out} was started with other options: {progress.get('key')}"
-    if progress.get("code", code) != code:
-        what = " and ".join(k for k in ("harness", "orch") if progress["code"].get(k) != code[k])
-        return (f"--resume: the {what} changed since the run in {out} started (sha256 differs): its figures would mix "
-                "two versions; start the run again without --resume")
-    running = progress.pop("running", None)
-    if running:   # the step that was cut short: its samples go, it runs again
+    before = progress.get("code", code)
+    changed = [k for k in ("harness", "orch", "peers") if before.get(k, code[k]) != code[k]]
+    if changed:
+        what = {"harness": "harness", "orch": "orch's source (git trees, resolved packages or Swift)",
+                "peers": "peers' versions (pip freeze)"}
+        return (f"--resume: the {' and '.join(what[k] for k in changed)} changed since the run in {out} started: its "
+                "figures would mix two versions; start the run again without --resume")
+    running = progress.get("running")
+    if running:
+        running.setdefault("idle_seconds", a.idle_seconds)
+        offset, done, over = kept_of_cut_step(samples, running, [s.name for s in a.shape_list])
         with open(samples, "r+b") as f:
-            f.truncate(running["offset"])
+            f.truncate(offset)
+        if over:
+            progress.pop("running")
+            progress["done"].append([running["repeat"], running["system"]])
+        else:
+            running.update(offset=offset, shapes_done=sorted(done))
     progress["parts"].append(part)
     return progress
 
@@ -175,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     orch = a.orch
     if any(s.startswith("orch-") for s in a.system_list):
         if not orch:
-            log("building orch (swift build -c release --product orch)")
-            r = subprocess.run(["swift", "build", "-c", "release", "--product", "orch"], cwd=REPO,
+            log("building orch and the bundles its driver loads (swift build -c release)")
+            r = subprocess.run(["bash", "-c", "set -e; swift build -c release --product orch; "
+                                "source scripts/lib/bundles.sh; build_repo_bundles -c release"], cwd=REPO,
                                capture_output=True, text=True)
             if r.returncode:
                 print(r.stdout[-3000:] + r.stderr[-3000:], file=sys.stderr)
@@ -185,23 +275,26 @@ def main(argv: list[str] | None = None) -> int:
         if not os.access(orch, os.X_OK):
             log(f"no orch binary at {orch}")
             return 1
-    machine = start_or_resume(a, out, argv, code_fingerprint(orch))
+    peers = sorted({SETUP_NAME[s] for s in a.system_list if s in SETUP_NAME})
+    if peers and not a.skip_setup:
+        log(f"installing peers if needed: {' '.join(peers)} (bench/peers/setup.sh; log {out}/logs/setup.log)")
+        with open(out / "logs/setup.log", "ab") as f:
+            if subprocess.run(["bash", str(HERE / "setup.sh"), *peers], stdout=f, stderr=subprocess.STDOUT).returncode:
+                log(f"setup failed; see {out}/logs/setup.log")
+                return 1
+    code = fingerprint(a.system_list, orch)
+    if isinstance(code, str):
+        log(code)
+        return 2
+    machine = start_or_resume(a, out, argv, code, executables_sha256(orch))
     if isinstance(machine, str):
         log(machine)
         return 2
     save(out, machine)
     log(f"load at the start: {machine['parts'][-1]['uptime_start']}")
-    peers = sorted({SETUP_NAME[s] for s in a.system_list if s in SETUP_NAME})
-    if peers and not a.skip_setup:
-        log(f"installing peers if needed: {' '.join(peers)} (bench/peers/setup.sh; log bench/out/peers/logs/setup.log)")
-        with open(out / "logs/setup.log", "ab") as f:
-            if subprocess.run(["bash", str(HERE / "setup.sh"), *peers], stdout=f, stderr=subprocess.STDOUT).returncode:
-                log("setup failed; see bench/out/peers/logs/setup.log")
-                return 1
     if "airflow" in a.system_list:
         subprocess.run(["bash", str(REPO / "scripts/pg-up.sh")], stdout=subprocess.DEVNULL, check=True)
     cmds = commands(os.path.abspath(orch) if orch else "")
-    shapes = ",".join(s.name for s in a.shape_list)
     step_timeout = a.run_timeout * len(a.shape_list) + a.idle_seconds + 900
     failures = 0
     for r in range(a.repeats):
@@ -211,10 +304,16 @@ def main(argv: list[str] | None = None) -> int:
             if [r, system] in machine["done"]:
                 log(f"repeat {r + 1}/{a.repeats}: {system} done in an earlier part")
                 continue
-            cmd = cmds[system] + ["--shapes", shapes, "--scale", a.scale, "--repeats", "1",
+            cut = machine.get("running") or {}
+            finished = cut.get("shapes_done", []) if (cut.get("repeat"), cut.get("system")) == (r, system) else []
+            left = [s.name for s in a.shape_list if s.name not in finished]
+            # A step carried on with every shape finished measures only the idle system (--shapes none).
+            cmd = cmds[system] + ["--shapes", ",".join(left) or "none", "--scale", a.scale, "--repeats", "1",
                                   "--idle-seconds", str(a.idle_seconds), "--run-timeout", str(a.run_timeout)]
-            log(f"repeat {r + 1}/{a.repeats}: {system}")
-            machine["running"] = {"repeat": r, "system": system, "offset": samples.stat().st_size}
+            log(f"repeat {r + 1}/{a.repeats}: {system}" + (f" (carried on; finished before: {', '.join(finished)})"
+                                                           if finished else ""))
+            machine["running"] = {"repeat": r, "system": system, "offset": samples.stat().st_size,
+                                  "shapes_done": finished, "idle_seconds": a.idle_seconds}
             save(out, machine)
             with open(samples, "a") as so, open(out / "logs" / f"{system}.log", "a") as se:
                 try:
@@ -228,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             save(out, machine)
             if rc != 0:
                 failures += 1
-                log(f"{system} reported failures (exit {rc}); see bench/out/peers/logs/{system}.log")
+                log(f"{system} reported failures (exit {rc}); see {out}/logs/{system}.log")
     machine["uptime_end"] = machine["parts"][-1]["uptime_end"] = uptime()
     log(f"load at the end: {machine['uptime_end']}")
     save(out, machine)

@@ -4,19 +4,21 @@
 #   bash bench/peers/setup.sh [prefect] [dagster] [luigi] [airflow]     (no argument: all four)
 #
 # Idempotent: a venv whose pinned version is already installed is left alone.
-#   .venv-prefect   prefect 3.9.x                         (server on SQLite, ThreadPoolTaskRunner)
-#   .venv-dagster   dagster + dagster-webserver 1.13.x    (daemon + webserver on SQLite, multiprocess executor)
-#   .venv-luigi     luigi 3.8.x + sqlalchemy 1.4            (central scheduler luigid with task history in SQLite)
+#   .venv-prefect   prefect 3.9.1                         (server on SQLite, ThreadPoolTaskRunner)
+#   .venv-dagster   dagster + dagster-webserver 1.13.28   (daemon + webserver on SQLite, multiprocess executor)
+#   .venv-luigi     luigi 3.8.1 + sqlalchemy 1.4            (central scheduler luigid with task history in SQLite)
 #   .venv-airflow   made by bench/airflow/setup.sh        (Airflow 3, LocalExecutor, metadata DB on PostgreSQL)
-# Versions: PREFECT_VERSION, DAGSTER_VERSION, LUIGI_VERSION (pip specifiers, defaults below). `pip freeze` of each venv
+# Versions: PREFECT_VERSION, LUIGI_VERSION (pip specifiers), DAGSTER_VERSION (one version for dagster, dagster-webserver
+# and dagster-graphql); pinned exactly, so that a run carried on in a later sitting (run.py --resume) measures the same
+# peers (run.py also compares each venv's `pip freeze` with the one the run started with). `pip freeze` of each venv
 # goes to <venv>/installed-versions.txt. Nothing is downloaded when the benchmark runs.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
-PREFECT_VERSION="${PREFECT_VERSION:-prefect>=3.9,<3.10}"
-DAGSTER_VERSION="${DAGSTER_VERSION:-dagster>=1.13,<1.14}"
-LUIGI_VERSION="${LUIGI_VERSION:-luigi>=3.8,<3.9}"
+PREFECT_VERSION="${PREFECT_VERSION:-prefect==3.9.1}"
+DAGSTER_VERSION="${DAGSTER_VERSION:-1.13.28}"
+LUIGI_VERSION="${LUIGI_VERSION:-luigi==3.8.1}"
 
 log() { echo "peers-setup: $*" >&2; }
 
@@ -42,7 +44,7 @@ for peer in "${peers[@]}"; do
     case "${peer}" in
         prefect) install prefect 'import prefect, sys; sys.exit(not prefect.__version__.startswith("3.9"))' "${PREFECT_VERSION}" ;;
         dagster) install dagster 'import dagster, dagster_webserver, dagster_graphql, sys; sys.exit(not dagster.__version__.startswith("1.13"))' \
-                     "${DAGSTER_VERSION}" "dagster-webserver" "dagster-graphql" ;;
+                     "dagster==${DAGSTER_VERSION}" "dagster-webserver==${DAGSTER_VERSION}" "dagster-graphql==${DAGSTER_VERSION}" ;;
         # Luigi's task history (db_task_history) runs raw SQL strings, which SQLAlchemy 2 refuses: pin 1.4.
         luigi) install luigi 'import luigi, sqlalchemy, sys; sys.exit(not sqlalchemy.__version__.startswith("1.4"))' \
                    "${LUIGI_VERSION}" "sqlalchemy>=1.4,<2" ;;

@@ -80,9 +80,12 @@ IDLE_DAGS = 100  # the idle scenario: a system with (at least) this many DAGs lo
 
 
 def parse_shapes(spec: str) -> list[Shape]:
-    """'all' or a comma-separated list of shape names; an unknown name is an error that lists the known ones."""
+    """'all', 'none' (no shape: a driver then measures only the idle system) or a comma-separated list of shape
+    names; an unknown name is an error that lists the known ones."""
     if spec == "all":
         return list(SHAPES.values())
+    if spec == "none":
+        return []
     names = [n.strip() for n in spec.split(",") if n.strip()]
     unknown = [n for n in names if n not in SHAPES]
     if unknown or not names:

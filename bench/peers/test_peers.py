@@ -311,6 +311,108 @@ class ResumeTests(unittest.TestCase):
             self.assertIn("the harness changed since the run", r.stderr)
 
 
+class ResumeByShapeTests(unittest.TestCase):
+    """A step cut short keeps the shapes it finished: only the others run again, then the idle measurement; a step
+    whose shapes all finished measures only the idle system."""
+
+    def run_py(self, out: str, *extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(HERE / "run.py"), "--systems", "floor-fsync",
+                               "--shapes", "trigger,fanout_100", "--scale", "small", "--repeats", "1",
+                               "--idle-seconds", "1", "--skip-setup", "--out", out, *extra],
+                              capture_output=True, text=True, timeout=900)
+
+    def cut(self, out: str, keep: int, fragment: str) -> list[str]:
+        """As if the machine stopped during the only step after its first `keep` lines: returns those lines."""
+        peers = Path(out, "peers")
+        progress = json.loads((peers / "machine.json").read_text())
+        step = progress["done"].pop()
+        progress["running"] = {"repeat": step[0], "system": step[1], "offset": 0}
+        progress.pop("uptime_end")
+        (peers / "machine.json").write_text(json.dumps(progress))
+        lines = (peers / "samples.jsonl").read_text().splitlines(keepends=True)
+        (peers / "samples.jsonl").write_text("".join(lines[:keep]) + fragment)
+        return lines[:keep]
+
+    def records(self, out: str) -> list[dict]:
+        return [json.loads(x) for x in Path(out, "peers", "samples.jsonl").read_text().splitlines()]
+
+    def test_a_step_cut_after_a_shape_runs_only_the_rest(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = self.run_py(d)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            whole = self.records(d)
+            self.assertEqual([(x["type"], x.get("shape")) for x in whole],
+                             [("sample", "trigger"), ("sample", "fanout_100"), ("idle", None)])
+            kept = self.cut(d, 1, '{"type": "sample", "system": "floor-fsync", "shape": "fano')
+            r = self.run_py(d, "--resume")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            self.assertIn("carried on; finished before: trigger", r.stderr)
+            text = Path(d, "peers", "samples.jsonl").read_text()
+            self.assertTrue(text.startswith(kept[0]))       # the finished shape's line is kept as it was
+            self.assertEqual([(x["type"], x.get("shape")) for x in self.records(d)],
+                             [("sample", "trigger"), ("sample", "fanout_100"), ("idle", None)])
+            progress = json.loads(Path(d, "peers", "machine.json").read_text())
+            self.assertEqual(progress["done"], [[0, "floor-fsync"]])
+            self.assertNotIn("running", progress)
+            self.assertIn("Run in 2 parts", Path(d, "peers.md").read_text())
+
+    def test_a_step_cut_before_its_idle_measures_only_the_idle(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(self.run_py(d).returncode, 0)
+            kept = self.cut(d, 2, "")
+            r = self.run_py(d, "--resume")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            self.assertIn("finished before: fanout_100, trigger", r.stderr)
+            self.assertTrue(Path(d, "peers", "samples.jsonl").read_text().startswith("".join(kept)))
+            self.assertEqual([x["type"] for x in self.records(d)], ["sample", "sample", "idle"])
+
+    def test_other_peer_versions_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(self.run_py(d).returncode, 0)
+            record = Path(d, "peers", "machine.json")
+            progress = json.loads(record.read_text())
+            self.assertEqual(progress["code"]["peers"], {})   # floors only: no venv
+            progress["code"]["peers"] = {"prefect": "0" * 64}
+            record.write_text(json.dumps(progress))
+            r = self.run_py(d, "--resume")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("peers' versions (pip freeze) changed", r.stderr)
+
+
+class OrchSourceTests(unittest.TestCase):
+    """orch_source names orch's code by git trees, so a part on a fresh machine can be checked to build the same
+    program; uncommitted changes to it are refused."""
+
+    def test_trees_name_the_source_and_uncommitted_changes_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            git = lambda *a: subprocess.run(["git", "-C", d, *a], check=True, capture_output=True)  # noqa: E731
+            git("init", "-q")
+            for path in peers_run.ORCH_SOURCES:
+                target = Path(d, path) if "." in Path(path).name else Path(d, path, "x.txt")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(path)
+            git("add", "-A")
+            git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "one")
+            saved = peers_run.REPO
+            try:
+                peers_run.REPO = Path(d)
+                first = peers_run.orch_source()
+                self.assertIsInstance(first, dict)
+                self.assertEqual(set(first["trees"]), set(peers_run.ORCH_SOURCES))
+                Path(d, "Sources", "x.txt").write_text("changed")
+                message = peers_run.orch_source()
+                self.assertIsInstance(message, str)
+                self.assertIn("uncommitted changes", message)
+                git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "two")
+                second = peers_run.orch_source()
+                self.assertNotEqual(first["trees"]["Sources"], second["trees"]["Sources"])
+                self.assertEqual(first["trees"]["dags"], second["trees"]["dags"])
+                Path(d, "README.md").write_text("docs are not orch's source")
+                self.assertEqual(peers_run.orch_source(), second)
+            finally:
+                peers_run.REPO = saved
+
+
 @unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
 class OrchHasThePeerDAGs(unittest.TestCase):
     def test_every_peer_dag_with_its_task_count(self):
