@@ -1,5 +1,8 @@
 """Dagster side's code location: one job per DAG of every shape (bench/peers/shapes.py) at the scale named by
-PEER_BENCH_SCALE (full or small), each op named as orch's task, on the multiprocess executor with max_concurrent 2.
+PEER_BENCH_SCALE (full or small), each op named as orch's task, on the multiprocess executor with max_concurrent 2 and
+the forkserver start method (Dagster's documented way to cut the per-step overhead of that executor: each step process
+is forked from a server that has imported dagster once, rather than a fresh Python that imports it; orch-proc forks
+its task processes from a fork server too).
 Loaded by dagster-webserver and dagster-daemon (`-f`) and imported by dagster_driver.py for execute_in_process.
 
 The jobs are lazily built (a @repository returning a dict of job factories, Dagster's documented form for large code
@@ -18,7 +21,7 @@ from dagster import In, Nothing, job, multiprocess_executor, op, repository  # n
 from shapes import SHAPES, Shape, run_body  # noqa: E402
 
 SCALE = os.environ.get("PEER_BENCH_SCALE", "full")
-EXECUTOR = multiprocess_executor.configured({"max_concurrent": 2})
+EXECUTOR = multiprocess_executor.configured({"max_concurrent": 2, "start_method": {"forkserver": {}}})
 
 
 def make_op(body: str):

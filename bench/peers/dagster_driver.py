@@ -3,8 +3,8 @@
 
 --mode daemon (system "dagster"): Dagster's recommended local deployment: `dagster-webserver` and `dagster-daemon`
   on a fresh DAGSTER_HOME whose storage is SQLite (the default), telemetry off, the QueuedRunCoordinator with
-  max_concurrent_runs 2, every job on the multiprocess executor with max_concurrent 2 (a process per step: this side
-  faces orch's process mode). A run is submitted through the webserver's GraphQL API (dagster-graphql's client),
+  max_concurrent_runs 2, every job on the multiprocess executor with max_concurrent 2 and the forkserver start method
+  (a process per step, forked from a server that imported dagster once: this side faces orch's process mode). A run is submitted through the webserver's GraphQL API (dagster-graphql's client),
   after the trigger time is taken; the daemon dequeues it and launches the run process. Task times are the
   STEP_START and STEP_SUCCESS events in the instance's event log, the run's end its RUN_SUCCESS event. Memory and
   CPU: webserver, daemon and everything they start (code servers, run and step processes).

@@ -22,7 +22,7 @@ ABOUT = {
     "orch-proc": "orch, a process per task (fork server), `orch serve` triggered through its REST API, SQLite",
     "orch-inproc": "orch, Swift tasks in the bundle's task host (one process, no process per task), `orch serve` triggered through its REST API, SQLite",
     "prefect": "Prefect 3 server on SQLite, flow process with ThreadPoolTaskRunner(2): tasks are threads",
-    "dagster": "Dagster webserver + daemon on SQLite, multiprocess executor (a process per step)",
+    "dagster": "Dagster webserver + daemon on SQLite, multiprocess executor with forkserver (a process per step)",
     "dagster-inprocess": "Dagster `execute_in_process`, ephemeral instance: persists nothing",
     "luigi": "Luigi central scheduler (task history in SQLite), worker --workers 2 (a process per task)",
     "airflow": "Airflow 3, LocalExecutor, parallelism 2, metadata on PostgreSQL",
