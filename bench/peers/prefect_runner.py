@@ -3,7 +3,8 @@
 Defines one Prefect flow per DAG of every shape (bench/peers/shapes.py), each with a ThreadPoolTaskRunner of 2
 threads, and runs them on request: reads one JSON line per run from stdin, {"run_id", "shape", "scale"}, calls the
 flow of every DAG of the shape (several DAGs: 2 flows at a time, from a thread pool of 2), and answers on stdout
-with {"run_id", "flow_runs": [[dag_id, flow_run_id, state_name], ...]}. The flows report to the Prefect server at
+with {"run_id", "flow_runs": [[dag_id, flow_run_id, state_name], ...]}; a flow call that raises (rather than ending
+in a state) answers [dag_id, null, "raised ..."] and the process serves the next request. The flows report to the Prefect server at
 PREFECT_API_URL, which keeps every state in its SQLite database; the driver reads task times from there.
 Prints {"ready": true, "flows": N} once the flows are defined.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,7 +61,11 @@ def main() -> None:
 
         def one(item):
             dag_id, f = item
-            state = f(return_state=True)
+            try:
+                state = f(return_state=True)
+            except Exception as e:  # Prefect raised instead of returning a state (its API client, say): reported as
+                traceback.print_exc()   # that flow's failure, and the process stays up for the next request
+                return [dag_id, None, f"raised {type(e).__name__}: {e}"[:300]]
             return [dag_id, str(state.state_details.flow_run_id), state.name]
 
         results = [one(i) for i in dags.items()] if len(dags) == 1 else list(pool.map(one, dags.items()))
