@@ -198,6 +198,19 @@ def idle(system, seconds: float) -> dict:
             "processes": len(af.system_pids(system.roots))}
 
 
+def log_tails(system, lines: int = 60) -> None:
+    """The end of every log in the system's home (`system.home`), into the driver's log (stderr): the home and its
+    logs are removed when the system stops, and a failed run's cause is in them."""
+    home = getattr(system, "home", None)
+    for path in sorted(Path(home).glob("*.log")) if home else []:
+        try:
+            with open(path, errors="replace") as f:
+                tail = f.readlines()[-lines:]
+        except OSError:
+            continue
+        log(system.name, f"last {len(tail)} lines of {path.name}:\n" + "".join(tail))
+
+
 def parse_args(name: str, argv: list[str] | None = None, add_args=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog=f"{name}_driver.py", description=f"{name} side of the peer benchmark")
     if add_args:
@@ -248,6 +261,7 @@ def run_all(make_system, a) -> int:
                     failures += 1
                     log(system.name, f"{shape.name} failed: {e}")
                     traceback.print_exc(file=sys.stderr)
+                    log_tails(system)
                     emit({"type": "error", "system": system.name, "shape": shape.name, "scale": a.scale,
                           "error": f"{type(e).__name__}: {e}"[:500]})
                     if isinstance(e, TimeoutError):

@@ -81,17 +81,6 @@ class PrefectSystem:
             raise
         return self
 
-    def log_tails(self, lines: int = 60) -> None:
-        """The end of the flow process's and the server's logs, into this driver's log (stderr): the home and
-        its logs are removed when the system stops."""
-        for name in ("runner.log", "server.log"):
-            try:
-                with open(os.path.join(self.home, name), errors="replace") as f:
-                    tail = f.readlines()[-lines:]
-            except OSError:
-                continue
-            log(self.name, f"last {len(tail)} lines of {name}:\n" + "".join(tail))
-
     def __exit__(self, *exc):
         stop_processes(self.procs, self.roots)
         shutil.rmtree(self.home, ignore_errors=True)
@@ -105,13 +94,11 @@ class PrefectSystem:
     def wait(self, run_id, shape, scale, deadline):
         line = self.runner.stdout.readline()  # the flow process answers when every flow has returned
         if not line:
-            self.log_tails()
             raise RuntimeError(f"the Prefect flow process exited (exit {self.runner.poll()}); its log's tail is in "
                                "this driver's log")
         answer = json.loads(line)
         bad = [f for f in answer["flow_runs"] if f[2] != "Completed"]
         if bad:
-            self.log_tails()
             raise RuntimeError(f"{shape.name}: {len(bad)} flow runs not completed: {bad[:3]}")
         ids = {f[1]: f[0] for f in answer["flow_runs"]}
         marks = ",".join("?" * len(ids))

@@ -311,6 +311,29 @@ class ResumeTests(unittest.TestCase):
             self.assertIn("the harness changed since the run", r.stderr)
 
 
+class LogTailTests(unittest.TestCase):
+    def test_a_failed_run_keeps_the_end_of_each_log_of_the_system_s_home(self):
+        import contextlib
+        import io
+        import driver
+
+        class Home:
+            name = "sys"
+
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, "server.log").write_text("".join(f"line {i}\n" for i in range(100)))
+            Path(d, "data.db").write_text("not a log")
+            system = Home()
+            system.home = d
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                driver.log_tails(system, lines=5)
+            self.assertIn("last 5 lines of server.log", err.getvalue())
+            self.assertIn("line 99", err.getvalue())
+            self.assertNotIn("line 94\n", err.getvalue())
+            self.assertNotIn("not a log", err.getvalue())
+
+
 class ResumeByShapeTests(unittest.TestCase):
     """A step cut short keeps the shapes it finished: only the others run again, then the idle measurement; a step
     whose shapes all finished measures only the idle system."""
