@@ -436,6 +436,39 @@ class OrchSourceTests(unittest.TestCase):
                 peers_run.REPO = saved
 
 
+class FingerprintTests(unittest.TestCase):
+    """A resumed run compares only what measures: the drivers and what they import, not the files that orchestrate,
+    install or report; the peers by their whole freeze, written beside the results for a later sitting."""
+
+    def test_only_the_files_that_measure_are_fingerprinted(self):
+        names = {p.relative_to(HERE.parents[1]).as_posix() for p in peers_run.measuring_files()}
+        for measuring in ("bench/peers/driver.py", "bench/peers/shapes.py", "bench/peers/orch_driver.py",
+                          "bench/peers/dagster_defs.py", "bench/peers/floors.py", "bench/airflow/run.py",
+                          "bench/bundles.py"):
+            self.assertIn(measuring, names)
+        self.assertTrue(any(n.startswith("bench/peers/floor/") and n.endswith(".swift") for n in names), names)
+        self.assertTrue(any(n.startswith("bench/peers/airflow_dags/") for n in names), names)
+        for orchestrating in ("bench/peers/run.py", "bench/peers/report.py", "bench/peers/setup.sh",
+                              "bench/peers/run-tests.sh", "bench/peers/test_peers.py"):
+            self.assertNotIn(orchestrating, names)
+
+    def test_peers_are_named_by_the_sha256_of_their_freeze_and_the_freeze_is_written(self):
+        freezes = {"luigi": "luigi==3.8.1\nSQLAlchemy==1.4.54\n", "prefect": None}
+        code = peers_run.fingerprint(None, freezes)
+        self.assertEqual(code["peers"]["prefect"], None)
+        other = peers_run.fingerprint(None, {"luigi": "luigi==3.8.1\nSQLAlchemy==1.4.53\n", "prefect": None})
+        self.assertNotEqual(code["peers"]["luigi"], other["peers"]["luigi"])   # a dependency's version counts
+        self.assertEqual(code["harness"], other["harness"])
+        with tempfile.TemporaryDirectory() as d:
+            peers_run.write_freezes(Path(d), freezes)
+            self.assertEqual(Path(d, "venvs", "luigi.txt").read_text(), freezes["luigi"])
+            self.assertEqual(sorted(p.name for p in Path(d, "venvs").iterdir()), ["luigi.txt"])
+
+    def test_the_venvs_of_the_systems(self):
+        self.assertEqual(peers_run.peer_venvs(["orch-proc", "dagster", "dagster-inprocess", "luigi"]),
+                         ["dagster", "luigi"])
+
+
 @unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
 class OrchHasThePeerDAGs(unittest.TestCase):
     def test_every_peer_dag_with_its_task_count(self):
