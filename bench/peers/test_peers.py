@@ -101,6 +101,19 @@ class ReportTests(unittest.TestCase):
         self.assertIn("| 4.00 (4.00–4.00) | 2.00 (n=1) | 2.0x |", md)  # orch's overhead per task, the floor's, ratio
         self.assertIn("| luigi | fanout_100 | TimeoutError: x |", md)
 
+    def test_the_glance_table_has_the_medians_in_the_readme_s_units(self):
+        summary = report.summarize(
+            [sample("orch-proc", "chain_20", hop_p50_s=v) for v in (0.004, 0.005, 0.009)]
+            + [sample("luigi", "chain_20", hop_p50_s=0.0104)]
+            + [{"type": "idle", "system": "orch-proc", "pss_mb_median": 65.8, "processes": 2},
+               {"type": "idle", "system": "floor-spawn", "pss_mb_median": 0, "processes": 0}]
+            + [sample("floor-spawn", "chain_20", hop_p50_s=0.0036)])
+        md = report.markdown(summary, [], {})
+        self.assertIn("| shape | orch-proc | luigi | floor-spawn |", md)
+        self.assertIn("| chain_20 (hop, ms) | 5.00 | 10.4 | 3.60 |", md)        # the median, in milliseconds
+        self.assertIn("| idle, DAGs loaded (PSS, MiB) | 65.8 | - | - |", md)   # a floor has nothing idle
+        self.assertLess(md.index("## At a glance"), md.index("## Per shape"))
+
     def test_svg_is_well_formed_and_names_every_system(self):
         import xml.etree.ElementTree as ET
         summary = report.summarize([sample("orch-proc", "fanout_100", tasks_per_s=120, peak_rss_mb=30),
