@@ -25,6 +25,7 @@ leaves the sum): that method is named in each sample (`cpu_method`).
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import resource
@@ -205,7 +206,7 @@ def log_tails(system, lines: int = 60) -> None:
     for path in sorted(Path(home).glob("*.log")) if home else []:
         try:
             with open(path, errors="replace") as f:
-                tail = f.readlines()[-lines:]
+                tail = list(collections.deque(f, maxlen=lines))
         except OSError:
             continue
         log(system.name, f"last {len(tail)} lines of {path.name}:\n" + "".join(tail))

@@ -121,6 +121,25 @@ def present_systems(summary: dict) -> list[str]:
     return [s for s in SYSTEMS if s in seen] + sorted(seen - set(SYSTEMS))
 
 
+def glance(systems: list[str], shapes: list[str], get) -> list[str]:
+    """The medians alone, one row per shape and one for the idle system's memory: the table the README copies."""
+    unit = {"tasks_per_s": "tasks/s", "hop_p50_s": "hop, ms", "trigger_to_first_start_s": "to first start, ms",
+            "trigger_to_end_s": "s", "overhead_s": "overhead, s"}
+    scale = {"hop_p50_s": 1000, "trigger_to_first_start_s": 1000}
+    lines = ["## At a glance: medians", "", "| shape | " + " | ".join(systems) + " |",
+             "| --- | " + " | ".join("---" for _ in systems) + " |"]
+    for shape in shapes:
+        metric, _ = PRIMARY[shape]
+        row = [(lambda st: fmt(st["median"] * scale.get(metric, 1)) if st else "-")(get(s, shape, metric))
+               for s in systems]
+        lines.append(f"| {shape} ({unit[metric]}) | " + " | ".join(row) + " |")
+    idle = [(get(s, "idle", "pss_mb_median") or {}).get("median")
+            if (get(s, "idle", "processes") or {}).get("median") else None for s in systems]   # a floor runs nothing idle
+    if any(v is not None for v in idle):
+        lines.append("| idle, DAGs loaded (PSS, MiB) | " + " | ".join(fmt(v) for v in idle) + " |")
+    return lines + [""]
+
+
 def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
     systems = present_systems(summary)
     shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
@@ -139,8 +158,11 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
             lines += [f"- part {i}: started {p.get('started', '?')}"
                       + (f" on {p['machine']}" if p.get("machine") else "")
                       + f"; load at its start: {p.get('uptime_start', '?')}; at its end: {p.get('uptime_end', 'cut short')}"
+                      + (f"; orch's executables sha256 {p['executables_sha256'][:12]}" if p.get("executables_sha256")
+                         else "")
                       for i, p in enumerate(parts, 1)]
             lines += [""]
+    lines += glance(systems, shapes, get)
     lines += ["Each cell: median (min–max) over the runs; times in seconds. Settings per system and why they are fair: "
               "docs/bench-peers.md.", "", "| system | what runs |", "| --- | --- |"]
     lines += [f"| {s} | {ABOUT.get(s, '')} |" for s in systems]

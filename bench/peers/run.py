@@ -14,8 +14,8 @@ and its load (`uptime`) at the start and the end go into the report.
 
 A full run takes longer than one sitting (Airflow and Dagster's multiprocess executor need 1–2 s per task here):
 --resume carries on a run that stopped, with the same options, the same code and the same peers (`fingerprint`: the
-harness's files, orch's source as git names it with the toolchain and resolved packages, each peer venv's `pip
-freeze`), from the step it had not finished. Progress is kept in <out>/peers/machine.json after every step; of a step
+harness files that measure, orch's source as git names it with the toolchain and resolved packages, each peer venv's
+`pip freeze`, which a new run writes to <out>/venvs/), from the step it had not finished. Progress is kept in <out>/peers/machine.json after every step; of a step
 cut short, the shapes whose line was written are kept and only the others run again (a line cut mid-way is dropped),
 and the report lists each part with its machine and load. With --out in the repository (bench/results/…), the progress
 can be committed and carried on in another sitting on a fresh machine of the same kind.
@@ -23,6 +23,7 @@ can be committed and carried on in another sitting on a fresh machine of the sam
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shlex
@@ -110,7 +111,6 @@ def git(*args: str) -> str:
 
 
 def sha256_files(paths: list[Path]) -> str:
-    import hashlib
     h = hashlib.sha256()
     for path in paths:
         h.update(str(path.name).encode() + b"\0")
@@ -126,7 +126,7 @@ def orch_source() -> dict | str:
     message instead when those paths have uncommitted changes (the binary would not be what the trees say)."""
     try:
         dirty = git("status", "--porcelain", "--", *ORCH_SOURCES)
-        trees = {p: git("rev-parse", f"HEAD:{p}") for p in ORCH_SOURCES}
+        trees = dict(zip(ORCH_SOURCES, git("rev-parse", *(f"HEAD:{p}" for p in ORCH_SOURCES)).splitlines()))
     except (OSError, subprocess.CalledProcessError) as e:
         return f"orch's source is not a git checkout ({e}): a run in parts cannot name the code it measures"
     if dirty:
@@ -137,25 +137,48 @@ def orch_source() -> dict | str:
             "swift": swift[0] if swift else None}
 
 
-def peer_versions(systems: list[str]) -> dict:
-    """sha256 of `pip freeze` in each peer venv the systems use (bench/peers/setup.sh pins them exactly)."""
-    import hashlib
-    versions = {}
-    for name in sorted({SETUP_NAME[s] for s in systems if s in SETUP_NAME}):
+def peer_venvs(systems: list[str]) -> list[str]:
+    """The peer venvs (.venv-NAME, made by bench/peers/setup.sh) the systems run in."""
+    return sorted({SETUP_NAME[s] for s in systems if s in SETUP_NAME})
+
+
+def peer_freezes(systems: list[str]) -> dict[str, str | None]:
+    """`pip freeze` of each peer venv the systems use: every installed package with its version (None: no venv)."""
+    freezes = {}
+    for name in peer_venvs(systems):
         pip = REPO / f".venv-{name}/bin/pip"
         r = subprocess.run([str(pip), "freeze"], capture_output=True, text=True) if pip.exists() else None
-        versions[name] = hashlib.sha256(r.stdout.encode()).hexdigest() if r and r.returncode == 0 else None
-    return versions
+        freezes[name] = r.stdout if r and r.returncode == 0 else None
+    return freezes
 
 
-def fingerprint(systems: list[str], orch: str | None) -> dict | str:
-    """What a resumed run must still measure with: sha256 of the harness (bench/peers, the shared helpers), orch's
-    source (`orch_source`, when an orch system runs) and the peers' versions. A run carried on with other code would
-    mix two versions in one table; a message when orch's source cannot be named."""
-    harness = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".py", ".sh", ".swift")
-                     and p.name != "test_peers.py" and "__pycache__" not in p.parts)
-    harness += [REPO / "bench/airflow/run.py", REPO / "bench/bundles.py"]
-    code = {"harness": sha256_files(harness), "orch": None, "peers": peer_versions(systems)}
+def write_freezes(out: Path, freezes: dict[str, str | None]) -> None:
+    """<out>/venvs/NAME.txt: the freezes a new run starts with, so that a later sitting on a fresh machine installs the
+    same packages (`pip install -r`) and --resume accepts them."""
+    (out / "venvs").mkdir(parents=True, exist_ok=True)
+    for name, freeze in freezes.items():
+        if freeze is not None:
+            (out / "venvs" / f"{name}.txt").write_text(freeze)
+
+
+# The harness files that shape a measurement: every driver with what it imports (the shapes, the Dagster definitions,
+# Prefect's runner, Luigi's tasks, the floor's Swift source, the Airflow DAGs, bench/airflow/run.py and
+# bench/bundles.py). Not these: they orchestrate, install or report, and a fix to them must not cost a run in parts.
+NOT_MEASURING = {"run.py", "report.py", "setup.sh", "run-tests.sh", "test_peers.py"}
+
+
+def measuring_files() -> list[Path]:
+    files = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".py", ".sh", ".swift")
+                   and p.name not in NOT_MEASURING and "__pycache__" not in p.parts)
+    return files + [REPO / "bench/airflow/run.py", REPO / "bench/bundles.py"]
+
+
+def fingerprint(orch: str | None, freezes: dict[str, str | None]) -> dict | str:
+    """What a resumed run must still measure with: sha256 of the harness files that measure (`measuring_files`),
+    orch's source (`orch_source`, when an orch system runs) and of each peer venv's freeze. A run carried on with other
+    code would mix two versions in one table; a message when orch's source cannot be named."""
+    peers = {name: hashlib.sha256(f.encode()).hexdigest() if f is not None else None for name, f in freezes.items()}
+    code = {"harness": sha256_files(measuring_files()), "orch": None, "peers": peers}
     if orch:
         code["orch"] = orch_source()
         if isinstance(code["orch"], str):
@@ -183,7 +206,8 @@ def machine_name() -> str:
                           capture_output=True, text=True).stdout.strip()
 
 
-def kept_of_cut_step(samples: Path, running: dict, shapes: list[str]) -> tuple[int, set[str], bool]:
+def kept_of_cut_step(samples: Path, running: dict, shapes: list[str],
+                     idle_seconds: float) -> tuple[int, set[str], bool]:
     """Of the step cut short (`running`): the byte offset where its whole lines end, the shapes they finished, and
     whether the step is over (its idle line written, or a run over --run-timeout ended it: the driver then writes
     "not run" for the rest and measures no idle)."""
@@ -204,7 +228,7 @@ def kept_of_cut_step(samples: Path, running: dict, shapes: list[str]) -> tuple[i
                 done.add(record["shape"])
                 error = str(record.get("error", ""))   # a run over --run-timeout ends the step (driver.run_all)
                 over = over or error.startswith("TimeoutError") or "did not finish within --run-timeout" in error
-    return offset, done, over or (done >= set(shapes) and running.get("idle_seconds", 1) == 0)
+    return offset, done, over or (done >= set(shapes) and idle_seconds == 0)
 
 
 def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None, code: dict,
@@ -237,8 +261,7 @@ def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None, co
                 "figures would mix two versions; start the run again without --resume")
     running = progress.get("running")
     if running:
-        running.setdefault("idle_seconds", a.idle_seconds)
-        offset, done, over = kept_of_cut_step(samples, running, [s.name for s in a.shape_list])
+        offset, done, over = kept_of_cut_step(samples, running, [s.name for s in a.shape_list], a.idle_seconds)
         with open(samples, "r+b") as f:
             f.truncate(offset)
         if over:
@@ -275,14 +298,15 @@ def main(argv: list[str] | None = None) -> int:
         if not os.access(orch, os.X_OK):
             log(f"no orch binary at {orch}")
             return 1
-    peers = sorted({SETUP_NAME[s] for s in a.system_list if s in SETUP_NAME})
+    peers = peer_venvs(a.system_list)
     if peers and not a.skip_setup:
         log(f"installing peers if needed: {' '.join(peers)} (bench/peers/setup.sh; log {out}/logs/setup.log)")
         with open(out / "logs/setup.log", "ab") as f:
             if subprocess.run(["bash", str(HERE / "setup.sh"), *peers], stdout=f, stderr=subprocess.STDOUT).returncode:
                 log(f"setup failed; see {out}/logs/setup.log")
                 return 1
-    code = fingerprint(a.system_list, orch)
+    freezes = peer_freezes(a.system_list)
+    code = fingerprint(orch, freezes)
     if isinstance(code, str):
         log(code)
         return 2
@@ -290,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(machine, str):
         log(machine)
         return 2
+    if not a.resume:
+        write_freezes(a.out, freezes)
     save(out, machine)
     log(f"load at the start: {machine['parts'][-1]['uptime_start']}")
     if "airflow" in a.system_list:
@@ -313,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"repeat {r + 1}/{a.repeats}: {system}" + (f" (carried on; finished before: {', '.join(finished)})"
                                                            if finished else ""))
             machine["running"] = {"repeat": r, "system": system, "offset": samples.stat().st_size,
-                                  "shapes_done": finished, "idle_seconds": a.idle_seconds}
+                                  "shapes_done": finished}
             save(out, machine)
             with open(samples, "a") as so, open(out / "logs" / f"{system}.log", "a") as se:
                 try:

@@ -8,21 +8,24 @@
 #   .venv-dagster   dagster + dagster-webserver 1.13.28   (daemon + webserver on SQLite, multiprocess executor)
 #   .venv-luigi     luigi 3.8.1 + sqlalchemy 1.4            (central scheduler luigid with task history in SQLite)
 #   .venv-airflow   made by bench/airflow/setup.sh        (Airflow 3, LocalExecutor, metadata DB on PostgreSQL)
-# Versions: PREFECT_VERSION, LUIGI_VERSION (pip specifiers), DAGSTER_VERSION (one version for dagster, dagster-webserver
-# and dagster-graphql); pinned exactly, so that a run carried on in a later sitting (run.py --resume) measures the same
-# peers (run.py also compares each venv's `pip freeze` with the one the run started with). `pip freeze` of each venv
+# Versions: PREFECT_VERSION, LUIGI_VERSION, DAGSTER_VERSION (one version for dagster, dagster-webserver and
+# dagster-graphql); pinned exactly, and a venv counts as installed only with exactly that version, so that a run
+# carried on in a later sitting (run.py --resume) measures the same peers (run.py also compares each venv's whole
+# `pip freeze` with the one the run started with, and writes it to <out>/venvs/NAME.txt). `pip freeze` of each venv
 # goes to <venv>/installed-versions.txt. Nothing is downloaded when the benchmark runs.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
-PREFECT_VERSION="${PREFECT_VERSION:-prefect==3.9.1}"
+PREFECT_VERSION="${PREFECT_VERSION:-3.9.1}"
 DAGSTER_VERSION="${DAGSTER_VERSION:-1.13.28}"
-LUIGI_VERSION="${LUIGI_VERSION:-luigi==3.8.1}"
+LUIGI_VERSION="${LUIGI_VERSION:-3.8.1}"
 
 log() { echo "peers-setup: $*" >&2; }
 
 # install NAME CHECK_IMPORT PACKAGES...: venv .venv-NAME with PACKAGES unless CHECK_IMPORT already succeeds there.
+# is_version DIST VERSION: python code that exits 0 only when distribution DIST is installed at exactly VERSION.
+is_version() { echo "import importlib.metadata as m, sys; sys.exit(m.version('$1') != '$2')"; }
 install() {
     local name="$1" check="$2"; shift 2
     local venv="${REPO}/.venv-${name}"
@@ -42,12 +45,12 @@ install() {
 peers=("$@"); [ ${#peers[@]} -gt 0 ] || peers=(prefect dagster luigi airflow)
 for peer in "${peers[@]}"; do
     case "${peer}" in
-        prefect) install prefect 'import prefect, sys; sys.exit(not prefect.__version__.startswith("3.9"))' "${PREFECT_VERSION}" ;;
-        dagster) install dagster 'import dagster, dagster_webserver, dagster_graphql, sys; sys.exit(not dagster.__version__.startswith("1.13"))' \
+        prefect) install prefect "$(is_version prefect "${PREFECT_VERSION}")" "prefect==${PREFECT_VERSION}" ;;
+        dagster) install dagster "import dagster_webserver, dagster_graphql; $(is_version dagster "${DAGSTER_VERSION}")" \
                      "dagster==${DAGSTER_VERSION}" "dagster-webserver==${DAGSTER_VERSION}" "dagster-graphql==${DAGSTER_VERSION}" ;;
         # Luigi's task history (db_task_history) runs raw SQL strings, which SQLAlchemy 2 refuses: pin 1.4.
-        luigi) install luigi 'import luigi, sqlalchemy, sys; sys.exit(not sqlalchemy.__version__.startswith("1.4"))' \
-                   "${LUIGI_VERSION}" "sqlalchemy>=1.4,<2" ;;
+        luigi) install luigi "import sqlalchemy; assert sqlalchemy.__version__.startswith('1.4'); $(is_version luigi "${LUIGI_VERSION}")" \
+                   "luigi==${LUIGI_VERSION}" "sqlalchemy>=1.4,<2" ;;
         airflow) bash "${REPO}/bench/airflow/setup.sh" >&2 ;;
         *) echo "peers-setup: unknown peer '${peer}' (prefect, dagster, luigi, airflow)" >&2; exit 2 ;;
     esac

@@ -101,6 +101,19 @@ class ReportTests(unittest.TestCase):
         self.assertIn("| 4.00 (4.00–4.00) | 2.00 (n=1) | 2.0x |", md)  # orch's overhead per task, the floor's, ratio
         self.assertIn("| luigi | fanout_100 | TimeoutError: x |", md)
 
+    def test_the_glance_table_has_the_medians_in_the_readme_s_units(self):
+        summary = report.summarize(
+            [sample("orch-proc", "chain_20", hop_p50_s=v) for v in (0.004, 0.005, 0.009)]
+            + [sample("luigi", "chain_20", hop_p50_s=0.0104)]
+            + [{"type": "idle", "system": "orch-proc", "pss_mb_median": 65.8, "processes": 2},
+               {"type": "idle", "system": "floor-spawn", "pss_mb_median": 0, "processes": 0}]
+            + [sample("floor-spawn", "chain_20", hop_p50_s=0.0036)])
+        md = report.markdown(summary, [], {})
+        self.assertIn("| shape | orch-proc | luigi | floor-spawn |", md)
+        self.assertIn("| chain_20 (hop, ms) | 5.00 | 10.4 | 3.60 |", md)        # the median, in milliseconds
+        self.assertIn("| idle, DAGs loaded (PSS, MiB) | 65.8 | - | - |", md)   # a floor has nothing idle
+        self.assertLess(md.index("## At a glance"), md.index("## Per shape"))
+
     def test_svg_is_well_formed_and_names_every_system(self):
         import xml.etree.ElementTree as ET
         summary = report.summarize([sample("orch-proc", "fanout_100", tasks_per_s=120, peak_rss_mb=30),
@@ -434,6 +447,39 @@ class OrchSourceTests(unittest.TestCase):
                 self.assertEqual(peers_run.orch_source(), second)
             finally:
                 peers_run.REPO = saved
+
+
+class FingerprintTests(unittest.TestCase):
+    """A resumed run compares only what measures: the drivers and what they import, not the files that orchestrate,
+    install or report; the peers by their whole freeze, written beside the results for a later sitting."""
+
+    def test_only_the_files_that_measure_are_fingerprinted(self):
+        names = {p.relative_to(HERE.parents[1]).as_posix() for p in peers_run.measuring_files()}
+        for measuring in ("bench/peers/driver.py", "bench/peers/shapes.py", "bench/peers/orch_driver.py",
+                          "bench/peers/dagster_defs.py", "bench/peers/floors.py", "bench/airflow/run.py",
+                          "bench/bundles.py"):
+            self.assertIn(measuring, names)
+        self.assertTrue(any(n.startswith("bench/peers/floor/") and n.endswith(".swift") for n in names), names)
+        self.assertTrue(any(n.startswith("bench/peers/airflow_dags/") for n in names), names)
+        for orchestrating in ("bench/peers/run.py", "bench/peers/report.py", "bench/peers/setup.sh",
+                              "bench/peers/run-tests.sh", "bench/peers/test_peers.py"):
+            self.assertNotIn(orchestrating, names)
+
+    def test_peers_are_named_by_the_sha256_of_their_freeze_and_the_freeze_is_written(self):
+        freezes = {"luigi": "luigi==3.8.1\nSQLAlchemy==1.4.54\n", "prefect": None}
+        code = peers_run.fingerprint(None, freezes)
+        self.assertEqual(code["peers"]["prefect"], None)
+        other = peers_run.fingerprint(None, {"luigi": "luigi==3.8.1\nSQLAlchemy==1.4.53\n", "prefect": None})
+        self.assertNotEqual(code["peers"]["luigi"], other["peers"]["luigi"])   # a dependency's version counts
+        self.assertEqual(code["harness"], other["harness"])
+        with tempfile.TemporaryDirectory() as d:
+            peers_run.write_freezes(Path(d), freezes)
+            self.assertEqual(Path(d, "venvs", "luigi.txt").read_text(), freezes["luigi"])
+            self.assertEqual(sorted(p.name for p in Path(d, "venvs").iterdir()), ["luigi.txt"])
+
+    def test_the_venvs_of_the_systems(self):
+        self.assertEqual(peers_run.peer_venvs(["orch-proc", "dagster", "dagster-inprocess", "luigi"]),
+                         ["dagster", "luigi"])
 
 
 @unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
