@@ -121,18 +121,22 @@ def present_systems(summary: dict) -> list[str]:
     return [s for s in SYSTEMS if s in seen] + sorted(seen - set(SYSTEMS))
 
 
+# Each headline metric's unit in the glance table, and the factor from the samples' unit (seconds) to it.
+GLANCE_UNITS = {"tasks_per_s": ("tasks/s", 1), "hop_p50_s": ("hop, ms", 1000),
+                "trigger_to_first_start_s": ("to first start, ms", 1000), "trigger_to_end_s": ("s", 1),
+                "overhead_s": ("overhead, s", 1)}
+
+
 def glance(systems: list[str], shapes: list[str], get) -> list[str]:
     """The medians alone, one row per shape and one for the idle system's memory: the table the README copies."""
-    unit = {"tasks_per_s": "tasks/s", "hop_p50_s": "hop, ms", "trigger_to_first_start_s": "to first start, ms",
-            "trigger_to_end_s": "s", "overhead_s": "overhead, s"}
-    scale = {"hop_p50_s": 1000, "trigger_to_first_start_s": 1000}
     lines = ["## At a glance: medians", "", "| shape | " + " | ".join(systems) + " |",
              "| --- | " + " | ".join("---" for _ in systems) + " |"]
     for shape in shapes:
         metric, _ = PRIMARY[shape]
-        row = [(lambda st: fmt(st["median"] * scale.get(metric, 1)) if st else "-")(get(s, shape, metric))
-               for s in systems]
-        lines.append(f"| {shape} ({unit[metric]}) | " + " | ".join(row) + " |")
+        unit, factor = GLANCE_UNITS[metric]
+        medians = [(get(s, shape, metric) or {}).get("median") for s in systems]
+        lines.append(f"| {shape} ({unit}) | " + " | ".join(fmt(m * factor if m is not None else None)
+                                                          for m in medians) + " |")
     idle = [(get(s, "idle", "pss_mb_median") or {}).get("median")
             if (get(s, "idle", "processes") or {}).get("median") else None for s in systems]   # a floor runs nothing idle
     if any(v is not None for v in idle):

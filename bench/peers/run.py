@@ -15,9 +15,9 @@ and its load (`uptime`) at the start and the end go into the report.
 A full run takes longer than one sitting (Airflow and Dagster's multiprocess executor need 1–2 s per task here):
 --resume carries on a run that stopped, with the same options, the same code and the same peers (`fingerprint`: the
 harness files that measure, orch's source as git names it with the toolchain and resolved packages, each peer venv's
-`pip freeze`, which a new run writes to <out>/venvs/), from the step it had not finished. Progress is kept in <out>/peers/machine.json after every step; of a step
-cut short, the shapes whose line was written are kept and only the others run again (a line cut mid-way is dropped),
-and the report lists each part with its machine and load. With --out in the repository (bench/results/…), the progress
+`pip freeze`, which a new run writes to <out>/venvs/), from the step it had not finished. Progress is kept in
+<out>/peers/machine.json after every step; of a step cut short, the shapes whose line was written are kept and only
+the others run again (a line cut mid-way is dropped), and the report lists each part with its machine and load. With --out in the repository (bench/results/…), the progress
 can be committed and carried on in another sitting on a fresh machine of the same kind.
 """
 from __future__ import annotations
