@@ -65,6 +65,17 @@ extension SQLiteStateStore {
         try locked { try db.queryOne("SELECT n FROM dag_change_count WHERE id = 1")?[0].int ?? 0 }
     }
 
+    /// The scheduler turn's marks in one read: ``dagChangeCount()`` and the newest materialization's id
+    /// (``AssetRunGate``).
+    public func schedulerMarks() throws -> SchedulerMarks {
+        try locked {
+            let row = try db.queryOne("""
+                SELECT (SELECT n FROM dag_change_count WHERE id = 1), (SELECT max(id) FROM asset_event)
+                """)
+            return SchedulerMarks(dagChanges: row?[0].int ?? 0, latestMaterialization: row?[1].int.map(Int64.init))
+        }
+    }
+
     public func pausedDAGIds() throws -> Set<String> {
         try locked { Set(try db.query("SELECT dag_id FROM dag WHERE is_paused = 1").map { try RowReader($0, table: "dag").string("dag_id") }) }
     }

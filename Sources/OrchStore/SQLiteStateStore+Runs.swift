@@ -150,6 +150,7 @@ extension SQLiteStateStore {
     }
 
     func insertAlerts(_ alerts: [AlertDraft], now: Date) throws {
+        if !alerts.isEmpty { wroteAlerts = true }
         for a in alerts {
             try db.execute("""
                 INSERT INTO alert (delivery_id, event, target, dag_id, run_id, task_id, try_number, payload,

@@ -14,6 +14,9 @@ public final class SQLStateStore: StateStore, @unchecked Sendable {
     /// The lease engine batches are written under (nil: not fenced). Guarded by `fenceLock`.
     var fence: LeaseFence?
     let fenceLock = NSLock()
+    /// Set by ``insertAlerts(_:now:)`` inside a ``write(_:)``: its commit is counted in ``OutboxWrites``. Guarded by
+    /// `lock`.
+    var wroteAlerts = false
     /// Where the database is, as another process opens it: the file path, or the PostgreSQL URI.
     public let path: String
     public let location: StateLocation
@@ -69,7 +72,12 @@ public final class SQLStateStore: StateStore, @unchecked Sendable {
 
     @discardableResult
     func write<T>(_ body: () throws -> T) throws -> T {
-        try locked { try db.transaction(body) }
+        try locked {
+            wroteAlerts = false
+            let result = try db.transaction(body)
+            if wroteAlerts { OutboxWrites.noteCommitted() }   // committed: the dispatcher can claim them now
+            return result
+        }
     }
 }
 

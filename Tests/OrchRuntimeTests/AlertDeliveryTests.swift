@@ -175,4 +175,25 @@ import Testing
         #expect(alert.attempts == 1)
         #expect(try t.store.pendingAlertCount() == 0)
     }
+
+    /// The scheduler wakes the dispatcher only when this process committed alerts: with no idle poll to fall back
+    /// on, an alert written after the dispatcher went to sleep is sent once `wakeForNewAlerts()` sees the commit.
+    @Test func aCommittedAlertWakesTheDispatcherThroughTheOutboxCount() async throws {
+        let t = try AlertTestStore()
+        defer { t.cleanup() }
+        let receiver = try AlertReceiver()
+        var options = testDispatcherOptions()
+        options.idlePollSeconds = 3600
+        let dispatcher = AlertDispatcher(store: t.store, secret: secret, options: options, log: { _ in })
+        dispatcher.wakeForNewAlerts()   // takes in the count as it is now
+        dispatcher.start()
+        try await Task.sleep(nanoseconds: 200_000_000)   // its first look found an empty outbox; it sleeps an hour
+        let before = OutboxWrites.count
+        let draft = try t.enqueue(target: receiver.url)
+        #expect(OutboxWrites.count > before)
+        dispatcher.wakeForNewAlerts()
+        let delivered = try await eventually(within: 30) { try t.store.alert(deliveryId: draft.deliveryId)?.state == .delivered }
+        await dispatcher.stop()
+        #expect(delivered)
+    }
 }

@@ -46,6 +46,8 @@ struct TaskHostProtocolTests {
         #expect(line.hasSuffix("\n") && line.dropLast().firstIndex(of: "\n") == nil)
         let request = try JSONDecoder().decode(TaskHostProtocol.Request.self, from: Data(line.utf8))
         #expect(request == TaskHostProtocol.Request(id: 9, context: 3, taskId: taskId, tryNumber: 2, logPath: logPath))
+        #expect(TaskHostProtocol.Request.decode(line: Array(line.utf8.dropLast())) == request,
+                "the host's own reading of the line (by hand, or by JSONDecoder for escapes)")
         var expected = Self.spec
         expected.taskId = taskId
         expected.tryNumber = 2
@@ -53,6 +55,25 @@ struct TaskHostProtocolTests {
         let contexts = [3: Self.spec]
         #expect(TaskHostProtocol.spec(of: request, contexts: contexts) == expected)
         #expect(TaskHostProtocol.context(of: expected) == TaskHostProtocol.context(of: Self.spec))
+    }
+
+    /// The host reads every request line through `decode(line:)`: whole specs, forgets and cancellations through
+    /// JSONDecoder, and nothing from a line that only looks like an attempt line.
+    @Test func theHostDecodesEveryKindOfRequestLine() throws {
+        let whole = TaskHostProtocol.Request(id: 4, spec: Self.spec, context: 2)
+        for request in [whole, TaskHostProtocol.Request(forget: 2), TaskHostProtocol.Request(id: 4)] {
+            let line = try JSONEncoder().encode(request)
+            #expect(TaskHostProtocol.Request.decode(line: Array(line)) == request)
+        }
+        for broken in [#"{"id":9,"context":3,"taskId":"t","tryNumber":2,"logPath":"/x""#,
+                       #"{"id":,"context":3,"taskId":"t","tryNumber":2,"logPath":"/x"}"#,
+                       #"{"id":9,"context":3,"taskId":"t","tryNumber":2,"logPath":"/x"}junk"#, "", "ready 2"] {
+            #expect(TaskHostProtocol.Request.decode(line: Array(broken.utf8)) == nil, "\(broken)")
+        }
+        let spaced = #"{"id": 9, "context": 3, "taskId": "t", "tryNumber": 2, "logPath": "/x"}"#
+        #expect(TaskHostProtocol.Request.decode(line: Array(spaced.utf8))
+                == TaskHostProtocol.Request(id: 9, context: 3, taskId: "t", tryNumber: 2, logPath: "/x"),
+                "valid JSON in another layout still decodes")
     }
 
     @Test func anUnknownContextOrACancellationRunsNothing() {

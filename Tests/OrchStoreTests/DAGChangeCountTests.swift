@@ -36,6 +36,32 @@ import Testing
         try moved("a new schedule")
     }
 
+    /// The scheduler turn's one read (`schedulerMarks`): the same count, and the newest materialization's id, which
+    /// moves when another connection records one (the asset-run gate's cue) and not on a run or a heartbeat.
+    @Test(arguments: SQLBackend.allCases)
+    func theSchedulerMarksFollowTheCountAndTheNewestMaterialization(_ backend: SQLBackend) throws {
+        let (store, disposal) = try makeStore(backend); defer { disposal.cleanup() }
+        let elsewhere = try other(store)
+        try elsewhere.syncDAGs([daily], pausedOnCreation: false, now: now)
+        let first = try store.schedulerMarks()
+        #expect(first == SchedulerMarks(dagChanges: try store.dagChangeCount(), latestMaterialization: nil))
+        let run = try elsewhere.createRun(dagId: "daily", runId: "r1", runType: .manual, interval: day, logicalDate: nil,
+                                          conf: [:], tasks: [("a", 1)], owner: nil, now: now, generatedRunId: false)
+        #expect(try store.schedulerMarks() == first, "a run is no materialization")
+        try elsewhere.write {
+            try elsewhere.recordMaterializations(runPk: run.pk, taskId: "a", tryNumber: 1, outlets: ["s3://lake/orders"],
+                                                 succeeded: true, now: now)
+        }
+        let second = try store.schedulerMarks()
+        #expect(second.latestMaterialization != nil)
+        #expect(second.dagChanges == first.dagChanges)
+        try elsewhere.write {
+            try elsewhere.recordMaterializations(runPk: run.pk, taskId: "a", tryNumber: 2, outlets: ["s3://lake/orders"],
+                                                 succeeded: true, now: now)
+        }
+        #expect(try store.schedulerMarks().latestMaterialization ?? 0 > second.latestMaterialization ?? 0)
+    }
+
     @Test(arguments: SQLBackend.allCases)
     func aHeartbeatARunAndAnUnchangedSyncLeaveTheCountBe(_ backend: SQLBackend) throws {
         let (store, disposal) = try makeStore(backend); defer { disposal.cleanup() }

@@ -16,7 +16,6 @@ Runs with .venv-dagster's Python (re-executes itself with it).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ if Path(sys.prefix).resolve() != VENV.resolve():
         sys.exit(f"dagster_driver: no Dagster in {VENV}; run `bash bench/peers/setup.sh dagster` first")
     os.execv(str(VENV / "bin" / "python"), [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]])
 
-from driver import af, log, main, stop_processes, wait_http  # noqa: E402
+from driver import af, discard, log, main, stop_processes, wait_http  # noqa: E402
 
 PORT = int(os.environ.get("DAGSTER_BENCH_PORT", "23000"))
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -104,7 +103,7 @@ class DagsterDaemonSystem:
 
     def __exit__(self, *exc):
         stop_processes(self.procs, self.roots)
-        shutil.rmtree(self.home, ignore_errors=True)
+        discard(self.home)
 
     def trigger(self, shape, scale):
         return [(d, self.client.submit_job_execution(d, run_config={})) for d in shape.dag_ids(scale)]

@@ -20,10 +20,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import shutil
 import time
 
-from driver import REPO, log, main, reap
+from driver import REPO, discard, log, main, reap
 
 SOURCE = REPO / "bench/peers/floor/main.swift"
 
@@ -71,7 +70,7 @@ class FloorSystem:
         return self
 
     def __exit__(self, *exc):
-        shutil.rmtree(self.home, ignore_errors=True)
+        discard(self.home)
 
     def trigger(self, shape, scale):
         self.counter += 1

@@ -13,7 +13,6 @@ loaded DAGs: the idle figure is luigid alone.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -22,7 +21,7 @@ import tempfile
 import time
 from datetime import datetime
 
-from driver import REPO, af, log, main, reap, wait_http
+from driver import REPO, af, discard, log, main, reap, wait_http
 
 VENV = REPO / ".venv-luigi"
 PORT = int(os.environ.get("LUIGI_BENCH_PORT", "28082"))
@@ -73,7 +72,7 @@ class LuigiSystem:
                 self.server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.server.kill()
-        shutil.rmtree(self.home, ignore_errors=True)
+        discard(self.home)
 
     def trigger(self, shape, scale):
         run_id = f"peer{time.time_ns()}"

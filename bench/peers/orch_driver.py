@@ -24,7 +24,6 @@ import os
 import re
 import secrets
 import socket
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -35,7 +34,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from driver import SLOTS, af, log, main, wait_http
+from driver import SLOTS, af, discard, log, main, wait_http
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from bundles import bundles_env  # noqa: E402 (bench/bundles.py)
@@ -109,7 +108,7 @@ class OrchSystem:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        shutil.rmtree(self.home, ignore_errors=True)
+        discard(self.home)
 
     def wait_for_api(self, deadline):
         wait_http(f"http://127.0.0.1:{self.port}/api/v1/health", [self.proc], deadline,

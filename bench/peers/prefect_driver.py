@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import tempfile
 import time
 from datetime import datetime
 
-from driver import REPO, af, log, main, stop_processes, wait_http
+from driver import REPO, af, discard, log, main, stop_processes, wait_http
 
 VENV = REPO / ".venv-prefect"
 PORT = int(os.environ.get("PREFECT_BENCH_PORT", "24200"))
@@ -83,7 +82,7 @@ class PrefectSystem:
 
     def __exit__(self, *exc):
         stop_processes(self.procs, self.roots)
-        shutil.rmtree(self.home, ignore_errors=True)
+        discard(self.home)
 
     def trigger(self, shape, scale):
         run_id = f"peer-{time.time_ns()}"

@@ -27,8 +27,10 @@ import hashlib
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +40,8 @@ sys.path.insert(0, str(HERE))
 sys.path.append(str(HERE.parent))
 from bundles import bundles_env  # noqa: E402 (bench/bundles.py: the bundles the orch driver loads)
 from shapes import parse_shapes  # noqa: E402
+
+TRASH_ENV = "PEERS_TRASH"  # driver.discard: stopped systems' homes wait there until the run has ended
 
 PY = sys.executable
 
@@ -322,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["bash", str(REPO / "scripts/pg-up.sh")], stdout=subprocess.DEVNULL, check=True)
     cmds = commands(os.path.abspath(orch) if orch else "")
     step_timeout = a.run_timeout * len(a.shape_list) + a.idle_seconds + 900
+    trash = Path(tempfile.gettempdir()) / f"peers-trash-{os.getpid()}"
+    env = dict(os.environ, **{TRASH_ENV: str(trash)})
     failures = 0
     for r in range(a.repeats):
         k = r % len(a.system_list)
@@ -343,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             save(out, machine)
             with open(samples, "a") as so, open(out / "logs" / f"{system}.log", "a") as se:
                 try:
-                    rc = subprocess.run(cmd, stdout=so, stderr=se, timeout=step_timeout).returncode
+                    rc = subprocess.run(cmd, stdout=so, stderr=se, timeout=step_timeout, env=env).returncode
                 except subprocess.TimeoutExpired:
                     rc = "timeout"
                     so.write(json.dumps({"type": "error", "system": system, "shape": "*",
@@ -355,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
                 failures += 1
                 log(f"{system} reported failures (exit {rc}); see {out}/logs/{system}.log")
     machine["uptime_end"] = machine["parts"][-1]["uptime_end"] = uptime()
+    shutil.rmtree(trash, ignore_errors=True)  # nothing is measured from here on
     log(f"load at the end: {machine['uptime_end']}")
     save(out, machine)
     rc = subprocess.run([PY, str(HERE / "report.py"), str(samples), "--machine", str(out / "machine.json"),

@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import report  # noqa: E402
 import run as peers_run  # noqa: E402
-from driver import parse_args  # noqa: E402
+from driver import TRASH_ENV, discard, parse_args  # noqa: E402
 from shapes import SHAPES, figures, parse_shapes  # noqa: E402
 
 
@@ -322,6 +322,33 @@ class ResumeTests(unittest.TestCase):
             r = self.run_py(d, "--resume")
             self.assertEqual(r.returncode, 2)
             self.assertIn("the harness changed since the run", r.stderr)
+
+
+class DiscardTests(unittest.TestCase):
+    """A stopped system's home: moved into run.py's trash (removed when the run ends), else removed at once."""
+
+    def test_under_run_py_the_home_waits_in_the_trash_else_it_is_removed(self):
+        with tempfile.TemporaryDirectory() as d:
+            home, trash = Path(d, "orch-peers-x"), Path(d, "trash")
+            (home / "logs").mkdir(parents=True)
+            (home / "logs" / "a.log").write_text("a")
+            saved = os.environ.get(TRASH_ENV)
+            os.environ[TRASH_ENV] = str(trash)
+            try:
+                discard(str(home))
+            finally:
+                os.environ.pop(TRASH_ENV)
+                if saved is not None:
+                    os.environ[TRASH_ENV] = saved
+            self.assertFalse(home.exists())
+            kept = list(trash.iterdir())
+            self.assertEqual(len(kept), 1)
+            self.assertTrue(kept[0].name.startswith("orch-peers-x-"))
+            self.assertEqual((kept[0] / "logs" / "a.log").read_text(), "a")
+            (home / "logs").mkdir(parents=True)
+            discard(str(home))  # no trash named: removed now
+            self.assertFalse(home.exists())
+            self.assertEqual(len(list(trash.iterdir())), 1)
 
 
 class LogTailTests(unittest.TestCase):

@@ -66,6 +66,20 @@ public final class AlertDispatcher: @unchecked Sendable {
     /// Look at the outbox now (new alerts were written).
     public func wake() { signal.notify() }
 
+    /// The outbox writes of this process that the last ``wakeForNewAlerts()`` saw. Guarded by `lock`.
+    private var seenOutboxWrites = -1
+
+    /// Looks at the outbox now if this process committed alerts since the last call (``OutboxWrites``); the
+    /// scheduler calls it every turn, so a turn that wrote none costs the dispatcher nothing.
+    public func wakeForNewAlerts() {
+        let writes = OutboxWrites.count
+        let moved: Bool = lock.withLock {
+            defer { seenOutboxWrites = writes }
+            return writes != seenOutboxWrites
+        }
+        if moved { signal.notify() }
+    }
+
     /// Starts the delivery loop in the background.
     public func start() {
         lock.withLock {

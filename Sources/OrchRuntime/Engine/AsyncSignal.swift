@@ -2,11 +2,17 @@ import Foundation
 
 /// Wakes one waiting loop: `notify()` from any thread; `wait(timeout:)` returns on a notify or when
 /// the time is up. A notify with nobody waiting is remembered, so none is lost.
+///
+/// A wait arms a timer only when no timer armed earlier fires at or before its deadline: a loop that is woken by
+/// notifies long before its timeout (an engine taking attempt ends) arms one timer per timeout, not one per wait.
+/// A timer that fires for a waiter whose deadline is later arms the next one for it; none resumes a wait early.
 public final class AsyncSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var pending = false
     private var waiter: CheckedContinuation<Void, Never>?
-    private var generation = 0
+    private var waiterDeadline = DispatchTime.distantFuture
+    /// The earliest deadline a timer is armed for (nil: none armed).
+    private var armed: DispatchTime?
 
     public init() {}
 
@@ -24,12 +30,12 @@ public final class AsyncSignal: @unchecked Sendable {
 
     /// Waits for a notify, at most `timeout` seconds.
     public func wait(timeout: Double) async {
-        let gen: Int? = lock.withLock {
-            if pending { pending = false; return nil }
-            generation += 1
-            return generation
+        let notified: Bool = lock.withLock {
+            defer { pending = false }
+            return pending
         }
-        guard let gen else { return }
+        guard !notified else { return }
+        let deadline = DispatchTime.now() + max(0, timeout)
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             lock.lock()
             if pending {
@@ -39,18 +45,38 @@ public final class AsyncSignal: @unchecked Sendable {
                 return
             }
             waiter = c
+            waiterDeadline = deadline
+            let arm = claimTimer(for: deadline)
             lock.unlock()
-            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, timeout)) { [weak self] in
-                self?.expire(gen)
-            }
+            if arm { schedule(deadline) }
         }
     }
 
-    private func expire(_ gen: Int) {
+    /// Must hold the lock. True when a timer must be armed for `deadline` (none armed fires at or before it).
+    private func claimTimer(for deadline: DispatchTime) -> Bool {
+        if let armed, armed <= deadline { return false }
+        armed = deadline
+        return true
+    }
+
+    private func schedule(_ deadline: DispatchTime) {
+        DispatchQueue.global().asyncAfter(deadline: deadline) { [weak self] in self?.fire(deadline) }
+    }
+
+    private func fire(_ deadline: DispatchTime) {
         lock.lock()
-        guard generation == gen, let w = waiter else { lock.unlock(); return }
-        waiter = nil
+        if armed == deadline { armed = nil }
+        guard let w = waiter else { lock.unlock(); return }
+        // A millisecond of slack: a timer that fires a hair early does not arm another for the same moment.
+        if DispatchTime.now() + 0.001 >= waiterDeadline {
+            waiter = nil
+            lock.unlock()
+            w.resume()
+            return
+        }
+        let next = waiterDeadline
+        let arm = claimTimer(for: next)
         lock.unlock()
-        w.resume()
+        if arm { schedule(next) }
     }
 }

@@ -42,6 +42,7 @@ extension RunEngine {
             }
         }
         pendingSpecs = [:]
+        reportEnded(now: now)
         return problem
     }
 
@@ -90,16 +91,26 @@ extension RunEngine {
         }
     }
 
+    /// The attempt is no longer running here; its metrics and log line wait for ``reportEnded(now:)``.
     func attemptEnded(_ e: TransitionBatch.AttemptEnd, now: Date) {
         let l = launched.removeValue(forKey: e.key)
-        if let l {
-            OrchMetrics.recordAttempt(dagId: l.dagId, outcome: e.resolution.state.rawValue,
-                                      seconds: now.timeIntervalSince(l.startedAt))
+        endedToReport.append(EndedAttempt(end: e, dagId: l?.dagId ?? records[e.key.runPk]?.dagId,
+                                          runId: records[e.key.runPk]?.runId, startedAt: l?.startedAt))
+    }
+
+    /// The metrics and log lines of the attempts the step ended, after its launches.
+    func reportEnded(now: Date) {
+        for ended in endedToReport {
+            let e = ended.end
+            if let dagId = ended.dagId, let startedAt = ended.startedAt {
+                OrchMetrics.recordAttempt(dagId: dagId, outcome: e.resolution.state.rawValue,
+                                          seconds: now.timeIntervalSince(startedAt))
+            }
+            OrchLog.scheduler.info("attempt ended", metadata: [
+                "dag_id": "\(ended.dagId ?? "?")", "run_id": "\(ended.runId ?? "?")", "task_id": "\(e.key.taskId)",
+                "try_number": "\(e.tryNumber)", "state": "\(e.resolution.state.rawValue)"])
         }
-        OrchLog.scheduler.info("attempt ended", metadata: [
-            "dag_id": "\(l?.dagId ?? records[e.key.runPk]?.dagId ?? "?")",
-            "run_id": "\(records[e.key.runPk]?.runId ?? "?")", "task_id": "\(e.key.taskId)",
-            "try_number": "\(e.tryNumber)", "state": "\(e.resolution.state.rawValue)"])
+        endedToReport = []
     }
 
     func launch(_ l: AttemptLaunch, attemptId: Int64?, now: Date) {
@@ -156,4 +167,13 @@ extension RunEngine {
                                              tryNumber: intent.tryNumber, state: intent.state, error: intent.error,
                                              logPath: logPath, detail: intent.detail))
     }
+}
+
+/// An attempt a step ended, as its report needs it (its run's record may be gone by then).
+struct EndedAttempt {
+    let end: TransitionBatch.AttemptEnd
+    let dagId: String?
+    let runId: String?
+    /// nil: not launched by this engine (adopted, or found ended in the store).
+    let startedAt: Date?
 }

@@ -54,6 +54,9 @@ public actor RunEngine {
     var launched: [AttemptKey: Launched] = [:]
     /// Specs of attempts begun in the batch being written, launched once it is committed.
     var pendingSpecs: [AttemptKey: AttemptSpec] = [:]
+    /// Attempts the batch being written ended, reported (metrics, the log line) once the step's launches are sent:
+    /// the next task of a chain does not wait for the previous one's log line.
+    var endedToReport: [EndedAttempt] = []
     /// Events the engine gave itself between steps (an attempt that could not be offered, a batch not written).
     var inbox: [EngineEvent] = []
     /// Events from the launcher's threads.
@@ -135,11 +138,14 @@ public actor RunEngine {
         var failure: String?
         // A step caused by attempt ends reads the store for new runs at most every `storeReadInterval`: under a
         // burst of ends the steps stay cheap; an idle engine (woken by a trigger, a due run, a timer) reads at once.
-        if woke.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
+        let readsStore = woke.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval
+        if readsStore {
             lastStoreRead = now
             do { events += try readStore(now: now) } catch { failure = "\(error)" }
         }
-        if let remote {
+        // The remote workers' attempts likewise, and at every step while one this engine offered is out (a worker's
+        // report wakes the engine through the wake socket: a step with no local end, which reads).
+        if let remote, readsStore || launched.values.contains(where: \.remote) {
             do { events += try remote.changes() } catch { failure = "cannot read the remote workers' attempts: \(error)" }
         }
         events = withCheckVerdicts(events)   // asset checks (issue 14): RunEngine+CheckBlocking

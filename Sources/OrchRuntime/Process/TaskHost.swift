@@ -36,9 +36,9 @@ public enum TaskHost {
             if n <= 0 { exit(0) }   // the pool is gone: so are this host's attempts
             input.append(contentsOf: buffer[0..<n])
             while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Data(input[..<newline])
-                input.removeSubrange(...newline)
-                guard let request = try? JSONDecoder().decode(TaskHostProtocol.Request.self, from: line) else { continue }
+                let line = input[..<newline]
+                defer { input.removeSubrange(...newline) }
+                guard let request = TaskHostProtocol.Request.decode(line: line) else { continue }
                 switch contexts.take(request) {
                 case .nothing:
                     break

@@ -8,13 +8,13 @@ final class DueRunLooker: @unchecked Sendable {
     private let lock = NSLock()
     private var gate = DueRunGate()
 
-    /// Creates the runs that are due (when a look is needed) and answers when the next one falls due.
-    func createDueRuns(_ creator: RunCreator, store: SQLiteStateStore, now: Date) -> Date? {
+    /// Creates the runs that are due (when a look is needed) and answers when the next one falls due. `dagChanges`:
+    /// the count read at the start of the turn (nil: it could not be read, so the turn looks).
+    func createDueRuns(_ creator: RunCreator, dagChanges: Int?, now: Date) -> Date? {
         lock.withLock {
-            let changes = try? store.dagChangeCount()
-            guard gate.mustLook(now: now, dagChanges: changes) else { return gate.nextDue }
+            guard gate.mustLook(now: now, dagChanges: dagChanges) else { return gate.nextDue }
             guard let found = try? creator.createDueRuns(now: now) else { return nil }   // looked at again next turn
-            gate.looked(now: now, nextDue: found.nextDue, dagChanges: changes)
+            gate.looked(now: now, nextDue: found.nextDue, dagChanges: dagChanges)
             return found.nextDue
         }
     }

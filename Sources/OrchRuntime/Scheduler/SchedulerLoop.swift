@@ -112,19 +112,25 @@ public final class SchedulerLoop: @unchecked Sendable {
         log("scheduler \(holder) started (lease epoch \(epoch)): \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.location)")
         let turnStarted = TurnClock()
         let dueRuns = DueRunLooker()
+        let assetLooks = AssetRunLooker()
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in
                 turnStarted.mark()
                 if let fresh = takePendingBag() {
                     parts.replace(bag: fresh, store: store, alerts: alerts)
                     dueRuns.forget()
+                    assetLooks.forget()
                     await engine.reload(fresh)
                     log("bundles reloaded: \(fresh.dags.count) DAGs")
                 }
                 let (creator, assetRuns, _) = parts.current
-                // Not at every task end: only when something may have fallen due or changed (DueRunGate).
-                let nextDue = dueRuns.createDueRuns(creator, store: store, now: Date())
-                do { try assetRuns.createDueRuns(now: Date()) } catch { logger.error("asset-triggered runs: \(error)") }
+                // Not at every task end: only when something may have fallen due or changed (DueRunGate,
+                // AssetRunGate), as one read of the store's marks says.
+                let marks = try? store.schedulerMarks()
+                let nextDue = dueRuns.createDueRuns(creator, dagChanges: marks?.dagChanges, now: Date())
+                do { try assetLooks.createDueRuns(assetRuns, marks: marks, now: Date()) } catch {
+                    logger.error("asset-triggered runs: \(error)")
+                }
                 return nextDue
             },
             afterStep: { [self] in

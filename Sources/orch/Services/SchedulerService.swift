@@ -44,7 +44,7 @@ struct SchedulerService: Service {
             RetentionSchedule(keepDays: $0, cleaner: RetentionCleaner(home: ctx.home, store: store))
         }
         loop.onTurn = {
-            dispatcher.wake()
+            dispatcher.wakeForNewAlerts()   // only when this process committed alerts (the engine, the API)
             retention?.runIfDue(now: Date())
         }
         alerts.give(dispatcher)
