@@ -36,9 +36,9 @@ public enum TaskHost {
             if n <= 0 { exit(0) }   // the pool is gone: so are this host's attempts
             input.append(contentsOf: buffer[0..<n])
             while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = input[..<newline]
-                defer { input.removeSubrange(...newline) }
-                guard let request = TaskHostProtocol.Request.decode(line: line) else { continue }
+                let decoded = TaskHostProtocol.Request.decode(line: input[..<newline])
+                input.removeSubrange(...newline)
+                guard let request = decoded else { continue }
                 switch contexts.take(request) {
                 case .nothing:
                     break
