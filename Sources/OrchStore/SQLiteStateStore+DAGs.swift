@@ -61,9 +61,7 @@ extension SQLiteStateStore {
     /// How many changes DAG rows have had (kept by triggers, migrations/state/0018): it moves when any process adds,
     /// removes, pauses, unpauses or re-schedules a DAG or moves its schedule position, and on nothing else (a
     /// lease heartbeat, a run or a task state change leave it be).
-    public func dagChangeCount() throws -> Int {
-        try locked { try db.queryOne("SELECT n FROM dag_change_count WHERE id = 1")?[0].int ?? 0 }
-    }
+    public func dagChangeCount() throws -> Int { try schedulerMarks().dagChanges }
 
     /// The scheduler turn's marks in one read: ``dagChangeCount()`` and the newest materialization's id
     /// (``AssetRunGate``).

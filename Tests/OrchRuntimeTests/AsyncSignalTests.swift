@@ -9,6 +9,13 @@ import Testing
         return Date().timeIntervalSince(start)
     }
 
+    /// A wait of `timeout` seconds that another task notifies after `nanoseconds`; returns once both are done.
+    private func notifiedWait(_ signal: AsyncSignal, after nanoseconds: UInt64, timeout: Double) async {
+        let notifier = Task { try? await Task.sleep(nanoseconds: nanoseconds); signal.notify() }
+        await signal.wait(timeout: timeout)
+        await notifier.value
+    }
+
     @Test func aNotifyBeforeTheWaitIsNotLost() async {
         let signal = AsyncSignal()
         signal.notify()
@@ -26,9 +33,7 @@ import Testing
     /// The first wait arms a long timer; the next, shorter wait must not sleep until it.
     @Test func aShorterWaitAfterALongOneArmsItsOwnTimer() async {
         let signal = AsyncSignal()
-        let notifier = Task { try? await Task.sleep(nanoseconds: 50_000_000); signal.notify() }
-        await signal.wait(timeout: 60)
-        await notifier.value
+        await notifiedWait(signal, after: 50_000_000, timeout: 60)
         let took = await seconds { await signal.wait(timeout: 0.2) }
         #expect(took >= 0.19)
         #expect(took < 10)
@@ -38,9 +43,7 @@ import Testing
     /// resumed early by it.
     @Test func aStaleTimerDoesNotEndALaterLongerWait() async {
         let signal = AsyncSignal()
-        let notifier = Task { try? await Task.sleep(nanoseconds: 20_000_000); signal.notify() }
-        await signal.wait(timeout: 0.1)   // notified at ~20 ms; its timer still fires at ~100 ms
-        await notifier.value
+        await notifiedWait(signal, after: 20_000_000, timeout: 0.1)   // notified at ~20 ms; its timer fires at ~100 ms
         await signal.wait(timeout: 0)   // on a busy machine the notify may come after the timeout: not kept for below
         let took = await seconds { await signal.wait(timeout: 0.4) }
         #expect(took >= 0.39)
@@ -50,11 +53,7 @@ import Testing
     /// Many waits woken by notifies, each with a long timeout, then one left to time out: it still does.
     @Test func manyNotifiedWaitsLeaveTheTimeoutWorking() async {
         let signal = AsyncSignal()
-        for _ in 0..<200 {
-            let notifier = Task { signal.notify() }
-            await signal.wait(timeout: 0.3)
-            await notifier.value
-        }
+        for _ in 0..<200 { await notifiedWait(signal, after: 0, timeout: 0.3) }
         await signal.wait(timeout: 0)   // a notify that came after its wait's timeout is not kept for the one below
         let took = await seconds { await signal.wait(timeout: 0.3) }
         #expect(took >= 0.29)

@@ -15,6 +15,13 @@ import Testing
         try SQLStateStore(location: store.location, migrate: false)
     }
 
+    /// A manual run `r1` of `daily` with one task `a`.
+    @discardableResult
+    func manualRun(_ store: SQLStateStore) throws -> RunRecord {
+        try store.createRun(dagId: "daily", runId: "r1", runType: .manual, interval: day, logicalDate: nil, conf: [:],
+                            tasks: [("a", 1)], owner: nil, now: now, generatedRunId: false)
+    }
+
     @Test(arguments: SQLBackend.allCases)
     func everyDAGRowChangeOfAnyConnectionMovesTheCount(_ backend: SQLBackend) throws {
         let (store, disposal) = try makeStore(backend); defer { disposal.cleanup() }
@@ -45,20 +52,19 @@ import Testing
         try elsewhere.syncDAGs([daily], pausedOnCreation: false, now: now)
         let first = try store.schedulerMarks()
         #expect(first == SchedulerMarks(dagChanges: try store.dagChangeCount(), latestMaterialization: nil))
-        let run = try elsewhere.createRun(dagId: "daily", runId: "r1", runType: .manual, interval: day, logicalDate: nil,
-                                          conf: [:], tasks: [("a", 1)], owner: nil, now: now, generatedRunId: false)
+        let run = try manualRun(elsewhere)
         #expect(try store.schedulerMarks() == first, "a run is no materialization")
-        try elsewhere.write {
-            try elsewhere.recordMaterializations(runPk: run.pk, taskId: "a", tryNumber: 1, outlets: ["s3://lake/orders"],
-                                                 succeeded: true, now: now)
+        func materialize(try tryNumber: Int) throws {
+            try elsewhere.write {
+                try elsewhere.recordMaterializations(runPk: run.pk, taskId: "a", tryNumber: tryNumber,
+                                                     outlets: ["s3://lake/orders"], succeeded: true, now: now)
+            }
         }
+        try materialize(try: 1)
         let second = try store.schedulerMarks()
         #expect(second.latestMaterialization != nil)
         #expect(second.dagChanges == first.dagChanges)
-        try elsewhere.write {
-            try elsewhere.recordMaterializations(runPk: run.pk, taskId: "a", tryNumber: 2, outlets: ["s3://lake/orders"],
-                                                 succeeded: true, now: now)
-        }
+        try materialize(try: 2)
         #expect(try store.schedulerMarks().latestMaterialization ?? 0 > second.latestMaterialization ?? 0)
     }
 
@@ -70,8 +76,7 @@ import Testing
         let before = try store.dagChangeCount()
         #expect(try leaseKeeper.acquireLease(holder: "s", pid: 1, hostname: "h", now: now, ttl: 15) { _ in true } == nil)
         for beat in 1...3 { #expect(try leaseKeeper.heartbeat(holder: "s", now: now.addingTimeInterval(Double(beat)))) }
-        _ = try leaseKeeper.createRun(dagId: "daily", runId: "r1", runType: .manual, interval: day, logicalDate: nil,
-                                      conf: [:], tasks: [("a", 1)], owner: nil, now: now, generatedRunId: false)
+        try manualRun(leaseKeeper)
         try leaseKeeper.syncDAGs([daily], pausedOnCreation: false, now: now)
         #expect(try store.dagChangeCount() == before)
     }

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+from unittest import mock
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -332,21 +333,17 @@ class DiscardTests(unittest.TestCase):
             home, trash = Path(d, "orch-peers-x"), Path(d, "trash")
             (home / "logs").mkdir(parents=True)
             (home / "logs" / "a.log").write_text("a")
-            saved = os.environ.get(TRASH_ENV)
-            os.environ[TRASH_ENV] = str(trash)
-            try:
+            with mock.patch.dict(os.environ, {TRASH_ENV: str(trash)}):
                 discard(str(home))
-            finally:
-                os.environ.pop(TRASH_ENV)
-                if saved is not None:
-                    os.environ[TRASH_ENV] = saved
             self.assertFalse(home.exists())
             kept = list(trash.iterdir())
             self.assertEqual(len(kept), 1)
             self.assertTrue(kept[0].name.startswith("orch-peers-x-"))
             self.assertEqual((kept[0] / "logs" / "a.log").read_text(), "a")
             (home / "logs").mkdir(parents=True)
-            discard(str(home))  # no trash named: removed now
+            with mock.patch.dict(os.environ):
+                os.environ.pop(TRASH_ENV, None)
+                discard(str(home))  # no trash named: removed now
             self.assertFalse(home.exists())
             self.assertEqual(len(list(trash.iterdir())), 1)
 

@@ -8,13 +8,16 @@ extension RunEngine {
     /// Returns a problem to report, if any.
     func perform(_ actions: [EngineAction], now: Date) -> String? {
         var ids: [AttemptKey: Int64] = [:]
+        var ended: [EndedAttempt] = []
         var committed = true
         var problem: String?
         for action in actions {
             switch action {
             case .persist(let batch):
                 do {
-                    ids = try persist(batch, now: now)
+                    let written = try persist(batch, now: now)
+                    ids = written.ids
+                    ended += written.ended
                 } catch {
                     committed = false
                     problem = "cannot record the engine's step: \(error); its runs are read again from the store"
@@ -42,12 +45,13 @@ extension RunEngine {
             }
         }
         pendingSpecs = [:]
-        reportEnded(now: now)
+        report(ended, now: now)   // after the launches: the next task of a chain does not wait for these lines
         return problem
     }
 
-    /// Writes a batch with its alerts, then updates what the runtime keeps beside the machine.
-    func persist(_ batch: TransitionBatch, now: Date) throws -> [AttemptKey: Int64] {
+    /// Writes a batch with its alerts, then updates what the runtime keeps beside the machine. Returns the ids of the
+    /// attempts begun and the attempts ended, whose metrics and log lines wait for ``report(_:now:)``.
+    func persist(_ batch: TransitionBatch, now: Date) throws -> (ids: [AttemptKey: Int64], ended: [EndedAttempt]) {
         var begun: [AttemptKey: AttemptStart] = [:]
         for b in batch.attemptsBegun {
             guard let run = records[b.key.runPk], let dag = dag(of: run), let task = dag.task(b.key.taskId) else { continue }
@@ -69,13 +73,13 @@ extension RunEngine {
         }
         let drafts = batch.alerts.flatMap(drafts) + lineageDrafts(batch, now: now)
         let ids = try store.applyEngineBatch(batch, owner: owner, begun: begun, alerts: drafts, now: now)
-        for e in batch.attemptsEnded { attemptEnded(e, now: now) }
+        let ended = batch.attemptsEnded.map(attemptEnded)
         for r in batch.finishedRuns {
             records[r.pk] = nil
             for c in finishedWaiters.removeValue(forKey: r.pk) ?? [] { c.resume(returning: r.state) }
         }
         if !drafts.isEmpty { signal.notify() }
-        return ids
+        return (ids, ended)
     }
 
     /// The batch was not written: attempts it began are not launched, and its runs are read again from the store.
@@ -91,16 +95,16 @@ extension RunEngine {
         }
     }
 
-    /// The attempt is no longer running here; its metrics and log line wait for ``reportEnded(now:)``.
-    func attemptEnded(_ e: TransitionBatch.AttemptEnd, now: Date) {
+    /// The attempt is no longer running here; what its report needs (its run's record may be gone by then).
+    func attemptEnded(_ e: TransitionBatch.AttemptEnd) -> EndedAttempt {
         let l = launched.removeValue(forKey: e.key)
-        endedToReport.append(EndedAttempt(end: e, dagId: l?.dagId ?? records[e.key.runPk]?.dagId,
-                                          runId: records[e.key.runPk]?.runId, startedAt: l?.startedAt))
+        return EndedAttempt(end: e, dagId: l?.dagId ?? records[e.key.runPk]?.dagId, runId: records[e.key.runPk]?.runId,
+                            startedAt: l?.startedAt)
     }
 
-    /// The metrics and log lines of the attempts the step ended, after its launches.
-    func reportEnded(now: Date) {
-        for ended in endedToReport {
+    /// The metrics and log lines of the attempts a step ended.
+    func report(_ endedAttempts: [EndedAttempt], now: Date) {
+        for ended in endedAttempts {
             let e = ended.end
             if let dagId = ended.dagId, let startedAt = ended.startedAt {
                 OrchMetrics.recordAttempt(dagId: dagId, outcome: e.resolution.state.rawValue,
@@ -110,7 +114,6 @@ extension RunEngine {
                 "dag_id": "\(ended.dagId ?? "?")", "run_id": "\(ended.runId ?? "?")", "task_id": "\(e.key.taskId)",
                 "try_number": "\(e.tryNumber)", "state": "\(e.resolution.state.rawValue)"])
         }
-        endedToReport = []
     }
 
     func launch(_ l: AttemptLaunch, attemptId: Int64?, now: Date) {

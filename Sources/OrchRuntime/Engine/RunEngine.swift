@@ -54,9 +54,6 @@ public actor RunEngine {
     var launched: [AttemptKey: Launched] = [:]
     /// Specs of attempts begun in the batch being written, launched once it is committed.
     var pendingSpecs: [AttemptKey: AttemptSpec] = [:]
-    /// Attempts the batch being written ended, reported (metrics, the log line) once the step's launches are sent:
-    /// the next task of a chain does not wait for the previous one's log line.
-    var endedToReport: [EndedAttempt] = []
     /// Events the engine gave itself between steps (an attempt that could not be offered, a batch not written).
     var inbox: [EngineEvent] = []
     /// Events from the launcher's threads.

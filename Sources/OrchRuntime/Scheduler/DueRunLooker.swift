@@ -2,14 +2,17 @@ import Foundation
 import OrchCore
 import OrchStore
 
-/// The scheduler turn's look for due scheduled runs, taken only when ``DueRunGate`` says one is needed (something
-/// may have fallen due, or the state changed under the scheduler); otherwise the next-due time of the last look.
+/// The scheduler turn's looks for runs to create, each taken only when its gate says one is needed: scheduled runs
+/// (``DueRunGate``: something may have fallen due, or the DAGs changed under the scheduler; otherwise the next-due
+/// time of the last look) and asset-triggered runs (``AssetRunGate``: a materialization was recorded or a DAG row
+/// changed). Both gates read the marks taken once at the start of the turn (nil: they could not be read, so the
+/// turn looks).
 final class DueRunLooker: @unchecked Sendable {
     private let lock = NSLock()
     private var gate = DueRunGate()
+    private var assetGate = AssetRunGate()
 
-    /// Creates the runs that are due (when a look is needed) and answers when the next one falls due. `dagChanges`:
-    /// the count read at the start of the turn (nil: it could not be read, so the turn looks).
+    /// Creates the scheduled runs that are due (when a look is needed) and answers when the next one falls due.
     func createDueRuns(_ creator: RunCreator, dagChanges: Int?, now: Date) -> Date? {
         lock.withLock {
             guard gate.mustLook(now: now, dagChanges: dagChanges) else { return gate.nextDue }
@@ -19,6 +22,20 @@ final class DueRunLooker: @unchecked Sendable {
         }
     }
 
-    /// Other DAGs were loaded: the next turn looks.
-    func forget() { lock.withLock { gate.forget() } }
+    /// Creates the asset-triggered runs that are due, when a look is needed.
+    func createAssetRuns(_ creator: AssetRunCreator, marks: SchedulerMarks?, now: Date) throws {
+        try lock.withLock {
+            guard assetGate.mustLook(now: now, marks: marks) else { return }
+            try creator.createDueRuns(now: now)   // a failed look is taken again next turn
+            assetGate.looked(now: now, marks: marks)
+        }
+    }
+
+    /// Other DAGs were loaded: the next turn takes both looks.
+    func forget() {
+        lock.withLock {
+            gate.forget()
+            assetGate.forget()
+        }
+    }
 }

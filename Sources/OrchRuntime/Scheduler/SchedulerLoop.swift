@@ -112,14 +112,12 @@ public final class SchedulerLoop: @unchecked Sendable {
         log("scheduler \(holder) started (lease epoch \(epoch)): \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.location)")
         let turnStarted = TurnClock()
         let dueRuns = DueRunLooker()
-        let assetLooks = AssetRunLooker()
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in
                 turnStarted.mark()
                 if let fresh = takePendingBag() {
                     parts.replace(bag: fresh, store: store, alerts: alerts)
                     dueRuns.forget()
-                    assetLooks.forget()
                     await engine.reload(fresh)
                     log("bundles reloaded: \(fresh.dags.count) DAGs")
                 }
@@ -128,7 +126,7 @@ public final class SchedulerLoop: @unchecked Sendable {
                 // AssetRunGate), as one read of the store's marks says.
                 let marks = try? store.schedulerMarks()
                 let nextDue = dueRuns.createDueRuns(creator, dagChanges: marks?.dagChanges, now: Date())
-                do { try assetLooks.createDueRuns(assetRuns, marks: marks, now: Date()) } catch {
+                do { try dueRuns.createAssetRuns(assetRuns, marks: marks, now: Date()) } catch {
                     logger.error("asset-triggered runs: \(error)")
                 }
                 return nextDue
