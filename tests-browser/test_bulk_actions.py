@@ -29,6 +29,13 @@ def audit(action):
     return send("GET", f"/audit?action={action}&limit=5")["entries"]
 
 
+def acted(driver, action):
+    """The newest audit entry of `action` once it is the one that acted, not the dry run before it: the API writes an
+    entry after its change commits, so the runs' new states can be read a moment before it."""
+    until(driver, lambda d: audit(action)[0]["target"].get("dry_run") == "false")
+    return audit(action)[0]
+
+
 def show_early_august(driver):
     """The Runs page filtered to 2026-08-01..02 (a range no other browser test uses; the date inputs set as a person would, through the form)."""
     driver.get(URL + "/#/runs")
@@ -75,7 +82,7 @@ def test_select_runs_mark_them_failed_then_clear_them(browser):
     message = confirm_text(browser)
     assert "Mark failed: 2 run(s) become failed" in message, message
     until(browser, lambda d: states() == ["failed", "failed"])
-    entry = audit("run.bulk_mark")[0]
+    entry = acted(browser, "run.bulk_mark")
     assert entry["target"]["state"] == "failed"
     assert set(entry["target"]["changed_run_ids"].split(",")) == set(RUNS)
     assert entry["target"]["run_ids"] == ",".join(RUNS)
@@ -87,7 +94,7 @@ def test_select_runs_mark_them_failed_then_clear_them(browser):
     message = confirm_text(browser)
     assert "Clear: " in message and "in 2 run(s) run again" in message, message
     until(browser, lambda d: states() == ["queued", "queued"])
-    assert audit("run.bulk_clear")[0]["target"]["changed_run_ids"]
+    assert acted(browser, "run.bulk_clear")["target"]["changed_run_ids"]
     until(browser, lambda d: "s-queued" in d.find_element(By.CSS_SELECTOR, f"tr[data-run-row='{RUNS[0]}'] .state").get_attribute("class"))
     shot(browser, "21-bulk-cleared")
 
