@@ -48,3 +48,8 @@ static inline int orch_unix_socket(const char *path, int listening) {
     if (rc != 0) { int saved = errno; close(fd); errno = saved; return -1; }
     return fd;
 }
+
+#include <malloc.h>
+
+/// Returns free memory of every malloc arena to the kernel (glibc's malloc_trim).
+static inline int orch_malloc_trim(void) { return malloc_trim(0); }

@@ -21,6 +21,21 @@ extension SQLiteStateStore: DAGVersionStateStore {
         }
     }
 
+    public func currentDAGVersions() throws -> [String: String] {
+        try locked {
+            var current: [String: String] = [:]
+            for row in try db.query("""
+                SELECT d.dag_id, d.version FROM dag d
+                WHERE d.version IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM dag_version v WHERE v.dag_id = d.dag_id AND v.version = d.version)
+                """) {
+                let c = RowReader(row, table: "dag", key: ["dag_id"])
+                current[try c.string("dag_id")] = try c.string("version")
+            }
+            return current
+        }
+    }
+
     public func dagVersions(dagId: String) throws -> [DAGVersionRecord] {
         try locked {
             try db.query("SELECT * FROM dag_version WHERE dag_id = ? ORDER BY created_at, version", [dagId])

@@ -39,7 +39,7 @@ enum BundleSelection {
     /// command about one DAG: `orch trigger`); nil when that needs the full load (see `BundleLoader.loadOne`).
     /// `located`: the lookup ``located(_:_:)`` made (nil: it found nothing, so the full load it is; the lookup is
     /// not repeated here: for a package folder it checks the build).
-    static func loadedAlone(_ dagId: String, _ home: OrchHome, located: DAGVersion?) -> LoadedBundles? {
+    static func loadedAlone(_ dagId: String, _ home: OrchHome, located: LocatedDAG?) -> LoadedBundles? {
         if let done = cache.current { return done.filtered { $0.id == dagId } }
         guard let found = located, found.dagId == dagId, let one = BundleLoader.loadOne(found) else { return nil }
         if !Settings.load(home).examplesLoaded, one.bag.dags.contains(where: { $0.tags.contains("example") }) { return nil }
@@ -48,7 +48,7 @@ enum BundleSelection {
 
     /// Where the manifest cache's per-DAG index holds `dagId`, before anything is decoded (nil: the command needs
     /// the full load, or has loaded already).
-    static func located(_ dagId: String, _ home: OrchHome) -> DAGVersion? {
+    static func located(_ dagId: String, _ home: OrchHome) -> LocatedDAG? {
         guard cache.current == nil, let manifests = manifestCache(home) else { return nil }
         return BundleLoader.locate(dagId, from: paths(home), cache: manifests)
     }

@@ -38,7 +38,7 @@ struct CLIContext {
     }
 
     /// As above, with the per-DAG index looked up already (`BundleSelection.located`; nil: the full load).
-    func dagAlone(_ id: String, located: DAGVersion?) throws -> (dag: DAG, loaded: LoadedBundles) {
+    func dagAlone(_ id: String, located: LocatedDAG?) throws -> (dag: DAG, loaded: LoadedBundles) {
         if let one = BundleSelection.loadedAlone(id, home, located: located), let dag = one.bag.dag(id) { return (dag, one) }
         let dag = try dag(id)
         return (dag, bundles().filtered { $0.id == id })
@@ -88,6 +88,9 @@ struct CLIContext {
         // Versions (issue 13): runs created from now on are pinned to the versions loaded now.
         let synced = Set(bag.dags.map(\.id))
         try BundleVersions.record(loaded.filtered { synced.contains($0.id) }, store: store, home: home, now: Date())
+        // Loading the bundles and recording new versions freed megabytes of JSON and text (a new version's
+        // manifest entry is encoded again): give it back, or a long-lived `orch serve` carries it for its life.
+        FreedMemory.giveBack()
     }
 }
 

@@ -48,6 +48,11 @@ struct BundleVersionTests {
         let recorded = try BundleVersions.record(first, store: store, home: home, now: Date())
         let v1 = try #require(first.versions["d"])
         #expect(recorded.map(\.version) == [v1.version] && v1.version.count == 64)
+        // The stored manifest is the text the version was hashed from; recorded again, nothing is written.
+        let kept = try #require(try store.dagVersion(dagId: "d", version: v1.version, withManifest: true))
+        #expect(DAGVersion.identifier(manifest: kept.manifest, executableSHA256: v1.executableSHA256) == v1.version)
+        #expect(try store.currentDAGVersions() == ["d": v1.version])
+        #expect(try BundleVersions.record(first, store: store, home: home, now: Date()).isEmpty)
         let run = try store.createRun(dagId: "d", runId: "r1", runType: .manual, interval: DataInterval(start: Date(), end: Date()),
                                       conf: [:], tasks: [("a", 1)], owner: nil, now: Date())
         #expect(run.dagVersion == v1.version)
@@ -55,8 +60,9 @@ struct BundleVersionTests {
         // Rebuilt with a second task: a new version, the run still on the first one's copy.
         try bundle("b", [shellDAG("d", ["a", "b"])])
         let second = BundleLoader.load([exe])
-        try BundleVersions.record(second, store: store, home: home, now: Date())
         let v2 = try #require(second.versions["d"])
+        #expect(try BundleVersions.record(second, store: store, home: home, now: Date()).map(\.version) == [v2.version])
+        #expect(try store.currentDAGVersions() == ["d": v2.version])
         #expect(v2.version != v1.version && v2.executableSHA256 != v1.executableSHA256)
         let stored = try #require(try store.run(pk: run.pk))
         let pinned = try #require(try BundleVersions.executable(for: stored, store: store))
@@ -138,7 +144,11 @@ struct BundleVersionTests {
             #expect(one.bag.dags.map(\.id) == [id])
             #expect(one.versions[id] == full.versions[id])
             #expect(one.executables[id] == full.executables[id] && one.bundles[id] == full.bundles[id])
-            #expect(try BundleManifest.entry(#require(one.bag.dag(id))) == full.versions[id]?.manifest)
+            // The version is the hash of the index's entry, and the full load's entry encoded again is that text.
+            let located = try #require(BundleLoader.locate(id, from: [first, second], cache: cache))
+            let v = try #require(full.versions[id])
+            #expect(full.manifestEntry(id) == located.manifest)
+            #expect(DAGVersion.identifier(manifest: located.manifest, executableSHA256: v.executableSHA256) == v.version)
         }
         // A DAG of two bundles belongs to the first, as in the full load.
         #expect(BundleLoader.loadOne("shared", from: [first, second], cache: cache)?.bag.dag("shared")?.tasks.count == 1)

@@ -22,7 +22,9 @@ import Testing
         let before = try store.createRun(dagId: "d", runId: "r0", runType: .manual, interval: day, conf: [:],
                                          tasks: [("t", 1)], owner: nil, now: Date())
         #expect(before.dagVersion == nil)
+        #expect(try store.currentDAGVersions().isEmpty)   // a DAG row with no version yet
         try store.recordDAGVersions([Self.version("aaaa1111", at: 1)])
+        #expect(try store.currentDAGVersions() == ["d": "aaaa1111"])
         let first = try store.createRun(dagId: "d", runId: "r1", runType: .manual, interval: day,
                                         logicalDate: Date.utc(2026, 11, 1, 1), conf: [:], tasks: [("t", 1)],
                                         owner: nil, now: Date())
@@ -32,6 +34,7 @@ import Testing
         #expect(first.dagVersion == "aaaa1111")
         #expect(try store.run(pk: first.pk)?.dagVersion == "aaaa1111")
         #expect(try store.dag("d")?.version == "bbbb2222")
+        #expect(try store.currentDAGVersions() == ["d": "bbbb2222"])
         #expect(try store.dagVersions(dagId: "d").map(\.version) == ["aaaa1111", "bbbb2222"])
         #expect(try store.dagVersions(dagId: "d").first?.createdAt == Date(timeIntervalSince1970: 1))
         #expect(try store.dagVersions(dagId: "d", prefix: "bbbb").map(\.executableSHA256) == ["sha-bbbb2222"])

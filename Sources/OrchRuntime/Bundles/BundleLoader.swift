@@ -29,6 +29,13 @@ public struct LoadedBundles: Sendable {
         self.versions = versions
     }
 
+    /// The manifest entry the version of `dagId` was hashed from, encoded again from the DAG (the encoding is
+    /// deterministic: ``BundleManifest/entry(_:)`` with sorted keys; nil for a DAG not loaded). Only a version the
+    /// store has not seen needs it (``BundleVersions/record(_:store:home:now:)``).
+    public func manifestEntry(_ dagId: String) -> String? {
+        bag.dag(dagId).flatMap { try? BundleManifest.entry($0) }
+    }
+
     /// The same bundles with only the DAGs `keep` accepts (the examples left out when `load_examples` is off).
     public func filtered(_ keep: (DAG) -> Bool) -> LoadedBundles {
         let kept = bag.dags.filter(keep)
@@ -138,25 +145,27 @@ public enum BundleLoader {
     /// of ``loadOne(_:from:environment:cache:)``, which decodes no DAG yet); nil when the answer needs the full load.
     public static func locate(_ dagId: String, from bundles: [String],
                               environment: [String: String] = ProcessInfo.processInfo.environment,
-                              cache: BundleManifestCache) -> DAGVersion? {
+                              cache: BundleManifestCache) -> LocatedDAG? {
         let childEnvironment = environment.filter { !TaskEnvironment.secrets.contains($0.key) }
         for bundle in bundles {
             guard let resolved = try? resolve(bundle, environment: childEnvironment), resolved.buildError == nil,
                   let sha256 = cache.knownSHA256(resolved.executable), let ids = cache.dags.ids(sha256) else { return nil }
             guard ids.contains(dagId) else { continue }
             guard let entry = cache.dags.entry(sha256, dagId: dagId) else { return nil }
-            return DAGVersion(dagId: dagId, manifest: entry, bundle: bundle, executable: resolved.executable,
-                              executableSHA256: sha256)
+            return LocatedDAG(version: DAGVersion(dagId: dagId, manifest: entry, bundle: bundle,
+                                                  executable: resolved.executable, executableSHA256: sha256),
+                              manifest: entry)
         }
         return nil
     }
 
     /// The DAG `located` names, decoded from its entry (the second half of ``loadOne(_:from:environment:cache:)``).
-    public static func loadOne(_ located: DAGVersion) -> LoadedBundles? {
+    public static func loadOne(_ located: LocatedDAG) -> LoadedBundles? {
         guard let dag = try? BundleManifest.dag(fromEntry: located.manifest), dag.id == located.dagId,
               case (let bag, let invalid) = DAGBag.lenient([dag]), invalid.isEmpty else { return nil }
-        return LoadedBundles(bag: bag, executables: [located.dagId: located.executable],
-                             bundles: [located.dagId: located.bundle], errors: [], versions: [located.dagId: located])
+        let version = located.version
+        return LoadedBundles(bag: bag, executables: [version.dagId: version.executable],
+                             bundles: [version.dagId: version.bundle], errors: [], versions: [version.dagId: version])
     }
 
     /// A bundle executable with its sha256 and its manifest.

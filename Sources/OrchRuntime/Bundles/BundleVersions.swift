@@ -17,12 +17,14 @@ public struct BundleExecutable: Sendable, Hashable {
 public enum BundleVersions {
     /// Stores the versions loaded now (each executable copied into ORCH_HOME/bundles first) and makes them the
     /// DAGs' current versions: runs created from then on are pinned to them. The DAG rows must exist
-    /// (`syncDAGs`). Returns the records written.
+    /// (`syncDAGs`). Returns the records written: the versions that are not their DAG's current one already (only
+    /// those need their manifest entry, encoded again; every command records what it loaded).
     @discardableResult
     public static func record(_ loaded: LoadedBundles, store: any DAGVersionStateStore, home: OrchHome,
                               now: Date) throws -> [DAGVersionRecord] {
         var pinned: [String: String] = [:]
         var records: [DAGVersionRecord] = []
+        let current = try store.currentDAGVersions()
         for v in loaded.versions.values.sorted(by: { $0.dagId < $1.dagId }) {
             let path: String
             if let p = pinned[v.executableSHA256] { path = p } else {
@@ -36,9 +38,13 @@ public enum BundleVersions {
                 }
                 pinned[v.executableSHA256] = path
             }
+            guard current[v.dagId] != v.version else { continue }
+            guard let manifest = loaded.manifestEntry(v.dagId) else {
+                throw BundleManifestError(message: "DAG '\(v.dagId)' cannot be encoded as a manifest entry")
+            }
             records.append(DAGVersionRecord(dagId: v.dagId, version: v.version, bundle: v.bundle,
                                             executableSHA256: v.executableSHA256, executablePath: path,
-                                            manifest: v.manifest, createdAt: now))
+                                            manifest: manifest, createdAt: now))
         }
         try store.recordDAGVersions(records)
         return records

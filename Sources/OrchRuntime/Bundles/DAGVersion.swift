@@ -12,8 +12,6 @@ public struct DAGVersion: Sendable, Hashable {
     /// The executable as built (the bundle's own file).
     public let executable: String
     public let executableSHA256: String
-    /// The DAG's manifest entry (JSON).
-    public let manifest: String
 
     /// The version of a DAG from its manifest entry (``BundleManifest/entry(_:)``, or as ``BundleDAGIndex`` kept it).
     public init(dagId: String, manifest: String, bundle: String, executable: String, executableSHA256: String) {
@@ -21,7 +19,6 @@ public struct DAGVersion: Sendable, Hashable {
         self.bundle = bundle
         self.executable = executable
         self.executableSHA256 = executableSHA256
-        self.manifest = manifest
         version = Self.identifier(manifest: manifest, executableSHA256: executableSHA256)
     }
 

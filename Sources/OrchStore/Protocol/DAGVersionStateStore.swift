@@ -34,6 +34,9 @@ public protocol DAGVersionStateStore: Sendable {
     /// Stores versions not seen before and makes each the DAG's current version (the DAG rows must exist:
     /// `syncDAGs` first).
     func recordDAGVersions(_ versions: [DAGVersionRecord]) throws
+    /// DAG id → its current version, for the DAGs whose current version is stored: what recording that version
+    /// again would leave as it is.
+    func currentDAGVersions() throws -> [String: String]
     /// A DAG's versions, oldest first.
     func dagVersions(dagId: String) throws -> [DAGVersionRecord]
     /// The versions of a DAG whose id starts with `prefix` (a full id, or the short form the CLI shows).

@@ -62,9 +62,10 @@ struct ForegroundWorkers {
     /// The helpers a located DAG's tasks will use, started now on the stored copy of its executable (the one
     /// its version runs from); nil when that copy is not stored yet (the sync stores it, and the pool's own
     /// warm-up then starts the helpers).
-    static func prestart(_ located: DAGVersion, home: OrchHome) -> PrestartedHelpers? {
-        let stored = BundleExecutableStore.path(home: home, sha256: located.executableSHA256,
-                                                name: (located.executable as NSString).lastPathComponent)
+    static func prestart(_ located: LocatedDAG, home: OrchHome) -> PrestartedHelpers? {
+        let version = located.version
+        let stored = BundleExecutableStore.path(home: home, sha256: version.executableSHA256,
+                                                name: (version.executable as NSString).lastPathComponent)
         guard FileManager.default.isExecutableFile(atPath: stored) else { return nil }
         let uses = located.isolationHint
         return PrestartedHelpers(taskHostsFor: uses.contains(.inProcess) ? [stored] : [],

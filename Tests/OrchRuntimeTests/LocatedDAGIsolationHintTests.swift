@@ -4,10 +4,11 @@ import OrchRuntime
 import Testing
 
 /// The isolations a manifest entry's tasks ask for, read from its text (the hint `orch run` starts helpers by).
-@Suite struct DAGVersionIsolationHintTests {
+@Suite struct LocatedDAGIsolationHintTests {
     private func hint(_ dag: DAG) throws -> Set<Isolation> {
-        DAGVersion(dagId: dag.id, manifest: try BundleManifest.entry(dag), bundle: "b", executable: "/b",
-                   executableSHA256: "").isolationHint
+        let manifest = try BundleManifest.entry(dag)
+        return LocatedDAG(version: DAGVersion(dagId: dag.id, manifest: manifest, bundle: "b", executable: "/b",
+                                              executableSHA256: ""), manifest: manifest).isolationHint
     }
 
     @Test func theHintNamesEveryIsolationTheTasksUse() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import OrchCore
 
-extension DAGVersion {
+extension LocatedDAG {
     /// The isolations the manifest entry's tasks ask for, read from its text without decoding it (decoding a
     /// 1,000-task entry takes tens of milliseconds; `orch run` starts its helpers by this before it decodes): the
     /// encoder writes each task's as `"isolation":"<value>"`, a text that a JSON string value cannot hold unescaped.
