@@ -31,13 +31,17 @@ public enum OrchBundle {
         case "__fork-server":
             // Stays single-threaded until it forks: the DAGs are built once here, and every child inherits them.
             let built = dags()
-            ForkServer.serve(warm: { _ in }, runChild: { spec in runBlocking { await runAttempt(spec, in: built) } })
+            ForkServer.serve(warm: { _ in }, runChild: { spec in
+                CallingThreadExecutor.run { await runAttempt(spec, in: built) }
+            })
         case "__task-host":
             TaskHost.serve(dags: dags())
         case "tasks" where args.count >= 3 && (args[1] == "run" || args[1] == "test"):
             let built = dags()
             let test = args[1] == "test"
-            exit(runBlocking { await runFromEnvironment(dagId: args[2], taskId: args.count > 3 ? args[3] : "", test: test, in: built) })
+            exit(CallingThreadExecutor.run {
+                await runFromEnvironment(dagId: args[2], taskId: args.count > 3 ? args[3] : "", test: test, in: built)
+            })
         default:
             printToStandardError("this is an orch DAG bundle: orch runs it (`describe`, `tasks run`); load it with `orch serve --bundle PATH`\n")
             exit(2)
@@ -63,22 +67,6 @@ public enum OrchBundle {
         }
         return test ? await testAttempt(spec, in: dags) : await runAttempt(spec, in: dags)
     }
-
-    /// Runs `body` on Swift concurrency (started fresh in this process) and waits for it.
-    static func runBlocking(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
-        let done = DispatchSemaphore(value: 0)
-        let code = ExitCodeBox()
-        Task.detached {
-            code.value = await body()
-            done.signal()
-        }
-        done.wait()
-        return code.value
-    }
-}
-
-private final class ExitCodeBox: @unchecked Sendable {
-    var value: Int32 = 1
 }
 
 private func printToStandardError(_ text: String) {

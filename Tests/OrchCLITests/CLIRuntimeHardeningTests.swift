@@ -55,6 +55,24 @@ import Testing
         for pid in pidsOfTry1(s) { #expect(!processIsAlive(pid), "process \(pid) of try 1 is alive after the run") }
     }
 
+    /// `reliability_attempt_thread`: a Swift task in a process of its own runs its body on that process's main
+    /// thread (CallingThreadExecutor), forked by the fork server or spawned as `tasks run`.
+    @Test(arguments: ["1", "0"])
+    func aProcessTasksBodyRunsOnItsProcesssMainThread(_ forkServer: String) throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let r = try s.run(["run", "reliability_attempt_thread"], environment: ["ORCH_FORK_SERVER": forkServer])
+        #expect(r.status == 0, "\(r.output)")
+        let rows = try RunRows(try s.database(), dagId: "reliability_attempt_thread")
+        let log = try String(contentsOfFile: try #require(rows.attempts(of: "where").first?["log_path"].string),
+                             encoding: .utf8)
+        let line = try #require(log.split(separator: "\n").first { $0.contains("body-thread") }, "\(log)")
+        let fields = Dictionary(uniqueKeysWithValues: line.split(separator: " ").compactMap { part -> (String, String)? in
+            let kv = part.split(separator: "=", maxSplits: 1)
+            return kv.count == 2 ? (String(kv[0]), String(kv[1])) : nil
+        })
+        #expect(fields["tid"] != nil && fields["tid"] == fields["pid"], "\(line)")
+    }
+
     /// `reliability_task_env` copies `/proc/<pid>/environ` of its running shell and of the attempt process.
     @Test(arguments: ["1", "0"])
     func secretsDoNotReachTaskProcesses(_ forkServer: String) throws {

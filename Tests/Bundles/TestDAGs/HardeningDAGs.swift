@@ -42,3 +42,15 @@ let reliabilityTaskEnv = DAG("reliability_task_env", description: "What the envi
         echo "environment recorded in $out"
         """)
 }
+
+/// One Swift task in a process of its own, logging which thread of its attempt process runs its body (`tid`) and
+/// that process's pid: the body runs on the process's main thread (tid = pid), with no worker thread started for it.
+let reliabilityAttemptThread = DAG("reliability_attempt_thread", description: "Which thread runs a process task's body",
+                                   tags: ["reliability"]) { d in
+    d.task("where") { ctx in
+        // /proc/thread-self is `<pid>/task/<tid>` of the calling thread.
+        let tid = ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? "")
+            .split(separator: "/").last.map(String.init) ?? "?"
+        ctx.log("body-thread tid=\(tid) pid=\(getpid())")
+    }
+}

@@ -7,6 +7,7 @@ OrchBundle.main([
     reliabilityDaily,
     reliabilityTimeoutEscape,
     reliabilityTaskEnv,
+    reliabilityAttemptThread,
     reliabilitySlowChain,
     browserDeadline,
     lineageDemo,
