@@ -20,6 +20,7 @@ func watchBundles(ctx: CLIContext, store: SQLiteStateStore, loop: SchedulerLoop,
         do { try ctx.sync(store, bag: fresh.bag, loaded: fresh) } catch {
             OrchLog.scheduler.error("bundles reloaded but not recorded: \(error)")
         }
+        FreedMemory.giveBack()
         // Executables no loaded version and no unfinished run needs go (an hour's grace for another process's).
         if let unfinished = try? store.versionsOfUnfinishedRuns() {
             let keep = Set(fresh.versions.values.map(\.executableSHA256) + unfinished.map(\.executableSHA256))

@@ -88,9 +88,6 @@ struct CLIContext {
         // Versions (issue 13): runs created from now on are pinned to the versions loaded now.
         let synced = Set(bag.dags.map(\.id))
         try BundleVersions.record(loaded.filtered { synced.contains($0.id) }, store: store, home: home, now: Date())
-        // Loading the bundles and recording new versions freed megabytes of JSON and text (a new version's
-        // manifest entry is encoded again): give it back, or a long-lived `orch serve` carries it for its life.
-        FreedMemory.giveBack()
     }
 }
 

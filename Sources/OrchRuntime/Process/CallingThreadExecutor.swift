@@ -42,18 +42,16 @@ public final class CallingThreadExecutor: _Concurrency.TaskExecutor, @unchecked 
         condition.unlock()
     }
 
-    /// Runs queued jobs until the body has finished and nothing is queued.
+    /// Runs queued jobs, in the order they came, until the body has finished and nothing is queued.
     private func drain() {
         while true {
             condition.lock()
             while jobs.isEmpty && !finished { condition.wait() }
-            if jobs.isEmpty {
-                condition.unlock()
-                return
-            }
-            let job = jobs.removeFirst()
+            let taken = jobs
+            jobs = []
             condition.unlock()
-            job.runSynchronously(on: asUnownedTaskExecutor())
+            if taken.isEmpty { return }
+            for job in taken { job.runSynchronously(on: asUnownedTaskExecutor()) }
         }
     }
 }

@@ -30,6 +30,7 @@ struct WebOptions: ParsableArguments {
             // The database holds the DAGs of the last start; /health says the disk is full, triggers answer 507.
             OrchLog.webserver.warning("could not record the loaded DAGs, the disk is full (\(error)); serving the database as it is")
         }
+        FreedMemory.giveBack()
         let token = try APIToken.load(path: ctx.home.tokenPath)
         var configuration = APIConfiguration(home: ctx.home, bag: bag, host: host, port: port, threads: threads,
                                              token: token, threadNice: webNice,

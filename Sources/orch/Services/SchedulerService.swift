@@ -26,6 +26,7 @@ struct SchedulerService: Service {
             let bag = try ctx.bag()
             return (bag, try ctx.syncedStore(bag))
         }
+        FreedMemory.giveBack()
         let settings = Settings.load(ctx.home)
         let versions = BundleVersionResolver(store: store, loaded: ctx.bundles())
         let pool = makeWorkerPool(bag: bag, store: store, slots: slots ?? settings.slots, versions: versions)
