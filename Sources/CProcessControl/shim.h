@@ -53,3 +53,6 @@ static inline int orch_unix_socket(const char *path, int listening) {
 
 /// Returns free memory of every malloc arena to the kernel (glibc's malloc_trim).
 static inline int orch_malloc_trim(void) { return malloc_trim(0); }
+
+/// Caps the number of malloc arenas (mallopt M_ARENA_MAX); 1 on success.
+static inline int orch_malloc_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }

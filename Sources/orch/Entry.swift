@@ -11,6 +11,7 @@ enum Entry {
         // Everything orch creates (orch.db and its -wal/-shm, logs, the API token, data) is private to the user;
         // task processes inherit this umask.
         umask(0o077)
+        FreedMemory.limitArenas(environment: ProcessInfo.processInfo.environment)
         OrchLog.bootstrap()
         Task {
             let code = await run(CommandLine.arguments.dropFirst())

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import OrchCore
 import OrchStore
+import Synchronization
 
 /// The long-running scheduler: holds the lease, creates due runs, drives them with a run engine, and
 /// sleeps until something is due or another process wakes it. Never busy-polls.
@@ -112,6 +113,7 @@ public final class SchedulerLoop: @unchecked Sendable {
         log("scheduler \(holder) started (lease epoch \(epoch)): \(bag.dags.count) DAGs, \(pool.slots) worker slots, database \(store.location)")
         let turnStarted = TurnClock()
         let dueRuns = DueRunLooker()
+        let idleMemory = Mutex(IdleMemoryGate())
         let hooks = EngineDriver.Hooks(
             beforeStep: { [self] in
                 turnStarted.mark()
@@ -140,6 +142,9 @@ public final class SchedulerLoop: @unchecked Sendable {
                 }
                 OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)
                 lease.loopTurned()
+                let (runs, attempts) = (await engine.activeRunCount, await engine.runningCount)
+                let busy = runs > 0 || attempts > 0
+                if idleMemory.withLock({ $0.turnEnded(busy: busy, now: Date()) }) { FreedMemory.giveBack() }
             })
         await EngineDriver.drive(engine, signal: signal, maxSleep: Self.maxIdleTurn, hooks: hooks,
                                  until: { [self] in isStopping })
