@@ -24,7 +24,6 @@ public enum OrchBundle {
                             connectionDefaults: [ConnectionDefault] = []) -> Never {
         // Everything an attempt creates is private to the user, as for orch itself.
         umask(0o077)
-        FreedMemory.limitArenas(environment: ProcessInfo.processInfo.environment)
         let args = Array(CommandLine.arguments.dropFirst())
         switch args.first {
         case "describe":

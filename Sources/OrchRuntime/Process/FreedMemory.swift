@@ -17,8 +17,10 @@ public enum FreedMemory {
     /// 4.6–5.8 MB each, and about 3 MB less anonymous memory with two.
     public static let arenaLimit: Int32 = 2
 
-    /// Caps the arenas at ``arenaLimit``; called first thing in `main`, before any other thread exists. An operator's
-    /// MALLOC_ARENA_MAX (which glibc reads itself) is left alone.
+    /// Caps the arenas at ``arenaLimit``; called first thing in `orch`'s `main`, before any other thread exists. An
+    /// operator's MALLOC_ARENA_MAX (which glibc reads itself) is left alone. Bundle executables do not call it: they
+    /// run the user's code (a forked attempt inherits its fork server's settings), which keeps glibc's default as in
+    /// any other process, and their helpers' heaps are their DAGs, in use, not free memory spread over arenas.
     public static func limitArenas(environment: [String: String]) {
         guard environment["MALLOC_ARENA_MAX"] == nil else { return }
         _ = orch_malloc_arena_max(arenaLimit)
