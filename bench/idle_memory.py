@@ -18,15 +18,17 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 
-SCHEDULED = ("example_fanout", "shopstream_daily", "reliability_daily")
-BUNDLES = ("orch-dags", "orch-test-dags", "orch-bench-dags")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+from bundles import NAMES as BUNDLES  # noqa: E402 (bench/bundles.py)
+from driver import wait_http  # noqa: E402 (bench/peers/driver.py)
+from orch_driver import SCHEDULED_DAGS, free_port  # noqa: E402
 
 
 def rollup(pid: int) -> dict[str, int]:
@@ -47,12 +49,6 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def measure(build: str, dag: str, runs: int, settle: float) -> dict[str, int]:
     orch = os.path.join(build, "orch")
     home = tempfile.mkdtemp(prefix="orch-idle-")
@@ -61,20 +57,13 @@ def measure(build: str, dag: str, runs: int, settle: float) -> dict[str, int]:
                ORCH_BUNDLES=":".join(os.path.join(build, b) for b in BUNDLES))
     env.pop("ORCH_ALERT_WEBHOOKS", None)
     subprocess.run([orch, "dags", "list"], env=env, check=True, capture_output=True)
-    for d in SCHEDULED:
+    for d in SCHEDULED_DAGS:
         subprocess.run([orch, "dags", "pause", d], env=env, capture_output=True)
     serve = subprocess.Popen([orch, "serve", "--port", str(port)], env=env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).read()
-                break
-            except OSError:
-                if time.time() > deadline or serve.poll() is not None:
-                    raise RuntimeError(f"orch serve of {build} did not answer (ORCH_HOME {home})")
-                time.sleep(0.05)
+        wait_http(f"http://127.0.0.1:{port}/api/v1/health", [serve], time.time() + 60,
+                  f"orch serve of {build} (ORCH_HOME {home})", poll=0.05)
         for i in range(runs):
             body = json.dumps({"dag_run_id": f"idle_{i}", "logical_date": f"2024-01-{i + 1:02d}T00:00:00Z"}).encode()
             request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v2/dags/{dag}/dagRuns", data=body,

@@ -101,6 +101,8 @@ public actor RunEngine {
     public var runningCount: Int { machine.runningCount }
     /// Number of runs this engine is driving.
     public var activeRunCount: Int { machine.activeRunCount }
+    /// No run to drive and no attempt running: what the scheduler asks after a turn (one hop for both counts).
+    public var isIdle: Bool { machine.activeRunCount == 0 && machine.runningCount == 0 }
     /// Attempts running inside this process.
     public var hasInProcessAttempts: Bool { launched.values.contains { $0.isolation == .inProcess } }
 

@@ -13,8 +13,8 @@ public enum FreedMemory {
 
     /// The most malloc arenas a process keeps, unless MALLOC_ARENA_MAX says otherwise. glibc's default is eight per
     /// core, one per thread that meets a locked arena; each holds its own free memory, which the others cannot use.
-    /// Measured on an idle `orch serve` after three runs (docs/performance.md, "Idle memory"): three arenas of
-    /// 4.6–5.8 MB each, and about 3 MB less anonymous memory with two.
+    /// Measured on an idle `orch serve` after three runs (docs/performance.md, "Two malloc arenas"): three arenas of
+    /// 4.6–5.8 MB each resident, and 5 MB less anonymous memory with two and the idle give-back.
     public static let arenaLimit: Int32 = 2
 
     /// Caps the arenas at ``arenaLimit``; called first thing in `orch`'s `main`, before any other thread exists. An

@@ -2,9 +2,9 @@ import Foundation
 
 /// When the scheduler gives freed memory back (``FreedMemory/giveBack()``): once its runs have all ended after a
 /// busy spell, at most every `minimumInterval` seconds. A run's attempts, logs and store reads leave megabytes free
-/// in malloc's arenas that an idle scheduler would otherwise carry until its next run; giving them back costs
-/// about a millisecond, so it is done when nothing is waiting for the loop and not after every quick run of a
-/// busy day. Pure: the caller passes the time.
+/// in malloc's arenas that an idle scheduler would otherwise carry until its next run; giving them back walks
+/// every arena's free memory, so it is done when nothing is waiting for the loop and not after every quick run of
+/// a busy day. Pure: the caller passes the time.
 struct IdleMemoryGate {
     let minimumInterval: TimeInterval
     private var workSinceGiveBack = false

@@ -142,8 +142,7 @@ public final class SchedulerLoop: @unchecked Sendable {
                 }
                 OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)
                 lease.loopTurned()
-                let (runs, attempts) = (await engine.activeRunCount, await engine.runningCount)
-                let busy = runs > 0 || attempts > 0
+                let busy = await !engine.isIdle
                 if idleMemory.withLock({ $0.turnEnded(busy: busy, now: Date()) }) { FreedMemory.giveBack() }
             })
         await EngineDriver.drive(engine, signal: signal, maxSleep: Self.maxIdleTurn, hooks: hooks,
