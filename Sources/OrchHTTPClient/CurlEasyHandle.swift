@@ -7,30 +7,30 @@ final class CurlEasyHandle {
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     init?() {
-        guard let handle = curl_easy_init() else { return nil }
+        guard let handle = orch_curl_easy_init() else { return nil }
         self.handle = handle
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        orch_curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
 
     func perform(_ request: HTTPClientRequest, maxResponseBytes: Int) throws -> HTTPClientResponse {
-        curl_easy_reset(handle)
+        orch_curl_easy_reset(handle)
         errorBuffer[0] = 0
         let sink = ResponseSink(maxBodyBytes: maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { orch_curl_slist_free_all(headerList) }
 
         let method = request.method.uppercased()
         var hasContentType = false
         for (name, value) in request.headers {
             if name.lowercased() == "content-type" { hasContentType = true }
-            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
+            headerList = orch_curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
         }
         if request.body != nil && !hasContentType {
-            headerList = curl_slist_append(headerList, "Content-Type:")  // no guessed form encoding
+            headerList = orch_curl_slist_append(headerList, "Content-Type:")  // no guessed form encoding
         }
 
         var setup = CURLE_OK
@@ -69,7 +69,7 @@ final class CurlEasyHandle {
             throw HTTPClientError(kind: .other, message: "libcurl rejected an option: \(describe(setup))")
         }
 
-        let result = withExtendedLifetime(sink) { curl_easy_perform(handle) }
+        let result = withExtendedLifetime(sink) { orch_curl_easy_perform(handle) }
         if result != CURLE_OK {
             throw error(for: result, request: request, sink: sink)
         }
@@ -86,7 +86,7 @@ final class CurlEasyHandle {
 
     private func describe(_ code: CURLcode) -> String {
         let detail = String(cString: errorBuffer)
-        return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        return detail.isEmpty ? String(cString: orch_curl_easy_strerror(code)) : detail
     }
 
     private func error(for code: CURLcode, request: HTTPClientRequest, sink: ResponseSink) -> HTTPClientError {

@@ -1,8 +1,9 @@
 import CCurl
 import Foundation
 
-/// libcurl's global state, set up once, thread-safely, before the first handle is made.
-private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+/// libcurl, loaded and its global state set up once, thread-safely, before the first handle is made (on first use,
+/// not at process start: CCurl/shim.h). nil once ready, else why it cannot be used.
+private let curlUnavailable: String? = orch_curl_open().map { String(cString: $0) }
 
 /// A blocking HTTP/1.1 client over libcurl, safe to use from many threads at once.
 ///
@@ -26,8 +27,8 @@ public final class HTTPClient: @unchecked Sendable {
     /// Sends `request` and waits for the complete response.
     /// Throws ``HTTPClientError`` when there is no complete response; an HTTP error status is not thrown.
     public func send(_ request: HTTPClientRequest) throws -> HTTPClientResponse {
-        guard curlGlobalInitResult == CURLE_OK else {
-            throw HTTPClientError(kind: .other, message: "libcurl could not initialise (curl_global_init failed)")
+        if let curlUnavailable {
+            throw HTTPClientError(kind: .other, message: "cannot use libcurl: \(curlUnavailable)")
         }
         try RequestValidation.check(request)
         let handle = try checkOut()

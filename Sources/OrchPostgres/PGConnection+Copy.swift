@@ -12,25 +12,25 @@ extension PGConnection {
     public func copyIn(_ sql: String, bufferSize: Int = 1 << 20, _ body: (inout PGCopyWriter) throws -> Void) throws -> Int {
         lock.lock(); defer { lock.unlock() }
         let conn = try requireHandle()
-        guard let start = PQexec(conn, sql) else {
-            throw PGError(kind: .connection, message: String(cString: PQerrorMessage(conn)), statement: sql)
+        guard let start = orch_PQexec(conn, sql) else {
+            throw PGError(kind: .connection, message: String(cString: orch_PQerrorMessage(conn)), statement: sql)
         }
-        let startStatus = PQresultStatus(start)
+        let startStatus = orch_PQresultStatus(start)
         if startStatus != PGRES_COPY_IN {
-            defer { PQclear(start) }
+            defer { orch_PQclear(start) }
             if startStatus == PGRES_FATAL_ERROR || startStatus == PGRES_BAD_RESPONSE || startStatus == PGRES_NONFATAL_ERROR {
                 throw Self.error(from: start, conn: conn, sql: sql, kind: .copy)
             }
             throw PGError(kind: .usage, message: "statement did not start a COPY FROM STDIN", statement: sql)
         }
-        PQclear(start)
+        orch_PQclear(start)
 
         var writer = PGCopyWriter(flushThreshold: bufferSize) { bytes in
             let sent = bytes.withUnsafeBufferPointer { buf in
-                buf.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
+                buf.withMemoryRebound(to: CChar.self) { orch_PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
             }
             if sent != 1 {
-                throw PGError(kind: .copy, message: "sending COPY data failed: \(String(cString: PQerrorMessage(conn)))", statement: sql)
+                throw PGError(kind: .copy, message: "sending COPY data failed: \(String(cString: orch_PQerrorMessage(conn)))", statement: sql)
             }
         }
         var failure: Error?
@@ -40,22 +40,22 @@ extension PGConnection {
         } catch {
             failure = error
         }
-        let endStatus = PQputCopyEnd(conn, failure == nil ? nil : "aborted by client: \(failure!)")
+        let endStatus = orch_PQputCopyEnd(conn, failure == nil ? nil : "aborted by client: \(failure!)")
         // Drain every result of the COPY; the last one carries its outcome.
         var outcome: PGError?
         var copied = 0
-        while let result = PQgetResult(conn) {
-            let status = PQresultStatus(result)
+        while let result = orch_PQgetResult(conn) {
+            let status = orch_PQresultStatus(result)
             if status == PGRES_COMMAND_OK {
-                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+                copied = Int(String(cString: orch_PQcmdTuples(result))) ?? 0
             } else if outcome == nil {
                 outcome = Self.error(from: result, conn: conn, sql: sql, kind: .copy)
             }
-            PQclear(result)
+            orch_PQclear(result)
         }
         if let failure { throw failure }
         if endStatus != 1 {
-            throw PGError(kind: .copy, message: "ending COPY failed: \(String(cString: PQerrorMessage(conn)))", statement: sql)
+            throw PGError(kind: .copy, message: "ending COPY failed: \(String(cString: orch_PQerrorMessage(conn)))", statement: sql)
         }
         if let outcome { throw outcome }
         return copied

@@ -21,28 +21,33 @@ public final class PGConnection: @unchecked Sendable {
     /// - Throws: `PGError` of kind `.usage` for a malformed conninfo, `.connection` when the server cannot be
     ///   reached or refuses; the message names host, port, database and user but never the password.
     public init(conninfo: String) throws {
+        // libpq is loaded on first use, not at process start (CLibPQ/shim.h).
+        if let failure = orch_pq_open() {
+            throw PGError(kind: .connection, message: "cannot load libpq: \(String(cString: failure))",
+                          hint: "install PostgreSQL's client library (Debian: apt-get install libpq5)")
+        }
         var parseError: UnsafeMutablePointer<CChar>?
         if !conninfo.isEmpty {
-            guard let options = PQconninfoParse(conninfo, &parseError) else {
+            guard let options = orch_PQconninfoParse(conninfo, &parseError) else {
                 let reason = parseError.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
-                if let parseError { PQfreemem(parseError) }
+                if let parseError { orch_PQfreemem(parseError) }
                 throw PGError(kind: .usage, message: "invalid PostgreSQL conninfo: \(reason); expected e.g. postgresql://user:password@127.0.0.1:5432/dbname or host=... dbname=...")
             }
-            PQconninfoFree(options)
+            orch_PQconninfoFree(options)
         }
-        guard let conn = PQconnectdb(conninfo) else {
+        guard let conn = orch_PQconnectdb(conninfo) else {
             throw PGError(kind: .connection, message: "libpq could not allocate a connection")
         }
-        if PQstatus(conn) != CONNECTION_OK {
+        if orch_PQstatus(conn) != CONNECTION_OK {
             let where_ = Self.describeTarget(conn)
-            let reason = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
-            PQfinish(conn)
+            let reason = String(cString: orch_PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
+            orch_PQfinish(conn)
             throw PGError(kind: .connection,
                           message: "cannot connect to PostgreSQL at \(where_): \(reason)",
                           hint: "is PostgreSQL running? start it with scripts/pg-up.sh, or set the conninfo / PG* variables")
         }
         handle = conn
-        PQsetNoticeProcessor(conn, pgIgnoreNotice, nil)
+        orch_PQsetNoticeProcessor(conn, pgIgnoreNotice, nil)
     }
 
     /// Opens a connection from the environment variable `name` (a conninfo), or the PG* variables when it is unset.
@@ -51,13 +56,13 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     deinit {
-        if let handle { PQfinish(handle) }
+        if let handle { orch_PQfinish(handle) }
     }
 
     /// Closes the connection; later calls fail with a `.connection` error.
     public func close() {
         lock.lock(); defer { lock.unlock() }
-        if let handle { PQfinish(handle) }
+        if let handle { orch_PQfinish(handle) }
         handle = nil
     }
 
@@ -71,10 +76,10 @@ public final class PGConnection: @unchecked Sendable {
     /// True when the connection is open and answers a trivial query.
     public var isHealthy: Bool {
         lock.lock(); defer { lock.unlock() }
-        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
-        guard let result = PQexec(handle, "SELECT 1") else { return false }
-        defer { PQclear(result) }
-        return PQresultStatus(result) == PGRES_TUPLES_OK
+        guard let handle, orch_PQstatus(handle) == CONNECTION_OK else { return false }
+        guard let result = orch_PQexec(handle, "SELECT 1") else { return false }
+        defer { orch_PQclear(result) }
+        return orch_PQresultStatus(result) == PGRES_TUPLES_OK
     }
 
     /// True when libpq found the connection broken (the server restarted, or ended this session): only
@@ -82,7 +87,7 @@ public final class PGConnection: @unchecked Sendable {
     public var isLost: Bool {
         lock.lock(); defer { lock.unlock() }
         guard let handle else { return false }
-        return PQstatus(handle) == CONNECTION_BAD
+        return orch_PQstatus(handle) == CONNECTION_BAD
     }
 
     /// True while a `transaction { }` runs on this connection (on this thread: another thread waits for the lock).
@@ -96,10 +101,10 @@ public final class PGConnection: @unchecked Sendable {
     public func reset() throws {
         lock.lock(); defer { lock.unlock() }
         guard let handle else { throw PGError(kind: .connection, message: "connection is closed; open a new PGConnection") }
-        PQreset(handle)
+        orch_PQreset(handle)
         transactionDepth = 0
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let reason = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard orch_PQstatus(handle) == CONNECTION_OK else {
+            let reason = String(cString: orch_PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
             throw PGError(kind: .connection, message: "reconnect to \(Self.describeTarget(handle)) failed: \(reason)")
         }
     }
@@ -108,7 +113,7 @@ public final class PGConnection: @unchecked Sendable {
     public var serverVersion: Int {
         lock.lock(); defer { lock.unlock() }
         guard let handle else { return 0 }
-        return Int(PQserverVersion(handle))
+        return Int(orch_PQserverVersion(handle))
     }
 
     func requireHandle() throws -> OpaquePointer {
@@ -118,7 +123,7 @@ public final class PGConnection: @unchecked Sendable {
 
     static func describeTarget(_ conn: OpaquePointer) -> String {
         func text(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "?" }
-        return "host=\(text(PQhost(conn))) port=\(text(PQport(conn))) dbname=\(text(PQdb(conn))) user=\(text(PQuser(conn)))"
+        return "host=\(text(orch_PQhost(conn))) port=\(text(orch_PQport(conn))) dbname=\(text(orch_PQdb(conn))) user=\(text(orch_PQuser(conn)))"
     }
 }
 

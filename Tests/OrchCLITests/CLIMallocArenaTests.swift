@@ -29,7 +29,7 @@ import Testing
             let r = try s.run("trigger", "example_fanout", "--wait")
             #expect(r.status == 0, "\(r.output)")
         }
-        let maps = try String(contentsOfFile: "/proc/\(scheduler.pid)/maps", encoding: .utf8)
+        let maps = try procFile("/proc/\(scheduler.pid)/maps")
         return MallocArenaHeaps.count(inMaps: maps)
     }
 }

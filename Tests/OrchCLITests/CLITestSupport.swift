@@ -180,3 +180,13 @@ func runId(from output: String) -> String? {
     output.split(separator: "\n").last { $0.hasPrefix("run ") }
         .map { String($0.dropFirst(4).prefix { $0 != " " }.dropLast()) }
 }
+
+/// A /proc file read to its end. `String(contentsOfFile:)` reads a procfs file once (its size reads as 0): 4 KB
+/// of a process's `maps`, which runs to 10 KB and more for a Swift process.
+func procFile(_ path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+    }
+    defer { try? handle.close() }
+    return String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+}

@@ -30,7 +30,7 @@ struct TasksCommand: AsyncParsableCommand {
         func run() async throws {
             let ctx = try CLIContext()
             let dag = try ctx.dag(dagId)
-            guard let task = dag.task(taskId) else {
+            guard dag.task(taskId) != nil else {
                 throw CLIError("DAG '\(dagId)' has no task '\(taskId)'; its tasks: \(dag.tasks.map(\.id).joined(separator: ", "))")
             }
             let date = try logicalDate.map(parseDate) ?? Date()
