@@ -15,6 +15,14 @@ import Testing
         #expect(decoded == AttemptResultFile(status: .success, error: nil))
     }
 
+    @Test func aResultIsWrittenIntoTheEmptyLockFileTheForkServerCreated() throws {
+        let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let failure = AttemptResultFile(status: .failed, error: "boom", exitCode: 2)
+        try failure.write(to: path)
+        #expect(AttemptResultFile.read(from: path) == failure)
+    }
+
     @Test func eachResultReadsBackAndASuccessReplacesALongerFailure() throws {
         let path = tempPath(); defer { try? FileManager.default.removeItem(atPath: path) }
         let failure = AttemptResultFile(status: .failed, error: String(repeating: "e", count: 500), exitCode: 3)
