@@ -7,8 +7,8 @@
  * every bundle process, whether it sent a request or not (see CLibPQ/shim.h; docs/performance.md, "libpq and libcurl
  * on first use").
  *
- * orch_curl_open() loads it and runs curl_global_init, once per process and thread-safely, and returns NULL, or why
- * it cannot be used (HTTPClient calls it before anything else). orch_curl_xxx(...) calls libcurl's curl_xxx(...).
+ * orch_curl_open() loads it, once per process and thread-safely, and returns NULL, or why it cannot be loaded
+ * (HTTPClient calls it, then curl_global_init, before anything else). orch_curl_xxx(...) calls libcurl's curl_xxx(...).
  * Defined in Sources/CCurlLoader/loader.c, which checks each type against curl.h at compile time.
  */
 #define ORCH_CURL_FUNCTIONS(F, V) \

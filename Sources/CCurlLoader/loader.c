@@ -38,8 +38,7 @@ static void load(void) {
 #undef FUNCTION
     libcurl.setopt = (CURLcode (*)(CURL *, CURLoption, ...))dlsym(library, "curl_easy_setopt");
     libcurl.getinfo = (CURLcode (*)(CURL *, CURLINFO, ...))dlsym(library, "curl_easy_getinfo");
-    if (!libcurl.setopt || !libcurl.getinfo) { failure = "libcurl.so.4 has no curl_easy_setopt or curl_easy_getinfo"; return; }
-    if (libcurl.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) failure = "curl_global_init failed";
+    if (!libcurl.setopt || !libcurl.getinfo) failure = "libcurl.so.4 has no curl_easy_setopt or curl_easy_getinfo";
 }
 
 const char *orch_curl_open(void) {

@@ -3,7 +3,10 @@ import Foundation
 
 /// libcurl, loaded and its global state set up once, thread-safely, before the first handle is made (on first use,
 /// not at process start: CCurl/shim.h). nil once ready, else why it cannot be used.
-private let curlUnavailable: String? = orch_curl_open().map { String(cString: $0) }
+private let curlUnavailable: String? = {
+    if let failure = orch_curl_open() { return String(cString: failure) }
+    return orch_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK ? nil : "curl_global_init failed"
+}()
 
 /// A blocking HTTP/1.1 client over libcurl, safe to use from many threads at once.
 ///
