@@ -68,7 +68,7 @@ public struct DAG: Sendable, Codable {
         self.alerts = alerts
         let builder = DAGBuilder(defaults: defaults)
         build(builder)
-        self.tasks = builder.resolvedTasks()
+        self.tasks = builder.resolvedTasks().sharingSettings()
         self.freshness = builder.freshness
         self.checks = builder.checks
         self.assetSchedule = builder.assetSchedule
@@ -79,7 +79,7 @@ public struct DAG: Sendable, Codable {
     public init(_ id: String, tasks: [TaskSpec], schedule: String? = nil, startDate: Date? = nil,
                 maxActiveTasks: Int = 16, params: [String: JSONValue] = [:]) {
         self.init(id, schedule: schedule, startDate: startDate, maxActiveTasks: maxActiveTasks, params: params)
-        self.tasks = tasks
+        self.tasks = tasks.sharingSettings()
         self.index = TaskIndex(tasks)
     }
 
@@ -89,9 +89,10 @@ public struct DAG: Sendable, Codable {
         return index.positions.isEmpty ? tasks.first { $0.id == id } : nil
     }
 
-    /// This DAG with its task index rebuilt (after decoding it from a manifest).
+    /// This DAG with its task index rebuilt and its tasks' settings shared (after decoding it from a manifest).
     public func reindexed() -> DAG {
         var copy = self
+        copy.tasks = tasks.sharingSettings()
         copy.index = TaskIndex(tasks)
         return copy
     }

@@ -44,28 +44,65 @@ public struct TaskDefaults: Sendable {
 
 /// One task of a DAG, fully resolved (defaults applied). `Codable` so that a bundle's `describe` manifest carries
 /// every field (a Swift body is written as its kind only: it runs in the bundle executable).
-public struct TaskSpec: Sendable, Codable {
+///
+/// The settings most tasks of a DAG share (trigger rule, retries, timeouts, pool, queue, doc, assets) are kept in
+/// one immutable box that tasks with equal settings share (``TaskSettings``): a scheduler holding the manifests of
+/// thousands of tasks, and the bundle process holding their bodies, store each distinct set once instead of ~150
+/// bytes per task. The properties read and write as plain fields; a write gives the task a box of its own.
+public struct TaskSpec: Sendable {
     public let id: String
     public var action: TaskAction
     public var upstream: [String]
-    public var triggerRule: TriggerRule
-    public var retry: RetryPolicy
-    /// Seconds; nil = no limit.
-    public var executionTimeout: Double?
-    public var isolation: Isolation
-    public var pool: String
-    public var poolSlots: Int
-    public var doc: String
-    /// Alert when an attempt runs longer than this many seconds (deadline alert); nil = none.
-    public var runningLimit: Double?
-    /// Assets this task reads and writes (URIs; see ``AssetURI``). A successful attempt materializes every outlet.
-    public var assets: TaskAssets
     /// Checks of the assets this task writes, run right after its body succeeds (attached by the DAG).
     public var checks: [AssetCheck] = []
+    var settings: TaskSettingsBox
+
+    public var triggerRule: TriggerRule {
+        get { settings.value.triggerRule }
+        set { change { $0.triggerRule = newValue } }
+    }
+    public var retry: RetryPolicy {
+        get { settings.value.retry }
+        set { change { $0.retry = newValue } }
+    }
+    /// Seconds; nil = no limit.
+    public var executionTimeout: Double? {
+        get { settings.value.executionTimeout }
+        set { change { $0.executionTimeout = newValue } }
+    }
+    public var isolation: Isolation {
+        get { settings.value.isolation }
+        set { change { $0.isolation = newValue } }
+    }
+    public var pool: String {
+        get { settings.value.pool }
+        set { change { $0.pool = newValue } }
+    }
+    public var poolSlots: Int {
+        get { settings.value.poolSlots }
+        set { change { $0.poolSlots = newValue } }
+    }
+    public var doc: String {
+        get { settings.value.doc }
+        set { change { $0.doc = newValue } }
+    }
+    /// Alert when an attempt runs longer than this many seconds (deadline alert); nil = none.
+    public var runningLimit: Double? {
+        get { settings.value.runningLimit }
+        set { change { $0.runningLimit = newValue } }
+    }
+    /// Assets this task reads and writes (URIs; see ``AssetURI``). A successful attempt materializes every outlet.
+    public var assets: TaskAssets {
+        get { settings.value.assets }
+        set { change { $0.assets = newValue } }
+    }
     /// The worker queue the task runs on (nil: `default`). The scheduler's own workers serve the queues it is
     /// told to (`default` unless configured); every other queue is offered to remote workers (`orch worker
     /// --queue`). Optional so that manifests of bundles built before queues existed still decode.
-    public var queue: String?
+    public var queue: String? {
+        get { settings.value.queue }
+        set { change { $0.queue = newValue } }
+    }
 
     /// Queue of the tasks that name none.
     public static let defaultQueue = "default"
@@ -79,15 +116,24 @@ public struct TaskSpec: Sendable, Codable {
         self.id = id
         self.action = action
         self.upstream = upstream
-        self.triggerRule = triggerRule
-        self.retry = retry
-        self.executionTimeout = executionTimeout
-        self.isolation = isolation
-        self.pool = pool
-        self.poolSlots = poolSlots
-        self.doc = doc
-        self.runningLimit = runningLimit
-        self.assets = assets
+        self.settings = TaskSettingsBox(TaskSettings(
+            triggerRule: triggerRule, retry: retry, executionTimeout: executionTimeout, isolation: isolation, pool: pool,
+            poolSlots: poolSlots, doc: doc, runningLimit: runningLimit, assets: assets, queue: nil))
+    }
+
+    init(id: String, action: TaskAction, upstream: [String], checks: [AssetCheck], settings: TaskSettings) {
+        self.id = id
+        self.action = action
+        self.upstream = upstream
+        self.checks = checks
+        self.settings = TaskSettingsBox(settings)
+    }
+
+    /// A write to one setting: the box is replaced, never changed, since other tasks may share it.
+    private mutating func change(_ edit: (inout TaskSettings) -> Void) {
+        var value = settings.value
+        edit(&value)
+        if value != settings.value { settings = TaskSettingsBox(value) }
     }
 
     public var kind: String {
