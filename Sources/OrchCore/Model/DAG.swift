@@ -84,9 +84,9 @@ public struct DAG: Sendable, Codable {
     }
 
     public func task(_ id: String) -> TaskSpec? {
-        if let i = index.positions[id] { return tasks[i] }
         // A decoded DAG has no index until `reindexed()`: look the task up the slow way.
-        return index.positions.isEmpty ? tasks.first { $0.id == id } : nil
+        if index.isEmpty { return tasks.first { $0.id == id } }
+        return index.position(of: id, in: tasks).map { tasks[$0] }
     }
 
     /// This DAG with its task index rebuilt and its tasks' settings shared (after decoding it from a manifest).
