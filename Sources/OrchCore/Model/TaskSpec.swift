@@ -47,7 +47,7 @@ public struct TaskDefaults: Sendable {
 ///
 /// The settings most tasks of a DAG share (trigger rule, retries, timeouts, pool, queue, doc, assets) are kept in
 /// one immutable box that tasks with equal settings share (``TaskSettings``): a scheduler holding the manifests of
-/// thousands of tasks, and the bundle process holding their bodies, store each distinct set once instead of ~150
+/// thousands of tasks, and the bundle process holding their bodies, store each distinct set once instead of ~140
 /// bytes per task. The properties read and write as plain fields; a write gives the task a box of its own.
 public struct TaskSpec: Sendable {
     public let id: String

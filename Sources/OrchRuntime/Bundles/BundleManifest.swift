@@ -56,13 +56,48 @@ public struct BundleManifest: Sendable, Codable {
         return try dec.decode(DAG.self, from: Data(text.utf8)).reindexed()
     }
 
-    /// Decodes a manifest and rebuilds each DAG's task index.
+    /// Decodes a manifest and rebuilds each DAG's task index: the rest of the manifest first (its format is
+    /// checked there), then one DAG entry at a time (``ManifestDAGSlices``); whole when the entries cannot be found.
     public static func decode(_ data: Data) throws -> BundleManifest {
         let dec = JSONDecoder()
         dec.dateDecodingStrategy = .secondsSince1970
-        var manifest = try dec.decode(BundleManifest.self, from: data)
-        manifest.dags = manifest.dags.map { $0.reindexed() }
+        guard let slices = ManifestDAGSlices(data) else {
+            var manifest = try dec.decode(BundleManifest.self, from: data)
+            manifest.dags = manifest.dags.map { $0.reindexed() }
+            return manifest
+        }
+        var manifest = try dec.decode(BundleManifest.self, from: slices.rest)
+        manifest.dags.reserveCapacity(slices.dags.count)
+        for (i, entry) in slices.dags.enumerated() {
+            do { manifest.dags.append(try dec.decode(DAG.self, from: data[entry]).reindexed()) } catch let error as DecodingError {
+                throw error.under([CodingKeys.dags, EntryIndex(intValue: i)])
+            }
+        }
         return manifest
+    }
+}
+
+/// The position of a DAG entry in the manifest's `dags`, for the coding path of an error in it.
+private struct EntryIndex: CodingKey {
+    let intValue: Int?
+    var stringValue: String { "Index \(intValue ?? 0)" }
+    init(intValue: Int) { self.intValue = intValue }
+    init?(stringValue: String) { return nil }
+}
+
+extension DecodingError {
+    /// This error with `prefix` before its coding path (an error in one entry, reported within the manifest).
+    func under(_ prefix: [any CodingKey]) -> DecodingError {
+        func moved(_ c: Context) -> Context {
+            Context(codingPath: prefix + c.codingPath, debugDescription: c.debugDescription, underlyingError: c.underlyingError)
+        }
+        switch self {
+        case .typeMismatch(let type, let c): return .typeMismatch(type, moved(c))
+        case .valueNotFound(let type, let c): return .valueNotFound(type, moved(c))
+        case .keyNotFound(let key, let c): return .keyNotFound(key, moved(c))
+        case .dataCorrupted(let c): return .dataCorrupted(moved(c))
+        @unknown default: return self
+        }
     }
 }
 
