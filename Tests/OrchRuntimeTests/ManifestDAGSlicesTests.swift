@@ -11,7 +11,8 @@ struct ManifestDAGSlicesTests {
 
     private var manifest: BundleManifest {
         BundleManifest(dags: [
-            DAG("first", description: "quotes \" and brackets ]}", params: ["list": [1, [2, 3]], "map": ["k": "]"]]) { d in
+            DAG("first", description: "quotes \" and brackets ]}",
+                params: ["list": [1, [2, 3]], "map": ["k": "]"]]) { d in
                 let a = d.shell("a", Self.tricky)
                 let b = d.task("b", doc: "dags: [\"x\"]", inlets: ["pg://x/y"])
                 a >> b
@@ -63,8 +64,8 @@ struct ManifestDAGSlicesTests {
         #expect(throws: BundleManifestError.self) { try BundleManifest.decode(Data(text.utf8)) }
     }
 
-    @Test(arguments: ["", "[]", "{}", #"{"dags": [1, 2"#, #"{"dags": [{"id": "a"}] "#, #"{"format": 1, "dags": ["unterminated]}"#,
-                      #"{"dags": [], "dags": []}"#, "{\"dags\" [] }"])
+    @Test(arguments: ["", "[]", "{}", #"{"dags": [1, 2"#, #"{"dags": [{"id": "a"}] "#,
+                      #"{"format": 1, "dags": ["unterminated]}"#, #"{"dags": [], "dags": []}"#, "{\"dags\" [] }"])
     func aDocumentTheScanCannotFollowIsDecodedWholeAndFails(_ text: String) {
         #expect(ManifestDAGSlices(Data(text.utf8)) == nil)
         #expect(throws: (any Error).self) { try BundleManifest.decode(Data(text.utf8)) }

@@ -26,7 +26,11 @@ extension Array where Element == TaskSpec {
         var shared: [TaskSpec] = []
         shared.reserveCapacity(count)
         for var task in self {
-            if let box = boxes[task.settings.value] { task.settings = box } else { boxes[task.settings.value] = task.settings }
+            if let box = boxes[task.settings.value] {
+                task.settings = box
+            } else {
+                boxes[task.settings.value] = task.settings
+            }
             shared.append(task)
         }
         return shared

@@ -59,50 +59,29 @@ public struct TaskSpec: Sendable {
 
     public var triggerRule: TriggerRule {
         get { settings.value.triggerRule }
-        set { change { $0.triggerRule = newValue } }
+        set { change(\.triggerRule, to: newValue) }
     }
-    public var retry: RetryPolicy {
-        get { settings.value.retry }
-        set { change { $0.retry = newValue } }
-    }
+    public var retry: RetryPolicy { get { settings.value.retry } set { change(\.retry, to: newValue) } }
     /// Seconds; nil = no limit.
     public var executionTimeout: Double? {
         get { settings.value.executionTimeout }
-        set { change { $0.executionTimeout = newValue } }
+        set { change(\.executionTimeout, to: newValue) }
     }
-    public var isolation: Isolation {
-        get { settings.value.isolation }
-        set { change { $0.isolation = newValue } }
-    }
-    public var pool: String {
-        get { settings.value.pool }
-        set { change { $0.pool = newValue } }
-    }
-    public var poolSlots: Int {
-        get { settings.value.poolSlots }
-        set { change { $0.poolSlots = newValue } }
-    }
-    public var doc: String {
-        get { settings.value.doc }
-        set { change { $0.doc = newValue } }
-    }
+    public var isolation: Isolation { get { settings.value.isolation } set { change(\.isolation, to: newValue) } }
+    public var pool: String { get { settings.value.pool } set { change(\.pool, to: newValue) } }
+    public var poolSlots: Int { get { settings.value.poolSlots } set { change(\.poolSlots, to: newValue) } }
+    public var doc: String { get { settings.value.doc } set { change(\.doc, to: newValue) } }
     /// Alert when an attempt runs longer than this many seconds (deadline alert); nil = none.
     public var runningLimit: Double? {
         get { settings.value.runningLimit }
-        set { change { $0.runningLimit = newValue } }
+        set { change(\.runningLimit, to: newValue) }
     }
     /// Assets this task reads and writes (URIs; see ``AssetURI``). A successful attempt materializes every outlet.
-    public var assets: TaskAssets {
-        get { settings.value.assets }
-        set { change { $0.assets = newValue } }
-    }
+    public var assets: TaskAssets { get { settings.value.assets } set { change(\.assets, to: newValue) } }
     /// The worker queue the task runs on (nil: `default`). The scheduler's own workers serve the queues it is
     /// told to (`default` unless configured); every other queue is offered to remote workers (`orch worker
     /// --queue`). Optional so that manifests of bundles built before queues existed still decode.
-    public var queue: String? {
-        get { settings.value.queue }
-        set { change { $0.queue = newValue } }
-    }
+    public var queue: String? { get { settings.value.queue } set { change(\.queue, to: newValue) } }
 
     /// Queue of the tasks that name none.
     public static let defaultQueue = "default"
@@ -117,8 +96,8 @@ public struct TaskSpec: Sendable {
         self.action = action
         self.upstream = upstream
         self.settings = TaskSettingsBox(TaskSettings(
-            triggerRule: triggerRule, retry: retry, executionTimeout: executionTimeout, isolation: isolation, pool: pool,
-            poolSlots: poolSlots, doc: doc, runningLimit: runningLimit, assets: assets, queue: nil))
+            triggerRule: triggerRule, retry: retry, executionTimeout: executionTimeout, isolation: isolation,
+            pool: pool, poolSlots: poolSlots, doc: doc, runningLimit: runningLimit, assets: assets, queue: nil))
     }
 
     init(id: String, action: TaskAction, upstream: [String], checks: [AssetCheck], settings: TaskSettings) {
@@ -130,10 +109,11 @@ public struct TaskSpec: Sendable {
     }
 
     /// A write to one setting: the box is replaced, never changed, since other tasks may share it.
-    private mutating func change(_ edit: (inout TaskSettings) -> Void) {
-        var value = settings.value
-        edit(&value)
-        if value != settings.value { settings = TaskSettingsBox(value) }
+    private mutating func change<Value: Equatable>(_ setting: WritableKeyPath<TaskSettings, Value>, to value: Value) {
+        guard settings.value[keyPath: setting] != value else { return }
+        var changed = settings.value
+        changed[keyPath: setting] = value
+        settings = TaskSettingsBox(changed)
     }
 
     public var kind: String {

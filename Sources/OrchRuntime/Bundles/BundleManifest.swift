@@ -69,7 +69,9 @@ public struct BundleManifest: Sendable, Codable {
         var manifest = try dec.decode(BundleManifest.self, from: slices.rest)
         manifest.dags.reserveCapacity(slices.dags.count)
         for (i, entry) in slices.dags.enumerated() {
-            do { manifest.dags.append(try dec.decode(DAG.self, from: data[entry]).reindexed()) } catch let error as DecodingError {
+            do {
+                manifest.dags.append(try dec.decode(DAG.self, from: data[entry]).reindexed())
+            } catch let error as DecodingError {
                 throw error.under([CodingKeys.dags, EntryIndex(intValue: i)])
             }
         }
@@ -89,7 +91,8 @@ extension DecodingError {
     /// This error with `prefix` before its coding path (an error in one entry, reported within the manifest).
     func under(_ prefix: [any CodingKey]) -> DecodingError {
         func moved(_ c: Context) -> Context {
-            Context(codingPath: prefix + c.codingPath, debugDescription: c.debugDescription, underlyingError: c.underlyingError)
+            Context(codingPath: prefix + c.codingPath, debugDescription: c.debugDescription,
+                    underlyingError: c.underlyingError)
         }
         switch self {
         case .typeMismatch(let type, let c): return .typeMismatch(type, moved(c))
