@@ -9,6 +9,12 @@ commit comes from a worktree. Per round and build: a fresh ORCH_HOME, `orch dags
 `orch serve` on a free loopback port, `--runs` runs of `--dag` through the REST API one second apart, `--settle`
 seconds, then /proc/PID/smaps_rollup of serve and of each of its children (the bundle's fork server or task host).
 Prints the medians (kB) per build: RSS, PSS and anonymous memory of serve, of its helpers, and PSS of the whole.
+
+    python3 bench/idle_memory.py --per-task [--rounds 3] BUILD_DIR...
+
+measures instead what serve holds per loaded task: per round and build, an idle serve (no runs) with only the
+orch-dags bundle loaded and one with all three, and the difference of each figure divided by the difference of
+their task counts (from each bundle's `describe`), in bytes.
 """
 from __future__ import annotations
 
@@ -49,12 +55,20 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def measure(build: str, dag: str, runs: int, settle: float) -> dict[str, int]:
+def task_count(build: str, bundles: list[str]) -> int:
+    count = 0
+    for b in bundles:
+        manifest = subprocess.run([os.path.join(build, b), "describe"], check=True, capture_output=True).stdout
+        count += sum(len(d["tasks"]) for d in json.loads(manifest)["dags"])
+    return count
+
+
+def measure(build: str, dag: str, runs: int, settle: float, bundles: list[str] = BUNDLES) -> dict[str, int]:
     orch = os.path.join(build, "orch")
     home = tempfile.mkdtemp(prefix="orch-idle-")
     token, port = secrets.token_hex(16), free_port()
     env = dict(os.environ, ORCH_HOME=home, ORCH_WORKER_SLOTS="2", ORCH_API_TOKEN=token,
-               ORCH_BUNDLES=":".join(os.path.join(build, b) for b in BUNDLES))
+               ORCH_BUNDLES=":".join(os.path.join(build, b) for b in bundles))
     env.pop("ORCH_ALERT_WEBHOOKS", None)
     subprocess.run([orch, "dags", "list"], env=env, check=True, capture_output=True)
     for d in SCHEDULED_DAGS:
@@ -96,7 +110,11 @@ def main() -> None:
     ap.add_argument("--dag", default="peer_fanout_100_proc")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--settle", type=float, default=12)
+    ap.add_argument("--per-task", action="store_true", help="serve's memory per loaded task instead")
     a = ap.parse_args()
+    if a.per_task:
+        per_task(a.builds, a.rounds, a.settle)
+        return
     samples: dict[str, list[dict[str, int]]] = {b: [] for b in a.builds}
     for r in range(a.rounds):
         for b in a.builds:
@@ -108,6 +126,23 @@ def main() -> None:
     print("| --- |" + " ---: |" * len(a.builds))
     for k in keys:
         print(f"| {k} | " + " | ".join(f"{statistics.median(s[k] for s in samples[b]):,.0f}" for b in a.builds) + " |")
+
+
+def per_task(builds: list[str], rounds: int, settle: float) -> None:
+    few, many = ["orch-dags"], list(BUNDLES)
+    tasks = {b: task_count(b, many) - task_count(b, few) for b in builds}
+    samples: dict[str, list[dict[str, float]]] = {b: [] for b in builds}
+    for r in range(rounds):
+        for b in builds:
+            small, large = measure(b, "", 0, settle, few), measure(b, "", 0, settle, many)
+            samples[b].append({k: (large[k] - small[k]) * 1024 / tasks[b] for k in ("serve_rss", "serve_pss",
+                                                                                   "serve_anonymous")})
+            print(f"round {r + 1} {b}: {samples[b][-1]} ({tasks[b]} tasks more)", flush=True)
+    print(f"\nserve's bytes per loaded task, medians over {rounds} rounds\n")
+    print("| figure | " + " | ".join(builds) + " |")
+    print("| --- |" + " ---: |" * len(builds))
+    for k in samples[builds[0]][0]:
+        print(f"| {k} | " + " | ".join(f"{statistics.median(s[k] for s in samples[b]):,.0f}" for b in builds) + " |")
 
 
 if __name__ == "__main__":
