@@ -74,7 +74,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // ShopStream pipeline helpers: source fetch, event log, warehouse loads, models, checks.
-        .target(name: "ShopStream", dependencies: ["OrchPostgres", "OrchHTTPClient", "OrchHTTPServer",
+        .target(name: "ShopStream", dependencies: ["OrchCore", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer",
                                             .product(name: "Crypto", package: "swift-crypto")]),
         // The bundle SDK: re-exports OrchCore (the DAG model and DSL) and answers orch's commands (describe, run an
         // attempt, the fork server) in a bundle executable.

@@ -120,12 +120,17 @@ def main() -> None:
         for b in a.builds:
             samples[b].append(measure(b, a.dag, a.runs, a.settle))
             print(f"round {r + 1} {b}: {samples[b][-1]}", flush=True)
-    keys = list(samples[a.builds[0]][0].keys())
-    print(f"\nmedians over {a.rounds} rounds, kB ({a.dag}, {a.runs} runs, {a.settle:.0f} s settled)\n")
-    print("| figure | " + " | ".join(a.builds) + " |")
-    print("| --- |" + " ---: |" * len(a.builds))
-    for k in keys:
-        print(f"| {k} | " + " | ".join(f"{statistics.median(s[k] for s in samples[b]):,.0f}" for b in a.builds) + " |")
+    print_medians(f"medians over {a.rounds} rounds, kB ({a.dag}, {a.runs} runs, {a.settle:.0f} s settled)", samples)
+
+
+def print_medians(title: str, samples: dict[str, list[dict]]) -> None:
+    """A markdown table: a row per figure, a column per build, each cell the median of its rounds."""
+    builds = list(samples)
+    print(f"\n{title}\n")
+    print("| figure | " + " | ".join(builds) + " |")
+    print("| --- |" + " ---: |" * len(builds))
+    for k in samples[builds[0]][0]:
+        print(f"| {k} | " + " | ".join(f"{statistics.median(s[k] for s in samples[b]):,.0f}" for b in builds) + " |")
 
 
 def per_task(builds: list[str], rounds: int, settle: float) -> None:
@@ -138,11 +143,7 @@ def per_task(builds: list[str], rounds: int, settle: float) -> None:
             samples[b].append({k: (large[k] - small[k]) * 1024 / tasks[b] for k in ("serve_rss", "serve_pss",
                                                                                    "serve_anonymous")})
             print(f"round {r + 1} {b}: {samples[b][-1]} ({tasks[b]} tasks more)", flush=True)
-    print(f"\nserve's bytes per loaded task, medians over {rounds} rounds\n")
-    print("| figure | " + " | ".join(builds) + " |")
-    print("| --- |" + " ---: |" * len(builds))
-    for k in samples[builds[0]][0]:
-        print(f"| {k} | " + " | ".join(f"{statistics.median(s[k] for s in samples[b]):,.0f}" for b in builds) + " |")
+    print_medians(f"serve's bytes per loaded task, medians over {rounds} rounds", samples)
 
 
 if __name__ == "__main__":

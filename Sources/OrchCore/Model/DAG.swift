@@ -68,19 +68,17 @@ public struct DAG: Sendable, Codable {
         self.alerts = alerts
         let builder = DAGBuilder(defaults: defaults)
         build(builder)
-        self.tasks = builder.resolvedTasks().sharingSettings()
+        (self.tasks, self.index) = DAG.held(builder.resolvedTasks())
         self.freshness = builder.freshness
         self.checks = builder.checks
         self.assetSchedule = builder.assetSchedule
-        self.index = TaskIndex(tasks)
     }
 
     /// Builds a DAG from already-resolved tasks (tests, generated DAGs).
     public init(_ id: String, tasks: [TaskSpec], schedule: String? = nil, startDate: Date? = nil,
                 maxActiveTasks: Int = 16, params: [String: JSONValue] = [:]) {
         self.init(id, schedule: schedule, startDate: startDate, maxActiveTasks: maxActiveTasks, params: params)
-        self.tasks = tasks.sharingSettings()
-        self.index = TaskIndex(tasks)
+        (self.tasks, self.index) = DAG.held(tasks)
     }
 
     public func task(_ id: String) -> TaskSpec? {
@@ -92,9 +90,14 @@ public struct DAG: Sendable, Codable {
     /// This DAG with its task index rebuilt and its tasks' settings shared (after decoding it from a manifest).
     public func reindexed() -> DAG {
         var copy = self
-        copy.tasks = tasks.sharingSettings()
-        copy.index = TaskIndex(tasks)
+        (copy.tasks, copy.index) = DAG.held(tasks)
         return copy
+    }
+
+    /// Tasks as a DAG holds them: equal settings in one box (``TaskSettings``), and their index.
+    private static func held(_ tasks: [TaskSpec]) -> ([TaskSpec], TaskIndex) {
+        let shared = tasks.sharingSettings()
+        return (shared, TaskIndex(shared))
     }
 
     /// Downstream task ids of each task.

@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 
 /// Turns fetched records into keyed messages (the source's half of produce).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 
 /// One source record: its numeric id and its JSON object exactly as the server sent it.
 public struct SourceRecord: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 import OrchHTTPServer
 
 /// Answers GET requests the way dummyjson.com's list and single-record endpoints do (see fixtures/dummyjson/README.md):

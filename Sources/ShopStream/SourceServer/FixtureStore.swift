@@ -1,4 +1,5 @@
 import Foundation
+import OrchCore
 
 /// The four DummyJSON data files loaded into memory as raw record bytes (served exactly as stored) plus their ids.
 struct FixtureStore: Sendable {

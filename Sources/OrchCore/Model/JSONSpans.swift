@@ -1,18 +1,19 @@
 /// Finds the byte ranges of JSON values without decoding them, so records can be passed on exactly as the source
 /// sent them (key order and number formatting intact). Input is expected to be JSON that a parser already accepted;
-/// anything else throws rather than crashes.
-enum JSONSpans {
-    struct Malformed: Error { let position: Int }
+/// anything else throws rather than crashes. (ShopStream passes source records on; orch cuts a bundle manifest into
+/// its DAG entries.)
+public enum JSONSpans {
+    public struct Malformed: Error { public let position: Int }
 
     /// Ranges of the elements of the top-level array in `bytes`.
-    static func topLevelArrayElements(_ bytes: [UInt8]) throws -> [Range<Int>] {
+    public static func topLevelArrayElements(_ bytes: [UInt8]) throws -> [Range<Int>] {
         let start = skipWhitespace(bytes, 0)
         return try arrayElements(bytes, start).elements
     }
 
     /// Ranges of the elements of the array that is the value of `key` in the top-level object, or nil when the
     /// object has no such key or its value is not an array.
-    static func memberArrayElements(_ bytes: [UInt8], key: String) throws -> [Range<Int>]? {
+    public static func memberArrayElements(_ bytes: [UInt8], key: String) throws -> [Range<Int>]? {
         for (name, value) in try objectMembers(bytes, in: 0..<bytes.count) where name == key {
             guard bytes[value.lowerBound] == UInt8(ascii: "[") else { return nil }
             return try arrayElements(bytes, value.lowerBound).elements
@@ -21,7 +22,7 @@ enum JSONSpans {
     }
 
     /// The members (name, value range) of the object that starts within `range`.
-    static func objectMembers(_ bytes: [UInt8], in range: Range<Int>) throws -> [(String, Range<Int>)] {
+    public static func objectMembers(_ bytes: [UInt8], in range: Range<Int>) throws -> [(String, Range<Int>)] {
         var i = skipWhitespace(bytes, range.lowerBound)
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw Malformed(position: i) }
         i = skipWhitespace(bytes, i + 1)
@@ -45,7 +46,7 @@ enum JSONSpans {
         }
     }
 
-    static func arrayElements(_ bytes: [UInt8], _ start: Int) throws -> (elements: [Range<Int>], end: Int) {
+    public static func arrayElements(_ bytes: [UInt8], _ start: Int) throws -> (elements: [Range<Int>], end: Int) {
         guard start < bytes.count, bytes[start] == UInt8(ascii: "[") else { throw Malformed(position: start) }
         var i = skipWhitespace(bytes, start + 1)
         var elements: [Range<Int>] = []
@@ -62,7 +63,7 @@ enum JSONSpans {
     }
 
     /// The index just past the value starting at `i`.
-    static func skipValue(_ bytes: [UInt8], _ i: Int) throws -> Int {
+    public static func skipValue(_ bytes: [UInt8], _ i: Int) throws -> Int {
         guard i < bytes.count else { throw Malformed(position: i) }
         switch bytes[i] {
         case UInt8(ascii: "\""):
@@ -97,7 +98,7 @@ enum JSONSpans {
         }
     }
 
-    static func skipString(_ bytes: [UInt8], _ i: Int) throws -> Int {
+    public static func skipString(_ bytes: [UInt8], _ i: Int) throws -> Int {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Malformed(position: i) }
         var j = i + 1
         while j < bytes.count {
@@ -110,7 +111,7 @@ enum JSONSpans {
         throw Malformed(position: i)
     }
 
-    static func skipWhitespace(_ bytes: [UInt8], _ start: Int) -> Int {
+    public static func skipWhitespace(_ bytes: [UInt8], _ start: Int) -> Int {
         var i = start
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
         return i
