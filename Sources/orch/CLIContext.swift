@@ -11,6 +11,8 @@ struct CLIContext {
     init() throws {
         home = OrchHome.fromEnvironment()
         try home.prepare()
+        do { _ = try HelperSwitches.idleSeconds(ProcessInfo.processInfo.environment["ORCH_HELPER_IDLE_SECONDS"]) }
+        catch let e as HelperSettingError { throw CLIError(e.message) }
     }
 
     /// The bundles' valid DAGs. Import errors are printed as warnings and never stop the command: one broken bundle

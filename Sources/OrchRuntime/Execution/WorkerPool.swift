@@ -43,6 +43,8 @@ public final class WorkerPool: @unchecked Sendable {
     private var bundleTaskHosts: [String: TaskHostClient] = [:]
     /// Run a bundle's `.inProcess` tasks in its task host (``HelperSwitches``).
     private let useTaskHost: Bool
+    /// Seconds a helper may have nothing to do before it is stopped (``HelperSwitches/idleSeconds``).
+    private let helperIdleSeconds: Double?
     private let bundleLock = NSLock()
     /// Attempts running now, by their lock path, so the engine can stop them.
     private let live = LiveAttempts()
@@ -58,11 +60,12 @@ public final class WorkerPool: @unchecked Sendable {
         self.bundleExecutable = bundleExecutable
         useForkServer = switches.forkServer
         useTaskHost = switches.taskHost
+        helperIdleSeconds = switches.idleSeconds
         self.executable = executable
         self.killGrace = killGrace
         self.lookupTask = lookupTask
         self.runXCom = runXCom
-        forkServer = switches.forkServer ? ForkServerClient(executable: executable) : nil
+        forkServer = switches.forkServer ? ForkServerClient(executable: executable, idleSeconds: switches.idleSeconds) : nil
         // A fork server or child that died must not take this process with it when we write to its pipe.
         signal(SIGPIPE, SIG_IGN)
     }
@@ -132,7 +135,7 @@ public final class WorkerPool: @unchecked Sendable {
         guard useTaskHost else { return nil }
         return bundleLock.withLock {
             if let host = bundleTaskHosts[executable] { return host }
-            let host = TaskHostClient(executable: executable)
+            let host = TaskHostClient(executable: executable, idleSeconds: helperIdleSeconds)
             bundleTaskHosts[executable] = host
             return host
         }
@@ -142,7 +145,7 @@ public final class WorkerPool: @unchecked Sendable {
         guard useForkServer else { return nil }
         return bundleLock.withLock {
             if let server = bundleForkServers[executable] { return server }
-            let server = ForkServerClient(executable: executable)
+            let server = ForkServerClient(executable: executable, idleSeconds: helperIdleSeconds)
             bundleForkServers[executable] = server
             return server
         }

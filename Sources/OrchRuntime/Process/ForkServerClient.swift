@@ -5,7 +5,9 @@ import Foundation
 
 /// The pool's side of the fork server: starts `orch __fork-server` with two pipes, sends it attempt specs and
 /// turns its event lines into callbacks. If the server dies, attempts it had started are handed to `lost`
-/// (their processes live on, holding their locks) and a new server is started on the next launch.
+/// (their processes live on, holding their locks) and a new server is started on the next launch. A server with
+/// no attempt waiting or running for ``HelperSwitches/idleSeconds`` is stopped (``HelperIdleRetirement``); the
+/// next launch starts another.
 final class ForkServerClient: @unchecked Sendable {
     struct Handlers: Sendable {
         var started: @Sendable (Int32) -> Void
@@ -19,14 +21,20 @@ final class ForkServerClient: @unchecked Sendable {
     private var requestFD: Int32 = -1
     private var serverPid: pid_t = 0
     private var nextId = 1
-    private var waiting: [Int: Handlers] = [:]
-    private var running: [Int32: Handlers] = [:]
+    /// Attempts sent and not yet started, and started ones not yet ended, each with the pid of the server it went
+    /// to: when a server ends, only its own are refused or lost (a new server may already have others).
+    private var waiting: [Int: (server: pid_t, handlers: Handlers)] = [:]
+    private var running: [Int32: (server: pid_t, handlers: Handlers)] = [:]
+    private var idle: HelperIdleRetirement
     /// Set when the executable did not answer as a fork server: the pool spawns attempts instead.
     private var unavailable = false
     /// What the running server keeps of each run's spec (and the protocol version it announced).
     private var contexts = RunContexts()
 
-    init(executable: String) { self.executable = executable }
+    init(executable: String, idleSeconds: Double?) {
+        self.executable = executable
+        idle = HelperIdleRetirement(seconds: idleSeconds)
+    }
 
     /// Sends one attempt to the server (starting it if needed). Returns false when no server can be started.
     func launch(_ spec: AttemptSpec, handlers: Handlers) -> Bool {
@@ -38,8 +46,8 @@ final class ForkServerClient: @unchecked Sendable {
             let id = nextId
             nextId += 1
             guard let line = contexts.requestLine(id: id, spec: spec) else { return false }
-            waiting[id] = handlers
-            if writeAll(requestFD, line) { return true }
+            waiting[id] = (serverPid, handlers)
+            if writeAll(requestFD, line) { workChanged(); return true }
             waiting[id] = nil
             close(requestFD)    // the server is gone; start another and try once more
             requestFD = -1
@@ -84,7 +92,26 @@ final class ForkServerClient: @unchecked Sendable {
             serverPid = server.pid
             contexts.reset(version: version)
             Thread.detachNewThread { [self] in readEvents(server) }
+            workChanged()
             return true
+        }
+    }
+
+    /// Must hold the lock. After any change to the server's work: when it has none, a check ``idleSeconds`` later
+    /// stops it unless its work changed in between.
+    private func workChanged() {
+        let stamp = idle.changed()
+        guard requestFD >= 0, waiting.isEmpty, running.isEmpty else { return }
+        idle.arm(stamp) { [weak self] stamp in self?.retire(ifIdleSince: stamp) }
+    }
+
+    /// Closes the request pipe of a server whose work has not changed since `stamp` (it had none then): the
+    /// server leaves, and the next launch starts another.
+    private func retire(ifIdleSince stamp: Int) {
+        lock.withLock {
+            guard idle.isCurrent(stamp), requestFD >= 0 else { return }
+            close(requestFD)
+            requestFD = -1
         }
     }
 
@@ -92,38 +119,40 @@ final class ForkServerClient: @unchecked Sendable {
         _ = server.readEvents { line in
             if let event = ForkServerProtocol.Event.parse(line) { dispatch(event) }
         }
-        // The server is gone: attempts not yet started failed to start; started ones live on unwatched.
+        // The server is gone: its attempts not yet started failed to start; its started ones live on unwatched.
         lock.lock()
-        let notStarted = waiting
-        let orphans = running
-        waiting = [:]
-        running = [:]
+        let notStarted = waiting.filter { $0.value.server == server.pid }
+        let orphans = running.filter { $0.value.server == server.pid }
+        for id in notStarted.keys { waiting[id] = nil }
+        for childPid in orphans.keys { running[childPid] = nil }
         if serverPid == server.pid, requestFD >= 0 { close(requestFD); requestFD = -1 }
         lock.unlock()
-        for h in notStarted.values { h.refused("the fork server stopped before starting the attempt") }
-        for (childPid, h) in orphans { h.lost(childPid) }
+        for entry in notStarted.values { entry.handlers.refused("the fork server stopped before starting the attempt") }
+        for (childPid, entry) in orphans { entry.handlers.lost(childPid) }
     }
 
     private func dispatch(_ event: ForkServerProtocol.Event) {
         switch event {
         case .started(let id, let pid):
             lock.lock()
-            let h = waiting.removeValue(forKey: id)
-            if let h { running[pid] = h }
+            let entry = waiting.removeValue(forKey: id)
+            if let entry { running[pid] = entry }
             lock.unlock()
-            h?.started(pid)
+            entry?.handlers.started(pid)
         case .refused(let id, let message):
             lock.lock()
-            let h = waiting.removeValue(forKey: id)
+            let entry = waiting.removeValue(forKey: id)
+            workChanged()
             lock.unlock()
-            h?.refused(message)
+            entry?.handlers.refused(message)
         case .ready:
             break
         case .exited(let pid, let code, let sig):
             lock.lock()
-            let h = running.removeValue(forKey: pid)
+            let entry = running.removeValue(forKey: pid)
+            workChanged()
             lock.unlock()
-            h?.exited(sig == 0 ? .exited(code) : .signaled(sig))
+            entry?.handlers.exited(sig == 0 ? .exited(code) : .signaled(sig))
         }
     }
 }

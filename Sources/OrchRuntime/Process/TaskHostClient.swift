@@ -21,13 +21,19 @@ final class TaskHostClient: @unchecked Sendable {
     private var unavailable = false
     /// What the running host keeps of each run's spec (and the protocol version it announced).
     private var contexts = RunContexts()
+    private var idle: HelperIdleRetirement
 
-    init(executable: String) { self.executable = executable }
+    init(executable: String, idleSeconds: Double?) {
+        self.executable = executable
+        idle = HelperIdleRetirement(seconds: idleSeconds)
+    }
 
-    /// Starts the host if it is not running. False when this executable has no task host.
+    /// Starts the host if it is not running. False when this executable has no task host. Asked right before an
+    /// attempt is sent, so it counts as a change to the host's work: a host is not stopped for idleness between
+    /// this question and the attempt.
     func isAvailable() -> Bool {
         lock.withLock {
-            if requestFD < 0 && !unavailable { _ = startHost() }
+            if requestFD < 0 && !unavailable { _ = startHost() } else { workChanged() }
             return !unavailable
         }
     }
@@ -46,7 +52,7 @@ final class TaskHostClient: @unchecked Sendable {
                 nextId += 1
                 guard let line = contexts.requestLine(id: id, spec: spec) else { return nil }
                 attempts[id] = finished
-                if writeAll(requestFD, line) { return id }
+                if writeAll(requestFD, line) { workChanged(); return id }
                 attempts[id] = nil
                 close(requestFD)   // the host is gone; start another and try once more
                 requestFD = -1
@@ -59,6 +65,7 @@ final class TaskHostClient: @unchecked Sendable {
     func cancel(_ id: Int) {
         lock.withLock {
             attempts[id] = nil
+            workChanged()
             guard requestFD >= 0, let data = try? JSONEncoder().encode(TaskHostProtocol.Request(id: id, spec: nil)) else { return }
             _ = writeAll(requestFD, Array(data) + [UInt8(ascii: "\n")])
         }
@@ -90,7 +97,26 @@ final class TaskHostClient: @unchecked Sendable {
             hostPid = host.pid
             contexts.reset(version: version)
             Thread.detachNewThread { [self] in readEvents(host) }
+            workChanged()
             return true
+        }
+    }
+
+    /// Must hold the lock. After any change to the host's work: when it has none, a check ``idleSeconds`` later
+    /// stops it unless its work changed in between (``HelperIdleRetirement``).
+    private func workChanged() {
+        let stamp = idle.changed()
+        guard requestFD >= 0, attempts.isEmpty else { return }
+        idle.arm(stamp) { [weak self] stamp in self?.retire(ifIdleSince: stamp) }
+    }
+
+    /// Closes the request pipe of a host whose work has not changed since `stamp` (it had none then): the host
+    /// leaves, with any cancelled attempt still in it, and the next attempt starts another.
+    private func retire(ifIdleSince stamp: Int) {
+        lock.withLock {
+            guard idle.isCurrent(stamp), requestFD >= 0 else { return }
+            close(requestFD)
+            requestFD = -1
         }
     }
 
@@ -122,7 +148,10 @@ final class TaskHostClient: @unchecked Sendable {
         case .started:
             break   // the pool reported it started when it sent it (as for an attempt in orch's own process)
         case .finished(let id, let outcome):
-            let finished = lock.withLock { attempts.removeValue(forKey: id) }
+            let finished = lock.withLock {
+                defer { workChanged() }
+                return attempts.removeValue(forKey: id)
+            }
             finished?(outcome)
         }
     }

@@ -18,4 +18,5 @@ OrchBundle.main([
     taskHostTimeout,
     taskHostCrash,
     xcomChannelDAG,
+    helperIdleDAG,
 ])

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// A bundle's fork server and task host are stopped once they have had nothing to do for ORCH_HELPER_IDLE_SECONDS,
+/// never while an attempt of theirs runs, and the next attempt starts them again (docs/performance.md, "Helpers
+/// that retire"). Real scheduler, real bundle helpers (the test bundle behind a script that logs each command it
+/// is started with), real SQLite.
+@Suite(.serialized) struct CLIHelperRetirementTests {
+    @Test func idleHelpersAreStoppedAndTheNextAttemptStartsThemAgain() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let calls = s.home.appendingPathComponent("bundle-calls.log").path
+        let wrapper = s.home.appendingPathComponent("logging-bundle").path
+        let real = String(testBundles.split(separator: ":")[1])   // orch-test-dags
+        try "#!/bin/sh\necho \"$1\" >> '\(calls)'\nexec '\(real)' \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper, 0o755)
+        s.extraEnvironment["ORCH_BUNDLES"] = wrapper
+        s.extraEnvironment["ORCH_HELPER_IDLE_SECONDS"] = "1"
+        let helperStarts = { () -> [String] in
+            ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+                .filter { $0.hasPrefix("__") }.sorted()
+        }
+        #expect(try s.run("dags", "unpause", "test_helper_idle").status == 0)
+        let scheduler = try s.start(["scheduler"])
+        defer { scheduler.stop(SIGTERM) }
+
+        // Each helper runs one 3 s attempt, three times its idle time: neither may be stopped under it (the task
+        // host's attempt would end with it; the fork server would be started again for `after`).
+        let first = try s.run("trigger", "test_helper_idle", "--wait")
+        #expect(first.status == 0, "\(first.output)")
+        let rows = try RunRows(try s.database(), dagId: "test_helper_idle")
+        #expect(rows.tasks == ["forked": "success", "after": "success", "hosted": "success"], "\(rows.tasks)")
+        #expect(rows.attempts.count == 3, "a task host stopped under its attempt would have made it fail")
+        #expect(Set(rows.attempts.compactMap { $0["isolation"].string }) == ["process", "in_process"])
+        #expect(helperStarts() == ["__fork-server", "__task-host"], "\(helperStarts())")
+
+        // Idle for its 1 s: both are stopped.
+        #expect(s.waitFor(15) { helperCommands(of: scheduler.pid).isEmpty },
+                "helpers still running: \(helperCommands(of: scheduler.pid))")
+
+        // The next run starts them again.
+        let second = try s.run("trigger", "test_helper_idle", "--wait")
+        #expect(second.status == 0, "\(second.output)")
+        let again = try RunRows(try s.database(), dagId: "test_helper_idle")
+        #expect(again.runPk != rows.runPk)
+        #expect(again.tasks == ["forked": "success", "after": "success", "hosted": "success"], "\(again.tasks)")
+        #expect(helperStarts() == ["__fork-server", "__fork-server", "__task-host", "__task-host"], "\(helperStarts())")
+    }
+
+    @Test func aBadIdleTimeStopsTheCommandNamingTheSetting() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        for bad in ["soon", "0", "-5", "nan"] {
+            let r = try s.run(["dags", "list"], environment: ["ORCH_HELPER_IDLE_SECONDS": bad])
+            #expect(r.status != 0, "ORCH_HELPER_IDLE_SECONDS=\(bad) was accepted")
+            #expect(r.output.contains("ORCH_HELPER_IDLE_SECONDS must be a number of seconds above 0 or 'off'"),
+                    "\(r.output)")
+        }
+    }
+
+    /// The helper command (`__fork-server`, `__task-host`) of each child of `pid` that is a bundle helper.
+    private func helperCommands(of pid: Int32) -> [String] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let children = tasks.flatMap {
+            ((try? procFile("/proc/\(pid)/task/\($0)/children")) ?? "").split(separator: " ").compactMap { Int32($0) }
+        }
+        return children.compactMap { child -> String? in
+            guard let cmdline = try? procFile("/proc/\(child)/cmdline") else { return nil }
+            return cmdline.split(separator: "\0").dropFirst().first.map(String.init).flatMap { $0.hasPrefix("__") ? $0 : nil }
+        }.sorted()
+    }
+}
