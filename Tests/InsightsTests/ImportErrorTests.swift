@@ -30,8 +30,8 @@ struct ImportErrorTests {
         try InsightsDB.withWarehouse { db, url in
             try db.execute("INSERT INTO gold.agg_orders_daily (order_date, orders, revenue, cart_orders, web_orders, customers, units, gross_revenue, discount_amount, avg_order_value) VALUES ((now() AT TIME ZONE 'UTC')::date - 1, 3, 30.00, 3, 0, 2, 5, 33.00, 3.00, 10.00)")
             let app = try InsightsApp(dashboards: [Self.broken, Self.good], connections: ["warehouse": url])
-            // At start the checks that need no database; PostgreSQL's plan of each query follows in the background,
-            // and the SQL error joins them without anyone opening the dashboard.
+            // At start the checks that need no database; PostgreSQL's plan of each query follows in the background
+            // once the dashboards are first listed, and the SQL error joins them without anyone opening the dashboard.
             var list = try app.json("/insights")
             #expect((list["dashboards"] as? [[String: Any]])?.map { $0["id"] as? String } == ["broken", "good"])
             #expect(Array(((list["import_errors"] as? [[String: Any]]) ?? []).map(Self.describe).prefix(2)) == Self.expected)

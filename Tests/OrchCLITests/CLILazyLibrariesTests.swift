@@ -29,6 +29,44 @@ import Testing
         #expect(!maps.scheduler.contains("libcurl"), "the scheduler maps libcurl without sending a request")
     }
 
+    /// The repository bundle declares Insights dashboards on a PostgreSQL connection: serve plans their panels
+    /// when they are first listed, not at start, so a serve nobody asks for Insights never loads libpq (with
+    /// OpenSSL and Kerberos, about 3 MB of its idle memory).
+    @Test func serveLoadsLibpqForInsightsOnlyOnceTheyAreListed() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let serve = try s.start(["serve", "--port", "0"])
+        defer { serve.stop(SIGTERM) }
+        var url: String?
+        _ = s.waitFor(60) {
+            url = serve.stderr.split(separator: "\n").lazy.compactMap { line -> String? in
+                guard let r = line.range(of: "web server on http://127.0.0.1:") else { return nil }
+                return "http://127.0.0.1:" + line[r.upperBound...].prefix { $0.isNumber }
+            }.first
+            return url != nil && serve.stderr.contains("scheduler vm")
+        }
+        let base = try #require(url, "orch serve did not start: \(serve.stderr.suffix(1500))")
+        #expect(try curl("\(base)/api/v1/health").contains("\"status\""))
+        usleep(1_000_000)   // what serve would load at start in the background has had its time
+        #expect(!(try libraries(mappedBy: serve.pid)).contains("libpq"), "serve maps libpq before Insights were asked for")
+
+        let list = try curl("\(base)/api/v1/insights")
+        #expect(list.contains("\"dashboards\":[{"), "no dashboard declared: \(list.prefix(300))")
+        #expect(s.waitFor(30) { (try? libraries(mappedBy: serve.pid))?.contains("libpq") == true },
+                "listing the dashboards did not start their planning (libpq never loaded)")
+    }
+
+    private func curl(_ url: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-fsS", "--max-time", "30", url]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Starts a scheduler, runs example_fanout once, and names the shared libraries the scheduler and each of its
     /// children (the bundle helpers) map, from /proc/PID/maps ("libpq" for /usr/lib/…/libpq.so.5.15).
     private func mapsAfterFanOutRun(_ s: OrchSandbox) throws -> (scheduler: Set<String>, helpers: [Set<String>]) {

@@ -3,9 +3,11 @@ import OrchCore
 
 /// The dashboards the server serves, each panel with its load-time verdict.
 ///
-/// Built when the server starts: every declaration is checked without a database (``DashboardValidator``), then
-/// PostgreSQL plans each panel on a background thread (``checkInBackground()``; again when a dashboard is opened, for
-/// panels whose connection could not be reached). A panel with
+/// Built when the server starts: every declaration is checked without a database (``DashboardValidator``). PostgreSQL
+/// plans each panel on a background thread when the dashboards are first listed (``checkInBackground()``), and a
+/// dashboard's panels before it is first answered (again while their connection could not be reached): not at
+/// start, so a server nobody asks for Insights never loads libpq (about 3 MB of its idle memory with OpenSSL and
+/// Kerberos; `orch dags check` plans every panel for CI). A panel with
 /// a problem never runs; its problem is listed among the import errors and shown in its place, and the other panels
 /// and dashboards are served as usual.
 final class InsightsCatalog: @unchecked Sendable {
@@ -15,6 +17,7 @@ final class InsightsCatalog: @unchecked Sendable {
     private let lock = NSLock()
     /// Panels planned by PostgreSQL, and what it said (nil: fine).
     private var planned: [String: DashboardProblem?] = [:]
+    private var backgroundCheckStarted = false
 
     init(configuration: InsightsConfiguration) {
         self.configuration = configuration
@@ -26,10 +29,15 @@ final class InsightsCatalog: @unchecked Sendable {
 
     var dashboards: [Dashboard] { configuration.dashboards }
 
-    /// Has PostgreSQL plan every panel on a background thread, so SQL errors join the import errors soon after
-    /// the server starts rather than when someone opens the dashboard. Planning runs nothing.
+    /// Has PostgreSQL plan every panel on a background thread, once (the first call; later ones return), so SQL
+    /// errors join the import errors the list shows soon after it is first asked for, rather than when someone
+    /// opens each dashboard. Planning runs nothing.
     func checkInBackground() {
-        guard !dashboards.isEmpty else { return }
+        let first = lock.withLock {
+            defer { backgroundCheckStarted = true }
+            return !backgroundCheckStarted
+        }
+        guard first, !dashboards.isEmpty else { return }
         Thread.detachNewThread { [self] in
             for d in dashboards { check(d) }
         }

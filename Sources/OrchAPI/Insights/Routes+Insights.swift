@@ -9,10 +9,10 @@ extension APIRoutes {
     /// answers are not cached (the warehouse changes without the state database knowing).
     func addInsightsRoutes() {
         let catalog = context.insights
-        catalog.checkInBackground()
 
         get("/insights", cached: false) { _, _ in
-            .api(InsightsListDTO(dashboards: catalog.dashboards.map {
+            catalog.checkInBackground()   // the first list starts PostgreSQL's planning of every panel
+            return .api(InsightsListDTO(dashboards: catalog.dashboards.map {
                 .init(id: $0.id, title: $0.title, description: $0.description, default_range: $0.defaultRange,
                       panels: $0.panels.count)
             }, import_errors: catalog.importErrors))

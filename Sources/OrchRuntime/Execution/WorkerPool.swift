@@ -50,7 +50,8 @@ public final class WorkerPool: @unchecked Sendable {
     private let live = LiveAttempts()
 
     /// `switches`: whether attempts start through `orch __fork-server` and a bundle's `.inProcess` tasks run in its
-    /// task host (from the environment by default, read once).
+    /// task host, and how long such a helper may have nothing to do before it is stopped (from the environment by
+    /// default, read once).
     public init(slots: Int, executable: String = WorkerPool.currentExecutable(), killGrace: Double = 5,
                 switches: HelperSwitches = HelperSwitches(),
                 lookupTask: @escaping @Sendable (String, String) -> TaskSpec?,

@@ -99,7 +99,8 @@ func runInForeground(ctx: CLIContext, bag: DAGBag, store: SQLiteStateStore, pks:
 /// DAG it runs) start at once, in the background: the fork server when the DAG has process tasks, the task host
 /// when it has in-process tasks. Every other helper starts on its bundle's first attempt of that kind: a scheduler keeps no idle process
 /// for a bundle it has not run a task of (20–40 MB each, as each builds every DAG of its bundle), at the price of
-/// about 0.1 s for the first attempt of each bundle after it starts.
+/// about 0.1 s for the first attempt of each bundle after it starts. A helper with nothing to do for
+/// `ORCH_HELPER_IDLE_SECONDS` (10 s) is stopped, and the bundle's next attempt starts it again (``HelperSwitches``).
 func makeWorkerPool(bag: DAGBag, store: SQLiteStateStore, slots: Int, versions: BundleVersionResolver,
                     warmUpFor dagIds: Set<String> = [], prestarted: PrestartedHelpers? = nil) -> WorkerPool {
     let pool = WorkerPool(slots: slots, lookupTask: { dagId, taskId in versions.current.bag.dag(dagId)?.task(taskId) },
