@@ -45,7 +45,7 @@ def main() -> int:
     if a.rounds < 1 or a.idle <= 0:
         ap.error("--rounds must be at least 1 and --idle above 0")
     os.environ["ORCH_HELPER_IDLE_SECONDS"] = str(a.idle)
-    system = OrchSystem(argparse.Namespace(orch=a.orch, mode=a.mode, trigger="api"))
+    system = OrchSystem(argparse.Namespace(orch=a.orch, mode=a.mode, trigger="api", scale="small"))
     shape = SHAPES["trigger"]
     warm, cold = [], []
     with system:
