@@ -11,17 +11,10 @@ import Testing
 @Suite(.serialized) struct CLIHelperRetirementTests {
     @Test func idleHelpersAreStoppedAndTheNextAttemptStartsThemAgain() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
-        let calls = s.home.appendingPathComponent("bundle-calls.log").path
-        let wrapper = s.home.appendingPathComponent("logging-bundle").path
-        let real = String(testBundles.split(separator: ":")[1])   // orch-test-dags
-        try "#!/bin/sh\necho \"$1\" >> '\(calls)'\nexec '\(real)' \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
-        chmod(wrapper, 0o755)
-        s.extraEnvironment["ORCH_BUNDLES"] = wrapper
+        let bundle = try LoggingBundle(in: s)
+        s.extraEnvironment["ORCH_BUNDLES"] = bundle.path
         s.extraEnvironment["ORCH_HELPER_IDLE_SECONDS"] = "1"
-        let helperStarts = { () -> [String] in
-            ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-                .filter { $0.hasPrefix("__") }.sorted()
-        }
+        let helperStarts = { bundle.helperStarts.sorted() }
         #expect(try s.run("dags", "unpause", "test_helper_idle").status == 0)
         let scheduler = try s.start(["scheduler"])
         defer { scheduler.stop(SIGTERM) }

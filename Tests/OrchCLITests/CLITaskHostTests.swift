@@ -45,24 +45,17 @@ import Testing
     /// is started with, then runs the test bundle.
     @Test func orchRunStartsOnlyTheHelpersItsDAGUsesOnce() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
-        let calls = s.home.appendingPathComponent("bundle-calls.log").path
-        let wrapper = s.home.appendingPathComponent("logging-bundle").path
-        let real = String(testBundles.split(separator: ":")[1])   // orch-test-dags
-        try "#!/bin/sh\necho \"$1\" >> '\(calls)'\nexec '\(real)' \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
-        chmod(wrapper, 0o755)
-        let env = ["ORCH_BUNDLES": wrapper]
+        let bundle = try LoggingBundle(in: s)
+        let env = ["ORCH_BUNDLES": bundle.path]
         #expect(try s.run(["dags", "list"], environment: env).status == 0)   // the manifest cache and its index
-        let helpers = { () -> [String] in
-            let lines = ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            return lines.filter { $0.hasPrefix("__") }
-        }
-        try? FileManager.default.removeItem(atPath: calls)
+        let helpers = { bundle.helperStarts }
+        bundle.forget()
         let hosted = try s.run(["run", "test_task_host"], environment: env)
         #expect(hosted.status == 0, "\(hosted.output)")
         #expect(helpers() == ["__task-host"], "\(helpers())")
         #expect(Set(try RunRows(try s.database(), dagId: "test_task_host").attempts.compactMap { $0["isolation"].string }) == ["in_process"])
 
-        try? FileManager.default.removeItem(atPath: calls)
+        bundle.forget()
         let spawned = try s.run(["run", "reliability_slow_chain"], environment: env)
         #expect(spawned.status == 0, "\(spawned.output)")
         #expect(helpers() == ["__fork-server"], "\(helpers())")

@@ -190,3 +190,26 @@ func procFile(_ path: String) throws -> String {
     defer { try? handle.close() }
     return String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
 }
+
+/// The test bundle (orch-test-dags) behind a script that appends the command it is started with to a file, then
+/// runs it: a test reads which helpers started, and how often. Use `path` as ORCH_BUNDLES.
+struct LoggingBundle {
+    let path: String
+    private let calls: String
+
+    init(in s: OrchSandbox) throws {
+        calls = s.home.appendingPathComponent("bundle-calls.log").path
+        path = s.home.appendingPathComponent("logging-bundle").path
+        let real = String(testBundles.split(separator: ":")[1])   // orch-test-dags
+        try "#!/bin/sh\necho \"$1\" >> '\(calls)'\nexec '\(real)' \"$@\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+    }
+
+    /// The helper commands (`__fork-server`, `__task-host`) it was started with since the last ``forget()``, in order.
+    var helperStarts: [String] {
+        ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            .filter { $0.hasPrefix("__") }
+    }
+
+    func forget() { try? FileManager.default.removeItem(atPath: calls) }
+}

@@ -98,20 +98,12 @@ final class ForkServerClient: @unchecked Sendable {
     }
 
     /// Must hold the lock. After any change to the server's work: when it has none, a check ``idleSeconds`` later
-    /// stops it unless its work changed in between.
+    /// closes its request pipe unless its work changed in between; the server leaves, and the next launch starts
+    /// another (``HelperIdleRetirement``).
     private func workChanged() {
-        let stamp = idle.changed()
-        guard requestFD >= 0, waiting.isEmpty, running.isEmpty else { return }
-        idle.arm(stamp) { [weak self] stamp in self?.retire(ifIdleSince: stamp) }
-    }
-
-    /// Closes the request pipe of a server whose work has not changed since `stamp` (it had none then): the
-    /// server leaves, and the next launch starts another.
-    private func retire(ifIdleSince stamp: Int) {
-        lock.withLock {
-            guard idle.isCurrent(stamp), requestFD >= 0 else { return }
-            close(requestFD)
-            requestFD = -1
+        idle.changed(idle: requestFD >= 0 && waiting.isEmpty && running.isEmpty) { [weak self] stamp in
+            guard let self else { return }
+            lock.withLock { idle.retire(&requestFD, ifIdleSince: stamp) }
         }
     }
 

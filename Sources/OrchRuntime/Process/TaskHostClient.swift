@@ -103,20 +103,12 @@ final class TaskHostClient: @unchecked Sendable {
     }
 
     /// Must hold the lock. After any change to the host's work: when it has none, a check ``idleSeconds`` later
-    /// stops it unless its work changed in between (``HelperIdleRetirement``).
+    /// closes its request pipe unless its work changed in between; the host leaves, with any cancelled attempt still
+    /// in it, and the next attempt starts another (``HelperIdleRetirement``).
     private func workChanged() {
-        let stamp = idle.changed()
-        guard requestFD >= 0, attempts.isEmpty else { return }
-        idle.arm(stamp) { [weak self] stamp in self?.retire(ifIdleSince: stamp) }
-    }
-
-    /// Closes the request pipe of a host whose work has not changed since `stamp` (it had none then): the host
-    /// leaves, with any cancelled attempt still in it, and the next attempt starts another.
-    private func retire(ifIdleSince stamp: Int) {
-        lock.withLock {
-            guard idle.isCurrent(stamp), requestFD >= 0 else { return }
-            close(requestFD)
-            requestFD = -1
+        idle.changed(idle: requestFD >= 0 && attempts.isEmpty) { [weak self] stamp in
+            guard let self else { return }
+            lock.withLock { idle.retire(&requestFD, ifIdleSince: stamp) }
         }
     }
 
