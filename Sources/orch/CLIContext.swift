@@ -11,7 +11,13 @@ struct CLIContext {
     init() throws {
         home = OrchHome.fromEnvironment()
         try home.prepare()
-        do { _ = try HelperSwitches.idleSeconds(ProcessInfo.processInfo.environment["ORCH_HELPER_IDLE_SECONDS"]) }
+        try Self.checkHelperSettings()
+    }
+
+    /// Stops the command when ORCH_HELPER_IDLE_SECONDS is set to something ``HelperSwitches`` refuses (the pool
+    /// itself would fall back to the default); `orch worker`, which has no context, calls it too.
+    static func checkHelperSettings(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        do { _ = try HelperSwitches.idleSeconds(environment["ORCH_HELPER_IDLE_SECONDS"]) }
         catch let e as HelperSettingError { throw CLIError(e.message) }
     }
 

@@ -50,6 +50,16 @@ import Testing
             #expect(r.output.contains("ORCH_HELPER_IDLE_SECONDS must be a number of seconds above 0 or 'off'"),
                     "\(r.output)")
         }
+        // `orch worker` has no CLIContext and checks it itself, before it reaches for its server.
+        let started = try s.start(["worker", "--server", "http://127.0.0.1:9", "--token", "t", "--home", s.home.path],
+                                  environment: ["ORCH_HELPER_IDLE_SECONDS": "soon"])
+        let ended = s.waitFor(20) { !started.process.isRunning }
+        started.stop(SIGKILL)   // reaps it; kills it only if the check let it start
+        #expect(ended, "orch worker started with a bad ORCH_HELPER_IDLE_SECONDS")
+        let worker = started.result
+        #expect(worker.status != 0)
+        #expect(worker.output.contains("ORCH_HELPER_IDLE_SECONDS must be a number of seconds above 0 or 'off'"),
+                "\(worker.output)")
     }
 
     /// The helper command (`__fork-server`, `__task-host`) of each child of `pid` that is a bundle helper.

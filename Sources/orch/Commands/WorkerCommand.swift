@@ -35,6 +35,7 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         logging.apply()
+        try CLIContext.checkHelperSettings()
         let env = ProcessInfo.processInfo.environment
         let folder = home ?? env["ORCH_HOME"] ?? (NSHomeDirectory() + "/.orch-worker")
         let orchHome = OrchHome(path: folder)
