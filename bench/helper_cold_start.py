@@ -23,16 +23,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "peers"))
 from driver import measure  # noqa: E402 (bench/peers/driver.py)
+from idle_memory import children  # noqa: E402 (bench/idle_memory.py)
 from orch_driver import OrchSystem  # noqa: E402
 from shapes import SHAPES  # noqa: E402
-
-
-def helper_children(pid: int) -> list[int]:
-    kids = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            kids += [int(c) for c in f.read().split()]
-    return kids
 
 
 def main() -> int:
@@ -52,7 +45,7 @@ def main() -> int:
         for i in range(a.rounds):
             warm.append(measure(system, shape, "small", 60)["trigger_to_first_start_s"] * 1000)
             time.sleep(a.idle + 2)
-            left = helper_children(system.proc.pid)
+            left = children(system.proc.pid)
             if left:
                 sys.exit(f"round {i + 1}: serve still has helper children {left} after {a.idle + 2:.1f} s idle")
             cold.append(measure(system, shape, "small", 60)["trigger_to_first_start_s"] * 1000)

@@ -30,8 +30,8 @@ import Testing
         #expect(helperStarts() == ["__fork-server", "__task-host"], "\(helperStarts())")
 
         // Idle for its 1 s: both are stopped.
-        #expect(s.waitFor(15) { helperCommands(of: scheduler.pid).isEmpty },
-                "helpers still running: \(helperCommands(of: scheduler.pid))")
+        #expect(s.waitFor(15) { helperCommands(of: scheduler).isEmpty },
+                "helpers still running: \(helperCommands(of: scheduler))")
 
         // The next run starts them again.
         let second = try s.run("trigger", "test_helper_idle", "--wait")
@@ -62,15 +62,12 @@ import Testing
                 "\(worker.output)")
     }
 
-    /// The helper command (`__fork-server`, `__task-host`) of each child of `pid` that is a bundle helper.
-    private func helperCommands(of pid: Int32) -> [String] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        let children = tasks.flatMap {
-            ((try? procFile("/proc/\(pid)/task/\($0)/children")) ?? "").split(separator: " ").compactMap { Int32($0) }
-        }
-        return children.compactMap { child -> String? in
+    /// The helper command (`__fork-server`, `__task-host`) of each child of `process` that is a bundle helper.
+    private func helperCommands(of process: RunningOrch) -> [String] {
+        process.childPids.compactMap { child -> String? in
             guard let cmdline = try? procFile("/proc/\(child)/cmdline") else { return nil }
-            return cmdline.split(separator: "\0").dropFirst().first.map(String.init).flatMap { $0.hasPrefix("__") ? $0 : nil }
+            let command = cmdline.split(separator: "\0").dropFirst().first.map(String.init)
+            return command?.hasPrefix("__") == true ? command : nil
         }.sorted()
     }
 }

@@ -38,10 +38,7 @@ import Testing
         defer { serve.stop(SIGTERM) }
         var url: String?
         _ = s.waitFor(60) {
-            url = serve.stderr.split(separator: "\n").lazy.compactMap { line -> String? in
-                guard let r = line.range(of: "web server on http://127.0.0.1:") else { return nil }
-                return "http://127.0.0.1:" + line[r.upperBound...].prefix { $0.isNumber }
-            }.first
+            url = serve.webServerURL
             return url != nil && serve.stderr.contains("scheduler vm")
         }
         let base = try #require(url, "orch serve did not start: \(serve.stderr.suffix(1500))")
@@ -76,11 +73,7 @@ import Testing
         let r = try s.run("trigger", "example_fanout", "--wait")
         #expect(r.status == 0, "\(r.output)")
         let own = try libraries(mappedBy: scheduler.pid)
-        let children = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(scheduler.pid)/task").flatMap {
-            (try? procFile("/proc/\(scheduler.pid)/task/\($0)/children"))?
-                .split(separator: " ").compactMap { Int32($0) } ?? []
-        }
-        return (own, children.compactMap { try? libraries(mappedBy: $0) })
+        return (own, scheduler.childPids.compactMap { try? libraries(mappedBy: $0) })
     }
 
     private func libraries(mappedBy pid: Int32) throws -> Set<String> {

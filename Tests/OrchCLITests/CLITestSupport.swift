@@ -144,6 +144,23 @@ struct RunningOrch {
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
     var result: CommandResult { CommandResult(status: process.terminationStatus, stdout: stdout, stderr: stderr) }
 
+    /// The base URL `orch serve`/`orch webserver` logged it listens on (`http://127.0.0.1:PORT`), once it has.
+    var webServerURL: String? {
+        stderr.split(separator: "\n").lazy.compactMap { line -> String? in
+            guard let r = line.range(of: "web server on http://127.0.0.1:") else { return nil }
+            return "http://127.0.0.1:" + line[r.upperBound...].prefix { $0.isNumber }
+        }.first
+    }
+
+    /// The process's children now (its bundle helpers and the attempts it started), from every thread's
+    /// /proc/PID/task/TID/children.
+    var childPids: [Int32] {
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return threads.flatMap {
+            ((try? procFile("/proc/\(pid)/task/\($0)/children")) ?? "").split(separator: " ").compactMap { Int32($0) }
+        }
+    }
+
     /// Sends `signal` and waits for the process to end (and be reaped).
     func stop(_ signal: Int32) {
         if process.isRunning { kill(pid, signal) }
@@ -201,7 +218,8 @@ struct LoggingBundle {
         calls = s.home.appendingPathComponent("bundle-calls.log").path
         path = s.home.appendingPathComponent("logging-bundle").path
         let real = String(testBundles.split(separator: ":")[1])   // orch-test-dags
-        try "#!/bin/sh\necho \"$1\" >> '\(calls)'\nexec '\(real)' \"$@\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let script = "#!/bin/sh\necho \"$1\" >> '\(calls)'\nexec '\(real)' \"$@\"\n"
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
     }
 

@@ -35,10 +35,7 @@ final class RemoteCluster: @unchecked Sendable {
         self.server = server
         var found: String?
         _ = sandbox.waitFor(60) {
-            found = server.stderr.split(separator: "\n").lazy.compactMap { line -> String? in
-                guard let r = line.range(of: "web server on http://127.0.0.1:") else { return nil }
-                return "http://127.0.0.1:" + line[r.upperBound...].prefix { $0.isNumber }
-            }.first
+            found = server.webServerURL
             return found != nil
         }
         guard let found else {

@@ -21,10 +21,8 @@ public struct HelperSwitches: Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         forkServer = environment["ORCH_FORK_SERVER"] != "0"
         taskHost = environment["ORCH_TASK_HOST"] != "0"
-        switch Result(catching: { try Self.idleSeconds(environment["ORCH_HELPER_IDLE_SECONDS"]) }) {
-        case .success(let seconds): idleSeconds = seconds
-        case .failure: idleSeconds = Self.defaultIdleSeconds
-        }
+        do { idleSeconds = try Self.idleSeconds(environment["ORCH_HELPER_IDLE_SECONDS"]) }
+        catch { idleSeconds = Self.defaultIdleSeconds }
     }
 
     /// `ORCH_HELPER_IDLE_SECONDS`: unset is ``defaultIdleSeconds``, `off` keeps helpers (nil), anything else must
@@ -40,7 +38,7 @@ public struct HelperSwitches: Sendable {
     }
 }
 
-public struct HelperSettingError: Error, CustomStringConvertible, Equatable {
+public struct HelperSettingError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }

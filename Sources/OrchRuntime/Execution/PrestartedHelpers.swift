@@ -13,8 +13,13 @@ public final class PrestartedHelpers: @unchecked Sendable {
     public init(taskHostsFor: Set<String>, forkServersFor: Set<String>, switches: HelperSwitches = HelperSwitches()) {
         let hosts = switches.taskHost ? taskHostsFor : []
         let servers = switches.forkServer ? forkServersFor : []
-        taskHosts = Dictionary(uniqueKeysWithValues: hosts.map { ($0, TaskHostClient(executable: $0, idleSeconds: switches.idleSeconds)) })
-        forkServers = Dictionary(uniqueKeysWithValues: servers.map { ($0, ForkServerClient(executable: $0, idleSeconds: switches.idleSeconds)) })
+        let idle = switches.idleSeconds
+        taskHosts = Dictionary(uniqueKeysWithValues: hosts.map {
+            ($0, TaskHostClient(executable: $0, idleSeconds: idle))
+        })
+        forkServers = Dictionary(uniqueKeysWithValues: servers.map {
+            ($0, ForkServerClient(executable: $0, idleSeconds: idle))
+        })
         for host in taskHosts.values { Thread.detachNewThread { _ = host.isAvailable() } }
         for server in forkServers.values { Thread.detachNewThread { server.warmUp() } }
     }

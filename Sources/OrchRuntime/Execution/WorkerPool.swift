@@ -36,15 +36,12 @@ public final class WorkerPool: @unchecked Sendable {
     /// The bundle executable that runs a DAG's tasks (nil: the DAG's tasks run as before, through `executable`
     /// or in this process). Every task of a bundle DAG runs in a process of its bundle, never in this one.
     private let bundleExecutable: @Sendable (AttemptSpec) -> String?
-    private let useForkServer: Bool
     /// One fork server per bundle executable (a bundle version), started on its first attempt.
     private var bundleForkServers: [String: ForkServerClient] = [:]
     /// One task host per bundle executable, for its `.inProcess` tasks, started on the first of them.
     private var bundleTaskHosts: [String: TaskHostClient] = [:]
-    /// Run a bundle's `.inProcess` tasks in its task host (``HelperSwitches``).
-    private let useTaskHost: Bool
-    /// Seconds a helper may have nothing to do before it is stopped (``HelperSwitches/idleSeconds``).
-    private let helperIdleSeconds: Double?
+    /// Whether bundles' fork servers and task hosts are used, and how long they may idle (``HelperSwitches``).
+    private let switches: HelperSwitches
     private let bundleLock = NSLock()
     /// Attempts running now, by their lock path, so the engine can stop them.
     private let live = LiveAttempts()
@@ -59,9 +56,7 @@ public final class WorkerPool: @unchecked Sendable {
                 bundleExecutable: @escaping @Sendable (AttemptSpec) -> String? = { _ in nil }) {
         self.slots = max(1, slots)
         self.bundleExecutable = bundleExecutable
-        useForkServer = switches.forkServer
-        useTaskHost = switches.taskHost
-        helperIdleSeconds = switches.idleSeconds
+        self.switches = switches
         self.executable = executable
         self.killGrace = killGrace
         self.lookupTask = lookupTask
@@ -127,26 +122,26 @@ public final class WorkerPool: @unchecked Sendable {
     /// runs without that kind of helper or already has one there.
     public func adopt(_ helpers: PrestartedHelpers) {
         bundleLock.withLock {
-            if useTaskHost { bundleTaskHosts.merge(helpers.taskHosts) { own, _ in own } }
-            if useForkServer { bundleForkServers.merge(helpers.forkServers) { own, _ in own } }
+            if switches.taskHost { bundleTaskHosts.merge(helpers.taskHosts) { own, _ in own } }
+            if switches.forkServer { bundleForkServers.merge(helpers.forkServers) { own, _ in own } }
         }
     }
 
     private func bundleTaskHost(_ executable: String) -> TaskHostClient? {
-        guard useTaskHost else { return nil }
+        guard switches.taskHost else { return nil }
         return bundleLock.withLock {
             if let host = bundleTaskHosts[executable] { return host }
-            let host = TaskHostClient(executable: executable, idleSeconds: helperIdleSeconds)
+            let host = TaskHostClient(executable: executable, idleSeconds: switches.idleSeconds)
             bundleTaskHosts[executable] = host
             return host
         }
     }
 
     private func bundleForkServer(_ executable: String) -> ForkServerClient? {
-        guard useForkServer else { return nil }
+        guard switches.forkServer else { return nil }
         return bundleLock.withLock {
             if let server = bundleForkServers[executable] { return server }
-            let server = ForkServerClient(executable: executable, idleSeconds: helperIdleSeconds)
+            let server = ForkServerClient(executable: executable, idleSeconds: switches.idleSeconds)
             bundleForkServers[executable] = server
             return server
         }
