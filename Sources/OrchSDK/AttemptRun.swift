@@ -6,10 +6,10 @@ import OrchRuntime
 
 /// Runs one attempt in this process with stdout/stderr already pointing at its log: writes the result file and
 /// returns the exit code (0 success, 1 failure, 99 skipped). Used by `tasks run` and by the fork server's children.
-func runAttempt(_ spec: AttemptSpec, in dags: [DAG]) async -> Int32 {
+func runAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
     let logger = StandardOutputLogger()
     // No validation of the whole bundle here: orch validated it when it loaded the bundle.
-    guard let task = dags.first(where: { $0.id == spec.dagId })?.task(spec.taskId) else {
+    guard let task = dags.dag(spec.dagId)?.task(spec.taskId) else {
         try? AttemptResultFile(status: .failed, error: "task \(spec.dagId).\(spec.taskId) is not in this bundle executable")
             .write(to: spec.resultPath)
         return 1
@@ -48,8 +48,8 @@ func runAttempt(_ spec: AttemptSpec, in dags: [DAG]) async -> Int32 {
 }
 
 /// `orch tasks test`: the task in this process, its log on stdout, XCom in memory, nothing persisted.
-func testAttempt(_ spec: AttemptSpec, in dags: [DAG]) async -> Int32 {
-    guard let task = dags.first(where: { $0.id == spec.dagId })?.task(spec.taskId) else {
+func testAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
+    guard let task = dags.dag(spec.dagId)?.task(spec.taskId) else {
         print("task \(spec.dagId).\(spec.taskId) is not in this bundle executable")
         return 1
     }

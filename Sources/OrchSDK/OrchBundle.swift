@@ -19,28 +19,38 @@ import OrchRuntime
 /// - `tasks run DAG TASK --run RUN --try N`: one attempt, its spec in ORCH_ATTEMPT_SPEC (without the fork server);
 /// - `tasks test DAG TASK`: one attempt printing its log, nothing persisted (`orch tasks test`).
 public enum OrchBundle {
-    /// `dashboards` and `connectionDefaults`: the Insights dashboards the bundle declares (see `Dashboard`).
-    public static func main(_ dags: @autoclosure () -> [DAG], dashboards: @autoclosure () -> [Dashboard] = [],
+    /// `dags`: the bundle's DAGs, built together the first time one of them is needed. `lazy`: DAGs built one at a
+    /// time, when an attempt of theirs runs (see `LazyDAG`): for a bundle with many DAGs or costly ones, whose
+    /// helpers would otherwise build all of them before their first attempt. `dashboards` and
+    /// `connectionDefaults`: the Insights dashboards the bundle declares (see `Dashboard`).
+    public static func main(_ dags: @autoclosure @escaping () -> [DAG] = [], lazy: [LazyDAG] = [],
+                            dashboards: @autoclosure () -> [Dashboard] = [],
                             connectionDefaults: [ConnectionDefault] = []) -> Never {
         // Everything an attempt creates is private to the user, as for orch itself.
         umask(0o077)
         let args = Array(CommandLine.arguments.dropFirst())
+        let registry = BundleDAGs(listed: dags, lazy: lazy)
         switch args.first {
         case "describe":
-            describe(BundleManifest(dags: dags(), dashboards: dashboards(), connectionDefaults: connectionDefaults))
+            do {
+                describe(BundleManifest(dags: try registry.all(), dashboards: dashboards(),
+                                        connectionDefaults: connectionDefaults))
+            } catch {
+                printToStandardError("cannot describe the bundle: \(error)\n")
+                exit(1)
+            }
         case "__fork-server":
-            // Stays single-threaded until it forks: the DAGs are built once here, and every child inherits them.
-            let built = dags()
-            ForkServer.serve(warm: { _ in }, runChild: { spec in
-                CallingThreadExecutor.run { await runAttempt(spec, in: built) }
+            // Stays single-threaded until it forks. Each attempt's DAG is built here before its first fork (a
+            // request for a DAG of the plain list builds the list), and every later child inherits it.
+            ForkServer.serve(warm: { spec in _ = registry.dag(spec.dagId) }, runChild: { spec in
+                CallingThreadExecutor.run { await runAttempt(spec, in: registry) }
             })
         case "__task-host":
-            TaskHost.serve(dags: dags())
+            TaskHost.serve(dags: registry)
         case "tasks" where args.count >= 3 && (args[1] == "run" || args[1] == "test"):
-            let built = dags()
             let test = args[1] == "test"
             exit(CallingThreadExecutor.run {
-                await runFromEnvironment(dagId: args[2], taskId: args.count > 3 ? args[3] : "", test: test, in: built)
+                await runFromEnvironment(dagId: args[2], taskId: args.count > 3 ? args[3] : "", test: test, in: registry)
             })
         default:
             printToStandardError("this is an orch DAG bundle: orch runs it (`describe`, `tasks run`); load it with `orch serve --bundle PATH`\n")
@@ -60,7 +70,7 @@ public enum OrchBundle {
     }
 
     /// `tasks run` / `tasks test`: the spec comes from ORCH_ATTEMPT_SPEC (or the file ORCH_ATTEMPT_SPEC_FILE names).
-    static func runFromEnvironment(dagId: String, taskId: String, test: Bool, in dags: [DAG]) async -> Int32 {
+    static func runFromEnvironment(dagId: String, taskId: String, test: Bool, in dags: BundleDAGs) async -> Int32 {
         guard let spec = try? AttemptSpec.fromEnvironment(), spec.dagId == dagId, spec.taskId == taskId else {
             printToStandardError("tasks \(test ? "test" : "run") is started by orch with \(AttemptSpec.environmentKey) set; use `orch tasks test DAG TASK`\n")
             return 2

@@ -45,7 +45,23 @@ private func chainDAG(_ id: String, length: Int, isolation: Isolation, stamps: B
 
 /// Scheduled DAGs that are loaded but not due (they start in 2027): the idle-CPU benchmark measures a
 /// scheduler with 20 DAGs loaded, and these bring the count past 20 without creating runs.
-let benchIdleDAGs: [DAG] = (1...6).map { i in
+let benchIdleDAGs: [LazyDAG] = (1...6).map { i in
+    LazyDAG("bench_idle_\(i)") { benchIdleDAG(i) }
+}
+
+private func benchIdleDAG(_ i: Int) -> DAG {
     DAG("bench_idle_\(i)", description: "Loaded, not due: idle scheduler benchmark", tags: ["bench"],
         schedule: "\(i * 7) 3 * * *", startDate: .utc(2027, 1, 1)) { d in d.task("noop") }
 }
+
+/// The DAGs above, each built when first needed (a global `let` is initialised on first use).
+let benchDAGs: [LazyDAG] = [
+    LazyDAG("bench_fanout_1000_process") { benchFanOut1000Process },
+    LazyDAG("bench_fanout_1000_inprocess") { benchFanOut1000InProcess },
+    LazyDAG("bench_chain_100_process") { benchChain100Process },
+    LazyDAG("bench_chain_100_inprocess") { benchChain100InProcess },
+    LazyDAG("bench_fanout_100") { benchFanOut100 },
+    LazyDAG("bench_fanout_1000_remote") { benchFanOut1000Remote },
+    LazyDAG("bench_chain_20") { benchChain20 },
+    LazyDAG("bench_trigger") { benchTrigger },
+] + benchIdleDAGs

@@ -34,15 +34,15 @@ let peerShapes: [PeerShape] = [
     PeerShape(name: "astro_1x1000", kind: .burst, body: .noop, full: (1, 1000), small: (1, 20)),
 ]
 
-/// Registry entries for every peer-benchmark DAG; each DAG is built on first use and kept.
-let peerBenchEntries: [(id: String, make: @Sendable () -> DAG)] = makePeerBenchEntries()
+/// Every peer-benchmark DAG, each built when first needed.
+let peerBenchDAGs: [LazyDAG] = makePeerBenchDAGs()
 
-private func makePeerBenchEntries() -> [(id: String, make: @Sendable () -> DAG)] {
+private func makePeerBenchDAGs() -> [LazyDAG] {
     let variants: [(small: Bool, suffix: String, isolation: Isolation)] = [
         (false, "proc", .process), (false, "inproc", .inProcess), (true, "proc_s", .process),
         (true, "inproc_s", .inProcess),
     ]
-    var entries: [(id: String, make: @Sendable () -> DAG)] = []
+    var entries: [LazyDAG] = []
     for shape in peerShapes {
         for variant in variants {
             let dims: (dags: Int, size: Int) = variant.small ? shape.small : shape.full
@@ -50,29 +50,12 @@ private func makePeerBenchEntries() -> [(id: String, make: @Sendable () -> DAG)]
                 let id: String = "peer_\(shape.name)_\(variant.suffix)" + (dims.dags > 1 ? "_\(i)" : "")
                 let size = dims.size
                 let isolation = variant.isolation
-                let make: @Sendable () -> DAG = { peerDAGCache.dag(id) { peerDAG(id, shape, size: size, isolation) } }
-                entries.append((id: id, make: make))
+                entries.append(LazyDAG(id) { peerDAG(id, shape, size: size, isolation) })
             }
         }
     }
     return entries
 }
-
-private final class PeerDAGCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var built: [String: DAG] = [:]
-
-    func dag(_ id: String, _ make: () -> DAG) -> DAG {
-        lock.lock()
-        defer { lock.unlock() }
-        if let dag = built[id] { return dag }
-        let dag = make()
-        built[id] = dag
-        return dag
-    }
-}
-
-private let peerDAGCache = PeerDAGCache()
 
 private func peerDAG(_ id: String, _ shape: PeerShape, size: Int, _ isolation: Isolation) -> DAG {
     DAG(id, description: "Peer benchmark \(shape.name): \(shape.kind) of \(size) \(shape.body) tasks",

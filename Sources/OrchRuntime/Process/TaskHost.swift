@@ -15,16 +15,13 @@ import OrchCore
 public enum TaskHost {
     private static let output = HostOutput()
 
-    public static func serve(dags: [DAG]) -> Never {
+    public static func serve(dags: BundleDAGs) -> Never {
         output.fd = dup(1)
         _ = fcntl(output.fd, F_SETFD, FD_CLOEXEC)
         dup2(2, 1)   // a task's print() must not reach the protocol
         signal(SIGPIPE, SIG_IGN)
         signal(SIGTERM, SIG_IGN)   // the pool closes stdin to stop the host
         signal(SIGINT, SIG_IGN)
-        // By DAG (each finds its tasks through its own index): a table of every task of the bundle (9,400 with
-        // the benchmark bundle) took a fifth of the host's start-up, which a run's first in-process task waits for.
-        let dagsById = Dictionary(dags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let running = RunningAttempts()
         var contexts = TaskHostProtocol.KeptContexts()
         output.send(.ready)
@@ -47,7 +44,8 @@ public enum TaskHost {
                 case .unknownContext(let id, let context):
                     output.send(.finished(id: id, outcome: .failed(exitCode: nil, error: "the task host has no context \(context) for this attempt")))
                 case .run(let id, let spec):
-                    start(id, spec, task: dagsById[spec.dagId]?.task(spec.taskId), running: running)
+                    // The DAG is built on its first attempt here (BundleDAGs), and found through its own task index.
+                    start(id, spec, task: dags.dag(spec.dagId)?.task(spec.taskId), running: running)
                 }
             }
         }

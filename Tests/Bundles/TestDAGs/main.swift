@@ -19,4 +19,4 @@ OrchBundle.main([
     taskHostCrash,
     xcomChannelDAG,
     helperIdleDAG,
-])
+], lazy: lazyTestDAGs)
