@@ -74,8 +74,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // ShopStream pipeline helpers: source fetch, event log, warehouse loads, models, checks.
-        .target(name: "ShopStream", dependencies: ["OrchCore", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer",
+        .target(name: "ShopStream", dependencies: ["OrchCore", "OrchPostgres", "OrchHTTPClient",
                                             .product(name: "Crypto", package: "swift-crypto")]),
+        // The DummyJSON-compatible source server (`orch shopstream serve-source`, tests): its own module, so that
+        // the orch-dags bundle does not link libmicrohttpd and GnuTLS, which every helper start would load.
+        .target(name: "ShopStreamSourceServer", dependencies: ["OrchCore", "ShopStream", "OrchHTTPServer"]),
         // The bundle SDK: re-exports OrchCore (the DAG model and DSL) and answers orch's commands (describe, run an
         // attempt, the fork server) in a bundle executable.
         .target(name: "OrchSDK", dependencies: ["OrchCore", "OrchRuntime"]),
@@ -87,7 +90,7 @@ let package = Package(
         // The CLI: the one place where concrete types are chosen and wired. It contains no DAG: those come from
         // bundles.
         .executableTarget(name: "orch", dependencies: [
-            "OrchCore", "OrchStore", "OrchRuntime", "OrchAPI", "ShopStream",
+            "OrchCore", "OrchStore", "OrchRuntime", "OrchAPI", "ShopStream", "ShopStreamSourceServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,11 +107,13 @@ let package = Package(
         .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient", "OrchHTTPServer",
                                                         "OrchPostgres", "OrchTestSupport",
                                                         .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "OrchPostgres", "OrchHTTPClient", "OrchHTTPServer"]),
+        .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "ShopStreamSourceServer", "OrchPostgres",
+                                                           "OrchHTTPClient", "OrchHTTPServer"]),
         .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite", "OrchPostgres", "OrchTestSupport"]),
         .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),
         .testTarget(name: "InsightsTests", dependencies: ["OrchAPI", "OrchCore", "OrchStore", "OrchRuntime", "orch-dags",
-                                                         "ShopStream", "OrchPostgres", "OrchHTTPClient"]),
+                                                         "ShopStream", "ShopStreamSourceServer", "OrchPostgres",
+                                                         "OrchHTTPClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

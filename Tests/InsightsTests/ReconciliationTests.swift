@@ -4,6 +4,7 @@ import OrchCore
 import OrchHTTPClient
 import OrchPostgres
 import ShopStream
+import ShopStreamSourceServer
 import Testing
 
 /// The ShopStream dashboard's numbers equal the same figures computed by SQL over gold's facts, to the cent.

@@ -7,7 +7,7 @@ import Testing
 
 /// libpq and libcurl are loaded when first used (dlopen), not at process start: a scheduler on SQLite that sent no
 /// webhook, and the bundle fork server its tasks were forked from, map neither; the same scheduler with its state on
-/// PostgreSQL maps libpq. Linked, they and their ~25 dependencies were mapped by every orch process and every bundle
+/// PostgreSQL maps libpq; the repository bundle's helpers do not map libmicrohttpd either. Linked, they and their ~25 dependencies were mapped by every orch process and every bundle
 /// process, and every fork of a fork server copied and tore those mappings down (docs/performance.md).
 @Suite(.serialized) struct CLILazyLibrariesTests {
     @Test func aSchedulerOnSQLiteAndItsForkServerMapNeitherLibpqNorLibcurl() throws {
@@ -17,6 +17,12 @@ import Testing
         for (name, libraries) in [("scheduler", maps.scheduler)] + maps.helpers.map({ ("bundle helper", $0) }) {
             #expect(!libraries.contains("libpq"), "the \(name) maps libpq: \(libraries.sorted())")
             #expect(!libraries.contains("libcurl"), "the \(name) maps libcurl: \(libraries.sorted())")
+        }
+        // The repository bundle (example_fanout is one of its DAGs) links ShopStream but not its source server, so
+        // its helpers never load libmicrohttpd and GnuTLS, which the scheduler, serving HTTP, links.
+        for libraries in maps.helpers {
+            #expect(!libraries.contains("libmicrohttpd") && !libraries.contains("libgnutls"),
+                    "a bundle helper maps the HTTP server library: \(libraries.sorted())")
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import OrchPostgres
 import Testing
 @testable import ShopStream
+import ShopStreamSourceServer
 
 /// shopstream_daily end to end at library level: the snapshot served by a real DummyJSONServer on loopback,
 /// the real fetcher and producer, an on-disk SegmentEventLog, and a fresh PostgreSQL database per test.

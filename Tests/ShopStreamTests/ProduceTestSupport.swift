@@ -1,5 +1,6 @@
 import Foundation
 @testable import ShopStream
+@testable import ShopStreamSourceServer
 
 /// The snapshot as a FetchResult, without a server (the fetch path is tested in SourceFetcherTests).
 func fixtureFetchResult(date: String = "2026-11-01") throws -> FetchResult {

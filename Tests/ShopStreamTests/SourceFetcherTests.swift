@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ShopStream
+import ShopStreamSourceServer
 
 @Suite("SourceFetcher and landing")
 struct SourceFetcherTests {

@@ -2,6 +2,7 @@ import Foundation
 import OrchHTTPClient
 import Testing
 @testable import ShopStream
+import ShopStreamSourceServer
 
 @Suite("DummyJSONServer")
 struct SourceServerTests {

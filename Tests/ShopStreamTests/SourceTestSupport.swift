@@ -1,6 +1,7 @@
 import Foundation
 import OrchHTTPClient
 @testable import ShopStream
+import ShopStreamSourceServer
 
 /// The project's bundled snapshot (fixtures/dummyjson), found relative to this file.
 let fixturesDirectory: String = {

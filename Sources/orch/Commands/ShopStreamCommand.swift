@@ -3,6 +3,7 @@ import Foundation
 import OrchRuntime
 import OrchStore
 import ShopStream
+import ShopStreamSourceServer
 
 struct ShopStreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct ShopStreamCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve-source",
             abstract: "Serve the bundled DummyJSON snapshot (users, products, carts, posts) on 127.0.0.1.",
-            discussion: "Fault injection for tests: SHOPSTREAM_FAULTS (see Sources/ShopStream/SourceServer/Faults.swift).")
+            discussion: "Fault injection for tests: SHOPSTREAM_FAULTS (see Sources/ShopStreamSourceServer/Faults.swift).")
         @Option(help: "Port (0 picks a free one).") var port = 8090
         @Option(help: "Folder with users.json, products.json, carts.json, posts.json; default: the repository's fixtures/dummyjson.")
         var fixtures: String?

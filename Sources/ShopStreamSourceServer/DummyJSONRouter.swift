@@ -1,5 +1,6 @@
 import Foundation
 import OrchCore
+import ShopStream
 import OrchHTTPServer
 
 /// Answers GET requests the way dummyjson.com's list and single-record endpoints do (see fixtures/dummyjson/README.md):

@@ -1,4 +1,5 @@
 import Foundation
+import ShopStream
 import OrchHTTPServer
 
 /// A DummyJSON-compatible HTTP server over the bundled snapshot, bound to 127.0.0.1, with optional fault injection.

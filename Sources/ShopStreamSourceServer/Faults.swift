@@ -1,4 +1,5 @@
 import Foundation
+import ShopStream
 
 /// Failures a ``DummyJSONServer`` injects, for tests and the reliability suite.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import OrchCore
+import ShopStream
 
 /// The four DummyJSON data files loaded into memory as raw record bytes (served exactly as stored) plus their ids.
 struct FixtureStore: Sendable {
