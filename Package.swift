@@ -28,23 +28,24 @@ let package = Package(
         // C libraries: one module map and one shim each.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
-        // libpq and libcurl: headers only (their default include paths), loaded with dlopen on first use instead
-        // of linked, so that a process that never uses them does not map, start and fork them (see each shim.h).
+        // libpq, libmicrohttpd and libcurl: headers only (their default include paths), loaded with dlopen on first
+        // use instead of linked, so that a process that never uses them does not map, start and fork them (see each
+        // shim.h).
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
-                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Linux process control (prctl) for the task supervisor; header only.
         .systemLibrary(name: "CProcessControl", path: "Sources/CProcessControl"),
 
-        // The functions of libpq and libcurl that orch calls, looked up in the library when first used.
+        // The functions of libpq, libcurl and libmicrohttpd that orch calls, looked up in the library when first used.
         .target(name: "CLibPQLoader", dependencies: ["CLibPQ"]),
         .target(name: "CCurlLoader", dependencies: ["CCurl"]),
+        .target(name: "CMicroHTTPDLoader", dependencies: ["CMicroHTTPD"]),
 
         // Thin Swift owners of the C handles; no orchestrator words.
         .target(name: "OrchSQLite", dependencies: ["CSQLite"]),
         .target(name: "OrchPostgres", dependencies: ["CLibPQ", "CLibPQLoader"]),
-        .target(name: "OrchHTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(name: "OrchHTTPServer", dependencies: ["CMicroHTTPD", "CMicroHTTPDLoader"]),
         .target(name: "OrchHTTPClient", dependencies: ["CCurl", "CCurlLoader"]),
 
         // The pure core: DAGs, schedules, states, the scheduling state machine. No I/O.

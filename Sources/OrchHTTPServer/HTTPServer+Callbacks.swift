@@ -102,13 +102,13 @@ private func suspend(_ connection: OpaquePointer, _ request: RequestContext, _ s
     let address = Int(bitPattern: UnsafeMutableRawPointer(connection))
     let suspended = SuspendedRequest(resume: {
         guard let raw = UnsafeMutableRawPointer(bitPattern: address) else { return }
-        MHD_resume_connection(OpaquePointer(raw))
+        orch_MHD_resume_connection(OpaquePointer(raw))
     })
     guard server.addSuspended(suspended) else {
         return queue(.error(503, "the server is stopping; try again"), on: connection)
     }
     request.suspended = suspended
-    MHD_suspend_connection(connection)
+    orch_MHD_suspend_connection(connection)
     deferred.start { response in suspended.finish(response) }
     return .YES
 }
@@ -131,7 +131,7 @@ private func oversizedHead(_ request: RequestContext, _ connection: OpaquePointe
 private func headerSize(_ connection: OpaquePointer) -> Int {
     var total = 0
     withUnsafeMutablePointer(to: &total) { pointer in
-        _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+        _ = orch_MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
             guard let cls else { return .YES }
             let sum = cls.assumingMemoryBound(to: Int.self)
             sum.pointee += (key.map { strlen($0) } ?? 0) + (value.map { strlen($0) } ?? 0) + 4
@@ -146,7 +146,7 @@ private func tooLarge(_ limit: Int) -> HTTPResponse {
 }
 
 private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
-    MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    orch_MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
 }
 
 /// Collects headers through libmicrohttpd's iterator (lower-cased names, repeats joined by ", ").
@@ -157,7 +157,7 @@ private final class HeaderCollector {
 private func requestHeaders(_ connection: OpaquePointer) -> [String: String] {
     let collector = HeaderCollector()
     withExtendedLifetime(collector) {
-        _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+        _ = orch_MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
             guard let cls, let key else { return .YES }
             let collector = Unmanaged<HeaderCollector>.fromOpaque(cls).takeUnretainedValue()
             let name = String(cString: key).lowercased()
@@ -187,20 +187,20 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MH
     }
     let body = response.body
     let mhdResponse = body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress),
+        orch_MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress),
                                         .RESPMEM_MUST_COPY)
     }
     guard let mhdResponse else { return .NO }
-    defer { MHD_destroy_response(mhdResponse) }
+    defer { orch_MHD_destroy_response(mhdResponse) }
     var hasNosniff = false
     for (name, value) in response.headers {
         let lower = name.lowercased()
         if lower == "content-length" { continue }  // libmicrohttpd computes it
         if lower == "x-content-type-options" { hasNosniff = true }
-        _ = MHD_add_response_header(mhdResponse, name, value)  // refuses CR/LF in values
+        _ = orch_MHD_add_response_header(mhdResponse, name, value)  // refuses CR/LF in values
     }
     if !hasNosniff {
-        _ = MHD_add_response_header(mhdResponse, "X-Content-Type-Options", "nosniff")
+        _ = orch_MHD_add_response_header(mhdResponse, "X-Content-Type-Options", "nosniff")
     }
-    return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    return orch_MHD_queue_response(connection, UInt32(response.status), mhdResponse)
 }

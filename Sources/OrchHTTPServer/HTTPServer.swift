@@ -74,6 +74,10 @@ public final class HTTPServer: @unchecked Sendable {
         guard inet_pton(AF_INET, config.host, &address.sin_addr) == 1 else {
             throw HTTPServerError("HTTP host '\(config.host)' is not an IPv4 address; use e.g. 127.0.0.1")
         }
+        if let failure = orch_mhd_open() {
+            throw HTTPServerError("cannot load libmicrohttpd, which serves HTTP: \(String(cString: failure))"
+                + " (install the libmicrohttpd12 package)")
+        }
         // A client that hangs up mid-response must not kill the process (libmicrohttpd also sends with
         // MSG_NOSIGNAL on Linux; this covers every other write path).
         signal(SIGPIPE, SIG_IGN)
@@ -162,7 +166,7 @@ private final class DaemonShutdown: @unchecked Sendable {
         while context.inFlight > 0 && Date() < deadline {
             usleep(2_000)
         }
-        MHD_stop_daemon(daemon)
+        orch_MHD_stop_daemon(daemon)
         if let log {
             orch_mhd_log_destroy(log)
             log.deallocate()

@@ -7,10 +7,12 @@ import Testing
 
 /// libpq and libcurl are loaded when first used (dlopen), not at process start: a scheduler on SQLite that sent no
 /// webhook, and the bundle fork server its tasks were forked from, map neither; the same scheduler with its state on
-/// PostgreSQL maps libpq; the repository bundle's helpers do not map libmicrohttpd either. Linked, they and their ~25 dependencies were mapped by every orch process and every bundle
-/// process, and every fork of a fork server copied and tore those mappings down (docs/performance.md).
+/// PostgreSQL maps libpq. libmicrohttpd is loaded when an HTTP server starts: that scheduler and the repository
+/// bundle's helpers do not map it, serve does. Linked, they and their ~25 dependencies were mapped by every orch
+/// process and every bundle process, and every fork of a fork server copied and tore those mappings down
+/// (docs/performance.md).
 @Suite(.serialized) struct CLILazyLibrariesTests {
-    @Test func aSchedulerOnSQLiteAndItsForkServerMapNeitherLibpqNorLibcurl() throws {
+    @Test func aSchedulerOnSQLiteAndItsForkServerMapNeitherLibpqLibcurlNorLibmicrohttpd() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
         let maps = try mapsAfterFanOutRun(s)
         #expect(!maps.helpers.isEmpty, "the scheduler has no bundle helper left to read")
@@ -18,11 +20,11 @@ import Testing
             #expect(!libraries.contains("libpq"), "the \(name) maps libpq: \(libraries.sorted())")
             #expect(!libraries.contains("libcurl"), "the \(name) maps libcurl: \(libraries.sorted())")
         }
-        // The repository bundle (example_fanout is one of its DAGs) links ShopStream but not its source server, so
-        // its helpers never load libmicrohttpd and GnuTLS, which the scheduler, serving HTTP, links.
-        for libraries in maps.helpers {
+        // libmicrohttpd (with GnuTLS) is loaded by the HTTP server when it starts; a scheduler serves no HTTP, and the
+        // repository bundle (example_fanout is one of its DAGs) links ShopStream but not its source server.
+        for (name, libraries) in [("scheduler", maps.scheduler)] + maps.helpers.map({ ("bundle helper", $0) }) {
             #expect(!libraries.contains("libmicrohttpd") && !libraries.contains("libgnutls"),
-                    "a bundle helper maps the HTTP server library: \(libraries.sorted())")
+                    "the \(name) maps the HTTP server library: \(libraries.sorted())")
         }
     }
 
@@ -49,6 +51,7 @@ import Testing
         }
         let base = try #require(url, "orch serve did not start: \(serve.stderr.suffix(1500))")
         #expect(try curl("\(base)/api/v1/health").contains("\"status\""))
+        #expect((try libraries(mappedBy: serve.pid)).contains("libmicrohttpd"), "serve answers HTTP without libmicrohttpd?")
         usleep(1_000_000)   // what serve would load at start in the background has had its time
         #expect(!(try libraries(mappedBy: serve.pid)).contains("libpq"), "serve maps libpq before Insights were asked for")
 
