@@ -42,6 +42,37 @@ import Testing
         #expect(helperStarts() == ["__fork-server", "__fork-server", "__task-host", "__task-host"], "\(helperStarts())")
     }
 
+    /// A fork server that is slow to start (every bundle's first process attempt, and the first after it retired)
+    /// holds up only its own attempt: the scheduler starts it off the engine's thread, so another run goes on and
+    /// ends before the server has even begun. Before, the engine waited for the server's `ready` line.
+    @Test func aForkServerComingUpHoldsUpOnlyItsOwnAttempts() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let bundle = try LoggingBundle(in: s, forkServerDelay: 5)
+        s.extraEnvironment["ORCH_BUNDLES"] = bundle.path
+        for dag in ["reliability_attempt_thread", "test_task_host"] {
+            #expect(try s.run("dags", "unpause", dag).status == 0)
+        }
+        let scheduler = try s.start(["scheduler"])
+        defer { scheduler.stop(SIGTERM) }
+
+        #expect(try s.run("trigger", "reliability_attempt_thread").status == 0)
+        let db = try s.database()
+        #expect(s.waitFor(30) { ((try? RunRows(db, dagId: "reliability_attempt_thread"))?.attempts.count ?? 0) > 0 },
+                "the process attempt was never launched")
+        let hosted = try s.run("trigger", "test_task_host", "--wait")
+        #expect(hosted.status == 0, "\(hosted.output)")
+        let hostedRun = try #require(try db.queryOne("SELECT state, end_date FROM dag_run WHERE dag_id = 'test_task_host'"))
+        #expect(hostedRun["state"].string == "success")
+
+        #expect(s.waitFor(60) { (try? RunRows(db, dagId: "reliability_attempt_thread"))?.state == "success" },
+                "the process run did not succeed once its fork server was up")
+        let released = try #require(bundle.forkServerReleases.first, "the fork server never started")
+        let hostedEnd = try #require(hostedRun["end_date"].double)
+        #expect(hostedEnd < released,
+                "the in-process run ended at \(hostedEnd), after the fork server went on at \(released): it waited")
+        #expect(bundle.helperStarts.filter { $0 == "__fork-server" }.count == 1, "\(bundle.helperStarts)")
+    }
+
     @Test func aBadIdleTimeStopsTheCommandNamingTheSetting() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
         for bad in ["soon", "0", "-5", "nan"] {

@@ -214,11 +214,18 @@ struct LoggingBundle {
     let path: String
     private let calls: String
 
-    init(in s: OrchSandbox) throws {
+    private let releases: String
+
+    /// `forkServerDelay`: seconds a `__fork-server` start waits before the bundle runs (a slow helper start); the
+    /// wall-clock time it then goes on at is appended to a file (`forkServerReleases`).
+    init(in s: OrchSandbox, forkServerDelay: Int = 0) throws {
         calls = s.home.appendingPathComponent("bundle-calls.log").path
+        releases = s.home.appendingPathComponent("fork-server-releases.log").path
         path = s.home.appendingPathComponent("logging-bundle").path
         let real = String(testBundles.split(separator: ":")[1])   // orch-test-dags
-        let script = "#!/bin/sh\necho \"$1\" >> '\(calls)'\nexec '\(real)' \"$@\"\n"
+        let delay = forkServerDelay > 0
+            ? "if [ \"$1\" = __fork-server ]; then sleep \(forkServerDelay); date +%s.%N >> '\(releases)'; fi\n" : ""
+        let script = "#!/bin/sh\necho \"$1\" >> '\(calls)'\n\(delay)exec '\(real)' \"$@\"\n"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
     }
@@ -227,6 +234,11 @@ struct LoggingBundle {
     var helperStarts: [String] {
         ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
             .filter { $0.hasPrefix("__") }
+    }
+
+    /// When each delayed `__fork-server` start went on (seconds since 1970), in order.
+    var forkServerReleases: [Double] {
+        ((try? String(contentsOfFile: releases, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
     }
 
     func forget() { try? FileManager.default.removeItem(atPath: calls) }

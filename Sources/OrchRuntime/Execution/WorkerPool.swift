@@ -191,6 +191,20 @@ public final class WorkerPool: @unchecked Sendable {
 
     private func launchProcess(_ spec: AttemptSpec, executable: String, forkServer: ForkServerClient?,
                                callbacks: AttemptCallbacks) {
+        if let forkServer, !forkServer.launchesWithoutWaiting {
+            // The bundle's fork server must start first (its first attempt, or the first since it retired for
+            // idleness): 10-50 ms, up to 10 s for one that never answers. Not on the caller's thread, which is
+            // the engine's: its other runs go on meanwhile. The attempt is reported started when its child is.
+            Thread.detachNewThread { [self] in
+                launchProcessNow(spec, executable: executable, forkServer: forkServer, callbacks: callbacks)
+            }
+            return
+        }
+        launchProcessNow(spec, executable: executable, forkServer: forkServer, callbacks: callbacks)
+    }
+
+    private func launchProcessNow(_ spec: AttemptSpec, executable: String, forkServer: ForkServerClient?,
+                                  callbacks: AttemptCallbacks) {
         var spec = routingXCom(spec, host: false)
         spec.killGrace = killGrace
         if let forkServer, launchForked(forkServer, spec, callbacks: callbacks) { return }

@@ -36,6 +36,14 @@ final class ForkServerClient: @unchecked Sendable {
         idle = HelperIdleRetirement(seconds: idleSeconds)
     }
 
+    /// True when a launch now would not wait for a server to start: one is up (or none can be, and the launch
+    /// falls back at once) and no other thread holds the client, as one starting the server does.
+    var launchesWithoutWaiting: Bool {
+        guard lock.try() else { return false }
+        defer { lock.unlock() }
+        return requestFD >= 0 || unavailable
+    }
+
     /// Sends one attempt to the server (starting it if needed). Returns false when no server can be started.
     func launch(_ spec: AttemptSpec, handlers: Handlers) -> Bool {
         lock.lock()
