@@ -21,28 +21,19 @@ import Testing
         let scheduler = try s.start(["scheduler"])
         defer { scheduler.stop(SIGTERM) }
 
-        let first = try s.run("trigger", "test_lazy_one", "--wait")
-        #expect(first.status == 0, "\(first.output)")
-        let one = try RunRows(try s.database(), dagId: "test_lazy_one")
-        #expect(one.tasks == ["forked": "success", "forked_again": "success", "hosted": "success"], "\(one.tasks)")
-        for task in ["forked", "forked_again"] {
-            let log = try logOf(one, task)
-            #expect(log.contains("lazy builds in process") && log.contains(": test_lazy_one=1\n"), "\(log)")
-        }
-        let hostedOne = try logOf(one, "hosted")
-        #expect(hostedOne.contains("lazy builds in the task host: test_lazy_one=1\n"), "\(hostedOne)")
-
         // The second DAG is built beside the first, once, by the same helpers.
-        let second = try s.run("trigger", "test_lazy_two", "--wait")
-        #expect(second.status == 0, "\(second.output)")
-        let two = try RunRows(try s.database(), dagId: "test_lazy_two")
-        #expect(two.tasks == ["forked": "success", "forked_again": "success", "hosted": "success"], "\(two.tasks)")
-        for task in ["forked", "forked_again"] {
-            let log = try logOf(two, task)
-            #expect(log.contains(": test_lazy_one=1 test_lazy_two=1\n"), "\(log)")
+        for (dag, built) in [("test_lazy_one", "test_lazy_one=1"), ("test_lazy_two", "test_lazy_one=1 test_lazy_two=1")] {
+            let run = try s.run("trigger", dag, "--wait")
+            #expect(run.status == 0, "\(run.output)")
+            let rows = try RunRows(try s.database(), dagId: dag)
+            #expect(rows.tasks == ["forked": "success", "forked_again": "success", "hosted": "success"], "\(rows.tasks)")
+            for task in ["forked", "forked_again"] {
+                let log = try logOf(rows, task)
+                #expect(log.contains("lazy builds in process") && log.contains(": \(built)\n"), "\(log)")
+            }
+            let hosted = try logOf(rows, "hosted")
+            #expect(hosted.contains("lazy builds in the task host: \(built)\n"), "\(hosted)")
         }
-        let hostedTwo = try logOf(two, "hosted")
-        #expect(hostedTwo.contains("lazy builds in the task host: test_lazy_one=1 test_lazy_two=1\n"), "\(hostedTwo)")
         #expect(bundle.helperStarts.sorted() == ["__fork-server", "__task-host"], "\(bundle.helperStarts)")
     }
 
