@@ -47,7 +47,7 @@ import Testing
     /// ends before the server has even begun. Before, the engine waited for the server's `ready` line.
     @Test func aForkServerComingUpHoldsUpOnlyItsOwnAttempts() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
-        let bundle = try LoggingBundle(in: s, forkServerDelay: 5)
+        let bundle = try LoggingBundle(in: s, slowHelper: "__fork-server")
         s.extraEnvironment["ORCH_BUNDLES"] = bundle.path
         for dag in ["reliability_attempt_thread", "test_task_host"] {
             #expect(try s.run("dags", "unpause", dag).status == 0)
@@ -66,11 +66,54 @@ import Testing
 
         #expect(s.waitFor(60) { (try? RunRows(db, dagId: "reliability_attempt_thread"))?.state == "success" },
                 "the process run did not succeed once its fork server was up")
-        let released = try #require(bundle.forkServerReleases.first, "the fork server never started")
+        let released = try #require(bundle.slowStartReleases.first, "the fork server never started")
         let hostedEnd = try #require(hostedRun["end_date"].double)
         #expect(hostedEnd < released,
                 "the in-process run ended at \(hostedEnd), after the fork server went on at \(released): it waited")
         #expect(bundle.helperStarts.filter { $0 == "__fork-server" }.count == 1, "\(bundle.helperStarts)")
+    }
+
+    /// The same for a task host started again (after it retired for idleness): the in-process attempt that starts
+    /// it waits for it off the engine's thread, so a process run triggered after goes on and ends first. Its attempt
+    /// is still recorded as in-process (the executable answered as a task host before).
+    @Test func aTaskHostComingUpAgainHoldsUpOnlyItsOwnAttempts() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let bundle = try LoggingBundle(in: s, slowHelper: "__task-host", slowFromTheStart: false)
+        s.extraEnvironment["ORCH_BUNDLES"] = bundle.path
+        s.extraEnvironment["ORCH_HELPER_IDLE_SECONDS"] = "1"
+        s.extraEnvironment["ORCH_WORKER_SLOTS"] = "4"   // the in-process run's three first tasks wait with slots
+        for dag in ["reliability_attempt_thread", "test_task_host"] {
+            #expect(try s.run("dags", "unpause", dag).status == 0)
+        }
+        let scheduler = try s.start(["scheduler"])
+        defer { scheduler.stop(SIGTERM) }
+        let db = try s.database()
+
+        let first = try s.run("trigger", "test_task_host", "--wait")
+        #expect(first.status == 0, "\(first.output)")
+        let firstRun = try RunRows(db, dagId: "test_task_host")
+        #expect(s.waitFor(15) { !helperCommands(of: scheduler).contains("__task-host") },
+                "the task host did not retire: \(helperCommands(of: scheduler))")
+
+        bundle.startSlowing()
+        #expect(try s.run("trigger", "test_task_host").status == 0)
+        #expect(s.waitFor(30) {
+            guard let rows = try? RunRows(db, dagId: "test_task_host") else { return false }
+            return rows.runPk != firstRun.runPk && !rows.attempts.isEmpty
+        }, "the second in-process run's attempts were never launched")
+        let processRun = try s.run("trigger", "reliability_attempt_thread", "--wait")
+        #expect(processRun.status == 0, "\(processRun.output)")
+        let processEnd = try #require(try db.queryOne(
+            "SELECT end_date FROM dag_run WHERE dag_id = 'reliability_attempt_thread'")?["end_date"].double)
+
+        #expect(s.waitFor(60) { (try? RunRows(db, dagId: "test_task_host"))?.state == "success" },
+                "the in-process run did not succeed once its task host was up")
+        let released = try #require(bundle.slowStartReleases.first, "the task host never started again")
+        #expect(processEnd < released,
+                "the process run ended at \(processEnd), after the task host went on at \(released): it waited")
+        let second = try RunRows(db, dagId: "test_task_host")
+        #expect(Set(second.attempts.compactMap { $0["isolation"].string }) == ["in_process"])
+        #expect(bundle.helperStarts.filter { $0 == "__task-host" }.count == 2, "\(bundle.helperStarts)")
     }
 
     @Test func aBadIdleTimeStopsTheCommandNamingTheSetting() throws {

@@ -215,20 +215,28 @@ struct LoggingBundle {
     private let calls: String
 
     private let releases: String
+    private let slowFlag: String
 
-    /// `forkServerDelay`: seconds a `__fork-server` start waits before the bundle runs (a slow helper start); the
-    /// wall-clock time it then goes on at is appended to a file (`forkServerReleases`).
-    init(in s: OrchSandbox, forkServerDelay: Int = 0) throws {
+    /// `slowHelper`: a helper command (`__fork-server`, `__task-host`) whose start waits `delay` seconds before the
+    /// bundle runs (a slow helper start), from the first start on or only after ``startSlowing()``; the wall-clock
+    /// time each such start then goes on at is appended to a file (``slowStartReleases``).
+    init(in s: OrchSandbox, slowHelper: String? = nil, delay: Int = 5, slowFromTheStart: Bool = true) throws {
         calls = s.home.appendingPathComponent("bundle-calls.log").path
-        releases = s.home.appendingPathComponent("fork-server-releases.log").path
+        releases = s.home.appendingPathComponent("slow-start-releases.log").path
+        slowFlag = s.home.appendingPathComponent("slow-starts").path
         path = s.home.appendingPathComponent("logging-bundle").path
         let real = String(testBundles.split(separator: ":")[1])   // orch-test-dags
-        let delay = forkServerDelay > 0
-            ? "if [ \"$1\" = __fork-server ]; then sleep \(forkServerDelay); date +%s.%N >> '\(releases)'; fi\n" : ""
-        let script = "#!/bin/sh\necho \"$1\" >> '\(calls)'\n\(delay)exec '\(real)' \"$@\"\n"
+        let slow = slowHelper.map {
+            "if [ \"$1\" = \($0) ] && [ -e '\(slowFlag)' ]; then sleep \(delay); date +%s.%N >> '\(releases)'; fi\n"
+        } ?? ""
+        let script = "#!/bin/sh\necho \"$1\" >> '\(calls)'\n\(slow)exec '\(real)' \"$@\"\n"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
+        if slowFromTheStart { startSlowing() }
     }
+
+    /// From now on, starts of the slow helper wait.
+    func startSlowing() { FileManager.default.createFile(atPath: slowFlag, contents: nil) }
 
     /// The helper commands (`__fork-server`, `__task-host`) it was started with since the last ``forget()``, in order.
     var helperStarts: [String] {
@@ -236,8 +244,8 @@ struct LoggingBundle {
             .filter { $0.hasPrefix("__") }
     }
 
-    /// When each delayed `__fork-server` start went on (seconds since 1970), in order.
-    var forkServerReleases: [Double] {
+    /// When each slowed helper start went on (seconds since 1970), in order.
+    var slowStartReleases: [Double] {
         ((try? String(contentsOfFile: releases, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
     }
 

@@ -43,12 +43,9 @@ final class InProcessAttempt: @unchecked Sendable {
     private var _task: Task<Void, Never>?
     /// Called once when it ends (before `finished`); set before the attempt starts.
     var onEnd: (@Sendable () -> Void)?
-    /// Called when it is stopped, for an attempt whose Swift task runs elsewhere (a bundle's task host).
-    var onStop: (@Sendable () -> Void)? {
-        get { lock.withLock { _onStop } }
-        set { lock.withLock { _onStop = newValue } }
-    }
-    private var _onStop: (@Sendable () -> Void)?
+    /// What stopping it does to a Swift task that runs elsewhere (a bundle's task host); see ``whenStopped(_:)``.
+    private var onStop: (@Sendable () -> Void)?
+    private var stopped = false
 
     init(logger: FileTaskLogger, finished: @escaping @Sendable (AttemptOutcome) -> Void) {
         self.logger = logger
@@ -63,11 +60,27 @@ final class InProcessAttempt: @unchecked Sendable {
         finished(outcome)
     }
 
+    /// Whether it has ended (returned or stopped).
+    var hasEnded: Bool { lock.withLock { ended } }
+
+    /// For an attempt whose Swift task runs elsewhere: what stopping it does there. Run at once when it was
+    /// stopped already (its task was sent from another thread while the engine stopped it).
+    func whenStopped(_ action: @escaping @Sendable () -> Void) {
+        let stoppedAlready = lock.withLock {
+            if !stopped { onStop = action }
+            return stopped
+        }
+        if stoppedAlready { action() }
+    }
+
     /// The engine stopped it (its timeout): reported ended now; the Swift task is cancelled.
     func stop(reason: String) {
         guard claim() else { return }
         task?.cancel()
-        onStop?()
+        lock.withLock {
+            stopped = true
+            return onStop
+        }?()
         logger.log("attempt stopped: \(reason)")
         runOnEnd()
         finished(.failed(exitCode: nil, error: "stopped: \(reason)"))

@@ -81,13 +81,23 @@ public final class WorkerPool: @unchecked Sendable {
     /// records, and what restart recovery goes by (a process holds its lock file and can be adopted).
     public func isolation(of spec: AttemptSpec, task: TaskSpec) -> Isolation {
         guard let bundle = bundleExecutable(spec) else { return task.isolation }
-        return task.isolation == .inProcess && bundleTaskHost(bundle)?.isAvailable() == true ? .inProcess : .process
+        guard task.isolation == .inProcess, let host = bundleTaskHost(bundle) else { return .process }
+        return runsHosted(host) ? .inProcess : .process
+    }
+
+    /// Whether a bundle's `.inProcess` tasks run in its task host: yes once the executable has answered as one (a
+    /// host that retired or died since is started again by the attempt, off the engine's thread), no once it
+    /// answered as something else (an older OrchSDK: they run as processes). Before its first answer the host is
+    /// started here, on the caller's thread, since the answer decides the isolation recorded for the attempt
+    /// before it is sent, which restart recovery goes by.
+    private func runsHosted(_ host: TaskHostClient) -> Bool {
+        host.answeredAsHost ?? host.isAvailable()
     }
 
     /// Starts an attempt; `callbacks.finished` is called exactly once.
     public func launch(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
         if let bundle = bundleExecutable(spec) {
-            if task.isolation == .inProcess, let host = bundleTaskHost(bundle), host.isAvailable() {
+            if task.isolation == .inProcess, let host = bundleTaskHost(bundle), runsHosted(host) {
                 return launchHosted(spec, host: host, callbacks: callbacks)
             }
             return launchProcess(spec, executable: bundle, forkServer: bundleForkServer(bundle), callbacks: callbacks)
@@ -337,13 +347,25 @@ public final class WorkerPool: @unchecked Sendable {
         let spec = routingXCom(given, host: true)
         let attempt = InProcessAttempt(logger: FileTaskLogger(path: spec.logPath), finished: callbacks.finished)
         attempt.onEnd = { [live] in live.remove(spec.lockPath, .inProcess(attempt)) }
-        live.set(spec.lockPath, .inProcess(attempt))
-        callbacks.started(host.pid, nil)   // before it is sent: a no-op can end before `launch` returns
+        live.set(spec.lockPath, .inProcess(attempt))   // the engine may stop it from now on
+        if host.launchesWithoutWaiting { return Self.send(spec, attempt, to: host, callbacks: callbacks) }
+        // The host must start first (after it retired for idleness, or died): 10-50 ms, up to 10 s for one that
+        // never answers. Not on the caller's thread, which is the engine's: its other runs go on meanwhile.
+        Thread.detachNewThread { Self.send(spec, attempt, to: host, callbacks: callbacks) }
+    }
+
+    /// Starts the host if need be, then sends it the attempt; the attempt is reported started once its host is up
+    /// (before it is sent: a no-op can end before `launch` returns). One the engine stopped meanwhile is not sent.
+    private static func send(_ spec: AttemptSpec, _ attempt: InProcessAttempt, to host: TaskHostClient,
+                             callbacks: AttemptCallbacks) {
+        let failure = "the bundle's task host (\(spec.dagId)) could not be started or reached"
+        guard let pid = host.start() else { return attempt.end(.failed(exitCode: nil, error: failure)) }
+        guard !attempt.hasEnded else { return }
+        callbacks.started(pid, nil)
         guard let id = host.launch(spec, finished: { attempt.end($0) }) else {
-            attempt.end(.failed(exitCode: nil, error: "the bundle's task host (\(spec.dagId)) could not be started or reached"))
-            return
+            return attempt.end(.failed(exitCode: nil, error: failure))
         }
-        attempt.onStop = { host.cancel(id) }
+        attempt.whenStopped { host.cancel(id) }
     }
 
     private func launchInProcess(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {

@@ -22,6 +22,10 @@ final class TaskHostClient: @unchecked Sendable {
     /// What the running host keeps of each run's spec (and the protocol version it announced).
     private var contexts = RunContexts()
     private var idle: HelperIdleRetirement
+    /// What the executable last answered when started: true as a task host, false as something else, nil before
+    /// any answer. Its own lock, so that it can be read while another thread starts the host.
+    private let answerLock = NSLock()
+    private var answer: Bool?
 
     init(executable: String, idleSeconds: Double?) {
         self.executable = executable
@@ -35,6 +39,26 @@ final class TaskHostClient: @unchecked Sendable {
         lock.withLock {
             if requestFD < 0 && !unavailable { _ = startHost() } else { workChanged() }
             return !unavailable
+        }
+    }
+
+    /// Whether the executable has answered as a task host (true) or as something else (false) when last started;
+    /// nil before it was. Never waits for a start under way.
+    var answeredAsHost: Bool? { answerLock.withLock { answer } }
+
+    /// True when sending an attempt now would not wait for a host to start: one is up (or none can be) and no
+    /// other thread holds the client, as one starting the host does.
+    var launchesWithoutWaiting: Bool {
+        guard lock.try() else { return false }
+        defer { lock.unlock() }
+        return requestFD >= 0 || unavailable
+    }
+
+    /// Starts the host if it is not running; returns its process id, or nil when none could be started.
+    func start() -> Int32? {
+        lock.withLock {
+            if requestFD < 0 && !unavailable { _ = startHost() } else { workChanged() }
+            return requestFD >= 0 ? hostPid : nil
         }
     }
 
@@ -91,8 +115,10 @@ final class TaskHostClient: @unchecked Sendable {
             return false
         case .notAHelper:
             unavailable = true
+            answerLock.withLock { answer = false }
             return false
         case .started(let host):
+            answerLock.withLock { answer = true }
             requestFD = host.requestFD
             hostPid = host.pid
             contexts.reset(version: version)
