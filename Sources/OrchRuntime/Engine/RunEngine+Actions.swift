@@ -44,7 +44,7 @@ extension RunEngine {
                 wakeAt = at
             }
         }
-        pendingSpecs = [:]
+        pendingAttempts = [:]
         report(ended, now: now)   // after the launches: the next task of a chain does not wait for these lines
         return problem
     }
@@ -57,8 +57,9 @@ extension RunEngine {
             guard let run = records[b.key.runPk], let dag = dag(of: run), let task = dag.task(b.key.taskId) else { continue }
             let logPath = home.attemptLogFile(dagId: dag.id, runId: run.runId, taskId: b.key.taskId, tryNumber: b.tryNumber)
             let spec = makeSpec(run: run, dag: dag, taskId: b.key.taskId, tryNumber: b.tryNumber, logPath: logPath)
-            begun[b.key] = AttemptStart(isolation: pool.isolation(of: spec, task: task), logPath: logPath)
-            pendingSpecs[b.key] = spec
+            let isolation = pool.isolation(of: spec, task: task)
+            begun[b.key] = AttemptStart(isolation: isolation, logPath: logPath)
+            pendingAttempts[b.key] = (spec, isolation)
         }
         for pk in batch.startedRuns {
             guard var r = records[pk] else { continue }
@@ -117,7 +118,7 @@ extension RunEngine {
     }
 
     func launch(_ l: AttemptLaunch, attemptId: Int64?, now: Date) {
-        guard let spec = pendingSpecs.removeValue(forKey: l.key), let run = records[l.key.runPk],
+        guard let (spec, isolation) = pendingAttempts.removeValue(forKey: l.key), let run = records[l.key.runPk],
               let task = dag(of: run)?.task(l.key.taskId) else { return }
         if l.isRunsFirst {
             OrchMetrics.recordTriggerToStart(dagId: l.dagId, seconds: now.timeIntervalSince(run.queuedAt))
@@ -133,9 +134,8 @@ extension RunEngine {
             }
             return
         }
-        let isolation = pool.isolation(of: spec, task: task)
         launched[l.key] = Launched(spec: spec, dagId: l.dagId, startedAt: now, isolation: isolation)
-        pool.launch(spec, task: task, callbacks: callbacks(l.key, tryNumber: l.tryNumber, attemptId: attemptId,
+        pool.launch(spec, task: task, as: isolation, callbacks: callbacks(l.key, tryNumber: l.tryNumber, attemptId: attemptId,
                                                            recordsProcess: isolation == .process,
                                                            startIsUrgent: task.executionTimeout != nil || task.runningLimit != nil))
     }

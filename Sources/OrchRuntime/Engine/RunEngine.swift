@@ -52,8 +52,9 @@ public actor RunEngine {
     /// The runs the machine knows, as read from the store (for attempt specs and alert messages).
     var records: [Int64: RunRecord] = [:]
     var launched: [AttemptKey: Launched] = [:]
-    /// Specs of attempts begun in the batch being written, launched once it is committed.
-    var pendingSpecs: [AttemptKey: AttemptSpec] = [:]
+    /// Attempts begun in the batch being written, launched once it is committed: each one's spec and the isolation
+    /// recorded for it (decided once, so that it runs as recorded).
+    var pendingAttempts: [AttemptKey: (spec: AttemptSpec, isolation: Isolation)] = [:]
     /// Events the engine gave itself between steps (an attempt that could not be offered, a batch not written).
     var inbox: [EngineEvent] = []
     /// Events from the launcher's threads.

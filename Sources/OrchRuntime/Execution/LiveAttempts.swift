@@ -60,11 +60,8 @@ final class InProcessAttempt: @unchecked Sendable {
         finished(outcome)
     }
 
-    /// Whether it has ended (returned or stopped).
-    var hasEnded: Bool { lock.withLock { ended } }
-
     /// For an attempt whose Swift task runs elsewhere: what stopping it does there. Run at once when it was
-    /// stopped already (its task was sent from another thread while the engine stopped it).
+    /// stopped already (the engine stopped it while its task was being sent from another thread).
     func whenStopped(_ action: @escaping @Sendable () -> Void) {
         let stoppedAlready = lock.withLock {
             if !stopped { onStop = action }

@@ -94,15 +94,23 @@ public final class WorkerPool: @unchecked Sendable {
         host.answeredAsHost ?? host.isAvailable()
     }
 
-    /// Starts an attempt; `callbacks.finished` is called exactly once.
+    /// Starts an attempt as ``isolation(of:task:)`` decides now; `callbacks.finished` is called exactly once.
     public func launch(_ spec: AttemptSpec, task: TaskSpec, callbacks: AttemptCallbacks) {
+        launch(spec, task: task, as: isolation(of: spec, task: task), callbacks: callbacks)
+    }
+
+    /// Starts an attempt with the isolation recorded for it (``isolation(of:task:)``, asked once before it was
+    /// recorded: restart recovery goes by the record, so the attempt must run as recorded); `callbacks.finished` is
+    /// called exactly once. An in-process attempt of a bundle whose task host cannot be started fails; it never
+    /// falls back to a process.
+    public func launch(_ spec: AttemptSpec, task: TaskSpec, as isolation: Isolation, callbacks: AttemptCallbacks) {
         if let bundle = bundleExecutable(spec) {
-            if task.isolation == .inProcess, let host = bundleTaskHost(bundle), runsHosted(host) {
+            if isolation == .inProcess, let host = bundleTaskHost(bundle) {
                 return launchHosted(spec, host: host, callbacks: callbacks)
             }
             return launchProcess(spec, executable: bundle, forkServer: bundleForkServer(bundle), callbacks: callbacks)
         }
-        switch task.isolation {
+        switch isolation {
         case .process: launchProcess(spec, executable: executable, forkServer: forkServer, callbacks: callbacks)
         case .inProcess: launchInProcess(spec, task: task, callbacks: callbacks)
         }
@@ -342,7 +350,8 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// In the bundle's task host: an in-process attempt whose Swift task runs in that process. Reported started
-    /// when sent, ended when the host says so (or dies), stopped by cancelling it there.
+    /// once the host is up, right before it is sent; ended when the host says so (or dies); stopped by cancelling
+    /// it there.
     private func launchHosted(_ given: AttemptSpec, host: TaskHostClient, callbacks: AttemptCallbacks) {
         let spec = routingXCom(given, host: true)
         let attempt = InProcessAttempt(logger: FileTaskLogger(path: spec.logPath), finished: callbacks.finished)
@@ -355,12 +364,12 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// Starts the host if need be, then sends it the attempt; the attempt is reported started once its host is up
-    /// (before it is sent: a no-op can end before `launch` returns). One the engine stopped meanwhile is not sent.
+    /// (before it is sent: a no-op can end before `launch` returns). The engine stops only started attempts (their
+    /// timeouts count from `started`): a stop that comes while the attempt is being sent cancels it in the host.
     private static func send(_ spec: AttemptSpec, _ attempt: InProcessAttempt, to host: TaskHostClient,
                              callbacks: AttemptCallbacks) {
         let failure = "the bundle's task host (\(spec.dagId)) could not be started or reached"
         guard let pid = host.start() else { return attempt.end(.failed(exitCode: nil, error: failure)) }
-        guard !attempt.hasEnded else { return }
         callbacks.started(pid, nil)
         guard let id = host.launch(spec, finished: { attempt.end($0) }) else {
             return attempt.end(.failed(exitCode: nil, error: failure))

@@ -32,9 +32,9 @@ final class TaskHostClient: @unchecked Sendable {
         idle = HelperIdleRetirement(seconds: idleSeconds)
     }
 
-    /// Starts the host if it is not running. False when this executable has no task host. Asked right before an
-    /// attempt is sent, so it counts as a change to the host's work: a host is not stopped for idleness between
-    /// this question and the attempt.
+    /// Starts the host if it is not running. False when this executable has no task host. Asked before the
+    /// executable has first answered (the pool's isolation question) and by warm-ups; it counts as a change to the
+    /// host's work.
     func isAvailable() -> Bool {
         lock.withLock {
             if requestFD < 0 && !unavailable { _ = startHost() } else { workChanged() }
@@ -61,9 +61,6 @@ final class TaskHostClient: @unchecked Sendable {
             return requestFD >= 0 ? hostPid : nil
         }
     }
-
-    /// The host's process id (0 before it first started).
-    var pid: Int32 { lock.withLock { hostPid } }
 
     /// Sends one attempt to the host (starting it if needed); returns its request id, or nil when no host can be
     /// started or reached. `finished` is called once, unless the attempt is cancelled.
@@ -114,6 +111,11 @@ final class TaskHostClient: @unchecked Sendable {
         case .failed:
             return false
         case .notAHelper:
+            // Its first line was not `ready`. From an executable that has answered as a task host before (the same
+            // bytes: bundle copies are named by their hash) that is a failed start (a crash before `ready`, no
+            // line in time), not an older OrchSDK: the answer, which attempts' recorded isolation went by, stays.
+            let answeredBefore = answerLock.withLock { answer == true }
+            if answeredBefore { return false }
             unavailable = true
             answerLock.withLock { answer = false }
             return false
