@@ -7,9 +7,9 @@ import Testing
 /// restart; one that never answered as a host is not asked again. A shell script stands in for the bundle, with
 /// a counter of its starts.
 @Suite struct TaskHostAnswerTests {
-    /// A script that prints `ready 2` and waits for its request pipe to close, except on the starts in
-    /// `garbledStarts` (1-based), where it prints something else and leaves.
-    private func executable(garbledStarts: [Int]) throws -> (path: String, starts: () -> Int, cleanup: () -> Void) {
+    /// A script that prints `ready 2` (after `readyAfter` seconds) and waits for its request pipe to close, except
+    /// on the starts in `garbledStarts` (1-based), where it prints something else and leaves.
+    private func executable(garbledStarts: [Int], readyAfter seconds: Int = 0) throws -> (path: String, starts: () -> Int, cleanup: () -> Void) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("task-host-answer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let counter = dir.appendingPathComponent("starts").path
@@ -18,6 +18,7 @@ import Testing
             #!/bin/sh
             n=$(cat '\(counter)' 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > '\(counter)'
             if \(garbled.isEmpty ? "false" : garbled); then echo "usage: not a task host"; exit 0; fi
+            sleep \(seconds)
             echo "ready 2"
             exec cat > /dev/null
             """
@@ -42,6 +43,27 @@ import Testing
         #expect(host.start() != nil, "the pool gave up on the executable after one failed restart")
         #expect(bundle.starts() == 3)
         host.shutdown()
+    }
+
+    /// An attempt goes to a thread of its own only while a start is under way (the client's lock is then held for
+    /// as long as the helper takes to say `ready`), not when the client is merely busy for a moment.
+    @Test func launchingWaitsOnlyWhileAStartIsUnderWay() throws {
+        let bundle = try executable(garbledStarts: [], readyAfter: 1)
+        defer { bundle.cleanup() }
+        let host = TaskHostClient(executable: bundle.path, idleSeconds: nil)
+        #expect(!host.launchesWithoutWaiting, "no host is up yet")
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { _ = host.start(); done.signal() }
+        while bundle.starts() == 0 { usleep(1_000) }
+        #expect(!host.launchesWithoutWaiting, "a start is under way")
+        done.wait()
+        #expect(host.launchesWithoutWaiting)
+        host.shutdown()
+
+        let flag = HelperStartFlag()
+        #expect(!flag.isStarting)
+        #expect(flag.during { flag.isStarting })
+        #expect(!flag.isStarting)
     }
 
     @Test func anExecutableThatIsNoTaskHostIsNotAskedAgain() throws {

@@ -30,6 +30,7 @@ final class ForkServerClient: @unchecked Sendable {
     private var unavailable = false
     /// What the running server keeps of each run's spec (and the protocol version it announced).
     private var contexts = RunContexts()
+    private let startFlag = HelperStartFlag()
 
     init(executable: String, idleSeconds: Double?) {
         self.executable = executable
@@ -37,9 +38,9 @@ final class ForkServerClient: @unchecked Sendable {
     }
 
     /// True when a launch now would not wait for a server to start: one is up (or none can be, and the launch
-    /// falls back at once) and no other thread holds the client, as one starting the server does.
+    /// falls back at once) and no other thread is starting one.
     var launchesWithoutWaiting: Bool {
-        guard lock.try() else { return false }
+        guard lock.try() else { return !startFlag.isStarting }   // held for an event or a send, or for a start
         defer { lock.unlock() }
         return requestFD >= 0 || unavailable
     }
@@ -84,11 +85,13 @@ final class ForkServerClient: @unchecked Sendable {
         // The first line must be `ready`; anything else (an executable that is not orch, a crash) means no
         // fork server for this pool, and attempts are spawned one by one instead.
         var version = 1
-        let started = HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment,
-                                          isReady: { line in
-            version = TaskHostProtocol.version(ofReadyLine: line)
-            return ForkServerProtocol.Event.parse(line) == .ready
-        })
+        let started = startFlag.during {
+            HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment,
+                                isReady: { line in
+                version = TaskHostProtocol.version(ofReadyLine: line)
+                return ForkServerProtocol.Event.parse(line) == .ready
+            })
+        }
         switch started {
         case .failed:
             return false

@@ -26,6 +26,7 @@ final class TaskHostClient: @unchecked Sendable {
     /// any answer. Its own lock, so that it can be read while another thread starts the host.
     private let answerLock = NSLock()
     private var answer: Bool?
+    private let startFlag = HelperStartFlag()
 
     init(executable: String, idleSeconds: Double?) {
         self.executable = executable
@@ -47,9 +48,9 @@ final class TaskHostClient: @unchecked Sendable {
     var answeredAsHost: Bool? { answerLock.withLock { answer } }
 
     /// True when sending an attempt now would not wait for a host to start: one is up (or none can be) and no
-    /// other thread holds the client, as one starting the host does.
+    /// other thread is starting one.
     var launchesWithoutWaiting: Bool {
-        guard lock.try() else { return false }
+        guard lock.try() else { return !startFlag.isStarting }   // held for an event or a send, or for a start
         defer { lock.unlock() }
         return requestFD >= 0 || unavailable
     }
@@ -103,10 +104,12 @@ final class TaskHostClient: @unchecked Sendable {
     /// Must hold the lock.
     private func startHost() -> Bool {
         var version = 1
-        let started = HelperProcess.start(executable, command: "__task-host", isReady: { line in
-            version = TaskHostProtocol.version(ofReadyLine: line)
-            return TaskHostProtocol.Event.parse(line) == .ready
-        })
+        let started = startFlag.during {
+            HelperProcess.start(executable, command: "__task-host", isReady: { line in
+                version = TaskHostProtocol.version(ofReadyLine: line)
+                return TaskHostProtocol.Event.parse(line) == .ready
+            })
+        }
         switch started {
         case .failed:
             return false
