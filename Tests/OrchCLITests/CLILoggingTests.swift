@@ -61,9 +61,11 @@ import Testing
         #expect(s.waitFor(60) { web.stderr.contains("web server on") }, "\(web.stderr)")
         let line = try #require(web.stderr.split(separator: "\n").first { $0.contains("web server on") })
         #expect(line.contains(" notice webserver: web server on http://127.0.0.1:"), "\(line)")
-        // Warning level drops the notice.
+        // Warning level drops the notice: once the server listens (so it is past where the notice is logged).
         let quiet = try s.start(["webserver", "--port", "0", "--log-level", "warning"])
-        usleep(1_500_000)
+        #expect(s.waitFor(60) { holdsListeningSocket(quiet.process.processIdentifier) },
+                "the quiet web server never listened: \(quiet.stderr)")
+        usleep(300_000)
         quiet.stop(SIGTERM)
         #expect(!quiet.stderr.contains("web server on"), "\(quiet.stderr)")
         #expect(quiet.process.terminationStatus == 0, "\(quiet.stderr)")

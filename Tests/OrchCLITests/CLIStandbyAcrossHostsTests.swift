@@ -45,7 +45,8 @@ import Testing
         print(String(format: "FIGURES cross-host standby take-over: %.2f s after SIGKILL (holder's last heartbeat %.2f s before the kill)",
                      takeover, lastBeatAge))
         #expect(tookOver, "\(standby.stderr)")
-        #expect(takeover < 5, "take-over took \(takeover) s")
+        // The lease's 4 s TTL plus a generous margin for a loaded machine (the figure is printed above).
+        #expect(takeover < 10, "take-over took \(takeover) s")
         // It waited for the heartbeat to go stale: the pid check (within 1 s) was not available to it.
         #expect(takeover > 1.5, "took over in \(takeover) s: too soon for a stale heartbeat, was the pid checked?")
         #expect(lease()?.epoch == before.epoch + 1, "a take-over is a new epoch")

@@ -18,17 +18,20 @@ import Testing
         #expect(rows.state == "success")
         #expect(rows.tasks == ["produce": "success", "double": "success", "variable": "success", "skipped": "skipped"])
         #expect(Set(rows.attempts.compactMap { $0["isolation"].string }) == ["in_process"])
-        let pids = Set(["produce", "double", "variable"].compactMap { processId(in: rows, task: $0) })
-        #expect(pids.count == 1, "one host process for every attempt: \(pids)")
+        let pids = try ["produce", "double", "variable"].map { try #require(processId(in: rows, task: $0), "no pid logged by \($0)") }
+        #expect(Set(pids).count == 1, "one host process for every attempt: \(pids)")
         let doubled = try db.queryOne("SELECT value FROM xcom WHERE run_pk = ? AND task_id = 'double' AND key = 'n'",
                                       [rows.runPk])?["value"].string
         #expect(doubled == "42")
-        let log = { (task: String) -> String in
-            (try? String(contentsOfFile: rows.attempts(of: task).first?["log_path"].string ?? "", encoding: .utf8)) ?? ""
+        let log = { (task: String) throws -> String in
+            try String(contentsOfFile: rows.attempts(of: task).first?["log_path"].string ?? "", encoding: .utf8)
         }
-        #expect(log("double").contains("doubled to 42"))
-        #expect(log("variable").contains("ORCH_TEST_HOST_VAR=from-the-scheduler"), "\(log("variable"))")
-        #expect(!log("produce").contains("printed to stdout"), "stdout of a hosted task is not its log")
+        #expect(try log("double").contains("doubled to 42"))
+        let variable = try log("variable")
+        #expect(variable.contains("ORCH_TEST_HOST_VAR=from-the-scheduler"), "\(variable)")
+        let produced = try log("produce")
+        #expect(produced.contains("process "), "the produce log is not the task's: \(produced)")
+        #expect(!produced.contains("printed to stdout"), "stdout of a hosted task is not its log")
 
         // ORCH_TASK_HOST=0: the same tasks run as processes of the bundle.
         let spawned = try s.run(["run", "test_task_host"], environment: ["ORCH_TASK_HOST": "0"])

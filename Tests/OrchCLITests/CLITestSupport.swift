@@ -208,6 +208,22 @@ func procFile(_ path: String) throws -> String {
     return String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
 }
 
+/// Whether process `pid` holds a listening TCP socket: its descriptors' socket inodes against the LISTEN rows
+/// (state 0A) of /proc/net/tcp and tcp6.
+func holdsListeningSocket(_ pid: Int32) -> Bool {
+    let fdDirectory = "/proc/\(pid)/fd"
+    let inodes = Set(((try? FileManager.default.contentsOfDirectory(atPath: fdDirectory)) ?? []).compactMap { fd -> String? in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: fdDirectory + "/" + fd),
+              target.hasPrefix("socket:[") else { return nil }
+        return String(target.dropFirst("socket:[".count).dropLast())
+    })
+    let rows = ((try? procFile("/proc/net/tcp")) ?? "") + ((try? procFile("/proc/net/tcp6")) ?? "")
+    return rows.split(separator: "\n").contains { line in
+        let columns = line.split(separator: " ")
+        return columns.count > 9 && columns[3] == "0A" && inodes.contains(String(columns[9]))
+    }
+}
+
 /// The test bundle (orch-test-dags) behind a script that appends the command it is started with to a file, then
 /// runs it: a test reads which helpers started, and how often. Use `path` as ORCH_BUNDLES.
 struct LoggingBundle {

@@ -77,8 +77,8 @@ import Testing
             .compactMap { $0 as? String }.filter { $0.hasSuffix(".log") } ?? []
         #expect(logs.count >= 4)
         for log in logs {
-            let text = (try? String(contentsOfFile: s.home.appendingPathComponent("logs").appendingPathComponent(log).path,
-                                    encoding: .utf8)) ?? ""
+            let text = try String(contentsOfFile: s.home.appendingPathComponent("logs").appendingPathComponent(log).path,
+                                  encoding: .utf8)
             #expect(!text.contains(password), "\(log)")
         }
     }

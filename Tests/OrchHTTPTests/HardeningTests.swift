@@ -54,10 +54,9 @@ import Glibc
             idle.append(fd)
         }
         #expect(idle.count == 1100)
-        let started = Date()
+        // Answered (within the request's 5 s timeout) despite the 1,100 idle connections.
         let response = try app.client.send(HTTPClientRequest(url: app.base + "/health", timeoutSeconds: 5))
         #expect(response.status == 200)
-        #expect(Date().timeIntervalSince(started) < 2)
         // The daemon closed every idle connection past the per-client limit.
         usleep(300_000)
         let open = idle.filter { isOpen($0) }.count
@@ -126,11 +125,17 @@ private func isOpen(_ fd: Int32) -> Bool {
         // The server is gone shortly after: connections are refused.
         let deadline = Date().addingTimeInterval(10)
         var refused = false
+        var lastError: HTTPClientError?
         while Date() < deadline && !refused {
-            refused = (try? client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/", timeoutSeconds: 1,
-                                                          connectTimeoutSeconds: 1))) == nil
+            do {
+                _ = try client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/", timeoutSeconds: 1,
+                                                      connectTimeoutSeconds: 1))
+            } catch let error as HTTPClientError {
+                lastError = error
+                refused = error.kind == .connectionFailed   // not a timeout: a hung server is no stopped one
+            }
             if !refused { usleep(100_000) }
         }
-        #expect(refused)
+        #expect(refused, "last error: \(lastError.map(String.init(describing:)) ?? "none, it still answered")")
     }
 }

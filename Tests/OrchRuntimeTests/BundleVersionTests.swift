@@ -114,7 +114,7 @@ struct BundleVersionTests {
 
     @Test func theSameDefinitionAndCodeIsTheSameVersion() throws {
         let exe = try bundle("b", [shellDAG("d", ["a"])])
-        let a = BundleLoader.load([exe]).versions["d"]?.version
+        let a = try #require(BundleLoader.load([exe]).versions["d"]?.version)
         try bundle("b", [shellDAG("d", ["a"])])   // rebuilt to the same bytes
         #expect(BundleLoader.load([exe]).versions["d"]?.version == a)
     }

@@ -14,15 +14,22 @@ import Testing
         #expect(try f.store.acquireLease(holder: "s1", pid: 1, hostname: "h", now: Date(), ttl: 0.5) { _ in true } == nil)
         let keeper = LeaseKeeper(store: f.store, holder: "s1", interval: 0.1, wedgedAfter: 30, onLost: {})
         keeper.start()
-        // The loop is "in one long step" for four TTLs: nothing calls loopTurned().
+        // The loop is "in one long step" for four TTLs: nothing calls loopTurned(). The heartbeat must go on
+        // through it (behaviour, not speed: how stale it got on this machine is printed, not asserted).
+        let stepStart = Date()
         var worstAge = 0.0
+        var beats: Set<Date> = []
         for _ in 0..<20 {
             usleep(100_000)
-            worstAge = max(worstAge, Date().timeIntervalSince(try heartbeatAt(f.store)))
+            let beat = try heartbeatAt(f.store)
+            beats.insert(beat)
+            worstAge = max(worstAge, Date().timeIntervalSince(beat))
         }
         keeper.stop()
         print(String(format: "FIGURES heartbeat during a 2 s step: oldest heartbeat seen %.2f s (interval 0.1 s, ttl 0.5 s)", worstAge))
-        #expect(worstAge < 0.5, "the lease went stale during a long step: \(worstAge) s")
+        let lastBeat = try heartbeatAt(f.store)
+        #expect(beats.count >= 5, "the heartbeat stopped during a long step: \(beats.count) distinct beats in 2 s")
+        #expect(lastBeat.timeIntervalSince(stepStart) > 1.0, "no heartbeat after two TTLs of the step")
     }
 
     @Test func aWedgedLoopStopsBeingVouchedFor() throws {
@@ -33,10 +40,12 @@ import Testing
         usleep(1_000_000)
         let age = Date().timeIntervalSince(try heartbeatAt(f.store))
         #expect(age >= 0.5, "a loop that has not turned for 1 s still heartbeats (last beat \(age) s ago)")
+        let stale = try heartbeatAt(f.store)
         keeper.loopTurned()
-        usleep(300_000)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try heartbeatAt(f.store) <= stale { usleep(20_000) }
         keeper.stop()
-        #expect(Date().timeIntervalSince(try heartbeatAt(f.store)) < 0.3, "heartbeats resume once the loop turns")
+        #expect(try heartbeatAt(f.store) > stale, "heartbeats resume once the loop turns")
     }
 
     @Test func aLeaseTakenOverIsReportedOnceAndTheHeartbeatEnds() throws {

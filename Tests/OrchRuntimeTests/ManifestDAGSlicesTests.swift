@@ -61,7 +61,9 @@ struct ManifestDAGSlicesTests {
         var text = String(decoding: try manifest.encoded(), as: UTF8.self)
         text = text.replacingOccurrences(of: #""format":1"#, with: #""format":99"#)
         text = text.replacingOccurrences(of: #""id":"second""#, with: #""id":2"#)
-        #expect(throws: BundleManifestError.self) { try BundleManifest.decode(Data(text.utf8)) }
+        #expect(text.contains(#""format":99"#) && text.contains(#""id":2"#), "the edits found nothing to change")
+        let error = #expect(throws: BundleManifestError.self) { try BundleManifest.decode(Data(text.utf8)) }
+        #expect(error?.message.contains("manifest format 99 is newer") == true, "\(error.map(String.init(describing:)) ?? "")")
     }
 
     @Test(arguments: ["", "[]", "{}", #"{"dags": [1, 2"#, #"{"dags": [{"id": "a"}] "#,

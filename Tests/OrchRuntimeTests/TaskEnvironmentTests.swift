@@ -25,7 +25,8 @@ import Testing
     @Test(arguments: ["ORCH_API_TOKEN", "ORCH_ALERT_SECRET", "ORCH_ALERT_WEBHOOKS", "ORCH_*", "*", AttemptSpec.environmentKey])
     func orchsOwnSecretsAreNeverPassedEvenWhenAsked(_ name: String) {
         let got = TaskEnvironment.requested([name], from: host)
-        for secret in TaskEnvironment.secrets { #expect(got[secret] == nil) }
+        // A literal list, not the code's own set: a name dropped from that set must fail here.
+        for secret in ["ORCH_API_TOKEN", "ORCH_ALERT_SECRET", "ORCH_ALERT_WEBHOOKS"] { #expect(got[secret] == nil) }
         #expect(got[AttemptSpec.environmentKey] == nil)
     }
 

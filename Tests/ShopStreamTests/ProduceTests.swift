@@ -91,8 +91,11 @@ struct ProduceTests {
         }
     }
 
-    @Test func benchmarkOneMillionEventsWhenAsked() throws {
-        guard let volume = ProcessInfo.processInfo.environment["SHOPSTREAM_BENCH_EVENTS"].flatMap(Int.init) else { return }
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SHOPSTREAM_BENCH_EVENTS"] != nil,
+                   "a benchmark: set SHOPSTREAM_BENCH_EVENTS to run it"))
+    func benchmarkOneMillionEventsWhenAsked() throws {
+        let volume = try #require(ProcessInfo.processInfo.environment["SHOPSTREAM_BENCH_EVENTS"].flatMap(Int.init),
+                                  "SHOPSTREAM_BENCH_EVENTS must be a number of events")
         let dir = try TemporaryDirectory("produce-bench")
         defer { dir.cleanup() }
         let log = try SegmentEventLog(directory: dir.path + "/events")

@@ -77,6 +77,9 @@ struct SourceServerTests {
             let response = try HTTPClient().send(HTTPClientRequest(url: server.baseURL + "/posts/7"))
             let fixture = try Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/posts.json"))
             let text = String(decoding: fixture, as: UTF8.self)
+            #expect(response.status == 200)
+            let post = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            #expect((post["id"] as? Int) == 7)
             #expect(text.contains(String(decoding: response.body, as: UTF8.self)))
         }
     }

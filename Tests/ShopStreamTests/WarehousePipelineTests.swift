@@ -158,8 +158,11 @@ struct WarehousePipelineTests {
                 #expect(failure.description.contains("2026-11-20"))
             }
             #expect(try db.count("SELECT count(*) FROM quality.check_results WHERE run_id = 'run-bad' AND status = 'fail'") == 4)
-            let refused = (try? db.execute("INSERT INTO gold.fct_order_items (order_id, line_no, product_id, customer_id, order_date, channel, quantity, unit_price, line_total, discounted_line_total) VALUES ('ghost', 1, 99999, 1, '2026-11-20', 'cart', 1, 5, 5, 5)")) == nil
-            #expect(refused)
+            // A line of an order gold does not have is refused by its foreign key (SQLSTATE 23503), not by anything else.
+            let refusal = #expect(throws: PGError.self) {
+                try db.execute("INSERT INTO gold.fct_order_items (order_id, line_no, product_id, customer_id, order_date, channel, quantity, unit_price, line_total, discounted_line_total) VALUES ('ghost', 1, 99999, 1, '2026-11-20', 'cart', 1, 5, 5, 5)")
+            }
+            #expect(refusal?.sqlState == "23503", "\(refusal.map(String.init(describing:)) ?? "")")
             #expect(try db.count("SELECT count(*) FROM quality.check_results WHERE run_id = 'run-bad'") == QualityCheck.shopStream.count)
         }
     }
