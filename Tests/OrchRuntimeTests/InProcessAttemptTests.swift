@@ -5,13 +5,6 @@ import Testing
 /// An attempt sent to a bundle's task host from another thread may be stopped by the engine before or after the
 /// send: either way its task is cancelled there exactly when it was stopped, and it ends once.
 @Suite struct InProcessAttemptTests {
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var n = 0
-        func add() { lock.withLock { n += 1 } }
-        var value: Int { lock.withLock { n } }
-    }
-
     private func attempt(_ ends: Counter) -> InProcessAttempt {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("attempt-\(UUID().uuidString).log").path
         return InProcessAttempt(logger: FileTaskLogger(path: log), finished: { _ in ends.add() })

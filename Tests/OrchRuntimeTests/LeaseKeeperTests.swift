@@ -62,7 +62,8 @@ import Testing
     }
 }
 
-private final class Counter: @unchecked Sendable {
+/// A thread-safe count (also used by InProcessAttemptTests).
+final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
     func add() { lock.withLock { n += 1 } }

@@ -60,10 +60,12 @@ import Testing
         #expect(host.launchesWithoutWaiting)
         host.shutdown()
 
-        let flag = HelperStartFlag()
-        #expect(!flag.isStarting)
-        #expect(flag.during { flag.isStarting })
-        #expect(!flag.isStarting)
+        let starts = HelperStart()
+        #expect(!starts.isStarting)
+        var during = false
+        _ = starts.run { during = starts.isStarting; return .failed }
+        #expect(during)
+        #expect(!starts.isStarting)
     }
 
     @Test func anExecutableThatIsNoTaskHostIsNotAskedAgain() throws {

@@ -26,11 +26,11 @@ final class ForkServerClient: @unchecked Sendable {
     private var waiting: [Int: (server: pid_t, handlers: Handlers)] = [:]
     private var running: [Int32: (server: pid_t, handlers: Handlers)] = [:]
     private var idle: HelperIdleRetirement
-    /// Set when the executable did not answer as a fork server: the pool spawns attempts instead.
-    private var unavailable = false
     /// What the running server keeps of each run's spec (and the protocol version it announced).
     private var contexts = RunContexts()
-    private let startFlag = HelperStartFlag()
+    private let starts = HelperStart()
+    /// The executable did not answer as a fork server: the pool spawns attempts instead.
+    private var unavailable: Bool { starts.answeredAsHelper == false }
 
     init(executable: String, idleSeconds: Double?) {
         self.executable = executable
@@ -40,7 +40,7 @@ final class ForkServerClient: @unchecked Sendable {
     /// True when a launch now would not wait for a server to start: one is up (or none can be, and the launch
     /// falls back at once) and no other thread is starting one.
     var launchesWithoutWaiting: Bool {
-        guard lock.try() else { return !startFlag.isStarting }   // held for an event or a send, or for a start
+        guard lock.try() else { return !starts.isStarting }   // held for an event or a send, or for a start
         defer { lock.unlock() }
         return requestFD >= 0 || unavailable
     }
@@ -82,10 +82,10 @@ final class ForkServerClient: @unchecked Sendable {
 
     /// Must hold the lock.
     private func startServer() -> Bool {
-        // The first line must be `ready`; anything else (an executable that is not orch, a crash) means no
-        // fork server for this pool, and attempts are spawned one by one instead.
+        // The first line must be `ready`; anything else from an executable that never answered (one that is not
+        // orch) means no fork server for this pool, and attempts are spawned one by one instead (HelperStart).
         var version = 1
-        let started = startFlag.during {
+        let started = starts.run {
             HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment,
                                 isReady: { line in
                 version = TaskHostProtocol.version(ofReadyLine: line)
@@ -93,10 +93,7 @@ final class ForkServerClient: @unchecked Sendable {
             })
         }
         switch started {
-        case .failed:
-            return false
-        case .notAHelper:
-            unavailable = true
+        case .failed, .notAHelper:
             return false
         case .started(let server):
             requestFD = server.requestFD

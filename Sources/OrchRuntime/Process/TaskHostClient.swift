@@ -16,17 +16,13 @@ final class TaskHostClient: @unchecked Sendable {
     private var hostPid: pid_t = 0
     private var nextId = 1
     private var attempts: [Int: Finished] = [:]
-    /// Set when the executable did not answer as a task host (built with an older OrchSDK): its in-process tasks
-    /// run as processes instead.
-    private var unavailable = false
     /// What the running host keeps of each run's spec (and the protocol version it announced).
     private var contexts = RunContexts()
     private var idle: HelperIdleRetirement
-    /// What the executable last answered when started: true as a task host, false as something else, nil before
-    /// any answer. Its own lock, so that it can be read while another thread starts the host.
-    private let answerLock = NSLock()
-    private var answer: Bool?
-    private let startFlag = HelperStartFlag()
+    private let starts = HelperStart()
+    /// The executable did not answer as a task host (built with an older OrchSDK): its in-process tasks run as
+    /// processes instead.
+    private var unavailable: Bool { starts.answeredAsHelper == false }
 
     init(executable: String, idleSeconds: Double?) {
         self.executable = executable
@@ -38,19 +34,19 @@ final class TaskHostClient: @unchecked Sendable {
     /// host's work.
     func isAvailable() -> Bool {
         lock.withLock {
-            if requestFD < 0 && !unavailable { _ = startHost() } else { workChanged() }
+            startIfDown()
             return !unavailable
         }
     }
 
     /// Whether the executable has answered as a task host (true) or as something else (false) when last started;
     /// nil before it was. Never waits for a start under way.
-    var answeredAsHost: Bool? { answerLock.withLock { answer } }
+    var answeredAsHost: Bool? { starts.answeredAsHelper }
 
     /// True when sending an attempt now would not wait for a host to start: one is up (or none can be) and no
     /// other thread is starting one.
     var launchesWithoutWaiting: Bool {
-        guard lock.try() else { return !startFlag.isStarting }   // held for an event or a send, or for a start
+        guard lock.try() else { return !starts.isStarting }   // held for an event or a send, or for a start
         defer { lock.unlock() }
         return requestFD >= 0 || unavailable
     }
@@ -58,9 +54,15 @@ final class TaskHostClient: @unchecked Sendable {
     /// Starts the host if it is not running; returns its process id, or nil when none could be started.
     func start() -> Int32? {
         lock.withLock {
-            if requestFD < 0 && !unavailable { _ = startHost() } else { workChanged() }
+            startIfDown()
             return requestFD >= 0 ? hostPid : nil
         }
+    }
+
+    /// Must hold the lock. Starts the host unless it is up or this executable has none; either way a change to
+    /// the host's work.
+    private func startIfDown() {
+        if requestFD < 0 && !unavailable { _ = startHost() } else { workChanged() }
     }
 
     /// Sends one attempt to the host (starting it if needed); returns its request id, or nil when no host can be
@@ -104,26 +106,16 @@ final class TaskHostClient: @unchecked Sendable {
     /// Must hold the lock.
     private func startHost() -> Bool {
         var version = 1
-        let started = startFlag.during {
+        let started = starts.run {
             HelperProcess.start(executable, command: "__task-host", isReady: { line in
                 version = TaskHostProtocol.version(ofReadyLine: line)
                 return TaskHostProtocol.Event.parse(line) == .ready
             })
         }
         switch started {
-        case .failed:
-            return false
-        case .notAHelper:
-            // Its first line was not `ready`. From an executable that has answered as a task host before (the same
-            // bytes: bundle copies are named by their hash) that is a failed start (a crash before `ready`, no
-            // line in time), not an older OrchSDK: the answer, which attempts' recorded isolation went by, stays.
-            let answeredBefore = answerLock.withLock { answer == true }
-            if answeredBefore { return false }
-            unavailable = true
-            answerLock.withLock { answer = false }
+        case .failed, .notAHelper:   // the answer, which attempts' recorded isolation goes by, is kept in `starts`
             return false
         case .started(let host):
-            answerLock.withLock { answer = true }
             requestFD = host.requestFD
             hostPid = host.pid
             contexts.reset(version: version)
