@@ -20,7 +20,7 @@ import Testing
 /// whose warehouse fence ends the frozen try's sessions, and finishes the run while the first is still frozen.
 /// Resumed, the frozen worker has its result refused. Bronze then holds every produced message exactly once.
 @Suite(.serialized) struct RemoteShopStreamCLITests {
-    static let tasks = ["fetch", "produce", "load_bronze", "silver", "gold", "quality_checks"]
+    static let tasks = ["fetch", "produce", "load_bronze", "silver", "gold", "star", "quality_checks"]
     static let events = 150_000
 
     @Test func shopstreamDailyRunsOnTwoWorkersAndAWorkerFrozenInLoadBronzeLeavesNoDuplicate() throws {

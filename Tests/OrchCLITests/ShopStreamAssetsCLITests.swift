@@ -41,6 +41,10 @@ import Testing
         #expect(written("postgres://warehouse/gold.fct_orders") == (try count("gold.fct_orders")))
         #expect(written("postgres://warehouse/gold.dim_customers") == (try count("gold.dim_customers")))
         #expect(written("postgres://warehouse/star.fact_clicks") == (try count("star.fact_clicks")))
+        // Gold's tables are materialized by the gold task, the star's by the star task beside it.
+        #expect(byURI["postgres://warehouse/gold.fct_orders"]?["task_id"].string == "gold")
+        #expect(byURI["postgres://warehouse/star.fact_clicks"]?["task_id"].string == "star")
+        #expect(byURI["postgres://warehouse/star.dim_user"]?["task_id"].string == "star")
         #expect((written("postgres://warehouse/bronze.raw_events") ?? 0) > 300)
         let silverCustomers = try #require(byURI["postgres://warehouse/silver.customers"]?["metadata"].string)
         #expect(silverCustomers.contains("\"rows_upserted\"") && silverCustomers.contains("\"quarantined\""), "\(silverCustomers)")

@@ -8,7 +8,7 @@ import Testing
 /// The real `orch run shopstream_daily` binary against the snapshot served by `orch shopstream serve-source` on
 /// loopback and a freshly created PostgreSQL database (source and warehouse passed through --conf).
 @Suite(.serialized) struct ShopStreamDailyCLITests {
-    static let tasks = ["fetch", "produce", "load_bronze", "silver", "gold", "quality_checks"]
+    static let tasks = ["fetch", "produce", "load_bronze", "silver", "gold", "star", "quality_checks"]
 
     @Test func runWithoutClickstreamSucceedsAndStoresPassingQualityChecks() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
@@ -27,6 +27,20 @@ import Testing
         #expect(rows.state == "success")
         #expect(rows.tasks == Dictionary(uniqueKeysWithValues: Self.tasks.map { ($0, "success") }))
         #expect(rows.attempts.count == Self.tasks.count, "each task succeeds on its first try")
+        // gold and star both wait for silver only (side by side), and quality_checks for both of them.
+        let shown = try s.run("dags", "show", "shopstream_daily")
+        let edges = Set(shown.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.contains(" >> ") })
+        #expect(edges.isSuperset(of: ["silver >> gold", "silver >> star", "gold >> quality_checks", "star >> quality_checks"]),
+                "\(shown.output)")
+        #expect(!edges.contains("gold >> star") && !edges.contains("star >> gold"), "\(shown.output)")
+        func time(_ task: String, _ column: String) throws -> Double {
+            try #require(rows.attempts(of: task).first?[column].double, "\(task).\(column)")
+        }
+        for task in ["gold", "star"] {
+            #expect(try time(task, "start_date") >= time("silver", "end_date"), "\(task) after silver")
+            #expect(try time("quality_checks", "start_date") >= time(task, "end_date"), "quality_checks after \(task)")
+        }
 
         // quality_checks pushed its results as XCom: a non-empty list, every check passing.
         let xcom = try #require(try state.queryOne(

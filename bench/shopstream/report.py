@@ -11,7 +11,7 @@ import re
 import sqlite3
 import sys
 
-TASKS = ["fetch", "produce", "load_bronze", "silver", "gold", "quality_checks"]
+TASKS = ["fetch", "produce", "load_bronze", "silver", "gold", "star", "quality_checks"]
 
 
 def main() -> int:

@@ -9,7 +9,8 @@ import OrchPostgres
 /// update, so a re-run without new bronze rows changes nothing. Within the new rows the latest offset per
 /// business key wins, and an upsert never replaces a newer offset with an older one. Rows that cannot be typed go
 /// to `silver.quarantine` with the reason; nothing is dropped silently. A large events window is upserted with the
-/// events → customers foreign key dropped and re-added in the same transaction (see `BulkForeignKeys`).
+/// events → customers foreign key dropped and re-added in the same transaction when validating the whole table
+/// costs less than checking the window row by row (see `BulkForeignKeys`).
 ///
 /// Message contract (topic → payload): customers → DummyJSON user; products → DummyJSON product;
 /// orders → DummyJSON cart plus `order_ts` (ISO-8601 or epoch ms) and optional `channel` ('cart' default, or
@@ -17,7 +18,7 @@ import OrchPostgres
 /// ts}` (also accepted: `id`, `type`, `userId`, `productId`, `timestamp`; the message time when no `ts`).
 public struct SilverBuilder {
     public let connection: PGConnection
-    /// Events windows at least this large are upserted through `BulkForeignKeys`.
+    /// Events windows at least this large may be upserted through `BulkForeignKeys`.
     public var bulkEventRows = SilverSQL.bulkEventRows
 
     public init(connection: PGConnection) {
@@ -41,7 +42,8 @@ public struct SilverBuilder {
             result.products = try step("silver.products", topic: "products", high: high, problem: SilverSQL.productProblem) { _ in
                 try connection.execute(SilverSQL.products).affectedRows
             }
-            result.orders = try step("silver.orders", topic: "orders", high: high, problem: SilverSQL.orderProblem) { _ in
+            result.orders = try step("silver.orders", topic: "orders", high: high, problem: SilverSQL.stagedProblem,
+                                     stage: SilverSQL.stageWindow("orders", problem: SilverSQL.orderProblem)) { _ in
                 try connection.execute(SilverSQL.stageOrders)
                 try connection.execute("CREATE TEMP TABLE silver_orders_changed (order_id text PRIMARY KEY) ON COMMIT DROP")
                 let changed = try connection.execute(SilverSQL.upsertOrders).affectedRows
@@ -50,7 +52,7 @@ public struct SilverBuilder {
                 return changed
             }
             result.orderItems = orderItems
-            result.events = try step("silver.events", topic: "events", high: high, problem: SilverSQL.eventProblem,
+            result.events = try step("silver.events", topic: "events", high: high, problem: SilverSQL.stagedProblem,
                                      stage: SilverSQL.stageEvents) { scanned in
                 let n = try BulkForeignKeys(connection: connection, table: "silver.events").write(rows: scanned, minimumRows: bulkEventRows) {
                     try connection.execute(SilverSQL.events).affectedRows

@@ -15,6 +15,18 @@ enum SilverSQL {
         """
     }
 
+    /// Like `stageWindow`, with the row's `problem` (NULL when valid) computed once while staging, for a topic whose
+    /// problem is costly to find (orders: every line's product is looked up), so the upsert and the quarantine both
+    /// read it instead of computing it again.
+    static func stageWindow(_ topic: String, problem: String) -> String {
+        """
+        CREATE TEMP TABLE \(windowTable) ON COMMIT DROP AS
+        SELECT w.*, (\(problem)) AS problem
+        FROM (SELECT id AS bronze_id, record_key, record_value AS v, "partition", "offset", event_ts
+              FROM bronze.raw_events WHERE topic = '\(topic)' AND id > $1 AND id <= $2 OFFSET 0) w
+        """
+    }
+
     /// The current topic's window rows (staged by `stageWindow` or `stageEvents`).
     static let window = "SELECT * FROM \(windowTable)"
 
@@ -117,12 +129,12 @@ enum SilverSQL {
         END
         """
 
-    /// Stages the winning valid order rows of the window in `silver_orders_stage`.
+    /// Stages the winning valid order rows of the window (staged with its `problem`) in `silver_orders_stage`.
     static let stageOrders = """
         CREATE TEMP TABLE silver_orders_stage ON COMMIT DROP AS
         SELECT DISTINCT ON (\(orderKey)) \(orderKey) AS order_id, v, "partition", "offset", bronze_id, event_ts
         FROM (\(window)) s
-        WHERE (\(orderProblem)) IS NULL
+        WHERE problem IS NULL
         ORDER BY \(orderKey), "offset" DESC, bronze_id DESC
         """
 
@@ -201,8 +213,8 @@ enum SilverSQL {
             OFFSET 0) c
         """
 
-    /// The staged events' problem column, for the quarantine.
-    static let eventProblem = "problem"
+    /// The problem column of a window staged with it (`stageEvents`, `stageWindow(_:problem:)`), for the quarantine.
+    static let stagedProblem = "problem"
 
     /// Upserts the valid staged events; per event key only the latest offset (then bronze id) is taken, by an
     /// anti-join instead of sorting every row.
@@ -225,7 +237,7 @@ enum SilverSQL {
         WHERE EXCLUDED.src_partition <> t.src_partition OR EXCLUDED.src_offset >= t.src_offset
         """
 
-    /// Events windows at least this large are upserted through `BulkForeignKeys`.
+    /// Events windows at least this large may be upserted through `BulkForeignKeys`.
     static let bulkEventRows = 100_000
 
     /// Quarantines the invalid rows of the window for a source, once per bronze row.

@@ -43,6 +43,18 @@ enum StarSQL {
     ]
 
 
+    /// The interval's UTC days of `silver.events e` (`event_date` is the UTC date of `event_ts`): beside a filter on
+    /// `event_ts` it changes no result, and lets the day's rows be found by the `event_date` index instead of a scan
+    /// of every day in the table.
+    static let eventDays = """
+        e.event_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date AND ($2::timestamptz AT TIME ZONE 'UTC')::date
+        """
+
+    /// The same for `silver.orders o` (`order_date` is the UTC date of `order_ts`; indexed too).
+    static let orderDays = """
+        o.order_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date AND ($2::timestamptz AT TIME ZONE 'UTC')::date
+        """
+
     /// Per fact table, the statements that rebuild its rows of the interval.
     static let facts: [(table: String, statements: [String])] = [
         ("star.fact_clicks", [
@@ -53,7 +65,7 @@ enum StarSQL {
                 e.session_id, e.event_data->>'page', e.event_data->>'referrer', e.event_ts
             FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
             LEFT JOIN star.dim_product p ON p.product_id = e.product_id
-            WHERE e.event_type = 'page_view' AND e.event_ts >= $1 AND e.event_ts < $2
+            WHERE e.event_type = 'page_view' AND e.event_ts >= $1 AND e.event_ts < $2 AND \(eventDays)
             """]),
         ("star.fact_cart", [
             "DELETE FROM star.fact_cart WHERE ts >= $1 AND ts < $2",
@@ -63,13 +75,15 @@ enum StarSQL {
                 e.session_id, coalesce((e.event_data->>'quantity')::int, 1), (e.event_data->>'price')::numeric, e.event_ts
             FROM silver.events e JOIN star.dim_user u ON u.user_id = e.customer_id
             JOIN star.dim_product p ON p.product_id = e.product_id
-            WHERE e.event_type = 'add_to_cart' AND e.event_ts >= $1 AND e.event_ts < $2
+            WHERE e.event_type = 'add_to_cart' AND e.event_ts >= $1 AND e.event_ts < $2 AND \(eventDays)
             """]),
         ("star.fact_orders", [
             "DELETE FROM star.fact_orders WHERE ts >= $1 AND ts < $2",
             // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
             // order's day); carts are in USD (the source's prices).
             // Conversion uses the rate in force on the order's day: published that day or the latest before it.
+            // The currency is compared as the column's char(3), so the primary key finds the rate by a short
+            // backward scan (compared as text, every earlier day's rates were read per order: 6 s of 1M events' day).
             """
             INSERT INTO star.fact_orders (order_id, user_key, time_key, currency_key, channel, session_id, order_date, ts,
                 items, units, total_amount, fx_rate_date, total_amount_eur, total_amount_usd)
@@ -80,19 +94,17 @@ enum StarSQL {
             FROM silver.orders o
             JOIN star.dim_user u ON u.user_id = o.customer_id
             LEFT JOIN (SELECT DISTINCT ON (e.order_id) e.order_id, e.event_data FROM silver.events e
-                       WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL
-                         AND e.event_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
-                                              AND ($2::timestamptz AT TIME ZONE 'UTC')::date
+                       WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL AND \(eventDays)
                        ORDER BY e.order_id, e.event_id) pe ON o.channel = 'web' AND pe.order_id = o.order_id
             CROSS JOIN LATERAL (SELECT coalesce(pe.event_data->>'currency', 'USD') AS code,
                                        coalesce((pe.event_data->>'total_amount')::numeric, o.total_amount) AS amount) a
             JOIN star.dim_currency c ON c.currency_code = a.code
             LEFT JOIN LATERAL (SELECT x.rate_date, x.per_eur FROM (
                                    SELECT rate_date, CASE WHEN a.code = 'EUR' THEN 1 ELSE per_eur END AS per_eur
-                                   FROM star.fx_rate WHERE currency_code = CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END
+                                   FROM star.fx_rate WHERE currency_code = (CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END)::char(3)
                                      AND rate_date <= o.order_date ORDER BY rate_date DESC LIMIT 1) x) r ON true
             LEFT JOIN LATERAL (SELECT per_eur FROM star.fx_rate WHERE currency_code = 'USD' AND rate_date = r.rate_date) usd ON true
-            WHERE o.order_ts >= $1 AND o.order_ts < $2
+            WHERE o.order_ts >= $1 AND o.order_ts < $2 AND \(orderDays)
             """]),
     ]
 }

@@ -5,13 +5,13 @@ import ShopStream
 
 /// The flagship pipeline: a day of an e-commerce shop, from the DummyJSON-compatible API to gold tables.
 ///
-/// fetch → produce → load_bronze → silver → gold → quality_checks. Every task works on the run's data interval
-/// (one UTC day: a manual run covers the last complete day, or the day containing `--logical-date`), and each is
-/// idempotent for it, so a retry or another run of the same interval changes nothing. Params: `clickstream_events` (default 20,000),
-/// `seed` (42), `source_url`, `warehouse_dsn`.
+/// fetch → produce → load_bronze → silver → gold and star (side by side) → quality_checks. Every task works on the
+/// run's data interval (one UTC day: a manual run covers the last complete day, or the day containing
+/// `--logical-date`), and each is idempotent for it, so a retry or another run of the same interval changes nothing.
+/// Params: `clickstream_events` (default 20,000), `seed` (42), `source_url`, `warehouse_dsn`.
 let shopstreamDaily = DAG(
     "shopstream_daily",
-    description: "E-commerce medallion pipeline: DummyJSON API → event log → bronze → silver → gold → checks",
+    description: "E-commerce medallion pipeline: DummyJSON API → event log → bronze → silver → gold and star → checks",
     tags: ["shopstream", "medallion"], owner: "data-team", schedule: "@daily", timeZone: "UTC",
     startDate: .utc(2026, 11, 1), catchup: false, maxActiveRuns: 1,
     params: ["clickstream_events": 20_000, "seed": 42],
@@ -67,16 +67,24 @@ let shopstreamDaily = DAG(
         ctx.log("silver: \(result)")
         try ShopStreamLineage.reportSilver(ctx, result)
     }
-    let gold = d.task("gold", doc: "Gold facts, dimensions and marts, and the star schema, for the run's data interval",
-                      inlets: ShopStreamLineage.silver, outlets: ShopStreamLineage.gold + ShopStreamLineage.star) { ctx in
+    let gold = d.task("gold", doc: "Gold facts, dimensions and marts for the run's data interval",
+                      inlets: ShopStreamLineage.silver, outlets: ShopStreamLineage.gold) { ctx in
         let pg = try ShopStreamConfig(ctx).connect()
         defer { pg.close() }
         let result = try GoldBuilder(connection: pg).build(start: ctx.dataInterval.start, end: ctx.dataInterval.end)
         ctx.log("gold: \(result)")
-        let star = try StarBuilder(connection: pg, rates: try ShopStreamConfig.fxRates())
+        try ShopStreamLineage.reportGold(ctx, result)
+    }
+    // The star schema reads silver only, so it is built beside gold (each in its own session and transaction, on
+    // its own core) rather than after it.
+    let star = d.task("star", doc: "The star schema of the seeds' 004 plan: dimensions by natural key, the interval's facts with currencies converted",
+                      inlets: ShopStreamLineage.silver, outlets: ShopStreamLineage.star) { ctx in
+        let pg = try ShopStreamConfig(ctx).connect()
+        defer { pg.close() }
+        let result = try StarBuilder(connection: pg, rates: try ShopStreamConfig.fxRates())
             .build(start: ctx.dataInterval.start, end: ctx.dataInterval.end)
-        ctx.log("\(star)")
-        try ShopStreamLineage.reportGold(ctx, result, star)
+        ctx.log("\(result)")
+        try ShopStreamLineage.reportStar(ctx, result)
     }
     let checks = d.task("quality_checks", retries: 0, doc: "not_null, unique, relationships, accepted values, reconciliation with the landing and across days, freshness",
                                 inlets: ShopStreamLineage.silver + ShopStreamLineage.gold + ShopStreamLineage.star,
@@ -104,7 +112,7 @@ let shopstreamDaily = DAG(
             throw failure
         }
     }
-    chain(fetch, produce, bronze, silver, gold, checks)
+    chain(fetch, produce, bronze, silver, [gold, star], checks)
     // A daily table is stale when its last materialization is more than a day and two hours old.
     for uri in ShopStreamLineage.gold { d.freshness(uri, .hours(26)) }
     ShopStreamChecks.declare(d)

@@ -54,13 +54,16 @@ enum ShopStreamLineage {
         try ctx.materialize("postgres://warehouse/silver.order_items", AssetMaterialization(rowsInserted: result.orderItems))
     }
 
-    static func reportGold(_ ctx: TaskContext, _ g: GoldBuildResult, _ s: StarBuildResult) throws {
+    static func reportGold(_ ctx: TaskContext, _ g: GoldBuildResult) throws {
         try ctx.materialize(goldURI("fct_orders"), AssetMaterialization(
             rowCount: g.orders, extra: ["gross_revenue": .string("\(g.grossRevenue)"), "net_revenue": .string("\(g.netRevenue)")]))
         try ctx.materialize(goldURI("fct_order_items"), AssetMaterialization(rowCount: g.orderItems))
         try ctx.materialize(goldURI("dim_customers"), AssetMaterialization(rowCount: g.customers))
         try ctx.materialize(goldURI("dim_products"), AssetMaterialization(rowCount: g.products))
         try ctx.materialize(goldURI("sessions"), AssetMaterialization(rowCount: g.sessions))
+    }
+
+    static func reportStar(_ ctx: TaskContext, _ s: StarBuildResult) throws {
         try ctx.materialize("postgres://warehouse/star.fact_clicks", AssetMaterialization(rowCount: s.clicks))
         try ctx.materialize("postgres://warehouse/star.fact_cart", AssetMaterialization(rowCount: s.cartAdds))
         try ctx.materialize("postgres://warehouse/star.fact_orders", AssetMaterialization(rowCount: s.orders))
