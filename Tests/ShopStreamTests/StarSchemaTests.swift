@@ -36,11 +36,15 @@ struct StarSchemaTests {
             try GoldBuilder(connection: db).build(start: start, end: end)
             var builder = StarBuilder(connection: db, rates: rates)
             builder.bulkEventRows = 1 // the path a million-event day takes: keys validated in one pass
-            let star = try builder.build(start: start, end: end)
-            #expect(try db.count("""
-                SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated
+            let factKeys = """
+                SELECT oid::bigint FROM pg_constraint WHERE contype = 'f' AND convalidated
                 AND conrelid IN ('star.fact_clicks'::regclass, 'star.fact_cart'::regclass, 'star.fact_orders'::regclass)
-                """) == 9)
+                """
+            let keysBefore = Set(try db.execute(factKeys).rows.compactMap { $0[0] })
+            let star = try builder.build(start: start, end: end)
+            // All nine keys are back, validated, each a new constraint: dropped and re-added around the write.
+            let keysAfter = Set(try db.execute(factKeys).rows.compactMap { $0[0] })
+            #expect(keysBefore.count == 9 && keysAfter.count == 9 && keysAfter.isDisjoint(with: keysBefore))
             #expect(star.orders == (try db.count("SELECT count(*) FROM gold.fct_orders")))
             #expect(star.currencies >= 3)
             #expect(star.clicks == (try db.count("SELECT count(*) FROM silver.events WHERE event_type = 'page_view'")))

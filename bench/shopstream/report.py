@@ -56,14 +56,14 @@ def main() -> int:
     print()
     print(f"shopstream_daily {run_id}: {state}, {args.events:,} clickstream events")
     print(f"{'task':<16}{'seconds':>10}{'share':>8}  try/state")
-    total_tasks = sum(tasks.values()) or 1.0
+    total_tasks = sum(tasks.values()) or 1.0  # share of the task time, not of the run
     for t in TASKS + sorted(set(tasks) - set(TASKS)):
         if t in tasks:
             n, st = tries[t]
             print(f"{t:<16}{tasks[t]:>10.2f}{100 * tasks[t] / total_tasks:>7.1f}%  {n}/{st}")
         else:
             print(f"{t:<16}{'-':>10}{'':>8}  not run")
-    print(f"{'sum of tasks':<16}{sum(tasks.values()):>10.2f}")
+    print(f"{'sum of tasks':<16}{sum(tasks.values()):>10.2f}   (gold and star run at once, so more than the run)")
     if dag_seconds is not None:
         print(f"{'dag run':<16}{dag_seconds:>10.2f}   (dag_run start → end; target <= 60 s)")
     print(f"{'orch run wall':<16}{args.wall_seconds:>10.2f}   (the whole command, process start to exit)")

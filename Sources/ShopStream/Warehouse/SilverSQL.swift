@@ -6,25 +6,21 @@ enum SilverSQL {
     /// Name of the temp table holding the current topic's window.
     static let windowTable = "silver_window"
 
-    /// Copies the bronze rows of one topic inside the watermark window into `silver_window`.
-    static func stageWindow(_ topic: String) -> String {
+    /// The bronze rows of one topic inside the watermark window, with the columns a window has.
+    static func windowRows(_ topic: String) -> String {
         """
-        CREATE TEMP TABLE \(windowTable) ON COMMIT DROP AS
         SELECT id AS bronze_id, record_key, record_value AS v, "partition", "offset", event_ts
         FROM bronze.raw_events WHERE topic = '\(topic)' AND id > $1 AND id <= $2
         """
     }
 
-    /// Like `stageWindow`, with the row's `problem` (NULL when valid) computed once while staging, for a topic whose
-    /// problem is costly to find (orders: every line's product is looked up), so the upsert and the quarantine both
-    /// read it instead of computing it again.
-    static func stageWindow(_ topic: String, problem: String) -> String {
-        """
-        CREATE TEMP TABLE \(windowTable) ON COMMIT DROP AS
-        SELECT w.*, (\(problem)) AS problem
-        FROM (SELECT id AS bronze_id, record_key, record_value AS v, "partition", "offset", event_ts
-              FROM bronze.raw_events WHERE topic = '\(topic)' AND id > $1 AND id <= $2 OFFSET 0) w
-        """
+    /// Copies the bronze rows of one topic inside the watermark window into `silver_window`; with `problem`, each
+    /// row's problem (NULL when valid) is computed once while staging, for a topic whose problem is costly to find
+    /// (orders: every line's product is looked up), so the upsert and the quarantine both read it.
+    static func stageWindow(_ topic: String, problem: String? = nil) -> String {
+        guard let problem else { return "CREATE TEMP TABLE \(windowTable) ON COMMIT DROP AS \(windowRows(topic))" }
+        return "CREATE TEMP TABLE \(windowTable) ON COMMIT DROP AS SELECT w.*, (\(problem)) AS problem "
+            + "FROM (\(windowRows(topic)) OFFSET 0) w"
     }
 
     /// The current topic's window rows (staged by `stageWindow` or `stageEvents`).
@@ -206,14 +202,13 @@ enum SilverSQL {
                 FROM (
                     SELECT r.*, \(eventKey) AS event_key, \(eventType) AS event_type, \(eventUser) AS user_j,
                         \(eventProduct) AS product_j, coalesce(v->'ts', v->'timestamp', v->'event_ts') AS ts_raw
-                    FROM (SELECT id AS bronze_id, record_key, record_value AS v, "partition", "offset", event_ts
-                          FROM bronze.raw_events WHERE topic = 'events' AND id > $1 AND id <= $2 OFFSET 0) r
+                    FROM (\(windowRows("events")) OFFSET 0) r
                     OFFSET 0) a
                 OFFSET 0) b
             OFFSET 0) c
         """
 
-    /// The problem column of a window staged with it (`stageEvents`, `stageWindow(_:problem:)`), for the quarantine.
+    /// The problem column of a window staged with it (`stageEvents`, `stageWindow` with a problem), for the quarantine.
     static let stagedProblem = "problem"
 
     /// Upserts the valid staged events; per event key only the latest offset (then bronze id) is taken, by an

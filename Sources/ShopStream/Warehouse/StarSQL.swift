@@ -43,16 +43,17 @@ enum StarSQL {
     ]
 
 
-    /// The interval's UTC days of `silver.events e` (`event_date` is the UTC date of `event_ts`): beside a filter on
-    /// `event_ts` it changes no result, and lets the day's rows be found by the `event_date` index instead of a scan
-    /// of every day in the table.
-    static let eventDays = """
-        e.event_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date AND ($2::timestamptz AT TIME ZONE 'UTC')::date
-        """
+    /// The interval's UTC days (`GoldSQL.inDays`) of `silver.events e` and `silver.orders o`, whose `event_date` and
+    /// `order_date` are the UTC dates of `event_ts` and `order_ts`: beside a filter on the time they change no result,
+    /// and let the interval's rows be found by the date's index instead of a scan of every day in the table.
+    static let eventDays = "e.event_date \(GoldSQL.inDays)"
+    static let orderDays = "o.order_date \(GoldSQL.inDays)"
 
-    /// The same for `silver.orders o` (`order_date` is the UTC date of `order_ts`; indexed too).
-    static let orderDays = """
-        o.order_date BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date AND ($2::timestamptz AT TIME ZONE 'UTC')::date
+    /// The rows each fact of `facts` will get for the interval, in `facts`' order (one row, three counts).
+    static let factRows = """
+        SELECT count(*) FILTER (WHERE e.event_type = 'page_view'), count(*) FILTER (WHERE e.event_type = 'add_to_cart'),
+               (SELECT count(*) FROM silver.orders o WHERE o.order_ts >= $1 AND o.order_ts < $2 AND \(orderDays))
+        FROM silver.events e WHERE e.event_ts >= $1 AND e.event_ts < $2 AND \(eventDays)
         """
 
     /// Per fact table, the statements that rebuild its rows of the interval.
