@@ -27,6 +27,7 @@ if [ -z "${ORCH_BIN:-}" ]; then
 fi
 [ -x "$ORCH_BIN" ] || { log "no orch binary at $ORCH_BIN; build it or set ORCH_BIN"; exit 1; }
 source "$ROOT/scripts/lib/bundles.sh"
+source "$ROOT/scripts/lib/pg.sh"
 use_repo_bundles "$ORCH_BIN"
 
 bash "$ROOT/scripts/pg-up.sh" >/dev/null
@@ -53,7 +54,7 @@ done
 SOURCE_URL="http://127.0.0.1:$PORT"
 
 psql -X -q -v ON_ERROR_STOP=1 -d "$ADMIN_PG" -c "CREATE DATABASE $DB" >/dev/null
-DSN="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ADMIN_PG" "$DB")"
+DSN="$(database_dsn "$ADMIN_PG" "$DB")"
 
 HOME_DIR="$WORK/home"
 mkdir -p "$HOME_DIR"

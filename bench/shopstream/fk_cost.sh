@@ -15,12 +15,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROWS="${FK_COST_ROWS:-1000000}"
 ROUNDS="${FK_COST_ROUNDS:-3}"
 ADMIN_PG="${ORCH_BENCH_PG:-postgresql://orch:orch@127.0.0.1:5432/orch}"
+source "$ROOT/scripts/lib/pg.sh"
 bash "$ROOT/scripts/pg-up.sh" >/dev/null
 
 DB="orch_fk_cost_$(date +%s)_$$"
 psql -X -q -v ON_ERROR_STOP=1 -d "$ADMIN_PG" -c "CREATE DATABASE $DB"
 trap 'psql -X -q -d "$ADMIN_PG" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
-DSN="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ADMIN_PG" "$DB")"
+DSN="$(database_dsn "$ADMIN_PG" "$DB")"
 for f in "$ROOT"/migrations/warehouse/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DSN" -f "$f" >/dev/null; done
 psql -X -q -v ON_ERROR_STOP=1 -d "$DSN" -c "
     INSERT INTO silver.customers (customer_id, first_name, last_name, email, src_partition, src_offset, bronze_id, created_at)

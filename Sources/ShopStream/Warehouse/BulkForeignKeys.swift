@@ -31,11 +31,19 @@ struct BulkForeignKeys {
     }
 
     /// Runs `body` (which writes about `rows` rows), around it dropping and re-adding the table's foreign keys when
-    /// that is worth it. Returns what `body` returned.
+    /// that is worth it. A batch of at least `minimumRows` is followed by an ANALYZE of the table: it changed the
+    /// row count the next choice reads, and the statistics the queries after it plan on (gold and the star join
+    /// silver.events). Returns what `body` returned.
     func write(rows: Int, minimumRows: Int, _ body: () throws -> Int) throws -> Int {
-        guard rows >= minimumRows, Self.isWorthIt(batchRows: rows, tableRows: try estimatedRows(),
-                                                  minimumRows: minimumRows, costRatio: costRatio)
-        else { return try body() }
+        guard rows >= minimumRows else { return try body() }
+        let worthIt = Self.isWorthIt(batchRows: rows, tableRows: try estimatedRows(), minimumRows: minimumRows,
+                                     costRatio: costRatio)
+        let written = worthIt ? try withKeysDropped(body) : try body()
+        try connection.execute("ANALYZE \(table)")
+        return written
+    }
+
+    private func withKeysDropped(_ body: () throws -> Int) throws -> Int {
         let keys = try connection.execute("""
             SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
             WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname
@@ -53,7 +61,7 @@ struct BulkForeignKeys {
         return written
     }
 
-    /// The planner's row count of the table (kept by ANALYZE and autovacuum; 0 for a table never analyzed).
+    /// The planner's row count of the table (kept by `write`'s ANALYZE and autovacuum; 0 for a table never analyzed).
     private func estimatedRows() throws -> Int {
         let r = try connection.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = $1::regclass",
                                        [table])

@@ -26,8 +26,7 @@ public struct StarBuilder {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
             // Clicks and cart adds are the large facts (a million events a day in the benchmark): their keys are
-            // validated in one pass when that costs less than checking them row by row (`BulkForeignKeys`), and the
-            // table is analyzed after a large batch, so the next interval's choice sees its size.
+            // validated in one pass when that costs less than checking them row by row (`BulkForeignKeys`).
             let sizes = try connection.execute(StarSQL.factRows, [start, end])
             for (column, (table, statements)) in StarSQL.facts.enumerated() {
                 let rows = try sizes.int(0, column) ?? 0
@@ -35,7 +34,6 @@ public struct StarBuilder {
                     for sql in statements { try connection.execute(sql, [start, end]) }
                     return 0
                 }
-                if rows >= bulkEventRows { try connection.execute("ANALYZE \(table)") }
             }
             let r = try connection.execute("""
                 SELECT (SELECT count(*) FROM star.fact_clicks WHERE ts >= $1 AND ts < $2),
