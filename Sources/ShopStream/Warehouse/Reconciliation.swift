@@ -51,9 +51,9 @@ public enum Reconciliation {
         gold AS (
             SELECT count(*)::numeric AS orders,
                    (SELECT count(*) FROM gold.fct_order_items i JOIN gold.fct_orders o USING (order_id)
-                    WHERE o.channel = 'cart' AND o.order_ts >= $1 AND o.order_ts < $2)::numeric AS lines,
+                    WHERE o.channel = 'cart' AND \(GoldSQL.ordersPlaced("o")))::numeric AS lines,
                    coalesce(sum(total_amount), 0) AS paid, coalesce(sum(gross_amount), 0) AS gross
-            FROM gold.fct_orders WHERE channel = 'cart' AND order_ts >= $1 AND order_ts < $2)
+            FROM gold.fct_orders o WHERE o.channel = 'cart' AND \(GoldSQL.ordersPlaced("o")))
         SELECT m.name, m.landed::text, m.gold::text
         FROM landed, gold, LATERAL (VALUES ('orders', landed.orders, gold.orders), ('lines', landed.lines, gold.lines),
                                            ('paid', landed.paid, gold.paid), ('gross', landed.gross, gold.gross))

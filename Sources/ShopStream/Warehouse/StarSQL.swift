@@ -43,16 +43,15 @@ enum StarSQL {
     ]
 
 
-    /// The interval's UTC days (`GoldSQL.inDays`) of `silver.events e` and `silver.orders o`, whose `event_date` and
-    /// `order_date` are the UTC dates of `event_ts` and `order_ts`: beside a filter on the time they change no result,
-    /// and let the interval's rows be found by the date's index instead of a scan of every day in the table.
+    /// The interval's UTC days (`GoldSQL.inDays`) of `silver.events e`, whose `event_date` is the UTC date of
+    /// `event_ts`: beside a filter on the time it changes no result, and lets the interval's rows be found by the
+    /// date's index instead of a scan of every day in the table (orders: `GoldSQL.ordersPlaced`).
     static let eventDays = "e.event_date \(GoldSQL.inDays)"
-    static let orderDays = "o.order_date \(GoldSQL.inDays)"
 
     /// The rows each fact of `facts` will get for the interval, in `facts`' order (one row, three counts).
     static let factRows = """
         SELECT count(*) FILTER (WHERE e.event_type = 'page_view'), count(*) FILTER (WHERE e.event_type = 'add_to_cart'),
-               (SELECT count(*) FROM silver.orders o WHERE o.order_ts >= $1 AND o.order_ts < $2 AND \(orderDays))
+               (SELECT count(*) FROM silver.orders o WHERE \(GoldSQL.ordersPlaced("o")))
         FROM silver.events e WHERE e.event_ts >= $1 AND e.event_ts < $2 AND \(eventDays)
         """
 
@@ -105,7 +104,7 @@ enum StarSQL {
                                    FROM star.fx_rate WHERE currency_code = (CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END)::char(3)
                                      AND rate_date <= o.order_date ORDER BY rate_date DESC LIMIT 1) x) r ON true
             LEFT JOIN LATERAL (SELECT per_eur FROM star.fx_rate WHERE currency_code = 'USD' AND rate_date = r.rate_date) usd ON true
-            WHERE o.order_ts >= $1 AND o.order_ts < $2 AND \(orderDays)
+            WHERE \(GoldSQL.ordersPlaced("o"))
             """]),
     ]
 }
