@@ -12,7 +12,8 @@ struct DailyTimeModelTests {
     static let days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"]
 
     /// One day as shopstream_daily runs it: produce (idempotent per day), load bronze, silver, gold, every check.
-    static func runDay(_ day: String, db: PGConnection, log: SegmentEventLog, dataDir: String) throws {
+    @discardableResult
+    static func runDay(_ day: String, db: PGConnection, log: SegmentEventLog, dataDir: String) throws -> (start: Date, end: Date) {
         let date = try LogicalDate(day)
         let fetched = try fixtureFetchResult(date: day)
         _ = try ShopStreamProducer.produce(fetched: fetched, log: log, dataDir: dataDir, date: day, clickstreamEvents: 1_500,
@@ -26,6 +27,7 @@ struct DailyTimeModelTests {
         try QualityRunner(connection: db).run(QualityCheck.shopStream + QualityCheck.starAgreement
                                                   + [.landedCartsReconcile(.init(fetched))],
                                               runId: "run-\(day)", start: start, end: end)
+        return (start, end)
     }
 
     /// Every row of every silver, gold and star table, hashed per table in a fixed order.

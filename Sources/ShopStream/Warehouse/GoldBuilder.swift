@@ -25,16 +25,7 @@ public struct GoldBuilder {
             for sql in GoldSQL.dimensions + GoldSQL.facts + GoldSQL.aggregates + GoldSQL.lifetime {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
-            let r = try connection.execute("""
-                SELECT (SELECT count(*) FROM gold.fct_orders o WHERE \(GoldSQL.ordersPlaced("o"))),
-                       (SELECT count(*) FROM gold.fct_order_items i JOIN gold.fct_orders o USING (order_id)
-                            WHERE \(GoldSQL.ordersPlaced("o"))),
-                       (SELECT coalesce(sum(gross_amount), 0)::text FROM gold.fct_orders o WHERE \(GoldSQL.ordersPlaced("o"))),
-                       (SELECT coalesce(sum(net_amount), 0)::text FROM gold.fct_orders o WHERE \(GoldSQL.ordersPlaced("o"))),
-                       (SELECT count(*) FROM gold.dim_customers), (SELECT count(*) FROM gold.dim_products),
-                       (SELECT count(*) FROM gold.sessions WHERE started_at >= $1 AND started_at < $2
-                            AND session_date \(GoldSQL.inDays))
-                """, [start, end])
+            let r = try connection.execute(GoldSQL.intervalCounts, [start, end])
             return GoldBuildResult(orders: try r.int(0, 0) ?? 0, orderItems: try r.int(0, 1) ?? 0,
                                    grossRevenue: try r.decimal(0, 2) ?? 0, netRevenue: try r.decimal(0, 3) ?? 0,
                                    customers: try r.int(0, 4) ?? 0, products: try r.int(0, 5) ?? 0,

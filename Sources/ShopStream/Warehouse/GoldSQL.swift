@@ -160,6 +160,17 @@ enum GoldSQL {
         """,
     ]
 
+    /// What a build wrote for the interval: orders, their lines, gross and net revenue, dimension sizes, sessions.
+    static let intervalCounts = """
+        SELECT (SELECT count(*) FROM gold.fct_orders o WHERE \(ordersPlaced("o"))),
+               (SELECT count(*) FROM gold.fct_order_items i JOIN gold.fct_orders o USING (order_id)
+                    WHERE \(ordersPlaced("o"))),
+               (SELECT coalesce(sum(gross_amount), 0)::text FROM gold.fct_orders o WHERE \(ordersPlaced("o"))),
+               (SELECT coalesce(sum(net_amount), 0)::text FROM gold.fct_orders o WHERE \(ordersPlaced("o"))),
+               (SELECT count(*) FROM gold.dim_customers), (SELECT count(*) FROM gold.dim_products),
+               (SELECT count(*) FROM gold.sessions WHERE started_at >= $1 AND started_at < $2 AND session_date \(inDays))
+        """
+
     /// Lifetime value over all orders so far: full refresh.
     static let lifetime = [
         "DELETE FROM gold.customer_ltv",
