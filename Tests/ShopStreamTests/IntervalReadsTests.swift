@@ -11,11 +11,7 @@ struct IntervalReadsTests {
     /// out at most twice the day's rows (a scan of every day would read 201 times them).
     @Test("gold's facts and counts, the star's orders and the landed-carts check read only the interval's orders")
     func intervalOrdersOnly() throws {
-        try WarehouseTestDB.withDatabase { db, _ in
-            let dir = try TemporaryDirectory("interval-reads")
-            defer { dir.cleanup() }
-            let (start, end) = try DailyTimeModelTests.runDay(
-                "2026-10-17", db: db, log: try SegmentEventLog(directory: dir.path + "/events"), dataDir: dir.path)
+        try Self.withBuiltDay { db, start, end in
             let dayRows = ["orders": try db.count("SELECT count(*) FROM silver.orders"),
                            "order_items": try db.count("SELECT count(*) FROM silver.order_items")]
             #expect(dayRows["orders"]! > 0 && dayRows["order_items"]! > 0)
@@ -69,11 +65,7 @@ struct IntervalReadsTests {
 
     @Test("an order whose time moved to the next day leaves its old day in gold and in the star")
     func movedOrder() throws {
-        try WarehouseTestDB.withDatabase { db, _ in
-            let dir = try TemporaryDirectory("moved-order")
-            defer { dir.cleanup() }
-            let (start, end) = try DailyTimeModelTests.runDay(
-                "2026-10-17", db: db, log: try SegmentEventLog(directory: dir.path + "/events"), dataDir: dir.path)
+        try Self.withBuiltDay { db, start, end in
             let next = (start: end, end: end.addingTimeInterval(86_400))
             let order = try #require(try db.execute("SELECT min(order_id) FROM silver.orders").string(0, 0))
             try db.execute("""
@@ -89,13 +81,23 @@ struct IntervalReadsTests {
                        (SELECT string_agg(DISTINCT order_date::text, ',') FROM gold.fct_order_items WHERE order_id = $1),
                        (SELECT string_agg(DISTINCT order_date::text, ',') FROM star.fact_orders WHERE order_id = $1)
                 """
-            var r = try db.execute(days, [order])
-            #expect(try r.string(0, 0) == "2026-10-18" && r.string(0, 1) == "2026-10-18" && r.string(0, 2) == "2026-10-18")
+            func orderDays() throws -> [String?] { try db.execute(days, [order]).rows.first ?? [] }
+            #expect(try orderDays() == ["2026-10-18", "2026-10-18", "2026-10-18"])
             // Its old day built again does not bring it back.
             try GoldBuilder(connection: db).build(start: start, end: end)
             try StarBuilder(connection: db, rates: try testFXRates()).build(start: start, end: end)
-            r = try db.execute(days, [order])
-            #expect(try r.string(0, 0) == "2026-10-18" && r.string(0, 1) == "2026-10-18" && r.string(0, 2) == "2026-10-18")
+            #expect(try orderDays() == ["2026-10-18", "2026-10-18", "2026-10-18"])
+        }
+    }
+
+    /// 2026-10-17 run through every step (`DailyTimeModelTests.runDay`) in a fresh warehouse; `body` gets its interval.
+    static func withBuiltDay(_ body: (PGConnection, Date, Date) throws -> Void) throws {
+        try WarehouseTestDB.withDatabase { db, _ in
+            let dir = try TemporaryDirectory("interval-reads")
+            defer { dir.cleanup() }
+            let (start, end) = try DailyTimeModelTests.runDay(
+                "2026-10-17", db: db, log: try SegmentEventLog(directory: dir.path + "/events"), dataDir: dir.path)
+            try body(db, start, end)
         }
     }
 

@@ -46,18 +46,18 @@ enum GoldSQL {
         """,
     ]
 
-    /// The orders a build of the interval rewrites: gold's of the interval and silver's (an order whose time moved
-    /// leaves its old day). One semi-join for both deletes: as an OR beside a time test, the subquery was a filter
-    /// and gold.fct_orders was read in full.
-    static let rebuiltOrders = """
-        SELECT order_id FROM gold.fct_orders g WHERE \(ordersPlaced("g"))
-        UNION SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o"))
-        """
+    /// The orders a build of the interval rewrites in the fact table `facts`: its own of the interval (`placed`, a
+    /// condition on the alias `f`) and silver's, so an order whose time moved leaves its old day. Deleted as one
+    /// semi-join: as an OR beside a time test, the subquery was a filter on every row of the table.
+    static func rebuiltOrders(in facts: String, placed: String) -> String {
+        "SELECT order_id FROM \(facts) f WHERE \(placed) UNION SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o"))"
+    }
+    static let rebuiltGoldOrders = rebuiltOrders(in: "gold.fct_orders", placed: ordersPlaced("f"))
 
     /// Facts for the interval: delete then insert (orders whose time moved are moved too).
     static let facts = [
-        "DELETE FROM gold.fct_order_items WHERE order_id IN (\(rebuiltOrders))",
-        "DELETE FROM gold.fct_orders WHERE order_id IN (\(rebuiltOrders))",
+        "DELETE FROM gold.fct_order_items WHERE order_id IN (\(rebuiltGoldOrders))",
+        "DELETE FROM gold.fct_orders WHERE order_id IN (\(rebuiltGoldOrders))",
         """
         INSERT INTO gold.fct_orders (order_id, channel, customer_id, customer_email, order_date, order_ts, status,
             total_amount, gross_amount, net_amount, discount_amount, line_count, quantity)

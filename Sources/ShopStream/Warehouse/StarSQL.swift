@@ -78,11 +78,9 @@ enum StarSQL {
             WHERE e.event_type = 'add_to_cart' AND e.event_ts >= $1 AND e.event_ts < $2 AND \(eventDays)
             """]),
         ("star.fact_orders", [
-            // The star's orders of the interval and silver's (an order whose time moved leaves its old day).
             """
             DELETE FROM star.fact_orders WHERE order_id IN (
-                SELECT order_id FROM star.fact_orders s WHERE s.ts >= $1 AND s.ts < $2
-                UNION SELECT order_id FROM silver.orders o WHERE \(GoldSQL.ordersPlaced("o")))
+                \(GoldSQL.rebuiltOrders(in: "star.fact_orders", placed: "f.ts >= $1 AND f.ts < $2")))
             """,
             // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
             // order's day); carts are in USD (the source's prices).
