@@ -24,7 +24,7 @@ struct DailyTimeModelTests {
         let end = Date(timeIntervalSince1970: Double(date.endMillis) / 1000)
         try GoldBuilder(connection: db).build(start: start, end: end)
         try StarBuilder(connection: db, rates: try testFXRates()).build(start: start, end: end)
-        try QualityRunner(connection: db).run(QualityCheck.shopStream + QualityCheck.starAgreement
+        try QualityRunner(connection: db).run(QualityCheck.shopStream(.interval) + QualityCheck.starAgreement(.interval)
                                                   + [.landedCartsReconcile(.init(fetched))],
                                               runId: "run-\(day)", start: start, end: end)
         return (start, end)

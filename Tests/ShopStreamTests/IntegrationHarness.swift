@@ -41,7 +41,7 @@ struct IntegrationHarness {
         let silver = try SilverBuilder(connection: db).build()
         let (start, end) = try Self.interval(date)
         let gold = try GoldBuilder(connection: db).build(start: start, end: end)
-        let checks = try QualityRunner(connection: db).run(QualityCheck.shopStream, runId: "it-\(date)-\(UUID().uuidString.prefix(6))",
+        let checks = try QualityRunner(connection: db).run(QualityCheck.shopStream(.interval), runId: "it-\(date)-\(UUID().uuidString.prefix(6))",
                                                            start: start, end: end)
         return Day(fetched: fetched, produced: produced, bronze: bronze, silver: silver, gold: gold, checks: checks)
     }

@@ -17,29 +17,11 @@ struct IntervalReadsTests {
             #expect(dayRows["orders"]! > 0 && dayRows["order_items"]! > 0)
 
             // 200 earlier days holding the same orders and lines, in silver and in gold.
-            let earlier: [(table: String, moved: String)] = [
-                ("silver.orders", ", order_ts = order_ts - n * interval '1 day', order_date = order_date - n"),
-                ("silver.order_items", ""),
-                ("gold.fct_orders", ", order_ts = order_ts - n * interval '1 day', order_date = order_date - n"),
-                ("gold.fct_order_items", ", order_date = order_date - n"),
-            ]
-            for (table, moved) in earlier {
-                let columns = try #require(try db.execute("""
-                    SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns
-                    WHERE table_schema || '.' || table_name = $1 AND is_generated = 'NEVER'
-                    """, [table]).string(0, 0))
-                try db.executeScript("""
-                    CREATE TEMP TABLE earlier AS SELECT \(columns), g.n FROM \(table) t, generate_series(1, 200) AS g(n);
-                    UPDATE earlier SET order_id = 'day-' || n || '-' || order_id\(moved);
-                    INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM earlier;
-                    DROP TABLE earlier;
-                    ANALYZE \(table);
-                    """)
-            }
+            try Self.copyToEarlierDays(db, Self.orderTables, days: 200)
 
             let interval: [(any PGValue)?] = [start, end]
             let starOrders = try #require(StarSQL.facts.first { $0.table == "star.fact_orders" })
-            var statements = (GoldSQL.facts + [GoldSQL.intervalCounts, StarSQL.factRows] + starOrders.statements)
+            var statements = ([GoldSQL.daysLeftByMovedOrders] + GoldSQL.facts + [GoldSQL.intervalCounts, StarSQL.factRows] + starOrders.statements)
                 .map { ($0, interval) }
             statements.append((Reconciliation.landedCartsSQL, interval + ["[]"]))
             // The statements run as the builds run them, in order (EXPLAIN ANALYZE executes them), and are committed.
@@ -63,7 +45,7 @@ struct IntervalReadsTests {
         }
     }
 
-    @Test("an order whose time moved to the next day leaves its old day in gold and in the star")
+    @Test("an order whose time moved to the next day leaves its old day's facts and aggregates in gold, and the star")
     func movedOrder() throws {
         try Self.withBuiltDay { db, start, end in
             let next = (start: end, end: end.addingTimeInterval(86_400))
@@ -73,9 +55,18 @@ struct IntervalReadsTests {
                 WHERE order_id = $1
                 """, [order])
 
+            let oldDay = try db.execute("SELECT orders, revenue::text FROM gold.agg_orders_daily WHERE order_date = '2026-10-17'")
+            let moved = try db.execute("SELECT total_amount::text FROM gold.fct_orders WHERE order_id = $1", [order])
             let gold = try GoldBuilder(connection: db).build(start: next.start, end: next.end)
             let star = try StarBuilder(connection: db, rates: try testFXRates()).build(start: next.start, end: next.end)
             #expect(gold.orders == 1 && star.orders == 1)
+            #expect(gold.daysLeftByMovedOrders == [start])
+            // The old day's aggregates no longer count it (built again from its remaining facts): every day's
+            // facts and aggregates agree, and its order count and revenue dropped by the order's.
+            let after = try db.execute("SELECT orders, revenue::text FROM gold.agg_orders_daily WHERE order_date = '2026-10-17'")
+            #expect(try after.int(0, 0) == (try oldDay.int(0, 0) ?? 0) - 1)
+            #expect(try after.decimal(0, 1) == (try oldDay.decimal(0, 1) ?? 0) - (try moved.decimal(0, 0) ?? 0))
+            try QualityRunner(connection: db).run(QualityCheck.dailyAgreement(.warehouse), runId: "moved", start: next.start, end: next.end)
             let days = """
                 SELECT (SELECT string_agg(DISTINCT order_date::text, ',') FROM gold.fct_orders WHERE order_id = $1),
                        (SELECT string_agg(DISTINCT order_date::text, ',') FROM gold.fct_order_items WHERE order_id = $1),
@@ -87,6 +78,96 @@ struct IntervalReadsTests {
             try GoldBuilder(connection: db).build(start: start, end: end)
             try StarBuilder(connection: db, rates: try testFXRates()).build(start: start, end: end)
             #expect(try orderDays() == ["2026-10-18", "2026-10-18", "2026-10-18"])
+        }
+    }
+
+    /// The day's quality checks, as shopstream_daily runs them (`.interval`), each measured in a transaction on a
+    /// warehouse with 200 other days of orders, lines, star orders and events and 20 of bronze messages: a check
+    /// reads (PostgreSQL's pg_stat_xact_user_tables: rows read by sequential scans and fetched by index scans, over
+    /// those tables) at most twice as many rows as the day has in all of them, and finds nothing wrong. The same
+    /// checks reaching the whole warehouse read every day, which the counters see (over 100 times the day's reads).
+    @Test("a day's quality checks read that day's rows; the warehouse audit reads every day")
+    func intervalChecksOnly() throws {
+        try Self.withBuiltDay { db, start, end in
+            let tables = ["silver.orders", "silver.order_items", "gold.fct_orders", "gold.fct_order_items",
+                          "star.fact_orders", "silver.events", "bronze.raw_events"]
+            var dayRows = 0
+            for table in tables { dayRows += try db.count("SELECT count(*) FROM \(table)") }
+            try Self.copyToEarlierDays(db, Self.orderTables + [
+                ("star.fact_orders", ", order_id = 'day-' || n || '-' || order_id, ts = ts - n * interval '1 day', order_date = order_date - n", []),
+                ("silver.events", ", event_id = 'day-' || n || '-' || event_id, event_ts = event_ts - n * interval '1 day', event_date = event_date - n", []),
+            ], days: 200)
+            try Self.copyToEarlierDays(db, [("bronze.raw_events", ", \"offset\" = \"offset\" + n * 1000000000::bigint", ["id"])], days: 20)
+
+            let landed = Reconciliation.LandedCarts(try fixtureFetchResult(date: "2026-10-17"))
+            let counters = """
+                SELECT schemaname || '.' || relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)
+                FROM pg_stat_xact_user_tables WHERE schemaname || '.' || relname = ANY($1::text[])
+                """
+            let names = "{" + tables.joined(separator: ",") + "}"
+            func counts() throws -> [String: Int] {
+                Dictionary(try db.execute(counters, [names]).rows.map { ($0[0] ?? "", Int($0[1] ?? "") ?? 0) }) { a, _ in a }
+            }
+            /// Per check: rows read of the tables (not counting a relationship's referenced table: the planner reads
+            /// it whole when that costs less than a lookup per row, as for 52,000 orders here), and its result.
+            func measured(_ reach: CheckReach) throws -> [(name: String, rows: Int, result: QualityResult)] {
+                try (QualityCheck.shopStream(reach) + QualityCheck.starAgreement(reach) + [.landedCartsReconcile(landed)]).map { check in
+                    try db.transaction {
+                        // Every row an index finds is then read from the table, and every read is this backend's
+                        // (a parallel worker's reads are counted in its own), so the counters see them all.
+                        try db.execute("SET LOCAL enable_indexonlyscan = off")
+                        try db.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                        let before = try counts()
+                        let result = try QualityRunner(connection: db).measure(check, start: start, end: end)
+                        var read = try counts().reduce(into: [:]) { $0[$1.key] = $1.value - (before[$1.key] ?? 0) }
+                        if case let .relationships(_, _, referenced, _) = check.kind { read[referenced] = nil }
+                        return (check.name, read.values.reduce(0, +), result)
+                    }
+                }
+            }
+
+            let daily = try measured(.interval)
+            for (name, rows, result) in daily {
+                #expect(result.status == .pass, "\(name): \(result.details)")
+                #expect(rows <= 2 * dayRows, "\(name) read \(rows) rows for a day of \(dayRows)")
+            }
+            // The audit's row checks and daily agreements read the 201 days: over 100 times the day's reads.
+            let audit = try measured(.warehouse)
+            for name in ["silver.orders.customer_id not null", "gold.fct_orders.order_id unique",
+                         "gold.fct_order_items.product_id → dim_products", "silver.events.event_type accepted",
+                         "gold.agg_events_daily = silver.events per day", "star.fact_orders = gold.fct_orders per day"] {
+                let day = try #require(daily.first { $0.name == name }).rows
+                let all = try #require(audit.first { $0.name == name }).rows
+                #expect(day > 0 && all > 100 * day, "\(name) read \(all) rows in the audit, \(day) for the day")
+            }
+        }
+    }
+
+    /// The order tables' rows copied to earlier days: ids prefixed by the day, times and dates moved back.
+    static let orderTables: [(table: String, moved: String, omit: Set<String>)] = [
+        ("silver.orders", ", order_id = 'day-' || n || '-' || order_id, order_ts = order_ts - n * interval '1 day', order_date = order_date - n", []),
+        ("silver.order_items", ", order_id = 'day-' || n || '-' || order_id", []),
+        ("gold.fct_orders", ", order_id = 'day-' || n || '-' || order_id, order_ts = order_ts - n * interval '1 day', order_date = order_date - n", []),
+        ("gold.fct_order_items", ", order_id = 'day-' || n || '-' || order_id, order_date = order_date - n", []),
+    ]
+
+    /// Copies every row of each table to `days` earlier days (`n` = 1 ... days), changed by the SET clause `moved`
+    /// (which starts with a comma; `n` is the day's number), without the columns `omit` (they take their defaults).
+    static func copyToEarlierDays(_ db: PGConnection, _ copies: [(table: String, moved: String, omit: Set<String>)],
+                                  days: Int) throws {
+        for (table, moved, omit) in copies {
+            let all = try db.execute("""
+                SELECT quote_ident(column_name) FROM information_schema.columns
+                WHERE table_schema || '.' || table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position
+                """, [table]).rows.compactMap { $0[0] }
+            let columns = all.filter { !omit.contains($0) }.joined(separator: ", ")
+            try db.executeScript("""
+                CREATE TEMP TABLE earlier AS SELECT \(columns), g.n FROM \(table) t, generate_series(1, \(days)) AS g(n);
+                UPDATE earlier SET n = n\(moved);
+                INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM earlier;
+                DROP TABLE earlier;
+                ANALYZE \(table);
+                """)
         }
     }
 

@@ -27,7 +27,7 @@ struct ReconciliationCheckTests {
             let fetched = try Self.producedDay(db, dir)
             let end = Self.day.addingTimeInterval(86_400)
             try GoldBuilder(connection: db).build(start: Self.day, end: end)
-            let results = try QualityRunner(connection: db).run([.landedCartsReconcile(.init(fetched))] + QualityCheck.dailyAgreement,
+            let results = try QualityRunner(connection: db).run([.landedCartsReconcile(.init(fetched))] + QualityCheck.dailyAgreement(.interval),
                                                                 runId: "ok", start: Self.day, end: end)
             #expect(results.allSatisfy { $0.status == .pass })
             #expect(results[0].details.contains("paid landed 3456709.58, gold 3456709.58"))
@@ -54,7 +54,7 @@ struct ReconciliationCheckTests {
         }
     }
 
-    @Test("a stale aggregate on any day fails the daily agreement, naming the day")
+    @Test("a stale aggregate fails the daily agreement of its day, and the warehouse audit of any later day")
     func staleAggregateFails() throws {
         try WarehouseTestDB.withDatabase { db, _ in
             let dir = try TemporaryDirectory("reconcile-stale")
@@ -62,19 +62,28 @@ struct ReconciliationCheckTests {
             _ = try Self.producedDay(db, dir)
             let end = Self.day.addingTimeInterval(86_400)
             try GoldBuilder(connection: db).build(start: Self.day, end: end)
-            // A later day's checks still look at 2026-11-01: its aggregate no longer matches its facts.
             try db.execute("UPDATE gold.agg_orders_daily SET orders = orders + 1, revenue = revenue + 10 WHERE order_date = '2026-11-01'")
             try db.execute("UPDATE gold.product_performance SET units = units + 1 WHERE order_date = '2026-11-01' AND product_id = (SELECT min(product_id) FROM gold.product_performance)")
+            let stale: Set = ["gold.agg_orders_daily = gold.fct_orders per day", "gold.product_performance = gold.fct_order_items per day"]
             let later = end.addingTimeInterval(3 * 86_400)
-            do {
-                try QualityRunner(connection: db).run(QualityCheck.dailyAgreement, runId: "stale", start: later,
-                                                      end: later.addingTimeInterval(86_400))
-                Issue.record("a stale aggregate must fail")
-            } catch let failure as QualityCheckFailure {
-                #expect(Set(failure.failed.map(\.name)) == ["gold.agg_orders_daily = gold.fct_orders on every day",
-                                                             "gold.product_performance = gold.fct_order_items on every day"])
-                #expect(failure.failed.allSatisfy { $0.details.contains("2026-11-01") })
+            func failed(_ reach: CheckReach, _ start: Date) throws -> [QualityResult] {
+                do {
+                    try QualityRunner(connection: db).run(QualityCheck.dailyAgreement(reach), runId: "stale-\(reach)",
+                                                          start: start, end: start.addingTimeInterval(86_400))
+                    return []
+                } catch let failure as QualityCheckFailure {
+                    return failure.failed
+                }
             }
+            // The day's own checks see it.
+            let own = try failed(.interval, Self.day)
+            #expect(Set(own.map(\.name)) == stale)
+            #expect(own.allSatisfy { $0.details.contains("2026-11-01") })
+            // A later day's checks read that day only; its audit reads every day and names 2026-11-01.
+            #expect(try failed(.interval, later).isEmpty)
+            let audit = try failed(.warehouse, later)
+            #expect(Set(audit.map(\.name)) == stale)
+            #expect(audit.allSatisfy { $0.details.contains("2026-11-01") })
         }
     }
 }

@@ -80,20 +80,20 @@ struct StarSchemaTests {
             try StarBuilder(connection: db, rates: rates).build(start: start, end: end)
             #expect(try db.execute("SELECT md5(string_agg(f::text, '|' ORDER BY f::text)) FROM star.fact_orders f").string(0, 0) == before)
             #expect(try db.execute("SELECT md5(string_agg(u::text, '|' ORDER BY u::text)) FROM star.dim_user u").string(0, 0) == users)
-            try QualityRunner(connection: db).run(QualityCheck.starAgreement, runId: "star", start: start, end: end)
+            try QualityRunner(connection: db).run(QualityCheck.starAgreement(.interval), runId: "star", start: start, end: end)
 
-            // Gold days the star never held (built before it existed) are skipped by a later day's check; a star day
+            // Gold days the star never held (built before it existed) are skipped by a later day's audit; a star day
             // that lost an order is not.
             let later = end.addingTimeInterval(86_400)
             try db.execute("UPDATE gold.fct_orders SET order_date = '2026-10-10' WHERE order_id = (SELECT min(order_id) FROM gold.fct_orders)")
             try db.execute("UPDATE gold.fct_order_items SET order_date = '2026-10-10' WHERE order_id = (SELECT min(order_id) FROM gold.fct_orders WHERE order_date = '2026-10-10')")
             try db.execute("UPDATE star.fact_orders SET order_date = '2026-10-10' WHERE order_id = (SELECT min(order_id) FROM gold.fct_orders WHERE order_date = '2026-10-10')")
             try db.execute("DELETE FROM star.fact_orders WHERE order_date = '2026-10-10'")
-            try QualityRunner(connection: db).run(QualityCheck.starAgreement, runId: "old-day", start: later,
+            try QualityRunner(connection: db).run(QualityCheck.starAgreement(.warehouse), runId: "old-day", start: later,
                                                   end: later.addingTimeInterval(86_400))
             try db.execute("DELETE FROM star.fact_orders WHERE order_id = (SELECT max(order_id) FROM star.fact_orders)")
             #expect(throws: QualityCheckFailure.self) {
-                try QualityRunner(connection: db).run(QualityCheck.starAgreement, runId: "lost", start: later,
+                try QualityRunner(connection: db).run(QualityCheck.starAgreement(.warehouse), runId: "lost", start: later,
                                                       end: later.addingTimeInterval(86_400))
             }
         }

@@ -50,9 +50,9 @@ struct WarehousePipelineTests {
             #expect(try db.count("SELECT count(*) FROM gold.customer_ltv WHERE orders = 1") == 208)
             #expect(try db.count("SELECT view_sessions FROM gold.daily_funnel WHERE event_date = '2026-11-20'") == 0)
 
-            let results = try QualityRunner(connection: db).run(QualityCheck.shopStream, runId: "run-1", start: Self.day, end: Self.next)
+            let results = try QualityRunner(connection: db).run(QualityCheck.shopStream(.interval), runId: "run-1", start: Self.day, end: Self.next)
             #expect(results.allSatisfy { $0.status == .pass })
-            #expect(try db.count("SELECT count(*) FROM quality.check_results WHERE run_id = 'run-1' AND status = 'pass'") == QualityCheck.shopStream.count)
+            #expect(try db.count("SELECT count(*) FROM quality.check_results WHERE run_id = 'run-1' AND status = 'pass'") == QualityCheck.shopStream(.interval).count)
 
             // Second run of the same date: nothing changes.
             let before = try goldFingerprint(db)
@@ -147,14 +147,14 @@ struct WarehousePipelineTests {
                 WHERE order_item_id = (SELECT min(order_item_id) FROM gold.fct_order_items)
                 """)
             do {
-                try QualityRunner(connection: db).run(QualityCheck.shopStream, runId: "run-bad", start: Self.day, end: Self.next)
+                try QualityRunner(connection: db).run(QualityCheck.shopStream(.interval), runId: "run-bad", start: Self.day, end: Self.next)
                 Issue.record("expected the quality run to fail")
             } catch let failure as QualityCheckFailure {
                 let names = Set(failure.failed.map(\.name))
                 #expect(names == ["order-item line totals = order gross per day",
-                                  "gold.fct_order_items lines = gold.fct_orders line_count on every day",
-                                  "gold.product_performance = gold.fct_order_items on every day",
-                                  "gold.revenue_by_category = gold.fct_order_items on every day"])
+                                  "gold.fct_order_items lines = gold.fct_orders line_count per day",
+                                  "gold.product_performance = gold.fct_order_items per day",
+                                  "gold.revenue_by_category = gold.fct_order_items per day"])
                 #expect(failure.description.contains("2026-11-20"))
             }
             #expect(try db.count("SELECT count(*) FROM quality.check_results WHERE run_id = 'run-bad' AND status = 'fail'") == 4)
@@ -163,7 +163,7 @@ struct WarehousePipelineTests {
                 try db.execute("INSERT INTO gold.fct_order_items (order_id, line_no, product_id, customer_id, order_date, channel, quantity, unit_price, line_total, discounted_line_total) VALUES ('ghost', 1, 99999, 1, '2026-11-20', 'cart', 1, 5, 5, 5)")
             }
             #expect(refusal?.sqlState == "23503", "\(refusal.map(String.init(describing:)) ?? "")")
-            #expect(try db.count("SELECT count(*) FROM quality.check_results WHERE run_id = 'run-bad'") == QualityCheck.shopStream.count)
+            #expect(try db.count("SELECT count(*) FROM quality.check_results WHERE run_id = 'run-bad'") == QualityCheck.shopStream(.interval).count)
         }
     }
 }

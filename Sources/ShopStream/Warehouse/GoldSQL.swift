@@ -54,6 +54,16 @@ enum GoldSQL {
     }
     static let rebuiltGoldOrders = rebuiltOrders(in: "gold.fct_orders", placed: ordersPlaced("f"))
 
+    /// The days outside the interval that hold an order silver now places inside it (its time moved), as the epoch
+    /// seconds of their UTC midnights: the build moves those orders, so those days' aggregates are built again.
+    /// Reads the interval's orders in silver by the date index and their gold rows by key.
+    static let daysLeftByMovedOrders = """
+        SELECT DISTINCT extract(epoch FROM (f.order_date::timestamp AT TIME ZONE 'UTC'))::float8
+        FROM gold.fct_orders f
+        WHERE f.order_id IN (SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o"))) AND f.order_date NOT \(inDays)
+        ORDER BY 1
+        """
+
     /// Facts for the interval: delete then insert (orders whose time moved are moved too).
     static let facts = [
         "DELETE FROM gold.fct_order_items WHERE order_id IN (\(rebuiltGoldOrders))",

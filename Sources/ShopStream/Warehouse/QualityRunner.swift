@@ -55,24 +55,31 @@ public struct QualityRunner {
 
     /// Returns the number of offending rows/days (0 = pass) and a description.
     func evaluate(_ check: QualityCheck, start: Date, end: Date, now: Date) throws -> (Int, String) {
+        let (within, withinParams) = try rows(check.rows, start: start, end: end, firstParameter: 1)
+        let on = check.rows == .all ? "" : " on the run's days"
         switch check.kind {
         case let .notNull(table, column):
-            let n = try count("SELECT count(*) FROM \(try ident(table)) WHERE \(try ident(column)) IS NULL")
-            return (n, "\(n) row(s) with NULL \(column)")
+            let n = try count("SELECT count(*) FROM \(try ident(table)) t WHERE t.\(try ident(column)) IS NULL AND \(within)",
+                              withinParams)
+            return (n, "\(n) row(s) with NULL \(column)\(on)")
         case let .unique(table, columns):
             let cols = try columns.map(ident).joined(separator: ", ")
-            let n = try count("SELECT count(*) FROM (SELECT \(cols) FROM \(try ident(table)) GROUP BY \(cols) HAVING count(*) > 1) d")
-            return (n, "\(n) duplicated value(s) of (\(columns.joined(separator: ", ")))")
+            let n = try count("""
+                SELECT count(*) FROM (SELECT \(cols) FROM \(try ident(table)) t WHERE \(within) GROUP BY \(cols) HAVING count(*) > 1) d
+                """, withinParams)
+            return (n, "\(n) duplicated value(s) of (\(columns.joined(separator: ", ")))\(on)")
         case let .relationships(table, column, refTable, refColumn):
             let n = try count("""
-                SELECT count(*) FROM \(try ident(table)) t WHERE t.\(try ident(column)) IS NOT NULL
+                SELECT count(*) FROM \(try ident(table)) t WHERE t.\(try ident(column)) IS NOT NULL AND \(within)
                 AND NOT EXISTS (SELECT 1 FROM \(try ident(refTable)) r WHERE r.\(try ident(refColumn)) = t.\(try ident(column)))
-                """)
-            return (n, "\(n) row(s) whose \(column) is missing from \(refTable).\(refColumn)")
+                """, withinParams)
+            return (n, "\(n) row(s)\(on) whose \(column) is missing from \(refTable).\(refColumn)")
         case let .acceptedValues(table, column, values):
-            let n = try count("SELECT count(*) FROM \(try ident(table)) WHERE \(try ident(column))::text <> ALL($1::text[])",
-                              [Self.textArray(values)])
-            return (n, "\(n) row(s) with \(column) outside [\(values.joined(separator: ", "))]")
+            let (within, withinParams) = try rows(check.rows, start: start, end: end, firstParameter: 2)
+            let n = try count("""
+                SELECT count(*) FROM \(try ident(table)) t WHERE t.\(try ident(column))::text <> ALL($1::text[]) AND \(within)
+                """, [Self.textArray(values)] + withinParams)
+            return (n, "\(n) row(s)\(on) with \(column) outside [\(values.joined(separator: ", "))]")
         case let .rowCountMatch(table, other):
             let r = try connection.execute("SELECT (SELECT count(*) FROM \(try ident(table))), (SELECT count(*) FROM \(try ident(other)))")
             let a = try r.int(0, 0) ?? 0, b = try r.int(0, 1) ?? 0
@@ -91,10 +98,12 @@ public struct QualityRunner {
                 WHERE abs(coalesce(a.s, 0) - coalesce(b.s, 0)) > $3::numeric ORDER BY 1
                 """, [start, end, tolerance])
             let days = r.rows.map { "\($0[0] ?? "?"): \($0[1] ?? "0") vs \($0[2] ?? "0")" }
-            return (r.count, r.isEmpty ? "sum(\(column)) matches sum(\(otherColumn)) on every day"
+            return (r.count, r.isEmpty ? "sum(\(column)) matches sum(\(otherColumn)) on every day of the interval"
                                        : "days that differ: " + days.joined(separator: ", "))
-        case let .freshness(table, column, maxAge):
-            let r = try connection.execute("SELECT extract(epoch FROM $1::timestamptz - max(\(try ident(column))))::float8 FROM \(try ident(table))", [now])
+        case let .freshness(table, column, maxAge, newestBy):
+            let newest = try newestBy.map { "(SELECT \(try ident(column)) FROM \(try ident(table)) ORDER BY \(try ident($0)) DESC LIMIT 1)" }
+                ?? "(SELECT max(\(try ident(column))) FROM \(try ident(table)))"
+            let r = try connection.execute("SELECT extract(epoch FROM $1::timestamptz - \(newest))::float8", [now])
             guard let age = try r.double(0, 0) else { return (1, "\(table) is empty") }
             return (age > maxAge ? 1 : 0, String(format: "newest %@ is %.0f s old (limit %.0f s)", column, age, maxAge))
         case let .landedCarts(landed):
@@ -102,6 +111,21 @@ public struct QualityRunner {
         case let .dailyAgreement(fact, factDate, aggregate, aggregateDate, pairs, days):
             return try evaluateDailyAgreement(fact: fact, factDate: factDate, aggregate: aggregate,
                                               aggregateDate: aggregateDate, pairs: pairs, days: days, start: start, end: end)
+        }
+    }
+
+    /// The rows a row check reads, as a condition on the alias `t` and its parameters (numbered from
+    /// `firstParameter`): every row, or the rows whose date column falls on the interval's UTC days.
+    private func rows(_ rows: QualityCheck.Rows, start: Date, end: Date,
+                      firstParameter n: Int) throws -> (condition: String, params: [(any PGValue)?]) {
+        switch rows {
+        case .all:
+            return ("true", [])
+        case .onIntervalDays(let column):
+            return ("""
+                t.\(try ident(column)) BETWEEN ($\(n)::timestamptz AT TIME ZONE 'UTC')::date
+                AND (($\(n + 1)::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date
+                """, [start, end])
         }
     }
 

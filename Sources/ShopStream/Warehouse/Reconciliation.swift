@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reconciliation rules: gold against what fetch landed for the interval, and facts against the aggregates built
-/// from them on every day in the warehouse. `QualityRunner` evaluates them like any other check.
+/// from them per day (the interval's days, or every day in the warehouse). `QualityRunner` evaluates them like any
+/// other check.
 public enum Reconciliation {
     /// A per-day measure of a fact table.
     public enum Measure: Sendable {
@@ -23,6 +24,8 @@ public enum Reconciliation {
 
     /// Which days a daily agreement looks at.
     public enum Days: Sendable, Equatable {
+        /// The data interval's days, read by the tables' date indexes.
+        case interval
         /// Every day in either table.
         case all
         /// The fact table's days and the data interval's (days built before the fact table existed are skipped).
@@ -69,40 +72,46 @@ extension QualityCheck {
         QualityCheck("gold cart orders of the interval = carts fetched for it", .landedCarts(landed))
     }
 
-    /// Facts and the aggregates built from them agree on every day in the warehouse.
-    public static let dailyAgreement: [QualityCheck] = [
-        QualityCheck("gold.agg_orders_daily = gold.fct_orders on every day",
-                     .dailyAgreement(fact: "gold.fct_orders", factDate: "order_date", aggregate: "gold.agg_orders_daily",
-                                     aggregateDate: "order_date",
-                                     pairs: [.init(.count, "orders"), .init(.sum("total_amount"), "revenue"),
-                                             .init(.sum("gross_amount"), "gross_revenue"), .init(.sum("quantity"), "units")])),
-        QualityCheck("gold.fct_order_items lines = gold.fct_orders line_count on every day",
-                     .dailyAgreement(fact: "gold.fct_order_items", factDate: "order_date", aggregate: "gold.fct_orders",
-                                     aggregateDate: "order_date",
-                                     pairs: [.init(.count, "line_count"), .init(.sum("quantity"), "quantity"),
-                                             .init(.sum("line_total"), "gross_amount")])),
-        QualityCheck("gold.product_performance = gold.fct_order_items on every day",
-                     .dailyAgreement(fact: "gold.fct_order_items", factDate: "order_date",
-                                     aggregate: "gold.product_performance", aggregateDate: "order_date",
-                                     pairs: [.init(.sum("quantity"), "units"), .init(.sum("line_total"), "gross_revenue"),
-                                             .init(.sum("discounted_line_total"), "net_revenue")])),
-        QualityCheck("gold.revenue_by_category = gold.fct_order_items on every day",
-                     .dailyAgreement(fact: "gold.fct_order_items", factDate: "order_date",
-                                     aggregate: "gold.revenue_by_category", aggregateDate: "order_date",
-                                     pairs: [.init(.sum("quantity"), "units"), .init(.sum("line_total"), "gross_revenue"),
-                                             .init(.sum("discounted_line_total"), "net_revenue")])),
-        QualityCheck("gold.agg_events_daily = silver.events on every day",
-                     .dailyAgreement(fact: "silver.events", factDate: "event_date", aggregate: "gold.agg_events_daily",
-                                     aggregateDate: "event_date", pairs: [.init(.count, "events")])),
-    ]
+    /// Facts and the aggregates built from them agree per day: on the interval's days, or on every day in the
+    /// warehouse.
+    public static func dailyAgreement(_ reach: CheckReach) -> [QualityCheck] {
+        let days: Reconciliation.Days = reach == .interval ? .interval : .all
+        return [
+            QualityCheck("gold.agg_orders_daily = gold.fct_orders per day",
+                         .dailyAgreement(fact: "gold.fct_orders", factDate: "order_date", aggregate: "gold.agg_orders_daily",
+                                         aggregateDate: "order_date",
+                                         pairs: [.init(.count, "orders"), .init(.sum("total_amount"), "revenue"),
+                                                 .init(.sum("gross_amount"), "gross_revenue"), .init(.sum("quantity"), "units")],
+                                         days: days)),
+            QualityCheck("gold.fct_order_items lines = gold.fct_orders line_count per day",
+                         .dailyAgreement(fact: "gold.fct_order_items", factDate: "order_date", aggregate: "gold.fct_orders",
+                                         aggregateDate: "order_date",
+                                         pairs: [.init(.count, "line_count"), .init(.sum("quantity"), "quantity"),
+                                                 .init(.sum("line_total"), "gross_amount")], days: days)),
+            QualityCheck("gold.product_performance = gold.fct_order_items per day",
+                         .dailyAgreement(fact: "gold.fct_order_items", factDate: "order_date",
+                                         aggregate: "gold.product_performance", aggregateDate: "order_date",
+                                         pairs: [.init(.sum("quantity"), "units"), .init(.sum("line_total"), "gross_revenue"),
+                                                 .init(.sum("discounted_line_total"), "net_revenue")], days: days)),
+            QualityCheck("gold.revenue_by_category = gold.fct_order_items per day",
+                         .dailyAgreement(fact: "gold.fct_order_items", factDate: "order_date",
+                                         aggregate: "gold.revenue_by_category", aggregateDate: "order_date",
+                                         pairs: [.init(.sum("quantity"), "units"), .init(.sum("line_total"), "gross_revenue"),
+                                                 .init(.sum("discounted_line_total"), "net_revenue")], days: days)),
+            QualityCheck("gold.agg_events_daily = silver.events per day",
+                         .dailyAgreement(fact: "silver.events", factDate: "event_date", aggregate: "gold.agg_events_daily",
+                                         aggregateDate: "event_date", pairs: [.init(.count, "events")], days: days)),
+        ]
+    }
 
-    /// The star schema's orders agree with gold's (lines and units) on every day the star holds and on the run's
-    /// interval, for runs that build the star (days built before the star existed are not in it).
-    public static let starAgreement: [QualityCheck] = [
-        QualityCheck("star.fact_orders = gold.fct_orders on every day",
-                     .dailyAgreement(fact: "star.fact_orders", factDate: "order_date", aggregate: "gold.fct_orders",
-                                     aggregateDate: "order_date",
-                                     pairs: [.init(.sum("items"), "line_count"), .init(.sum("units"), "quantity")],
-                                     days: .factDaysAndInterval)),
-    ]
+    /// The star schema's orders agree with gold's (lines and units) per day, for runs that build the star: on the
+    /// interval's days, or on every day the star holds and the interval's (days built before the star existed are
+    /// not in it).
+    public static func starAgreement(_ reach: CheckReach) -> [QualityCheck] {
+        [QualityCheck("star.fact_orders = gold.fct_orders per day",
+                      .dailyAgreement(fact: "star.fact_orders", factDate: "order_date", aggregate: "gold.fct_orders",
+                                      aggregateDate: "order_date",
+                                      pairs: [.init(.sum("items"), "line_count"), .init(.sum("units"), "quantity")],
+                                      days: reach == .interval ? .interval : .factDaysAndInterval))]
+    }
 }

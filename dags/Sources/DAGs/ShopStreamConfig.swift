@@ -84,6 +84,17 @@ struct ShopStreamConfig {
         return day
     }
 
+    /// How much of the warehouse the run's checks read: param `checks`, `interval` (the default: the run's rows and
+    /// days) or `warehouse` (every row and day, an audit: `orch trigger shopstream_daily --conf '{"checks":
+    /// "warehouse"}'`).
+    static func checkReach(_ ctx: TaskContext) throws -> CheckReach {
+        guard let value = ctx.params["checks"] else { return .interval }
+        guard let text = value.stringValue, let reach = CheckReach(rawValue: text) else {
+            throw ExampleError("param checks must be \"interval\" or \"warehouse\", got \(value)")
+        }
+        return reach
+    }
+
     /// `migrations/warehouse`: `ORCH_WAREHOUSE_MIGRATIONS_DIR`, else found by walking up from the binary and the
     /// working directory.
     static func warehouseMigrations() throws -> String {

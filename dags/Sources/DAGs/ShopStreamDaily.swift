@@ -8,13 +8,19 @@ import ShopStream
 /// fetch → produce → load_bronze → silver → gold and star (side by side) → quality_checks. Every task works on the
 /// run's data interval (one UTC day: a manual run covers the last complete day, or the day containing
 /// `--logical-date`), and each is idempotent for it, so a retry or another run of the same interval changes nothing.
-/// Params: `clickstream_events` (default 20,000), `seed` (42), `source_url`, `warehouse_dsn`.
+/// Params: `clickstream_events` (default 20,000), `seed` (42), `source_url`, `warehouse_dsn`, `checks` (`interval`: the
+/// checks read the run's rows and days; `warehouse`: every row and day, an audit).
 let shopstreamDaily = DAG(
     "shopstream_daily",
     description: "E-commerce medallion pipeline: DummyJSON API → event log → bronze → silver → gold and star → checks",
     tags: ["shopstream", "medallion"], owner: "data-team", schedule: "@daily", timeZone: "UTC",
     startDate: .utc(2026, 11, 1), catchup: false, maxActiveRuns: 1,
-    params: ["clickstream_events": 20_000, "seed": 42],
+    params: ["clickstream_events": 20_000, "seed": 42, "checks": "interval"],
+    paramDescriptions: [
+        "clickstream_events": "Simulated clickstream events for the day",
+        "seed": "Seed of the simulated clickstream (same seed and day, same events)",
+        "checks": "interval: the checks read the run's rows and days; warehouse: every row and day (an audit)",
+    ],
     environment: ["ORCH_WAREHOUSE_DSN", "ORCH_CONN_*", "ORCH_WAREHOUSE_MIGRATIONS_DIR", "SHOPSTREAM_*", "PG*"],
     defaults: TaskDefaults(retries: 2, retryDelay: 5, exponentialBackoff: true, maxRetryDelay: 60, executionTimeout: 900),
     alerts: AlertRules(onTaskFailure: true, onRunFailure: true, runDeadlineMinutes: 360)
@@ -93,13 +99,14 @@ let shopstreamDaily = DAG(
         let landed = try SourceLanding.read(dataDir: config.dataDirectory, date: try config.day(ctx))
         let pg = try config.connect()
         defer { pg.close() }
-        let all = QualityCheck.shopStream + QualityCheck.starAgreement
+        let reach = try ShopStreamConfig.checkReach(ctx)
+        let all = QualityCheck.shopStream(reach) + QualityCheck.starAgreement(reach)
             + [.landedCartsReconcile(Reconciliation.LandedCarts(landed))]
         do {
             let results = try QualityRunner(connection: pg).run(all, runId: ctx.runId,
                                                                  start: ctx.dataInterval.start, end: ctx.dataInterval.end)
             try ctx.push("quality_checks", .array(results.map(qualityJSON)))
-            ctx.log("all \(results.count) quality checks passed")
+            ctx.log("all \(results.count) quality checks passed (\(reach.rawValue))")
         } catch let failure as QualityCheckFailure {
             let stored = try pg.execute("""
                 SELECT check_name, check_kind, status, observed, details FROM quality.check_results

@@ -1,0 +1,53 @@
+import Foundation
+import OrchSQLite
+import Testing
+
+/// shopstream_daily's param `checks`: the default reads the run's rows and days; `warehouse` audits every row and
+/// day; anything else is refused with the param's name and its two values (the real binary, snapshot and database).
+@Suite(.serialized) struct ShopStreamCheckReachCLITests {
+    func conf(_ source: ServedSnapshot, _ db: ScratchDatabase, checks: String) throws -> String {
+        try String(decoding: JSONSerialization.data(withJSONObject: [
+            "clickstream_events": 0, "source_url": source.url, "warehouse_dsn": db.dsn, "checks": checks,
+        ], options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    func log(_ rows: RunRows, _ task: String) throws -> String {
+        let path = try #require(rows.attempts(of: task).last?["log_path"].string, "\(task) has an attempt")
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test("checks = warehouse audits every day; the default checks the run's days")
+    func warehouseAudit() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let db = try ScratchDatabase(); defer { db.drop() }
+        let source = try ServedSnapshot(s); defer { source.stop() }
+
+        for (day, checks) in [("2026-11-20", "interval"), ("2026-11-21", "warehouse")] {
+            let r = try s.run("run", "shopstream_daily", "--logical-date", day, "--conf", try conf(source, db, checks: checks))
+            #expect(r.status == 0, "\(r.output)")
+            let rows = try RunRows(try s.database(), dagId: "shopstream_daily")
+            #expect(rows.state == "success")
+            #expect(try log(rows, "quality_checks").contains("quality checks passed (\(checks))"))
+            let looked = checks == "warehouse" ? "on every day" : "on the run's days"
+            #expect(try db.scalar("""
+                SELECT count(*) FROM quality.check_results WHERE run_id = '\(rows.runId)' AND check_kind = 'daily_agreement'
+                AND details LIKE '%\(looked.replacingOccurrences(of: "'", with: "''"))%'
+                """) == "6", "\(checks): the five gold agreements and the star's")
+        }
+    }
+
+    @Test("a checks value other than interval or warehouse fails the run, naming the param")
+    func badValue() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let db = try ScratchDatabase(); defer { db.drop() }
+        let source = try ServedSnapshot(s); defer { source.stop() }
+
+        let r = try s.run("run", "shopstream_daily", "--logical-date", "2026-11-20", "--conf", try conf(source, db, checks: "all"))
+        #expect(r.status != 0, "\(r.output)")
+        let rows = try RunRows(try s.database(), dagId: "shopstream_daily")
+        #expect(rows.state == "failed")
+        // silver's error checks run first: each threw, so gold (their reader) never ran.
+        #expect(try log(rows, "silver").contains(#"param checks must be "interval" or "warehouse", got "all""#))
+        #expect(rows.tasks["gold"] != "success")
+    }
+}
