@@ -28,6 +28,9 @@ import Testing
             let rows = try RunRows(try s.database(), dagId: "shopstream_daily")
             #expect(rows.state == "success")
             #expect(try log(rows, "quality_checks").contains("quality checks passed (\(checks))"))
+            // The five asset checks after silver and gold (looked up by name in QualityCheck.shopStream) passed.
+            let assetChecks = try s.database().query("SELECT passed FROM asset_check_result WHERE run_pk = ?", [rows.runPk])
+            #expect(assetChecks.count == 5 && assetChecks.allSatisfy { $0["passed"].int == 1 }, "\(assetChecks)")
             let looked = checks == "warehouse" ? "on every day" : "on the run's days"
             #expect(try db.scalar("""
                 SELECT count(*) FROM quality.check_results WHERE run_id = '\(rows.runId)' AND check_kind = 'daily_agreement'
@@ -36,7 +39,7 @@ import Testing
         }
     }
 
-    @Test("a checks value other than interval or warehouse fails the run, naming the param")
+    @Test("a checks value other than interval or warehouse fails the run at fetch, naming the param")
     func badValue() throws {
         let s = try OrchSandbox(); defer { s.cleanup() }
         let db = try ScratchDatabase(); defer { db.drop() }
@@ -46,8 +49,8 @@ import Testing
         #expect(r.status != 0, "\(r.output)")
         let rows = try RunRows(try s.database(), dagId: "shopstream_daily")
         #expect(rows.state == "failed")
-        // silver's error checks run first: each threw, so gold (their reader) never ran.
-        #expect(try log(rows, "silver").contains(#"param checks must be "interval" or "warehouse", got "all""#))
-        #expect(rows.tasks["gold"] != "success")
+        // fetch, the first task, refuses it (on every try), so nothing after it runs.
+        #expect(rows.tasks["fetch"] == "failed" && rows.tasks["load_bronze"] != "success")
+        #expect(try log(rows, "fetch").contains(#"param checks must be "interval" or "warehouse", got "all""#))
     }
 }

@@ -8,7 +8,8 @@ import OrchPostgres
 /// (fct_orders, fct_order_items) for orders inside `[start, end)` and the per-day models for the interval's UTC
 /// days (agg_orders_daily, agg_events_daily, daily_funnel, sessions, product_performance, revenue_by_category)
 /// are deleted and inserted again. Rebuilding the same interval therefore yields the same rows. An order whose time
-/// silver moved into the interval leaves its old day's facts, and that day's models are built again too.
+/// changed in silver moves between the interval and another day: that day's facts and order models are built again
+/// in the same transaction.
 public struct GoldBuilder {
     public let connection: PGConnection
 
@@ -24,24 +25,26 @@ public struct GoldBuilder {
         }
         return try connection.transaction {
             try connection.execute("SELECT pg_advisory_xact_lock($1)", [Int64(0x6f72_6368_5f67)])
-            // Read before the facts move them: the days that lose an order to this interval.
-            let left = try connection.execute(GoldSQL.daysLeftByMovedOrders, [start, end])
-            let leftDays = try (0..<left.count).map { Date(timeIntervalSince1970: try left.double($0, 0) ?? 0) }
-            for sql in GoldSQL.dimensions + GoldSQL.facts + GoldSQL.aggregates + GoldSQL.lifetime {
+            // Read before the interval's facts are rewritten: the other days its moved orders leave or enter.
+            let moved = try connection.execute(GoldSQL.movedGoldOrderDays, [start, end])
+            let movedDays = try (0..<moved.count).map { Date(timeIntervalSince1970: try moved.double($0, 0) ?? 0) }
+            for sql in GoldSQL.dimensions + GoldSQL.facts + GoldSQL.aggregates {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
-            // Each such day's aggregates (and its month's roll-ups) are built again from its remaining facts, so no
-            // aggregate keeps an order that moved to this interval.
-            for day in leftDays {
-                for sql in GoldSQL.aggregates {
+            // Each such day's facts (an order that left the interval lands on its new day) and order aggregates
+            // (and its month's roll-ups) are built again, so no day keeps or misses a moved order. Its events'
+            // models are not touched: they do not depend on orders.
+            for day in movedDays {
+                for sql in GoldSQL.facts + GoldSQL.orderAggregates {
                     try connection.execute(sql, [day, day.addingTimeInterval(86_400)])
                 }
             }
+            for sql in GoldSQL.lifetime { try connection.execute(sql) }
             let r = try connection.execute(GoldSQL.intervalCounts, [start, end])
             return GoldBuildResult(orders: try r.int(0, 0) ?? 0, orderItems: try r.int(0, 1) ?? 0,
                                    grossRevenue: try r.decimal(0, 2) ?? 0, netRevenue: try r.decimal(0, 3) ?? 0,
                                    customers: try r.int(0, 4) ?? 0, products: try r.int(0, 5) ?? 0,
-                                   sessions: try r.int(0, 6) ?? 0, daysLeftByMovedOrders: leftDays)
+                                   sessions: try r.int(0, 6) ?? 0, movedOrderDays: movedDays)
         }
     }
 }
@@ -57,14 +60,14 @@ public struct GoldBuildResult: Sendable, Equatable, CustomStringConvertible {
     public var customers: Int
     public var products: Int
     public var sessions: Int
-    /// UTC midnights of the days outside the interval that held an order silver now places in it: their aggregates
-    /// were built again.
-    public var daysLeftByMovedOrders: [Date] = []
+    /// UTC midnights of the days outside the interval that an order moved from or to: their facts and order
+    /// aggregates were built again.
+    public var movedOrderDays: [Date] = []
 
     public var description: String {
-        let moved = daysLeftByMovedOrders.isEmpty ? ""
-            : ", aggregates rebuilt for days that orders moved from: "
-                + daysLeftByMovedOrders.map(UTCFormat.day).joined(separator: ", ")
+        let moved = movedOrderDays.isEmpty ? ""
+            : ", orders and their aggregates rebuilt for days that orders moved from or to: "
+                + movedOrderDays.map(UTCFormat.day).joined(separator: ", ")
         return "orders \(orders), order items \(orderItems), gross \(grossRevenue), net \(netRevenue), customers \(customers), products \(products), sessions \(sessions)" + moved
     }
 }

@@ -54,15 +54,21 @@ enum GoldSQL {
     }
     static let rebuiltGoldOrders = rebuiltOrders(in: "gold.fct_orders", placed: ordersPlaced("f"))
 
-    /// The days outside the interval that hold an order silver now places inside it (its time moved), as the epoch
-    /// seconds of their UTC midnights: the build moves those orders, so those days' aggregates are built again.
-    /// Reads the interval's orders in silver by the date index and their gold rows by key.
-    static let daysLeftByMovedOrders = """
-        SELECT DISTINCT extract(epoch FROM (f.order_date::timestamp AT TIME ZONE 'UTC'))::float8
-        FROM gold.fct_orders f
-        WHERE f.order_id IN (SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o"))) AND f.order_date NOT \(inDays)
-        ORDER BY 1
+    /// The days outside the interval that an order moved from or to (its time changed in silver), as the epoch
+    /// seconds of their UTC midnights: the fact table's days of the orders silver places in the interval, and
+    /// silver's days of the orders the fact table has in it (`placed`, a condition on the alias `f`). Read before the
+    /// interval's facts are rewritten; each side finds the interval's orders by an index and the other's by key.
+    static func movedOrderDays(in facts: String, placed: String) -> String {
         """
+        SELECT DISTINCT extract(epoch FROM (d.day::timestamp AT TIME ZONE 'UTC'))::float8 FROM (
+            SELECT f.order_date AS day FROM \(facts) f
+            WHERE f.order_id IN (SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o")))
+            UNION ALL
+            SELECT o.order_date FROM silver.orders o WHERE o.order_id IN (SELECT order_id FROM \(facts) f WHERE \(placed))
+        ) d WHERE d.day NOT \(inDays) ORDER BY 1
+        """
+    }
+    static let movedGoldOrderDays = movedOrderDays(in: "gold.fct_orders", placed: ordersPlaced("f"))
 
     /// Facts for the interval: delete then insert (orders whose time moved are moved too).
     static let facts = [
@@ -86,7 +92,10 @@ enum GoldSQL {
     ]
 
     /// Aggregates for the interval's days: delete then insert.
-    static let aggregates = [
+    static let aggregates = orderAggregates + eventAggregates
+
+    /// The aggregates of orders (daily, and the monthly roll-ups of the days' months, after them).
+    static let orderAggregates = [
         "DELETE FROM gold.agg_orders_daily WHERE order_date \(inDays)",
         """
         INSERT INTO gold.agg_orders_daily (order_date, orders, revenue, cart_orders, web_orders, customers, units,
@@ -102,6 +111,38 @@ enum GoldSQL {
         SELECT order_date, customer_id, count(*), sum(total_amount), sum(gross_amount)
         FROM gold.fct_orders WHERE order_date \(inDays) GROUP BY order_date, customer_id
         """,
+        "DELETE FROM gold.product_performance WHERE order_date \(inDays)",
+        """
+        INSERT INTO gold.product_performance (order_date, product_id, orders, units, gross_revenue, net_revenue)
+        SELECT order_date, product_id, count(DISTINCT order_id), sum(quantity), sum(line_total), sum(discounted_line_total)
+        FROM gold.fct_order_items WHERE order_date \(inDays) GROUP BY order_date, product_id
+        """,
+        // Monthly roll-ups (migration 0010) of the months the interval touches, from the daily rows just written.
+        "DELETE FROM gold.product_performance_monthly WHERE month \(inMonths)",
+        """
+        INSERT INTO gold.product_performance_monthly (month, product_id, orders, units, gross_revenue, net_revenue)
+        SELECT date_trunc('month', order_date)::date, product_id, sum(orders), sum(units), sum(gross_revenue),
+            sum(net_revenue)
+        FROM gold.product_performance WHERE order_date \(inMonthsDays) GROUP BY 1, 2
+        """,
+        "DELETE FROM gold.agg_customer_monthly WHERE month \(inMonths)",
+        """
+        INSERT INTO gold.agg_customer_monthly (month, customer_id, orders, revenue, gross_revenue)
+        SELECT date_trunc('month', order_date)::date, customer_id, sum(orders), sum(revenue), sum(gross_revenue)
+        FROM gold.agg_customer_daily WHERE order_date \(inMonthsDays) GROUP BY 1, 2
+        """,
+        "DELETE FROM gold.revenue_by_category WHERE order_date \(inDays)",
+        """
+        INSERT INTO gold.revenue_by_category (order_date, category, orders, units, gross_revenue, net_revenue)
+        SELECT i.order_date, coalesce(p.category, 'unknown'), count(DISTINCT i.order_id), sum(i.quantity),
+            sum(i.line_total), sum(i.discounted_line_total)
+        FROM gold.fct_order_items i LEFT JOIN gold.dim_products p USING (product_id)
+        WHERE i.order_date \(inDays) GROUP BY i.order_date, coalesce(p.category, 'unknown')
+        """,
+    ]
+
+    /// The aggregates of events: per day and type, the funnel, sessions.
+    static let eventAggregates = [
         "DELETE FROM gold.agg_events_daily WHERE event_date \(inDays)",
         """
         INSERT INTO gold.agg_events_daily (event_date, event_type, events, sessions, customers)
@@ -139,34 +180,6 @@ enum GoldSQL {
             started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, duration_seconds = EXCLUDED.duration_seconds,
             events = EXCLUDED.events, page_views = EXCLUDED.page_views, add_to_carts = EXCLUDED.add_to_carts,
             checkouts = EXCLUDED.checkouts, purchases = EXCLUDED.purchases, converted = EXCLUDED.converted
-        """,
-        "DELETE FROM gold.product_performance WHERE order_date \(inDays)",
-        """
-        INSERT INTO gold.product_performance (order_date, product_id, orders, units, gross_revenue, net_revenue)
-        SELECT order_date, product_id, count(DISTINCT order_id), sum(quantity), sum(line_total), sum(discounted_line_total)
-        FROM gold.fct_order_items WHERE order_date \(inDays) GROUP BY order_date, product_id
-        """,
-        // Monthly roll-ups (migration 0010) of the months the interval touches, from the daily rows just written.
-        "DELETE FROM gold.product_performance_monthly WHERE month \(inMonths)",
-        """
-        INSERT INTO gold.product_performance_monthly (month, product_id, orders, units, gross_revenue, net_revenue)
-        SELECT date_trunc('month', order_date)::date, product_id, sum(orders), sum(units), sum(gross_revenue),
-            sum(net_revenue)
-        FROM gold.product_performance WHERE order_date \(inMonthsDays) GROUP BY 1, 2
-        """,
-        "DELETE FROM gold.agg_customer_monthly WHERE month \(inMonths)",
-        """
-        INSERT INTO gold.agg_customer_monthly (month, customer_id, orders, revenue, gross_revenue)
-        SELECT date_trunc('month', order_date)::date, customer_id, sum(orders), sum(revenue), sum(gross_revenue)
-        FROM gold.agg_customer_daily WHERE order_date \(inMonthsDays) GROUP BY 1, 2
-        """,
-        "DELETE FROM gold.revenue_by_category WHERE order_date \(inDays)",
-        """
-        INSERT INTO gold.revenue_by_category (order_date, category, orders, units, gross_revenue, net_revenue)
-        SELECT i.order_date, coalesce(p.category, 'unknown'), count(DISTINCT i.order_id), sum(i.quantity),
-            sum(i.line_total), sum(i.discounted_line_total)
-        FROM gold.fct_order_items i LEFT JOIN gold.dim_products p USING (product_id)
-        WHERE i.order_date \(inDays) GROUP BY i.order_date, coalesce(p.category, 'unknown')
         """,
     ]
 

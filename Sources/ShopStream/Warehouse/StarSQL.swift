@@ -55,6 +55,11 @@ enum StarSQL {
         FROM silver.events e WHERE e.event_ts >= $1 AND e.event_ts < $2 AND \(eventDays)
         """
 
+    /// The star's orders of the interval (alias `f`), found by the time's index.
+    static let ordersPlaced = "f.ts >= $1 AND f.ts < $2"
+    /// The other days the interval's moved orders leave or enter (`GoldSQL.movedOrderDays`).
+    static let movedOrderDays = GoldSQL.movedOrderDays(in: "star.fact_orders", placed: ordersPlaced)
+
     /// Per fact table, the statements that rebuild its rows of the interval.
     static let facts: [(table: String, statements: [String])] = [
         ("star.fact_clicks", [
@@ -80,7 +85,7 @@ enum StarSQL {
         ("star.fact_orders", [
             """
             DELETE FROM star.fact_orders WHERE order_id IN (
-                \(GoldSQL.rebuiltOrders(in: "star.fact_orders", placed: "f.ts >= $1 AND f.ts < $2")))
+                \(GoldSQL.rebuiltOrders(in: "star.fact_orders", placed: ordersPlaced)))
             """,
             // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
             // order's day); carts are in USD (the source's prices).

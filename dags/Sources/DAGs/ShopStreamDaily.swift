@@ -27,6 +27,7 @@ let shopstreamDaily = DAG(
 ) { d in
     let fetch = d.task("fetch", doc: "Page users, products, carts and posts from the source; land raw pages + manifest",
                        inlets: ShopStreamLineage.sources, outlets: [ShopStreamLineage.landing]) { ctx in
+        _ = try ShopStreamConfig.checkReach(ctx)  // a bad `checks` param fails the run here, before anything is written
         let config = ShopStreamConfig(ctx)
         let fetcher = SourceFetcher(configuration: FetchConfiguration(baseURL: config.sourceURL))
         let result = try SourceIngest.fetch(fetcher: fetcher, dataDir: config.dataDirectory, date: try config.day(ctx))
