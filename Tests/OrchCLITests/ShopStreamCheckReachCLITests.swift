@@ -29,7 +29,10 @@ import Testing
             #expect(rows.state == "success")
             #expect(try log(rows, "quality_checks").contains("quality checks passed (\(checks))"))
             // The five asset checks after silver and gold (looked up by name in QualityCheck.shopStream) passed.
-            let assetChecks = try s.database().query("SELECT passed FROM asset_check_result WHERE run_pk = ?", [rows.runPk])
+            let assetChecks = try s.database().query("SELECT check_name, passed FROM asset_check_result WHERE run_pk = ?", [rows.runPk])
+            #expect(Set(assetChecks.compactMap { $0["check_name"].string }) == [
+                "silver.customers.email not null", "silver.orders.customer_id not null", "silver.events.event_type accepted",
+                "gold.fct_orders.order_id unique", "gold.fct_orders.channel accepted"])
             #expect(assetChecks.count == 5 && assetChecks.allSatisfy { $0["passed"].int == 1 }, "\(assetChecks)")
             let looked = checks == "warehouse" ? "on every day" : "on the run's days"
             #expect(try db.scalar("""

@@ -16,22 +16,22 @@ struct IntervalReadsTests {
                            "order_items": try db.count("SELECT count(*) FROM silver.order_items")]
             #expect(dayRows["orders"]! > 0 && dayRows["order_items"]! > 0)
 
-            // 200 earlier days holding the same orders and lines, in silver and in gold.
+            // 200 earlier days holding the same orders and lines, in silver, gold and the star.
             try Self.copyToEarlierDays(db, Self.orderTables, days: 200)
 
             let interval: [(any PGValue)?] = [start, end]
             let starOrders = try #require(StarSQL.facts.first { $0.table == "star.fact_orders" })
-            var statements = ([GoldSQL.movedGoldOrderDays, StarSQL.movedOrderDays] + GoldSQL.facts + [GoldSQL.intervalCounts, StarSQL.factRows] + starOrders.statements)
+            var statements = ([GoldSQL.daysOrdersLeave, GoldSQL.ordersLeavingGold, StarSQL.ordersLeaving] + GoldSQL.facts + [GoldSQL.intervalCounts, StarSQL.factRows] + starOrders.statements)
                 .map { ($0, interval) }
             statements.append((Reconciliation.landedCartsSQL, interval + ["[]"]))
             // The statements run as the builds run them, in order (EXPLAIN ANALYZE executes them), and are committed.
             try db.transaction {
                 for (sql, params) in statements {
                     let plan = try #require(try db.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params).string(0, 0))
-                    let scans = try Self.rowsRead(plan: plan, tables: Set(dayRows.keys).union(["fct_orders", "fct_order_items"]))
+                    let scans = try Self.rowsRead(plan: plan, tables: Set(dayRows.keys).union(["fct_orders", "fct_order_items", "fact_orders"]))
                     #expect(!scans.isEmpty, "no scan of an orders table: \(sql)")
                     for scan in scans {
-                        let day = dayRows[scan.table.replacingOccurrences(of: "fct_", with: "")]!
+                        let day = dayRows[scan.table.hasSuffix("order_items") ? "order_items" : "orders"]!
                         #expect(scan.rows <= 2 * day, "\(scan.table) read \(scan.rows) rows for a day of \(day): \(sql)")
                     }
                 }
@@ -79,18 +79,23 @@ struct IntervalReadsTests {
             try StarBuilder(connection: db, rates: try testFXRates()).build(start: start, end: end)
             #expect(try orderDays(order) == ["2026-10-18", "2026-10-18", "2026-10-18"])
 
-            // An order that leaves the interval for a day already built lands there when the interval is built
-            // again: its facts, in gold and the star, and that day's aggregates.
-            let second = try #require(try db.execute("SELECT min(order_id) FROM silver.orders WHERE order_date = '2026-10-17'").string(0, 0))
-            try db.execute("""
-                UPDATE silver.orders SET order_ts = order_ts + interval '1 day', order_date = order_date + 1
-                WHERE order_id = $1
-                """, [second])
+            // Orders that leave the interval, for a day already built and for one never built (whose hours the star
+            // has not got yet), land there when the interval is built again: their facts, in gold and the star, and
+            // those days' order aggregates; the days' other rows are not touched.
+            let leaving = try db.execute("SELECT order_id FROM silver.orders WHERE order_date = '2026-10-17' ORDER BY order_id LIMIT 2").rows.compactMap { $0[0] }
+            for (order, days) in zip(leaving, [1, 8]) {
+                try db.execute("""
+                    UPDATE silver.orders SET order_ts = order_ts + $2::int * interval '1 day', order_date = order_date + $2::int
+                    WHERE order_id = $1
+                    """, [order, days])
+            }
             let rebuilt = try GoldBuilder(connection: db).build(start: start, end: end)
             try StarBuilder(connection: db, rates: try testFXRates()).build(start: start, end: end)
-            #expect(rebuilt.movedOrderDays == [next.start])
-            #expect(try orderDays(second) == ["2026-10-18", "2026-10-18", "2026-10-18"])
+            #expect(rebuilt.movedOrderDays == [next.start, start.addingTimeInterval(8 * 86_400)])
+            #expect(try orderDays(leaving[0]) == ["2026-10-18", "2026-10-18", "2026-10-18"])
+            #expect(try orderDays(leaving[1]) == ["2026-10-25", "2026-10-25", "2026-10-25"])
             #expect(try db.count("SELECT orders FROM gold.agg_orders_daily WHERE order_date = '2026-10-18'") == 2)
+            #expect(try db.count("SELECT orders FROM gold.agg_orders_daily WHERE order_date = '2026-10-25'") == 1)
             try QualityRunner(connection: db).run(QualityCheck.dailyAgreement(.warehouse) + QualityCheck.starAgreement(.warehouse),
                                                   runId: "moved-out", start: start, end: end)
         }
@@ -110,7 +115,6 @@ struct IntervalReadsTests {
             var dayRows: [String: Int] = [:]
             for table in tables { dayRows[table] = try db.count("SELECT count(*) FROM \(table)") }
             try Self.copyToEarlierDays(db, Self.orderTables + [
-                ("star.fact_orders", ", order_id = 'day-' || n || '-' || order_id, ts = ts - n * interval '1 day', order_date = order_date - n", []),
                 ("silver.events", ", event_id = 'day-' || n || '-' || event_id, event_ts = event_ts - n * interval '1 day', event_date = event_date - n", []),
             ], days: 200)
             try Self.copyToEarlierDays(db, [("bronze.raw_events", ", \"offset\" = \"offset\" + n * 1000000000::bigint", ["id"])], days: 20)
@@ -167,6 +171,7 @@ struct IntervalReadsTests {
         ("silver.order_items", ", order_id = 'day-' || n || '-' || order_id", []),
         ("gold.fct_orders", ", order_id = 'day-' || n || '-' || order_id, order_ts = order_ts - n * interval '1 day', order_date = order_date - n", []),
         ("gold.fct_order_items", ", order_id = 'day-' || n || '-' || order_id, order_date = order_date - n", []),
+        ("star.fact_orders", ", order_id = 'day-' || n || '-' || order_id, ts = ts - n * interval '1 day', order_date = order_date - n", []),
     ]
 
     /// Copies every row of each table to `days` earlier days (`n` = 1 ... days), changed by the SET clause `moved`

@@ -8,8 +8,8 @@ import OrchPostgres
 /// (fct_orders, fct_order_items) for orders inside `[start, end)` and the per-day models for the interval's UTC
 /// days (agg_orders_daily, agg_events_daily, daily_funnel, sessions, product_performance, revenue_by_category)
 /// are deleted and inserted again. Rebuilding the same interval therefore yields the same rows. An order whose time
-/// changed in silver moves between the interval and another day: that day's facts and order models are built again
-/// in the same transaction.
+/// changed in silver moves between the interval and another day, and that day's order models are built again, in
+/// the same transaction.
 public struct GoldBuilder {
     public let connection: PGConnection
 
@@ -25,17 +25,21 @@ public struct GoldBuilder {
         }
         return try connection.transaction {
             try connection.execute("SELECT pg_advisory_xact_lock($1)", [Int64(0x6f72_6368_5f67)])
-            // Read before the interval's facts are rewritten: the other days its moved orders leave or enter.
-            let moved = try connection.execute(GoldSQL.movedGoldOrderDays, [start, end])
-            let movedDays = try (0..<moved.count).map { Date(timeIntervalSince1970: try moved.double($0, 0) ?? 0) }
+            // Read before the interval's facts are rewritten: the orders that move between it and other days.
+            let left = try connection.execute(GoldSQL.daysOrdersLeave, [start, end])
+            let leaving = try connection.execute(GoldSQL.ordersLeavingGold, [start, end])
             for sql in GoldSQL.dimensions + GoldSQL.facts + GoldSQL.aggregates {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
-            // Each such day's facts (an order that left the interval lands on its new day) and order aggregates
-            // (and its month's roll-ups) are built again, so no day keeps or misses a moved order. Its events'
-            // models are not touched: they do not depend on orders.
-            for day in movedDays {
-                for sql in GoldSQL.facts + GoldSQL.orderAggregates {
+            // An order that left the interval lands on its new day (its other orders are not touched).
+            for row in 0..<leaving.count {
+                for sql in GoldSQL.orderFacts { try connection.execute(sql, [try leaving.string(row, 0)]) }
+            }
+            // The other days' order aggregates (and their months' roll-ups) are built again from their facts, so
+            // none keeps or misses a moved order. Their event models are left alone: they do not depend on orders.
+            let otherDays = Set(try Self.days(left, column: 0) + Self.days(leaving, column: 1)).sorted()
+            for day in otherDays {
+                for sql in GoldSQL.orderAggregates {
                     try connection.execute(sql, [day, day.addingTimeInterval(86_400)])
                 }
             }
@@ -44,8 +48,13 @@ public struct GoldBuilder {
             return GoldBuildResult(orders: try r.int(0, 0) ?? 0, orderItems: try r.int(0, 1) ?? 0,
                                    grossRevenue: try r.decimal(0, 2) ?? 0, netRevenue: try r.decimal(0, 3) ?? 0,
                                    customers: try r.int(0, 4) ?? 0, products: try r.int(0, 5) ?? 0,
-                                   sessions: try r.int(0, 6) ?? 0, movedOrderDays: movedDays)
+                                   sessions: try r.int(0, 6) ?? 0, movedOrderDays: otherDays)
         }
+    }
+
+    /// The dates (epoch seconds of UTC midnights) in `column` of every row.
+    static func days(_ result: PGResult, column: Int) throws -> [Date] {
+        try (0..<result.count).map { Date(timeIntervalSince1970: try result.double($0, column) ?? 0) }
     }
 }
 
@@ -60,13 +69,13 @@ public struct GoldBuildResult: Sendable, Equatable, CustomStringConvertible {
     public var customers: Int
     public var products: Int
     public var sessions: Int
-    /// UTC midnights of the days outside the interval that an order moved from or to: their facts and order
-    /// aggregates were built again.
+    /// UTC midnights of the days outside the interval that an order moved from or to: their order aggregates were
+    /// built again.
     public var movedOrderDays: [Date] = []
 
     public var description: String {
         let moved = movedOrderDays.isEmpty ? ""
-            : ", orders and their aggregates rebuilt for days that orders moved from or to: "
+            : ", order aggregates rebuilt for the days orders moved from or to: "
                 + movedOrderDays.map(UTCFormat.day).joined(separator: ", ")
         return "orders \(orders), order items \(orderItems), gross \(grossRevenue), net \(netRevenue), customers \(customers), products \(products), sessions \(sessions)" + moved
     }

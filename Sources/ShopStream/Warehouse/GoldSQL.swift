@@ -54,42 +54,60 @@ enum GoldSQL {
     }
     static let rebuiltGoldOrders = rebuiltOrders(in: "gold.fct_orders", placed: ordersPlaced("f"))
 
-    /// The days outside the interval that an order moved from or to (its time changed in silver), as the epoch
-    /// seconds of their UTC midnights: the fact table's days of the orders silver places in the interval, and
-    /// silver's days of the orders the fact table has in it (`placed`, a condition on the alias `f`). Read before the
-    /// interval's facts are rewritten; each side finds the interval's orders by an index and the other's by key.
-    static func movedOrderDays(in facts: String, placed: String) -> String {
+    /// Gold's days, outside the interval, of the orders silver now places in it (their time changed), as the epoch
+    /// seconds of their UTC midnights: rewriting the interval's facts moves those orders out of them. Read before;
+    /// silver's orders of the interval by the date index, their gold rows by key.
+    static let daysOrdersLeave = """
+        SELECT DISTINCT extract(epoch FROM (f.order_date::timestamp AT TIME ZONE 'UTC'))::float8 FROM gold.fct_orders f
+        WHERE f.order_id IN (SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o"))) AND f.order_date NOT \(inDays)
+        ORDER BY 1
         """
-        SELECT DISTINCT extract(epoch FROM (d.day::timestamp AT TIME ZONE 'UTC'))::float8 FROM (
-            SELECT f.order_date AS day FROM \(facts) f
-            WHERE f.order_id IN (SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o")))
-            UNION ALL
-            SELECT o.order_date FROM silver.orders o WHERE o.order_id IN (SELECT order_id FROM \(facts) f WHERE \(placed))
-        ) d WHERE d.day NOT \(inDays) ORDER BY 1
+
+    /// The orders the fact table `facts` has in the interval (`placed`, a condition on the alias `f`) that silver now
+    /// places on another day, with that day's UTC midnight in epoch seconds: rewriting the interval's facts deletes
+    /// them, and they are inserted on their new day. Read before; each side by an index and the other by key.
+    static func ordersLeaving(_ facts: String, placed: String) -> String {
+        """
+        SELECT o.order_id, extract(epoch FROM (o.order_date::timestamp AT TIME ZONE 'UTC'))::float8 FROM silver.orders o
+        WHERE o.order_id IN (SELECT order_id FROM \(facts) f WHERE \(placed)) AND o.order_date NOT \(inDays)
+        ORDER BY 2, 1
         """
     }
-    static let movedGoldOrderDays = movedOrderDays(in: "gold.fct_orders", placed: ordersPlaced("f"))
+    static let ordersLeavingGold = ordersLeaving("gold.fct_orders", placed: ordersPlaced("f"))
 
     /// Facts for the interval: delete then insert (orders whose time moved are moved too).
     static let facts = [
         "DELETE FROM gold.fct_order_items WHERE order_id IN (\(rebuiltGoldOrders))",
         "DELETE FROM gold.fct_orders WHERE order_id IN (\(rebuiltGoldOrders))",
+        insertOrders(where: ordersPlaced("o")),
+        insertOrderLines(where: ordersPlaced("o")),
+    ]
+
+    /// One order's facts, `$1` its id: an order that left the interval, inserted on its new day.
+    static let orderFacts = [insertOrders(where: "o.order_id = $1"), insertOrderLines(where: "o.order_id = $1")]
+
+    /// Silver's orders that meet `condition` (on the alias `o`) into gold.fct_orders.
+    static func insertOrders(where condition: String) -> String {
         """
         INSERT INTO gold.fct_orders (order_id, channel, customer_id, customer_email, order_date, order_ts, status,
             total_amount, gross_amount, net_amount, discount_amount, line_count, quantity)
         SELECT o.order_id, o.channel, o.customer_id, c.email, o.order_date, o.order_ts, o.status, o.total_amount,
             o.total, o.discounted_total, o.total - o.discounted_total, o.total_products, o.total_quantity
-        FROM silver.orders o LEFT JOIN silver.customers c USING (customer_id) WHERE \(ordersPlaced("o"))
-        """,
+        FROM silver.orders o LEFT JOIN silver.customers c USING (customer_id) WHERE \(condition)
+        """
+    }
+
+    /// The lines of silver's orders that meet `condition` (on the alias `o`) into gold.fct_order_items.
+    static func insertOrderLines(where condition: String) -> String {
         """
         INSERT INTO gold.fct_order_items (order_id, line_no, product_id, customer_id, order_date, channel, quantity,
             unit_price, line_total, discounted_line_total)
         SELECT i.order_id, i.line_no, i.product_id, o.customer_id, o.order_date, o.channel, i.quantity, i.price,
             i.total, i.discounted_total
         FROM silver.order_items i JOIN silver.orders o USING (order_id)
-        WHERE \(ordersPlaced("o"))
-        """,
-    ]
+        WHERE \(condition)
+        """
+    }
 
     /// Aggregates for the interval's days: delete then insert.
     static let aggregates = orderAggregates + eventAggregates

@@ -3,8 +3,8 @@ import OrchPostgres
 
 /// The star schema of the seeds' 004 plan for one data interval, in one transaction: the ECB rates file is loaded
 /// (idempotent upsert), dimensions are upserted by natural key (stable surrogate keys), and the interval's facts
-/// (clicks, cart adds, orders with their currency converted to EUR and USD) are deleted and inserted again, with the
-/// orders of the other days an order moved from or to (its time changed in silver).
+/// (clicks, cart adds, orders with their currency converted to EUR and USD) are deleted and inserted again; an order
+/// that silver now places on another day (its time changed) is inserted on that day.
 public struct StarBuilder {
     public let connection: PGConnection
     public let rates: FXRates
@@ -26,10 +26,10 @@ public struct StarBuilder {
             for sql in StarSQL.dimensions {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
+            // Read before the interval's facts are rewritten: its orders that silver places on another day.
+            let leaving = try connection.execute(StarSQL.ordersLeaving, [start, end])
             // Clicks and cart adds are the large facts (a million events a day in the benchmark): their keys are
             // validated in one pass when that costs less than checking them row by row (`BulkForeignKeys`).
-            // Read before the interval's facts are rewritten: the other days its moved orders leave or enter.
-            let moved = try connection.execute(StarSQL.movedOrderDays, [start, end])
             let sizes = try connection.execute(StarSQL.factRows, [start, end])
             for (column, (table, statements)) in StarSQL.facts.enumerated() {
                 let rows = try sizes.int(0, column) ?? 0
@@ -38,11 +38,12 @@ public struct StarBuilder {
                     return 0
                 }
             }
-            // Each such day's orders are built again, so an order that left the interval lands on its new day.
-            let orders = StarSQL.facts.first { $0.table == "star.fact_orders" }?.statements ?? []
-            for row in 0..<moved.count {
-                let day = Date(timeIntervalSince1970: try moved.double(row, 0) ?? 0)
-                for sql in orders { try connection.execute(sql, [day, day.addingTimeInterval(86_400)]) }
+            // An order that left the interval lands on its new day (whose hours dim_time gets first); the day's
+            // other orders are not touched.
+            for row in 0..<leaving.count {
+                let day = Date(timeIntervalSince1970: try leaving.double(row, 1) ?? 0), next = day.addingTimeInterval(86_400)
+                try connection.execute(StarSQL.orderFacts.hours, [day, next])
+                try connection.execute(StarSQL.orderFacts.order, [day, next, try leaving.string(row, 0)])
             }
             let r = try connection.execute("""
                 SELECT (SELECT count(*) FROM star.fact_clicks WHERE ts >= $1 AND ts < $2),

@@ -55,10 +55,14 @@ enum StarSQL {
         FROM silver.events e WHERE e.event_ts >= $1 AND e.event_ts < $2 AND \(eventDays)
         """
 
-    /// The star's orders of the interval (alias `f`), found by the time's index.
-    static let ordersPlaced = "f.ts >= $1 AND f.ts < $2"
-    /// The other days the interval's moved orders leave or enter (`GoldSQL.movedOrderDays`).
-    static let movedOrderDays = GoldSQL.movedOrderDays(in: "star.fact_orders", placed: ordersPlaced)
+    /// The star's orders of the interval (alias `f`): `ts` in the interval, and its `order_date` (the UTC date of
+    /// `ts`) in the interval's days, which changes no result and lets the planner count them by the date's index.
+    static let ordersPlaced = "f.ts >= $1 AND f.ts < $2 AND f.order_date \(GoldSQL.inDays)"
+    /// The star's orders of the interval that silver places on another day (`GoldSQL.ordersLeaving`).
+    static let ordersLeaving = GoldSQL.ordersLeaving("star.fact_orders", placed: ordersPlaced)
+    /// One order that left the interval, on its new day: `$1`/`$2` that day (its hours in dim_time, its purchase
+    /// event), `$3` the order's id.
+    static let orderFacts = (hours: dimensions[2], order: insertOrders(where: "o.order_id = $3"))
 
     /// Per fact table, the statements that rebuild its rows of the interval.
     static let facts: [(table: String, statements: [String])] = [
@@ -87,32 +91,39 @@ enum StarSQL {
             DELETE FROM star.fact_orders WHERE order_id IN (
                 \(GoldSQL.rebuiltOrders(in: "star.fact_orders", placed: ordersPlaced)))
             """,
-            // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
-            // order's day); carts are in USD (the source's prices).
-            // Conversion uses the rate in force on the order's day: published that day or the latest before it.
-            // The currency is compared as the column's char(3), so the primary key finds the rate by a short
-            // backward scan (compared as text, every earlier day's rates were read per order: 6 s of 1M events' day).
-            """
-            INSERT INTO star.fact_orders (order_id, user_key, time_key, currency_key, channel, session_id, order_date, ts,
-                items, units, total_amount, fx_rate_date, total_amount_eur, total_amount_usd)
-            SELECT o.order_id, u.user_key, to_char(o.order_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int, c.currency_key,
-                o.channel, o.session_id, o.order_date, o.order_ts, o.total_products, o.total_quantity, a.amount,
-                r.rate_date, round(a.amount / r.per_eur, 2),
-                CASE WHEN a.code = 'USD' THEN a.amount ELSE round(a.amount / r.per_eur * usd.per_eur, 2) END
-            FROM silver.orders o
-            JOIN star.dim_user u ON u.user_id = o.customer_id
-            LEFT JOIN (SELECT DISTINCT ON (e.order_id) e.order_id, e.event_data FROM silver.events e
-                       WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL AND \(eventDays)
-                       ORDER BY e.order_id, e.event_id) pe ON o.channel = 'web' AND pe.order_id = o.order_id
-            CROSS JOIN LATERAL (SELECT coalesce(pe.event_data->>'currency', 'USD') AS code,
-                                       coalesce((pe.event_data->>'total_amount')::numeric, o.total_amount) AS amount) a
-            JOIN star.dim_currency c ON c.currency_code = a.code
-            LEFT JOIN LATERAL (SELECT x.rate_date, x.per_eur FROM (
-                                   SELECT rate_date, CASE WHEN a.code = 'EUR' THEN 1 ELSE per_eur END AS per_eur
-                                   FROM star.fx_rate WHERE currency_code = (CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END)::char(3)
-                                     AND rate_date <= o.order_date ORDER BY rate_date DESC LIMIT 1) x) r ON true
-            LEFT JOIN LATERAL (SELECT per_eur FROM star.fx_rate WHERE currency_code = 'USD' AND rate_date = r.rate_date) usd ON true
-            WHERE \(GoldSQL.ordersPlaced("o"))
-            """]),
+            insertOrders(where: GoldSQL.ordersPlaced("o")),
+        ]),
     ]
+
+    /// Silver's orders that meet `condition` (on the alias `o`) into star.fact_orders; `$1`/`$2` are the days whose
+    /// purchase events give web orders their currency and amount.
+    static func insertOrders(where condition: String) -> String {
+        // Web orders take the currency and amount of their purchase event (placed at the same instant, so on the
+        // order's day); carts are in USD (the source's prices).
+        // Conversion uses the rate in force on the order's day: published that day or the latest before it.
+        // The currency is compared as the column's char(3), so the primary key finds the rate by a short
+        // backward scan (compared as text, every earlier day's rates were read per order: 6 s of 1M events' day).
+        """
+        INSERT INTO star.fact_orders (order_id, user_key, time_key, currency_key, channel, session_id, order_date, ts,
+            items, units, total_amount, fx_rate_date, total_amount_eur, total_amount_usd)
+        SELECT o.order_id, u.user_key, to_char(o.order_ts AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int, c.currency_key,
+            o.channel, o.session_id, o.order_date, o.order_ts, o.total_products, o.total_quantity, a.amount,
+            r.rate_date, round(a.amount / r.per_eur, 2),
+            CASE WHEN a.code = 'USD' THEN a.amount ELSE round(a.amount / r.per_eur * usd.per_eur, 2) END
+        FROM silver.orders o
+        JOIN star.dim_user u ON u.user_id = o.customer_id
+        LEFT JOIN (SELECT DISTINCT ON (e.order_id) e.order_id, e.event_data FROM silver.events e
+                   WHERE e.event_type = 'purchase' AND e.order_id IS NOT NULL AND \(eventDays)
+                   ORDER BY e.order_id, e.event_id) pe ON o.channel = 'web' AND pe.order_id = o.order_id
+        CROSS JOIN LATERAL (SELECT coalesce(pe.event_data->>'currency', 'USD') AS code,
+                                   coalesce((pe.event_data->>'total_amount')::numeric, o.total_amount) AS amount) a
+        JOIN star.dim_currency c ON c.currency_code = a.code
+        LEFT JOIN LATERAL (SELECT x.rate_date, x.per_eur FROM (
+                               SELECT rate_date, CASE WHEN a.code = 'EUR' THEN 1 ELSE per_eur END AS per_eur
+                               FROM star.fx_rate WHERE currency_code = (CASE WHEN a.code = 'EUR' THEN 'USD' ELSE a.code END)::char(3)
+                                 AND rate_date <= o.order_date ORDER BY rate_date DESC LIMIT 1) x) r ON true
+        LEFT JOIN LATERAL (SELECT per_eur FROM star.fx_rate WHERE currency_code = 'USD' AND rate_date = r.rate_date) usd ON true
+        WHERE \(condition)
+        """
+    }
 }
