@@ -31,9 +31,10 @@ public struct GoldBuilder {
             for sql in GoldSQL.dimensions + GoldSQL.facts + GoldSQL.aggregates {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
-            // An order that left the interval lands on its new day (its other orders are not touched).
-            for row in 0..<leaving.count {
-                for sql in GoldSQL.orderFacts { try connection.execute(sql, [try leaving.string(row, 0)]) }
+            // The orders that left the interval land on their new days (those days' other orders are not touched).
+            let leavingIds = try (0..<leaving.count).compactMap { try leaving.string($0, 0) }
+            if !leavingIds.isEmpty {
+                for sql in GoldSQL.orderFacts { try connection.execute(sql, [try Self.jsonArray(leavingIds)]) }
             }
             // The other days' order aggregates (and their months' roll-ups) are built again from their facts, so
             // none keeps or misses a moved order. Their event models are left alone: they do not depend on orders.
@@ -50,6 +51,11 @@ public struct GoldBuilder {
                                    customers: try r.int(0, 4) ?? 0, products: try r.int(0, 5) ?? 0,
                                    sessions: try r.int(0, 6) ?? 0, movedOrderDays: otherDays)
         }
+    }
+
+    /// `strings` as a JSON array (a statement's parameter).
+    static func jsonArray(_ strings: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }
 
     /// The dates (epoch seconds of UTC midnights) in `column` of every row.

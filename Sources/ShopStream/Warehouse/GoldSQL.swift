@@ -83,8 +83,13 @@ enum GoldSQL {
         insertOrderLines(where: ordersPlaced("o")),
     ]
 
-    /// One order's facts, `$1` its id: an order that left the interval, inserted on its new day.
-    static let orderFacts = [insertOrders(where: "o.order_id = $1"), insertOrderLines(where: "o.order_id = $1")]
+    /// Orders that left the interval, inserted on their new days: `$1` their ids as a JSON array of strings.
+    static let orderFacts = [insertOrders(where: ordersNamed(1)), insertOrderLines(where: ordersNamed(1))]
+
+    /// Silver's orders (alias `o`) whose ids are in the JSON array of strings in parameter `$n`.
+    static func ordersNamed(_ n: Int) -> String {
+        "o.order_id IN (SELECT jsonb_array_elements_text($\(n)::jsonb))"
+    }
 
     /// Silver's orders that meet `condition` (on the alias `o`) into gold.fct_orders.
     static func insertOrders(where condition: String) -> String {

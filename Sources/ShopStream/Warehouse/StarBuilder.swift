@@ -38,12 +38,17 @@ public struct StarBuilder {
                     return 0
                 }
             }
-            // An order that left the interval lands on its new day (whose hours dim_time gets first); the day's
-            // other orders are not touched.
+            // The orders that left the interval land on their new days (whose hours dim_time gets first); those
+            // days' other orders are not touched.
+            var leavingByDay: [Date: [String]] = [:]
             for row in 0..<leaving.count {
-                let day = Date(timeIntervalSince1970: try leaving.double(row, 1) ?? 0), next = day.addingTimeInterval(86_400)
-                try connection.execute(StarSQL.orderFacts.hours, [day, next])
-                try connection.execute(StarSQL.orderFacts.order, [day, next, try leaving.string(row, 0)])
+                let day = Date(timeIntervalSince1970: try leaving.double(row, 1) ?? 0)
+                leavingByDay[day, default: []] += try leaving.string(row, 0).map { [$0] } ?? []
+            }
+            for (day, ids) in leavingByDay.sorted(by: { $0.key < $1.key }) {
+                let next = day.addingTimeInterval(86_400)
+                try connection.execute(StarSQL.hours, [day, next])
+                try connection.execute(StarSQL.leavingOrders, [day, next, try GoldBuilder.jsonArray(ids)])
             }
             let r = try connection.execute("""
                 SELECT (SELECT count(*) FROM star.fact_clicks WHERE ts >= $1 AND ts < $2),

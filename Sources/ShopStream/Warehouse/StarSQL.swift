@@ -12,6 +12,7 @@ enum StarSQL {
             WHERE star.fx_rate.per_eur <> EXCLUDED.per_eur
         """
 
+    /// Users and products upserted from silver, then the interval's hours.
     static let dimensions = [
         """
         INSERT INTO star.dim_user (user_id, first_name, last_name, email, gender, age, country)
@@ -31,7 +32,11 @@ enum StarSQL {
         WHERE (star.dim_product.name, star.dim_product.category, star.dim_product.brand, star.dim_product.price_usd)
               IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category, EXCLUDED.brand, EXCLUDED.price_usd)
         """,
-        """
+        hours,
+    ]
+
+    /// The hours of `[$1, $2)` into star.dim_time (kept when there).
+    static let hours = """
         INSERT INTO star.dim_time (time_key, hour_start, date, hour, iso_dow, is_weekend)
         SELECT to_char(h AT TIME ZONE 'UTC', 'YYYYMMDDHH24')::int, h, (h AT TIME ZONE 'UTC')::date,
             extract(hour FROM h AT TIME ZONE 'UTC'), extract(isodow FROM h AT TIME ZONE 'UTC'),
@@ -39,8 +44,7 @@ enum StarSQL {
         FROM generate_series(date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
                              $2::timestamptz - interval '1 microsecond', interval '1 hour') AS h
         ON CONFLICT (time_key) DO NOTHING
-        """,
-    ]
+        """
 
 
     /// The interval's UTC days (`GoldSQL.inDays`) of `silver.events e`, whose `event_date` is the UTC date of
@@ -60,9 +64,9 @@ enum StarSQL {
     static let ordersPlaced = "f.ts >= $1 AND f.ts < $2 AND f.order_date \(GoldSQL.inDays)"
     /// The star's orders of the interval that silver places on another day (`GoldSQL.ordersLeaving`).
     static let ordersLeaving = GoldSQL.ordersLeaving("star.fact_orders", placed: ordersPlaced)
-    /// One order that left the interval, on its new day: `$1`/`$2` that day (its hours in dim_time, its purchase
-    /// event), `$3` the order's id.
-    static let orderFacts = (hours: dimensions[2], order: insertOrders(where: "o.order_id = $3"))
+    /// Orders that left the interval, inserted on their new day: `$1`/`$2` that day (whose purchase events give web
+    /// orders their currency), `$3` their ids as a JSON array of strings. The day's `hours` go in first.
+    static let leavingOrders = insertOrders(where: GoldSQL.ordersNamed(3))
 
     /// Per fact table, the statements that rebuild its rows of the interval.
     static let facts: [(table: String, statements: [String])] = [
