@@ -26,19 +26,19 @@ public struct GoldBuilder {
         return try connection.transaction {
             try connection.execute("SELECT pg_advisory_xact_lock($1)", [Int64(0x6f72_6368_5f67)])
             // Read before the interval's facts are rewritten: the orders that move between it and other days.
-            let left = try connection.execute(GoldSQL.daysOrdersLeave, [start, end])
-            let leaving = try connection.execute(GoldSQL.ordersLeavingGold, [start, end])
+            let left = try LeavingOrders.dates(try connection.execute(GoldSQL.daysOrdersLeave, [start, end]), column: 0)
+            let leaving = try LeavingOrders(connection, GoldSQL.ordersLeavingGold, start: start, end: end)
             for sql in GoldSQL.dimensions + GoldSQL.facts + GoldSQL.aggregates {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
             // The orders that left the interval land on their new days (those days' other orders are not touched).
-            let leavingIds = try (0..<leaving.count).compactMap { try leaving.string($0, 0) }
-            if !leavingIds.isEmpty {
-                for sql in GoldSQL.orderFacts { try connection.execute(sql, [try Self.jsonArray(leavingIds)]) }
+            if !leaving.byDay.isEmpty {
+                let ids = try LeavingOrders.json(leaving.byDay.values.flatMap { $0 })
+                for sql in GoldSQL.orderFacts { try connection.execute(sql, [ids]) }
             }
             // The other days' order aggregates (and their months' roll-ups) are built again from their facts, so
             // none keeps or misses a moved order. Their event models are left alone: they do not depend on orders.
-            let otherDays = Set(try Self.days(left, column: 0) + Self.days(leaving, column: 1)).sorted()
+            let otherDays = Set(left + leaving.days).sorted()
             for day in otherDays {
                 for sql in GoldSQL.orderAggregates {
                     try connection.execute(sql, [day, day.addingTimeInterval(86_400)])
@@ -51,16 +51,6 @@ public struct GoldBuilder {
                                    customers: try r.int(0, 4) ?? 0, products: try r.int(0, 5) ?? 0,
                                    sessions: try r.int(0, 6) ?? 0, movedOrderDays: otherDays)
         }
-    }
-
-    /// `strings` as a JSON array (a statement's parameter).
-    static func jsonArray(_ strings: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
-    }
-
-    /// The dates (epoch seconds of UTC midnights) in `column` of every row.
-    static func days(_ result: PGResult, column: Int) throws -> [Date] {
-        try (0..<result.count).map { Date(timeIntervalSince1970: try result.double($0, column) ?? 0) }
     }
 }
 

@@ -4,6 +4,10 @@ enum GoldSQL {
     static let firstDay = "($1::timestamptz AT TIME ZONE 'UTC')::date"
     static let lastDay = "(($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date"
     static let inDays = "BETWEEN \(firstDay) AND \(lastDay)"
+    /// The epoch seconds of the UTC midnight of the date `column`, as float8 (read as `Date`s: `LeavingOrders.dates`).
+    static func utcMidnight(_ column: String) -> String {
+        "extract(epoch FROM (\(column)::timestamp AT TIME ZONE 'UTC'))::float8"
+    }
     /// The orders of `table` (a table's name or alias) placed inside the interval: `order_ts` in `[$1, $2)`. The
     /// same test on `order_date`, the UTC date of `order_ts` (silver sets both from one value; gold and the star
     /// copy both), changes no result and lets the planner find the interval's orders by the date's index instead
@@ -58,7 +62,7 @@ enum GoldSQL {
     /// seconds of their UTC midnights: rewriting the interval's facts moves those orders out of them. Read before;
     /// silver's orders of the interval by the date index, their gold rows by key.
     static let daysOrdersLeave = """
-        SELECT DISTINCT extract(epoch FROM (f.order_date::timestamp AT TIME ZONE 'UTC'))::float8 FROM gold.fct_orders f
+        SELECT DISTINCT \(utcMidnight("f.order_date")) FROM gold.fct_orders f
         WHERE f.order_id IN (SELECT order_id FROM silver.orders o WHERE \(ordersPlaced("o"))) AND f.order_date NOT \(inDays)
         ORDER BY 1
         """
@@ -68,7 +72,7 @@ enum GoldSQL {
     /// them, and they are inserted on their new day. Read before; each side by an index and the other by key.
     static func ordersLeaving(_ facts: String, placed: String) -> String {
         """
-        SELECT o.order_id, extract(epoch FROM (o.order_date::timestamp AT TIME ZONE 'UTC'))::float8 FROM silver.orders o
+        SELECT o.order_id, \(utcMidnight("o.order_date")) FROM silver.orders o
         WHERE o.order_id IN (SELECT order_id FROM \(facts) f WHERE \(placed)) AND o.order_date NOT \(inDays)
         ORDER BY 2, 1
         """

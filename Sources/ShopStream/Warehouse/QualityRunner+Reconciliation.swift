@@ -38,8 +38,7 @@ extension QualityRunner {
             SELECT coalesce(f.day, a.day)::text, concat_ws(', ', \(shown.joined(separator: ", ")))
             FROM f FULL JOIN a USING (day)
             WHERE (\(differ.joined(separator: " OR ")))
-              AND ($3 OR f.day IS NOT NULL OR a.day BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
-                                                    AND (($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date)
+              AND ($3 OR f.day IS NOT NULL OR a.day \(GoldSQL.inDays))
             ORDER BY 1
             """, [start, end, days == .all])
         let names = pairs.map { p -> String in

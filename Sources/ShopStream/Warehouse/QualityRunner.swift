@@ -55,7 +55,7 @@ public struct QualityRunner {
 
     /// Returns the number of offending rows/days (0 = pass) and a description.
     func evaluate(_ check: QualityCheck, start: Date, end: Date, now: Date) throws -> (Int, String) {
-        let (within, withinParams) = try rows(check.rows, start: start, end: end, firstParameter: 1)
+        let (within, withinParams) = try rows(check.rows, start: start, end: end)
         let on = check.rows == .all ? "" : " on the run's days"
         switch check.kind {
         case let .notNull(table, column):
@@ -75,10 +75,10 @@ public struct QualityRunner {
                 """, withinParams)
             return (n, "\(n) row(s)\(on) whose \(column) is missing from \(refTable).\(refColumn)")
         case let .acceptedValues(table, column, values):
-            let (within, withinParams) = try rows(check.rows, start: start, end: end, firstParameter: 2)
+            let accepted = "$\(withinParams.count + 1)::text[]"  // after the row filter's parameters
             let n = try count("""
-                SELECT count(*) FROM \(try ident(table)) t WHERE t.\(try ident(column))::text <> ALL($1::text[]) AND \(within)
-                """, [Self.textArray(values)] + withinParams)
+                SELECT count(*) FROM \(try ident(table)) t WHERE t.\(try ident(column))::text <> ALL(\(accepted)) AND \(within)
+                """, withinParams + [Self.textArray(values)])
             return (n, "\(n) row(s)\(on) with \(column) outside [\(values.joined(separator: ", "))]")
         case let .rowCountMatch(table, other):
             let r = try connection.execute("SELECT (SELECT count(*) FROM \(try ident(table))), (SELECT count(*) FROM \(try ident(other)))")
@@ -88,11 +88,9 @@ public struct QualityRunner {
             let d = try ident(dateColumn)
             let r = try connection.execute("""
                 WITH a AS (SELECT \(d) AS day, sum(\(try ident(column))) AS s FROM \(try ident(table))
-                           WHERE \(d) BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
-                                 AND (($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date GROUP BY 1),
+                           WHERE \(d) \(GoldSQL.inDays) GROUP BY 1),
                      b AS (SELECT \(d) AS day, sum(\(try ident(otherColumn))) AS s FROM \(try ident(other))
-                           WHERE \(d) BETWEEN ($1::timestamptz AT TIME ZONE 'UTC')::date
-                                 AND (($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date GROUP BY 1)
+                           WHERE \(d) \(GoldSQL.inDays) GROUP BY 1)
                 SELECT coalesce(a.day, b.day)::text, coalesce(a.s, 0)::text, coalesce(b.s, 0)::text
                 FROM a FULL JOIN b USING (day)
                 WHERE abs(coalesce(a.s, 0) - coalesce(b.s, 0)) > $3::numeric ORDER BY 1
@@ -114,18 +112,14 @@ public struct QualityRunner {
         }
     }
 
-    /// The rows a row check reads, as a condition on the alias `t` and its parameters (numbered from
-    /// `firstParameter`): every row, or the rows whose date column falls on the interval's UTC days.
-    private func rows(_ rows: QualityCheck.Rows, start: Date, end: Date,
-                      firstParameter n: Int) throws -> (condition: String, params: [(any PGValue)?]) {
+    /// The rows a row check reads, as a condition on the alias `t` and its parameters (`$1`, `$2` when any): every
+    /// row, or the rows whose date column falls on the interval's UTC days.
+    private func rows(_ rows: QualityCheck.Rows, start: Date, end: Date) throws -> (condition: String, params: [(any PGValue)?]) {
         switch rows {
         case .all:
             return ("true", [])
         case .onIntervalDays(let column):
-            return ("""
-                t.\(try ident(column)) BETWEEN ($\(n)::timestamptz AT TIME ZONE 'UTC')::date
-                AND (($\(n + 1)::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date
-                """, [start, end])
+            return ("t.\(try ident(column)) \(GoldSQL.inDays)", [start, end])
         }
     }
 

@@ -27,7 +27,7 @@ public struct StarBuilder {
                 try connection.execute(sql, sql.contains("$1") ? [start, end] : [])
             }
             // Read before the interval's facts are rewritten: its orders that silver places on another day.
-            let leaving = try connection.execute(StarSQL.ordersLeaving, [start, end])
+            let leaving = try LeavingOrders(connection, StarSQL.ordersLeaving, start: start, end: end)
             // Clicks and cart adds are the large facts (a million events a day in the benchmark): their keys are
             // validated in one pass when that costs less than checking them row by row (`BulkForeignKeys`).
             let sizes = try connection.execute(StarSQL.factRows, [start, end])
@@ -40,15 +40,10 @@ public struct StarBuilder {
             }
             // The orders that left the interval land on their new days (whose hours dim_time gets first); those
             // days' other orders are not touched.
-            var leavingByDay: [Date: [String]] = [:]
-            for row in 0..<leaving.count {
-                let day = Date(timeIntervalSince1970: try leaving.double(row, 1) ?? 0)
-                leavingByDay[day, default: []] += try leaving.string(row, 0).map { [$0] } ?? []
-            }
-            for (day, ids) in leavingByDay.sorted(by: { $0.key < $1.key }) {
+            for day in leaving.days {
                 let next = day.addingTimeInterval(86_400)
                 try connection.execute(StarSQL.hours, [day, next])
-                try connection.execute(StarSQL.leavingOrders, [day, next, try GoldBuilder.jsonArray(ids)])
+                try connection.execute(StarSQL.leavingOrders, [day, next, try LeavingOrders.json(leaving.byDay[day] ?? [])])
             }
             let r = try connection.execute("""
                 SELECT (SELECT count(*) FROM star.fact_clicks WHERE ts >= $1 AND ts < $2),
