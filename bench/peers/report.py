@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes the peer benchmark's report from the drivers' JSON lines: Markdown tables and two SVG charts.
 
-    python3 bench/peers/report.py SAMPLES.jsonl [--machine MACHINE.json] [--out bench/out]
+    python3 bench/peers/report.py SAMPLES.jsonl [--machine MACHINE.json] [--out bench/out] [--readme README.md]
 
-Writes OUT/peers.md, OUT/peers-tasks-per-s.svg and OUT/peers-memory.svg. Every figure is a median with min-max over
+Writes OUT/peers.md, OUT/peers-tasks-per-s.svg and OUT/peers-memory.svg; with --readme, also the two tables the
+README carries between its <!-- peers-glance --> and <!-- peers-ratios --> markers. Every figure is a median with min-max over
 the runs in the file; nothing is filled in by hand: a system with no successful run of a shape reads "-" (its
 errors are listed at the end). Standard library only; the charts are hand-written SVG.
 """
@@ -144,6 +145,43 @@ def glance(systems: list[str], shapes: list[str], get) -> list[str]:
     return lines + [""]
 
 
+def ratios(systems: list[str], shapes: list[str], get) -> list[str]:
+    """orch's advantage over each like-for-like peer per shape: the other table the README copies."""
+    pairs = [(o, p) for o, p in PAIRS if o in systems and p in systems] or [("-", "-")]
+    lines = ["| shape | " + " | ".join(f"{o} vs {p}" for o, p in pairs) + " |",
+             "| --- | " + " | ".join("---" for _ in pairs) + " |"]
+    for shape in shapes:
+        metric, higher = PRIMARY[shape]
+        row = []
+        for o, p in pairs:
+            so, sp = get(o, shape, metric), get(p, shape, metric)
+            row.append(ratio_cell(advantage(so and so["median"], sp and sp["median"], higher)))
+        lines.append(f"| {shape} | " + " | ".join(row) + " |")
+    return lines
+
+
+def readme_tables(summary: dict) -> dict[str, list[str]]:
+    """The two tables the README carries between its markers: the medians at a glance and the ratios."""
+    systems = present_systems(summary)
+    shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
+    get = lambda sys_, shape, m: (summary.get((sys_, shape)) or {}).get(m)  # noqa: E731
+    table = [line for line in glance(systems, shapes, get) if line.startswith("|")]
+    return {"peers-glance": table, "peers-ratios": ratios(systems, shapes, get)}
+
+
+def splice(text: str, tables: dict[str, list[str]]) -> str:
+    """Replaces what lies between each <!-- name --> and <!-- /name --> with the named table; a missing or
+    repeated marker is an error, so that a README is never half rewritten."""
+    for name, lines in tables.items():
+        start, end = f"<!-- {name} -->\n", f"<!-- /{name} -->"
+        if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+            raise ValueError(f"the README needs exactly one '<!-- {name} -->' line before one '{end}'")
+        head, rest = text.split(start)
+        _, tail = rest.split(end)
+        text = head + start + "\n".join(lines) + "\n" + end + tail
+    return text
+
+
 def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
     systems = present_systems(summary)
     shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
@@ -179,16 +217,7 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
     lines += ["", "## orch's advantage, like for like (above 1x orch is ahead, below 1x the peer is)", "",
               "Process per task: orch-proc against Dagster (multiprocess), Luigi and Airflow. Threads or one process: "
               "orch-inproc against Prefect and Dagster's execute_in_process.", ""]
-    pairs = [(o, p) for o, p in PAIRS if o in systems and p in systems] or [("-", "-")]
-    lines += ["| shape | " + " | ".join(f"{o} vs {p}" for o, p in pairs) + " |",
-              "| --- | " + " | ".join("---" for _ in pairs) + " |"]
-    for shape in shapes:
-        metric, higher = PRIMARY[shape]
-        row = []
-        for o, p in pairs:
-            so, sp = get(o, shape, metric), get(p, shape, metric)
-            row.append(ratio_cell(advantage(so and so["median"], sp and sp["median"], higher)))
-        lines.append(f"| {shape} | " + " | ".join(row) + " |")
+    lines += ratios(systems, shapes, get)
     lines += ["", "## orch over the floor: overhead per task (ms, wall minus work, divided by the tasks)", "",
               "The ratio is orch's overhead per task over the floor's (1x: orch costs what the bare mechanism costs). "
               "The one-task trigger shape is left out: its wall is one task's own duration (a no-op's body), no "
@@ -302,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("samples", type=Path)
     ap.add_argument("--machine", type=Path)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "out")
+    ap.add_argument("--readme", type=Path, help="also rewrite this file's peers-glance and peers-ratios tables")
     a = ap.parse_args(argv)
     if not a.samples.is_file():
         print(f"report: no samples file at {a.samples}", file=sys.stderr)
@@ -309,10 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         records = load(a.samples)
         machine = json.loads(a.machine.read_text()) if a.machine and a.machine.is_file() else {}
+        summary = summarize(records)
+        readme = splice(a.readme.read_text(), readme_tables(summary)) if a.readme else None
     except (ValueError, OSError) as e:
         print(f"report: {e}", file=sys.stderr)
         return 2
-    summary = summarize(records)
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "peers.md").write_text(markdown(summary, [r for r in records if r["type"] == "error"], machine))
     tasks_svg, memory_svg = charts(summary)
@@ -320,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     (a.out / "peers-memory.svg").write_text(memory_svg)
     print(f"report: {len(records)} records -> {a.out / 'peers.md'}, peers-tasks-per-s.svg, peers-memory.svg",
           file=sys.stderr)
+    if readme is not None:
+        a.readme.write_text(readme)
+        print(f"report: the glance and ratio tables in {a.readme} rewritten", file=sys.stderr)
     return 0
 
 

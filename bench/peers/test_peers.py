@@ -137,6 +137,31 @@ class ReportTests(unittest.TestCase):
         orch_row, luigi_row = md.index("| orch-proc | - | - | - | 40.0 (n=1) | 92.0 (n=1) |"), md.index("| luigi | - | - | - | 45.0 (n=1) | 49.0 (n=1) |")
         self.assertLess(orch_row, luigi_row)
 
+    def test_the_readme_s_tables_are_rewritten_between_their_markers_and_the_rest_kept(self):
+        samples = [sample("orch-proc", "chain_20", hop_p50_s=0.002), sample("luigi", "chain_20", hop_p50_s=0.007)]
+        readme = ("# r\n\nbefore\n<!-- peers-glance -->\n| old | glance |\n<!-- /peers-glance -->\nbetween\n"
+                  "<!-- peers-ratios -->\n| old |\n<!-- /peers-ratios -->\nafter\n")
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, "s.jsonl").write_text("".join(json.dumps(s) + "\n" for s in samples))
+            Path(d, "README.md").write_text(readme)
+            r = subprocess.run([sys.executable, str(HERE / "report.py"), str(Path(d, "s.jsonl")), "--out", d,
+                                "--readme", str(Path(d, "README.md"))], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(Path(d, "README.md").read_text(),
+                             "# r\n\nbefore\n<!-- peers-glance -->\n| shape | orch-proc | luigi |\n| --- | --- | --- |\n"
+                             "| chain_20 (hop, ms) | 2.00 | 7.00 |\n<!-- /peers-glance -->\nbetween\n"
+                             "<!-- peers-ratios -->\n| shape | orch-proc vs luigi |\n| --- | --- |\n"
+                             "| chain_20 | 3.5x |\n<!-- /peers-ratios -->\nafter\n")
+            # A README without one of the markers is an error that writes nothing, the report included.
+            Path(d, "README.md").write_text(readme.replace("<!-- /peers-ratios -->\n", ""))
+            Path(d, "peers.md").unlink()
+            r = subprocess.run([sys.executable, str(HERE / "report.py"), str(Path(d, "s.jsonl")), "--out", d,
+                                "--readme", str(Path(d, "README.md"))], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("<!-- /peers-ratios -->", r.stderr)
+            self.assertFalse(Path(d, "peers.md").exists())
+            self.assertEqual(Path(d, "README.md").read_text(), readme.replace("<!-- /peers-ratios -->\n", ""))
+
     def test_bad_samples_file_is_a_clear_error(self):
         with tempfile.TemporaryDirectory() as d:
             bad = Path(d, "s.jsonl")
