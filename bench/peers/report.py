@@ -93,6 +93,8 @@ def advantage(orch: float, peer: float, higher_is_better: bool) -> float | None:
 def fmt(v: float | None) -> str:
     if v is None:
         return "-"
+    if v == 0:
+        return "0"   # -0.0 too (an idle floor's CPU share)
     a = abs(v)
     if a >= 1000:
         return f"{v:,.0f}"
@@ -240,7 +242,8 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
               "| shape | " + " | ".join(systems) + " |", "| --- | " + " | ".join("---" for _ in systems) + " |"]
     for shape in shapes:
         lines.append(f"| {shape} | " + " | ".join(cell(get(s, shape, "cpu_s")) for s in systems) + " |")
-    idle = [s for s in systems if (s, "idle") in summary]
+    # A floor is no system: nothing runs while it idles, so it has no idle row (as in the glance table).
+    idle = [s for s in systems if (s, "idle") in summary and (get(s, "idle", "processes") or {}).get("median")]
     if idle:
         lines += ["", "## Idle, DAGs loaded", "",
                   "PSS counts a page shared by the system's processes once (its share in each); summed RSS counts "

@@ -131,8 +131,12 @@ class ReportTests(unittest.TestCase):
     def test_idle_table_lists_pss_smallest_first(self):
         summary = report.summarize([
             {"type": "idle", "system": "luigi", "rss_mb_median": 49, "pss_mb_median": 45, "processes": 1},
-            {"type": "idle", "system": "orch-proc", "rss_mb_median": 92, "pss_mb_median": 40, "processes": 2}])
+            {"type": "idle", "system": "orch-proc", "rss_mb_median": 92, "pss_mb_median": 40, "processes": 2},
+            {"type": "idle", "system": "floor-spawn", "rss_mb_median": 0, "pss_mb_median": 0, "cpu_pct": -0.0,
+             "processes": 0}])
         md = report.markdown(summary, [], {})
+        self.assertNotIn("| floor-spawn | ", md[md.index("## Idle"):])   # a floor runs nothing while idle: no row
+        self.assertEqual(report.fmt(-0.0), "0")
         self.assertIn("| PSS median (MiB) | RSS median (MiB) |", md)
         orch_row, luigi_row = md.index("| orch-proc | - | - | - | 40.0 (n=1) | 92.0 (n=1) |"), md.index("| luigi | - | - | - | 45.0 (n=1) | 49.0 (n=1) |")
         self.assertLess(orch_row, luigi_row)
