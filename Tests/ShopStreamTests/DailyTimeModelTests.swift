@@ -70,6 +70,8 @@ struct DailyTimeModelTests {
                 """)
             #expect(disagree == 0)
             #expect(try db.count("SELECT count(*) FROM gold.agg_orders_daily") == 5)
+            // customer_ltv, summed from the five days' per-customer rows, is what every order of the five days gives.
+            #expect(try IntervalReadsTests.ltvDisagreement(db) == [nil, nil])
 
             let before = try Self.snapshot(db)
             #expect(before.count >= 25)

@@ -8,16 +8,20 @@ import Testing
 struct IntervalReadsTests {
     /// On a warehouse with 200 other days, each statement that selects an interval's orders reads about as many order
     /// (and line) rows as the day has: under EXPLAIN ANALYZE, every scan of an orders or lines table returns or filters
-    /// out at most twice the day's rows (a scan of every day would read 201 times them).
-    @Test("gold's facts and counts, the star's orders and the landed-carts check read only the interval's orders")
+    /// out at most twice the day's rows (a scan of every day would read 201 times them). customer_ltv, refreshed in
+    /// full by every build, reads no order or line at all (PostgreSQL's counters of rows read): it sums the daily
+    /// per-customer rows of the 201 days, and equals the computation from every order.
+    @Test("gold's facts and counts, the star's orders and the landed-carts check read only the interval's orders; customer_ltv none")
     func intervalOrdersOnly() throws {
         try Self.withBuiltDay { db, start, end in
             let dayRows = ["orders": try db.count("SELECT count(*) FROM silver.orders"),
                            "order_items": try db.count("SELECT count(*) FROM silver.order_items")]
             #expect(dayRows["orders"]! > 0 && dayRows["order_items"]! > 0)
 
-            // 200 earlier days holding the same orders and lines, in silver, gold and the star.
+            // 200 earlier days holding the same orders and lines, in silver, gold and the star, and gold's daily
+            // per-customer rows of them (which customer_ltv sums).
             try Self.copyToEarlierDays(db, Self.orderTables, days: 200)
+            try Self.copyToEarlierDays(db, [("gold.agg_customer_daily", ", order_date = order_date - n", [])], days: 200)
 
             let interval: [(any PGValue)?] = [start, end]
             let starOrders = try #require(StarSQL.facts.first { $0.table == "star.fact_orders" })
@@ -36,9 +40,32 @@ struct IntervalReadsTests {
                     }
                 }
             }
-            // GoldBuilder's counts, and a rebuild that changes no row of any table (after one that brings
-            // customer_ltv up to the earlier days).
+            // customer_ltv (GoldSQL.lifetime, a full refresh in every build) reads the daily per-customer rows of the
+            // 201 days, each at most once, and no row of an orders or lines table: PostgreSQL's counters of rows read
+            // (pg_stat_xact_user_tables, as `intervalChecksOnly` reads them) stay at 0 for each. Computed from every
+            // order, as it was before, it read all 201 days of gold.fct_orders.
+            let ordersAndLines = Self.orderTables.map { $0.table }
+            let dailyRows = try db.count("SELECT count(*) FROM gold.agg_customer_daily")
+            let lifetimeRead: [String: Int] = try db.transaction {
+                try db.execute("SET LOCAL enable_indexonlyscan = off")
+                try db.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                let measured = ordersAndLines + ["gold.agg_customer_daily"]
+                let readBefore = try Self.xactRowsRead(db, tables: measured)
+                for sql in GoldSQL.lifetime { try db.execute(sql) }
+                return try Self.xactRowsRead(db, tables: measured)
+                    .reduce(into: [String: Int]()) { $0[$1.key] = $1.value - (readBefore[$1.key] ?? 0) }
+            }
+            for table in ordersAndLines {
+                #expect(lifetimeRead[table] == 0, "customer_ltv read \(lifetimeRead[table] ?? -1) rows of \(table)")
+            }
+            let dailyRead = lifetimeRead["gold.agg_customer_daily"] ?? 0
+            #expect(dailyRead > 0 && dailyRead <= dailyRows,
+                    "customer_ltv read \(dailyRead) rows of gold.agg_customer_daily, which has \(dailyRows)")
+
+            // GoldBuilder's counts, and a rebuild that changes no row of any table (after a first one; customer_ltv,
+            // over the 201 days, is what the computation from every order gives).
             try GoldBuilder(connection: db).build(start: start, end: end)
+            #expect(try Self.ltvDisagreement(db) == [nil, nil])
             let before = try DailyTimeModelTests.snapshot(db)
             #expect(try GoldBuilder(connection: db).build(start: start, end: end).orders == dayRows["orders"])
             #expect(try DailyTimeModelTests.snapshot(db) == before)
@@ -61,6 +88,7 @@ struct IntervalReadsTests {
             let star = try StarBuilder(connection: db, rates: try testFXRates()).build(start: next.start, end: next.end)
             #expect(gold.orders == 1 && star.orders == 1)
             #expect(gold.movedOrderDays == [start])
+            #expect(try Self.ltvDisagreement(db) == [nil, nil], "customer_ltv after an order moved to the next day")
             // The old day's aggregates no longer count it (built again from its remaining facts): every day's
             // facts and aggregates agree, and its order count and revenue dropped by the order's.
             let after = try db.execute("SELECT orders, revenue::text FROM gold.agg_orders_daily WHERE order_date = '2026-10-17'")
@@ -113,6 +141,9 @@ struct IntervalReadsTests {
             let orderAgreements = QualityCheck.dailyAgreement(.warehouse).filter { !$0.name.contains("events") }
             try QualityRunner(connection: db).run(orderAgreements + QualityCheck.starAgreement(.warehouse),
                                                   runId: "moved-out", start: start, end: end)
+            // customer_ltv, summed from the daily per-customer rows, is what every order gives (the moved ones on
+            // their new days, the days they left without them).
+            #expect(try Self.ltvDisagreement(db) == [nil, nil], "customer_ltv after orders moved out of a day")
         }
     }
 
@@ -135,14 +166,7 @@ struct IntervalReadsTests {
             try Self.copyToEarlierDays(db, [("bronze.raw_events", ", \"offset\" = \"offset\" + n * 1000000000::bigint", ["id"])], days: 20)
 
             let landed = Reconciliation.LandedCarts(try fixtureFetchResult(date: "2026-10-17"))
-            let counters = """
-                SELECT schemaname || '.' || relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)
-                FROM pg_stat_xact_user_tables WHERE schemaname || '.' || relname = ANY($1::text[])
-                """
-            let names = "{" + tables.joined(separator: ",") + "}"
-            func counts() throws -> [String: Int] {
-                Dictionary(try db.execute(counters, [names]).rows.map { ($0[0] ?? "", Int($0[1] ?? "") ?? 0) }) { a, _ in a }
-            }
+            func counts() throws -> [String: Int] { try Self.xactRowsRead(db, tables: tables) }
             /// Per check: rows read of each table (not counting a relationship's referenced table: the planner reads
             /// it whole when that costs less than a lookup per row, as for 52,000 orders here), and its result.
             func measured(_ reach: CheckReach) throws -> [(name: String, read: [String: Int], result: QualityResult)] {
@@ -178,6 +202,47 @@ struct IntervalReadsTests {
                 #expect(day > 0 && all > 100 * day, "\(name) read \(all) rows in the audit, \(day) for the day")
             }
         }
+    }
+
+    /// Rows of each of `tables` (schema.name) this transaction has read so far, by PostgreSQL's counters
+    /// (pg_stat_xact_user_tables): rows read by sequential scans plus rows fetched by index scans.
+    static func xactRowsRead(_ db: PGConnection, tables: [String]) throws -> [String: Int] {
+        let counters = """
+            SELECT schemaname || '.' || relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)
+            FROM pg_stat_xact_user_tables WHERE schemaname || '.' || relname = ANY($1::text[])
+            """
+        let names = "{" + tables.joined(separator: ",") + "}"
+        return Dictionary(try db.execute(counters, [names]).rows.map { ($0[0] ?? "", Int($0[1] ?? "") ?? 0) }) { a, _ in a }
+    }
+
+    /// gold.customer_ltv's rows that differ from the full computation over every order of gold.fct_orders, which is
+    /// how gold built it before it summed gold.agg_customer_daily (the oracle: every customer of dim_customers, its
+    /// orders counted and summed, round(avg(net_amount), 2), first and last order days, and the segments by the
+    /// same quantiles of net revenue among customers with orders). Every column of every customer is compared, both
+    /// ways: the rows only in customer_ltv, then the rows only in the oracle, as text; nil when there are none.
+    static func ltvDisagreement(_ db: PGConnection) throws -> [String?] {
+        try db.execute("""
+            WITH from_orders AS (
+                SELECT c.customer_id, count(o.order_id) AS orders, coalesce(sum(o.gross_amount), 0) AS gross_revenue,
+                    coalesce(sum(o.net_amount), 0) AS net_revenue, round(avg(o.net_amount), 2) AS avg_order_value,
+                    min(o.order_date) AS first_order_date, max(o.order_date) AS last_order_date
+                FROM gold.dim_customers c LEFT JOIN gold.fct_orders o USING (customer_id)
+                GROUP BY c.customer_id
+            ), oracle AS (
+                SELECT customer_id, orders, gross_revenue, net_revenue, avg_order_value, first_order_date,
+                    last_order_date,
+                    CASE WHEN orders = 0 THEN 'none' WHEN cume_dist() OVER w > 0.9 THEN 'vip'
+                         WHEN cume_dist() OVER w > 0.7 THEN 'high' WHEN cume_dist() OVER w > 0.4 THEN 'medium'
+                         ELSE 'low' END AS segment
+                FROM from_orders WINDOW w AS (PARTITION BY orders > 0 ORDER BY net_revenue)
+            ), ltv AS (
+                SELECT customer_id, orders, gross_revenue, net_revenue, avg_order_value, first_order_date,
+                    last_order_date, segment
+                FROM gold.customer_ltv
+            )
+            SELECT (SELECT string_agg(r::text, '; ' ORDER BY r.customer_id) FROM (SELECT * FROM ltv EXCEPT SELECT * FROM oracle) r),
+                   (SELECT string_agg(r::text, '; ' ORDER BY r.customer_id) FROM (SELECT * FROM oracle EXCEPT SELECT * FROM ltv) r)
+            """).rows.first ?? []
     }
 
     /// The order tables' rows copied to earlier days: ids prefixed by the day, times and dates moved back.

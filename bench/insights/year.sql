@@ -27,10 +27,12 @@ SELECT day, extract(year FROM day), extract(quarter FROM day), extract(month FRO
        extract(isodow FROM day), extract(isodow FROM day) >= 6
 FROM bench_days ON CONFLICT DO NOTHING;
 
--- Per day and customer: ~152 orders each (31,700 a day over 208 customers, Zipf-like weights).
-INSERT INTO gold.agg_customer_daily (order_date, customer_id, orders, revenue, gross_revenue)
+-- Per day and customer: ~152 orders each (31,700 a day over 208 customers, Zipf-like weights); net_revenue (0012) is
+-- what was paid, as revenue is.
+INSERT INTO gold.agg_customer_daily (order_date, customer_id, orders, revenue, gross_revenue, net_revenue)
 SELECT day, c, o, round((o * (80 + pg_temp.u(day || 'r' || c) * 40))::numeric, 2),
-       round((o * (90 + pg_temp.u(day || 'r' || c) * 45))::numeric, 2)
+       round((o * (90 + pg_temp.u(day || 'r' || c) * 45))::numeric, 2),
+       round((o * (80 + pg_temp.u(day || 'r' || c) * 40))::numeric, 2)
 FROM bench_days, generate_series(1, 208) c,
      LATERAL (SELECT greatest(1, round(31700 * (1.0 / c ^ 0.8) / 10.25 * (0.9 + 0.2 * pg_temp.u(day || 'o' || c))))::int AS o) x;
 

@@ -4,12 +4,13 @@ import OrchPostgres
 
 /// gold: dimensions, facts and daily models for one data interval, rebuilt idempotently.
 ///
-/// Everything happens in one transaction: dimensions and customer_ltv are refreshed in full; facts
-/// (fct_orders, fct_order_items) for orders inside `[start, end)` and the per-day models for the interval's UTC
-/// days (agg_orders_daily, agg_events_daily, daily_funnel, sessions, product_performance, revenue_by_category)
-/// are deleted and inserted again. Rebuilding the same interval therefore yields the same rows. An order whose time
+/// Everything happens in one transaction: dimensions are refreshed in full; facts (fct_orders, fct_order_items) for
+/// orders inside `[start, end)` and the per-day models for the interval's UTC days (agg_orders_daily,
+/// agg_customer_daily, agg_events_daily, daily_funnel, sessions, product_performance, revenue_by_category) are
+/// deleted and inserted again. Rebuilding the same interval therefore yields the same rows. An order whose time
 /// changed in silver moves between the interval and another day, and that day's order models are built again, in
-/// the same transaction.
+/// the same transaction. Last, customer_ltv is refreshed in full from the daily per-customer aggregates
+/// (agg_customer_daily: days × customers rows, not every order; `GoldSQL.lifetime`).
 public struct GoldBuilder {
     public let connection: PGConnection
 
@@ -44,6 +45,7 @@ public struct GoldBuilder {
                     try connection.execute(sql, [day, day.addingTimeInterval(86_400)])
                 }
             }
+            // Only now: customer_ltv sums agg_customer_daily, which must hold every day's orders, moved ones too.
             for sql in GoldSQL.lifetime { try connection.execute(sql) }
             let r = try connection.execute(GoldSQL.intervalCounts, [start, end])
             return GoldBuildResult(orders: try r.int(0, 0) ?? 0, orderItems: try r.int(0, 1) ?? 0,

@@ -134,8 +134,8 @@ enum GoldSQL {
         """,
         "DELETE FROM gold.agg_customer_daily WHERE order_date \(inDays)",
         """
-        INSERT INTO gold.agg_customer_daily (order_date, customer_id, orders, revenue, gross_revenue)
-        SELECT order_date, customer_id, count(*), sum(total_amount), sum(gross_amount)
+        INSERT INTO gold.agg_customer_daily (order_date, customer_id, orders, revenue, gross_revenue, net_revenue)
+        SELECT order_date, customer_id, count(*), sum(total_amount), sum(gross_amount), sum(net_amount)
         FROM gold.fct_orders WHERE order_date \(inDays) GROUP BY order_date, customer_id
         """,
         "DELETE FROM gold.product_performance WHERE order_date \(inDays)",
@@ -221,15 +221,26 @@ enum GoldSQL {
                (SELECT count(*) FROM gold.sessions WHERE started_at >= $1 AND started_at < $2 AND session_date \(inDays))
         """
 
-    /// Lifetime value over all orders so far: full refresh.
+    /// Lifetime value over all orders so far: full refresh from the daily per-customer aggregates
+    /// (gold.agg_customer_daily): reads days × customers rows, not every order. Run after the order aggregates of the
+    /// interval's days and of the days orders moved from or to, so every day's rows agree with its facts.
+    ///
+    /// The same values as from every row of gold.fct_orders (`dim_customers LEFT JOIN fct_orders`): a day's row holds
+    /// count(*), sum(gross_amount) and sum(net_amount) of the customer's orders of that day, and has at least one, so
+    /// summed over the days they are the customer's count and sums, and min/max(order_date) its first and last order
+    /// days. avg_order_value is round(sum(net) / orders, 2), which is round(avg(net_amount), 2): PostgreSQL's avg of
+    /// numeric is the exact sum divided by the count as numerics (numeric_avg calls numeric_div), and this divides
+    /// the same exact sum (net_amount has 2 decimals, so do the daily sums) by the same count. A customer without
+    /// orders has no daily row: 0 orders, 0 revenue, no average, no dates, segment none, as before.
     static let lifetime = [
         "DELETE FROM gold.customer_ltv",
         """
         INSERT INTO gold.customer_ltv (customer_id, orders, gross_revenue, net_revenue, avg_order_value,
             first_order_date, last_order_date, segment)
-        SELECT c.customer_id, count(o.order_id), coalesce(sum(o.gross_amount), 0), coalesce(sum(o.net_amount), 0),
-            round(avg(o.net_amount), 2), min(o.order_date), max(o.order_date), 'none'
-        FROM gold.dim_customers c LEFT JOIN gold.fct_orders o USING (customer_id)
+        SELECT c.customer_id, coalesce(sum(d.orders), 0), coalesce(sum(d.gross_revenue), 0),
+            coalesce(sum(d.net_revenue), 0), round(sum(d.net_revenue) / nullif(sum(d.orders), 0), 2),
+            min(d.order_date), max(d.order_date), 'none'
+        FROM gold.dim_customers c LEFT JOIN gold.agg_customer_daily d USING (customer_id)
         GROUP BY c.customer_id
         """,
         // Segments by quantile of lifetime paid revenue among customers with orders (ties share a segment):
