@@ -30,11 +30,10 @@ FROM bench_days ON CONFLICT DO NOTHING;
 -- Per day and customer: ~152 orders each (31,700 a day over 208 customers, Zipf-like weights); net_revenue (0012) is
 -- what was paid, as revenue is.
 INSERT INTO gold.agg_customer_daily (order_date, customer_id, orders, revenue, gross_revenue, net_revenue)
-SELECT day, c, o, round((o * (80 + pg_temp.u(day || 'r' || c) * 40))::numeric, 2),
-       round((o * (90 + pg_temp.u(day || 'r' || c) * 45))::numeric, 2),
-       round((o * (80 + pg_temp.u(day || 'r' || c) * 40))::numeric, 2)
+SELECT day, c, o, paid, round((o * (90 + pg_temp.u(day || 'r' || c) * 45))::numeric, 2), paid
 FROM bench_days, generate_series(1, 208) c,
-     LATERAL (SELECT greatest(1, round(31700 * (1.0 / c ^ 0.8) / 10.25 * (0.9 + 0.2 * pg_temp.u(day || 'o' || c))))::int AS o) x;
+     LATERAL (SELECT greatest(1, round(31700 * (1.0 / c ^ 0.8) / 10.25 * (0.9 + 0.2 * pg_temp.u(day || 'o' || c))))::int AS o) x,
+     LATERAL (SELECT round((o * (80 + pg_temp.u(day || 'r' || c) * 40))::numeric, 2) AS paid) y;
 
 INSERT INTO gold.agg_orders_daily (order_date, orders, revenue, cart_orders, web_orders, customers, units,
     gross_revenue, discount_amount, avg_order_value)

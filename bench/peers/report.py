@@ -130,6 +130,18 @@ GLANCE_UNITS = {"tasks_per_s": ("tasks/s", 1), "hop_p50_s": ("hop, ms", 1000),
                 "overhead_s": ("overhead, s", 1)}
 
 
+def view(summary: dict):
+    """The systems and shapes present in `summary`, in report order, and a lookup get(system, shape, metric)."""
+    systems = present_systems(summary)
+    shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
+    return systems, shapes, lambda sys_, shape, m: (summary.get((sys_, shape)) or {}).get(m)
+
+
+def idles(get, system: str) -> bool:
+    """Whether `system` ran anything while idle: a floor is no system, so it has no idle figure."""
+    return bool((get(system, "idle", "processes") or {}).get("median"))
+
+
 def glance(systems: list[str], shapes: list[str], get) -> list[str]:
     """The medians alone, one row per shape and one for the idle system's memory: the table the README copies."""
     lines = ["## At a glance: medians", "", "| shape | " + " | ".join(systems) + " |",
@@ -140,8 +152,7 @@ def glance(systems: list[str], shapes: list[str], get) -> list[str]:
         medians = [(get(s, shape, metric) or {}).get("median") for s in systems]
         lines.append(f"| {shape} ({unit}) | " + " | ".join(fmt(m * factor if m is not None else None)
                                                           for m in medians) + " |")
-    idle = [(get(s, "idle", "pss_mb_median") or {}).get("median")
-            if (get(s, "idle", "processes") or {}).get("median") else None for s in systems]   # a floor runs nothing idle
+    idle = [(get(s, "idle", "pss_mb_median") or {}).get("median") if idles(get, s) else None for s in systems]
     if any(v is not None for v in idle):
         lines.append("| idle, DAGs loaded (PSS, MiB) | " + " | ".join(fmt(v) for v in idle) + " |")
     return lines + [""]
@@ -164,9 +175,7 @@ def ratios(systems: list[str], shapes: list[str], get) -> list[str]:
 
 def readme_tables(summary: dict) -> dict[str, list[str]]:
     """The two tables the README carries between its markers: the medians at a glance and the ratios."""
-    systems = present_systems(summary)
-    shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
-    get = lambda sys_, shape, m: (summary.get((sys_, shape)) or {}).get(m)  # noqa: E731
+    systems, shapes, get = view(summary)
     table = [line for line in glance(systems, shapes, get) if line.startswith("|")]
     return {"peers-glance": table, "peers-ratios": ratios(systems, shapes, get)}
 
@@ -185,9 +194,7 @@ def splice(text: str, tables: dict[str, list[str]]) -> str:
 
 
 def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
-    systems = present_systems(summary)
-    shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
-    get = lambda sys_, shape, m: (summary.get((sys_, shape)) or {}).get(m)  # noqa: E731
+    systems, shapes, get = view(summary)
     lines = ["# orch against its peers and the machine's floor", ""]
     if machine:
         lines += [f"Machine: {machine.get('machine', '?')}", "",
@@ -242,8 +249,7 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
               "| shape | " + " | ".join(systems) + " |", "| --- | " + " | ".join("---" for _ in systems) + " |"]
     for shape in shapes:
         lines.append(f"| {shape} | " + " | ".join(cell(get(s, shape, "cpu_s")) for s in systems) + " |")
-    # A floor is no system: nothing runs while it idles, so it has no idle row (as in the glance table).
-    idle = [s for s in systems if (s, "idle") in summary and (get(s, "idle", "processes") or {}).get("median")]
+    idle = [s for s in systems if (s, "idle") in summary and idles(get, s)]
     if idle:
         lines += ["", "## Idle, DAGs loaded", "",
                   "PSS counts a page shared by the system's processes once (its share in each); summed RSS counts "
@@ -313,8 +319,7 @@ def svg_bars(title: str, unit: str, groups: list[str], series: list[str], values
 
 
 def charts(summary: dict) -> tuple[str, str]:
-    systems = present_systems(summary)
-    tp_shapes = [s for s in SHAPE_ORDER if any((x, s) in summary for x in systems)]
+    systems, tp_shapes, _ = view(summary)
     tps = {(s, g): summary[(s, g)]["tasks_per_s"]["median"] for s in systems for g in tp_shapes
            if (s, g) in summary and summary[(s, g)].get("tasks_per_s")}
     mem_groups = tp_shapes + (["idle"] if any((s, "idle") in summary for s in systems) else [])
