@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The machine's floors for the peer benchmark: the shapes with no orchestrator (see driver.py for the options).
 
-    python3 bench/peers/floors.py --mode spawn|fsync|batched [--floor .build-floor/orch-floor] [driver options]
+    python3 bench/peers/floors.py --mode spawn|fsync|batched|isolated [--floor .build-floor/orch-floor] [driver options]
 
 --mode spawn   (system "floor-spawn", the bare cost of a process per task): a bash script spawns the floor binary
                (bench/peers/floor/main.swift, a small Swift executable) once per task in the shape's order: chains in
@@ -10,7 +10,13 @@
 --mode fsync   (system "floor-fsync"): one process calls the task closure for every task in order and records each
                state change (started, succeeded) in SQLite, one fsync'd transaction each (WAL, synchronous=FULL).
 --mode batched (system "floor-batched"): the same with one transaction for the whole run (synchronous=NORMAL).
-The trigger time is taken before the process is spawned. Both in-process floors run every task on one thread.
+--mode isolated (system "floor-isolated", the bare cost of orch's two guarantees for in-process tasks): the closure
+               runs in a second process reached over a pipe (as in orch's task host) and each state change is
+               committed before it is acted on (WAL, synchronous=NORMAL: survives kill -9, as orch's state database);
+               per task one transaction (the end of the task before it and its own start), then one request and one
+               reply carrying the body's times.
+The trigger time is taken before the process is spawned. The in-process floors run every task on one thread, one
+after another.
 The floor binary is built when missing or older than its source (swiftc, about 20 s).
 """
 from __future__ import annotations
@@ -103,7 +109,7 @@ class FloorSystem:
 
 
 def add_args(ap) -> None:
-    ap.add_argument("--mode", choices=["spawn", "fsync", "batched"], default="spawn")
+    ap.add_argument("--mode", choices=["spawn", "fsync", "batched", "isolated"], default="spawn")
     ap.add_argument("--floor", default=str(REPO / ".build-floor/orch-floor"), help="the floor binary (built if missing)")
 
 

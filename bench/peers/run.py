@@ -57,6 +57,7 @@ def commands(orch: str) -> dict[str, list[str]]:
         "airflow": [PY, str(HERE / "airflow_driver.py")],
         "floor-spawn": [PY, str(HERE / "floors.py"), "--mode", "spawn"],
         "floor-fsync": [PY, str(HERE / "floors.py"), "--mode", "fsync"],
+        "floor-isolated": [PY, str(HERE / "floors.py"), "--mode", "isolated"],
         "floor-batched": [PY, str(HERE / "floors.py"), "--mode", "batched"],
     }
 

@@ -253,14 +253,14 @@ class FloorEndToEndTests(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             binary = os.environ.get("PEERS_FLOOR_BIN", str(Path(d, "orch-floor")))
             lines = []
-            for mode in ("spawn", "fsync", "batched"):
+            for mode in ("spawn", "fsync", "isolated", "batched"):
                 r = subprocess.run([sys.executable, str(HERE / "floors.py"), "--mode", mode, "--floor", binary,
                                     "--scale", "small", "--idle-seconds", "0",
                                     "--shapes", "fanout_100,astro_100x10,sleep_10"],
                                    capture_output=True, text=True, timeout=600)
                 self.assertEqual(r.returncode, 0, r.stderr[-2000:])
                 lines += [json.loads(x) for x in r.stdout.splitlines()]
-            self.assertEqual(len(lines), 9)
+            self.assertEqual(len(lines), 12)
             for rec in lines:
                 self.assertEqual(rec["type"], "sample")
                 self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
@@ -273,7 +273,7 @@ class FloorEndToEndTests(unittest.TestCase):
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
             md = Path(d, "peers.md").read_text()
-            for system in ("floor-spawn", "floor-fsync", "floor-batched"):
+            for system in ("floor-spawn", "floor-fsync", "floor-isolated", "floor-batched"):
                 self.assertIn(system, md)
             self.assertTrue(Path(d, "peers-memory.svg").read_text().startswith("<svg"))
 

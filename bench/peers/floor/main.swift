@@ -9,6 +9,12 @@
 //       calling the task closure, and records every state change in SQLite (table task in DB): an INSERT when the
 //       task starts, an UPDATE when it ends. fsync: WAL with synchronous=FULL and one transaction per state change
 //       (an fsync each); batched: synchronous=NORMAL and one transaction for the whole run.
+//   orch-floor inprocess KIND BODY DAGS SIZE DB isolated
+//       orch's two guarantees for in-process tasks and nothing else: the task closure runs in a second process (forked
+//       at the start, reached over a pipe, as orch's task host), and every state change is committed before it is
+//       acted on (WAL, synchronous=NORMAL: it survives kill -9, not a power cut, as orch's state database). Per task,
+//       one transaction records the end of the task before it and the start of this one, then one byte asks the host
+//       to run it and its reply carries the body's start and end; one transaction after the last records its end.
 // Bodies follow dags/PeerBenchmarks.swift: cpu spins until the thread has used 10 ms of CPU; sleep sleeps 1 s.
 import CSQLite
 #if canImport(Glibc)
@@ -80,10 +86,10 @@ final class Database {
         return stmt
     }
 
-    func run(_ stmt: OpaquePointer, _ text: [String], _ time: Double) {
+    func run(_ stmt: OpaquePointer, _ text: [String], _ times: [Double]) {
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (i, value) in text.enumerated() { sqlite3_bind_text(stmt, Int32(i + 1), value, -1, transient) }
-        sqlite3_bind_double(stmt, Int32(text.count + 1), time)
+        for (i, time) in times.enumerated() { sqlite3_bind_double(stmt, Int32(text.count + 1 + i), time) }
         if sqlite3_step(stmt) != SQLITE_DONE { fail("write: \(String(cString: sqlite3_errmsg(handle)))") }
         sqlite3_reset(stmt)
     }
@@ -103,12 +109,78 @@ func inProcess(kind: String, bodyName: String, dags: Int, size: Int, path: Strin
     for d in 1...dags {
         let dag = "d\(d)"
         for id in ids {
-            db.run(begin, [dag, id], clock(CLOCK_REALTIME))
+            db.run(begin, [dag, id], [clock(CLOCK_REALTIME)])
             work()
-            db.run(finish, [dag, id], clock(CLOCK_REALTIME))
+            db.run(finish, [dag, id], [clock(CLOCK_REALTIME)])
         }
     }
     if batched { db.exec("COMMIT") }
+    sqlite3_finalize(begin)
+    sqlite3_finalize(finish)
+    sqlite3_close(db.handle)
+}
+
+/// The `isolated` floor's host: runs the closure for every byte read, replies with the body's start and end.
+func isolatedHost(requests: Int32, replies: Int32, work: () -> Void) -> Never {
+    var byte: UInt8 = 0
+    while read(requests, &byte, 1) == 1 {
+        var times = (clock(CLOCK_REALTIME), 0.0)
+        work()
+        times.1 = clock(CLOCK_REALTIME)
+        let size = MemoryLayout.size(ofValue: times)
+        if withUnsafeBytes(of: &times, { write(replies, $0.baseAddress, size) }) != size { _exit(1) }
+    }
+    _exit(0)
+}
+
+func isolated(kind: String, bodyName: String, dags: Int, size: Int, path: String) {
+    var requests: [Int32] = [0, 0], replies: [Int32] = [0, 0]
+    guard pipe(&requests) == 0, pipe(&replies) == 0 else { fail("pipe: \(errno)") }
+    let work = body(bodyName)
+    let host = fork()
+    if host == 0 {
+        close(requests[1])
+        close(replies[0])
+        isolatedHost(requests: requests[0], replies: replies[1], work: work)
+    }
+    guard host > 0 else { fail("fork: \(errno)") }
+    close(requests[0])
+    close(replies[1])
+    let db = Database(path: path)
+    db.exec("PRAGMA journal_mode=WAL")
+    db.exec("PRAGMA synchronous=NORMAL")
+    db.exec("CREATE TABLE IF NOT EXISTS task (dag_id TEXT, task_id TEXT, state TEXT, start REAL, end REAL, "
+            + "PRIMARY KEY (dag_id, task_id))")
+    let begin = db.prepare("INSERT INTO task (dag_id, task_id, state, start) VALUES (?, ?, 'running', ?)")
+    let finish = db.prepare("UPDATE task SET state = 'success', start = ?3, end = ?4 WHERE dag_id = ?1 AND task_id = ?2")
+    var ended: (dag: String, id: String, start: Double, end: Double)?
+    func recordEnd() {
+        guard let e = ended else { return }
+        db.run(finish, [e.dag, e.id], [e.start, e.end])
+    }
+    for d in 1...dags {
+        let dag = "d\(d)"
+        for id in taskIds(kind: kind, size: size) {
+            db.exec("BEGIN")
+            recordEnd()
+            db.run(begin, [dag, id], [clock(CLOCK_REALTIME)])
+            db.exec("COMMIT")
+            var byte: UInt8 = 1
+            var times = (0.0, 0.0)
+            let replySize = MemoryLayout.size(ofValue: times)
+            guard write(requests[1], &byte, 1) == 1,
+                  withUnsafeMutableBytes(of: &times, { read(replies[0], $0.baseAddress, replySize) }) == replySize else {
+                fail("the host process stopped")
+            }
+            ended = (dag, id, times.0, times.1)
+        }
+    }
+    db.exec("BEGIN")
+    recordEnd()
+    db.exec("COMMIT")
+    close(requests[1])
+    var status: Int32 = 0
+    waitpid(host, &status, 0)
     sqlite3_finalize(begin)
     sqlite3_finalize(finish)
     sqlite3_close(db.handle)
@@ -124,8 +196,12 @@ if args.count == 6 && args[1] == "task" {
     _ = line.withCString { write(fd, $0, strlen($0)) }
     close(fd)
 } else if args.count == 8 && args[1] == "inprocess", let dags = Int(args[4]), let size = Int(args[5]), dags > 0,
-          size > 0, args[7] == "fsync" || args[7] == "batched" {
-    inProcess(kind: args[2], bodyName: args[3], dags: dags, size: size, path: args[6], batched: args[7] == "batched")
+          size > 0, ["fsync", "batched", "isolated"].contains(args[7]) {
+    if args[7] == "isolated" {
+        isolated(kind: args[2], bodyName: args[3], dags: dags, size: size, path: args[6])
+    } else {
+        inProcess(kind: args[2], bodyName: args[3], dags: dags, size: size, path: args[6], batched: args[7] == "batched")
+    }
 } else {
-    fail("usage: orch-floor task BODY DAG TASK TIMES_FILE | inprocess KIND BODY DAGS SIZE DB fsync|batched")
+    fail("usage: orch-floor task BODY DAG TASK TIMES_FILE | inprocess KIND BODY DAGS SIZE DB fsync|batched|isolated")
 }
