@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """The machine's floors for the peer benchmark: the shapes with no orchestrator (see driver.py for the options).
 
-    python3 bench/peers/floors.py --mode spawn|fsync|batched|isolated [--floor .build-floor/orch-floor] [driver options]
+    python3 bench/peers/floors.py --mode spawn|forked|fsync|batched|isolated [--floor .build-floor/orch-floor] [driver options]
 
 --mode spawn   (system "floor-spawn", the bare cost of a process per task): a bash script spawns the floor binary
                (bench/peers/floor/main.swift, a small Swift executable) once per task in the shape's order: chains in
                a loop, the parallel layers of fan-out and burst through `xargs -P 2`, several DAGs as 2 parallel
                lanes. Each task process appends its own start and end time to a file (one write).
+--mode forked  (system "floor-forked", the bare cost of a process per task without exec, as orch's fork server makes
+               them): the small floor process forks a child per task, 2 at a time in the shape's order; the child
+               calls the closure, writes its times to a pipe and exits; nothing is written while the tasks run.
 --mode fsync   (system "floor-fsync"): one process calls the task closure for every task in order and records each
                state change (started, succeeded) in SQLite, one fsync'd transaction each (WAL, synchronous=FULL).
 --mode batched (system "floor-batched"): the same with one transaction for the whole run (synchronous=NORMAL).
@@ -109,7 +112,7 @@ class FloorSystem:
 
 
 def add_args(ap) -> None:
-    ap.add_argument("--mode", choices=["spawn", "fsync", "batched", "isolated"], default="spawn")
+    ap.add_argument("--mode", choices=["spawn", "forked", "fsync", "batched", "isolated"], default="spawn")
     ap.add_argument("--floor", default=str(REPO / ".build-floor/orch-floor"), help="the floor binary (built if missing)")
 
 

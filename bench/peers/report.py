@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 SYSTEMS = ["orch-proc", "orch-inproc", "prefect", "dagster", "dagster-inprocess", "luigi", "airflow",
-           "floor-spawn", "floor-fsync", "floor-isolated", "floor-batched"]
+           "floor-spawn", "floor-forked", "floor-fsync", "floor-isolated", "floor-batched"]
 # What each system is: the report says which is compared with which.
 ABOUT = {
     "orch-proc": "orch, a process per task (fork server), `orch serve` triggered through its REST API, SQLite",
@@ -28,6 +28,7 @@ ABOUT = {
     "luigi": "Luigi central scheduler (task history in SQLite), worker --workers 2 (a process per task)",
     "airflow": "Airflow 3, LocalExecutor, parallelism 2, metadata on PostgreSQL",
     "floor-spawn": "no orchestrator: a shell loop spawning a small Swift binary per task",
+    "floor-forked": "no orchestrator: a small process forking a child per task (no exec), 2 at a time",
     "floor-fsync": "no orchestrator: one process calling the task closure, an fsync'd SQLite write per state change",
     "floor-isolated": "no orchestrator: orch's two guarantees alone, the closure in a second process over a pipe and "
                       "each state change committed before it is acted on (WAL, no fsync)",
@@ -36,8 +37,8 @@ ABOUT = {
 # Like for like: process-per-task peers face orch's process mode, thread / in-process peers its in-process mode.
 PAIRS = [("orch-proc", "dagster"), ("orch-proc", "luigi"), ("orch-proc", "airflow"),
          ("orch-inproc", "prefect"), ("orch-inproc", "dagster-inprocess")]
-FLOOR_PAIRS = [("orch-proc", "floor-spawn"), ("orch-inproc", "floor-fsync"), ("orch-inproc", "floor-isolated"),
-               ("orch-inproc", "floor-batched")]
+FLOOR_PAIRS = [("orch-proc", "floor-spawn"), ("orch-proc", "floor-forked"), ("orch-inproc", "floor-fsync"),
+               ("orch-inproc", "floor-isolated"), ("orch-inproc", "floor-batched")]
 # The headline figure per shape and whether higher is better.
 PRIMARY = {
     "fanout_100": ("tasks_per_s", True), "fanout_1000": ("tasks_per_s", True), "astro_1x1000": ("tasks_per_s", True),

@@ -56,6 +56,7 @@ def commands(orch: str) -> dict[str, list[str]]:
         "luigi": [PY, str(HERE / "luigi_driver.py")],
         "airflow": [PY, str(HERE / "airflow_driver.py")],
         "floor-spawn": [PY, str(HERE / "floors.py"), "--mode", "spawn"],
+        "floor-forked": [PY, str(HERE / "floors.py"), "--mode", "forked"],
         "floor-fsync": [PY, str(HERE / "floors.py"), "--mode", "fsync"],
         "floor-isolated": [PY, str(HERE / "floors.py"), "--mode", "isolated"],
         "floor-batched": [PY, str(HERE / "floors.py"), "--mode", "batched"],

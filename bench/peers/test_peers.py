@@ -8,6 +8,7 @@ two copies of one table). No timing figure is checked: only that the figures are
 from __future__ import annotations
 
 import json
+import sqlite3
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import floors  # noqa: E402
 import report  # noqa: E402
 import run as peers_run  # noqa: E402
 from driver import TRASH_ENV, discard, parse_args  # noqa: E402
@@ -253,14 +255,14 @@ class FloorEndToEndTests(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             binary = os.environ.get("PEERS_FLOOR_BIN", str(Path(d, "orch-floor")))
             lines = []
-            for mode in ("spawn", "fsync", "isolated", "batched"):
+            for mode in ("spawn", "forked", "fsync", "isolated", "batched"):
                 r = subprocess.run([sys.executable, str(HERE / "floors.py"), "--mode", mode, "--floor", binary,
                                     "--scale", "small", "--idle-seconds", "0",
                                     "--shapes", "fanout_100,astro_100x10,sleep_10"],
                                    capture_output=True, text=True, timeout=600)
                 self.assertEqual(r.returncode, 0, r.stderr[-2000:])
                 lines += [json.loads(x) for x in r.stdout.splitlines()]
-            self.assertEqual(len(lines), 12)
+            self.assertEqual(len(lines), 15)
             for rec in lines:
                 self.assertEqual(rec["type"], "sample")
                 self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
@@ -273,10 +275,35 @@ class FloorEndToEndTests(unittest.TestCase):
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
             md = Path(d, "peers.md").read_text()
-            for system in ("floor-spawn", "floor-fsync", "floor-isolated", "floor-batched"):
+            for system in ("floor-spawn", "floor-forked", "floor-fsync", "floor-isolated", "floor-batched"):
                 self.assertIn(system, md)
             self.assertTrue(Path(d, "peers-memory.svg").read_text().startswith("<svg"))
 
+
+    def test_the_forked_and_isolated_floors_keep_each_dags_order(self):
+        """A layer starts after the one before it ended, in each DAG; every task ran once, in a process of its own
+        (forked) or in the host process (isolated), with its times recorded."""
+        with tempfile.TemporaryDirectory() as d:
+            binary = floors.build_floor(os.environ.get("PEERS_FLOOR_BIN", str(Path(d, "orch-floor"))))
+            for mode in ("forked", "isolated"):
+                for kind, dags, size in (("fanout", 1, 3), ("chain", 3, 4)):
+                    db = str(Path(d, f"{mode}-{kind}.db"))
+                    subprocess.run([binary, "inprocess", kind, "cpu", str(dags), str(size), db, mode], check=True,
+                                   timeout=60)
+                    with sqlite3.connect(db) as c:
+                        rows = c.execute("SELECT dag_id, task_id, start, end FROM task WHERE state = 'success'")
+                        times = {(dag, task): (start, end) for dag, task, start, end in rows}
+                    total = dags * (size + 2 if kind == "fanout" else size)
+                    self.assertEqual(len(times), total, (mode, kind))
+                    self.assertTrue(all(s <= e for s, e in times.values()))
+                    for dag in {dag for dag, _ in times}:
+                        if kind == "fanout":
+                            middle = [times[(dag, f"t{i}")] for i in range(1, size + 1)]
+                            self.assertTrue(all(times[(dag, "root")][1] <= s for s, _ in middle), (mode, dag))
+                            self.assertTrue(all(e <= times[(dag, "join")][0] for _, e in middle), (mode, dag))
+                        else:
+                            for i in range(1, size):
+                                self.assertLessEqual(times[(dag, f"c{i}")][1], times[(dag, f"c{i + 1}")][0], (mode, dag))
 
     def test_a_run_over_the_timeout_is_reported_and_the_rest_skipped(self):
         with tempfile.TemporaryDirectory() as d:

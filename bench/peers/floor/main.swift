@@ -15,6 +15,11 @@
 //       acted on (WAL, synchronous=NORMAL: it survives kill -9, not a power cut, as orch's state database). Per task,
 //       one transaction records the end of the task before it and the start of this one, then one byte asks the host
 //       to run it and its reply carries the body's start and end; one transaction after the last records its end.
+//   orch-floor inprocess KIND BODY DAGS SIZE DB forked
+//       A process per task without exec, what orch's fork server does, and nothing else: this small process forks a
+//       child per task (2 at a time, in the shape's order: a DAG's layer after the one before it has exited, several
+//       DAGs side by side), the child calls the closure, writes its start and end to a pipe and exits; the parent
+//       waits for it. Nothing is written while the tasks run: the times go to table task in DB after the last.
 // Bodies follow dags/PeerBenchmarks.swift: cpu spins until the thread has used 10 ms of CPU; sleep sleeps 1 s.
 import CSQLite
 #if canImport(Glibc)
@@ -186,6 +191,79 @@ func isolated(kind: String, bodyName: String, dags: Int, size: Int, path: String
     sqlite3_close(db.handle)
 }
 
+/// A shape's tasks as each DAG's layers: the tasks of a layer can run side by side, a layer after the one before it.
+func layers(kind: String, size: Int) -> [[String]] {
+    let ids = taskIds(kind: kind, size: size)
+    switch kind {
+    case "fanout": return [[ids[0]], Array(ids[1..<(ids.count - 1)]), [ids[ids.count - 1]]]
+    case "chain": return ids.map { [$0] }
+    default: return [ids]
+    }
+}
+
+func forked(kind: String, bodyName: String, dags: Int, size: Int, path: String) {
+    struct Record { var task: Int32 = 0; var start = 0.0; var end = 0.0 }
+    struct Lane { var layers: [[String]]; var next = 0; var running = 0 }
+    var reports: [Int32] = [0, 0]
+    guard pipe(&reports) == 0 else { fail("pipe: \(errno)") }
+    let work = body(bodyName)
+    let plan = layers(kind: kind, size: size)
+    var lanes = (1...dags).map { _ in Lane(layers: plan) }
+    var names: [(dag: String, task: String)] = []
+    var records: [Int32: Record] = [:]
+    var running: [pid_t: Int] = [:]   // child -> its lane
+    let slots = 2
+    func startReady() {
+        for l in lanes.indices where running.count < slots {
+            while running.count < slots, let layer = lanes[l].layers.first, lanes[l].next < layer.count {
+                let index = Int32(names.count)
+                names.append(("d\(l + 1)", layer[lanes[l].next]))
+                lanes[l].next += 1
+                let pid = fork()
+                if pid == 0 {
+                    var r = Record(task: index, start: clock(CLOCK_REALTIME))
+                    work()
+                    r.end = clock(CLOCK_REALTIME)
+                    let n = MemoryLayout<Record>.size
+                    _exit(withUnsafeBytes(of: &r) { write(reports[1], $0.baseAddress, n) } == n ? 0 : 1)
+                }
+                guard pid > 0 else { fail("fork: \(errno)") }
+                running[pid] = l
+                lanes[l].running += 1
+            }
+        }
+    }
+    startReady()
+    while !running.isEmpty {
+        var status: Int32 = 0
+        let pid = waitpid(-1, &status, 0)
+        guard pid > 0, let l = running.removeValue(forKey: pid) else { fail("waitpid: \(errno)") }
+        guard status == 0 else { fail("a task process failed (status \(status))") }
+        var r = Record()
+        let n = MemoryLayout<Record>.size
+        guard withUnsafeMutableBytes(of: &r, { read(reports[0], $0.baseAddress, n) }) == n else { fail("lost a task's times") }
+        records[r.task] = r
+        lanes[l].running -= 1
+        if lanes[l].running == 0, let layer = lanes[l].layers.first, lanes[l].next == layer.count {
+            lanes[l].layers.removeFirst()
+            lanes[l].next = 0
+        }
+        startReady()
+    }
+    let db = Database(path: path)
+    db.exec("CREATE TABLE IF NOT EXISTS task (dag_id TEXT, task_id TEXT, state TEXT, start REAL, end REAL, "
+            + "PRIMARY KEY (dag_id, task_id))")
+    let insert = db.prepare("INSERT INTO task (dag_id, task_id, state, start, end) VALUES (?, ?, 'success', ?, ?)")
+    db.exec("BEGIN")
+    for (index, name) in names.enumerated() {
+        guard let r = records[Int32(index)] else { fail("no times for \(name.dag).\(name.task)") }
+        db.run(insert, [name.dag, name.task], [r.start, r.end])
+    }
+    db.exec("COMMIT")
+    sqlite3_finalize(insert)
+    sqlite3_close(db.handle)
+}
+
 let args = CommandLine.arguments
 if args.count == 6 && args[1] == "task" {
     let start = clock(CLOCK_REALTIME)
@@ -196,12 +274,14 @@ if args.count == 6 && args[1] == "task" {
     _ = line.withCString { write(fd, $0, strlen($0)) }
     close(fd)
 } else if args.count == 8 && args[1] == "inprocess", let dags = Int(args[4]), let size = Int(args[5]), dags > 0,
-          size > 0, ["fsync", "batched", "isolated"].contains(args[7]) {
+          size > 0, ["fsync", "batched", "isolated", "forked"].contains(args[7]) {
     if args[7] == "isolated" {
         isolated(kind: args[2], bodyName: args[3], dags: dags, size: size, path: args[6])
+    } else if args[7] == "forked" {
+        forked(kind: args[2], bodyName: args[3], dags: dags, size: size, path: args[6])
     } else {
         inProcess(kind: args[2], bodyName: args[3], dags: dags, size: size, path: args[6], batched: args[7] == "batched")
     }
 } else {
-    fail("usage: orch-floor task BODY DAG TASK TIMES_FILE | inprocess KIND BODY DAGS SIZE DB fsync|batched|isolated")
+    fail("usage: orch-floor task BODY DAG TASK TIMES_FILE | inprocess KIND BODY DAGS SIZE DB fsync|batched|isolated|forked")
 }
