@@ -19,9 +19,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import floors  # noqa: E402
 import report  # noqa: E402
 import run as peers_run  # noqa: E402
+import floors  # noqa: E402  (after run: driver puts bench/airflow, which has a run.py too, on the path)
 from driver import TRASH_ENV, discard, parse_args  # noqa: E402
 from shapes import SHAPES, figures, parse_shapes  # noqa: E402
 
