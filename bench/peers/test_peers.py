@@ -8,8 +8,8 @@ two copies of one table). No timing figure is checked: only that the figures are
 from __future__ import annotations
 
 import json
-import sqlite3
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile

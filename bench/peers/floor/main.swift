@@ -100,12 +100,35 @@ final class Database {
     }
 }
 
-func inProcess(kind: String, bodyName: String, dags: Int, size: Int, path: String, batched: Bool) {
+/// The floors' table of task times in DB; `synchronous` (WAL with that level) for a floor that writes while its tasks
+/// run, nil for one that writes its times once at the end.
+func taskTable(path: String, synchronous: String?) -> Database {
     let db = Database(path: path)
-    db.exec("PRAGMA journal_mode=WAL")
-    db.exec(batched ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL")
+    if let synchronous {
+        db.exec("PRAGMA journal_mode=WAL")
+        db.exec("PRAGMA synchronous=\(synchronous)")
+    }
     db.exec("CREATE TABLE IF NOT EXISTS task (dag_id TEXT, task_id TEXT, state TEXT, start REAL, end REAL, "
             + "PRIMARY KEY (dag_id, task_id))")
+    return db
+}
+
+/// Writes `value`'s bytes to `fd` in one write(2) (a pipe keeps it whole: it is far below PIPE_BUF).
+func send<Value>(_ value: Value, to fd: Int32) -> Bool {
+    var value = value
+    let size = MemoryLayout<Value>.size
+    return withUnsafeBytes(of: &value) { write(fd, $0.baseAddress, size) } == size
+}
+
+/// Reads one value written by ``send(_:to:)``; nil when the writer is gone.
+func receive<Value>(_ empty: Value, from fd: Int32) -> Value? {
+    var value = empty
+    let size = MemoryLayout<Value>.size
+    return withUnsafeMutableBytes(of: &value) { read(fd, $0.baseAddress, size) } == size ? value : nil
+}
+
+func inProcess(kind: String, bodyName: String, dags: Int, size: Int, path: String, batched: Bool) {
+    let db = taskTable(path: path, synchronous: batched ? "NORMAL" : "FULL")
     let begin = db.prepare("INSERT INTO task (dag_id, task_id, state, start) VALUES (?, ?, 'running', ?)")
     let finish = db.prepare("UPDATE task SET state = 'success', end = ?3 WHERE dag_id = ?1 AND task_id = ?2")
     let work = body(bodyName)
@@ -127,13 +150,10 @@ func inProcess(kind: String, bodyName: String, dags: Int, size: Int, path: Strin
 
 /// The `isolated` floor's host: runs the closure for every byte read, replies with the body's start and end.
 func isolatedHost(requests: Int32, replies: Int32, work: () -> Void) -> Never {
-    var byte: UInt8 = 0
-    while read(requests, &byte, 1) == 1 {
-        var times = (clock(CLOCK_REALTIME), 0.0)
+    while receive(UInt8(0), from: requests) != nil {
+        let start = clock(CLOCK_REALTIME)
         work()
-        times.1 = clock(CLOCK_REALTIME)
-        let size = MemoryLayout.size(ofValue: times)
-        if withUnsafeBytes(of: &times, { write(replies, $0.baseAddress, size) }) != size { _exit(1) }
+        if !send((start, clock(CLOCK_REALTIME)), to: replies) { _exit(1) }
     }
     _exit(0)
 }
@@ -151,11 +171,7 @@ func isolated(kind: String, bodyName: String, dags: Int, size: Int, path: String
     guard host > 0 else { fail("fork: \(errno)") }
     close(requests[0])
     close(replies[1])
-    let db = Database(path: path)
-    db.exec("PRAGMA journal_mode=WAL")
-    db.exec("PRAGMA synchronous=NORMAL")
-    db.exec("CREATE TABLE IF NOT EXISTS task (dag_id TEXT, task_id TEXT, state TEXT, start REAL, end REAL, "
-            + "PRIMARY KEY (dag_id, task_id))")
+    let db = taskTable(path: path, synchronous: "NORMAL")
     let begin = db.prepare("INSERT INTO task (dag_id, task_id, state, start) VALUES (?, ?, 'running', ?)")
     let finish = db.prepare("UPDATE task SET state = 'success', start = ?3, end = ?4 WHERE dag_id = ?1 AND task_id = ?2")
     var ended: (dag: String, id: String, start: Double, end: Double)?
@@ -170,11 +186,7 @@ func isolated(kind: String, bodyName: String, dags: Int, size: Int, path: String
             recordEnd()
             db.run(begin, [dag, id], [clock(CLOCK_REALTIME)])
             db.exec("COMMIT")
-            var byte: UInt8 = 1
-            var times = (0.0, 0.0)
-            let replySize = MemoryLayout.size(ofValue: times)
-            guard write(requests[1], &byte, 1) == 1,
-                  withUnsafeMutableBytes(of: &times, { read(replies[0], $0.baseAddress, replySize) }) == replySize else {
+            guard send(UInt8(1), to: requests[1]), let times = receive((0.0, 0.0), from: replies[0]) else {
                 fail("the host process stopped")
             }
             ended = (dag, id, times.0, times.1)
@@ -203,7 +215,7 @@ func layers(kind: String, size: Int) -> [[String]] {
 
 func forked(kind: String, bodyName: String, dags: Int, size: Int, path: String) {
     struct Record { var task: Int32 = 0; var start = 0.0; var end = 0.0 }
-    struct Lane { var layers: [[String]]; var next = 0; var running = 0 }
+    struct Lane { var layers: [[String]]; var next = 0 }
     var reports: [Int32] = [0, 0]
     guard pipe(&reports) == 0 else { fail("pipe: \(errno)") }
     let work = body(bodyName)
@@ -224,12 +236,10 @@ func forked(kind: String, bodyName: String, dags: Int, size: Int, path: String) 
                     var r = Record(task: index, start: clock(CLOCK_REALTIME))
                     work()
                     r.end = clock(CLOCK_REALTIME)
-                    let n = MemoryLayout<Record>.size
-                    _exit(withUnsafeBytes(of: &r) { write(reports[1], $0.baseAddress, n) } == n ? 0 : 1)
+                    _exit(send(r, to: reports[1]) ? 0 : 1)
                 }
                 guard pid > 0 else { fail("fork: \(errno)") }
                 running[pid] = l
-                lanes[l].running += 1
             }
         }
     }
@@ -239,20 +249,15 @@ func forked(kind: String, bodyName: String, dags: Int, size: Int, path: String) 
         let pid = waitpid(-1, &status, 0)
         guard pid > 0, let l = running.removeValue(forKey: pid) else { fail("waitpid: \(errno)") }
         guard status == 0 else { fail("a task process failed (status \(status))") }
-        var r = Record()
-        let n = MemoryLayout<Record>.size
-        guard withUnsafeMutableBytes(of: &r, { read(reports[0], $0.baseAddress, n) }) == n else { fail("lost a task's times") }
+        guard let r = receive(Record(), from: reports[0]) else { fail("lost a task's times") }
         records[r.task] = r
-        lanes[l].running -= 1
-        if lanes[l].running == 0, let layer = lanes[l].layers.first, lanes[l].next == layer.count {
+        if !running.values.contains(l), let layer = lanes[l].layers.first, lanes[l].next == layer.count {
             lanes[l].layers.removeFirst()
             lanes[l].next = 0
         }
         startReady()
     }
-    let db = Database(path: path)
-    db.exec("CREATE TABLE IF NOT EXISTS task (dag_id TEXT, task_id TEXT, state TEXT, start REAL, end REAL, "
-            + "PRIMARY KEY (dag_id, task_id))")
+    let db = taskTable(path: path, synchronous: nil)
     let insert = db.prepare("INSERT INTO task (dag_id, task_id, state, start, end) VALUES (?, ?, 'success', ?, ?)")
     db.exec("BEGIN")
     for (index, name) in names.enumerated() {
