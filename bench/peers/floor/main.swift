@@ -115,9 +115,7 @@ func taskTable(path: String, synchronous: String?) -> Database {
 
 /// Writes `value`'s bytes to `fd` in one write(2) (a pipe keeps it whole: it is far below PIPE_BUF).
 func send<Value>(_ value: Value, to fd: Int32) -> Bool {
-    var value = value
-    let size = MemoryLayout<Value>.size
-    return withUnsafeBytes(of: &value) { write(fd, $0.baseAddress, size) } == size
+    withUnsafeBytes(of: value) { write(fd, $0.baseAddress, $0.count) } == MemoryLayout<Value>.size
 }
 
 /// Reads one value written by ``send(_:to:)``; nil when the writer is gone.
