@@ -11,6 +11,8 @@ Interface
       API reports scheduler + dag-processor healthy and the three bench DAGs are serialized, then runs one untimed
       bench_trigger run as a warm-up (skip with --no-warmup). Pids go to $AIRFLOW_HOME/bench-pids.json, component
       logs to $AIRFLOW_HOME/bench-logs/. Prints one JSON line {"event":"started",...}. Exit 0 when ready.
+      Before the components start, DAG runs an interrupted benchmark left queued or running are failed (with their
+      unfinished task instances), so the scheduler does not carry them on beside the next measurement.
   run.py stop
       SIGTERM to every process of the started system (their sessions and descendants), SIGKILL after 30 s, then
       checks that none is left. Prints {"event":"stopped",...}. Safe to call when nothing runs.
@@ -262,6 +264,31 @@ def wait_ready(conn, deadline: float) -> None:
         time.sleep(0.5)
 
 
+# DAG runs a cut benchmark left queued or running, failed with their unfinished task instances, in one statement,
+# while no scheduler runs: otherwise the next start carries them on in the slots (parallelism 2) the next measurement
+# needs. Returns (DAG runs, task instances) failed.
+FAIL_UNFINISHED_RUNS_SQL = """
+WITH runs AS (
+    UPDATE dag_run SET state = 'failed', end_date = now()
+     WHERE COALESCE(state, '') NOT IN ('success', 'failed')
+    RETURNING dag_id, run_id),
+tis AS (
+    UPDATE task_instance ti SET state = 'failed', end_date = now()
+      FROM runs
+     WHERE ti.dag_id = runs.dag_id AND ti.run_id = runs.run_id
+       AND COALESCE(ti.state, '') NOT IN ('success', 'failed', 'skipped', 'upstream_failed', 'removed')
+    RETURNING ti.task_id)
+SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM tis)
+"""
+
+
+def fail_unfinished_runs(conn) -> tuple[int, int]:
+    runs, tis = query(conn, FAIL_UNFINISHED_RUNS_SQL)[0]
+    if runs:
+        log(f"failed {runs} DAG run(s) and {tis} task instance(s) an interrupted run left unfinished")
+    return runs, tis
+
+
 def start(timeout: float, warmup: bool) -> list[int]:
     if read_roots():
         fail(f"Airflow already started (pids {read_roots()}); run `run.py stop` first")
@@ -274,6 +301,11 @@ def start(timeout: float, warmup: bool) -> list[int]:
         fail(f"something already answers on {API}; stop it or set AIRFLOW_BENCH_API_PORT (and re-run setup.sh)")
     except (urllib.error.URLError, OSError):
         pass
+    conn = db_connect()
+    try:
+        fail_unfinished_runs(conn)
+    finally:
+        conn.close()
     LOGDIR.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pids = []
