@@ -304,8 +304,9 @@ def start(timeout: float, warmup: bool) -> list[int]:
     conn = db_connect()
     try:
         fail_unfinished_runs(conn)
-    finally:
+    except BaseException:
         conn.close()
+        raise
     LOGDIR.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pids = []
@@ -316,7 +317,6 @@ def start(timeout: float, warmup: bool) -> list[int]:
         pids.append(p.pid)
     PIDFILE.write_text(json.dumps({"pids": pids, "components": COMPONENTS, "started_at": t0}))
     log(f"started {dict(zip(COMPONENTS, pids))}; waiting for health and parsed DAGs")
-    conn = db_connect()
     try:
         wait_ready(conn, t0 + timeout)
         ready = time.time() - t0

@@ -578,17 +578,19 @@ class AirflowLeftoversTests(unittest.TestCase):
     scratch schema with the columns of Airflow 3's dag_run and task_instance that it reads (psycopg2 lives only in
     the Airflow venv, so psql runs it here)."""
 
-    def psql(self, sql):
+    def psql(self, sql, schema):
+        env = dict(os.environ, PGOPTIONS=f"-c search_path={schema}")
         r = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", os.environ["ORCH_TEST_PG"]],
-                           input=sql, capture_output=True, text=True, timeout=60)
+                           input=sql, env=env, capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout.strip()
 
     def test_unfinished_runs_and_their_open_tasks_are_failed_the_rest_kept(self):
         schema = f"airflow_leftovers_{os.getpid()}"
-        self.addCleanup(self.psql, f"DROP SCHEMA IF EXISTS {schema} CASCADE;")
-        self.psql(f"""
-CREATE SCHEMA {schema}; SET search_path = {schema};
+        fail_unfinished = airflow_harness().FAIL_UNFINISHED_RUNS_SQL + ";"
+        self.psql(f"CREATE SCHEMA {schema};", "public")
+        self.addCleanup(self.psql, f"DROP SCHEMA IF EXISTS {schema} CASCADE;", "public")
+        self.psql("""
 CREATE TABLE dag_run (dag_id text, run_id text, state text, end_date timestamptz);
 CREATE TABLE task_instance (dag_id text, run_id text, task_id text, state text, end_date timestamptz);
 INSERT INTO dag_run VALUES ('d', 'cut', 'running', NULL), ('d', 'waiting', 'queued', NULL),
@@ -597,21 +599,18 @@ INSERT INTO task_instance VALUES
   ('d', 'cut', 't1', 'success', now() - interval '1 hour'), ('d', 'cut', 't2', 'running', NULL),
   ('d', 'cut', 't3', NULL, NULL), ('d', 'cut', 't4', 'upstream_failed', NULL),
   ('d', 'waiting', 't1', 'scheduled', NULL), ('d', 'done', 't1', 'success', now() - interval '1 day'),
-  ('e', 'cut', 't1', 'queued', NULL);""")
-        counts = self.psql(f"SET search_path = {schema};\n{airflow_harness().FAIL_UNFINISHED_RUNS_SQL};")
+  ('e', 'cut', 't1', 'queued', NULL);""", schema)
+        counts = self.psql(fail_unfinished, schema)
         self.assertEqual(counts, "2|3")
-        runs = self.psql(f"SET search_path = {schema}; SELECT dag_id, run_id, state, end_date IS NOT NULL "
-                         "FROM dag_run ORDER BY 1, 2;")
+        runs = self.psql("SELECT dag_id, run_id, state, end_date IS NOT NULL FROM dag_run ORDER BY 1, 2;", schema)
         self.assertEqual(runs.splitlines(), ["d|cut|failed|t", "d|done|success|t", "d|waiting|failed|t",
                                              "e|cut|failed|f"])
-        tis = self.psql(f"SET search_path = {schema}; SELECT dag_id, run_id, task_id, state FROM task_instance "
-                        "ORDER BY 1, 2, 3;")
+        tis = self.psql("SELECT dag_id, run_id, task_id, state FROM task_instance ORDER BY 1, 2, 3;", schema)
         self.assertEqual(tis.splitlines(), ["d|cut|t1|success", "d|cut|t2|failed", "d|cut|t3|failed",
                                             "d|cut|t4|upstream_failed", "d|done|t1|success",
                                             "d|waiting|t1|failed", "e|cut|t1|queued"])
         # Nothing left to fail: a second start changes nothing.
-        self.assertEqual(self.psql(f"SET search_path = {schema};\n{airflow_harness().FAIL_UNFINISHED_RUNS_SQL};"),
-                         "0|0")
+        self.assertEqual(self.psql(fail_unfinished, schema), "0|0")
 
 
 @unittest.skipUnless(os.environ.get("ORCH_BIN"), "ORCH_BIN not set (scripts/test.sh sets it)")
