@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Linux process control (prctl) for the task supervisor; header only.
         .systemLibrary(name: "CProcessControl", path: "Sources/CProcessControl"),
+        // An attempt process's SIGTERM/SIGINT handler that ends the task's processes (async-signal-safe C).
+        .target(name: "CAttemptGuardian"),
 
         // The functions of libpq, libcurl and libmicrohttpd that orch calls, looked up in the library when first used.
         .target(name: "CLibPQLoader", dependencies: ["CLibPQ"]),
@@ -61,7 +63,7 @@ let package = Package(
         ]),
         // Scheduler loop, worker pool, alert dispatcher.
         .target(name: "OrchRuntime", dependencies: [
-            "OrchCore", "OrchStore", "OrchObservability", "OrchHTTPClient", "CProcessControl",
+            "OrchCore", "OrchStore", "OrchObservability", "OrchHTTPClient", "CProcessControl", "CAttemptGuardian",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
@@ -103,7 +105,7 @@ let package = Package(
         .target(name: "OrchTestSupport", dependencies: ["OrchPostgres"], path: "Tests/Support"),
         .testTarget(name: "OrchStoreTests", dependencies: ["OrchStore", "OrchCore", "OrchTestSupport"]),
         .testTarget(name: "OrchHTTPTests", dependencies: ["OrchHTTPServer", "OrchHTTPClient"]),
-        .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient",
+        .testTarget(name: "OrchRuntimeTests", dependencies: ["OrchRuntime", "CAttemptGuardian", "OrchStore", "OrchCore", "OrchHTTPServer", "OrchHTTPClient",
                                                             "OrchTestSupport"]),
         .testTarget(name: "OrchAPITests", dependencies: ["OrchAPI", "OrchRuntime", "OrchStore", "OrchCore", "OrchHTTPClient", "OrchHTTPServer",
                                                         "OrchPostgres", "OrchTestSupport",

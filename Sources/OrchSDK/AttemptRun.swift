@@ -22,7 +22,7 @@ func runAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
     TaskEnvironment.apply(spec.environment)
     let context = TaskExecutor.context(spec, logger: logger, xcom: spec.xcomAccess())
     let outcome = await TaskExecutor.run(task: task, context: context, spec: spec)
-    let leftovers = AttemptGuardian.finish(grace: grace)
+    let leftovers = AttemptGuardian.finish()
     if leftovers > 0 { logger.log("stopped \(leftovers) process(es) the task left running") }
     do {
         switch outcome {

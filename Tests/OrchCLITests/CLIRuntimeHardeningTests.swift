@@ -55,6 +55,37 @@ import Testing
         for pid in pidsOfTry1(s) { #expect(!processIsAlive(pid), "process \(pid) of try 1 is alive after the run") }
     }
 
+    /// `reliability_guardian`: the attempt process ends what its task leaves running before the attempt ends, and a
+    /// Swift task stopped at its timeout dies of the SIGTERM with its two log lines (the stop runs in the signal
+    /// handler, with no thread of the attempt's own). With the fork server and with plain spawning.
+    @Test(arguments: ["1", "0"])
+    func anAttemptProcessEndsWhatItsTaskLeavesAndDiesOfItsStopSignal(_ forkServer: String) throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        let r = try s.run(["run", "reliability_guardian"], environment: ["ORCH_FORK_SERVER": forkServer])
+        #expect(r.status != 0, "the run has a timed-out task: \(r.output)")
+        let rows = try RunRows(try s.database(), dagId: "reliability_guardian")
+        let background = try #require(rows.attempts(of: "background").first)
+        #expect(background["state"].string == "success")
+        let backgroundLog = try String(contentsOfFile: background["log_path"].string ?? "", encoding: .utf8)
+        #expect(backgroundLog.contains("stopped 1 process(es) the task left running"), "\(backgroundLog)")
+        let pidFile = try #require((try FileManager.default.contentsOfDirectory(atPath: s.home.path)).first { $0.hasPrefix("background-") })
+        let pid = try #require(Int32(try String(contentsOfFile: s.home.appendingPathComponent(pidFile).path, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(!processIsAlive(pid), "the sleep the task left was alive after its attempt ended")
+
+        let stopped = try #require(rows.attempts(of: "stopped").first)
+        #expect(stopped["state"].string == "failed")
+        #expect(stopped["error"].string?.contains("timed out after 1 s") == true, "\(stopped["error"].string ?? "")")
+        let stoppedLog = try String(contentsOfFile: stopped["log_path"].string ?? "", encoding: .utf8)
+        let lines = stoppedLog.split(separator: "\n")
+        #expect(lines.contains { $0.hasSuffix("] received SIGTERM: stopping the task's processes (SIGKILL after 5 s)") }, "\(stoppedLog)")
+        #expect(lines.contains { $0.hasSuffix("] stopped 0 process(es) of the task; ending the attempt by SIGTERM") }, "\(stoppedLog)")
+        // The handler's lines carry the logger's timestamp: `[2026-12-01T05:30:00.123Z] `.
+        for line in lines where line.contains("SIGTERM") {
+            #expect(line.range(of: #"^\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\] "#, options: .regularExpression) != nil, "\(line)")
+        }
+    }
+
     /// `reliability_attempt_thread`: a Swift task in a process of its own runs its body on that process's main
     /// thread (CallingThreadExecutor), forked by the fork server or spawned as `tasks run`.
     @Test(arguments: ["1", "0"])

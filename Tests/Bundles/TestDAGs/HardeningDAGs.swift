@@ -54,3 +54,20 @@ let reliabilityAttemptThread = DAG("reliability_attempt_thread", description: "W
         ctx.log("body-thread tid=\(tid) pid=\(getpid())")
     }
 }
+
+/// What an attempt process does with its task's processes without a thread of its own (its stop runs in the signal
+/// handler): `background` ends successfully but leaves a `sleep` running, whose pid it writes to
+/// `$ORCH_HOME/background-<run>.pid` (its process must end it before the attempt ends); `stopped` is a Swift task
+/// that waits 60 s past its 1 s timeout, with no process of its own (its process dies of the SIGTERM).
+let reliabilityGuardian = DAG("reliability_guardian", description: "An attempt process ends what its task leaves",
+                              tags: ["reliability"], defaults: TaskDefaults(retries: 0)) { d in
+    d.shell("background", """
+        sleep 60 &
+        echo $! > "$ORCH_HOME/background-$(echo "$ORCH_RUN_ID" | tr -c 'A-Za-z0-9\\n' _).pid"
+        echo "left sleep $! running"
+        """)
+    d.task("stopped", timeout: 1, isolation: .process) { ctx in
+        ctx.log("waiting past the timeout")
+        sleep(60)
+    }
+}

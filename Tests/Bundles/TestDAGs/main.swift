@@ -8,6 +8,7 @@ OrchBundle.main([
     reliabilityTimeoutEscape,
     reliabilityTaskEnv,
     reliabilityAttemptThread,
+    reliabilityGuardian,
     reliabilitySlowChain,
     browserDeadline,
     lineageDemo,
