@@ -19,7 +19,7 @@ struct RunContextsTests {
     private static func replay(_ bytes: [UInt8], contexts: inout TaskHostProtocol.KeptContexts) throws -> [AttemptSpec?] {
         var specs: [AttemptSpec?] = []
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
-            switch contexts.take(try JSONDecoder().decode(TaskHostProtocol.Request.self, from: Data(line))) {
+            switch contexts.take(try #require(TaskHostProtocol.Request.decode(line: line))) {
             case .nothing: continue
             case .run(_, let spec): specs.append(spec)
             case .cancel, .unknownContext: specs.append(nil)
@@ -59,6 +59,28 @@ struct RunContextsTests {
         expected.append(changed)
         #expect(try Self.replay(bytes, contexts: &kept) == expected)
         #expect(kept.count == RunContexts.maxContexts)   // what the helper keeps stays bounded
+    }
+
+    /// A forked attempt's XCom grant is signed for its own task: to a version 3 helper it travels as a MAC in the
+    /// attempt line and the run's spec is sent once; to a version 2 helper every attempt carries its whole spec.
+    @Test(arguments: [TaskHostProtocol.grantsInLineVersion, TaskHostProtocol.contextsVersion])
+    func anAttemptsOwnXComGrantTravelsInItsLineToAHelperThatReadsIt(_ version: Int) throws {
+        var sender = RunContexts()
+        sender.reset(version: version)
+        var kept = TaskHostProtocol.KeptContexts()
+        var bytes: [UInt8] = [], expected: [AttemptSpec] = [], lines: [String] = []
+        for (i, task) in ["a", "b", "c\"q"].enumerated() {
+            var s = Self.spec(run: 4, task: task)
+            s.localXCom = LocalXComEndpoint(socket: "/h/run/xcom-1.sock", grant: XComGrant(runPk: 4, taskId: task, mac: "mac-\(task)"))
+            let line = try Self.present(sender.line(i + 1, s))
+            bytes += line
+            lines.append(String(decoding: line, as: UTF8.self))
+            expected.append(s)
+        }
+        #expect(try Self.replay(bytes, contexts: &kept) == expected)   // every attempt gets its own grant back
+        let whole = lines.filter { $0.contains("databasePath") }.count
+        #expect(whole == (version >= TaskHostProtocol.grantsInLineVersion ? 1 : 3))
+        if version >= TaskHostProtocol.grantsInLineVersion { #expect(lines[1].contains(#""xcomMac":"mac-b""#)) }
     }
 
     @Test func aHelperWithoutContextsGetsTheWholeSpecEveryTime() throws {

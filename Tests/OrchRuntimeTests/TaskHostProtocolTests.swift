@@ -57,6 +57,27 @@ struct TaskHostProtocolTests {
         #expect(TaskHostProtocol.context(of: expected) == TaskHostProtocol.context(of: Self.spec))
     }
 
+    /// Version 3: a forked attempt's own XCom grant travels as its MAC at the end of the attempt line, read by hand
+    /// (or by JSONDecoder when a string holds escapes), and the helper rebuilds the grant for the line's task.
+    @Test(arguments: ["t2", "quote\"back"])
+    func anAttemptLineCarriesItsOwnXComGrant(_ taskId: String) throws {
+        var context = Self.spec
+        context.localXCom = LocalXComEndpoint(socket: "/h/run/xcom-1.sock", grant: XComGrant(runPk: Self.spec.runPk, taskId: "t1", mac: "ab12"))
+        let line = TaskHostProtocol.Request.attemptLine(id: 9, context: 3, taskId: taskId, tryNumber: 2, logPath: "/h/l.log",
+                                                        xcomMac: "cd34")
+        #expect(line.hasSuffix(#","xcomMac":"cd34"}"# + "\n"))
+        let request = try #require(TaskHostProtocol.Request.decode(line: Array(line.utf8.dropLast())))
+        #expect(request == TaskHostProtocol.Request(id: 9, context: 3, taskId: taskId, tryNumber: 2, logPath: "/h/l.log",
+                                                    xcomMac: "cd34"))
+        #expect(try JSONDecoder().decode(TaskHostProtocol.Request.self, from: Data(line.utf8)) == request)
+        let spec = try #require(TaskHostProtocol.spec(of: request, contexts: [3: context]))
+        #expect(spec.localXCom?.grant == XComGrant(runPk: Self.spec.runPk, taskId: taskId, mac: "cd34"))
+        #expect(spec.localXCom?.socket == "/h/run/xcom-1.sock")
+        // A MAC against a context without local XCom is not guessed at: nothing runs.
+        #expect(TaskHostProtocol.spec(of: request, contexts: [3: Self.spec]) == nil)
+        #expect(TaskHostProtocol.Request.decode(line: Array(#"{"id":9,"context":3,"taskId":"t","tryNumber":2,"logPath":"/x","xcomMac":}"#.utf8)) == nil)
+    }
+
     /// The host reads every request line through `decode(line:)`: whole specs, forgets and cancellations through
     /// JSONDecoder, and nothing from a line that only looks like an attempt line.
     @Test func theHostDecodesEveryKindOfRequestLine() throws {

@@ -135,7 +135,7 @@ public enum ForkServer {
     /// Forks a child for one request; returns its pid when a child was started.
     private static func handle(_ line: [UInt8], contexts: inout TaskHostProtocol.KeptContexts,
                                warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> pid_t? {
-        guard let request = try? JSONDecoder().decode(ForkServerProtocol.Request.self, from: Data(line)) else {
+        guard let request = ForkServerProtocol.Request.decode(line: line) else {
             return nil
         }
         let id: Int, spec: AttemptSpec

@@ -11,8 +11,8 @@ import Foundation
 public enum ForkServerProtocol {
     public typealias Request = TaskHostProtocol.Request
 
-    /// The version this server speaks: 2 (run contexts).
-    public static let version = 2
+    /// The version this server speaks: 3 (run contexts, an attempt's XCom grant in its attempt line).
+    public static let version = 3
 
     public enum Event: Equatable, Sendable {
         case ready

@@ -30,10 +30,14 @@ struct RunContexts {
             (try? JSONEncoder().encode(request)).map { Array($0) + [UInt8(ascii: "\n")] }
         }
         guard version >= TaskHostProtocol.contextsVersion else { return encoded(.init(id: id, spec: spec)) }
-        let base = TaskHostProtocol.context(of: spec)
+        // A forked attempt's XCom grant is signed for its task: to a helper that reads it from the attempt line, it
+        // travels there, and the run's attempts still share one context.
+        let grantInLine = version >= TaskHostProtocol.grantsInLineVersion && TaskHostProtocol.hasOwnGrant(spec)
+        let base = TaskHostProtocol.context(of: spec, grantInLine: grantInLine)
         if let known = contexts[spec.runPk], known.base == base {
             return Array(TaskHostProtocol.Request.attemptLine(id: id, context: known.id, taskId: spec.taskId,
-                                                              tryNumber: spec.tryNumber, logPath: spec.logPath).utf8)
+                                                              tryNumber: spec.tryNumber, logPath: spec.logPath,
+                                                              xcomMac: grantInLine ? spec.localXCom?.grant.mac : nil).utf8)
         }
         var forgotten: [Int] = []
         if let old = contexts.removeValue(forKey: spec.runPk) {

@@ -10,17 +10,22 @@ import OrchObservability
 /// - `{"id": 8, "context": 3, "taskId": "t2", "tryNumber": 1, "logPath": "…"}` runs an attempt whose spec is
 ///   context 3's with those three fields replaced (the attempts of one run share everything else, so a run's
 ///   spec crosses the pipe once, not once per task);
-/// - `{"forget": 3}` drops context 3; `{"id": 7}` (nothing else) cancels attempt 7.
+/// - `{"forget": 3}` drops context 3; `{"id": 7}` (nothing else) cancels attempt 7;
+/// - version 3: an attempt line may end with `"xcomMac": "…"`, the MAC of the attempt's own XCom grant, which names
+///   the context's run and the line's task (a forked attempt's grant is signed for its task, so without it every
+///   forked attempt would differ from its run's context and carry its whole spec).
 ///
 /// host → pool, one line per event: `ready <version>` (once, first), `finished <id> <AttemptOutcome as JSON>`
 /// (hosts before version 2 also sent `started <id>`, which the pool ignores: it counts an attempt started when it
 /// sends it). Contexts are used only with a host whose version is at least 2
 /// (``contextsVersion``); a host built with an older OrchSDK says `ready -` and gets whole specs.
 public enum TaskHostProtocol {
-    /// The version this host speaks: 2 (run contexts).
-    public static let version = 2
+    /// The version this host speaks: 3 (run contexts, an attempt's XCom grant in its attempt line).
+    public static let version = 3
     /// The first version that keeps run contexts.
     public static let contextsVersion = 2
+    /// The first version that reads an attempt's own XCom grant from its attempt line (`xcomMac`).
+    public static let grantsInLineVersion = 3
 
     public struct Request: Codable, Sendable, Equatable {
         public var id: Int?
@@ -30,9 +35,11 @@ public enum TaskHostProtocol {
         public var tryNumber: Int?
         public var logPath: String?
         public var forget: Int?
+        /// The MAC of the attempt's own XCom grant (version 3), for the context's run and this line's task.
+        public var xcomMac: String?
 
         public init(id: Int? = nil, spec: AttemptSpec? = nil, context: Int? = nil, taskId: String? = nil,
-                    tryNumber: Int? = nil, logPath: String? = nil, forget: Int? = nil) {
+                    tryNumber: Int? = nil, logPath: String? = nil, forget: Int? = nil, xcomMac: String? = nil) {
             self.id = id
             self.spec = spec
             self.context = context
@@ -40,12 +47,14 @@ public enum TaskHostProtocol {
             self.tryNumber = tryNumber
             self.logPath = logPath
             self.forget = forget
+            self.xcomMac = xcomMac
         }
 
         /// The line of an attempt of a known context, written without an encoder (the hot path: one per task).
-        public static func attemptLine(id: Int, context: Int, taskId: String, tryNumber: Int, logPath: String) -> String {
-            #"{"id":\#(id),"context":\#(context),"taskId":\#(LogLine.jsonString(taskId)),"tryNumber":\#(tryNumber),"logPath":\#(LogLine.jsonString(logPath))}"#
-                + "\n"
+        public static func attemptLine(id: Int, context: Int, taskId: String, tryNumber: Int, logPath: String,
+                                       xcomMac: String? = nil) -> String {
+            #"{"id":\#(id),"context":\#(context),"taskId":\#(LogLine.jsonString(taskId)),"tryNumber":\#(tryNumber),"logPath":\#(LogLine.jsonString(logPath))"#
+                + (xcomMac.map { #","xcomMac":"# + LogLine.jsonString($0) } ?? "") + "}\n"
         }
     }
 
@@ -58,6 +67,11 @@ public enum TaskHostProtocol {
         spec.taskId = taskId
         spec.tryNumber = tryNumber
         spec.logPath = logPath
+        if let mac = request.xcomMac {
+            guard var local = spec.localXCom else { return nil }   // a grant for a context without local XCom
+            local.grant = XComGrant(runPk: spec.runPk, taskId: taskId, mac: mac)
+            spec.localXCom = local
+        }
         return spec
     }
 
@@ -90,13 +104,25 @@ public enum TaskHostProtocol {
         }
     }
 
-    /// What a run's attempts share: the spec without its task, try and log.
-    public static func context(of spec: AttemptSpec) -> AttemptSpec {
+    /// What a run's attempts share: the spec without its task, try and log; with `grantInLine`, also without the
+    /// attempt's own XCom grant (its MAC travels in the attempt line).
+    public static func context(of spec: AttemptSpec, grantInLine: Bool = false) -> AttemptSpec {
         var base = spec
         base.taskId = ""
         base.tryNumber = 0
         base.logPath = ""
+        if grantInLine, var local = base.localXCom {
+            local.grant = XComGrant(runPk: spec.runPk, taskId: nil, mac: "")
+            base.localXCom = local
+        }
         return base
+    }
+
+    /// Whether the attempt's XCom grant is its own (its run and task), so that a helper can rebuild it from the
+    /// context, the line's task and the MAC.
+    static func hasOwnGrant(_ spec: AttemptSpec) -> Bool {
+        guard let grant = spec.localXCom?.grant else { return false }
+        return grant.runPk == spec.runPk && grant.taskId == spec.taskId
     }
 
     /// The version a `ready` line announces (1: an older host, `ready -`).

@@ -1,7 +1,7 @@
 import Foundation
 
 extension TaskHostProtocol.Request {
-    /// Decodes one request line: the attempt line ``attemptLine(id:context:taskId:tryNumber:logPath:)`` writes (one
+    /// Decodes one request line: the attempt line ``attemptLine(id:context:taskId:tryNumber:logPath:xcomMac:)`` writes (one
     /// per task, the hot path) is read by hand; anything else, or an attempt line whose strings hold escapes, goes
     /// through `JSONDecoder`. Nil for a line that is not a request.
     public static func decode<Line: Collection<UInt8>>(line: Line) -> Self? {
@@ -11,7 +11,8 @@ extension TaskHostProtocol.Request {
     }
 }
 
-/// Reads exactly `{"id":N,"context":N,"taskId":"…","tryNumber":N,"logPath":"…"}`; nil on any other shape.
+/// Reads exactly `{"id":N,"context":N,"taskId":"…","tryNumber":N,"logPath":"…"}`, with `,"xcomMac":"…"` before the
+/// brace or not; nil on any other shape.
 private struct AttemptLineScanner {
     let bytes: [UInt8]
     var at = 0
@@ -21,8 +22,15 @@ private struct AttemptLineScanner {
     mutating func request() -> TaskHostProtocol.Request? {
         guard literal(#"{"id":"#), let id = integer(), literal(#","context":"#), let context = integer(),
               literal(#","taskId":"#), let taskId = string(), literal(#","tryNumber":"#), let tryNumber = integer(),
-              literal(#","logPath":"#), let logPath = string(), literal("}"), at == bytes.count else { return nil }
-        return TaskHostProtocol.Request(id: id, context: context, taskId: taskId, tryNumber: tryNumber, logPath: logPath)
+              literal(#","logPath":"#), let logPath = string() else { return nil }
+        var xcomMac: String?
+        if literal(#","xcomMac":"#) {
+            guard let mac = string() else { return nil }
+            xcomMac = mac
+        }
+        guard literal("}"), at == bytes.count else { return nil }
+        return TaskHostProtocol.Request(id: id, context: context, taskId: taskId, tryNumber: tryNumber, logPath: logPath,
+                                        xcomMac: xcomMac)
     }
 
     private mutating func literal(_ text: StaticString) -> Bool {
