@@ -63,6 +63,29 @@ import Testing
         #expect(try f.store.pullXCom(runPk: pk, taskId: "a", key: "after_restart") == .number(1))
     }
 
+    /// The scheduler was SIGKILLed and its successor is still starting: a task's XCom call waits for a pool of the
+    /// home to answer (the successor adopts the attempt) instead of failing the task in that gap; with none, it
+    /// fails once its wait is over.
+    @Test func aCallWaitsForAPoolWhileNoneAnswers() throws {
+        let f = try EngineFixture(); defer { f.cleanup() }
+        let pk = try run(f)
+        // The grant of a pool that died (signed with the home's key); no pool of the home listens yet.
+        let folder = f.home.root.appendingPathComponent("run").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let endpoint = LocalXComEndpoint(socket: (folder as NSString).appendingPathComponent("xcom-999999999.sock"),
+                                         grant: .signed(runPk: pk, taskId: "a", key: try XComKey.load(home: f.home.root.path)))
+        #expect(throws: XComChannelError.self) {
+            try SocketXCom(endpoint, runPk: pk, waitForPool: 0.3).push(task: "a", key: "k", value: .number(0))
+        }
+        let successor = Task.detached { [f] () -> XComSocketServer? in
+            try? await Task.sleep(nanoseconds: 500_000_000)   // the next scheduler starts
+            return try? XComSocketServer(home: f.home.root.path) { [store = f.store] runPk in EngineXCom(store: store, runPk: runPk) }
+        }
+        try SocketXCom(endpoint, runPk: pk, waitForPool: 30).push(task: "a", key: "during_restart", value: .number(2))
+        #expect(try f.store.pullXCom(runPk: pk, taskId: "a", key: "during_restart") == .number(2))
+        withExtendedLifetime(successor) {}
+    }
+
     @Test func aBrokenKeyFileIsReplacedNotKeptForever() throws {
         let f = try EngineFixture(); defer { f.cleanup() }
         let keyPath = f.home.root.appendingPathComponent("xcom.key").path

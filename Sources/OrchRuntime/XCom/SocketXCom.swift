@@ -4,16 +4,23 @@ import OrchCore
 /// XCom for a task process through its supervisor's socket (``XComSocketServer``): the process never opens the
 /// state database. If that socket is gone (the scheduler restarted and adopted this attempt), another pool of the
 /// same home is asked: the grant is valid for any of them. Push and pull are idempotent, so a call cut off
-/// mid-way is simply made again.
+/// mid-way is simply made again. While no pool of the home answers at all (the scheduler was killed and its
+/// successor is starting; the successor adopts this attempt), the call waits for one, up to `waitForPool` seconds,
+/// instead of failing the task in that gap.
 public final class SocketXCom: XComAccess, @unchecked Sendable {
     private let endpoint: LocalXComEndpoint
     private let runPk: Int64
+    private let waitForPool: Double
     private let lock = NSLock()
     private var connection: LineSocket?
 
-    public init(_ endpoint: LocalXComEndpoint, runPk: Int64) {
+    /// How long a call waits, by default, for a pool to answer when none does.
+    public static let defaultWaitForPool = 120.0
+
+    public init(_ endpoint: LocalXComEndpoint, runPk: Int64, waitForPool: Double = SocketXCom.defaultWaitForPool) {
         self.endpoint = endpoint
         self.runPk = runPk
+        self.waitForPool = waitForPool
     }
 
     public func push(task: String, key: String, value: JSONValue) throws {
@@ -29,12 +36,19 @@ public final class SocketXCom: XComAccess, @unchecked Sendable {
         return try lock.withLock {
             if let c = connection, let answer = Self.exchange(c, line) { return try Self.value(answer) }
             connection = nil
-            for path in [endpoint.socket] + otherSockets() {
-                guard let c = LineSocket.connect(path), let answer = Self.exchange(c, line) else { continue }
-                connection = c
-                return try Self.value(answer)
+            let deadline = Date().addingTimeInterval(waitForPool)
+            while true {
+                for path in [endpoint.socket] + otherSockets() {
+                    guard let c = LineSocket.connect(path), let answer = Self.exchange(c, line) else { continue }
+                    connection = c
+                    return try Self.value(answer)
+                }
+                guard Date() < deadline else {
+                    throw XComChannelError("no orch process answers XCom on \(endpoint.socket) or beside it "
+                                           + "(waited \(Int(waitForPool)) s for a scheduler)")
+                }
+                usleep(100_000)
             }
-            throw XComChannelError("no orch process answers XCom on \(endpoint.socket) or beside it")
         }
     }
 
