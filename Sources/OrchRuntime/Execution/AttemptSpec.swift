@@ -152,6 +152,7 @@ public struct AttemptResultFile: Sendable, Codable, Equatable {
 
     public static func read(from path: String) -> AttemptResultFile? {
         guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return nil }
+        if data.elementsEqual(successJSON.utf8) { return .success }   // the common result, without a decoder
         return try? JSONDecoder().decode(AttemptResultFile.self, from: data)
     }
 
