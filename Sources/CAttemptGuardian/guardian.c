@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -100,20 +99,16 @@ int orch_guardian_timestamp(long long seconds, int millis, char *out) {
 }
 
 static const char *signal_name(int sig) {
-    return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGKILL ? "SIGKILL" : "a signal";
+    return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "a signal";
 }
 
-/* One log line on fd 1, as StandardOutputLogger writes them: `[time] first<number>second<signal>third`. */
-static void log_line(const char *first, long long number, const char *second, const char *third, int sig) {
+/* One log line on fd 1, as StandardOutputLogger writes them: `[time] message`. */
+static void log_line(const char *message) {
     char line[256];
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     int at = orch_guardian_timestamp(now.tv_sec, (int)(now.tv_nsec / 1000000), line);
-    at = append(line, at, first);
-    if (number >= 0) at = append_number(line, at, number, 1);
-    at = append(line, at, second);
-    if (sig > 0) at = append(line, at, signal_name(sig));
-    at = append(line, at, third);
+    at = append(line, at, message);
     line[at++] = '\n';
     for (int done = 0; done < at;) {
         ssize_t n = write(STDOUT_FILENO, line + done, (size_t)(at - done));
@@ -220,20 +215,32 @@ static int end_descendants(void) {
     return signalled_count;
 }
 
-static void seconds_text(char *out) {
-    int at = append_number(out, 0, grace_ms / 1000, 1);
-    long millis = grace_ms % 1000;
-    if (millis) {
-        at = append(out, at, ".");
-        at = append_number(out, at, millis, 3);
-        while (out[at - 1] == '0') at--;
+/* `received SIGTERM: stopping the task's processes (SIGKILL after 5 s)`, the grace in seconds without trailing zeros. */
+static void log_received(int sig) {
+    char message[128];
+    int at = append(message, 0, "received ");
+    at = append(message, at, signal_name(sig));
+    at = append(message, at, ": stopping the task's processes (SIGKILL after ");
+    at = append_number(message, at, grace_ms / 1000, 1);
+    if (grace_ms % 1000) {
+        at = append(message, at, ".");
+        at = append_number(message, at, grace_ms % 1000, 3);
+        while (message[at - 1] == '0') at--;
     }
-    out[at] = 0;
+    at = append(message, at, " s)");
+    message[at] = 0;
+    log_line(message);
 }
 
 /* Logs what happened and dies of `sig` (the pool reads how the attempt ended from that). */
 static void stop_and_die(int sig, int stopped) {
-    log_line("stopped ", stopped, " process(es) of the task; ending the attempt by ", "", sig);
+    char message[128];
+    int at = append(message, 0, "stopped ");
+    at = append_number(message, at, stopped, 1);
+    at = append(message, at, " process(es) of the task; ending the attempt by ");
+    at = append(message, at, signal_name(sig));
+    message[at] = 0;
+    log_line(message);
     signal(sig, SIG_DFL);
     sigset_t set;
     sigemptyset(&set);
@@ -241,17 +248,6 @@ static void stop_and_die(int sig, int stopped) {
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     raise(sig);
     _exit(128 + sig);
-}
-
-static void log_received(int sig) {
-    char grace[32];
-    seconds_text(grace);
-    char tail[64];
-    int at = append(tail, 0, ": stopping the task's processes (SIGKILL after ");
-    at = append(tail, at, grace);
-    at = append(tail, at, " s)");
-    tail[at] = 0;
-    log_line("received ", -1, "", tail, sig);
 }
 
 static void on_stop_signal(int sig) {
@@ -282,13 +278,8 @@ int orch_guardian_finish(void) {
         for (;;) pause();   /* a stop handler is ending the attempt, and the process with it */
     }
     int stopped = end_descendants();
-    int sig = pending_signal;
-    if (sig) {
-        log_received(sig);
-        stop_and_die(sig, stopped);
-    }
-    atomic_store(&owner, 0);   /* a stop signal after the task's end is handled as before it */
-    sig = pending_signal;         /* ... and one that came between the check above and the store */
+    atomic_store(&owner, 0);   /* a stop signal from now on is handled by the handler, as before the task's end */
+    int sig = pending_signal;  /* one that came while the descendants were being ended: carried out here */
     expected = 0;
     if (sig && atomic_compare_exchange_strong(&owner, &expected, 2)) {
         log_received(sig);

@@ -1,3 +1,4 @@
+import CAttemptGuardian
 import Foundation
 import OrchCore
 import OrchStore
@@ -34,19 +35,13 @@ public struct StandardOutputLogger: TaskLogger {
 }
 
 /// `2026-12-01T05:30:00.123Z`, written digit by digit (`String(format:)` costs a forked attempt's process more
-/// than its whole no-op task: it looks up protocol conformances the fork server never used).
+/// than its whole no-op task: it looks up protocol conformances the fork server never used), by the same C function
+/// the attempt process's signal handler writes its lines with (`orch_guardian_timestamp`, which adds `[` and `] `).
 func logTimestamp(_ now: Date = Date()) -> String {
-    var t = time_t(now.timeIntervalSince1970)
-    var tmv = tm()
-    gmtime_r(&t, &tmv)
-    let ms = Int(now.timeIntervalSince1970 * 1000) % 1000
-    func digits(_ value: Int, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-    return digits(Int(tmv.tm_year) + 1900, 4) + "-" + digits(Int(tmv.tm_mon) + 1, 2) + "-" + digits(Int(tmv.tm_mday), 2)
-        + "T" + digits(Int(tmv.tm_hour), 2) + ":" + digits(Int(tmv.tm_min), 2) + ":" + digits(Int(tmv.tm_sec), 2)
-        + "." + digits(ms, 3) + "Z"
+    var prefix = [CChar](repeating: 0, count: 40)
+    let n = Int(orch_guardian_timestamp(Int64(now.timeIntervalSince1970), Int32(Int(now.timeIntervalSince1970 * 1000) % 1000),
+                                        &prefix))
+    return String(decoding: prefix[1..<n - 2].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// XCom through the state database (a SQLite file path or a PostgreSQL URI, see `StateLocation`). Opens its own

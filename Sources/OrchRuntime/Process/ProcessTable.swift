@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CAttemptGuardian
 import Foundation
 
 /// One process as `/proc/<pid>/stat` shows it.
@@ -28,23 +29,14 @@ public struct ProcessTable: Sendable {
 
     public init(_ entries: [ProcessEntry]) { self.entries = entries }
 
-    /// Every living process below `root` (not `root` itself), found through parent links.
+    /// Every living process below `root` (not `root` itself), found through parent links: the rule the attempt
+    /// process's signal handler applies (`orch_guardian_descendants`, C), so both pick the same processes.
     public func descendants(of root: Int32) -> [Int32] {
-        var children: [Int32: [Int32]] = [:]
-        var alive: Set<Int32> = []
-        for e in entries where e.pid != e.parent {
-            children[e.parent, default: []].append(e.pid)
-            if e.isAlive { alive.insert(e.pid) }
-        }
-        var found: [Int32] = []
-        var queue = children[root] ?? []
-        var seen: Set<Int32> = [root]
-        while let pid = queue.popLast() {
-            guard seen.insert(pid).inserted else { continue }
-            if alive.contains(pid) { found.append(pid) }
-            queue.append(contentsOf: children[pid] ?? [])
-        }
-        return found
+        var found = [Int32](repeating: 0, count: entries.count)
+        let states = entries.map { CChar(truncatingIfNeeded: $0.state.asciiValue ?? UInt8(ascii: "?")) }
+        let n = orch_guardian_descendants(entries.map(\.pid), entries.map(\.parent), states, Int32(entries.count), root,
+                                          &found, Int32(entries.count))
+        return Array(found.prefix(Int(n)))
     }
 
     /// Living members of process group `group`.
