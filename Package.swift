@@ -112,7 +112,7 @@ let package = Package(
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ShopStreamTests", dependencies: ["ShopStream", "ShopStreamSourceServer", "OrchPostgres",
                                                            "OrchHTTPClient", "OrchHTTPServer"]),
-        .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite", "OrchPostgres", "OrchTestSupport"]),
+        .testTarget(name: "OrchCLITests", dependencies: ["OrchSQLite", "OrchPostgres", "OrchRuntime", "OrchTestSupport"]),
         .testTarget(name: "OrchPostgresTests", dependencies: ["OrchPostgres"]),
         .testTarget(name: "InsightsTests", dependencies: ["OrchAPI", "OrchCore", "OrchStore", "OrchRuntime", "orch-dags",
                                                          "ShopStream", "ShopStreamSourceServer", "OrchPostgres",

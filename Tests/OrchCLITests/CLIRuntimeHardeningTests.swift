@@ -209,10 +209,3 @@ private func pidsOfTry1(_ s: OrchSandbox) -> [Int32] {
     return text.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
 }
 
-/// Alive, and not a zombie waiting for its reaper.
-private func processIsAlive(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return false }
-    let state = stat[stat.index(after: close)...].split(separator: " ").first
-    return state != "Z" && state != "X"
-}

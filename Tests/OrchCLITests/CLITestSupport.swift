@@ -267,3 +267,11 @@ struct LoggingBundle {
 
     func forget() { try? FileManager.default.removeItem(atPath: calls) }
 }
+
+/// Alive, and not a zombie waiting for its reaper.
+func processIsAlive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(after: close)...].split(separator: " ").first
+    return state != "Z" && state != "X"
+}

@@ -277,6 +277,15 @@ public final class WorkerPool: @unchecked Sendable {
                 live.set(spec.lockPath, .process(watch))
                 callbacks.started(pid, ChildProcess.processStartTicks(pid))
             },
+            ended: { [live] code in
+                // The child's own report: its task is done, its guardian ended every process the task started, its
+                // log and result are written, and it is exiting. The kernel taking its memory down goes on beside
+                // the engine's next step instead of before it; `reapedAfterEnd` checks what is left once it is gone.
+                let watch = watchBox.get()
+                watch?.finish()
+                if let watch { live.remove(spec.lockPath, .process(watch)) }
+                callbacks.finished(WorkerPool.outcome(exit: .exited(code), resultPath: spec.resultPath, logPath: spec.logPath))
+            },
             exited: { [live, grace = killGrace] exit in
                 // The fork server reaped the leader. Ended only when nothing of it lives; off the event thread.
                 let watch = watchBox.get()
@@ -291,6 +300,12 @@ public final class WorkerPool: @unchecked Sendable {
                     AttemptReaper.awaitQuiet(group: watch?.pid ?? 0, lockPath: spec.lockPath, grace: grace)
                     finish()
                 }
+            },
+            reapedAfterEnd: { [grace = killGrace] in
+                // Nothing of an attempt outlives it: anything still in its group or holding its lock is stopped.
+                let group = watchBox.get()?.pid ?? 0
+                if AttemptReaper.isQuiet(group: group, lockPath: spec.lockPath) { return }
+                Thread.detachNewThread { AttemptReaper.awaitQuiet(group: group, lockPath: spec.lockPath, grace: grace) }
             },
             refused: { message in callbacks.finished(.failed(exitCode: nil, error: message)) },
             lost: { [self] pid in

@@ -15,6 +15,11 @@ import OrchCore
 /// process died without stopping it (SIGKILL, a crash) is re-parented here, and is killed at once, since its
 /// attempt is over.
 ///
+/// A child reports its attempt's end (``AttemptEndReport``) once its task, its log and its result are done and
+/// just before it exits; the server passes it on as `ended`, so the pool does not wait for the kernel to take the
+/// child's memory down (a fifth of a no-op attempt's hop) before the engine's next step. `exited` follows when the
+/// child is reaped.
+///
 /// It must stay single-threaded and never touch Dispatch or Swift concurrency before forking (libdispatch
 /// refuses to run in the child of a multi-threaded parent), so everything here is plain system calls.
 public enum ForkServer {
@@ -36,6 +41,7 @@ public enum ForkServer {
             _ = fcntl(fd, F_SETFL, O_NONBLOCK)
         }
         wakeWriteFD = pipeFDs[1]
+        let ends = AttemptEndReport.Channel()
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             var b: UInt8 = 1
@@ -56,20 +62,27 @@ public enum ForkServer {
         send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: ends.readFD, events: Int16(POLLIN), revents: 0)]
         var stdinOpen = true
         var children: Set<pid_t> = []
+        var endedChildren: Set<pid_t> = []   // reported `ended`, not yet reaped
         var contexts = TaskHostProtocol.KeptContexts()   // the runs' specs the pool sent once (ForkServerProtocol)
         var sweepUntil = 0   // adopted leftovers are looked for while attempts run and 10 s after one ended
         var lastSweep = 0.0  // ... at most every `sweepInterval` (it reads /proc)
         while stdinOpen || !children.isEmpty {
             fds[0].fd = stdinOpen ? 0 : -1
             let sweeping = !children.isEmpty || time(nil) < sweepUntil
-            if poll(&fds, 2, sweeping ? Int32(sweepInterval * 1000) : 1000) < 0 && errno != EINTR { break }
+            if poll(&fds, 3, sweeping ? Int32(sweepInterval * 1000) : 1000) < 0 && errno != EINTR { break }
             if fds[1].revents != 0 {
                 while read(pipeFDs[0], &buffer, buffer.count) > 0 {}
             }
-            if reapChildren(&children) { sweepUntil = time(nil) + 10 }
+            if fds[2].revents != 0 {   // before reaping: a child's `ended` goes out before its `exited`
+                for end in ends.readReports() where children.contains(end.pid) && endedChildren.insert(end.pid).inserted {
+                    send(.ended(pid: end.pid, exitCode: end.exitCode))
+                }
+            }
+            if reapChildren(&children, ended: &endedChildren) { sweepUntil = time(nil) + 10 }
             if (!children.isEmpty || time(nil) < sweepUntil) && monotonicSeconds() - lastSweep >= sweepInterval * 0.9 {
                 killAdoptedLeftovers(known: children)
                 lastSweep = monotonicSeconds()
@@ -85,7 +98,9 @@ public enum ForkServer {
             while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(input[..<newline])
                 input.removeSubrange(...newline)
-                if let pid = handle(line, contexts: &contexts, warm: warm, runChild: runChild) { children.insert(pid) }
+                if let pid = handle(line, contexts: &contexts, ends: ends, warm: warm, runChild: runChild) {
+                    children.insert(pid)
+                }
             }
         }
         exit(0)
@@ -114,13 +129,14 @@ public enum ForkServer {
         _ = String(describing: AttemptOutcome.success)
     }
 
-    private static func reapChildren(_ children: inout Set<pid_t>) -> Bool {
+    private static func reapChildren(_ children: inout Set<pid_t>, ended endedChildren: inout Set<pid_t>) -> Bool {
         var ended = false
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { return ended }
             guard children.remove(pid) != nil else { continue }   // an adopted leftover, already killed
+            endedChildren.remove(pid)
             ended = true
             let sig = status & 0x7f
             send(.exited(pid: pid, exitCode: sig == 0 ? (status >> 8) & 0xff : -1, signal: sig))
@@ -133,7 +149,7 @@ public enum ForkServer {
     }
 
     /// Forks a child for one request; returns its pid when a child was started.
-    private static func handle(_ line: [UInt8], contexts: inout TaskHostProtocol.KeptContexts,
+    private static func handle(_ line: [UInt8], contexts: inout TaskHostProtocol.KeptContexts, ends: AttemptEndReport.Channel,
                                warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> pid_t? {
         guard let request = ForkServerProtocol.Request.decode(line: line) else {
             return nil
@@ -166,11 +182,12 @@ public enum ForkServer {
         }
         let pid = fork()
         if pid == 0 {
-            becomeChild(logFD: logFD, lockFD: lockFD)
+            becomeChild(logFD: logFD, lockFD: lockFD, endFD: ends.writeFD)
             let code = runChild(spec)
             // What the task wrote through stdio is flushed; nothing else runs: exit handlers of the server's
             // libraries (inherited, not ours to run) cost a forked attempt about a millisecond.
             fflush(nil)
+            AttemptEndReport.send(exitCode: code, to: AttemptEndReport.childFD)
             _exit(code)
         }
         close(logFD)
@@ -183,15 +200,21 @@ public enum ForkServer {
         return pid
     }
 
-    /// In the child: own process group, log as stdout/stderr, lock as fd 3, default signals, nothing else open.
-    private static func becomeChild(logFD: Int32, lockFD: Int32) {
+    /// In the child: own process group, log as stdout/stderr, lock as fd 3, the end report's pipe as fd 4 (closed
+    /// on exec: the task's own programs never see it), default signals, nothing else open.
+    private static func becomeChild(logFD: Int32, lockFD: Int32, endFD: Int32) {
         setpgid(0, 0)
         let devNull = open("/dev/null", O_RDONLY)
         dup2(devNull, 0)
         dup2(logFD, 1)
         dup2(logFD, 2)
         dup2(lockFD, 3)
-        orch_close_from(4)   // every other descriptor, however high
+        if endFD >= 0 && dup2(endFD, AttemptEndReport.childFD) == AttemptEndReport.childFD {
+            _ = fcntl(AttemptEndReport.childFD, F_SETFD, FD_CLOEXEC)
+        } else {
+            close(AttemptEndReport.childFD)   // no report: the child's end is told when it is reaped
+        }
+        orch_close_from(AttemptEndReport.childFD + 1)   // every other descriptor, however high
         for sig in [SIGCHLD, SIGPIPE, SIGTERM, SIGINT] { signal(sig, SIG_DFL) }
         var none = sigset_t()
         sigemptyset(&none)

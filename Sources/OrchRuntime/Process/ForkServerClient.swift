@@ -11,7 +11,12 @@ import Foundation
 final class ForkServerClient: @unchecked Sendable {
     struct Handlers: Sendable {
         var started: @Sendable (Int32) -> Void
+        /// The child reported its attempt's end with this exit code, and is exiting.
+        var ended: @Sendable (Int32) -> Void
+        /// The child was reaped without having reported its end.
         var exited: @Sendable (ChildExit) -> Void
+        /// The child that reported its end was reaped.
+        var reapedAfterEnd: @Sendable () -> Void
         var refused: @Sendable (String) -> Void
         var lost: @Sendable (Int32) -> Void
     }
@@ -25,6 +30,8 @@ final class ForkServerClient: @unchecked Sendable {
     /// to: when a server ends, only its own are refused or lost (a new server may already have others).
     private var waiting: [Int: (server: pid_t, handlers: Handlers)] = [:]
     private var running: [Int32: (server: pid_t, handlers: Handlers)] = [:]
+    /// Children that reported their end and are not reaped yet.
+    private var ending: [Int32: (server: pid_t, handlers: Handlers)] = [:]
     private var idle: HelperIdleRetirement
     /// What the running server keeps of each run's spec (and the protocol version it announced).
     private var contexts = RunContexts()
@@ -125,6 +132,7 @@ final class ForkServerClient: @unchecked Sendable {
         let orphans = running.filter { $0.value.server == server.pid }
         for id in notStarted.keys { waiting[id] = nil }
         for childPid in orphans.keys { running[childPid] = nil }
+        ending = ending.filter { $0.value.server != server.pid }   // over: their exits are no one's to report now
         if serverPid == server.pid, requestFD >= 0 { close(requestFD); requestFD = -1 }
         lock.unlock()
         for entry in notStarted.values { entry.handlers.refused("the fork server stopped before starting the attempt") }
@@ -147,12 +155,21 @@ final class ForkServerClient: @unchecked Sendable {
             entry?.handlers.refused(message)
         case .ready:
             break
+        case .ended(let pid, let code):
+            lock.lock()
+            let entry = running.removeValue(forKey: pid)
+            if let entry { ending[pid] = entry }
+            workChanged()
+            lock.unlock()
+            entry?.handlers.ended(code)
         case .exited(let pid, let code, let sig):
             lock.lock()
             let entry = running.removeValue(forKey: pid)
+            let endedBefore = ending.removeValue(forKey: pid)
             workChanged()
             lock.unlock()
             entry?.handlers.exited(sig == 0 ? .exited(code) : .signaled(sig))
+            endedBefore?.handlers.reapedAfterEnd()
         }
     }
 }

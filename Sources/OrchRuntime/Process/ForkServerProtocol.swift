@@ -7,7 +7,9 @@ import Foundation
 /// `{"id": 7, "spec": <AttemptSpec>}` is the whole request of version 1, which every server reads.
 /// server → pool, one line per event: `ready <version> -` (once, first; `ready - -` from a server built with an
 /// older OrchSDK, which gets whole specs), `started <id> <pid>`, `refused <id> <message>`,
-/// `exited <pid> <exit code> <signal>` (signal 0 when it exited normally).
+/// `ended <pid> <exit code>` (the child's own report that its attempt is over and it is exiting; a server built
+/// with an older OrchSDK never sends it, and a pool built before it ignores it), `exited <pid> <exit code> <signal>`
+/// (signal 0 when it exited normally; after `ended` when there was one).
 public enum ForkServerProtocol {
     public typealias Request = TaskHostProtocol.Request
 
@@ -18,6 +20,7 @@ public enum ForkServerProtocol {
         case ready
         case started(id: Int, pid: Int32)
         case refused(id: Int, message: String)
+        case ended(pid: Int32, exitCode: Int32)
         case exited(pid: Int32, exitCode: Int32, signal: Int32)
 
         public var line: String {
@@ -25,6 +28,7 @@ public enum ForkServerProtocol {
             case .ready: return "ready \(ForkServerProtocol.version) -\n"
             case .started(let id, let pid): return "started \(id) \(pid)\n"
             case .refused(let id, let message): return "refused \(id) \(message.replacingOccurrences(of: "\n", with: " "))\n"
+            case .ended(let pid, let code): return "ended \(pid) \(code)\n"
             case .exited(let pid, let code, let sig): return "exited \(pid) \(code) \(sig)\n"
             }
         }
@@ -41,6 +45,9 @@ public enum ForkServerProtocol {
             case "refused":
                 guard let id = Int(parts[1]) else { return nil }
                 return .refused(id: id, message: String(parts[2]))
+            case "ended":
+                guard let pid = Int32(parts[1]), let code = Int32(parts[2]) else { return nil }
+                return .ended(pid: pid, exitCode: code)
             case "exited":
                 let rest = parts[2].split(separator: " ")
                 guard let pid = Int32(parts[1]), rest.count == 2, let code = Int32(rest[0]), let sig = Int32(rest[1]) else { return nil }

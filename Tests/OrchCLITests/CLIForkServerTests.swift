@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrchCore
+import OrchRuntime
+import Testing
+
+/// A real bundle's fork server (`orch-test-dags __fork-server`) driven over its pipes as the worker pool drives it:
+/// a child reports its attempt's end itself, after its task, its guardian, its log and its result and before its
+/// exit, so the pool can act on it while the kernel takes the child down; a child that dies without reporting is
+/// told only when it is reaped.
+@Suite struct CLIForkServerTests {
+    /// `reliability_guardian.background` leaves a `sleep` running and succeeds: `ended <pid> 0` comes before
+    /// `exited <pid> 0 0`, and by then the sleep is gone, the result file says success and the log has its end.
+    @Test func aChildReportsItsEndAfterItsGuardianAndResultAndBeforeItIsReaped() throws {
+        let server = try ForkServerUnderTest()
+        defer { server.stop() }
+        let spec = server.spec(dag: "reliability_guardian", task: "background")
+        try server.send(id: 1, spec)
+        let pid = try server.startedPid(id: 1)
+        #expect(try server.nextEvent() == .ended(pid: pid, exitCode: 0))
+        let sleepPid = try #require(Int32(try String(contentsOfFile: server.home + "/background-manual__fs.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(!processIsAlive(sleepPid), "the sleep the task left was alive when its attempt reported its end")
+        #expect(AttemptResultFile.read(from: spec.resultPath)?.status == .success)
+        let log = try String(contentsOfFile: spec.logPath, encoding: .utf8)
+        #expect(log.contains("stopped 1 process(es) the task left running") && log.hasSuffix("success\n"), "\(log)")
+        #expect(try server.nextEvent() == .exited(pid: pid, exitCode: 0, signal: 0))
+    }
+
+    /// A skipped task's end carries the skip's exit code, as its exit does.
+    @Test func aSkippedTasksEndCarriesTheSkipCode() throws {
+        let server = try ForkServerUnderTest()
+        defer { server.stop() }
+        try server.send(id: 1, server.spec(dag: "test_task_host", task: "skipped"))
+        let pid = try server.startedPid(id: 1)
+        #expect(try server.nextEvent() == .ended(pid: pid, exitCode: AttemptResultFile.skipExitCode))
+        #expect(try server.nextEvent() == .exited(pid: pid, exitCode: AttemptResultFile.skipExitCode, signal: 0))
+    }
+
+    /// A child killed while its task runs reports nothing: only its exit, by the signal, is told.
+    @Test func aChildKilledBeforeItsEndIsToldOnlyWhenReaped() throws {
+        let server = try ForkServerUnderTest()
+        defer { server.stop() }
+        let spec = server.spec(dag: "reliability_guardian", task: "stopped")
+        try server.send(id: 1, spec)
+        let pid = try server.startedPid(id: 1)
+        let deadline = Date().addingTimeInterval(30)
+        while !((try? String(contentsOfFile: spec.logPath, encoding: .utf8))?.contains("waiting past the timeout") ?? false) {
+            try #require(Date() < deadline, "the task never logged its start")
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        #expect(try server.nextEvent() == .exited(pid: pid, exitCode: -1, signal: SIGKILL))
+    }
+}
+
+/// `orch-test-dags __fork-server` with its stdin and stdout as pipes, in a home of its own.
+private final class ForkServerUnderTest {
+    let home: String
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private var pending: [UInt8] = []
+
+    init() throws {
+        home = NSTemporaryDirectory() + "orch-fork-server-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home + "/logs", withIntermediateDirectories: true)
+        process.executableURL = URL(fileURLWithPath: String(testBundles.split(separator: ":")[1]))   // orch-test-dags
+        process.arguments = ["__fork-server"]
+        process.environment = ["ORCH_HOME": home, "PATH": "/usr/bin:/bin"]
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let ready = try nextLine()
+        #expect(ready.hasPrefix("ready "), "\(ready)")
+    }
+
+    func spec(dag: String, task: String) -> AttemptSpec {
+        let day = Date(timeIntervalSince1970: 1_764_547_200)
+        return AttemptSpec(dagId: dag, taskId: task, runId: "manual__fs", runPk: 1, tryNumber: 1, logicalDate: day,
+                           dataInterval: DataInterval(start: day, end: day), params: [:],
+                           logPath: "\(home)/logs/\(task).1.log", home: home, databasePath: "\(home)/orch.db")
+    }
+
+    /// A whole request (protocol version 1, which every server reads).
+    func send(id: Int, _ spec: AttemptSpec) throws {
+        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        input.fileHandleForWriting.write(Data("{\"id\": \(id), \"spec\": \(json)}\n".utf8))
+    }
+
+    func startedPid(id: Int) throws -> Int32 {
+        let event = try nextEvent()
+        guard case .started(id, let pid) = event else {
+            Issue.record("expected `started \(id)`, got \(event)")
+            throw ForkServerTestFailure()
+        }
+        return pid
+    }
+
+    func nextEvent() throws -> ForkServerProtocol.Event {
+        let line = try nextLine()
+        guard let event = ForkServerProtocol.Event.parse(Substring(line)) else {
+            Issue.record("not an event: \(line)")
+            throw ForkServerTestFailure()
+        }
+        return event
+    }
+
+    /// The server's next line, waiting at most 30 s.
+    func nextLine() throws -> String {
+        let fd = output.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard Date() < deadline, poll(&p, 1, 1_000) >= 0 else { throw ForkServerTestFailure() }
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            if p.revents != 0 {
+                let n = read(fd, &buffer, buffer.count)
+                guard n > 0 else { throw ForkServerTestFailure() }   // the server closed its output
+                pending += buffer[0..<n]
+            }
+        }
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()   // the server reports its children's exits, then leaves
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: home)
+    }
+}
+
+private struct ForkServerTestFailure: Error {}
