@@ -16,8 +16,8 @@ deps:
 build:
 	swift build
 
-release:
-	swift build -c release --product orch
+release:         ## orch and the repository's bundles, release, the Swift runtime linked in (scripts/lib/bundles.sh)
+	bash -c 'source scripts/lib/bundles.sh && swift build "$${ORCH_RELEASE[@]}" --product orch && build_repo_bundles "$${ORCH_RELEASE[@]}"'
 
 bench:           ## every benchmark in bench/, one table
 	bash bench/run-all.sh

@@ -153,7 +153,7 @@ def main() -> None:
     if a.repeats < 1:
         sys.exit("orch-bench: --repeats must be at least 1")
     if not os.access(a.orch, os.X_OK):
-        sys.exit(f"orch-bench: no orch executable at {a.orch}; build it: swift build -c release --product orch")
+        sys.exit(f"orch-bench: no orch executable at {a.orch}; build it: make release")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the scheduler (context manager exit)
     names = list(SCENARIOS) if a.scenario == "all" else [a.scenario]
     with OrchSystem(os.path.abspath(a.orch)) as system:

@@ -41,9 +41,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 scratch="${ORCH_SCRATCH:-$repo/.build}"
-log "building orch (swift build -c release --product orch, scratch $scratch)"
-(cd "$repo" && swift build -c release --scratch-path "$scratch" --product orch 2>&1 | tail -3 >&2)
-(cd "$repo" && source scripts/lib/bundles.sh && build_repo_bundles -c release --scratch-path "$scratch" 2>&1 | tail -3 >&2)
+log "building orch and the bundles (swift build \${ORCH_RELEASE[@]} of scripts/lib/bundles.sh, scratch $scratch)"
+(cd "$repo" && source scripts/lib/bundles.sh && swift build "${ORCH_RELEASE[@]}" --scratch-path "$scratch" --product orch 2>&1 | tail -3 >&2)
+(cd "$repo" && source scripts/lib/bundles.sh && build_repo_bundles "${ORCH_RELEASE[@]}" --scratch-path "$scratch" 2>&1 | tail -3 >&2)
 orch="$scratch/release/orch"
 [ -x "$orch" ] || { echo "run-all: no orch binary at $orch after the build" >&2; exit 1; }
 source "$repo/scripts/lib/bundles.sh"

@@ -28,12 +28,13 @@ bash scripts/install-deps.sh
 echo "== starting PostgreSQL"
 export ORCH_WAREHOUSE_DSN="${ORCH_WAREHOUSE_DSN:-$(bash scripts/pg-up.sh)}"
 echo "== building orch (release)"
-swift build -c release --product orch 2>&1 | build_progress || true
-swift build -c release --product orch >/dev/null
+source scripts/lib/bundles.sh   # ORCH_RELEASE: release, the Swift runtime linked in, as orch builds a bundle
+swift build "${ORCH_RELEASE[@]}" --product orch 2>&1 | build_progress || true
+swift build "${ORCH_RELEASE[@]}" --product orch >/dev/null
 ORCH="$PWD/.build/release/orch"
 echo "== building the dags/ bundle (shopstream_daily and the examples; a package of its own, release)"
-(cd dags && swift build -c release 2>&1 | build_progress) || true
-(cd dags && swift build -c release >/dev/null)
+(cd dags && swift build "${ORCH_RELEASE[@]}" 2>&1 | build_progress) || true
+(cd dags && swift build "${ORCH_RELEASE[@]}" >/dev/null)
 export ORCH_BUNDLES="$PWD/dags"   # what `orch serve` loads by default from here; named so that every step agrees
 
 pids=()

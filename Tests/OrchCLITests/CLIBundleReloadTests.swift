@@ -59,6 +59,10 @@ struct CLIBundleReloadTests {
         // The first build of the package happens at start.
         #expect(s.waitFor(300) { dagVersion(s) != nil }, "\(scheduler.stderr)")
         let v1 = try #require(dagVersion(s))
+        // Built with the Swift runtime linked in (BundleBuilder.buildArguments): no libswiftCore to load.
+        let libraries = try sharedLibraries(of: pkg.appendingPathComponent(".build/release/hot").path)
+        #expect(libraries.contains { $0.hasPrefix("libc.so") } && !libraries.contains { $0.hasPrefix("libswift") },
+                "\(libraries)")
 
         // Edit: a task is added; the scheduler rebuilds and loads it without a restart.
         let saved = Date()
@@ -93,4 +97,18 @@ struct CLIBundleReloadTests {
         #expect(scheduler.stderr.components(separatedBy: "import error").count - errorsBefore <= 1)
         #expect(scheduler.process.isRunning)
     }
+}
+
+/// The shared libraries an executable loads, as `ldd` lists them (their names).
+private func sharedLibraries(of executable: String) throws -> [String] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+    p.arguments = [executable]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return text.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        .map { $0.trimmingCharacters(in: .whitespaces) }
 }

@@ -11,7 +11,7 @@ runs="${RUNS:-10000}"; repeats="${REPEATS:-3}"; duration="${DURATION:-10s}"; con
 
 command -v wrk >/dev/null || { sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"; $sudo_cmd apt-get install -y -qq wrk; }
 echo "building orch (release, $scratch)"
-(cd "$repo" && swift build -c release --scratch-path "$scratch" --product orch 2>&1 | tail -2)
+(cd "$repo" && source scripts/lib/bundles.sh && swift build "${ORCH_RELEASE[@]}" --scratch-path "$scratch" --product orch 2>&1 | tail -2)
 orch="$scratch/release/orch"
 
 home="$(mktemp -d /tmp/orch-bench-api.XXXXXX)"

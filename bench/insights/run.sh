@@ -10,7 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 orch="${1:-$repo/.build/release/orch}"
-if [ ! -x "$orch" ]; then (cd "$repo" && swift build -c release --product orch 2>&1 | tail -2); fi
+if [ ! -x "$orch" ]; then (cd "$repo" && source scripts/lib/bundles.sh && swift build "${ORCH_RELEASE[@]}" --product orch 2>&1 | tail -2); fi
 admin="${ORCH_TEST_PG:-postgresql://orch:orch@127.0.0.1:5432/orch_test}"
 db="orch_insights_bench_$$"
 home="$(mktemp -d /tmp/orch-insights-bench.XXXXXX)"

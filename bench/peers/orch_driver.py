@@ -201,7 +201,7 @@ def add_args(ap) -> None:
 
 def make(a) -> OrchSystem:
     if not os.access(a.orch, os.X_OK):
-        sys.exit(f"orch_driver: no orch executable at {a.orch}; build it: swift build -c release --product orch")
+        sys.exit(f"orch_driver: no orch executable at {a.orch}; build it: make release")
     return OrchSystem(a)
 
 

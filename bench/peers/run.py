@@ -293,9 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     orch = a.orch
     if any(s.startswith("orch-") for s in a.system_list):
         if not orch:
-            log("building orch and the bundles its driver loads (swift build -c release)")
-            r = subprocess.run(["bash", "-c", "set -e; swift build -c release --product orch; "
-                                "source scripts/lib/bundles.sh; build_repo_bundles -c release"], cwd=REPO,
+            log("building orch and the bundles its driver loads (release, the Swift runtime linked in)")
+            r = subprocess.run(["bash", "-c", "set -e; source scripts/lib/bundles.sh; "
+                                "swift build \"${ORCH_RELEASE[@]}\" --product orch; "
+                                "build_repo_bundles \"${ORCH_RELEASE[@]}\""], cwd=REPO,
                                capture_output=True, text=True)
             if r.returncode:
                 print(r.stdout[-3000:] + r.stderr[-3000:], file=sys.stderr)
