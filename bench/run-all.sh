@@ -41,12 +41,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 scratch="${ORCH_SCRATCH:-$repo/.build}"
+source "$repo/scripts/lib/bundles.sh"   # ORCH_RELEASE, build_repo_bundles, use_repo_bundles
 log "building orch and the bundles (swift build \${ORCH_RELEASE[@]} of scripts/lib/bundles.sh, scratch $scratch)"
-(cd "$repo" && source scripts/lib/bundles.sh && swift build "${ORCH_RELEASE[@]}" --scratch-path "$scratch" --product orch 2>&1 | tail -3 >&2)
-(cd "$repo" && source scripts/lib/bundles.sh && build_repo_bundles "${ORCH_RELEASE[@]}" --scratch-path "$scratch" 2>&1 | tail -3 >&2)
+(cd "$repo" && swift build "${ORCH_RELEASE[@]}" --scratch-path "$scratch" --product orch 2>&1 | tail -3 >&2)
+(cd "$repo" && build_repo_bundles "${ORCH_RELEASE[@]}" --scratch-path "$scratch" 2>&1 | tail -3 >&2)
 orch="$scratch/release/orch"
 [ -x "$orch" ] || { echo "run-all: no orch binary at $orch after the build" >&2; exit 1; }
-source "$repo/scripts/lib/bundles.sh"
 use_repo_bundles "$orch"   # every benchmark below loads the dags/, test and benchmark bundles built beside it
 
 log "starting PostgreSQL (scripts/pg-up.sh)"

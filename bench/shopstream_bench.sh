@@ -19,14 +19,14 @@ ADMIN_PG="${ORCH_BENCH_PG:-postgresql://orch:orch@127.0.0.1:5432/orch}"
 
 log() { echo "shopstream-bench: $*" >&2; }
 
+source "$ROOT/scripts/lib/bundles.sh"   # ORCH_RELEASE, build_repo_bundles, use_repo_bundles
 if [ -z "${ORCH_BIN:-}" ]; then
     log "building release orch and the bundles (scripts/lib/bundles.sh's ORCH_RELEASE)"
-    (cd "$ROOT" && source scripts/lib/bundles.sh && swift build "${ORCH_RELEASE[@]}" --product orch >&2)
-    (cd "$ROOT" && source scripts/lib/bundles.sh && build_repo_bundles "${ORCH_RELEASE[@]}" >&2)
+    (cd "$ROOT" && swift build "${ORCH_RELEASE[@]}" --product orch >&2)
+    (cd "$ROOT" && build_repo_bundles "${ORCH_RELEASE[@]}" >&2)
     ORCH_BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/orch"
 fi
 [ -x "$ORCH_BIN" ] || { log "no orch binary at $ORCH_BIN; build it or set ORCH_BIN"; exit 1; }
-source "$ROOT/scripts/lib/bundles.sh"
 source "$ROOT/scripts/lib/pg.sh"
 use_repo_bundles "$ORCH_BIN"
 

@@ -16,9 +16,7 @@ import Testing
     @Test func aChildReportsItsEndAfterItsGuardianAndResultAndBeforeItIsReaped() throws {
         let server = try ForkServerUnderTest()
         defer { server.stop() }
-        let spec = server.spec(dag: "reliability_guardian", task: "background")
-        try server.send(id: 1, spec)
-        let pid = try server.startedPid(id: 1)
+        let (spec, pid) = try server.start(dag: "reliability_guardian", task: "background")
         #expect(try server.nextEvent() == .ended(pid: pid, exitCode: 0))
         let sleepPid = try #require(Int32(try String(contentsOfFile: server.home + "/background-manual__fs.pid", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -33,8 +31,7 @@ import Testing
     @Test func aSkippedTasksEndCarriesTheSkipCode() throws {
         let server = try ForkServerUnderTest()
         defer { server.stop() }
-        try server.send(id: 1, server.spec(dag: "test_task_host", task: "skipped"))
-        let pid = try server.startedPid(id: 1)
+        let (_, pid) = try server.start(dag: "test_task_host", task: "skipped")
         #expect(try server.nextEvent() == .ended(pid: pid, exitCode: AttemptResultFile.skipExitCode))
         #expect(try server.nextEvent() == .exited(pid: pid, exitCode: AttemptResultFile.skipExitCode, signal: 0))
     }
@@ -43,9 +40,7 @@ import Testing
     @Test func aChildKilledBeforeItsEndIsToldOnlyWhenReaped() throws {
         let server = try ForkServerUnderTest()
         defer { server.stop() }
-        let spec = server.spec(dag: "reliability_guardian", task: "stopped")
-        try server.send(id: 1, spec)
-        let pid = try server.startedPid(id: 1)
+        let (spec, pid) = try server.start(dag: "reliability_guardian", task: "stopped")
         let deadline = Date().addingTimeInterval(30)
         while !((try? String(contentsOfFile: spec.logPath, encoding: .utf8))?.contains("waiting past the timeout") ?? false) {
             try #require(Date() < deadline, "the task never logged its start")
@@ -77,26 +72,25 @@ private final class ForkServerUnderTest {
         #expect(ready.hasPrefix("ready "), "\(ready)")
     }
 
-    func spec(dag: String, task: String) -> AttemptSpec {
+    private func spec(dag: String, task: String) -> AttemptSpec {
         let day = Date(timeIntervalSince1970: 1_764_547_200)
         return AttemptSpec(dagId: dag, taskId: task, runId: "manual__fs", runPk: 1, tryNumber: 1, logicalDate: day,
                            dataInterval: DataInterval(start: day, end: day), params: [:],
                            logPath: "\(home)/logs/\(task).1.log", home: home, databasePath: "\(home)/orch.db")
     }
 
-    /// A whole request (protocol version 1, which every server reads).
-    func send(id: Int, _ spec: AttemptSpec) throws {
+    /// Sends the task's attempt as a whole request (protocol version 1, which every server reads) and waits for its
+    /// `started`: its spec and its child's pid.
+    func start(dag: String, task: String) throws -> (AttemptSpec, Int32) {
+        let spec = spec(dag: dag, task: task)
         let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        input.fileHandleForWriting.write(Data("{\"id\": \(id), \"spec\": \(json)}\n".utf8))
-    }
-
-    func startedPid(id: Int) throws -> Int32 {
+        input.fileHandleForWriting.write(Data("{\"id\": 1, \"spec\": \(json)}\n".utf8))
         let event = try nextEvent()
-        guard case .started(id, let pid) = event else {
-            Issue.record("expected `started \(id)`, got \(event)")
+        guard case .started(1, let pid) = event else {
+            Issue.record("expected `started 1`, got \(event)")
             throw ForkServerTestFailure()
         }
-        return pid
+        return (spec, pid)
     }
 
     func nextEvent() throws -> ForkServerProtocol.Event {

@@ -270,6 +270,22 @@ public final class WorkerPool: @unchecked Sendable {
     /// Through the fork server: same log, lock, process group and outcome rules as a spawned child.
     private func launchForked(_ server: ForkServerClient, _ spec: AttemptSpec, callbacks: AttemptCallbacks) -> Bool {
         let watchBox = WatchBox()
+        let finish: @Sendable (ChildExit) -> Void = { [live] exit in
+            let watch = watchBox.get()
+            watch?.finish()
+            if let watch { live.remove(spec.lockPath, .process(watch)) }
+            callbacks.finished(WorkerPool.outcome(exit: exit, resultPath: spec.resultPath, logPath: spec.logPath))
+        }
+        // Nothing of an attempt outlives it: what is still in its group or holds its lock is stopped (off the event
+        // thread when there is any), then `next` runs.
+        let stopLeftovers: @Sendable (@escaping @Sendable () -> Void) -> Void = { [grace = killGrace] next in
+            let group = watchBox.get()?.pid ?? 0
+            if AttemptReaper.isQuiet(group: group, lockPath: spec.lockPath) { return next() }
+            Thread.detachNewThread {
+                AttemptReaper.awaitQuiet(group: group, lockPath: spec.lockPath, grace: grace)
+                next()
+            }
+        }
         let handlers = ForkServerClient.Handlers(
             started: { [live] pid in
                 let watch = ProcessWatch(pid: pid, isOurChild: true)
@@ -277,36 +293,16 @@ public final class WorkerPool: @unchecked Sendable {
                 live.set(spec.lockPath, .process(watch))
                 callbacks.started(pid, ChildProcess.processStartTicks(pid))
             },
-            ended: { [live] code in
-                // The child's own report: its task is done, its guardian ended every process the task started, its
-                // log and result are written, and it is exiting. The kernel taking its memory down goes on beside
-                // the engine's next step instead of before it; `reapedAfterEnd` checks what is left once it is gone.
-                let watch = watchBox.get()
-                watch?.finish()
-                if let watch { live.remove(spec.lockPath, .process(watch)) }
-                callbacks.finished(WorkerPool.outcome(exit: .exited(code), resultPath: spec.resultPath, logPath: spec.logPath))
+            // The child's own report: its task is done, its guardian ended every process the task started, its log
+            // and result are written, and it is exiting. The kernel taking its memory down goes on beside the
+            // engine's next step instead of before it; `reapedAfterEnd` checks what is left once it is gone.
+            ended: { code in finish(.exited(code)) },
+            exited: { exit in
+                // The fork server reaped the leader. Ended only when nothing of it lives.
+                watchBox.get()?.leaderReaped()
+                stopLeftovers { finish(exit) }
             },
-            exited: { [live, grace = killGrace] exit in
-                // The fork server reaped the leader. Ended only when nothing of it lives; off the event thread.
-                let watch = watchBox.get()
-                watch?.leaderReaped()
-                let finish: @Sendable () -> Void = {
-                    watch?.finish()
-                    if let watch { live.remove(spec.lockPath, .process(watch)) }
-                    callbacks.finished(WorkerPool.outcome(exit: exit, resultPath: spec.resultPath, logPath: spec.logPath))
-                }
-                if AttemptReaper.isQuiet(group: watch?.pid ?? 0, lockPath: spec.lockPath) { return finish() }
-                Thread.detachNewThread {
-                    AttemptReaper.awaitQuiet(group: watch?.pid ?? 0, lockPath: spec.lockPath, grace: grace)
-                    finish()
-                }
-            },
-            reapedAfterEnd: { [grace = killGrace] in
-                // Nothing of an attempt outlives it: anything still in its group or holding its lock is stopped.
-                let group = watchBox.get()?.pid ?? 0
-                if AttemptReaper.isQuiet(group: group, lockPath: spec.lockPath) { return }
-                Thread.detachNewThread { AttemptReaper.awaitQuiet(group: group, lockPath: spec.lockPath, grace: grace) }
-            },
+            reapedAfterEnd: { stopLeftovers {} },
             refused: { message in callbacks.finished(.failed(exitCode: nil, error: message)) },
             lost: { [self] pid in
                 // The fork server died; the attempt's process lives on: watch it like an orphan.

@@ -21,18 +21,7 @@ enum AttemptEndReport {
         let readFD: Int32
         let writeFD: Int32
 
-        init() {
-            var fds: [Int32] = [-1, -1]
-            guard pipe(&fds) == 0 else {
-                (readFD, writeFD) = (-1, -1)   // no reports: every child's end is told when it is reaped
-                return
-            }
-            for fd in fds {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-            }
-            (readFD, writeFD) = (fds[0], fds[1])
-        }
+        init() { (readFD, writeFD) = ForkServer.nonBlockingPipe() }   // none: every end is told when reaped
 
         /// Every report waiting in the pipe.
         func readReports() -> [End] {
@@ -53,29 +42,19 @@ enum AttemptEndReport {
         return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
     }
 
+    /// The child's pid and exit code as the machine lays them out (the pipe never leaves it).
     static func encode(_ end: End) -> [UInt8] {
-        withUnsafeBytes(of: end.pid.littleEndian) { Array($0) } + withUnsafeBytes(of: end.exitCode.littleEndian) { Array($0) }
+        withUnsafeBytes(of: (end.pid, end.exitCode)) { Array($0) }
     }
 
     /// The whole reports in `bytes` (a pipe's reads of atomic 8-byte writes never split one; a stray tail is
     /// dropped).
     static func decode(_ bytes: ArraySlice<UInt8>) -> [End] {
-        var ends: [End] = []
-        var at = bytes.startIndex
-        while bytes.endIndex - at >= 8 {
-            let pid = Int32(bitPattern: UInt32(littleEndianBytes: bytes[at..<at + 4]))
-            let code = Int32(bitPattern: UInt32(littleEndianBytes: bytes[at + 4..<at + 8]))
-            ends.append(End(pid: pid, exitCode: code))
-            at += 8
+        Array(bytes).withUnsafeBytes { raw in
+            stride(from: 0, through: raw.count - 8, by: 8).map { at in
+                End(pid: raw.loadUnaligned(fromByteOffset: at, as: Int32.self),
+                    exitCode: raw.loadUnaligned(fromByteOffset: at + 4, as: Int32.self))
+            }
         }
-        return ends
-    }
-}
-
-private extension UInt32 {
-    init(littleEndianBytes bytes: ArraySlice<UInt8>) {
-        var value: UInt32 = 0
-        for (shift, byte) in zip(stride(from: 0, to: 32, by: 8), bytes) { value |= UInt32(byte) << UInt32(shift) }
-        self = value
     }
 }

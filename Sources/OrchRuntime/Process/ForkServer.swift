@@ -34,13 +34,8 @@ public enum ForkServer {
     /// there once, and every later child inherits it); `runChild` runs in the forked child and returns its
     /// exit code.
     public static func serve(warm: @escaping (AttemptSpec) -> Void, runChild: @escaping (AttemptSpec) -> Int32) -> Never {
-        var pipeFDs: [Int32] = [0, 0]
-        pipe(&pipeFDs)
-        for fd in pipeFDs {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-        }
-        wakeWriteFD = pipeFDs[1]
+        let wake = nonBlockingPipe()   // the SIGCHLD handler's wake-up of the poll below
+        wakeWriteFD = wake.write
         let ends = AttemptEndReport.Channel()
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
@@ -62,11 +57,10 @@ public enum ForkServer {
         send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0),
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: ends.readFD, events: Int16(POLLIN), revents: 0)]
         var stdinOpen = true
         var children: Set<pid_t> = []
-        var endedChildren: Set<pid_t> = []   // reported `ended`, not yet reaped
         var contexts = TaskHostProtocol.KeptContexts()   // the runs' specs the pool sent once (ForkServerProtocol)
         var sweepUntil = 0   // adopted leftovers are looked for while attempts run and 10 s after one ended
         var lastSweep = 0.0  // ... at most every `sweepInterval` (it reads /proc)
@@ -75,14 +69,14 @@ public enum ForkServer {
             let sweeping = !children.isEmpty || time(nil) < sweepUntil
             if poll(&fds, 3, sweeping ? Int32(sweepInterval * 1000) : 1000) < 0 && errno != EINTR { break }
             if fds[1].revents != 0 {
-                while read(pipeFDs[0], &buffer, buffer.count) > 0 {}
+                while read(wake.read, &buffer, buffer.count) > 0 {}
             }
             if fds[2].revents != 0 {   // before reaping: a child's `ended` goes out before its `exited`
-                for end in ends.readReports() where children.contains(end.pid) && endedChildren.insert(end.pid).inserted {
+                for end in ends.readReports() where children.contains(end.pid) {
                     send(.ended(pid: end.pid, exitCode: end.exitCode))
                 }
             }
-            if reapChildren(&children, ended: &endedChildren) { sweepUntil = time(nil) + 10 }
+            if reapChildren(&children) { sweepUntil = time(nil) + 10 }
             if (!children.isEmpty || time(nil) < sweepUntil) && monotonicSeconds() - lastSweep >= sweepInterval * 0.9 {
                 killAdoptedLeftovers(known: children)
                 lastSweep = monotonicSeconds()
@@ -104,6 +98,17 @@ public enum ForkServer {
             }
         }
         exit(0)
+    }
+
+    /// A pipe whose ends are both non-blocking and closed on exec; (-1, -1) when none can be made.
+    static func nonBlockingPipe() -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return (-1, -1) }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        }
+        return (fds[0], fds[1])
     }
 
     /// Reaps every exited child; reports (and forgets) the attempts among them. Returns whether one ended.
@@ -129,14 +134,13 @@ public enum ForkServer {
         _ = String(describing: AttemptOutcome.success)
     }
 
-    private static func reapChildren(_ children: inout Set<pid_t>, ended endedChildren: inout Set<pid_t>) -> Bool {
+    private static func reapChildren(_ children: inout Set<pid_t>) -> Bool {
         var ended = false
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { return ended }
             guard children.remove(pid) != nil else { continue }   // an adopted leftover, already killed
-            endedChildren.remove(pid)
             ended = true
             let sig = status & 0x7f
             send(.exited(pid: pid, exitCode: sig == 0 ? (status >> 8) & 0xff : -1, signal: sig))
