@@ -206,6 +206,8 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
                   f"{machine.get('uptime_end', '?')}.", "",
                   f"Command: `{machine.get('command', '?')}` (scale {machine.get('scale', '?')}, "
                   f"{machine.get('repeats', '?')} interleaved runs per figure).", ""]
+        if machine.get("homes"):   # TMPDIR: where every system's home, database and logs lived
+            lines += [f"Every system's home, database and logs under `{machine['homes']}` (TMPDIR).", ""]
         parts = machine.get("parts") or []
         if len(parts) > 1:   # carried on with --resume: each part's own start and load
             lines += [f"Run in {len(parts)} parts (`--resume`; of a step cut short the finished shapes were kept, the "
@@ -215,6 +217,7 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
                       + f"; load at its start: {p.get('uptime_start', '?')}; at its end: {p.get('uptime_end', 'cut short')}"
                       + (f"; orch's executables sha256 {p['executables_sha256'][:12]}" if p.get("executables_sha256")
                          else "")
+                      + (f"; homes under {p['homes']}" if p.get("homes") and p["homes"] != machine.get("homes") else "")
                       for i, p in enumerate(parts, 1)]
             lines += [""]
     lines += glance(systems, shapes, get)

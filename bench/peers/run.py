@@ -244,11 +244,12 @@ def start_or_resume(a: argparse.Namespace, out: Path, argv: list[str] | None, co
     --resume finds nothing to carry on, other options or other code (`fingerprint`)."""
     samples, record = out / "samples.jsonl", out / "machine.json"
     part = {"uptime_start": uptime(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "machine": machine_name(), "executables_sha256": executables}
+            "machine": machine_name(), "executables_sha256": executables, "homes": tempfile.gettempdir()}
     if not a.resume:
         samples.write_text("")
         return {
             "machine": part["machine"], "uptime_start": part["uptime_start"], "scale": a.scale, "repeats": a.repeats,
+            "homes": part["homes"],
             "command": "python3 bench/peers/run.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:])),
             "started": part["started"], "key": run_key(a), "code": code, "done": [], "parts": [part],
         }

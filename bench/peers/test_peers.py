@@ -360,6 +360,8 @@ class ResumeTests(unittest.TestCase):
             self.assertEqual(len(progress["parts"]), 2)
             self.assertNotIn("running", progress)
             self.assertIn("Run in 2 parts", Path(d, "peers.md").read_text())
+            self.assertEqual(progress["homes"], tempfile.gettempdir())   # where every system's files lived
+            self.assertIn(f"under `{tempfile.gettempdir()}` (TMPDIR)", Path(d, "peers.md").read_text())
 
     def test_other_options_or_no_run_are_refused(self):
         with tempfile.TemporaryDirectory() as d:
@@ -471,6 +473,8 @@ class ResumeByShapeTests(unittest.TestCase):
             self.assertEqual(progress["done"], [[0, "floor-fsync"]])
             self.assertNotIn("running", progress)
             self.assertIn("Run in 2 parts", Path(d, "peers.md").read_text())
+            self.assertEqual(progress["homes"], tempfile.gettempdir())   # where every system's files lived
+            self.assertIn(f"under `{tempfile.gettempdir()}` (TMPDIR)", Path(d, "peers.md").read_text())
 
     def test_a_step_cut_before_its_idle_measures_only_the_idle(self):
         with tempfile.TemporaryDirectory() as d:
