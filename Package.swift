@@ -38,6 +38,8 @@ let package = Package(
         .systemLibrary(name: "CProcessControl", path: "Sources/CProcessControl"),
         // An attempt process's SIGTERM/SIGINT handler that ends the task's processes (async-signal-safe C).
         .target(name: "CAttemptGuardian"),
+        // A fork server's code moved into transparent huge pages, so that forked children inherit it mapped.
+        .target(name: "CHugePageCode"),
 
         // The functions of libpq, libcurl and libmicrohttpd that orch calls, looked up in the library when first used.
         .target(name: "CLibPQLoader", dependencies: ["CLibPQ"]),
@@ -63,7 +65,7 @@ let package = Package(
         ]),
         // Scheduler loop, worker pool, alert dispatcher.
         .target(name: "OrchRuntime", dependencies: [
-            "OrchCore", "OrchStore", "OrchObservability", "OrchHTTPClient", "CProcessControl", "CAttemptGuardian",
+            "OrchCore", "OrchStore", "OrchObservability", "OrchHTTPClient", "CProcessControl", "CAttemptGuardian", "CHugePageCode",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),

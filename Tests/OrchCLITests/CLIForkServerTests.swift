@@ -49,6 +49,27 @@ import Testing
         kill(pid, SIGKILL)
         #expect(try server.nextEvent() == .exited(pid: pid, exitCode: -1, signal: SIGKILL))
     }
+
+    /// After each fork the server moves one 2 MiB piece of its executable's code into anonymous memory for huge
+    /// pages (HugePageCode), and the children forked after a move run as before; with
+    /// ORCH_FORK_SERVER_HUGE_PAGES=0, or a kernel without transparent huge pages, nothing moves.
+    @Test func theServerMovesAPieceOfItsCodeAfterEachForkAndItsChildrenRunAsBefore() throws {
+        let mode = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
+        for switchedOff in [false, true] {
+            let server = try ForkServerUnderTest(environment: switchedOff ? [HugePageCode.switchKey: "0"] : [:])
+            defer { server.stop() }
+            #expect(try server.movedCodeAreas() == 0)
+            for _ in 0..<3 {
+                let (spec, pid) = try server.start(dag: "test_task_host", task: "skipped")
+                #expect(try server.nextEvent() == .ended(pid: pid, exitCode: AttemptResultFile.skipExitCode))
+                #expect(try server.nextEvent() == .exited(pid: pid, exitCode: AttemptResultFile.skipExitCode, signal: 0))
+                #expect(AttemptResultFile.read(from: spec.resultPath)?.status == .skipped)
+            }
+            // The debug test bundle's code holds three or four whole aligned pieces: one moved after each fork.
+            #expect(try server.movedCodeAreas() == (switchedOff || !HugePageCode.hugePagesUsable(mode) ? 0 : 3),
+                    "transparent huge pages: \(mode)")
+        }
+    }
 }
 
 /// `orch-test-dags __fork-server` with its stdin and stdout as pipes, in a home of its own.
@@ -59,12 +80,12 @@ private final class ForkServerUnderTest {
     private let output = Pipe()
     private var pending: [UInt8] = []
 
-    init() throws {
+    init(environment: [String: String] = [:]) throws {
         home = NSTemporaryDirectory() + "orch-fork-server-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: home + "/logs", withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: String(testBundles.split(separator: ":")[1]))   // orch-test-dags
         process.arguments = ["__fork-server"]
-        process.environment = ["ORCH_HOME": home, "PATH": "/usr/bin:/bin"]
+        process.environment = ["ORCH_HOME": home, "PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         process.standardInput = input
         process.standardOutput = output
         try process.run()
@@ -91,6 +112,17 @@ private final class ForkServerUnderTest {
             throw ForkServerTestFailure()
         }
         return (spec, pid)
+    }
+
+    /// The server's anonymous executable areas of one huge page each: the pieces of its code it moved.
+    func movedCodeAreas() throws -> Int {
+        let maps = try String(contentsOfFile: "/proc/\(process.processIdentifier)/maps", encoding: .utf8)
+        return maps.split(separator: "\n").filter { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            let bounds = fields.first?.split(separator: "-").compactMap { UInt($0, radix: 16) } ?? []
+            return fields.count == 5 && fields[1] == "r-xp" && fields[4] == "0" && bounds.count == 2
+                && bounds[1] - bounds[0] == HugePageCode.pieceSize
+        }.count
     }
 
     func nextEvent() throws -> ForkServerProtocol.Event {

@@ -114,6 +114,7 @@ import Testing
         var env = secrets
         env["ORCH_FORK_SERVER"] = forkServer
         env["RELIABILITY_VISIBLE"] = "asked-for"
+        env["ORCH_FORK_SERVER_HUGE_PAGES"] = "1"   // passed to the fork server, which removes it like LD_BIND_NOW
         let r = try s.run(["run", "reliability_task_env"], environment: env)
         #expect(r.status == 0, "\(r.output)")
         let dir = try #require(try FileManager.default.contentsOfDirectory(atPath: s.home.path).first { $0.hasPrefix("task-env-") })
@@ -122,11 +123,11 @@ import Testing
             #expect(environ.contains("PATH="), "\(file)")
             for (name, value) in secrets { #expect(!environ.contains(value), "\(name) reached \(file)") }
         }
-        // The fork server's own LD_BIND_NOW (ForkServer.helperEnvironment) is removed from its environment before
-        // it forks: what an attempt starts does not inherit it. (The attempt process's /proc/<pid>/environ still
-        // shows the block the server was started with; getenv does not.)
+        // The fork server's own LD_BIND_NOW and ORCH_FORK_SERVER_HUGE_PAGES (ForkServer.helperEnvironment) are
+        // removed from its environment before it forks: what an attempt starts does not inherit them. (The attempt
+        // process's /proc/<pid>/environ still shows the block the server was started with; getenv does not.)
         let shellEnviron = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/shell.env").path, encoding: .utf8)
-        #expect(!shellEnviron.contains("LD_BIND_NOW"))
+        #expect(!shellEnviron.contains("LD_BIND_NOW") && !shellEnviron.contains("ORCH_FORK_SERVER_HUGE_PAGES"))
         let shell = try String(contentsOfFile: s.home.appendingPathComponent("\(dir)/shell.env").path, encoding: .utf8)
         #expect(shell.contains("RELIABILITY_VISIBLE=asked-for"))
         #expect(shell.contains("ORCH_RUN_ID="))

@@ -27,8 +27,14 @@ public enum ForkServer {
 
     /// The fork server starts with every symbol of its executable and libraries bound (LD_BIND_NOW): bound once
     /// there, not lazily in each child (the dynamic linker's lookups were an eighth of a forked no-op attempt's
-    /// CPU). `serve` removes the variable, so that attempts and what they start do not inherit it.
-    static let helperEnvironment = ["LD_BIND_NOW": "1"]
+    /// CPU); and with the scheduler's ORCH_FORK_SERVER_HUGE_PAGES when set (``HugePageCode``). `serve` removes
+    /// both, so that attempts and what they start do not inherit them.
+    static func helperEnvironment(_ scheduler: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var variables = ["LD_BIND_NOW": "1"]
+        variables[HugePageCode.switchKey] = scheduler[HugePageCode.switchKey]
+        return variables
+    }
+    static let helperVariables = ["LD_BIND_NOW", HugePageCode.switchKey]
 
     /// Serves requests from stdin until it closes. `warm` runs in the server before each fork (build the DAG
     /// there once, and every later child inherits it); `runChild` runs in the forked child and returns its
@@ -51,7 +57,8 @@ public enum ForkServer {
         signal(SIGTERM, SIG_IGN)   // the pool closes stdin to stop the server; SIGTERM is for attempts
         signal(SIGINT, SIG_IGN)
         _ = orch_set_child_subreaper()
-        for key in helperEnvironment.keys { unsetenv(key) }
+        var code = HugePageCode.ofThisProcess()   // moved a piece after each fork, while the child runs
+        for key in helperVariables { unsetenv(key) }
 
         warmUp()
         send(.ready)
@@ -94,6 +101,7 @@ public enum ForkServer {
                 input.removeSubrange(...newline)
                 if let pid = handle(line, contexts: &contexts, ends: ends, warm: warm, runChild: runChild) {
                     children.insert(pid)
+                    code.moveNext()
                 }
             }
         }

@@ -93,7 +93,7 @@ final class ForkServerClient: @unchecked Sendable {
         // orch) means no fork server for this pool, and attempts are spawned one by one instead (HelperStart).
         var version = 1
         let started = starts.run {
-            HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment,
+            HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment(),
                                 isReady: { line in
                 version = TaskHostProtocol.version(ofReadyLine: line)
                 return ForkServerProtocol.Event.parse(line) == .ready

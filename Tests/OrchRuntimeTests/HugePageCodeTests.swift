@@ -1,0 +1,35 @@
+import OrchRuntime
+import Testing
+
+/// The pure side of moving a fork server's code into huge pages: which pieces, and whether the kernel allows it.
+/// (The move itself is tested on a real fork server: CLIForkServerTests.)
+@Suite struct HugePageCodeTests {
+    let mib: UInt = 1 << 20
+
+    @Test func piecesAreTheWholeAlignedTwoMebibyteStretchesInsideTheCode() {
+        // 0x5000_1000 ..< 0x5070_0000: the first boundary is 0x5020_0000, the last whole piece ends at 0x5060_0000.
+        #expect(HugePageCode.pieces(start: 0x5000_1000, end: 0x5070_0000)
+                == [0x5020_0000, 0x5040_0000])
+        #expect(HugePageCode.pieces(start: 0x5000_0000, end: 0x5060_0000) == [0x5000_0000, 0x5020_0000, 0x5040_0000])
+        #expect(HugePageCode.pieces(start: 0x5000_1000, end: 0x5040_0000) == [0x5020_0000])
+        #expect(HugePageCode.pieces(start: 0x5000_1000, end: 0x503f_f000).isEmpty)   // no whole piece
+        #expect(HugePageCode.pieces(start: 0x5000_0000, end: 0x5000_0000 + 2 * mib - 4096).isEmpty)
+    }
+
+    @Test func theKernelsModeDecidesWhetherAnythingMoves() {
+        #expect(HugePageCode.hugePagesUsable("always [madvise] never\n"))
+        #expect(HugePageCode.hugePagesUsable("[always] madvise never\n"))
+        #expect(!HugePageCode.hugePagesUsable("always madvise [never]\n"))
+        #expect(!HugePageCode.hugePagesUsable(""))
+    }
+
+    @Test func theSwitchTurnsItOffAndNothingIsPending() {
+        #expect(HugePageCode.ofThisProcess(environment: [HugePageCode.switchKey: "0"]).pending.isEmpty)
+    }
+
+    @Test func aMoveThatTheKernelRefusesStopsTheMoving() {
+        var code = HugePageCode(pending: [0x1000])   // not a piece boundary: EINVAL, nothing touched
+        code.moveNext()
+        #expect(code.pending.isEmpty && code.moved == 0)
+    }
+}
