@@ -7,9 +7,9 @@ import Foundation
 /// A fork server's code in transparent huge pages, one 2 MiB piece after each fork.
 ///
 /// Linux does not copy the page-table entries of file-backed code into a forked child: the child faults every
-/// 64 KiB window of code it runs in again (about 76 faults for a no-op attempt of the benchmark bundle, 80 % of its
-/// faults), and tears the entries down when it exits. Anonymous memory is inherited mapped, and in 2 MiB pages it is
-/// a dozen entries to copy and to tear down. So the fork server moves the 2 MiB-aligned middle of its executable's
+/// 64 KiB window of code it runs in again (76 of the 135 faults of a no-op attempt of the benchmark bundle), and
+/// tears the entries down when it exits. Anonymous memory is inherited mapped, and in 2 MiB pages it is a dozen
+/// entries to copy and to tear down. So the fork server moves the 2 MiB-aligned middle of its executable's
 /// code, one piece after each fork while the child runs, into an identical copy backed by huge pages (the C side,
 /// `orch_move_code_to_huge_page`). A piece costs the server about 0.4 ms once (a copy of 2 MiB); a C check forking a
 /// process that touched 76 windows of this code measured fork to reap 300 µs with the file mapping and 130 µs with
