@@ -20,15 +20,21 @@ import Foundation
 /// code by its file (perf) see the moved range as anonymous: `ORCH_FORK_SERVER_HUGE_PAGES=0` leaves the code alone.
 /// Nothing moves when the kernel's transparent huge pages are `never`.
 public struct HugePageCode: Sendable {
+    /// A huge page where the kernel does not say (`hpage_pmd_size`): 2 MiB, as on x86-64 and 4 KiB-page arm64.
     public static let pieceSize: UInt = 2 << 20
     public static let switchKey = "ORCH_FORK_SERVER_HUGE_PAGES"
 
     /// The pieces still to move, lowest address first.
     public private(set) var pending: [UInt]
+    /// Bytes of one piece: the kernel's huge page.
+    public let size: UInt
     /// Pieces moved so far.
     public private(set) var moved = 0
 
-    public init(pending: [UInt]) { self.pending = pending }
+    public init(pending: [UInt], size: UInt = pieceSize) {
+        self.pending = pending
+        self.size = size
+    }
 
     /// The pieces of this process's code, or none when the switch is off, the kernel has no transparent huge pages
     /// or the code has no whole aligned piece.
@@ -38,7 +44,22 @@ public struct HugePageCode: Sendable {
               hugePagesUsable(mode) else { return HugePageCode(pending: []) }
         var start: UInt = 0, end: UInt = 0
         guard orch_main_code_range(&start, &end) == 0 else { return HugePageCode(pending: []) }
-        return HugePageCode(pending: pieces(start: start, end: end))
+        let size = systemPieceSize()
+        return HugePageCode(pending: pieces(start: start, end: end, size: size), size: size)
+    }
+
+    /// The kernel's huge page size (`/sys/kernel/mm/transparent_hugepage/hpage_pmd_size`: 2 MiB on x86-64, 512 MiB
+    /// on arm64 with 64 KiB pages), ``pieceSize`` when it does not say.
+    public static func systemPieceSize() -> UInt {
+        let text = try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", encoding: .utf8)
+        return pieceSize(text)
+    }
+
+    /// Pure: a power of two of at least 64 KiB from `hpage_pmd_size`'s text, else ``pieceSize``.
+    public static func pieceSize(_ text: String?) -> UInt {
+        guard let value = text.flatMap({ UInt($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
+              value >= 1 << 16, value & (value - 1) == 0 else { return pieceSize }
+        return value
     }
 
     /// Pure: the whole `size`-aligned pieces inside [start, end).
@@ -57,7 +78,7 @@ public struct HugePageCode: Sendable {
     /// Moves the next piece; a refusal stops the moving (the code stays as it is, correct either way).
     public mutating func moveNext() {
         guard let at = pending.first else { return }
-        if orch_move_code_to_huge_page(at, Int(Self.pieceSize)) == 0 {
+        if orch_move_code_to_huge_page(at, Int(size)) == 0 {
             pending.removeFirst()
             moved += 1
         } else {
