@@ -54,7 +54,6 @@ import Testing
     /// pages (HugePageCode), and the children forked after a move run as before; with
     /// ORCH_FORK_SERVER_HUGE_PAGES=0, or a kernel without transparent huge pages, nothing moves.
     @Test func theServerMovesAPieceOfItsCodeAfterEachForkAndItsChildrenRunAsBefore() throws {
-        let mode = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
         for switchedOff in [false, true] {
             let server = try ForkServerUnderTest(environment: switchedOff ? [HugePageCode.switchKey: "0"] : [:])
             defer { server.stop() }
@@ -71,8 +70,7 @@ import Testing
             let size = HugePageCode.systemPieceSize()
             let pieces = HugePageCode.pieces(start: code.start, end: code.end, size: size).count
             #expect(pieces >= 2 || size > HugePageCode.pieceSize)   // a kernel of 512 MiB huge pages has none here
-            #expect(moved == (switchedOff || !HugePageCode.hugePagesUsable(mode) ? 0 : min(3, pieces)),
-                    "transparent huge pages: \(mode); code \(code)")
+            #expect(moved == (switchedOff || !HugePageCode.systemHugePagesUsable() ? 0 : min(3, pieces)), "code \(code)")
         }
     }
 }
@@ -121,7 +119,7 @@ private final class ForkServerUnderTest {
 
     /// The server's executable areas: bounds, and whether anonymous (a moved piece) or its executable's file.
     private func codeAreas() throws -> [(start: UInt, end: UInt, anonymous: Bool)] {
-        let maps = try String(contentsOfFile: "/proc/\(process.processIdentifier)/maps", encoding: .utf8)
+        let maps = try procFile("/proc/\(process.processIdentifier)/maps")
         return maps.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             let bounds = fields.first?.split(separator: "-").compactMap { UInt($0, radix: 16) } ?? []

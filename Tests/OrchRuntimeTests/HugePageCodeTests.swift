@@ -24,11 +24,11 @@ import Testing
     }
 
     @Test func aPieceIsTheKernelsHugePage() {
-        #expect(HugePageCode.pieceSize("2097152\n") == 2 * mib)
-        #expect(HugePageCode.pieceSize("536870912") == 512 * mib)   // arm64 with 64 KiB pages
-        #expect(HugePageCode.pieceSize(nil) == 2 * mib)
-        #expect(HugePageCode.pieceSize("3000000") == 2 * mib)      // not a power of two: the default
-        #expect(HugePageCode.pieceSize("4096") == 2 * mib)         // a base page is no huge page
+        #expect(HugePageCode.pieceSize(hpagePMDSize: "2097152\n") == 2 * mib)
+        #expect(HugePageCode.pieceSize(hpagePMDSize: "536870912") == 512 * mib)   // arm64 with 64 KiB pages
+        #expect(HugePageCode.pieceSize(hpagePMDSize: nil) == 2 * mib)
+        #expect(HugePageCode.pieceSize(hpagePMDSize: "3000000") == 2 * mib)      // not a power of two: the default
+        #expect(HugePageCode.pieceSize(hpagePMDSize: "4096") == 2 * mib)         // a base page is no huge page
         #expect(HugePageCode.pieces(start: 0, end: 1024 * mib, size: 512 * mib) == [0, 512 * mib])
     }
 

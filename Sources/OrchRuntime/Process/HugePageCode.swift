@@ -39,24 +39,28 @@ public struct HugePageCode: Sendable {
     /// The pieces of this process's code, or none when the switch is off, the kernel has no transparent huge pages
     /// or the code has no whole aligned piece.
     public static func ofThisProcess(environment: [String: String] = ProcessInfo.processInfo.environment) -> HugePageCode {
-        guard environment[switchKey] != "0",
-              let mode = try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8),
-              hugePagesUsable(mode) else { return HugePageCode(pending: []) }
+        guard environment[switchKey] != "0", systemHugePagesUsable() else { return HugePageCode(pending: []) }
         var start: UInt = 0, end: UInt = 0
         guard orch_main_code_range(&start, &end) == 0 else { return HugePageCode(pending: []) }
         let size = systemPieceSize()
         return HugePageCode(pending: pieces(start: start, end: end, size: size), size: size)
     }
 
+    /// Whether this kernel's transparent huge pages (`/sys/kernel/mm/transparent_hugepage/enabled`) let a
+    /// MADV_HUGEPAGE area have huge pages.
+    public static func systemHugePagesUsable() -> Bool {
+        hugePagesUsable((try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? "")
+    }
+
     /// The kernel's huge page size (`/sys/kernel/mm/transparent_hugepage/hpage_pmd_size`: 2 MiB on x86-64, 512 MiB
     /// on arm64 with 64 KiB pages), ``pieceSize`` when it does not say.
     public static func systemPieceSize() -> UInt {
         let text = try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", encoding: .utf8)
-        return pieceSize(text)
+        return pieceSize(hpagePMDSize: text)
     }
 
     /// Pure: a power of two of at least 64 KiB from `hpage_pmd_size`'s text, else ``pieceSize``.
-    public static func pieceSize(_ text: String?) -> UInt {
+    public static func pieceSize(hpagePMDSize text: String?) -> UInt {
         guard let value = text.flatMap({ UInt($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
               value >= 1 << 16, value & (value - 1) == 0 else { return pieceSize }
         return value
