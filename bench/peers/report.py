@@ -4,7 +4,8 @@
     python3 bench/peers/report.py SAMPLES.jsonl [--machine MACHINE.json] [--out bench/out] [--readme README.md]
 
 Writes OUT/peers.md, OUT/peers-tasks-per-s.svg and OUT/peers-memory.svg; with --readme, also the two tables the
-README carries between its <!-- peers-glance --> and <!-- peers-ratios --> markers. Every figure is a median with min-max over
+README carries between its <!-- peers-glance -->, <!-- peers-ratios --> and <!-- peers-targets --> markers (the
+issue's targets judged from the same medians: targets.py). Every figure is a median with min-max over
 the runs in the file; nothing is filled in by hand: a system with no successful run of a shape reads "-" (its
 errors are listed at the end). Standard library only; the charts are hand-written SVG.
 """
@@ -15,6 +16,10 @@ import json
 import statistics
 import sys
 from pathlib import Path
+
+from comparisons import (FLOOR_PAIRS, GLANCE_UNITS, PAIRS, PRIMARY, SHAPE_ORDER, advantage,  # noqa: F401
+                         fmt, idles)
+import targets
 
 SYSTEMS = ["orch-proc", "orch-inproc", "prefect", "dagster", "dagster-inprocess", "luigi", "airflow",
            "floor-spawn", "floor-forked", "floor-fsync", "floor-isolated", "floor-batched"]
@@ -34,20 +39,6 @@ ABOUT = {
                       "each state change committed before it is acted on (WAL, no fsync)",
     "floor-batched": "no orchestrator: one process calling the task closure, all state changes in one transaction",
 }
-# Like for like: process-per-task peers face orch's process mode, thread / in-process peers its in-process mode.
-PAIRS = [("orch-proc", "dagster"), ("orch-proc", "luigi"), ("orch-proc", "airflow"),
-         ("orch-inproc", "prefect"), ("orch-inproc", "dagster-inprocess")]
-FLOOR_PAIRS = [("orch-proc", "floor-spawn"), ("orch-proc", "floor-forked"), ("orch-inproc", "floor-fsync"),
-               ("orch-inproc", "floor-isolated"), ("orch-inproc", "floor-batched")]
-# The headline figure per shape and whether higher is better.
-PRIMARY = {
-    "fanout_100": ("tasks_per_s", True), "fanout_1000": ("tasks_per_s", True), "astro_1x1000": ("tasks_per_s", True),
-    "chain_20": ("hop_p50_s", False), "trigger": ("trigger_to_first_start_s", False),
-    "cpu_40": ("trigger_to_end_s", False), "light_400": ("trigger_to_end_s", False),
-    "astro_100x10": ("trigger_to_end_s", False), "astro_10x100": ("trigger_to_end_s", False),
-    "sleep_10": ("overhead_s", False),
-}
-SHAPE_ORDER = list(PRIMARY)
 
 
 def load(path: Path) -> list[dict]:
@@ -87,30 +78,6 @@ def summarize(records: list[dict]) -> dict:
     return out
 
 
-def advantage(orch: float, peer: float, higher_is_better: bool) -> float | None:
-    """How many times better orch is (above 1: orch ahead; below 1: the peer is)."""
-    if orch is None or peer is None or orch <= 0 or peer <= 0:
-        return None
-    return orch / peer if higher_is_better else peer / orch
-
-
-def fmt(v: float | None) -> str:
-    if v is None:
-        return "-"
-    if v == 0:
-        return "0"   # -0.0 too (an idle floor's CPU share)
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 10:
-        return f"{v:.1f}"
-    if a >= 1:
-        return f"{v:.2f}"
-    return f"{v:.3g}"
-
-
 def cell(s: dict | None) -> str:
     if not s:
         return "-"
@@ -128,22 +95,11 @@ def present_systems(summary: dict) -> list[str]:
     return [s for s in SYSTEMS if s in seen] + sorted(seen - set(SYSTEMS))
 
 
-# Each headline metric's unit in the glance table, and the factor from the samples' unit (seconds) to it.
-GLANCE_UNITS = {"tasks_per_s": ("tasks/s", 1), "hop_p50_s": ("hop, ms", 1000),
-                "trigger_to_first_start_s": ("to first start, ms", 1000), "trigger_to_end_s": ("s", 1),
-                "overhead_s": ("overhead, s", 1)}
-
-
 def view(summary: dict):
     """The systems and shapes present in `summary`, in report order, and a lookup get(system, shape, metric)."""
     systems = present_systems(summary)
     shapes = [s for s in SHAPE_ORDER if any((sys_, s) in summary for sys_ in systems)]
     return systems, shapes, lambda sys_, shape, m: (summary.get((sys_, shape)) or {}).get(m)
-
-
-def idles(get, system: str) -> bool:
-    """Whether `system` ran anything while idle: a floor is no system, so it has no idle figure."""
-    return bool((get(system, "idle", "processes") or {}).get("median"))
 
 
 def glance(systems: list[str], shapes: list[str], get) -> list[str]:
@@ -178,10 +134,11 @@ def ratios(systems: list[str], shapes: list[str], get) -> list[str]:
 
 
 def readme_tables(summary: dict) -> dict[str, list[str]]:
-    """The two tables the README carries between its markers: the medians at a glance and the ratios."""
+    """The tables the README carries between its markers: the medians at a glance, the ratios and the targets."""
     systems, shapes, get = view(summary)
     table = [line for line in glance(systems, shapes, get) if line.startswith("|")]
-    return {"peers-glance": table, "peers-ratios": ratios(systems, shapes, get)}
+    return {"peers-glance": table, "peers-ratios": ratios(systems, shapes, get),
+            "peers-targets": targets.body(systems, shapes, get)}
 
 
 def splice(text: str, tables: dict[str, list[str]]) -> str:
@@ -224,7 +181,8 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
     lines += ["Each cell: median (min–max) over the runs; times in seconds. Settings per system and why they are fair: "
               "docs/bench-peers.md.", "", "| system | what runs |", "| --- | --- |"]
     lines += [f"| {s} | {ABOUT.get(s, '')} |" for s in systems]
-    lines += ["", "## Per shape: the headline figure", "", "| shape | figure | " + " | ".join(systems) + " |",
+    lines += [""] + targets.markdown(systems, shapes, get)
+    lines += ["## Per shape: the headline figure", "", "| shape | figure | " + " | ".join(systems) + " |",
               "| --- | --- | " + " | ".join("---" for _ in systems) + " |"]
     for shape in shapes:
         metric, higher = PRIMARY[shape]
@@ -346,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("samples", type=Path)
     ap.add_argument("--machine", type=Path)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "out")
-    ap.add_argument("--readme", type=Path, help="also rewrite this file's peers-glance and peers-ratios tables")
+    ap.add_argument("--readme", type=Path, help="also rewrite this file's peers-glance, peers-ratios and peers-targets tables")
     a = ap.parse_args(argv)
     if not a.samples.is_file():
         print(f"report: no samples file at {a.samples}", file=sys.stderr)
@@ -368,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
           file=sys.stderr)
     if readme is not None:
         a.readme.write_text(readme)
-        print(f"report: the glance and ratio tables in {a.readme} rewritten", file=sys.stderr)
+        print(f"report: the glance, ratio and target tables in {a.readme} rewritten", file=sys.stderr)
     return 0
 
 

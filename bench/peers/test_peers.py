@@ -143,10 +143,48 @@ class ReportTests(unittest.TestCase):
         orch_row, luigi_row = md.index("| orch-proc | - | - | - | 40.0 (n=1) | 92.0 (n=1) |"), md.index("| luigi | - | - | - | 45.0 (n=1) | 49.0 (n=1) |")
         self.assertLess(orch_row, luigi_row)
 
+    def test_targets_are_judged_from_the_medians_and_each_10x_against_its_mode_s_floor(self):
+        records = [sample("orch-proc", "chain_20", hop_p50_s=v, overhead_per_task_ms=1.0) for v in (0.001, 0.0012)]
+        records += [sample("luigi", "chain_20", hop_p50_s=0.003),                      # 10x needs 0.3 ms
+                    sample("floor-forked", "chain_20", hop_p50_s=0.0004),              # a fork alone: 0.4 ms
+                    sample("floor-spawn", "chain_20", overhead_per_task_ms=2.0)]       # orch-proc 0.55x of it
+        records += [sample("orch-proc", "fanout_100", tasks_per_s=900, overhead_per_task_ms=1.5),
+                    sample("luigi", "fanout_100", tasks_per_s=100),                    # 10x needs 1,000 tasks/s
+                    sample("floor-forked", "fanout_100", tasks_per_s=5000),
+                    sample("floor-spawn", "fanout_100", overhead_per_task_ms=0.4)]     # orch-proc 3.75x of it
+        records += [sample("orch-inproc", "trigger", trigger_to_first_start_s=0.002),
+                    sample("prefect", "trigger", trigger_to_first_start_s=0.05)]       # 25x: met, no row below
+        records += [{"type": "idle", "system": "orch-proc", "pss_mb_median": 39.0, "processes": 2},
+                    {"type": "idle", "system": "orch-inproc", "pss_mb_median": 41.0, "processes": 2},
+                    {"type": "idle", "system": "luigi", "pss_mb_median": 40.0, "processes": 1},
+                    {"type": "idle", "system": "prefect", "pss_mb_median": 375, "processes": 3},
+                    {"type": "idle", "system": "floor-spawn", "pss_mb_median": 0, "processes": 0}]
+        md = report.markdown(report.summarize(records), [], {})
+        section = md[md.index("## The issue's targets"):md.index("## Per shape")]
+        self.assertIn("| ahead of every like-for-like peer on every shape | closest 2.7x (orch-proc vs luigi, chain_20); "
+                      "0 of 3 pairs not ahead | met |", section)
+        self.assertIn("| at least 10x on fan-out, chain hop and trigger to first start | lowest 2.7x (orch-proc vs "
+                      "luigi, chain_20); 2 of 3 pairs under 10x | not met |", section)
+        # The smallest peer (Luigi, 40.0) is below orch-inproc's 41.0: one orch mode above a peer is not met.
+        self.assertIn("| idle memory the smallest (PSS, DAGs loaded) | orch-inproc 41.0 MiB, smallest peer luigi 40.0 "
+                      "MiB | not met |", section)
+        self.assertIn("| orch-proc's overhead per task within 3x of floor-spawn's | 0.50x–3.8x across 2 shapes (worst "
+                      "fanout_100) | not met |", section)
+        self.assertNotIn("floor-batched's", section)                   # no floor-batched figures: no verdict
+        self.assertIn("| chain_20 | orch-proc vs luigi | 1.10 ms | 3.00 ms | 2.7x | 0.3 ms | no: beyond "
+                      "floor-forked's 0.4 ms |", section)
+        self.assertIn("| fanout_100 | orch-proc vs luigi | 900 tasks/s | 100 tasks/s | 9.0x | 1,000 tasks/s | yes: "
+                      "floor-forked 5,000 tasks/s |", section)
+        self.assertNotIn("| trigger |", section)
+        self.assertLess(section.index("| chain_20 |"), section.index("| fanout_100 |"))   # the furthest from 10x first
+        # A run with none of the targets' figures has no section.
+        self.assertNotIn("## The issue's targets", report.markdown(report.summarize([sample("luigi", "trigger")]), [], {}))
+
     def test_the_readme_s_tables_are_rewritten_between_their_markers_and_the_rest_kept(self):
         samples = [sample("orch-proc", "chain_20", hop_p50_s=0.002), sample("luigi", "chain_20", hop_p50_s=0.007)]
         readme = ("# r\n\nbefore\n<!-- peers-glance -->\n| old | glance |\n<!-- /peers-glance -->\nbetween\n"
-                  "<!-- peers-ratios -->\n| old |\n<!-- /peers-ratios -->\nafter\n")
+                  "<!-- peers-ratios -->\n| old |\n<!-- /peers-ratios -->\nand\n<!-- peers-targets -->\n"
+                  "<!-- /peers-targets -->\nafter\n")
         with tempfile.TemporaryDirectory() as d:
             Path(d, "s.jsonl").write_text("".join(json.dumps(s) + "\n" for s in samples))
             Path(d, "README.md").write_text(readme)
@@ -157,7 +195,18 @@ class ReportTests(unittest.TestCase):
                              "# r\n\nbefore\n<!-- peers-glance -->\n| shape | orch-proc | luigi |\n| --- | --- | --- |\n"
                              "| chain_20 (hop, ms) | 2.00 | 7.00 |\n<!-- /peers-glance -->\nbetween\n"
                              "<!-- peers-ratios -->\n| shape | orch-proc vs luigi |\n| --- | --- |\n"
-                             "| chain_20 | 3.5x |\n<!-- /peers-ratios -->\nafter\n")
+                             "| chain_20 | 3.5x |\n<!-- /peers-ratios -->\nand\n<!-- peers-targets -->\n"
+                             "| target | this run | verdict |\n| --- | --- | --- |\n"
+                             "| ahead of every like-for-like peer on every shape | closest 3.5x (orch-proc vs luigi, "
+                             "chain_20); 0 of 1 pairs not ahead | met |\n"
+                             "| at least 10x on fan-out, chain hop and trigger to first start | lowest 3.5x (orch-proc "
+                             "vs luigi, chain_20); 1 of 1 pairs under 10x | not met |\n\n"
+                             "Pairs under 10x on the 10x shapes, and whether the floor of orch's mechanism in that mode "
+                             "(floor-forked for a process per task, floor-isolated in-process) allows 10x on this "
+                             "machine:\n\n| shape | pair | orch | peer | ratio | 10x needs | the floor allows it |\n"
+                             "| --- | --- | --- | --- | --- | --- | --- |\n"
+                             "| chain_20 | orch-proc vs luigi | 2.00 ms | 7.00 ms | 3.5x | 0.7 ms | - |\n"
+                             "<!-- /peers-targets -->\nafter\n")
             # A README without one of the markers is an error that writes nothing, the report included.
             Path(d, "README.md").write_text(readme.replace("<!-- /peers-ratios -->\n", ""))
             Path(d, "peers.md").unlink()
