@@ -21,6 +21,12 @@ and are reparented to init, and per-run clients the driver starts (orch's `orch 
 writable cgroup (not root), it is the /proc sum of the system's processes (reaped children included) plus what the
 driver reaped itself — which can come out negative when a process of the system ends reparented to init (its CPU
 leaves the sum): that method is named in each sample (`cpu_method`).
+
+Other work on the machine is measured beside each run, so a run's figures say whether the machine was quiet:
+`others_cpu_s` is the CPU time the whole machine spent busy (/proc/stat: user, nice, system, irq and softirq of
+every CPU) less what the driver and everything it started spent, over the same interval; `steal_s` is the time the
+hypervisor gave to other guests (/proc/stat's steal); `machine_cpus` the CPUs counted. /proc/stat counts in clock
+ticks (10 ms at USER_HZ 100), so a few hundredths of a second either way are the counters' grain, not work.
 """
 from __future__ import annotations
 
@@ -152,6 +158,47 @@ class CPUMeter:
             pass
 
 
+    def own(self, system) -> float:
+        """CPU seconds of the driver and everything it started: the part of the machine's busy time that is not
+        another program's (a reading; the difference of two is what they spent between them)."""
+        if self.group is not None:
+            with open(f"{self.group}/cpuacct.usage") as f:
+                return int(f.read()) / 1e9
+        if os.getpid() in system.roots:  # the driver is the system: its /proc sum counts the driver already
+            return self.read(system)
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        return self.read(system) + me.ru_utime + me.ru_stime
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, stolen) CPU seconds of the whole machine since boot, summed over its CPUs (/proc/stat's first line:
+    user, nice, system, irq and softirq; steal); a guest's time is inside user already."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
+class OtherWork:
+    """What the rest of the machine did while a system was measured: start() before, figures() after."""
+
+    def __init__(self, meter: CPUMeter, system):
+        self.meter, self.system = meter, system
+        self.busy = self.stolen = self.own = 0.0
+
+    def start(self) -> "OtherWork":
+        (self.busy, self.stolen), self.own = machine_cpu(), self.meter.own(self.system)
+        return self
+
+    def figures(self) -> dict:
+        busy, stolen = machine_cpu()
+        own = self.meter.own(self.system)
+        others = (busy - self.busy) - (own - self.own)
+        return {"others_cpu_s": round(max(0.0, others), 2), "steal_s": round(stolen - self.stolen, 2),
+                "machine_cpus": os.cpu_count()}
+
+
 METER: CPUMeter | None = None
 
 
@@ -166,6 +213,7 @@ def measure(system, shape: Shape, scale: str, run_timeout: float) -> dict:
     meter = cpu_meter()
     system.reaped_cpu = 0.0
     cpu_before = meter.read(system)
+    others = OtherWork(meter, system).start()
     with af.MemorySampler(system.roots) as mem:
         t_trigger = time.time()
         handle = system.trigger(shape, scale)
@@ -175,7 +223,7 @@ def measure(system, shape: Shape, scale: str, run_timeout: float) -> dict:
     sample.update(figures(shape, scale, tasks, t_trigger, run_end))
     # A run shorter than the sampling interval can end before its processes are seen: no memory figure then.
     sample.update(peak_rss_mb=round(mem.peak / 2**20, 1) if mem.peak else None, cpu_s=round(cpu, 2),
-                  cpu_method=meter.method)
+                  cpu_method=meter.method, **others.figures())
     return sample
 
 
@@ -185,6 +233,7 @@ def idle(system, seconds: float) -> dict:
     meter = cpu_meter()
     system.reaped_cpu = 0.0
     cpu_before = meter.read(system)
+    others = OtherWork(meter, system).start()
     rss, pss = [], []
     end = time.time() + seconds
     while time.time() < end:
@@ -197,7 +246,7 @@ def idle(system, seconds: float) -> dict:
             "cpu_s": round(cpu, 2), "cpu_pct": round(100 * cpu / seconds, 2), "cpu_method": meter.method,
             "rss_mb_median": round(statistics.median(rss) / 2**20, 1), "peak_rss_mb": round(max(rss) / 2**20, 1),
             "pss_mb_median": round(statistics.median(pss) / 2**20, 1),
-            "processes": len(af.system_pids(system.roots))}
+            "processes": len(af.system_pids(system.roots)), **others.figures()}
 
 
 TRASH_ENV = "PEERS_TRASH"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from comparisons import (FLOOR_PAIRS, GLANCE_UNITS, PAIRS, PRIMARY, SHAPE_ORDER, advantage,  # noqa: F401
                          fmt, idles)
+import otherwork
 import targets
 
 SYSTEMS = ["orch-proc", "orch-inproc", "prefect", "dagster", "dagster-inprocess", "luigi", "airflow",
@@ -154,7 +155,8 @@ def splice(text: str, tables: dict[str, list[str]]) -> str:
     return text
 
 
-def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
+def markdown(summary: dict, errors: list[dict], machine: dict, records: list[dict] = ()) -> str:
+    """The whole report; `records` (the samples and idle records) give the section on other work on the machine."""
     systems, shapes, get = view(summary)
     lines = ["# orch against its peers and the machine's floor", ""]
     if machine:
@@ -177,6 +179,9 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
                       + (f"; homes under {p['homes']}" if p.get("homes") and p["homes"] != machine.get("homes") else "")
                       for i, p in enumerate(parts, 1)]
             lines += [""]
+    quiet = otherwork.summary_line(list(records))
+    if quiet:
+        lines += [quiet, ""]
     lines += glance(systems, shapes, get)
     lines += ["Each cell: median (min–max) over the runs; times in seconds. Settings per system and why they are fair: "
               "docs/bench-peers.md.", "", "| system | what runs |", "| --- | --- |"]
@@ -227,7 +232,8 @@ def markdown(summary: dict, errors: list[dict], machine: dict) -> str:
             lines.append(f"| {s} | {cell(get(s, 'idle', 'dags_loaded'))} | {cell(get(s, 'idle', 'seconds'))} | "
                          f"{cell(get(s, 'idle', 'cpu_pct'))} | {cell(get(s, 'idle', 'pss_mb_median'))} | "
                          f"{cell(get(s, 'idle', 'rss_mb_median'))} | {cell(get(s, 'idle', 'processes'))} |")
-    lines += ["", "## Runs that failed or did not finish", ""]
+    lines += [""] + otherwork.markdown(list(records), systems)
+    lines += ["## Runs that failed or did not finish", ""]
     if errors:
         lines += ["| system | shape | error |", "| --- | --- | --- |"]
         lines += [f"| {e.get('system')} | {e.get('shape')} | {str(e.get('error', '')).replace('|', '/')[:200]} |"
@@ -318,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"report: {e}", file=sys.stderr)
         return 2
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / "peers.md").write_text(markdown(summary, [r for r in records if r["type"] == "error"], machine))
+    (a.out / "peers.md").write_text(markdown(summary, [r for r in records if r["type"] == "error"], machine,
+                                            records))
     tasks_svg, memory_svg = charts(summary)
     (a.out / "peers-tasks-per-s.svg").write_text(tasks_svg)
     (a.out / "peers-memory.svg").write_text(memory_svg)

@@ -170,8 +170,8 @@ def write_freezes(out: Path, freezes: dict[str, str | None]) -> None:
 # The harness files that shape a measurement: every driver with what it imports (the shapes, the Dagster definitions,
 # Prefect's runner, Luigi's tasks, the floor's Swift source, the Airflow DAGs, bench/airflow/run.py and
 # bench/bundles.py). Not these: they orchestrate, install or report, and a fix to them must not cost a run in parts.
-NOT_MEASURING = {"run.py", "report.py", "comparisons.py", "targets.py", "setup.sh", "run-tests.sh",
-                 "test_peers.py"}
+NOT_MEASURING = {"run.py", "report.py", "comparisons.py", "targets.py", "otherwork.py", "setup.sh",
+                 "run-tests.sh", "test_peers.py"}
 
 
 def measuring_files() -> list[Path]:

@@ -13,12 +13,14 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from unittest import mock
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import otherwork  # noqa: E402
 import report  # noqa: E402
 import run as peers_run  # noqa: E402
 import floors  # noqa: E402  (after run: driver puts bench/airflow, which has a run.py too, on the path)
@@ -263,19 +265,25 @@ class MemoryTests(unittest.TestCase):
                     p.wait()
 
 
-class CPUMeterTests(unittest.TestCase):
-    """The CPU figure counts a process that outlives its parent (reparented to init), which the /proc sum missed
-    (Dagster's figures came out negative). Runs in a child interpreter: the meter moves its process into a cgroup."""
-
-    def test_an_orphan_s_cpu_is_counted(self):
-        code = """
-import os, sys, time
+# The start of a child interpreter that measures as a driver does (argv[1]: this folder): the meter moves its process
+# into a cgroup, so a test of it runs in a process of its own.
+DRIVER_PRELUDE = """
+import sys, time
 sys.path.insert(0, sys.argv[1])
 import driver
 class System:
     roots = []
     reaped_cpu = 0.0
 meter = driver.cpu_meter()
+"""
+
+
+class CPUMeterTests(unittest.TestCase):
+    """The CPU figure counts a process that outlives its parent (reparented to init), which the /proc sum missed
+    (Dagster's figures came out negative). Runs in a child interpreter: the meter moves its process into a cgroup."""
+
+    def test_an_orphan_s_cpu_is_counted(self):
+        code = DRIVER_PRELUDE + """import os
 if meter.method != "cgroup":
     print("skip"); sys.exit(0)
 before = meter.read(System)
@@ -297,6 +305,68 @@ meter.close()
         self.assertGreaterEqual(float(r.stdout), 0.35)
 
 
+class OtherWorkTests(unittest.TestCase):
+    """Other programs' CPU beside a measurement: counted when a process the driver did not start spins, not when
+    the driver's own system does. Runs in a child interpreter: the meter moves its process into a cgroup."""
+    CODE = DRIVER_PRELUDE + """busy_before, _ = driver.machine_cpu()
+work = driver.OtherWork(meter, System).start()
+if sys.argv[2] == "spin":   # the system's own work: 1 s of CPU in the driver's process
+    end = time.thread_time() + 1.0
+    while time.thread_time() < end: pass
+else:
+    time.sleep(1.5)
+figures = work.figures()
+figures["busy_s"] = driver.machine_cpu()[0] - busy_before
+print(figures)
+meter.close()
+"""
+
+    def measure_while(self, mode: str, spin_outside: float) -> dict:
+        child = subprocess.Popen([sys.executable, "-c", self.CODE, str(HERE), mode], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        time.sleep(0.2)
+        end = time.thread_time() + spin_outside    # this test's process: not started by the child's driver
+        while time.thread_time() < end:
+            pass
+        out, err = child.communicate(timeout=60)
+        self.assertEqual(child.returncode, 0, err)
+        return eval(out)   # a dict literal the child printed
+
+    def test_another_program_s_cpu_is_counted_and_the_system_s_own_is_not(self):
+        figures = self.measure_while("sleep", spin_outside=0.8)
+        self.assertGreaterEqual(figures["others_cpu_s"], 0.6)
+        self.assertEqual(figures["machine_cpus"], os.cpu_count())
+        self.assertGreaterEqual(figures["steal_s"], 0)
+        # Its own 1 s of CPU is not another program's, whatever else the machine is doing meanwhile.
+        figures = self.measure_while("spin", spin_outside=0)
+        self.assertGreaterEqual(figures["busy_s"] - figures["others_cpu_s"], 0.9)
+
+    def test_the_section_names_disturbed_steps_and_measurements(self):
+        def rec(system, shape, repeat, wall, others):
+            return sample(system, shape, repeat=repeat, trigger_to_end_s=wall, others_cpu_s=others, steal_s=0.01,
+                          machine_cpus=2)
+        records = [rec("orch-proc", "chain_20", 1, 0.03, 0.0), rec("orch-proc", "sleep_10", 1, 10.0, 0.1),
+                   # A step of short runs, each too short to judge alone (under 2 CPU seconds), disturbed in sum.
+                   rec("luigi", "chain_20", 1, 0.5, 0.1), rec("luigi", "fanout_100", 1, 0.5, 0.1),
+                   # One long run above the limit: 2.5 of 20 CPU seconds (12.5 %).
+                   rec("prefect", "sleep_10", 2, 10.0, 2.5),
+                   {"type": "idle", "system": "prefect", "repeat": 2, "seconds": 60, "others_cpu_s": 0.6,
+                    "steal_s": 0, "machine_cpus": 2},
+                   sample("airflow", "chain_20", repeat=1, trigger_to_end_s=9.0)]   # a run from before: no figures
+        lines = otherwork.markdown(records, ["orch-proc", "luigi", "prefect", "airflow"])
+        md = "\n".join(lines)
+        self.assertIn("| orch-proc | 2 | 0.5 % | 0.5 % | 0.02 | 0 |", md)     # 0.1 of 20.06 CPU seconds
+        self.assertIn("| luigi | 2 | 10.0 % | - | 0.02 | 0 |", md)
+        self.assertIn("| prefect | 2 | 2.2 % | 12.5 % | 0.01 | 1 |", md)     # 3.1 of 140 (its idle 0.5 %)
+        self.assertNotIn("| airflow |", md)
+        self.assertIn("| luigi | 1 | 10.0 % |", md)                           # the disturbed step
+        self.assertIn("| prefect | sleep_10 | 2 | 2.50 | 12.5 % |", md)        # the disturbed measurement
+        self.assertIn("1 measurement(s) and 1 step(s) above 5 %", otherwork.summary_line(records))
+        quiet = [rec("orch-proc", "sleep_10", 1, 10.0, 0.1)]
+        self.assertIn("No measurement and no step above 5 %.", "\n".join(otherwork.markdown(quiet, ["orch-proc"])))
+        self.assertEqual(otherwork.markdown([sample("luigi", "chain_20")], ["luigi"]), [])
+
+
 class FloorEndToEndTests(unittest.TestCase):
     """The floor drivers and the report on real processes: a small run of three shapes each."""
 
@@ -314,6 +384,9 @@ class FloorEndToEndTests(unittest.TestCase):
             self.assertEqual(len(lines), 15)
             for rec in lines:
                 self.assertEqual(rec["type"], "sample")
+                self.assertEqual(rec["machine_cpus"], os.cpu_count())   # other work on the machine, beside each
+                self.assertGreaterEqual(rec["others_cpu_s"], 0)
+                self.assertGreaterEqual(rec["steal_s"], 0)
                 self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
                 if rec["shape"] == "sleep_10":  # two 1-second sleeps in a chain
                     self.assertGreaterEqual(rec["wall_s"], 2.0)
@@ -326,6 +399,7 @@ class FloorEndToEndTests(unittest.TestCase):
             md = Path(d, "peers.md").read_text()
             for system in ("floor-spawn", "floor-forked", "floor-fsync", "floor-isolated", "floor-batched"):
                 self.assertIn(system, md)
+            self.assertIn("## Other work on the machine while each system ran", md)
             self.assertTrue(Path(d, "peers-memory.svg").read_text().startswith("<svg"))
 
 
