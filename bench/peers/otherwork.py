@@ -74,7 +74,8 @@ def markdown(records: list[dict], systems: list[str]) -> list[str]:
              "measurements' wall time on every CPU, summed; the largest share of one measurement long enough to judge "
              f"alone (at least {JUDGED_CPU_SECONDS:g} CPU seconds: /proc/stat counts 10 ms ticks); and the time the "
              f"hypervisor gave to other guests (steal). Above {100 * SHARE_LIMIT:g} % a measurement or a step (one "
-             "system's measurements in one repeat) was disturbed.", "",
+             "system's measurements in one repeat) was disturbed. Airflow's share includes the PostgreSQL server "
+             "that holds its metadata: a system service, outside the driver's group, working for Airflow.", "",
              "| system | measurements | other programs' share | largest judged | steal, s | disturbed |",
              "| --- | --- | --- | --- | --- | --- |"]
     for system in systems:
