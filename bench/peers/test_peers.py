@@ -313,8 +313,9 @@ work = driver.OtherWork(meter, System).start()
 if sys.argv[2] == "spin":   # the system's own work: 1 s of CPU in the driver's process
     end = time.thread_time() + 1.0
     while time.thread_time() < end: pass
-else:
-    time.sleep(1.5)
+else:                       # measuring: the test spins meanwhile and says when it is done
+    print("measuring", flush=True)
+    sys.stdin.readline()
 figures = work.figures()
 figures["busy_s"] = driver.machine_cpu()[0] - busy_before
 print(figures)
@@ -322,13 +323,14 @@ meter.close()
 """
 
     def measure_while(self, mode: str, spin_outside: float) -> dict:
-        child = subprocess.Popen([sys.executable, "-c", self.CODE, str(HERE), mode], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
-        time.sleep(0.2)
-        end = time.thread_time() + spin_outside    # this test's process: not started by the child's driver
-        while time.thread_time() < end:
-            pass
-        out, err = child.communicate(timeout=60)
+        child = subprocess.Popen([sys.executable, "-c", self.CODE, str(HERE), mode], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if mode != "spin":
+            self.assertEqual(child.stdout.readline().strip(), "measuring", child.stderr.read() if child.poll() else "")
+            end = time.thread_time() + spin_outside    # this test's process: not started by the child's driver
+            while time.thread_time() < end:
+                pass
+        out, err = child.communicate("done\n", timeout=60)
         self.assertEqual(child.returncode, 0, err)
         return eval(out)   # a dict literal the child printed
 
