@@ -26,6 +26,33 @@ def advantage(orch: float, peer: float, higher_is_better: bool) -> float | None:
     return orch / peer if higher_is_better else peer / orch
 
 
+def median(get, system: str, shape: str, metric: str) -> float | None:
+    """The median of `metric` for `system` on `shape` through a report lookup get(system, shape, metric), or None."""
+    return (get(system, shape, metric) or {}).get("median")
+
+
+def pair_advantage(get, orch: str, peer: str, shape: str) -> float | None:
+    """orch's advantage over `peer` on `shape`'s headline figure (medians), or None without both."""
+    metric, higher = PRIMARY[shape]
+    return advantage(median(get, orch, shape, metric), median(get, peer, shape, metric), higher)
+
+
+def overhead_shapes(shapes: list[str]) -> list[str]:
+    """The shapes whose overhead per task means something: not trigger, whose one task has no overhead between tasks
+    (its wall is the no-op body's own duration)."""
+    return [s for s in shapes if s != "trigger"]
+
+
+def overhead_over_floor(get, orch: str, floor: str, shape: str) -> float | None:
+    """orch's overhead per task over the floor's on `shape` (1x: orch costs what the bare mechanism costs)."""
+    return advantage(median(get, floor, shape, "overhead_per_task_ms"), median(get, orch, shape, "overhead_per_task_ms"),
+                     False)
+
+
+def ratio_cell(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}x" if x >= 1 else f"{x:.2f}x"
+
+
 def fmt(v: float | None) -> str:
     if v is None:
         return "-"

@@ -7,8 +7,6 @@ SHARE_LIMIT, so a reader can tell a quiet run from a disturbed one without takin
 """
 from __future__ import annotations
 
-import statistics
-
 SHARE_LIMIT = 0.05   # other programs' CPU over the run's wall time on every CPU: above this a run was disturbed
 # /proc/stat counts in 10 ms ticks: a measurement is judged on its own only when its wall time on every CPU is long
 # enough for one tick to be a small share of it (at 2 s, 0.5 %); shorter ones count in their step's sum.

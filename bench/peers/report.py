@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from comparisons import (FLOOR_PAIRS, GLANCE_UNITS, PAIRS, PRIMARY, SHAPE_ORDER, advantage,  # noqa: F401
-                         fmt, idles)
+                         fmt, idles, median, overhead_over_floor, overhead_shapes, pair_advantage, ratio_cell)
 import otherwork
 import targets
 
@@ -87,10 +87,6 @@ def cell(s: dict | None) -> str:
     return f"{fmt(s['median'])} ({fmt(s['min'])}–{fmt(s['max'])})"
 
 
-def ratio_cell(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1f}x" if x >= 1 else f"{x:.2f}x"
-
-
 def present_systems(summary: dict) -> list[str]:
     seen = {s for s, _ in summary}
     return [s for s in SYSTEMS if s in seen] + sorted(seen - set(SYSTEMS))
@@ -110,10 +106,10 @@ def glance(systems: list[str], shapes: list[str], get) -> list[str]:
     for shape in shapes:
         metric, _ = PRIMARY[shape]
         unit, factor = GLANCE_UNITS[metric]
-        medians = [(get(s, shape, metric) or {}).get("median") for s in systems]
+        medians = [median(get, s, shape, metric) for s in systems]
         lines.append(f"| {shape} ({unit}) | " + " | ".join(fmt(m * factor if m is not None else None)
                                                           for m in medians) + " |")
-    idle = [(get(s, "idle", "pss_mb_median") or {}).get("median") if idles(get, s) else None for s in systems]
+    idle = [median(get, s, "idle", "pss_mb_median") if idles(get, s) else None for s in systems]
     if any(v is not None for v in idle):
         lines.append("| idle, DAGs loaded (PSS, MiB) | " + " | ".join(fmt(v) for v in idle) + " |")
     return lines + [""]
@@ -125,12 +121,7 @@ def ratios(systems: list[str], shapes: list[str], get) -> list[str]:
     lines = ["| shape | " + " | ".join(f"{o} vs {p}" for o, p in pairs) + " |",
              "| --- | " + " | ".join("---" for _ in pairs) + " |"]
     for shape in shapes:
-        metric, higher = PRIMARY[shape]
-        row = []
-        for o, p in pairs:
-            so, sp = get(o, shape, metric), get(p, shape, metric)
-            row.append(ratio_cell(advantage(so and so["median"], sp and sp["median"], higher)))
-        lines.append(f"| {shape} | " + " | ".join(row) + " |")
+        lines.append(f"| {shape} | " + " | ".join(ratio_cell(pair_advantage(get, o, p, shape)) for o, p in pairs) + " |")
     return lines
 
 
@@ -204,12 +195,9 @@ def markdown(summary: dict, errors: list[dict], machine: dict, records: list[dic
     fpairs = [(o, f) for o, f in FLOOR_PAIRS if o in systems and f in systems] or [("-", "-")]
     lines += ["| shape | " + " | ".join(f"{o} | {f} | ratio" for o, f in fpairs) + " |",
               "| --- | " + " | ".join("--- | --- | ---" for _ in fpairs) + " |"]
-    for shape in [s for s in shapes if s != "trigger"]:
-        row = []
-        for o, f in fpairs:
-            so, sf = get(o, shape, "overhead_per_task_ms"), get(f, shape, "overhead_per_task_ms")
-            r = advantage(sf and sf["median"], so and so["median"], False)  # orch / floor
-            row.append(f"{cell(so)} | {cell(sf)} | {ratio_cell(r)}")
+    for shape in overhead_shapes(shapes):
+        row = [f"{cell(get(o, shape, 'overhead_per_task_ms'))} | {cell(get(f, shape, 'overhead_per_task_ms'))} | "
+               f"{ratio_cell(overhead_over_floor(get, o, f, shape))}" for o, f in fpairs]
         lines.append(f"| {shape} | " + " | ".join(row) + " |")
     lines += ["", "## Peak memory of the whole system per shape (MiB, summed RSS of every process)", "",
               "| shape | " + " | ".join(systems) + " |", "| --- | " + " | ".join("---" for _ in systems) + " |"]

@@ -12,20 +12,13 @@ what that floor measured, no orchestrator with that mechanism could meet it on t
 """
 from __future__ import annotations
 
-from comparisons import FLOOR_PAIRS, GLANCE_UNITS, PAIRS, PRIMARY, advantage, fmt, idles
+from comparisons import (GLANCE_UNITS, PAIRS, PRIMARY, fmt, idles, median, overhead_over_floor, overhead_shapes,
+                         pair_advantage, ratio_cell)
 
 TENFOLD_SHAPES = ["fanout_100", "fanout_1000", "astro_1x1000", "chain_20", "trigger"]
 # The bare mechanism under each orch mode: what a 10x is checked against when it is not met.
 MECHANISM_FLOOR = {"orch-proc": "floor-forked", "orch-inproc": "floor-isolated"}
 OVERHEAD_TARGETS = [("orch-proc", "floor-spawn", 3.0), ("orch-inproc", "floor-batched", 5.0)]
-
-
-def _median(get, system: str, shape: str, metric: str) -> float | None:
-    return (get(system, shape, metric) or {}).get("median")
-
-
-def _ratio(x: float) -> str:
-    return f"{x:.1f}x" if x >= 1 else f"{x:.2f}x"
 
 
 def _fig(v: float, metric: str) -> str:
@@ -40,11 +33,7 @@ def pair_ratios(systems: list[str], shapes: list[str], get, shape_filter=None) -
         if o not in systems or p not in systems:
             continue
         for shape in shapes:
-            if shape_filter and shape not in shape_filter:
-                continue
-            metric, higher = PRIMARY[shape]
-            r = advantage(_median(get, o, shape, metric), _median(get, p, shape, metric), higher)
-            if r is not None:
+            if (not shape_filter or shape in shape_filter) and (r := pair_advantage(get, o, p, shape)) is not None:
                 out.append((r, o, p, shape))
     return out
 
@@ -56,18 +45,18 @@ def tenfold_rows(systems: list[str], shapes: list[str], get) -> list[list[str]]:
         if r >= 10:
             continue
         metric, higher = PRIMARY[shape]
-        peer = _median(get, p, shape, metric)
+        peer = median(get, p, shape, metric)
         needed = peer * 10 if higher else peer / 10
         floor = MECHANISM_FLOOR.get(o)
-        at_floor = _median(get, floor, shape, metric) if floor else None
+        at_floor = median(get, floor, shape, metric) if floor else None
         if at_floor is None:
             verdict = "-"
         elif (needed > at_floor) if higher else (needed < at_floor):
             verdict = f"no: beyond {floor}'s {_fig(at_floor, metric)}"
         else:
             verdict = f"yes: {floor} {_fig(at_floor, metric)}"
-        rows.append([shape, f"{o} vs {p}", _fig(_median(get, o, shape, metric), metric), _fig(peer, metric),
-                     _ratio(r), _fig(needed, metric), verdict])
+        rows.append([shape, f"{o} vs {p}", _fig(median(get, o, shape, metric), metric), _fig(peer, metric),
+                     ratio_cell(r), _fig(needed, metric), verdict])
     return rows
 
 
@@ -79,20 +68,18 @@ def verdicts(systems: list[str], shapes: list[str], get) -> list[list[str]]:
         r, o, p, shape = min(ahead)
         behind = sum(1 for x in ahead if x[0] <= 1)
         rows.append(["ahead of every like-for-like peer on every shape",
-                     f"closest {_ratio(r)} ({o} vs {p}, {shape}); {behind} of {len(ahead)} pairs not ahead",
+                     f"closest {ratio_cell(r)} ({o} vs {p}, {shape}); {behind} of {len(ahead)} pairs not ahead",
                      "met" if behind == 0 else "not met"])
     tenfold = pair_ratios(systems, shapes, get, TENFOLD_SHAPES)
     if tenfold:
         under = [x for x in tenfold if x[0] < 10]
         r, o, p, shape = min(tenfold)
         rows.append(["at least 10x on fan-out, chain hop and trigger to first start",
-                     f"lowest {_ratio(r)} ({o} vs {p}, {shape}); {len(under)} of {len(tenfold)} pairs under 10x",
+                     f"lowest {ratio_cell(r)} ({o} vs {p}, {shape}); {len(under)} of {len(tenfold)} pairs under 10x",
                      "met" if not under else "not met"])
-    orch_idle = {s: _median(get, s, "idle", "pss_mb_median") for s in MECHANISM_FLOOR if s in systems and idles(get, s)}
-    peer_idle = {s: _median(get, s, "idle", "pss_mb_median") for s in systems
-                 if s not in MECHANISM_FLOOR and not s.startswith("floor-") and idles(get, s)}
-    orch_idle = {s: v for s, v in orch_idle.items() if v is not None}
-    peer_idle = {s: v for s, v in peer_idle.items() if v is not None}
+    idle = {s: v for s in systems if idles(get, s) and (v := median(get, s, "idle", "pss_mb_median")) is not None}
+    orch_idle = {s: v for s, v in idle.items() if s in MECHANISM_FLOOR}
+    peer_idle = {s: v for s, v in idle.items() if s not in MECHANISM_FLOOR and not s.startswith("floor-")}
     if orch_idle and peer_idle:
         o = max(orch_idle, key=orch_idle.get)
         p = min(peer_idle, key=peer_idle.get)
@@ -100,20 +87,14 @@ def verdicts(systems: list[str], shapes: list[str], get) -> list[list[str]]:
                      f"{o} {orch_idle[o]:.1f} MiB, smallest peer {p} {peer_idle[p]:.1f} MiB",
                      "met" if orch_idle[o] < peer_idle[p] else "not met"])
     for o, f, limit in OVERHEAD_TARGETS:
-        if (o, f) not in FLOOR_PAIRS or o not in systems or f not in systems:
+        if o not in systems or f not in systems:
             continue
-        ratios = []
-        for shape in shapes:
-            if shape == "trigger":   # one task: no overhead between tasks (the report's floor table leaves it out)
-                continue
-            so, sf = _median(get, o, shape, "overhead_per_task_ms"), _median(get, f, shape, "overhead_per_task_ms")
-            if so is not None and sf is not None and sf > 0:
-                ratios.append((so / sf, shape))
+        ratios = [(x, shape) for shape in overhead_shapes(shapes) if (x := overhead_over_floor(get, o, f, shape))]
         if ratios:
             worst, shape = max(ratios)
             best, _ = min(ratios)
             rows.append([f"{o}'s overhead per task within {limit:g}x of {f}'s",
-                         f"{_ratio(best)}–{_ratio(worst)} across {len(ratios)} shapes (worst {shape})",
+                         f"{ratio_cell(best)}–{ratio_cell(worst)} across {len(ratios)} shapes (worst {shape})",
                          "met" if worst <= limit else "not met"])
     return rows
 
