@@ -182,6 +182,30 @@ class ReportTests(unittest.TestCase):
         # A run with none of the targets' figures has no section.
         self.assertNotIn("## The issue's targets", report.markdown(report.summarize([sample("luigi", "trigger")]), [], {}))
 
+    def test_each_shape_over_an_overhead_target_is_set_against_its_mode_s_floor(self):
+        records = [sample("floor-batched", shape, overhead_per_task_ms=0.002) for shape in ("chain_20", "sleep_10")]
+        records += [sample("orch-inproc", "chain_20", overhead_per_task_ms=0.2),       # 100x floor-batched's
+                    sample("floor-isolated", "chain_20", overhead_per_task_ms=0.05),   # 25x: beyond 5x itself
+                    sample("orch-inproc", "sleep_10", overhead_per_task_ms=0.012),     # 6x
+                    sample("floor-isolated", "sleep_10", overhead_per_task_ms=0.004),  # 2x: 5x is within reach
+                    sample("orch-inproc", "trigger", overhead_per_task_ms=1.0),        # trigger has no overhead
+                    sample("floor-batched", "trigger", overhead_per_task_ms=0.001)]
+        records += [sample("orch-proc", "chain_20", overhead_per_task_ms=1.0),         # 0.5x floor-spawn's: met
+                    sample("floor-spawn", "chain_20", overhead_per_task_ms=2.0)]
+        md = report.markdown(report.summarize(records), [], {})
+        section = md[md.index("## The issue's targets"):md.index("## Per shape")]
+        self.assertIn("| orch-inproc's overhead per task within 5x of floor-batched's | 6.0x–100.0x across 2 shapes "
+                      "(worst chain_20) | not met |", section)
+        self.assertIn("| chain_20 | orch-inproc within 5x of floor-batched | 100.0x | no: floor-isolated itself is "
+                      "25.0x |", section)
+        self.assertIn("| sleep_10 | orch-inproc within 5x of floor-batched | 6.0x | yes: floor-isolated is 2.0x |",
+                      section)
+        self.assertNotIn("| trigger |", section)
+        self.assertNotIn("within 3x of floor-spawn |", section)                # a met target has no rows
+        # Without the mechanism's floor the row says so rather than guessing.
+        md = report.markdown(report.summarize([r for r in records if r["system"] != "floor-isolated"]), [], {})
+        self.assertIn("| chain_20 | orch-inproc within 5x of floor-batched | 100.0x | - |", md)
+
     def test_the_readme_s_tables_are_rewritten_between_their_markers_and_the_rest_kept(self):
         samples = [sample("orch-proc", "chain_20", hop_p50_s=0.002), sample("luigi", "chain_20", hop_p50_s=0.007)]
         readme = ("# r\n\nbefore\n<!-- peers-glance -->\n| old | glance |\n<!-- /peers-glance -->\nbetween\n"
