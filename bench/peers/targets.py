@@ -40,6 +40,13 @@ def pair_ratios(systems: list[str], shapes: list[str], get, shape_filter=None) -
     return out
 
 
+def overhead_ratios(systems: list[str], shapes: list[str], get, orch: str, floor: str) -> list[tuple[float, str]]:
+    """(orch's overhead per task over the floor's, shape) for every shape with an overhead both ran."""
+    if orch not in systems or floor not in systems:
+        return []
+    return [(x, shape) for shape in overhead_shapes(shapes) if (x := overhead_over_floor(get, orch, floor, shape))]
+
+
 def tenfold_rows(systems: list[str], shapes: list[str], get) -> list[list[str]]:
     """One row per pair and shape under 10x: the figures, what 10x asks for and whether the mode's floor allows it."""
     rows = []
@@ -69,9 +76,8 @@ def overhead_rows(systems: list[str], shapes: list[str], get) -> list[list[str]]
     rows = []
     for o, f, limit in OVERHEAD_TARGETS:
         m = MECHANISM_FLOOR[o]
-        for shape in overhead_shapes(shapes):
-            x = overhead_over_floor(get, o, f, shape)
-            if x is None or x <= limit:
+        for x, shape in overhead_ratios(systems, shapes, get, o, f):
+            if x <= limit:
                 continue
             at_floor = overhead_over_floor(get, m, f, shape)
             verdict = ("-" if at_floor is None else f"no: {m} itself is {ratio_cell(at_floor)}" if at_floor > limit
@@ -107,10 +113,7 @@ def verdicts(systems: list[str], shapes: list[str], get) -> list[list[str]]:
                      f"{o} {orch_idle[o]:.1f} MiB, smallest peer {p} {peer_idle[p]:.1f} MiB",
                      "met" if orch_idle[o] < peer_idle[p] else "not met"])
     for o, f, limit in OVERHEAD_TARGETS:
-        if o not in systems or f not in systems:
-            continue
-        ratios = [(x, shape) for shape in overhead_shapes(shapes) if (x := overhead_over_floor(get, o, f, shape))]
-        if ratios:
+        if ratios := overhead_ratios(systems, shapes, get, o, f):
             worst, shape = max(ratios)
             best, _ = min(ratios)
             rows.append([f"{o}'s overhead per task within {limit:g}x of {f}'s",
@@ -125,22 +128,20 @@ def body(systems: list[str], shapes: list[str], get) -> list[str]:
     rows = verdicts(systems, shapes, get)
     if not rows:
         return []
-    lines = ["| target | this run | verdict |", "| --- | --- | --- |"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    under = tenfold_rows(systems, shapes, get)
-    if under:
+    lines = _table(["target", "this run", "verdict"], rows)
+    if under := tenfold_rows(systems, shapes, get):
         lines += ["", "Pairs under 10x on the 10x shapes, and whether the floor of orch's mechanism in that mode "
-                  "(floor-forked for a process per task, floor-isolated in-process) allows 10x on this machine:", "",
-                  "| shape | pair | orch | peer | ratio | 10x needs | the floor allows it |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
-        lines += ["| " + " | ".join(r) + " |" for r in under]
-    over = overhead_rows(systems, shapes, get)
-    if over:
+                  "(floor-forked for a process per task, floor-isolated in-process) allows 10x on this machine:", ""]
+        lines += _table(["shape", "pair", "orch", "peer", "ratio", "10x needs", "the floor allows it"], under)
+    if over := overhead_rows(systems, shapes, get):
         lines += ["", "Shapes over an overhead target, and whether the floor of orch's mechanism in that mode is within "
-                  "it (its own overhead per task over the same floor's):", "",
-                  "| shape | target | orch | the floor allows it |", "| --- | --- | --- | --- |"]
-        lines += ["| " + " | ".join(r) + " |" for r in over]
+                  "it (its own overhead per task over the same floor's):", ""]
+        lines += _table(["shape", "target", "orch", "the floor allows it"], over)
     return lines
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(r) + " |" for r in [header, ["---"] * len(header), *rows]]
 
 
 def markdown(systems: list[str], shapes: list[str], get) -> list[str]:
