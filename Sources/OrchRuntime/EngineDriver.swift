@@ -4,15 +4,17 @@ import Foundation
 /// one engine step, then sleeps until an event arrives (an attempt ended, a wake-up from another process), the
 /// engine's wake time, the hook's own due time, or `maxSleep`, whichever comes first.
 public enum EngineDriver {
-    /// What a long-running owner adds to each turn (the scheduler: due runs before, heartbeat and alerts after).
+    /// What a long-running owner adds to each turn (the scheduler: a reload before, runs to create, heartbeat and
+    /// alerts after). Each returns the next time the owner needs a turn, if any.
     public struct Hooks: Sendable {
-        /// Before the step; returns the next time the owner needs a turn, if any.
+        /// Before the step.
         public var beforeStep: @Sendable () async -> Date?
-        /// After the step.
-        public var afterStep: @Sendable () async -> Void
+        /// After the step: what can wait until the step has launched what it could (a turn taken for an attempt's
+        /// end starts the next attempt first).
+        public var afterStep: @Sendable () async -> Date?
 
         public init(beforeStep: @escaping @Sendable () async -> Date? = { nil },
-                    afterStep: @escaping @Sendable () async -> Void = {}) {
+                    afterStep: @escaping @Sendable () async -> Date? = { nil }) {
             self.beforeStep = beforeStep
             self.afterStep = afterStep
         }
@@ -21,12 +23,12 @@ public enum EngineDriver {
     public static func drive(_ engine: RunEngine, signal: AsyncSignal, maxSleep: Double = 1, hooks: Hooks = Hooks(),
                              until done: @Sendable () async -> Bool) async {
         while true {
-            let ownerDue = await hooks.beforeStep()
+            let dueBefore = await hooks.beforeStep()
             await engine.step()
-            await hooks.afterStep()
+            let dueAfter = await hooks.afterStep()
             if await done() { return }
             var sleep = maxSleep
-            for due in [ownerDue, await engine.nextWakeTime].compactMap({ $0 }) {
+            for due in [dueBefore, dueAfter, await engine.nextWakeTime].compactMap({ $0 }) {
                 sleep = min(sleep, due.timeIntervalSinceNow)
             }
             await signal.wait(timeout: max(0.001, sleep))

@@ -12,22 +12,24 @@ final class DueRunLooker: @unchecked Sendable {
     private var gate = DueRunGate()
     private var assetGate = AssetRunGate()
 
-    /// Creates the scheduled runs that are due (when a look is needed) and answers when the next one falls due.
-    func createDueRuns(_ creator: RunCreator, dagChanges: Int?, now: Date) -> Date? {
+    /// Creates the scheduled runs that are due (when a look is needed); answers when the next one falls due and how
+    /// many it created.
+    func createDueRuns(_ creator: RunCreator, dagChanges: Int?, now: Date) -> (nextDue: Date?, created: Int) {
         lock.withLock {
-            guard gate.mustLook(now: now, dagChanges: dagChanges) else { return gate.nextDue }
-            guard let found = try? creator.createDueRuns(now: now) else { return nil }   // looked at again next turn
+            guard gate.mustLook(now: now, dagChanges: dagChanges) else { return (gate.nextDue, 0) }
+            guard let found = try? creator.createDueRuns(now: now) else { return (nil, 0) }   // looked at again next turn
             gate.looked(now: now, nextDue: found.nextDue, dagChanges: dagChanges)
-            return found.nextDue
+            return (found.nextDue, found.created.count)
         }
     }
 
-    /// Creates the asset-triggered runs that are due, when a look is needed.
-    func createAssetRuns(_ creator: AssetRunCreator, marks: SchedulerMarks?, now: Date) throws {
+    /// Creates the asset-triggered runs that are due, when a look is needed; answers how many it created.
+    func createAssetRuns(_ creator: AssetRunCreator, marks: SchedulerMarks?, now: Date) throws -> Int {
         try lock.withLock {
-            guard assetGate.mustLook(now: now, marks: marks) else { return }
-            try creator.createDueRuns(now: now)   // a failed look is taken again next turn
+            guard assetGate.mustLook(now: now, marks: marks) else { return 0 }
+            let created = try creator.createDueRuns(now: now)   // a failed look is taken again next turn
             assetGate.looked(now: now, marks: marks)
+            return created.count
         }
     }
 

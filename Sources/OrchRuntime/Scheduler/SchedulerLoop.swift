@@ -14,6 +14,9 @@ public final class SchedulerLoop: @unchecked Sendable {
     public static let freshnessInterval: Double = 30
     /// The longest an idle scheduler sleeps between turns (due runs and wake-ups usually come sooner).
     public static let maxIdleTurn: Double = 3
+    /// This loop's longest sleep between turns (``maxIdleTurn``; a test sets it long to see that nothing it checks
+    /// waits for an idle turn).
+    public var idleTurn: Double = SchedulerLoop.maxIdleTurn
 
     let bag: DAGBag
     let store: SQLiteStateStore
@@ -94,6 +97,19 @@ public final class SchedulerLoop: @unchecked Sendable {
         return nil
     }
 
+    /// A turn's looks for runs to create, each only when its gate says one is needed (``DueRunLooker``), from one
+    /// read of the store's marks: when the next scheduled run falls due, and how many runs were created.
+    private func lookForRuns(_ parts: (creator: RunCreator, assetRuns: AssetRunCreator, freshness: FreshnessWatcher),
+                             _ dueRuns: DueRunLooker) -> (nextDue: Date?, created: Int) {
+        let marks = try? store.schedulerMarks()
+        let (nextDue, scheduled) = dueRuns.createDueRuns(parts.creator, dagChanges: marks?.dagChanges, now: Date())
+        var assetTriggered = 0
+        do { assetTriggered = try dueRuns.createAssetRuns(parts.assetRuns, marks: marks, now: Date()) } catch {
+            logger.error("asset-triggered runs: \(error)")
+        }
+        return (nextDue, scheduled + assetTriggered)
+    }
+
     /// Runs until `requestStop()`. The lease must be held.
     public func run() async throws {
         let wake = try? WakeSocket(path: home.wakeSocketPath) { [signal] in signal.notify() }
@@ -123,17 +139,14 @@ public final class SchedulerLoop: @unchecked Sendable {
                     await engine.reload(fresh)
                     log("bundles reloaded: \(fresh.dags.count) DAGs")
                 }
-                let (creator, assetRuns, _) = parts.current
-                // Not at every task end: only when something may have fallen due or changed (DueRunGate,
-                // AssetRunGate), as one read of the store's marks says.
-                let marks = try? store.schedulerMarks()
-                let nextDue = dueRuns.createDueRuns(creator, dagChanges: marks?.dagChanges, now: Date())
-                do { try dueRuns.createAssetRuns(assetRuns, marks: marks, now: Date()) } catch {
-                    logger.error("asset-triggered runs: \(error)")
-                }
-                return nextDue
+                return nil
             },
             afterStep: { [self] in
+                // The looks for runs to create come after the step: a turn taken for an attempt's end has launched
+                // the next attempt before them (a look reads every DAG row). A run a look creates is started by
+                // the next turn, taken at once.
+                let (nextDue, created) = lookForRuns(parts.current, dueRuns)
+                if created > 0 { signal.notify() }
                 if let e = await engine.lastError { logger.error("engine: \(e)") }
                 await onTurn?()
                 if lastFreshnessCheck.elapsed >= Self.freshnessInterval {
@@ -144,8 +157,9 @@ public final class SchedulerLoop: @unchecked Sendable {
                 lease.loopTurned()
                 let busy = await !engine.isIdle
                 if idleMemory.withLock({ $0.turnEnded(busy: busy, now: Date()) }) { FreedMemory.giveBack() }
+                return nextDue
             })
-        await EngineDriver.drive(engine, signal: signal, maxSleep: Self.maxIdleTurn, hooks: hooks,
+        await EngineDriver.drive(engine, signal: signal, maxSleep: idleTurn, hooks: hooks,
                                  until: { [self] in isStopping })
         // Stopping: start nothing new; process-isolated attempts keep running and are adopted by the next
         // scheduler (their lock files say they live); in-process ones are waited for, briefly.
