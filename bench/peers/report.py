@@ -278,10 +278,12 @@ def svg_bars(title: str, unit: str, groups: list[str], series: list[str], values
 
 
 def charts(summary: dict) -> tuple[str, str]:
-    systems, tp_shapes, _ = view(summary)
+    systems, shapes, _ = view(summary)
+    # Not the one-task trigger shape: its "tasks/s" is one over a no-op body's own duration (a million and more).
+    tp_shapes = overhead_shapes(shapes)
     tps = {(s, g): summary[(s, g)]["tasks_per_s"]["median"] for s in systems for g in tp_shapes
            if (s, g) in summary and summary[(s, g)].get("tasks_per_s")}
-    mem_groups = tp_shapes + (["idle"] if any((s, "idle") in summary for s in systems) else [])
+    mem_groups = shapes + (["idle"] if any((s, "idle") in summary for s in systems) else [])
     mem = {}
     for s in systems:
         for g in mem_groups:

@@ -132,6 +132,19 @@ class ReportTests(unittest.TestCase):
             self.assertIn("prefect", texts)
         self.assertIn("idle", memory)
 
+    def test_the_tasks_per_second_chart_leaves_the_one_task_trigger_shape_out(self):
+        # A one-task shape's "tasks/s" is one over a no-op body's duration (a million for orch and the floors in the
+        # third full run's chart): not a throughput. Its peak memory still means something.
+        summary = report.summarize([sample("orch-inproc", "trigger", tasks_per_s=1048576.0, peak_rss_mb=40),
+                                    sample("prefect", "trigger", tasks_per_s=913.2, peak_rss_mb=300),
+                                    sample("orch-inproc", "fanout_100", tasks_per_s=4500, peak_rss_mb=50),
+                                    sample("prefect", "fanout_100", tasks_per_s=150, peak_rss_mb=320)])
+        tasks, memory = report.charts(summary)
+        self.assertNotIn("trigger", tasks)
+        self.assertNotIn("1,048,576", tasks)
+        self.assertIn("fanout_100", tasks)
+        self.assertIn("trigger", memory)
+
     def test_idle_table_lists_pss_smallest_first(self):
         summary = report.summarize([
             {"type": "idle", "system": "luigi", "rss_mb_median": 49, "pss_mb_median": 45, "processes": 1},
