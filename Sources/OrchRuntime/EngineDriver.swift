@@ -5,15 +5,15 @@ import Foundation
 /// engine's wake time, the hook's own due time, or `maxSleep`, whichever comes first.
 public enum EngineDriver {
     /// What a long-running owner adds to each turn (the scheduler: a reload before, runs to create, heartbeat and
-    /// alerts after). Each returns the next time the owner needs a turn, if any.
+    /// alerts after).
     public struct Hooks: Sendable {
         /// Before the step.
-        public var beforeStep: @Sendable () async -> Date?
+        public var beforeStep: @Sendable () async -> Void
         /// After the step: what can wait until the step has launched what it could (a turn taken for an attempt's
-        /// end starts the next attempt first).
+        /// end starts the next attempt first). Returns the next time the owner needs a turn, if any.
         public var afterStep: @Sendable () async -> Date?
 
-        public init(beforeStep: @escaping @Sendable () async -> Date? = { nil },
+        public init(beforeStep: @escaping @Sendable () async -> Void = {},
                     afterStep: @escaping @Sendable () async -> Date? = { nil }) {
             self.beforeStep = beforeStep
             self.afterStep = afterStep
@@ -23,12 +23,12 @@ public enum EngineDriver {
     public static func drive(_ engine: RunEngine, signal: AsyncSignal, maxSleep: Double = 1, hooks: Hooks = Hooks(),
                              until done: @Sendable () async -> Bool) async {
         while true {
-            let dueBefore = await hooks.beforeStep()
+            await hooks.beforeStep()
             await engine.step()
-            let dueAfter = await hooks.afterStep()
+            let ownerDue = await hooks.afterStep()
             if await done() { return }
             var sleep = maxSleep
-            for due in [dueBefore, dueAfter, await engine.nextWakeTime].compactMap({ $0 }) {
+            for due in [ownerDue, await engine.nextWakeTime].compactMap({ $0 }) {
                 sleep = min(sleep, due.timeIntervalSinceNow)
             }
             await signal.wait(timeout: max(0.001, sleep))

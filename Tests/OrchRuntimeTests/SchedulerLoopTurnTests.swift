@@ -23,7 +23,7 @@ import Testing
         #expect(try loop.acquireLease() == nil)
         let running = Task { try await loop.run() }
         let store = f.store
-        let finished = await waitUntil(seconds: 60) {
+        let finished = await eventually(within: 60) {
             (try? store.runs(RunQuery(dagId: "due_at_start", runTypes: [.scheduled])))?.first?.state == .success
         }
         loop.requestStop()
@@ -32,12 +32,4 @@ import Testing
         #expect(try store.runs(RunQuery(dagId: "due_at_start")).count == 1)
     }
 
-    private func waitUntil(seconds: Double, _ done: @Sendable () -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if done() { return true }
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return done()
-    }
 }

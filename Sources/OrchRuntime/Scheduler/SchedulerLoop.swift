@@ -99,12 +99,12 @@ public final class SchedulerLoop: @unchecked Sendable {
 
     /// A turn's looks for runs to create, each only when its gate says one is needed (``DueRunLooker``), from one
     /// read of the store's marks: when the next scheduled run falls due, and how many runs were created.
-    private func lookForRuns(_ parts: (creator: RunCreator, assetRuns: AssetRunCreator, freshness: FreshnessWatcher),
+    private func lookForRuns(_ creator: RunCreator, _ assetRuns: AssetRunCreator,
                              _ dueRuns: DueRunLooker) -> (nextDue: Date?, created: Int) {
         let marks = try? store.schedulerMarks()
-        let (nextDue, scheduled) = dueRuns.createDueRuns(parts.creator, dagChanges: marks?.dagChanges, now: Date())
+        let (nextDue, scheduled) = dueRuns.createDueRuns(creator, dagChanges: marks?.dagChanges, now: Date())
         var assetTriggered = 0
-        do { assetTriggered = try dueRuns.createAssetRuns(parts.assetRuns, marks: marks, now: Date()) } catch {
+        do { assetTriggered = try dueRuns.createAssetRuns(assetRuns, marks: marks, now: Date()) } catch {
             logger.error("asset-triggered runs: \(error)")
         }
         return (nextDue, scheduled + assetTriggered)
@@ -139,13 +139,13 @@ public final class SchedulerLoop: @unchecked Sendable {
                     await engine.reload(fresh)
                     log("bundles reloaded: \(fresh.dags.count) DAGs")
                 }
-                return nil
             },
             afterStep: { [self] in
                 // The looks for runs to create come after the step: a turn taken for an attempt's end has launched
                 // the next attempt before them (a look reads every DAG row). A run a look creates is started by
                 // the next turn, taken at once.
-                let (nextDue, created) = lookForRuns(parts.current, dueRuns)
+                let (creator, assetRuns, _) = parts.current
+                let (nextDue, created) = lookForRuns(creator, assetRuns, dueRuns)
                 if created > 0 { signal.notify() }
                 if let e = await engine.lastError { logger.error("engine: \(e)") }
                 await onTurn?()
