@@ -66,6 +66,9 @@ public actor RunEngine {
     var lastStoreRead = Date.distantPast
     /// How often a busy engine looks for new or changed runs in the store.
     static let storeReadInterval: Double = 0.2
+    /// A store read that a step taken for attempt ends put off until after its launches: the next step, taken at
+    /// once, makes it.
+    var storeReadOwed = false
     /// Problems the engine could not act on (shown by the scheduler's log).
     public internal(set) var lastError: String?
 
@@ -114,7 +117,7 @@ public actor RunEngine {
     }
 
     /// The earliest time something is due without an outside event (now, when events wait in the inbox).
-    public var nextWakeTime: Date? { inbox.isEmpty && !mailbox.needsStep ? wakeAt : clock() }
+    public var nextWakeTime: Date? { inbox.isEmpty && !mailbox.needsStep && !storeReadOwed ? wakeAt : clock() }
 
     /// Why a task instance of a run this engine drives is not running (nil: running, finished or unknown).
     public func waitingReason(runPk: Int64, taskId: String) -> WaitingReason? {
@@ -136,10 +139,17 @@ public actor RunEngine {
         var events = posted.quiet + woke
         inbox = []
         var failure: String?
-        // A step caused by attempt ends reads the store for new runs at most every `storeReadInterval`: under a
-        // burst of ends the steps stay cheap; an idle engine (woken by a trigger, a due run, a timer) reads at once.
-        let readsStore = woke.isEmpty || now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval
+        // A step caused by attempt ends does not read the store for new or changed runs: it launches what the
+        // ends free, and owes the read (at most every `storeReadInterval`) to the next step, taken at once. Under a
+        // burst of ends the steps stay cheap, and the hop after a long task does not wait for the read. An engine
+        // woken by anything else (a trigger, a due run, a timer) reads at once.
+        let readsStore = woke.isEmpty || storeReadOwed
+        if !readsStore && now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
+            storeReadOwed = true
+            signal.notify()
+        }
         if readsStore {
+            storeReadOwed = false
             lastStoreRead = now
             do { events += try readStore(now: now) } catch { failure = "\(error)" }
         }

@@ -14,9 +14,11 @@ struct IdleMemoryGate {
         self.minimumInterval = minimumInterval
     }
 
-    /// Called after each loop turn with whether runs are active; true when the caller should give memory back now.
-    mutating func turnEnded(busy: Bool, now: Date) -> Bool {
-        if busy {
+    /// Called after each loop turn with whether runs are active and how many runs the turn's looks created (the
+    /// next turn starts them: the engine is idle just before a run starts); true when the caller should give memory
+    /// back now.
+    mutating func turnEnded(runsActive: Bool, runsCreated: Int = 0, now: Date) -> Bool {
+        if runsActive || runsCreated > 0 {
             workSinceGiveBack = true
             return false
         }

@@ -155,8 +155,10 @@ public final class SchedulerLoop: @unchecked Sendable {
                 }
                 OrchMetrics.recordSchedulerLoop(seconds: turnStarted.elapsed)
                 lease.loopTurned()
-                let busy = await !engine.isIdle
-                if idleMemory.withLock({ $0.turnEnded(busy: busy, now: Date()) }) { FreedMemory.giveBack() }
+                let active = await !engine.isIdle
+                if idleMemory.withLock({ $0.turnEnded(runsActive: active, runsCreated: created, now: Date()) }) {
+                    FreedMemory.giveBack()
+                }
                 return nextDue
             })
         await EngineDriver.drive(engine, signal: signal, maxSleep: idleTurn, hooks: hooks,
