@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import json
 import os
 import resource
@@ -135,16 +136,20 @@ class CPUMeter:
     def method(self) -> str:
         return "cgroup" if self.group else "proc"
 
-    def read(self, system) -> float:
-        """A reading; the difference of two is the system's CPU seconds between them."""
-        if self.group is None:
-            return af.cpu_seconds(af.system_pids(system.roots)) + system.reaped_cpu
-        with open(f"{self.group}/cpuacct.usage") as f:
-            total = int(f.read()) / 1e9
-        if os.getpid() in system.roots:  # the driver process is the system (Dagster in-process)
-            return total
-        me = resource.getrusage(resource.RUSAGE_SELF)
-        return total - (me.ru_utime + me.ru_stime)
+    def snapshot(self, system) -> "CPUSnapshot":
+        """The CPU figures a measurement compares, read together (the cgroup's counter once): the difference of
+        two snapshots is what happened between them."""
+        busy, stolen = machine_cpu()
+        if self.group is not None:
+            with open(f"{self.group}/cpuacct.usage") as f:
+                own = int(f.read()) / 1e9      # the driver and everything it started
+            if os.getpid() in system.roots:    # the driver process is the system (Dagster in-process)
+                return CPUSnapshot(system_s=own, own_s=own, busy_s=busy, stolen_s=stolen)
+            return CPUSnapshot(system_s=own - driver_cpu(), own_s=own, busy_s=busy, stolen_s=stolen)
+        system_s = af.cpu_seconds(af.system_pids(system.roots)) + system.reaped_cpu
+        # The driver is the system: its /proc sum counts the driver already.
+        own = system_s if os.getpid() in system.roots else system_s + driver_cpu()
+        return CPUSnapshot(system_s=system_s, own_s=own, busy_s=busy, stolen_s=stolen)
 
     def close(self) -> None:
         """Moves the driver back to the root group and removes its group (kept while processes are left)."""
@@ -158,16 +163,30 @@ class CPUMeter:
             pass
 
 
-    def own(self, system) -> float:
-        """CPU seconds of the driver and everything it started: the part of the machine's busy time that is not
-        another program's (a reading; the difference of two is what they spent between them)."""
-        if self.group is not None:
-            with open(f"{self.group}/cpuacct.usage") as f:
-                return int(f.read()) / 1e9
-        if os.getpid() in system.roots:  # the driver is the system: its /proc sum counts the driver already
-            return self.read(system)
-        me = resource.getrusage(resource.RUSAGE_SELF)
-        return self.read(system) + me.ru_utime + me.ru_stime
+def driver_cpu() -> float:
+    """CPU seconds of the driver process itself."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime
+
+
+@dataclasses.dataclass(frozen=True)
+class CPUSnapshot:
+    """One reading of a system's CPU seconds (`system_s`), of the driver's and everything it started (`own_s`),
+    and of the whole machine's busy and stolen time."""
+    system_s: float
+    own_s: float
+    busy_s: float
+    stolen_s: float
+
+    def cpu_since(self, before: "CPUSnapshot") -> float:
+        """The system's CPU seconds since `before`."""
+        return self.system_s - before.system_s
+
+    def other_work_since(self, before: "CPUSnapshot") -> dict:
+        """What the rest of the machine did since `before`: its busy time less the driver's own."""
+        others = (self.busy_s - before.busy_s) - (self.own_s - before.own_s)
+        return {"others_cpu_s": round(max(0.0, others), 2), "steal_s": round(self.stolen_s - before.stolen_s, 2),
+                "machine_cpus": os.cpu_count()}
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -178,25 +197,6 @@ def machine_cpu() -> tuple[float, float]:
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields
     tick = os.sysconf("SC_CLK_TCK")
     return (user + nice + system + irq + softirq) / tick, steal / tick
-
-
-class OtherWork:
-    """What the rest of the machine did while a system was measured: start() before, figures() after."""
-
-    def __init__(self, meter: CPUMeter, system):
-        self.meter, self.system = meter, system
-        self.busy = self.stolen = self.own = 0.0
-
-    def start(self) -> "OtherWork":
-        (self.busy, self.stolen), self.own = machine_cpu(), self.meter.own(self.system)
-        return self
-
-    def figures(self) -> dict:
-        busy, stolen = machine_cpu()
-        own = self.meter.own(self.system)
-        others = (busy - self.busy) - (own - self.own)
-        return {"others_cpu_s": round(max(0.0, others), 2), "steal_s": round(stolen - self.stolen, 2),
-                "machine_cpus": os.cpu_count()}
 
 
 METER: CPUMeter | None = None
@@ -212,18 +212,18 @@ def cpu_meter() -> CPUMeter:
 def measure(system, shape: Shape, scale: str, run_timeout: float) -> dict:
     meter = cpu_meter()
     system.reaped_cpu = 0.0
-    cpu_before = meter.read(system)
-    others = OtherWork(meter, system).start()
+    before = meter.snapshot(system)
     with af.MemorySampler(system.roots) as mem:
         t_trigger = time.time()
         handle = system.trigger(shape, scale)
         tasks, run_end = system.wait(handle, shape, scale, t_trigger + run_timeout)
-    cpu = meter.read(system) - cpu_before
+    after = meter.snapshot(system)
+    cpu = after.cpu_since(before)
     sample = {"type": "sample", "system": system.name, "shape": shape.name, "scale": scale}
     sample.update(figures(shape, scale, tasks, t_trigger, run_end))
     # A run shorter than the sampling interval can end before its processes are seen: no memory figure then.
     sample.update(peak_rss_mb=round(mem.peak / 2**20, 1) if mem.peak else None, cpu_s=round(cpu, 2),
-                  cpu_method=meter.method, **others.figures())
+                  cpu_method=meter.method, **after.other_work_since(before))
     return sample
 
 
@@ -232,8 +232,7 @@ def idle(system, seconds: float) -> dict:
     time.sleep(2)  # let the last run's bookkeeping settle
     meter = cpu_meter()
     system.reaped_cpu = 0.0
-    cpu_before = meter.read(system)
-    others = OtherWork(meter, system).start()
+    before = meter.snapshot(system)
     rss, pss = [], []
     end = time.time() + seconds
     while time.time() < end:
@@ -241,12 +240,13 @@ def idle(system, seconds: float) -> dict:
         rss.append(af.rss_bytes(pids))
         pss.append(af.pss_bytes(pids))
         time.sleep(0.5)
-    cpu = meter.read(system) - cpu_before
+    after = meter.snapshot(system)
+    cpu = after.cpu_since(before)
     return {"type": "idle", "system": system.name, "seconds": seconds, "dags_loaded": system.dags_loaded,
             "cpu_s": round(cpu, 2), "cpu_pct": round(100 * cpu / seconds, 2), "cpu_method": meter.method,
             "rss_mb_median": round(statistics.median(rss) / 2**20, 1), "peak_rss_mb": round(max(rss) / 2**20, 1),
             "pss_mb_median": round(statistics.median(pss) / 2**20, 1),
-            "processes": len(af.system_pids(system.roots)), **others.figures()}
+            "processes": len(af.system_pids(system.roots)), **after.other_work_since(before)}
 
 
 TRASH_ENV = "PEERS_TRASH"

@@ -323,7 +323,7 @@ class CPUMeterTests(unittest.TestCase):
         code = DRIVER_PRELUDE + """import os
 if meter.method != "cgroup":
     print("skip"); sys.exit(0)
-before = meter.read(System)
+before = meter.snapshot(System)
 if os.fork() == 0:          # the child forks a grandchild that spins 0.4 s of CPU, and exits at once
     if os.fork() == 0:
         end = time.thread_time() + 0.4
@@ -332,7 +332,7 @@ if os.fork() == 0:          # the child forks a grandchild that spins 0.4 s of C
     os._exit(0)
 os.wait()
 time.sleep(1.0)             # the orphan spins meanwhile, reparented to init, and ends
-print(meter.read(System) - before)
+print(meter.snapshot(System).cpu_since(before))
 meter.close()
 """
         r = subprocess.run([sys.executable, "-c", code, str(HERE)], capture_output=True, text=True, timeout=60)
@@ -346,14 +346,14 @@ class OtherWorkTests(unittest.TestCase):
     """Other programs' CPU beside a measurement: counted when a process the driver did not start spins, not when
     the driver's own system does. Runs in a child interpreter: the meter moves its process into a cgroup."""
     CODE = DRIVER_PRELUDE + """busy_before, _ = driver.machine_cpu()
-work = driver.OtherWork(meter, System).start()
+before = meter.snapshot(System)
 if sys.argv[2] == "spin":   # the system's own work: 1 s of CPU in the driver's process
     end = time.thread_time() + 1.0
     while time.thread_time() < end: pass
 else:                       # measuring: the test spins meanwhile and says when it is done
     print("measuring", flush=True)
     sys.stdin.readline()
-figures = work.figures()
+figures = meter.snapshot(System).other_work_since(before)
 figures["busy_s"] = driver.machine_cpu()[0] - busy_before
 print(figures)
 meter.close()
