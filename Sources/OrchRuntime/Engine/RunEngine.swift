@@ -116,7 +116,8 @@ public actor RunEngine {
         return await withCheckedContinuation { c in finishedWaiters[pk, default: []].append(c) }
     }
 
-    /// The earliest time something is due without an outside event (now, when events wait in the inbox).
+    /// The earliest time something is due without an outside event (now, when events wait in the inbox or a store
+    /// read is owed).
     public var nextWakeTime: Date? { inbox.isEmpty && !mailbox.needsStep && !storeReadOwed ? wakeAt : clock() }
 
     /// Why a task instance of a run this engine drives is not running (nil: running, finished or unknown).
