@@ -145,14 +145,13 @@ public actor RunEngine {
         // burst of ends the steps stay cheap, and the hop after a long task does not wait for the read. An engine
         // woken by anything else (a trigger, a due run, a timer) reads at once.
         let readsStore = woke.isEmpty || storeReadOwed
-        if !readsStore && now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
-            storeReadOwed = true
-            signal.notify()
-        }
         if readsStore {
             storeReadOwed = false
             lastStoreRead = now
             do { events += try readStore(now: now) } catch { failure = "\(error)" }
+        } else if now.timeIntervalSince(lastStoreRead) >= Self.storeReadInterval {
+            storeReadOwed = true
+            signal.notify()
         }
         // The remote workers' attempts likewise, and at every step while one this engine offered is out (a worker's
         // report wakes the engine through the wake socket: a step with no local end, which reads).
