@@ -81,7 +81,7 @@ import Testing
         let bundle = try LoggingBundle(in: s, slowHelper: "__task-host", slowFromTheStart: false)
         s.extraEnvironment["ORCH_BUNDLES"] = bundle.path
         s.extraEnvironment["ORCH_HELPER_IDLE_SECONDS"] = "1"
-        s.extraEnvironment["ORCH_WORKER_SLOTS"] = "4"   // the in-process run's three first tasks wait with slots
+        s.extraEnvironment["ORCH_WORKER_SLOTS"] = "5"   // the in-process run's four first tasks wait with slots
         for dag in ["reliability_attempt_thread", "test_task_host"] {
             #expect(try s.run("dags", "unpause", dag).status == 0)
         }

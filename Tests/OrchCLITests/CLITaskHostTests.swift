@@ -16,7 +16,8 @@ import Testing
         let db = try s.database()
         let rows = try RunRows(db, dagId: "test_task_host")
         #expect(rows.state == "success")
-        #expect(rows.tasks == ["produce": "success", "double": "success", "variable": "success", "skipped": "skipped"])
+        #expect(rows.tasks == ["produce": "success", "double": "success", "variable": "success", "skipped": "skipped",
+                               "silent": "success"])
         #expect(Set(rows.attempts.compactMap { $0["isolation"].string }) == ["in_process"])
         let pids = try ["produce", "double", "variable"].map { try #require(processId(in: rows, task: $0), "no pid logged by \($0)") }
         #expect(Set(pids).count == 1, "one host process for every attempt: \(pids)")
@@ -32,6 +33,9 @@ import Testing
         let produced = try log("produce")
         #expect(produced.contains("process "), "the produce log is not the task's: \(produced)")
         #expect(!produced.contains("printed to stdout"), "stdout of a hosted task is not its log")
+        // The host makes an attempt's log file as it starts it, not on its first line: a task that logs nothing
+        // has an empty one, as a forked attempt has.
+        #expect(try log("silent") == "")
 
         // ORCH_TASK_HOST=0: the same tasks run as processes of the bundle.
         let spawned = try s.run(["run", "test_task_host"], environment: ["ORCH_TASK_HOST": "0"])

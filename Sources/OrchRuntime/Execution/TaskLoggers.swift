@@ -4,7 +4,7 @@ import OrchCore
 import OrchStore
 
 /// Appends timestamped lines to an attempt's log file (in-process attempts). The file (and its folder) is
-/// created on the first line, so a silent no-op task costs no file system work (``AttemptLogFile``).
+/// created on the first line (``AttemptLogFile``), or earlier by ``openAhead()``, whichever comes first.
 public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
     private let path: String
     private var fd: Int32 = -1
@@ -20,6 +20,15 @@ public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
         if fd < 0 { fd = AttemptLogFile.openForAppend(path) }
         guard fd >= 0 else { return }
         _ = writeAll(fd, line)   // a full disk loses the line, as before; the attempt goes on
+    }
+
+    /// Creates (or opens) the file now, unless a line already did: the task host calls it on its request reader
+    /// right after handing the attempt to its own thread, so that the file is made beside the body instead of
+    /// between the body's end and its `finished` line (docs/performance.md, "The hosted attempt's log file made
+    /// beside its body"). A file that cannot be opened is tried again by the first line.
+    public func openAhead() {
+        lock.lock(); defer { lock.unlock() }
+        if fd < 0 { fd = AttemptLogFile.openForAppend(path) }
     }
 }
 

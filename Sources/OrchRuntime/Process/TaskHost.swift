@@ -66,6 +66,10 @@ public enum TaskHost {
             // The pool logs why it failed, as for an in-process attempt in orch's own process.
             output.send(.finished(id: id, outcome: outcome))
         }
+        // The attempt's log file is made here, while its Swift task starts on another thread: not on the hop
+        // after its body, where the first line would make it. A hosted attempt thus always has a log file, as a
+        // forked one does (the fork server opens it before the fork).
+        logger.openAhead()
     }
 }
 

@@ -24,8 +24,9 @@ let taskHostDAG = DAG("test_task_host", description: "In-process tasks in the bu
         ctx.log("process \(getpid())")
     }
     let skipped = d.task("skipped") { _ in throw TaskSkip("nothing to do") }
+    let silent = d.task("silent") { _ in }   // logs nothing: its log file is made all the same, as a forked one's
     produce >> double
-    _ = (variable, skipped)
+    _ = (variable, skipped, silent)
 }
 
 /// A hosted task past its timeout is stopped (its Swift task cancelled) and the retry runs in the same host.

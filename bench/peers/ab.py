@@ -1,0 +1,95 @@
+"""Two (or more) orch builds on the peer shapes, interleaved: the A/B that docs/performance.md quotes.
+
+    python3 bench/peers/ab.py --rounds 4 --mode inproc --shapes sleep_10,chain_20,light_400 --repeats 2 \\
+        A=/work/binA/orch B=.build/release/orch
+
+Each round runs `orch_driver.py --mode M --shapes S --repeats R --idle-seconds 0` once per build, the builds' order
+alternating between rounds (A B, B A, ...), so drift of the machine falls on both. Prints, per shape, the median (and
+min-max) over every run of each build of the figures orch_driver.py writes: hop p50 (ms, chains), overhead per task
+(ms) and tasks/s; with --json, also every sample as a JSON line. Removed homes wait in PEERS_TRASH (a folder under
+TMPDIR, emptied at the end), as under run.py, so that deleting one home does not slow the next run's file creation.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_driver(orch: str, mode: str, shapes: str, repeats: int, env: dict) -> list[dict]:
+    cmd = [sys.executable, str(HERE / "orch_driver.py"), "--orch", orch, "--mode", mode, "--shapes", shapes,
+           "--repeats", str(repeats), "--idle-seconds", "0"]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    records = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    errors = [r for r in records if r.get("type") == "error"]
+    if out.returncode != 0 or errors:
+        sys.exit(f"ab: {orch} failed (rc={out.returncode}): {errors or out.stderr[-2000:]}")
+    return [r for r in records if r.get("type") == "sample"]
+
+
+FIGURES = [("hop_p50_s", "hop p50 (ms)", 1000.0), ("overhead_per_task_ms", "overhead per task (ms)", 1.0),
+           ("tasks_per_s", "tasks/s", 1.0)]
+
+
+def summary(samples: dict[str, list[dict]], shapes: list[str]) -> str:
+    names = list(samples)
+    lines = ["| shape | figure | " + " | ".join(names) + " |", "| --- | --- |" + " ---: |" * len(names)]
+    for shape in shapes:
+        for key, label, scale in FIGURES:
+            cells = []
+            for name in names:
+                values = [s[key] * scale for s in samples[name] if s.get("shape") == shape and s.get(key) is not None]
+                if not values:
+                    break
+                cells.append(f"{statistics.median(values):.3f} ({min(values):.3f}-{max(values):.3f}, n={len(values)})")
+            if len(cells) == len(names):
+                lines.append(f"| {shape} | {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("builds", nargs="+", help="NAME=/path/to/orch (a release build with its bundles beside it)")
+    p.add_argument("--rounds", type=int, default=4)
+    p.add_argument("--mode", choices=["proc", "inproc"], default="inproc")
+    p.add_argument("--shapes", default="sleep_10,chain_20,light_400")
+    p.add_argument("--repeats", type=int, default=2)
+    p.add_argument("--json", action="store_true", help="also print every sample as a JSON line")
+    args = p.parse_args()
+    builds = []
+    for spec in args.builds:
+        name, _, path = spec.partition("=")
+        if not path or not os.access(path, os.X_OK):
+            sys.exit(f"ab: '{spec}' is not NAME=/path/to/an/executable/orch")
+        builds.append((name, os.path.abspath(path)))
+    trash = tempfile.mkdtemp(prefix="ab-trash-")
+    env = dict(os.environ, PEERS_TRASH=trash)
+    samples: dict[str, list[dict]] = {name: [] for name, _ in builds}
+    try:
+        for r in range(args.rounds):
+            order = builds if r % 2 == 0 else list(reversed(builds))
+            for name, orch in order:
+                got = run_driver(orch, args.mode, args.shapes, args.repeats, env)
+                for s in got:
+                    s["build"] = name
+                    s["round"] = r + 1
+                    if args.json:
+                        print(json.dumps(s), flush=True)
+                samples[name] += got
+                print(f"ab: round {r + 1} {name}: {len(got)} samples", file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+    print(f"{args.mode}, {args.rounds} rounds x {args.repeats} repeats, medians (min-max):")
+    print(summary(samples, [s for s in args.shapes.split(",") if s]))
+
+
+if __name__ == "__main__":
+    main()
