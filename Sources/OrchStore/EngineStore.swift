@@ -7,16 +7,40 @@ public protocol EngineStore: StateStore {
     /// The database task processes open for XCom (a file path for SQLite).
     var path: String { get }
 
-    /// Writes one engine step in one transaction: runs admitted (owned by `owner`), task states, attempts begun
-    /// (with `begun`'s isolation and log path) and ended, runs finished, and the alert outbox rows. All or nothing.
-    /// Returns the ids of the attempts begun.
+    /// Writes one engine step in one transaction: runs admitted (owned by `owner`), task states, the processes of
+    /// attempts (`processes`, written before the ends, as ``StateStore/recordAttemptProcess`` would), attempts
+    /// begun (with `begun`'s isolation and log path) and ended, runs finished, and the alert outbox rows. All or
+    /// nothing. Returns the ids of the attempts begun.
     func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
-                          alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64]
+                          processes: [AttemptProcess], alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64]
 
     /// The failed error-severity asset checks of a run (the latest result of each check counts).
     func failedErrorChecks(runPk: Int64) throws -> [CheckBlocking.FailedCheck]
     /// As above, counting the results `taskId`'s attempt reported that its end has not recorded yet.
     func failedErrorChecks(runPk: Int64, reportedBy taskId: String) throws -> [CheckBlocking.FailedCheck]
+}
+
+extension EngineStore {
+    /// A step with no process to record.
+    public func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
+                                 alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64] {
+        try applyEngineBatch(batch, owner: owner, begun: begun, processes: [], alerts: alerts, now: now)
+    }
+}
+
+/// An attempt's process, recorded with the engine's step instead of in a transaction of its own (a forked child
+/// whose end was read together with its start).
+public struct AttemptProcess: Sendable, Equatable {
+    public var attemptId: Int64
+    public var key: AttemptKey
+    public var pid: Int
+    public var startTicks: Int64?
+    public init(attemptId: Int64, key: AttemptKey, pid: Int, startTicks: Int64?) {
+        self.attemptId = attemptId
+        self.key = key
+        self.pid = pid
+        self.startTicks = startTicks
+    }
 }
 
 /// How an attempt begun in a batch runs and where it logs.

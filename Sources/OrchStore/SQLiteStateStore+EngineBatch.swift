@@ -4,7 +4,7 @@ import OrchSQLite
 
 extension SQLiteStateStore: EngineStore {
     public func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
-                                 alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64] {
+                                 processes: [AttemptProcess], alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64] {
         try write {
             try checkFence()
             for pk in batch.startedRuns {
@@ -34,6 +34,7 @@ extension SQLiteStateStore: EngineStore {
                     WHERE run_pk = ? AND task_id = ?
                     """, [c.state.rawValue, c.state.isFinished, now.unix, c.error, c.key.runPk, c.key.taskId])
             }
+            for p in processes { try recordProcess(p) }   // before the ends, which clear the task's pid
             for e in batch.attemptsEnded {
                 let cols = AttemptEndColumns(e.outcome)
                 try db.execute("""

@@ -55,10 +55,17 @@ extension SQLiteStateStore {
     public func recordAttemptProcess(attemptId: Int64, runPk: Int64, taskId: String, pid: Int,
                                      startTicks: Int64?) throws {
         try write {
-            try db.execute("UPDATE task_attempt SET pid = ?, pid_start_ticks = ? WHERE id = ?",
-                           [pid, startTicks, attemptId])
-            try db.execute("UPDATE task_instance SET pid = ? WHERE run_pk = ? AND task_id = ?", [pid, runPk, taskId])
+            try recordProcess(AttemptProcess(attemptId: attemptId, key: AttemptKey(runPk: runPk, taskId: taskId),
+                                             pid: pid, startTicks: startTicks))
         }
+    }
+
+    /// In a write transaction: the attempt's pid (and its start ticks), and its task instance's.
+    func recordProcess(_ p: AttemptProcess) throws {
+        try db.execute("UPDATE task_attempt SET pid = ?, pid_start_ticks = ? WHERE id = ?",
+                       [p.pid, p.startTicks, p.attemptId])
+        try db.execute("UPDATE task_instance SET pid = ? WHERE run_pk = ? AND task_id = ?",
+                       [p.pid, p.key.runPk, p.key.taskId])
     }
 
     public func finishAttempt(runPk: Int64, taskId: String, tryNumber: Int, outcome: AttemptOutcome,

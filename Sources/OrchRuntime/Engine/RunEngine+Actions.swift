@@ -1,21 +1,24 @@
 import Foundation
 import Logging
+import Synchronization
 import OrchCore
 import OrchStore
 
 extension RunEngine {
-    /// Carries out one step's actions: the batch first (one transaction), launches only once it is committed.
-    /// Returns a problem to report, if any.
-    func perform(_ actions: [EngineAction], now: Date) -> String? {
+    /// Carries out one step's actions: the batch first (one transaction, with `processes`), launches only once it
+    /// is committed. Returns a problem to report, if any.
+    func perform(_ actions: [EngineAction], processes: [AttemptProcess] = [], now: Date) -> String? {
         var ids: [AttemptKey: Int64] = [:]
         var ended: [EndedAttempt] = []
         var committed = true
         var problem: String?
+        var unrecorded = processes
         for action in actions {
             switch action {
             case .persist(let batch):
                 do {
-                    let written = try persist(batch, now: now)
+                    let written = try persist(batch, processes: unrecorded, now: now)
+                    unrecorded = []
                     ids = written.ids
                     ended += written.ended
                 } catch {
@@ -45,13 +48,19 @@ extension RunEngine {
             }
         }
         pendingAttempts = [:]
+        // A step that wrote no batch (its ends changed nothing, or the batch failed) records them on their own.
+        for p in unrecorded {
+            try? store.recordAttemptProcess(attemptId: p.attemptId, runPk: p.key.runPk, taskId: p.key.taskId,
+                                            pid: p.pid, startTicks: p.startTicks)
+        }
         report(ended, now: now)   // after the launches: the next task of a chain does not wait for these lines
         return problem
     }
 
     /// Writes a batch with its alerts, then updates what the runtime keeps beside the machine. Returns the ids of the
     /// attempts begun and the attempts ended, whose metrics and log lines wait for ``report(_:now:)``.
-    func persist(_ batch: TransitionBatch, now: Date) throws -> (ids: [AttemptKey: Int64], ended: [EndedAttempt]) {
+    func persist(_ batch: TransitionBatch, processes: [AttemptProcess] = [],
+                 now: Date) throws -> (ids: [AttemptKey: Int64], ended: [EndedAttempt]) {
         var begun: [AttemptKey: AttemptStart] = [:]
         for b in batch.attemptsBegun {
             guard let run = records[b.key.runPk], let dag = dag(of: run), let task = dag.task(b.key.taskId) else { continue }
@@ -73,7 +82,8 @@ extension RunEngine {
             records[r.pk]?.endDate = now
         }
         let drafts = batch.alerts.flatMap(drafts) + lineageDrafts(batch, now: now)
-        let ids = try store.applyEngineBatch(batch, owner: owner, begun: begun, alerts: drafts, now: now)
+        let ids = try store.applyEngineBatch(batch, owner: owner, begun: begun, processes: processes, alerts: drafts,
+                                             now: now)
         let ended = batch.attemptsEnded.map(attemptEnded)
         for r in batch.finishedRuns {
             records[r.pk] = nil
@@ -144,17 +154,28 @@ extension RunEngine {
     /// for the next step with the time it happened, and costs no step of its own.
     nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int, attemptId: Int64?,
                                recordsProcess: Bool, startIsUrgent: Bool = true) -> AttemptCallbacks {
-        AttemptCallbacks(
+        let endedProcess = EndedProcess()
+        return AttemptCallbacks(
             started: { [store, clock] pid, ticks in
-                // Recorded for display and for killing; liveness itself is the attempt's lock file.
+                // Recorded at once, for display and for killing; liveness itself is the attempt's lock file.
                 if recordsProcess, let attemptId {
                     try? store.recordAttemptProcess(attemptId: attemptId, runPk: key.runPk, taskId: key.taskId,
                                                     pid: Int(pid), startTicks: ticks)
                 }
                 self.post(.attemptStarted(key, tryNumber: tryNumber, at: clock()), wakes: startIsUrgent)
             },
+            // The end is in hand and `finished` comes next: the process is recorded by the step that records the
+            // end, in its transaction, instead of in one of its own between the end and the next launch
+            // (docs/performance.md, "A quick forked attempt's pid recorded with its end").
+            startedWithEnd: { [clock] pid, ticks in
+                if recordsProcess, let attemptId {
+                    endedProcess.note.withLock { $0 = AttemptProcess(attemptId: attemptId, key: key, pid: Int(pid), startTicks: ticks) }
+                }
+                self.post(.attemptStarted(key, tryNumber: tryNumber, at: clock()), wakes: false)
+            },
             finished: { outcome in
-                self.post(.attemptExited(key, tryNumber: tryNumber, outcome: outcome))
+                self.post(.attemptExited(key, tryNumber: tryNumber, outcome: outcome),
+                          process: endedProcess.note.withLock { p in defer { p = nil }; return p })
             })
     }
 
@@ -170,6 +191,11 @@ extension RunEngine {
                                              tryNumber: intent.tryNumber, state: intent.state, error: intent.error,
                                              logPath: logPath, detail: intent.detail))
     }
+}
+
+/// The process of an attempt whose start came with its end, kept from `startedWithEnd` for `finished`.
+private final class EndedProcess: Sendable {
+    let note = Mutex<AttemptProcess?>(nil)
 }
 
 /// An attempt a step ended, as its report needs it (its run's record may be gone by then).

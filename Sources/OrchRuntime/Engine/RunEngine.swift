@@ -125,9 +125,10 @@ public actor RunEngine {
         machine.waitingReason(of: AttemptKey(runPk: runPk, taskId: taskId), now: clock())
     }
 
-    /// Hands an event from another thread to the next step; `wakes`: and wakes the loop for it.
-    nonisolated func post(_ event: EngineEvent, wakes: Bool = true) {
-        mailbox.post(event, wakes: wakes)
+    /// Hands an event from another thread to the next step; `wakes`: and wakes the loop for it. `process`: an
+    /// attempt's process the step records in its own transaction.
+    nonisolated func post(_ event: EngineEvent, wakes: Bool = true, process: AttemptProcess? = nil) {
+        mailbox.post(event, wakes: wakes, process: process)
         if wakes { signal.notify() }
     }
 
@@ -161,7 +162,7 @@ public actor RunEngine {
         events = withCheckVerdicts(events)   // asset checks (issue 14): RunEngine+CheckBlocking
         let actions = machine.handle(events, now: now)
         wakeAt = nil
-        if let problem = perform(actions, now: now) { failure = problem }
+        if let problem = perform(actions, processes: posted.processes, now: now) { failure = problem }
         lastError = failure
     }
 }

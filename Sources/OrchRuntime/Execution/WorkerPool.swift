@@ -8,9 +8,15 @@ import OrchCore
 /// Callbacks from a running attempt to whoever started it.
 public struct AttemptCallbacks: Sendable {
     public var started: @Sendable (_ pid: Int32, _ startTicks: Int64?) -> Void
+    /// The start of an attempt whose end is already in hand (a forked child that reported its end before its start
+    /// was read): `finished` follows at once, on the same thread. The same as `started` unless given.
+    public var startedWithEnd: @Sendable (_ pid: Int32, _ startTicks: Int64?) -> Void
     public var finished: @Sendable (AttemptOutcome) -> Void
-    public init(started: @escaping @Sendable (Int32, Int64?) -> Void, finished: @escaping @Sendable (AttemptOutcome) -> Void) {
+    public init(started: @escaping @Sendable (Int32, Int64?) -> Void,
+                startedWithEnd: (@Sendable (Int32, Int64?) -> Void)? = nil,
+                finished: @escaping @Sendable (AttemptOutcome) -> Void) {
         self.started = started
+        self.startedWithEnd = startedWithEnd ?? started
         self.finished = finished
     }
 }
@@ -287,11 +293,12 @@ public final class WorkerPool: @unchecked Sendable {
             }
         }
         let handlers = ForkServerClient.Handlers(
-            started: { [live] pid in
+            started: { [live] pid, endKnown in
                 let watch = ProcessWatch(pid: pid, isOurChild: true)
                 watchBox.set(watch)
                 live.set(spec.lockPath, .process(watch))
-                callbacks.started(pid, ChildProcess.processStartTicks(pid))
+                let ticks = ChildProcess.processStartTicks(pid)
+                if endKnown { callbacks.startedWithEnd(pid, ticks) } else { callbacks.started(pid, ticks) }
             },
             // The child's own report: its task is done, its guardian ended every process the task started, its log
             // and result are written, and it is exiting. The kernel taking its memory down goes on beside the

@@ -10,7 +10,9 @@ import Foundation
 /// next launch starts another.
 final class ForkServerClient: @unchecked Sendable {
     struct Handlers: Sendable {
-        var started: @Sendable (Int32) -> Void
+        /// The child started; `endKnown`: its own report of its end (`ended`) came in the same read, and `ended`
+        /// is called right after this.
+        var started: @Sendable (_ pid: Int32, _ endKnown: Bool) -> Void
         /// The child reported its attempt's end with this exit code, and is exiting.
         var ended: @Sendable (Int32) -> Void
         /// The child was reaped without having reported its end.
@@ -123,8 +125,10 @@ final class ForkServerClient: @unchecked Sendable {
     }
 
     private func readEvents(_ server: HelperProcess) {
-        _ = server.readEvents { line in
-            if let event = ForkServerProtocol.Event.parse(line) { dispatch(event) }
+        _ = server.readEventBatches { lines in
+            let events = lines.compactMap(ForkServerProtocol.Event.parse)
+            let ended = events.count > 1 ? ForkServerProtocol.Event.endedPids(in: events) : []
+            for event in events { dispatch(event, ended: ended) }
         }
         // The server is gone: its attempts not yet started failed to start; its started ones live on unwatched.
         lock.lock()
@@ -139,14 +143,15 @@ final class ForkServerClient: @unchecked Sendable {
         for (childPid, entry) in orphans { entry.handlers.lost(childPid) }
     }
 
-    private func dispatch(_ event: ForkServerProtocol.Event) {
+    /// `ended`: the pids the same read reports ended.
+    private func dispatch(_ event: ForkServerProtocol.Event, ended: Set<Int32>) {
         switch event {
         case .started(let id, let pid):
             lock.lock()
             let entry = waiting.removeValue(forKey: id)
             if let entry { running[pid] = entry }
             lock.unlock()
-            entry?.handlers.started(pid)
+            entry?.handlers.started(pid, ended.contains(pid))
         case .refused(let id, let message):
             lock.lock()
             let entry = waiting.removeValue(forKey: id)

@@ -33,6 +33,16 @@ public enum ForkServerProtocol {
             }
         }
 
+        /// The pids whose children reported their end (`ended`) in a batch of events: a child started in the same
+        /// batch is over, every process of its task gone, before its start is handled. (`exited` alone is not
+        /// counted: what a child that died without its report left may still have to be stopped.)
+        public static func endedPids(in events: [Event]) -> Set<Int32> {
+            Set(events.compactMap { event -> Int32? in
+                if case .ended(let pid, _) = event { return pid }
+                return nil
+            })
+        }
+
         public static func parse(_ line: Substring) -> Event? {
             let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count >= 3 else { return nil }

@@ -80,6 +80,12 @@ struct HelperProcess {
     /// Calls `event` with each line the helper writes (without its newline) until it closes its stdout, then
     /// closes the pipe, reaps the helper and returns its wait status.
     func readEvents(_ event: (Substring) -> Void) -> Int32 {
+        readEventBatches { lines in lines.forEach(event) }
+    }
+
+    /// As ``readEvents(_:)``, with the whole lines of one read together, in order: what the helper wrote while
+    /// this side was not reading arrives as one batch.
+    func readEventBatches(_ batch: ([Substring]) -> Void) -> Int32 {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -88,11 +94,13 @@ struct HelperProcess {
             if n <= 0 { break }
             pending.append(contentsOf: buffer[0..<n])
             var start = pending.startIndex
+            var lines: [Substring] = []
             while let nl = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                event(Substring(String(decoding: pending[start..<nl], as: UTF8.self)))
+                lines.append(Substring(String(decoding: pending[start..<nl], as: UTF8.self)))
                 start = nl + 1
             }
             pending.removeSubrange(..<start)
+            if !lines.isEmpty { batch(lines) }
         }
         close(eventFD)
         var status: Int32 = 0
