@@ -12,7 +12,7 @@ public struct OrchLogHandler: LogHandler {
     let sink: @Sendable (String) -> Void
 
     public init(label: String, settings: LogSettings,
-                sink: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                sink: @escaping @Sendable (String) -> Void = { StandardErrorLine.write($0) }) {
         component = label.hasPrefix("orch.") ? String(label.dropFirst(5)) : label
         self.settings = settings
         self.sink = sink

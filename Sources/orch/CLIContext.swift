@@ -114,7 +114,7 @@ func unixUser() -> String {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    StandardErrorLine.write(message + "\n")
 }
 
 /// Parses `--conf` JSON: it must be an object.

@@ -90,8 +90,10 @@ final class OrchSandbox: @unchecked Sendable {
         return env.merging(extraEnvironment) { $1 }
     }
 
-    /// Starts `orch args…` with stdout and stderr going to files in the sandbox (`environment`: variables added).
-    func start(_ args: [String], environment extra: [String: String] = [:]) throws -> RunningOrch {
+    /// Starts `orch args…` with stdout and stderr going to files in the sandbox (`environment`: variables added;
+    /// `standardError`: stderr goes there instead).
+    func start(_ args: [String], environment extra: [String: String] = [:],
+               standardError: FileHandle? = nil) throws -> RunningOrch {
         let id = UUID().uuidString.prefix(8)
         let out = home.appendingPathComponent("cli-\(id).out")
         let err = home.appendingPathComponent("cli-\(id).err")
@@ -104,7 +106,7 @@ final class OrchSandbox: @unchecked Sendable {
         p.currentDirectoryURL = home
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = try FileHandle(forWritingTo: out)
-        p.standardError = try FileHandle(forWritingTo: err)
+        p.standardError = try standardError ?? FileHandle(forWritingTo: err)
         try p.run()
         return RunningOrch(process: p, stdoutPath: out.path, stderrPath: err.path)
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import OrchRuntime
 import ServiceLifecycle
@@ -9,6 +12,9 @@ import ServiceLifecycle
 /// its error becomes the command's.
 enum OrchServiceGroup {
     static func run(_ services: [any Service], logger: Logger = OrchLog.scheduler) async throws {
+        // A long-running service outlives whoever reads its output: a write to a closed pipe or socket fails
+        // (EPIPE, the line is dropped: StandardErrorLine) instead of killing the process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup)
         }
