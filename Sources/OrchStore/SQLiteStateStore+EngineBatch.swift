@@ -4,7 +4,8 @@ import OrchSQLite
 
 extension SQLiteStateStore: EngineStore {
     public func applyEngineBatch(_ batch: TransitionBatch, owner: String, begun: [AttemptKey: AttemptStart],
-                                 processes: [AttemptProcess], alerts: [AlertDraft], now: Date) throws -> [AttemptKey: Int64] {
+                                 processes: [AttemptProcess], alerts: [AlertDraft],
+                                 now: Date) throws -> [AttemptKey: Int64] {
         try write {
             try checkFence()
             for pk in batch.startedRuns {

@@ -59,7 +59,8 @@ import Testing
     @Test func theEndedPidsOfOneReadAreThoseWhoseChildReportedItsEnd() {
         let events: [ForkServerProtocol.Event] = [
             .started(id: 1, pid: 10), .ended(pid: 10, exitCode: 0), .started(id: 2, pid: 11),
-            .exited(pid: 12, exitCode: 1, signal: 0), .refused(id: 3, message: "no"), .exited(pid: 10, exitCode: 0, signal: 0),
+            .exited(pid: 12, exitCode: 1, signal: 0), .refused(id: 3, message: "no"),
+            .exited(pid: 10, exitCode: 0, signal: 0),
         ]
         // 12 died without its report: what it left may still have to be stopped, so its pid is recorded at once.
         #expect(ForkServerProtocol.Event.endedPids(in: events) == [10])

@@ -169,7 +169,8 @@ extension RunEngine {
             // (docs/performance.md, "A quick forked attempt's pid recorded with its end").
             startedWithEnd: { [clock] pid, ticks in
                 if recordsProcess, let attemptId {
-                    endedProcess.note.withLock { $0 = AttemptProcess(attemptId: attemptId, key: key, pid: Int(pid), startTicks: ticks) }
+                    let process = AttemptProcess(attemptId: attemptId, key: key, pid: Int(pid), startTicks: ticks)
+                    endedProcess.note.withLock { $0 = process }
                 }
                 self.post(.attemptStarted(key, tryNumber: tryNumber, at: clock()), wakes: false)
             },
