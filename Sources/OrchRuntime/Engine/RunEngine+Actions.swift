@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import OrchCore
 import OrchStore
 
@@ -154,8 +153,7 @@ extension RunEngine {
     /// for the next step with the time it happened, and costs no step of its own.
     nonisolated func callbacks(_ key: AttemptKey, tryNumber: Int, attemptId: Int64?,
                                recordsProcess: Bool, startIsUrgent: Bool = true) -> AttemptCallbacks {
-        let endedProcess = EndedProcess()
-        return AttemptCallbacks(
+        AttemptCallbacks(
             started: { [store, clock] pid, ticks in
                 // Recorded at once, for display and for killing; liveness itself is the attempt's lock file.
                 if recordsProcess, let attemptId {
@@ -164,19 +162,17 @@ extension RunEngine {
                 }
                 self.post(.attemptStarted(key, tryNumber: tryNumber, at: clock()), wakes: startIsUrgent)
             },
-            // The end is in hand and `finished` comes next: the process is recorded by the step that records the
-            // end, in its transaction, instead of in one of its own between the end and the next launch
-            // (docs/performance.md, "A quick forked attempt's pid recorded with its end").
+            // The end is in hand and `finished` comes next: the process goes to the mailbox with the start, and the
+            // step that takes the end records it in its transaction, instead of one of its own between the end and
+            // the next launch (docs/performance.md, "A quick forked attempt's pid recorded with its end").
             startedWithEnd: { [clock] pid, ticks in
-                if recordsProcess, let attemptId {
-                    let process = AttemptProcess(attemptId: attemptId, key: key, pid: Int(pid), startTicks: ticks)
-                    endedProcess.note.withLock { $0 = process }
-                }
-                self.post(.attemptStarted(key, tryNumber: tryNumber, at: clock()), wakes: false)
+                let process = recordsProcess ? attemptId.map {
+                    AttemptProcess(attemptId: $0, key: key, pid: Int(pid), startTicks: ticks)
+                } : nil
+                self.post(.attemptStarted(key, tryNumber: tryNumber, at: clock()), wakes: false, process: process)
             },
             finished: { outcome in
-                self.post(.attemptExited(key, tryNumber: tryNumber, outcome: outcome),
-                          process: endedProcess.note.withLock { p in defer { p = nil }; return p })
+                self.post(.attemptExited(key, tryNumber: tryNumber, outcome: outcome))
             })
     }
 
@@ -192,11 +188,6 @@ extension RunEngine {
                                              tryNumber: intent.tryNumber, state: intent.state, error: intent.error,
                                              logPath: logPath, detail: intent.detail))
     }
-}
-
-/// The process of an attempt whose start came with its end, kept from `startedWithEnd` for `finished`.
-private final class EndedProcess: Sendable {
-    let note = Mutex<AttemptProcess?>(nil)
 }
 
 /// An attempt a step ended, as its report needs it (its run's record may be gone by then).

@@ -126,7 +126,7 @@ public actor RunEngine {
     }
 
     /// Hands an event from another thread to the next step; `wakes`: and wakes the loop for it. `process`: an
-    /// attempt's process the step records in its own transaction.
+    /// attempt's process for that step to record in its batch's transaction.
     nonisolated func post(_ event: EngineEvent, wakes: Bool = true, process: AttemptProcess? = nil) {
         mailbox.post(event, wakes: wakes, process: process)
         if wakes { signal.notify() }

@@ -17,7 +17,7 @@ public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
     public func log(_ message: String) {
         let line = Array("[\(logTimestamp())] \(message)\n".utf8)
         lock.lock(); defer { lock.unlock() }
-        if fd < 0 { fd = AttemptLogFile.openForAppend(path) }
+        openIfNeeded()
         guard fd >= 0 else { return }
         _ = writeAll(fd, line)   // a full disk loses the line, as before; the attempt goes on
     }
@@ -28,6 +28,11 @@ public final class FileTaskLogger: TaskLogger, @unchecked Sendable {
     /// beside its body"). A file that cannot be opened is tried again by the first line.
     public func openAhead() {
         lock.lock(); defer { lock.unlock() }
+        openIfNeeded()
+    }
+
+    /// Must hold the lock.
+    private func openIfNeeded() {
         if fd < 0 { fd = AttemptLogFile.openForAppend(path) }
     }
 }

@@ -108,16 +108,3 @@ struct HelperProcess {
         return status
     }
 }
-
-/// Writes all of `bytes` to `fd`, again after EINTR or a short write; false when the other end is gone. Plain
-/// system calls only: the fork server uses it before it forks.
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return false }
-        offset += n
-    }
-    return true
-}
