@@ -87,6 +87,9 @@ final class OrchSandbox: @unchecked Sendable {
         env["ORCH_BUNDLES"] = testBundles
         env.removeValue(forKey: "ORCH_DAGS_ARE_PAUSED_AT_CREATION")
         env.removeValue(forKey: "ORCH_STATE_DSN")
+        // Tests in this process set secrets in its environment for a moment (WorkerPoolHardeningTests): a command
+        // started meanwhile must not inherit them (serve then took ORCH_API_TOKEN and wrote no api-token file).
+        for secret in ["ORCH_API_TOKEN", "ORCH_ALERT_SECRET", "ORCH_ALERT_WEBHOOKS"] { env.removeValue(forKey: secret) }
         return env.merging(extraEnvironment) { $1 }
     }
 
