@@ -36,6 +36,13 @@ import Testing
         #expect(HugePageCode.ofThisProcess(environment: [HugePageCode.switchKey: "0"]).pending.isEmpty)
     }
 
+    @Test func copiesThatCannotBePreparedLeaveTheMoveToTheCaller() {
+        var code = HugePageCode(pending: [0x1000])   // not a piece boundary: refused before any thread or memory
+        #expect(!code.prepare(wakeFD: -1) && !code.preparing)
+        code.placeReady()   // nothing prepared: nothing placed, the piece still pending
+        #expect(code.pending == [0x1000] && code.moved == 0)
+    }
+
     @Test func aMoveThatTheKernelRefusesStopsTheMoving() {
         var code = HugePageCode(pending: [0x1000])   // not a piece boundary: EINVAL, nothing touched
         code.moveNext()

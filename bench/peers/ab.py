@@ -6,8 +6,11 @@
 Each round runs `orch_driver.py --mode M --shapes S --repeats R --idle-seconds 0` once per build, the builds' order
 alternating between rounds (A B, B A, ...), so drift of the machine falls on both. Prints, per shape, the median (and
 min-max) over every run of each build of the figures orch_driver.py writes: hop p50 (ms, chains), overhead per task
-(ms) and tasks/s; with --json, also every sample as a JSON line. Removed homes wait in PEERS_TRASH (a folder under
-TMPDIR, emptied at the end), as under run.py, so that deleting one home does not slow the next run's file creation.
+(ms) and tasks/s; with --json, also every sample as a JSON line; with --split-first, the first run of each driver
+(a fresh serve and helper: the first repeat) apart from the later ones. `--env NAME:VAR=VALUE` (repeatable) gives one
+build's drivers an environment variable, so one build can be its own B (a switch on and off). Removed homes wait in PEERS_TRASH (a folder under
+TMPDIR, emptied at the end), as under run.py, so that deleting one home does not slow the next run's file creation; a
+PEERS_TRASH given in the environment is used and kept, so that back-to-back A/Bs do not start right after a removal.
 """
 from __future__ import annotations
 
@@ -63,6 +66,9 @@ def main() -> None:
     p.add_argument("--shapes", default="sleep_10,chain_20,light_400")
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--json", action="store_true", help="also print every sample as a JSON line")
+    p.add_argument("--split-first", action="store_true", help="the first repeat of each driver in its own table")
+    p.add_argument("--env", action="append", default=[], metavar="NAME:VAR=VALUE",
+                   help="an environment variable for one build's drivers (repeatable)")
     args = p.parse_args()
     builds = []
     for spec in args.builds:
@@ -70,14 +76,22 @@ def main() -> None:
         if not path or not os.access(path, os.X_OK):
             sys.exit(f"ab: '{spec}' is not NAME=/path/to/an/executable/orch")
         builds.append((name, os.path.abspath(path)))
-    trash = tempfile.mkdtemp(prefix="ab-trash-")
+    given_trash = os.environ.get("PEERS_TRASH")
+    trash = given_trash or tempfile.mkdtemp(prefix="ab-trash-")
     env = dict(os.environ, PEERS_TRASH=trash)
+    own_env: dict[str, dict[str, str]] = {name: {} for name, _ in builds}
+    for spec in args.env:
+        name, _, assignment = spec.partition(":")
+        var, eq, value = assignment.partition("=")
+        if name not in own_env or not var or not eq:
+            sys.exit(f"ab: '--env {spec}' is not NAME:VAR=VALUE for one of the builds")
+        own_env[name][var] = value
     samples: dict[str, list[dict]] = {name: [] for name, _ in builds}
     try:
         for r in range(args.rounds):
             order = builds if r % 2 == 0 else list(reversed(builds))
             for name, orch in order:
-                got = run_driver(orch, args.mode, args.shapes, args.repeats, env)
+                got = run_driver(orch, args.mode, args.shapes, args.repeats, {**env, **own_env[name]})
                 for s in got:
                     s["build"] = name
                     s["round"] = r + 1
@@ -86,9 +100,17 @@ def main() -> None:
                 samples[name] += got
                 print(f"ab: round {r + 1} {name}: {len(got)} samples", file=sys.stderr, flush=True)
     finally:
-        shutil.rmtree(trash, ignore_errors=True)
+        if not given_trash:
+            shutil.rmtree(trash, ignore_errors=True)
+    shapes = [s for s in args.shapes.split(",") if s]
     print(f"{args.mode}, {args.rounds} rounds x {args.repeats} repeats, medians (min-max):")
-    print(summary(samples, [s for s in args.shapes.split(",") if s]))
+    if args.split_first:
+        print("first run of each driver:")
+        print(summary({n: [s for s in v if s.get("repeat") == 1] for n, v in samples.items()}, shapes))
+        print("later runs:")
+        print(summary({n: [s for s in v if s.get("repeat") != 1] for n, v in samples.items()}, shapes))
+    else:
+        print(summary(samples, shapes))
 
 
 if __name__ == "__main__":

@@ -17,8 +17,26 @@
    orch_move_code_to_huge_page: replaces the code at [at, at + size), which must lie inside that segment with `at`
    and `size` multiples of the huge page size, with an identical copy in anonymous memory marked MADV_HUGEPAGE and
    mapped read and execute. The copy is made elsewhere and put in place with one mremap, so the code is never
-   absent. Returns 0, or an errno value with the code left as it was. */
+   absent. Returns 0, or an errno value with the code left as it was.
+
+   The same move in two halves, so that the copying (2 MiB of fresh huge page each, zeroed by the kernel first:
+   milliseconds where the memory is new to the machine) is not the server's time:
+   orch_prepare_code_copies: starts a thread of its own, at the lowest priority and with every signal blocked,
+   that copies the pieces at from[0..count) (each a multiple of `size`) one after the other into anonymous memory
+   marked MADV_HUGEPAGE and MADV_DONTFORK (not in children forked meanwhile), and writes one byte to `wake_fd`
+   (if >= 0) after each. Before each copy it waits until the server has not forked for `quiet_ns` (told by
+   orch_code_copies_note_fork), but no longer than `most_wait_ns`: a huge page being zeroed holds the address
+   space's lock, which a fork waits for. Once per process. Returns 0, or an errno value with nothing started.
+   orch_code_copies_note_fork: the server has just forked.
+   orch_prepared_code_copies: how many copies are made, from the first.
+   orch_place_code_copy: puts made copy `index` over its piece (read and execute, inherited by children again,
+   one mremap). Returns 0, or an errno value with the code left as it was and no further copy made. */
 int orch_main_code_range(uintptr_t *start, uintptr_t *end);
 int orch_move_code_to_huge_page(uintptr_t at, size_t size);
+int orch_prepare_code_copies(const uintptr_t *from, size_t count, size_t size, int wake_fd, long long quiet_ns,
+                             long long most_wait_ns);
+void orch_code_copies_note_fork(void);
+size_t orch_prepared_code_copies(void);
+int orch_place_code_copy(size_t index);
 
 #endif

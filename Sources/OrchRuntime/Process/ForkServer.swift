@@ -57,10 +57,11 @@ public enum ForkServer {
         signal(SIGTERM, SIG_IGN)   // the pool closes stdin to stop the server; SIGTERM is for attempts
         signal(SIGINT, SIG_IGN)
         _ = orch_set_child_subreaper()
-        var code = HugePageCode.ofThisProcess()   // moved a piece after each fork, while the child runs
+        var code = HugePageCode.ofThisProcess()   // copied on a thread of its own, put in place between requests
         for key in helperVariables { unsetenv(key) }
 
         warmUp()
+        code.prepare(wakeFD: wake.write)   // wakes the poll below after each copy
         send(.ready)
         var input: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -78,6 +79,7 @@ public enum ForkServer {
             if fds[1].revents != 0 {
                 while read(wake.read, &buffer, buffer.count) > 0 {}
             }
+            code.placeReady()
             if fds[2].revents != 0 {   // before reaping: a child's `ended` goes out before its `exited`
                 for end in ends.readReports() where children.contains(end.pid) {
                     send(.ended(pid: end.pid, exitCode: end.exitCode))
@@ -101,7 +103,8 @@ public enum ForkServer {
                 input.removeSubrange(...newline)
                 if let pid = handle(line, contexts: &contexts, ends: ends, warm: warm, runChild: runChild) {
                     children.insert(pid)
-                    code.moveNext()
+                    code.forked()
+                    if !code.preparing { code.moveNext() }   // no thread: a piece after each fork, while the child runs
                 }
             }
         }

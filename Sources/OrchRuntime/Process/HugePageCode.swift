@@ -4,16 +4,23 @@ import Glibc
 import CHugePageCode
 import Foundation
 
-/// A fork server's code in transparent huge pages, one 2 MiB piece after each fork.
+/// A fork server's code in transparent huge pages, copied on a thread of its own and put in place between forks.
 ///
 /// Linux does not copy the page-table entries of file-backed code into a forked child: the child faults every
 /// 64 KiB window of code it runs in again (76 of the 135 faults of a no-op attempt of the benchmark bundle), and
 /// tears the entries down when it exits. Anonymous memory is inherited mapped, and in 2 MiB pages it is a dozen
 /// entries to copy and to tear down. So the fork server moves the 2 MiB-aligned middle of its executable's
-/// code, one piece after each fork while the child runs, into an identical copy backed by huge pages (the C side,
-/// `orch_move_code_to_huge_page`). A piece costs the server about 0.4 ms once (a copy of 2 MiB); a C check forking a
-/// process that touched 76 windows of this code measured fork to reap 300 µs with the file mapping and 130 µs with
-/// the huge pages (docs/performance.md, "A fork server's code in huge pages").
+/// code into an identical copy backed by huge pages (the C side, `CHugePageCode`).
+///
+/// The copies are made by a thread of the C side's, at the lowest priority, from the server's start
+/// (``prepare(wakeFD:)``), each once the server has not forked for ``quietBeforeCopy`` (or after
+/// ``mostWaitBeforeCopy``): a huge page being zeroed holds the address space's lock, which a fork waits for. The
+/// server puts each made copy in place (one `mremap`, microseconds) in its loop (``placeReady()``), so no request
+/// waits for a copy. Copying is mostly the kernel zeroing each fresh huge page:
+/// about 0.4 ms a piece on memory the machine has used, 2–7 ms on memory new to a virtual machine whose host takes
+/// freed memory back (this VM: 50–70 ms for 24 MiB), which, made after each fork as before, fell on the hops and
+/// fan-outs of a new server. Where the thread cannot start, the server copies one piece after each fork
+/// (``moveNext()``), as before.
 ///
 /// The price: the moved code is the server's own memory (up to the size of the executable's code, about 24 MiB for
 /// a release bundle) while it lives, shared with its children; the server is stopped when idle. Profilers that name
@@ -23,6 +30,11 @@ public struct HugePageCode: Sendable {
     /// A huge page where the kernel does not say (`hpage_pmd_size`): 2 MiB, as on x86-64 and 4 KiB-page arm64.
     public static let pieceSize: UInt = 2 << 20
     public static let switchKey = "ORCH_FORK_SERVER_HUGE_PAGES"
+    /// The copying thread starts a piece once the server has not forked for this long (a burst of attempts, a quick
+    /// chain, goes first)...
+    public static let quietBeforeCopy: Duration = .milliseconds(2)
+    /// ... but waits no longer than this for it.
+    public static let mostWaitBeforeCopy: Duration = .milliseconds(250)
 
     /// The pieces still to move, lowest address first.
     public private(set) var pending: [UInt]
@@ -30,6 +42,10 @@ public struct HugePageCode: Sendable {
     public let size: UInt
     /// Pieces moved so far.
     public private(set) var moved = 0
+    /// Whether the copies are being made on the C side's thread (``prepare(wakeFD:)``), to be put in place by
+    /// ``placeReady()``.
+    public private(set) var preparing = false
+    private var placed = 0
 
     public init(pending: [UInt], size: UInt = pieceSize) {
         self.pending = pending
@@ -79,7 +95,43 @@ public struct HugePageCode: Sendable {
         mode.contains("[always]") || mode.contains("[madvise]")
     }
 
-    /// Moves the next piece; a refusal stops the moving (the code stays as it is, correct either way).
+    /// Starts copying every pending piece on a thread of its own, which writes a byte to `wakeFD` after each copy.
+    /// Returns whether it started; when not, ``moveNext()`` copies a piece at a time in the caller.
+    @discardableResult
+    public mutating func prepare(wakeFD: Int32) -> Bool {
+        guard !pending.isEmpty, !preparing else { return preparing }
+        preparing = orch_prepare_code_copies(pending, pending.count, Int(size), wakeFD,
+                                             Self.nanoseconds(Self.quietBeforeCopy),
+                                             Self.nanoseconds(Self.mostWaitBeforeCopy)) == 0
+        return preparing
+    }
+
+    /// Tells the copying thread that the server has just forked.
+    public func forked() {
+        if preparing && !pending.isEmpty { orch_code_copies_note_fork() }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+
+    /// Puts every copy made since the last call in place; a refusal stops the moving (the code stays as it is).
+    public mutating func placeReady() {
+        guard preparing else { return }
+        let made = orch_prepared_code_copies()
+        while placed < made, !pending.isEmpty {
+            guard orch_place_code_copy(placed) == 0 else {
+                pending = []
+                return
+            }
+            pending.removeFirst()
+            placed += 1
+            moved += 1
+        }
+    }
+
+    /// Moves the next piece in the caller, copy included; a refusal stops the moving (the code stays as it is,
+    /// correct either way).
     public mutating func moveNext() {
         guard let at = pending.first else { return }
         if orch_move_code_to_huge_page(at, Int(size)) == 0 {
