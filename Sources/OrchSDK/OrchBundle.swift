@@ -40,8 +40,9 @@ public enum OrchBundle {
                 exit(1)
             }
         case "__fork-server":
-            // Stays single-threaded until it forks. Each attempt's DAG is built here before its first fork (a
-            // request for a DAG of the plain list builds the list), and every later child inherits it.
+            // No Dispatch or Swift concurrency until it forks (ForkServer). Each attempt's DAG is built here before
+            // its first fork (a request for a DAG of the plain list builds the list), and every later child inherits
+            // it.
             ForkServer.serve(warm: { spec in _ = registry.dag(spec.dagId) }, runChild: { spec in
                 CallingThreadExecutor.run { await runAttempt(spec, in: registry) }
             })

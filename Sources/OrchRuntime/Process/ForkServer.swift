@@ -6,10 +6,10 @@ import Foundation
 import OrchStore
 import OrchCore
 
-/// The server side of process isolation without exec: a single-threaded process that has loaded the binary
-/// once and forks one child per attempt (a zygote). Forking a warm process costs about a millisecond where
-/// starting the binary afresh costs tens; the child is still a separate process with its own log, lock and
-/// process group, exactly as with posix_spawn.
+/// The server side of process isolation without exec: a process that has loaded the binary once and forks one
+/// child per attempt (a zygote). Forking a warm process costs about a millisecond where starting the binary afresh
+/// costs tens; the child is still a separate process with its own log, lock and process group, exactly as with
+/// posix_spawn.
 ///
 /// The server is the subreaper of its children's descendants: a process left behind by an attempt whose
 /// process died without stopping it (SIGKILL, a crash) is re-parented here, and is killed at once, since its
@@ -20,8 +20,9 @@ import OrchCore
 /// child's memory down (a fifth of a no-op attempt's hop) before the engine's next step. `exited` follows when the
 /// child is reaped.
 ///
-/// It must stay single-threaded and never touch Dispatch or Swift concurrency before forking (libdispatch
-/// refuses to run in the child of a multi-threaded parent), so everything here is plain system calls.
+/// It must never touch Dispatch or Swift concurrency before forking (libdispatch refuses to run in the child of a
+/// parent it made multi-threaded), so everything here is plain system calls on one thread. The one other thread is
+/// ``HugePageCode``'s copier, a C thread that only copies memory and holds no lock of libc's when the server forks.
 public enum ForkServer {
     nonisolated(unsafe) static var wakeWriteFD: Int32 = -1
 
