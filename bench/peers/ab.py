@@ -6,11 +6,12 @@
 Each round runs `orch_driver.py --mode M --shapes S --repeats R --idle-seconds 0` once per build, the builds' order
 alternating between rounds (A B, B A, ...), so drift of the machine falls on both. Prints, per shape, the median (and
 min-max) over every run of each build of the figures orch_driver.py writes: hop p50 (ms, chains), overhead per task
-(ms) and tasks/s; with --json, also every sample as a JSON line; with --split-first, the first run of each driver
-(a fresh serve and helper: the first repeat) apart from the later ones. `--env NAME:VAR=VALUE` (repeatable) gives one
-build's drivers an environment variable, so one build can be its own B (a switch on and off). Removed homes wait in PEERS_TRASH (a folder under
-TMPDIR, emptied at the end), as under run.py, so that deleting one home does not slow the next run's file creation; a
-PEERS_TRASH given in the environment is used and kept, so that back-to-back A/Bs do not start right after a removal.
+(ms) and tasks/s; with --json, also every sample as a JSON line; with --split-first, each shape's first repeat
+apart from its later ones (the first shape's first repeat is a fresh serve's first run, its helper just started).
+`--env NAME:VAR=VALUE` (repeatable) gives one build's drivers an environment variable, so one build can be its own B
+(a switch on and off). Removed homes wait in PEERS_TRASH (a folder under TMPDIR, emptied at the end), as under
+run.py, so that deleting one home does not slow the next run's file creation; a PEERS_TRASH given in the
+environment is used and kept, so that back-to-back A/Bs do not start right after a removal.
 """
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def main() -> None:
     p.add_argument("--shapes", default="sleep_10,chain_20,light_400")
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--json", action="store_true", help="also print every sample as a JSON line")
-    p.add_argument("--split-first", action="store_true", help="the first repeat of each driver in its own table")
+    p.add_argument("--split-first", action="store_true", help="each shape's first repeat in a table of its own")
     p.add_argument("--env", action="append", default=[], metavar="NAME:VAR=VALUE",
                    help="an environment variable for one build's drivers (repeatable)")
     args = p.parse_args()
