@@ -104,8 +104,7 @@ public enum ForkServer {
                 input.removeSubrange(...newline)
                 if let pid = handle(line, contexts: &contexts, ends: ends, warm: warm, runChild: runChild) {
                     children.insert(pid)
-                    code.forked()
-                    if !code.preparing { code.moveNext() }   // no thread: a piece after each fork, while the child runs
+                    code.afterFork()
                 }
             }
         }

@@ -45,7 +45,6 @@ public struct HugePageCode: Sendable {
     /// Whether the copies are being made on the C side's thread (``prepare(wakeFD:)``), to be put in place by
     /// ``placeReady()``.
     public private(set) var preparing = false
-    private var placed = 0
 
     public init(pending: [UInt], size: UInt = pieceSize) {
         self.pending = pending
@@ -106,9 +105,11 @@ public struct HugePageCode: Sendable {
         return preparing
     }
 
-    /// Tells the copying thread that the server has just forked.
-    public func forked() {
-        if preparing && !pending.isEmpty { orch_code_copies_note_fork() }
+    /// The server has just forked: tells the copying thread, or, without one, moves the next piece here while the
+    /// child runs.
+    public mutating func afterFork() {
+        guard !pending.isEmpty else { return }
+        if preparing { orch_code_copies_note_fork() } else { moveNext() }
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {
@@ -116,16 +117,16 @@ public struct HugePageCode: Sendable {
     }
 
     /// Puts every copy made since the last call in place; a refusal stops the moving (the code stays as it is).
+    /// Copy `moved` is the next to place: the copies are made, and placed, in the order of the pieces.
     public mutating func placeReady() {
-        guard preparing else { return }
+        guard preparing, !pending.isEmpty else { return }
         let made = orch_prepared_code_copies()
-        while placed < made, !pending.isEmpty {
-            guard orch_place_code_copy(placed) == 0 else {
+        while moved < made, !pending.isEmpty {
+            guard orch_place_code_copy(moved) == 0 else {
                 pending = []
                 return
             }
             pending.removeFirst()
-            placed += 1
             moved += 1
         }
     }
