@@ -81,12 +81,10 @@ public enum ForkServer {
                 while read(wake.read, &buffer, buffer.count) > 0 {}
             }
             code.placeReady()
-            if fds[2].revents != 0 {   // before reaping: a child's `ended` goes out before its `exited`
-                for end in ends.readReports() where children.contains(end.pid) {
-                    send(.ended(pid: end.pid, exitCode: end.exitCode))
-                }
-            }
-            if reapChildren(&children) { sweepUntil = time(nil) + 10 }
+            let reaped = reapExited()
+            if reaped.contains(where: { children.contains($0.pid) }) { sweepUntil = time(nil) + 10 }
+            let reports = ChildEnds.mustReadReports(pipeReadable: fds[2].revents != 0, reaped: reaped) ? ends.readReports() : []
+            for event in ChildEnds.events(reports: reports, reaped: reaped, children: &children) { send(event) }
             if (!children.isEmpty || time(nil) < sweepUntil) && monotonicSeconds() - lastSweep >= sweepInterval * 0.9 {
                 killAdoptedLeftovers(known: children)
                 lastSweep = monotonicSeconds()
@@ -122,7 +120,6 @@ public enum ForkServer {
         return (fds[0], fds[1])
     }
 
-    /// Reaps every exited child; reports (and forgets) the attempts among them. Returns whether one ended.
     /// How often, at most, the server looks for processes it adopted (what an attempt left when it exited).
     static let sweepInterval = 0.1
 
@@ -145,16 +142,14 @@ public enum ForkServer {
         _ = String(describing: AttemptOutcome.success)
     }
 
-    private static func reapChildren(_ children: inout Set<pid_t>) -> Bool {
-        var ended = false
+    /// Reaps every exited child of this process: the server's attempts and adopted leftovers alike.
+    private static func reapExited() -> [ChildEnds.Reaped] {
+        var reaped: [ChildEnds.Reaped] = []
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
-            guard pid > 0 else { return ended }
-            guard children.remove(pid) != nil else { continue }   // an adopted leftover, already killed
-            ended = true
-            let sig = status & 0x7f
-            send(.exited(pid: pid, exitCode: sig == 0 ? (status >> 8) & 0xff : -1, signal: sig))
+            guard pid > 0 else { return reaped }
+            reaped.append(ChildEnds.Reaped(pid: pid, status: status))
         }
     }
 
