@@ -21,7 +21,8 @@ enum ChildEnds {
     /// Reports and reapings of processes that are not its children (adopted leftovers) say nothing.
     static func events(reports: [AttemptEndReport.End], reaped: [Reaped],
                        children: inout Set<Int32>) -> [ForkServerProtocol.Event] {
-        var events = reports.filter { children.contains($0.pid) }.map { ForkServerProtocol.Event.ended(pid: $0.pid, exitCode: $0.exitCode) }
+        var events: [ForkServerProtocol.Event] = reports.filter { children.contains($0.pid) }
+            .map { .ended(pid: $0.pid, exitCode: $0.exitCode) }
         for child in reaped where children.remove(child.pid) != nil {
             let signal = child.status & 0x7f
             events.append(.exited(pid: child.pid, exitCode: signal == 0 ? (child.status >> 8) & 0xff : -1, signal: signal))

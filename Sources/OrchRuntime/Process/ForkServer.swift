@@ -83,7 +83,8 @@ public enum ForkServer {
             code.placeReady()
             let reaped = reapExited()
             if reaped.contains(where: { children.contains($0.pid) }) { sweepUntil = time(nil) + 10 }
-            let reports = ChildEnds.mustReadReports(pipeReadable: fds[2].revents != 0, reaped: reaped) ? ends.readReports() : []
+            let readable = fds[2].revents != 0
+            let reports = ChildEnds.mustReadReports(pipeReadable: readable, reaped: reaped) ? ends.readReports() : []
             for event in ChildEnds.events(reports: reports, reaped: reaped, children: &children) { send(event) }
             if (!children.isEmpty || time(nil) < sweepUntil) && monotonicSeconds() - lastSweep >= sweepInterval * 0.9 {
                 killAdoptedLeftovers(known: children)
