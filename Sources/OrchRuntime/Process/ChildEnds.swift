@@ -24,8 +24,10 @@ enum ChildEnds {
         var events: [ForkServerProtocol.Event] = reports.filter { children.contains($0.pid) }
             .map { .ended(pid: $0.pid, exitCode: $0.exitCode) }
         for child in reaped where children.remove(child.pid) != nil {
-            let signal = child.status & 0x7f
-            events.append(.exited(pid: child.pid, exitCode: signal == 0 ? (child.status >> 8) & 0xff : -1, signal: signal))
+            switch ChildExit(waitStatus: child.status) {
+            case .exited(let code): events.append(.exited(pid: child.pid, exitCode: code, signal: 0))
+            case .signaled(let signal): events.append(.exited(pid: child.pid, exitCode: -1, signal: signal))
+            }
         }
         return events
     }

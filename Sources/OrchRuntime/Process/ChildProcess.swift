@@ -9,6 +9,12 @@ import OrchStore
 public enum ChildExit: Sendable, Equatable {
     case exited(Int32)
     case signaled(Int32)
+
+    /// How a child ended, from the status `waitpid` gave.
+    init(waitStatus status: Int32) {
+        let sig = status & 0x7f
+        self = sig == 0 ? .exited((status >> 8) & 0xff) : .signaled(sig)
+    }
 }
 
 /// Starts child processes with posix_spawn: stdout and stderr appended to a log file, an exclusive
@@ -81,9 +87,7 @@ public enum ChildProcess {
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return .exited(-1) }
         }
-        let sig = status & 0x7f
-        if sig == 0 { return .exited((status >> 8) & 0xff) }
-        return .signaled(sig)
+        return ChildExit(waitStatus: status)
     }
 
     /// Sends a signal to the child's whole process group.
