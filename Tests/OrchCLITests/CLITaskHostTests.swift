@@ -85,7 +85,8 @@ import Testing
         #expect(r.status == 0, "\(r.output)")
         let tries = try RunRows(try s.database(), dagId: "test_task_host_crash").attempts(of: "crash")
         #expect(tries.map { $0["state"].string } == ["failed", "success"])
-        #expect(tries.first?["error"].string?.contains("task host") == true, "\(tries.first?["error"].string ?? "")")
+        let error = tries.first?["error"].string ?? ""
+        #expect(error.contains("task host") && error.contains("was killed by signal \(SIGABRT) while"), "\(error)")
         let hosts = (1...2).map { processId(in: tries, attempt: $0 - 1) }
         #expect(hosts[0] != nil && hosts[1] != nil && hosts[0] != hosts[1], "the retry ran in a new host: \(hosts)")
     }

@@ -140,8 +140,11 @@ final class TaskHostClient: @unchecked Sendable {
             if let event = TaskHostProtocol.Event.parse(line) { dispatch(event) }
         }
         let pid = host.pid
-        let signal = status & 0x7f
-        let how = signal != 0 ? "was killed by signal \(signal)" : "exited with code \((status >> 8) & 0xff)"
+        // An attempt that shared a host which exited is reported as killed: it did not end by itself.
+        let (signal, how): (Int32, String) = switch ChildExit(waitStatus: status) {
+        case .signaled(let signal): (signal, "was killed by signal \(signal)")
+        case .exited(let code): (SIGKILL, "exited with code \(code)")
+        }
         lock.lock()
         let orphans = hostPid == pid ? attempts : [:]
         if hostPid == pid {
@@ -151,7 +154,7 @@ final class TaskHostClient: @unchecked Sendable {
         lock.unlock()
         // They shared the host's process: they ended with it.
         for finished in orphans.values {
-            finished(.crashed(signal: signal == 0 ? SIGKILL : signal,
+            finished(.crashed(signal: signal,
                                 error: "the bundle's task host (pid \(pid)) \(how) while the attempt ran in it"))
         }
     }
