@@ -237,7 +237,7 @@ public enum BundleLoader {
                                     message: "`\(executable) describe` did not answer within \(timeout) s and was killed")
         }
         guard result.status == 0, !result.signaled else {
-            let how = result.signaled ? "was killed by signal \(result.status)" : "exited with code \(result.status)"
+            let how = (result.signaled ? ChildExit.signaled(result.status) : .exited(result.status)).howItEnded
             throw BundleImportError(bundle: bundle, kind: .describe,
                                     message: "`\(executable) describe` \(how)" + (stderr.isEmpty ? "" : ":\n\(stderr)"))
         }

@@ -15,6 +15,14 @@ public enum ChildExit: Sendable, Equatable {
         let sig = status & 0x7f
         self = sig == 0 ? .exited((status >> 8) & 0xff) : .signaled(sig)
     }
+
+    /// How it ended, as the end of a sentence: "exited with code 3", "was killed by signal 9".
+    var howItEnded: String {
+        switch self {
+        case .exited(let code): "exited with code \(code)"
+        case .signaled(let signal): "was killed by signal \(signal)"
+        }
+    }
 }
 
 /// Starts child processes with posix_spawn: stdout and stderr appended to a log file, an exclusive

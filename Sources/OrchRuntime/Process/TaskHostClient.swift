@@ -141,10 +141,8 @@ final class TaskHostClient: @unchecked Sendable {
         }
         let pid = host.pid
         // An attempt that shared a host which exited is reported as killed: it did not end by itself.
-        let (signal, how): (Int32, String) = switch ChildExit(waitStatus: status) {
-        case .signaled(let signal): (signal, "was killed by signal \(signal)")
-        case .exited(let code): (SIGKILL, "exited with code \(code)")
-        }
+        let exit = ChildExit(waitStatus: status)
+        let signal: Int32 = if case .signaled(let signal) = exit { signal } else { SIGKILL }
         lock.lock()
         let orphans = hostPid == pid ? attempts : [:]
         if hostPid == pid {
@@ -155,7 +153,7 @@ final class TaskHostClient: @unchecked Sendable {
         // They shared the host's process: they ended with it.
         for finished in orphans.values {
             finished(.crashed(signal: signal,
-                                error: "the bundle's task host (pid \(pid)) \(how) while the attempt ran in it"))
+                                error: "the bundle's task host (pid \(pid)) \(exit.howItEnded) while the attempt ran in it"))
         }
     }
 
