@@ -94,12 +94,20 @@ static long long monotonic_ns(void) {
     return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
-/* Until the server has not forked for quiet_ns, or most_wait_ns have passed: a fork waits for a huge page being
-   zeroed (the fault holds the address space's lock), and forks in quick succession are a burst of attempts. */
+/* Until the server has forked once and not again for quiet_ns, or most_wait_ns have passed: a fork waits for a huge
+   page being zeroed (the fault holds the address space's lock), forks in quick succession are a burst of attempts,
+   and a server is started for a request that comes right after it is ready (the first attempt after a cold start
+   waits for no copy). */
+int orch_code_copy_may_start(long long last_fork_ns, long long now_ns, long long waiting_since_ns, long long quiet_ns,
+                             long long most_wait_ns) {
+    if (now_ns - waiting_since_ns >= most_wait_ns) return 1;
+    return last_fork_ns != 0 && now_ns - last_fork_ns >= quiet_ns;
+}
+
 static void wait_for_quiet(void) {
     long long start = monotonic_ns();
-    while (monotonic_ns() - atomic_load(&prepared.last_fork_ns) < prepared.quiet_ns
-           && monotonic_ns() - start < prepared.most_wait_ns) {
+    while (!orch_code_copy_may_start(atomic_load(&prepared.last_fork_ns), monotonic_ns(), start, prepared.quiet_ns,
+                                     prepared.most_wait_ns)) {
         struct timespec pause = {0, 500000};
         nanosleep(&pause, NULL);
     }

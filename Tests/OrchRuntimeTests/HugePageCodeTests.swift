@@ -16,6 +16,18 @@ import Testing
         #expect(HugePageCode.pieces(start: 0x5000_0000, end: 0x5000_0000 + 2 * mib - 4096).isEmpty)
     }
 
+    /// A fresh server's first attempt (a cold trigger) waits for no copy: nothing is copied before the first fork,
+    /// then only in a pause of 2 ms without one, and after 250 ms of waiting whatever happens.
+    @Test func aCopyWaitsForTheFirstForkAndThenForAPause() {
+        let ms: Int64 = 1_000_000
+        let start: Int64 = 1_000 * ms
+        #expect(!HugePageCode.copyMayStart(lastFork: 0, now: start + 10 * ms, waitingSince: start))   // no fork yet
+        #expect(!HugePageCode.copyMayStart(lastFork: start + 10 * ms, now: start + 11 * ms, waitingSince: start))
+        #expect(HugePageCode.copyMayStart(lastFork: start + 10 * ms, now: start + 12 * ms, waitingSince: start))
+        #expect(HugePageCode.copyMayStart(lastFork: 0, now: start + 250 * ms, waitingSince: start))   // waited enough
+        #expect(HugePageCode.copyMayStart(lastFork: start + 249 * ms, now: start + 250 * ms, waitingSince: start))
+    }
+
     @Test func theKernelsModeDecidesWhetherAnythingMoves() {
         #expect(HugePageCode.hugePagesUsable("always [madvise] never\n"))
         #expect(HugePageCode.hugePagesUsable("[always] madvise never\n"))

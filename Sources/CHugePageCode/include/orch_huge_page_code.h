@@ -24,9 +24,12 @@
    orch_prepare_code_copies: starts a thread of its own, at the lowest priority and with every signal blocked,
    that copies the pieces at from[0..count) (each a multiple of `size`) one after the other into anonymous memory
    marked MADV_HUGEPAGE and MADV_DONTFORK (not in children forked meanwhile), and writes one byte to `wake_fd`
-   (if >= 0) after each. Before each copy it waits until the server has not forked for `quiet_ns` (told by
-   orch_code_copies_note_fork), but no longer than `most_wait_ns`: a huge page being zeroed holds the address
+   (if >= 0) after each. Before each copy it waits until the server has forked once and not again for `quiet_ns`
+   (told by orch_code_copies_note_fork), but no longer than `most_wait_ns`: a huge page being zeroed holds the address
    space's lock, which a fork waits for. Once per process. Returns 0, or an errno value with nothing started.
+   orch_code_copy_may_start: pure, the rule above: whether a copy may start at `now_ns`, the server's last fork at
+   `last_fork_ns` (0: none yet; a server is started for a request that comes right after it is ready, so the
+   first attempt after a cold start waits for no copy) and the copier waiting since `waiting_since_ns`. 1 or 0.
    orch_code_copies_note_fork: the server has just forked.
    orch_prepared_code_copies: how many copies are made, from the first.
    orch_place_code_copy: puts made copy `index` over its piece (read and execute, inherited by children again,
@@ -34,6 +37,8 @@
 int orch_main_code_range(uintptr_t *start, uintptr_t *end);
 int orch_move_code_to_huge_page(uintptr_t at, size_t size);
 int orch_prepare_code_copies(const uintptr_t *from, size_t count, size_t size, int wake_fd, long long quiet_ns,
+                             long long most_wait_ns);
+int orch_code_copy_may_start(long long last_fork_ns, long long now_ns, long long waiting_since_ns, long long quiet_ns,
                              long long most_wait_ns);
 void orch_code_copies_note_fork(void);
 size_t orch_prepared_code_copies(void);

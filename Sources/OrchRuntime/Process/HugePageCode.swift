@@ -12,9 +12,11 @@ import Foundation
 /// entries to copy and to tear down. So the fork server moves the 2 MiB-aligned middle of its executable's
 /// code into an identical copy backed by huge pages (the C side, `CHugePageCode`).
 ///
-/// The copies are made by a thread of the C side's, at the lowest priority, from the server's start
-/// (``prepare(wakeFD:)``), each once the server has not forked for ``quietBeforeCopy`` (or after
-/// ``mostWaitBeforeCopy``): a huge page being zeroed holds the address space's lock, which a fork waits for. The
+/// The copies are made by a thread of the C side's, at the lowest priority, started with the server
+/// (``prepare(wakeFD:)``), each once the server has forked and then not again for ``quietBeforeCopy`` (or after
+/// ``mostWaitBeforeCopy``; ``copyMayStart(lastFork:now:waitingSince:)``): a huge page being zeroed holds the address
+/// space's lock, which a fork waits for, and a server is started for a request that comes right after it is ready,
+/// so the first attempt after a cold start waits for no copy. The
 /// server puts each made copy in place (one `mremap`, microseconds) in its loop (``placeReady()``), so no request
 /// waits for a copy. Copying is mostly the kernel zeroing each fresh huge page:
 /// about 0.4 ms a piece on memory the machine has used, 2–7 ms on memory new to a virtual machine whose host takes
@@ -92,6 +94,14 @@ public struct HugePageCode: Sendable {
     /// area have huge pages.
     public static func hugePagesUsable(_ mode: String) -> Bool {
         mode.contains("[always]") || mode.contains("[madvise]")
+    }
+
+    /// Pure, the rule the copying thread follows before each piece: a copy may start once the server has forked
+    /// (`lastFork` 0: not yet) and not again for ``quietBeforeCopy``, or once the thread has waited
+    /// ``mostWaitBeforeCopy``. Times in nanoseconds of one monotonic clock.
+    public static func copyMayStart(lastFork: Int64, now: Int64, waitingSince: Int64) -> Bool {
+        orch_code_copy_may_start(lastFork, now, waitingSince, nanoseconds(quietBeforeCopy),
+                                 nanoseconds(mostWaitBeforeCopy)) != 0
     }
 
     /// Starts copying every pending piece on a thread of its own, which writes a byte to `wakeFD` after each copy.
