@@ -94,10 +94,7 @@ static long long monotonic_ns(void) {
     return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
-/* Until the server has forked once and not again for quiet_ns, or most_wait_ns have passed: a fork waits for a huge
-   page being zeroed (the fault holds the address space's lock), forks in quick succession are a burst of attempts,
-   and a server is started for a request that comes right after it is ready (the first attempt after a cold start
-   waits for no copy). */
+/* Until the server has forked once and not again for quiet_ns, or most_wait_ns have passed (the header says why). */
 int orch_code_copy_may_start(long long last_fork_ns, long long now_ns, long long waiting_since_ns, long long quiet_ns,
                              long long most_wait_ns) {
     if (now_ns - waiting_since_ns >= most_wait_ns) return 1;

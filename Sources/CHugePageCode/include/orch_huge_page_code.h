@@ -28,8 +28,8 @@
    (told by orch_code_copies_note_fork), but no longer than `most_wait_ns`: a huge page being zeroed holds the address
    space's lock, which a fork waits for. Once per process. Returns 0, or an errno value with nothing started.
    orch_code_copy_may_start: pure, the rule above: whether a copy may start at `now_ns`, the server's last fork at
-   `last_fork_ns` (0: none yet; a server is started for a request that comes right after it is ready, so the
-   first attempt after a cold start waits for no copy) and the copier waiting since `waiting_since_ns`. 1 or 0.
+   `last_fork_ns` (0: none yet) and the copier waiting since `waiting_since_ns`. 1 or 0. No copy before the first
+   fork: a server is started for a request that comes right after it is ready, and that attempt waits for none.
    orch_code_copies_note_fork: the server has just forked.
    orch_prepared_code_copies: how many copies are made, from the first.
    orch_place_code_copy: puts made copy `index` over its piece (read and execute, inherited by children again,

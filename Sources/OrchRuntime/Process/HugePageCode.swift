@@ -15,11 +15,11 @@ import Foundation
 /// The copies are made by a thread of the C side's, at the lowest priority, started with the server
 /// (``prepare(wakeFD:)``), each once the server has forked and then not again for ``quietBeforeCopy`` (or after
 /// ``mostWaitBeforeCopy``; ``copyMayStart(lastFork:now:waitingSince:)``): a huge page being zeroed holds the address
-/// space's lock, which a fork waits for, and a server is started for a request that comes right after it is ready,
-/// so the first attempt after a cold start waits for no copy. The
-/// server puts each made copy in place (one `mremap`, microseconds) in its loop (``placeReady()``), so no request
-/// waits for a copy. Copying is mostly the kernel zeroing each fresh huge page:
-/// about 0.4 ms a piece on memory the machine has used, 2–7 ms on memory new to a virtual machine whose host takes
+/// space's lock, which a fork waits for, and the first attempt after a cold start is the request the server was
+/// started for. The server puts each made copy in place (one `mremap`, microseconds) in its loop
+/// (``placeReady()``); a request that comes while a piece is being zeroed waits for that piece only. Copying is
+/// mostly the kernel zeroing each fresh huge page: about 0.4 ms a piece on memory the machine has used, 2–7 ms on
+/// memory new to a virtual machine whose host takes
 /// freed memory back (this VM: 50–70 ms for 24 MiB), which, made after each fork as before, fell on the hops and
 /// fan-outs of a new server. Where the thread cannot start, the server copies one piece after each fork
 /// (``moveNext()``), as before.
