@@ -64,7 +64,7 @@ public enum BundleBuilder {
             result = try BundleProcess.run("/usr/bin/nice", arguments, environment: environment, directory: folder,
                                            timeout: buildTimeout)
         } catch { throw Failure(message: "cannot start swift build in \(folder): \(error)") }
-        guard result.status == 0, !result.timedOut else {
+        guard result.exit == .exited(0), !result.timedOut else {
             let output = String(decoding: result.stdout + result.stderr, as: UTF8.self)
             throw Failure(message: result.timedOut ? "swift build did not finish within \(Int(buildTimeout)) s"
                                                    : trimmedCompilerOutput(output))
@@ -97,7 +97,7 @@ public enum BundleBuilder {
                                                   directory: folder, timeout: 300) else {
             throw Failure(message: "cannot run swift package dump-package in \(folder)")
         }
-        guard result.status == 0,
+        guard result.exit == .exited(0),
               let json = try? JSONSerialization.jsonObject(with: result.stdout) as? [String: Any],
               let products = json["products"] as? [[String: Any]] else {
             throw Failure(message: "Package.swift of \(folder) does not load: " + trimmedCompilerOutput(result.stderrText))

@@ -236,10 +236,9 @@ public enum BundleLoader {
             throw BundleImportError(bundle: bundle, kind: .timeout,
                                     message: "`\(executable) describe` did not answer within \(timeout) s and was killed")
         }
-        guard result.status == 0, !result.signaled else {
-            let how = (result.signaled ? ChildExit.signaled(result.status) : .exited(result.status)).howItEnded
+        guard result.exit == .exited(0) else {
             throw BundleImportError(bundle: bundle, kind: .describe,
-                                    message: "`\(executable) describe` \(how)" + (stderr.isEmpty ? "" : ":\n\(stderr)"))
+                                    message: "`\(executable) describe` \(result.exit.howItEnded)" + (stderr.isEmpty ? "" : ":\n\(stderr)"))
         }
         return result.stdout
     }

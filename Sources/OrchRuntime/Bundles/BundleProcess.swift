@@ -8,8 +8,7 @@ import Foundation
 /// later.
 enum BundleProcess {
     struct Result: Sendable {
-        var status: Int32
-        var signaled: Bool
+        var exit: ChildExit
         var timedOut: Bool
         var stdout: Data
         var stderr: Data
@@ -50,8 +49,9 @@ enum BundleProcess {
         }
         // A grandchild still holding the pipes must not keep us here.
         _ = readers.wait(timeout: .now() + 2)
-        return Result(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal,
-                      timedOut: timedOut, stdout: outBox.get(), stderr: errBox.get())
+        let exit: ChildExit = p.terminationReason == .uncaughtSignal ? .signaled(p.terminationStatus)
+                                                                      : .exited(p.terminationStatus)
+        return Result(exit: exit, timedOut: timedOut, stdout: outBox.get(), stderr: errBox.get())
     }
 }
 

@@ -19,10 +19,9 @@ import Foundation
 /// started for. The server puts each made copy in place (one `mremap`, microseconds) in its loop
 /// (``placeReady()``); a request that comes while a piece is being zeroed waits for that piece only. Copying is
 /// mostly the kernel zeroing each fresh huge page: about 0.4 ms a piece on memory the machine has used, 2–7 ms on
-/// memory new to a virtual machine whose host takes
-/// freed memory back (this VM: 50–70 ms for 24 MiB), which, made after each fork as before, fell on the hops and
-/// fan-outs of a new server. Where the thread cannot start, the server copies one piece after each fork
-/// (``moveNext()``), as before.
+/// memory new to a virtual machine whose host takes freed memory back (this VM: 50–70 ms for 24 MiB), which, made
+/// after each fork as before, fell on the hops and fan-outs of a new server. Where the thread cannot start, the
+/// server copies one piece after each fork (``moveNext()``), as before.
 ///
 /// The price: the moved code is the server's own memory (up to the size of the executable's code, about 24 MiB for
 /// a release bundle) while it lives, shared with its children; the server is stopped when idle. Profilers that name
