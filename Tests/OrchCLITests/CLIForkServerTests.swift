@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 import OrchCore
-import OrchRuntime
+@testable import OrchRuntime
 import Testing
 
 /// A real bundle's fork server (`orch-test-dags __fork-server`) driven over its pipes as the worker pool drives it:
@@ -50,6 +50,21 @@ import Testing
         #expect(try server.nextEvent() == .exited(pid: pid, exitCode: -1, signal: SIGKILL))
     }
 
+    /// A server given the pool's pipe (as the pool starts it) leaves its children's end reports to the pool: the
+    /// report comes on that pipe, and the server's own lines are the child's start and its exit, no `ended`.
+    @Test func aChildGivenThePoolsPipeReportsItsEndThereAndTheServerTellsOnlyItsExit() throws {
+        let reports = try #require(AttemptEndReport.Channel.forPool())
+        defer { close(reports.readFD) }
+        let server = try ForkServerUnderTest(reports: reports)
+        close(reports.writeFD)   // the server's copy, and its children's, are the writers now
+        defer { server.stop() }
+        let (_, pid) = try server.start(dag: "test_task_host", task: "skipped")
+        var p = pollfd(fd: reports.readFD, events: Int16(POLLIN), revents: 0)
+        try #require(poll(&p, 1, 30_000) == 1, "no report on the pool's pipe")
+        #expect(reports.readReports() == [AttemptEndReport.End(pid: pid, exitCode: AttemptResultFile.skipExitCode)])
+        #expect(try server.nextEvent() == .exited(pid: pid, exitCode: AttemptResultFile.skipExitCode, signal: 0))
+    }
+
     /// The server copies its executable's code, 2 MiB pieces for huge pages (HugePageCode), on a thread of its own
     /// from its start and puts each copy in place between requests, without a fork to wait for: every whole piece
     /// is moved soon after `ready`, and children forked while it copies and after it has run as before (a child
@@ -76,25 +91,26 @@ import Testing
     }
 }
 
-/// `orch-test-dags __fork-server` with its stdin and stdout as pipes, in a home of its own.
+/// `orch-test-dags __fork-server` with its stdin and stdout as pipes, in a home of its own, started as the pool
+/// starts it (`HelperProcess`): with `reports`, the write end of the pool's end-report pipe as its fd 3.
 private final class ForkServerUnderTest {
     let home: String
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
+    private let server: HelperProcess
     private var pending: [UInt8] = []
 
-    init(environment: [String: String] = [:]) throws {
+    init(environment: [String: String] = [:], reports: AttemptEndReport.Channel? = nil) throws {
         home = NSTemporaryDirectory() + "orch-fork-server-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: home + "/logs", withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: String(testBundles.split(separator: ":")[1]))   // orch-test-dags
-        process.arguments = ["__fork-server"]
-        process.environment = ["ORCH_HOME": home, "PATH": "/usr/bin:/bin"].merging(environment) { $1 }
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let ready = try nextLine()
-        #expect(ready.hasPrefix("ready "), "\(ready)")
+        var variables = ["ORCH_HOME": home, "PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        if reports != nil { variables[AttemptEndReport.poolPipeKey] = "3" }
+        let started = HelperProcess.start(String(testBundles.split(separator: ":")[1]), command: "__fork-server",   // orch-test-dags
+                                          environment: variables, passing: reports?.writeFD ?? -1,
+                                          isReady: { $0.hasPrefix("ready ") })
+        guard case .started(let server) = started else {
+            Issue.record("the fork server did not start: \(started)")
+            throw ForkServerTestFailure()
+        }
+        self.server = server
     }
 
     private func spec(dag: String, task: String) -> AttemptSpec {
@@ -109,7 +125,7 @@ private final class ForkServerUnderTest {
     func start(dag: String, task: String) throws -> (AttemptSpec, Int32) {
         let spec = spec(dag: dag, task: task)
         let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        input.fileHandleForWriting.write(Data("{\"id\": 1, \"spec\": \(json)}\n".utf8))
+        _ = writeAll(server.requestFD, Array("{\"id\": 1, \"spec\": \(json)}\n".utf8))
         let event = try nextEvent()
         guard case .started(1, let pid) = event else {
             Issue.record("expected `started 1`, got \(event)")
@@ -130,7 +146,7 @@ private final class ForkServerUnderTest {
 
     /// The server's executable areas: bounds, and whether anonymous (a moved piece) or its executable's file.
     private func codeAreas() throws -> [(start: UInt, end: UInt, anonymous: Bool)] {
-        let maps = try procFile("/proc/\(process.processIdentifier)/maps")
+        let maps = try procFile("/proc/\(server.pid)/maps")
         return maps.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             let bounds = fields.first?.split(separator: "-").compactMap { UInt($0, radix: 16) } ?? []
@@ -163,7 +179,7 @@ private final class ForkServerUnderTest {
 
     /// The server's next line, waiting at most 30 s.
     func nextLine() throws -> String {
-        let fd = output.fileHandleForReading.fileDescriptor
+        let fd = server.eventFD
         let deadline = Date().addingTimeInterval(30)
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
@@ -183,8 +199,10 @@ private final class ForkServerUnderTest {
     }
 
     func stop() {
-        try? input.fileHandleForWriting.close()   // the server reports its children's exits, then leaves
-        process.waitUntilExit()
+        close(server.requestFD)   // the server reports its children's exits, then leaves
+        var status: Int32 = 0
+        waitpid(server.pid, &status, 0)
+        close(server.eventFD)
         try? FileManager.default.removeItem(atPath: home)
     }
 }

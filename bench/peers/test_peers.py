@@ -24,6 +24,7 @@ import otherwork  # noqa: E402
 import report  # noqa: E402
 import run as peers_run  # noqa: E402
 import floors  # noqa: E402  (after run: driver puts bench/airflow, which has a run.py too, on the path)
+import hop_parts  # noqa: E402
 from driver import TRASH_ENV, discard, parse_args  # noqa: E402
 from shapes import SHAPES, figures, parse_shapes  # noqa: E402
 
@@ -83,6 +84,33 @@ class ShapeTests(unittest.TestCase):
 
 def sample(system, shape, **fig):
     return {"type": "sample", "system": system, "shape": shape, **fig}
+
+
+class HopPartsTests(unittest.TestCase):
+    """bench/peers/hop_parts.py: a chain hop's four parts from `perf sched timehist -w` lines."""
+
+    @staticmethod
+    def wake(t: float, waker: str, woken: str) -> str:
+        return f"  {t:.6f} [0001]  {waker}    awakened: {woken}"
+
+    def test_a_hop_is_split_at_its_four_wake_ups_and_a_broken_one_is_skipped(self):
+        s, child1, child2 = "orch-bench-dags[100]", "orch-bench-dags[201]", "orch-bench-dags[202]"
+        reader, engine = "r-initiated-qos[301/300]", "r-initiated-qos[302/300]"
+        lines = [
+            self.wake(1.000000, s, child1),                 # fork
+            self.wake(1.000400, child1, reader),            # its report, straight to the reader
+            self.wake(1.000460, reader, engine),            # the reader hands it to the engine
+            self.wake(1.000500, child1, s),                 # its exit (SIGCHLD): not part of the hop
+            self.wake(1.000700, engine, "orch-bench-dags[100]"),   # the next request
+            self.wake(1.000950, s, child2),                 # the next fork: the hop is whole
+            self.wake(1.001000, child2, "kworker/0:2[9]"),  # not a report
+            self.wake(1.001500, s, "orch-bench-dags[203]"), # a fork before any report: hop skipped
+        ]
+        found = hop_parts.parts(lines, "100")
+        self.assertEqual([round(v * 1e6) for v in found["child"]], [400])
+        self.assertEqual([round(v * 1e6) for v in found["relay"]], [60])
+        self.assertEqual([round(v * 1e6) for v in found["engine"]], [240])
+        self.assertEqual([round(v * 1e6) for v in found["server"]], [250])
 
 
 class ReportTests(unittest.TestCase):

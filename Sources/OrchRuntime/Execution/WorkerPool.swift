@@ -350,13 +350,12 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     static func outcome(exit: ChildExit, resultPath: String, logPath: String) -> AttemptOutcome {
+        // A success says all there is in its exit code: the result file is read only for the other ends.
+        if exit == .exited(0) { return .success }
         let result = AttemptResultFile.read(from: resultPath)
         // A failure while the log disk is full says so (the log itself may hold nothing useful).
-        let diskNote = (exit == .exited(0) || exit == .exited(AttemptResultFile.skipExitCode))
-            ? nil : logDiskFullNote(logPath: logPath)
+        let diskNote = exit == .exited(AttemptResultFile.skipExitCode) ? nil : logDiskFullNote(logPath: logPath)
         switch exit {
-        case .exited(0):
-            return .success
         case .exited(AttemptResultFile.skipExitCode):
             return .skipped(reason: result?.error ?? "")
         case .exited(let code):

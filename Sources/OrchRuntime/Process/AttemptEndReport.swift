@@ -2,13 +2,18 @@
 import Glibc
 #endif
 
-/// A forked attempt's end, told to its fork server by the child itself just before it exits (``ForkServer``):
-/// the child's pid and exit code, 8 bytes in one write to a pipe the server made. A write of less than PIPE_BUF
-/// is atomic, so children that end together never interleave. A child that dies without writing (a signal, a
-/// crash, a full pipe) is reported when it is reaped, as every child was before.
+/// A forked attempt's end, told by the child itself just before it exits: the child's pid and exit code, 8 bytes in
+/// one write to a pipe. The pool makes the pipe and hands its write end to the fork server it starts
+/// (``ForkServerClient``), so the end goes straight to the pool's reader, which orders it between the server's
+/// `started` and `exited` (``EndReportOrder``); a server started without one (by an older pool, or by hand) makes
+/// its own and passes each report on as `ended` (``ForkServer``). A write of less than PIPE_BUF is atomic, so
+/// children that end together never interleave. A child that dies without writing (a signal, a crash, a full pipe)
+/// is reported when it is reaped, as every child was before.
 enum AttemptEndReport {
     /// The descriptor a forked child finds the pipe's write end on (after its lock, fd 3).
     static let childFD: Int32 = 4
+    /// The fork server's environment variable naming the descriptor of the pool's pipe (`3`, ``HelperProcess``).
+    static let poolPipeKey = "ORCH_FORK_SERVER_END_FD"
 
     struct End: Equatable, Sendable {
         var pid: Int32
@@ -22,6 +27,23 @@ enum AttemptEndReport {
         let writeFD: Int32
 
         init() { (readFD, writeFD) = ForkServer.nonBlockingPipe() }   // none: every end is told when reaped
+
+        /// In the fork server: the write end of the pool's pipe, when `variable` names an open descriptor written
+        /// to, moved above the descriptors a child is given (closed on exec); nothing to read here.
+        init?(poolPipe variable: String?) {
+            guard let variable, let fd = Int32(variable), fd >= 0, fcntl(fd, F_GETFL) & O_ACCMODE == O_WRONLY else { return nil }
+            let moved = fcntl(fd, F_DUPFD_CLOEXEC, AttemptEndReport.childFD + 1)
+            close(fd)
+            guard moved >= 0 else { return nil }
+            (readFD, writeFD) = (-1, moved)
+        }
+
+        /// In the pool: a new pipe whose read end (non-blocking, as the write end) stays here and whose write end
+        /// goes to the fork server; nil when none can be made.
+        static func forPool() -> Channel? {
+            let channel = Channel()
+            return channel.readFD >= 0 ? channel : nil
+        }
 
         /// Every report waiting in the pipe.
         func readReports() -> [End] {

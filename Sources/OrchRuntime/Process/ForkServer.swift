@@ -16,9 +16,10 @@ import OrchCore
 /// attempt is over.
 ///
 /// A child reports its attempt's end (``AttemptEndReport``) once its task, its log and its result are done and
-/// just before it exits; the server passes it on as `ended`, so the pool does not wait for the kernel to take the
-/// child's memory down (a fifth of a no-op attempt's hop) before the engine's next step. `exited` follows when the
-/// child is reaped.
+/// just before it exits, so the pool does not wait for the kernel to take the child's memory down (a fifth of a
+/// no-op attempt's hop) before the engine's next step: straight to the pool, on the pipe the pool gave the server,
+/// or, to a server given none, to the server, which passes it on as `ended`. `exited` follows when the child is
+/// reaped.
 ///
 /// It must never touch Dispatch or Swift concurrency before forking (libdispatch refuses to run in the child of a
 /// parent it made multi-threaded), so everything here is plain system calls on one thread. The one other thread is
@@ -35,7 +36,7 @@ public enum ForkServer {
         variables[HugePageCode.switchKey] = scheduler[HugePageCode.switchKey]
         return variables
     }
-    static let helperVariables = ["LD_BIND_NOW", HugePageCode.switchKey]
+    static let helperVariables = ["LD_BIND_NOW", HugePageCode.switchKey, AttemptEndReport.poolPipeKey]
 
     /// Serves requests from stdin until it closes. `warm` runs in the server before each fork (build the DAG
     /// there once, and every later child inherits it); `runChild` runs in the forked child and returns its
@@ -43,7 +44,8 @@ public enum ForkServer {
     public static func serve(warm: @escaping (AttemptSpec) -> Void, runChild: @escaping (AttemptSpec) -> Int32) -> Never {
         let wake = nonBlockingPipe()   // the SIGCHLD handler's wake-up of the poll below
         wakeWriteFD = wake.write
-        let ends = AttemptEndReport.Channel()
+        let poolPipe = getenv(AttemptEndReport.poolPipeKey).map { String(cString: $0) }
+        let ends = AttemptEndReport.Channel(poolPipe: poolPipe) ?? AttemptEndReport.Channel()
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             var b: UInt8 = 1
@@ -198,6 +200,7 @@ public enum ForkServer {
             // What the task wrote through stdio is flushed; nothing else runs: exit handlers of the server's
             // libraries (inherited, not ours to run) cost a forked attempt about a millisecond.
             fflush(nil)
+            signal(SIGPIPE, SIG_IGN)   // a reader gone (a pool killed) fails the report's write, not the child
             AttemptEndReport.send(exitCode: code, to: AttemptEndReport.childFD)
             _exit(code)
         }

@@ -94,21 +94,27 @@ final class ForkServerClient: @unchecked Sendable {
         // The first line must be `ready`; anything else from an executable that never answered (one that is not
         // orch) means no fork server for this pool, and attempts are spawned one by one instead (HelperStart).
         var version = 1
+        // The children's end reports come to this side straight (AttemptEndReport); without a pipe, through the server.
+        let reports = AttemptEndReport.Channel.forPool()
+        var environment = ForkServer.helperEnvironment()
+        if reports != nil { environment[AttemptEndReport.poolPipeKey] = "3" }
         let started = starts.run {
-            HelperProcess.start(executable, command: "__fork-server", environment: ForkServer.helperEnvironment(),
-                                isReady: { line in
+            HelperProcess.start(executable, command: "__fork-server", environment: environment,
+                                passing: reports?.writeFD ?? -1, isReady: { line in
                 version = TaskHostProtocol.version(ofReadyLine: line)
                 return ForkServerProtocol.Event.parse(line) == .ready
             })
         }
+        if let reports { close(reports.writeFD) }   // the server's and its children's copies are the writers
         switch started {
         case .failed, .notAHelper:
+            if let reports { close(reports.readFD) }
             return false
         case .started(let server):
             requestFD = server.requestFD
             serverPid = server.pid
             contexts.reset(version: version)
-            Thread.detachNewThread { [self] in readEvents(server) }
+            Thread.detachNewThread { [self] in readEvents(server, reports: reports) }
             workChanged()
             return true
         }
@@ -124,12 +130,16 @@ final class ForkServerClient: @unchecked Sendable {
         }
     }
 
-    private func readEvents(_ server: HelperProcess) {
-        _ = server.readEventBatches { lines in
-            let events = lines.compactMap(ForkServerProtocol.Event.parse)
+    private func readEvents(_ server: HelperProcess, reports: AttemptEndReport.Channel?) {
+        var order = EndReportOrder()
+        _ = server.readEventBatches(alsoWakingFor: reports?.readFD ?? -1) { lines in
+            // The reports are read after the lines: every child whose `exited` is among them has its report here.
+            let events = order.events(lines: lines.compactMap(ForkServerProtocol.Event.parse),
+                                      reports: reports?.readReports() ?? [])
             let ended = events.count > 1 ? ForkServerProtocol.Event.endedPids(in: events) : []
             for event in events { dispatch(event, ended: ended) }
         }
+        if let reports { close(reports.readFD) }
         // The server is gone: its attempts not yet started failed to start; its started ones live on unwatched.
         lock.lock()
         let notStarted = waiting.filter { $0.value.server == server.pid }

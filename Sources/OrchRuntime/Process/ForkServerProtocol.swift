@@ -7,9 +7,10 @@ import Foundation
 /// `{"id": 7, "spec": <AttemptSpec>}` is the whole request of version 1, which every server reads.
 /// server → pool, one line per event: `ready <version> -` (once, first; `ready - -` from a server built with an
 /// older OrchSDK, which gets whole specs), `started <id> <pid>`, `refused <id> <message>`,
-/// `ended <pid> <exit code>` (the child's own report that its attempt is over and it is exiting; a server built
-/// with an older OrchSDK never sends it, and a pool built before it ignores it), `exited <pid> <exit code> <signal>`
-/// (signal 0 when it exited normally; after `ended` when there was one).
+/// `ended <pid> <exit code>` (the child's own report that its attempt is over and it is exiting, from a server the
+/// pool gave no pipe for those reports (``AttemptEndReport``); a server built with an older OrchSDK never sends it,
+/// and a pool built before it ignores it), `exited <pid> <exit code> <signal>` (signal 0 when it exited normally;
+/// after `ended` when there was one).
 public enum ForkServerProtocol {
     public typealias Request = TaskHostProtocol.Request
 

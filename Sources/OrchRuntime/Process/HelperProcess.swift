@@ -25,8 +25,9 @@ struct HelperProcess {
     /// Spawns `executable command` with nothing else of this process's descriptors and its ordinary environment
     /// variables only (what reaches a task goes in its spec: TaskEnvironment), then waits at most 10 s for its
     /// first line, which `isReady` judges. A helper that is not ready is killed and reaped. `environment` is added
-    /// for the helper itself (the fork server's LD_BIND_NOW).
-    static func start(_ executable: String, command: String, environment: [String: String] = [:],
+    /// for the helper itself (the fork server's LD_BIND_NOW). `passing`, a descriptor of this process's, becomes the
+    /// helper's descriptor 3.
+    static func start(_ executable: String, command: String, environment: [String: String] = [:], passing: Int32 = -1,
                       isReady: (Substring) -> Bool) -> Start {
         var requests: [Int32] = [0, 0]
         var events: [Int32] = [0, 0]
@@ -38,7 +39,8 @@ struct HelperProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, requests[0], 0)
         posix_spawn_file_actions_adddup2(&actions, events[1], 1)
-        orch_spawn_close_from(&actions, 3)
+        if passing >= 0 { posix_spawn_file_actions_adddup2(&actions, passing, 3) }
+        orch_spawn_close_from(&actions, passing >= 0 ? 4 : 3)
         let argv: [UnsafeMutablePointer<CChar>?] = [executable, command].map { (s: String) in strdup(s) } + [nil]
         let variables = TaskEnvironment.base(ProcessInfo.processInfo.environment).merging(environment) { $1 }
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -84,11 +86,19 @@ struct HelperProcess {
     }
 
     /// As ``readEvents(_:)``, with the whole lines of one read together, in order: what the helper wrote while
-    /// this side was not reading arrives as one batch.
-    func readEventBatches(_ batch: ([Substring]) -> Void) -> Int32 {
+    /// this side was not reading arrives as one batch. With `alsoWakingFor` (a descriptor of the caller's, which it
+    /// reads itself), the reader also wakes when that one is readable, and `batch` is called on every wake-up, with
+    /// the lines of that turn (none when only the other descriptor woke it).
+    func readEventBatches(alsoWakingFor otherFD: Int32 = -1, _ batch: ([Substring]) -> Void) -> Int32 {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
+        var fds = [pollfd(fd: eventFD, events: Int16(POLLIN), revents: 0), pollfd(fd: otherFD, events: Int16(POLLIN), revents: 0)]
         while true {
+            if otherFD >= 0 {
+                if poll(&fds, 2, -1) < 0 { if errno == EINTR { continue } else { break } }
+                if fds[1].revents & Int16(POLLIN) == 0 && fds[1].revents != 0 { fds[1].fd = -1 }   // closed: not again
+                if fds[0].revents == 0 { batch([]); continue }
+            }
             let n = read(eventFD, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
@@ -100,8 +110,9 @@ struct HelperProcess {
                 start = nl + 1
             }
             pending.removeSubrange(..<start)
-            if !lines.isEmpty { batch(lines) }
+            if !lines.isEmpty || otherFD >= 0 { batch(lines) }
         }
+        if otherFD >= 0 { batch([]) }   // what came on the other descriptor before the helper's last line
         close(eventFD)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
