@@ -102,7 +102,7 @@ private final class ForkServerUnderTest {
         home = NSTemporaryDirectory() + "orch-fork-server-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: home + "/logs", withIntermediateDirectories: true)
         var variables = ["ORCH_HOME": home, "PATH": "/usr/bin:/bin"].merging(environment) { $1 }
-        if reports != nil { variables[AttemptEndReport.poolPipeKey] = "3" }
+        if reports != nil { variables[AttemptEndReport.poolPipeKey] = String(HelperProcess.passedFD) }
         let started = HelperProcess.start(String(testBundles.split(separator: ":")[1]), command: "__fork-server",   // orch-test-dags
                                           environment: variables, passing: reports?.writeFD ?? -1,
                                           isReady: { $0.hasPrefix("ready ") })

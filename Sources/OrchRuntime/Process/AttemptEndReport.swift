@@ -12,7 +12,8 @@ import Glibc
 enum AttemptEndReport {
     /// The descriptor a forked child finds the pipe's write end on (after its lock, fd 3).
     static let childFD: Int32 = 4
-    /// The fork server's environment variable naming the descriptor of the pool's pipe (`3`, ``HelperProcess``).
+    /// The fork server's environment variable naming the descriptor of the pool's pipe
+    /// (``HelperProcess/passedFD``).
     static let poolPipeKey = "ORCH_FORK_SERVER_END_FD"
 
     struct End: Equatable, Sendable {
@@ -45,8 +46,10 @@ enum AttemptEndReport {
             return channel.readFD >= 0 ? channel : nil
         }
 
-        /// Every report waiting in the pipe.
+        /// Every report waiting in the pipe (none without a read end: a fork server given the pool's pipe, which the
+        /// server then reads in every turn that reaps a child, makes no system call for it).
         func readReports() -> [End] {
+            guard readFD >= 0 else { return [] }
             var ends: [End] = []
             var buffer = [UInt8](repeating: 0, count: 4_096)
             while true {

@@ -97,7 +97,7 @@ final class ForkServerClient: @unchecked Sendable {
         // The children's end reports come to this side straight (AttemptEndReport); without a pipe, through the server.
         let reports = AttemptEndReport.Channel.forPool()
         var environment = ForkServer.helperEnvironment()
-        if reports != nil { environment[AttemptEndReport.poolPipeKey] = "3" }
+        if reports != nil { environment[AttemptEndReport.poolPipeKey] = String(HelperProcess.passedFD) }
         let started = starts.run {
             HelperProcess.start(executable, command: "__fork-server", environment: environment,
                                 passing: reports?.writeFD ?? -1, isReady: { line in

@@ -13,6 +13,9 @@ struct HelperProcess {
     let requestFD: Int32
     /// The read end of the helper's stdout.
     let eventFD: Int32
+    /// The helper's descriptor for the one of this process's that ``start(_:command:environment:passing:isReady:)``
+    /// passes.
+    static let passedFD: Int32 = 3
 
     enum Start {
         case started(HelperProcess)
@@ -26,7 +29,7 @@ struct HelperProcess {
     /// variables only (what reaches a task goes in its spec: TaskEnvironment), then waits at most 10 s for its
     /// first line, which `isReady` judges. A helper that is not ready is killed and reaped. `environment` is added
     /// for the helper itself (the fork server's LD_BIND_NOW). `passing`, a descriptor of this process's, becomes the
-    /// helper's descriptor 3.
+    /// helper's ``passedFD``.
     static func start(_ executable: String, command: String, environment: [String: String] = [:], passing: Int32 = -1,
                       isReady: (Substring) -> Bool) -> Start {
         var requests: [Int32] = [0, 0]
@@ -39,8 +42,8 @@ struct HelperProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, requests[0], 0)
         posix_spawn_file_actions_adddup2(&actions, events[1], 1)
-        if passing >= 0 { posix_spawn_file_actions_adddup2(&actions, passing, 3) }
-        orch_spawn_close_from(&actions, passing >= 0 ? 4 : 3)
+        if passing >= 0 { posix_spawn_file_actions_adddup2(&actions, passing, passedFD) }
+        orch_spawn_close_from(&actions, passing >= 0 ? passedFD + 1 : 3)
         let argv: [UnsafeMutablePointer<CChar>?] = [executable, command].map { (s: String) in strdup(s) } + [nil]
         let variables = TaskEnvironment.base(ProcessInfo.processInfo.environment).merging(environment) { $1 }
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
