@@ -9,7 +9,7 @@ import OrchRuntime
 func runAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
     let logger = StandardOutputLogger()
     // No validation of the whole bundle here: orch validated it when it loaded the bundle.
-    guard let task = dags.dag(spec.dagId)?.task(spec.taskId) else {
+    guard let task = attemptTask(spec, in: dags) else {
         try? AttemptResultFile(status: .failed, error: "task \(spec.dagId).\(spec.taskId) is not in this bundle executable")
             .write(to: spec.resultPath)
         return 1
@@ -47,9 +47,15 @@ func runAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
     }
 }
 
+/// The task an attempt runs. The fork server calls it before each fork (building the DAG there once), so that
+/// a forked child finds this code's type metadata (`DAG?`'s, demangled on first use) already made.
+func attemptTask(_ spec: AttemptSpec, in dags: BundleDAGs) -> TaskSpec? {
+    dags.dag(spec.dagId)?.task(spec.taskId)
+}
+
 /// `orch tasks test`: the task in this process, its log on stdout, XCom in memory, nothing persisted.
 func testAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
-    guard let task = dags.dag(spec.dagId)?.task(spec.taskId) else {
+    guard let task = attemptTask(spec, in: dags) else {
         print("task \(spec.dagId).\(spec.taskId) is not in this bundle executable")
         return 1
     }

@@ -43,7 +43,7 @@ public enum OrchBundle {
             // No Dispatch or Swift concurrency until it forks (ForkServer). Each attempt's DAG is built here before
             // its first fork (a request for a DAG of the plain list builds the list), and every later child inherits
             // it.
-            ForkServer.serve(warm: { spec in _ = registry.dag(spec.dagId) }, runChild: { spec in
+            ForkServer.serve(warm: { spec in _ = attemptTask(spec, in: registry) }, runChild: { spec in
                 CallingThreadExecutor.run { await runAttempt(spec, in: registry) }
             })
         case "__task-host":

@@ -65,6 +65,25 @@ import Testing
         #expect(try server.nextEvent() == .exited(pid: pid, exitCode: AttemptResultFile.skipExitCode, signal: 0))
     }
 
+    /// The server warms up, before its first fork, the executor its children run their attempts on
+    /// (`CallingThreadExecutor`, a task run on the server's own thread). That must start no thread: a child of a
+    /// process that made Dispatch multi-threaded cannot use it. With its code copies switched off the server is one
+    /// thread after `ready` and after an attempt, and a child that uses the global executor (a detached task, a
+    /// sleep) succeeds.
+    @Test func theServersWarmUpStartsNoThreadAndItsChildrenUseTheGlobalExecutor() throws {
+        let server = try ForkServerUnderTest(environment: [HugePageCode.switchKey: "0"])
+        defer { server.stop() }
+        // Required: a child of a server that did start one may hang on its first use of Dispatch, and so the server.
+        try #require(try server.threadCount() == 1)
+        let (spec, pid) = try server.start(dag: "test_fork_server", task: "global_executor")
+        #expect(try server.nextEvent() == .ended(pid: pid, exitCode: 0))
+        #expect(try server.nextEvent() == .exited(pid: pid, exitCode: 0, signal: 0))
+        #expect(AttemptResultFile.read(from: spec.resultPath)?.status == .success)
+        let log = try String(contentsOfFile: spec.logPath, encoding: .utf8)
+        #expect(log.contains("a detached task ran in process \(pid)"), "\(log)")
+        #expect(try server.threadCount() == 1)
+    }
+
     /// The server copies its executable's code, 2 MiB pieces for huge pages (HugePageCode), on a thread of its own
     /// from its start and puts each copy in place between requests, without a fork to wait for: every whole piece
     /// is moved soon after `ready`, and children forked while it copies and after it has run as before (a child
@@ -142,6 +161,11 @@ private final class ForkServerUnderTest {
             #expect(try nextEvent() == .exited(pid: pid, exitCode: AttemptResultFile.skipExitCode, signal: 0))
             #expect(AttemptResultFile.read(from: spec.resultPath)?.status == .skipped)
         }
+    }
+
+    /// The server's threads, from /proc.
+    func threadCount() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.pid)/task").count
     }
 
     /// The server's executable areas: bounds, and whether anonymous (a moved piece) or its executable's file.

@@ -6,7 +6,8 @@
 Each round runs `orch_driver.py --mode M --shapes S --repeats R --idle-seconds 0` once per build, the builds' order
 alternating between rounds (A B, B A, ...), so drift of the machine falls on both. Prints, per shape, the median (and
 min-max) over every run of each build of the figures orch_driver.py writes: hop p50 (ms, chains), overhead per task
-(ms) and tasks/s; with --json, also every sample as a JSON line; with --split-first, each shape's first repeat
+(ms), tasks/s and CPU per task (ms: the whole system's CPU over the run, `cpu_s`, over its tasks; 10 ms
+resolution a run); with --json, also every sample as a JSON line; with --split-first, each shape's first repeat
 apart from its later ones (the first shape's first repeat is a fresh serve's first run, its helper just started).
 `--env NAME:VAR=VALUE` (repeatable) gives one build's drivers an environment variable, so one build can be its own B
 (a switch on and off). Removed homes wait in PEERS_TRASH (a folder under TMPDIR, emptied at the end), as under
@@ -36,11 +37,15 @@ def run_driver(orch: str, mode: str, shapes: str, repeats: int, env: dict) -> li
     errors = [r for r in records if r.get("type") == "error"]
     if out.returncode != 0 or errors:
         sys.exit(f"ab: {orch} failed (rc={out.returncode}): {errors or out.stderr[-2000:]}")
-    return [r for r in records if r.get("type") == "sample"]
+    samples = [r for r in records if r.get("type") == "sample"]
+    for s in samples:   # the whole system's CPU (its cgroup, or its processes) over the run, per task
+        if s.get("cpu_s") is not None and s.get("tasks"):
+            s["cpu_per_task_ms"] = s["cpu_s"] * 1000.0 / s["tasks"]
+    return samples
 
 
 FIGURES = [("hop_p50_s", "hop p50 (ms)", 1000.0), ("overhead_per_task_ms", "overhead per task (ms)", 1.0),
-           ("tasks_per_s", "tasks/s", 1.0)]
+           ("tasks_per_s", "tasks/s", 1.0), ("cpu_per_task_ms", "CPU per task (ms)", 1.0)]
 
 
 def summary(samples: dict[str, list[dict]], shapes: list[str]) -> str:

@@ -143,6 +143,10 @@ public enum ForkServer {
         _ = try? JSONEncoder().encode(AttemptResultFile(status: .success, error: nil))
         _ = try? JSONEncoder().encode(AttemptResultFile(status: .failed, error: "warm-up", exitCode: 1))
         _ = String(describing: AttemptOutcome.success)
+        // The executor every child runs its attempt on, once: the generic metadata `run` and its job queue
+        // instantiate (each call site demangles its type on first use) were a sixth of a forked no-op attempt's
+        // CPU. Its task runs on this thread; no thread of Swift concurrency or Dispatch is started.
+        _ = CallingThreadExecutor.run { Int32(0) }
     }
 
     /// Reaps every exited child of this process: the server's attempts and adopted leftovers alike.

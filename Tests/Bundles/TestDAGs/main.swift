@@ -20,4 +20,5 @@ OrchBundle.main([
     taskHostCrash,
     xcomChannelDAG,
     helperIdleDAG,
+    forkServerDAG,
 ], lazy: lazyTestDAGs)
