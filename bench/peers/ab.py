@@ -37,8 +37,13 @@ def run_driver(orch: str, mode: str, shapes: str, repeats: int, env: dict) -> li
     errors = [r for r in records if r.get("type") == "error"]
     if out.returncode != 0 or errors:
         sys.exit(f"ab: {orch} failed (rc={out.returncode}): {errors or out.stderr[-2000:]}")
-    samples = [r for r in records if r.get("type") == "sample"]
-    for s in samples:   # the whole system's CPU (its cgroup, or its processes) over the run, per task
+    return with_cpu_per_task([r for r in records if r.get("type") == "sample"])
+
+
+def with_cpu_per_task(samples: list[dict]) -> list[dict]:
+    """Adds `cpu_per_task_ms`: the whole system's CPU over the run (`cpu_s`: its cgroup, or its processes) per
+    task, to every sample that has both."""
+    for s in samples:
         if s.get("cpu_s") is not None and s.get("tasks"):
             s["cpu_per_task_ms"] = s["cpu_s"] * 1000.0 / s["tasks"]
     return samples

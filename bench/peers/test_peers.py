@@ -25,6 +25,7 @@ import report  # noqa: E402
 import run as peers_run  # noqa: E402
 import floors  # noqa: E402  (after run: driver puts bench/airflow, which has a run.py too, on the path)
 import hop_parts  # noqa: E402
+import ab  # noqa: E402
 from driver import TRASH_ENV, discard, parse_args  # noqa: E402
 from shapes import SHAPES, figures, parse_shapes  # noqa: E402
 
@@ -111,6 +112,20 @@ class HopPartsTests(unittest.TestCase):
         self.assertEqual([round(v * 1e6) for v in found["relay"]], [60])
         self.assertEqual([round(v * 1e6) for v in found["engine"]], [240])
         self.assertEqual([round(v * 1e6) for v in found["server"]], [250])
+
+
+class ABTests(unittest.TestCase):
+    """bench/peers/ab.py: the CPU per task it prints beside orch_driver.py's figures."""
+
+    def test_cpu_per_task_is_the_runs_cpu_over_its_tasks_where_both_are_known(self):
+        samples = ab.with_cpu_per_task([{"shape": "fanout_1000", "tasks": 1002, "cpu_s": 1.24},
+                                        {"shape": "chain_20", "tasks": 20, "cpu_s": None},
+                                        {"shape": "trigger", "tasks": 0, "cpu_s": 0.01}])
+        self.assertAlmostEqual(samples[0]["cpu_per_task_ms"], 1.2375, places=4)
+        self.assertNotIn("cpu_per_task_ms", samples[1])
+        self.assertNotIn("cpu_per_task_ms", samples[2])
+        table = ab.summary({"M": samples[:1], "O": [dict(samples[0], cpu_per_task_ms=1.1)]}, ["fanout_1000"])
+        self.assertIn("| fanout_1000 | CPU per task (ms) | 1.238 (1.238-1.238, n=1) | 1.100 (1.100-1.100, n=1) |", table)
 
 
 class ReportTests(unittest.TestCase):

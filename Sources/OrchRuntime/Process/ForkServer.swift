@@ -133,9 +133,10 @@ public enum ForkServer {
     }
 
     /// Runs once what every forked attempt would otherwise do first (its log line's time, its result file's JSON,
-    /// and the `String(format:)` and `Data` from a string's bytes that task code most often reaches first), so
-    /// that each child inherits the work: the first dynamic cast of a type to a protocol scans every conformance
-    /// record of the process (a millisecond or more), and a forked child starts with its parent's cache.
+    /// the executor it runs on, and the `String(format:)` and `Data` from a string's bytes that task code most often
+    /// reaches first), so that each child inherits the work: the first dynamic cast of a type to a protocol scans
+    /// every conformance record of the process (a millisecond or more), the first run of a call site makes its type
+    /// metadata, and a forked child starts with its parent's caches.
     private static func warmUp() {
         _ = String(format: "%d %.6f %ld %x", 1, 1.5, 2, 3)
         _ = Data("warm-up".utf8)
