@@ -44,7 +44,7 @@ public enum OrchBundle {
             // its first fork (a request for a DAG of the plain list builds the list), and every later child inherits
             // it.
             ForkServer.serve(warm: { spec in _ = attemptTask(spec, in: registry) }, runChild: { spec in
-                CallingThreadExecutor.run { await runAttempt(spec, in: registry) }
+                await runAttempt(spec, in: registry)
             })
         case "__task-host":
             TaskHost.serve(dags: registry)

@@ -39,9 +39,10 @@ public enum ForkServer {
     static let helperVariables = ["LD_BIND_NOW", HugePageCode.switchKey, AttemptEndReport.poolPipeKey]
 
     /// Serves requests from stdin until it closes. `warm` runs in the server before each fork (build the DAG
-    /// there once, and every later child inherits it); `runChild` runs in the forked child and returns its
-    /// exit code.
-    public static func serve(warm: @escaping (AttemptSpec) -> Void, runChild: @escaping (AttemptSpec) -> Int32) -> Never {
+    /// there once, and every later child inherits it); `runChild` runs in the forked child, on its main thread
+    /// (``CallingThreadExecutor``), and returns its exit code.
+    public static func serve(warm: @escaping (AttemptSpec) -> Void,
+                             runChild: @escaping @Sendable (AttemptSpec) async -> Int32) -> Never {
         let wake = nonBlockingPipe()   // the SIGCHLD handler's wake-up of the poll below
         wakeWriteFD = wake.write
         let poolPipe = getenv(AttemptEndReport.poolPipeKey).map { String(cString: $0) }
@@ -144,7 +145,7 @@ public enum ForkServer {
         _ = try? JSONEncoder().encode(AttemptResultFile(status: .success, error: nil))
         _ = try? JSONEncoder().encode(AttemptResultFile(status: .failed, error: "warm-up", exitCode: 1))
         _ = String(describing: AttemptOutcome.success)
-        // The executor every child runs its attempt on, once: the generic metadata `run` and its job queue
+        // The executor `handle` runs every child's attempt on, once: the generic metadata `run` and its job queue
         // instantiate (each call site demangles its type on first use) were a sixth of a forked no-op attempt's
         // CPU. Its task runs on this thread; no thread of Swift concurrency or Dispatch is started.
         _ = CallingThreadExecutor.run { Int32(0) }
@@ -168,7 +169,8 @@ public enum ForkServer {
 
     /// Forks a child for one request; returns its pid when a child was started.
     private static func handle(_ line: [UInt8], contexts: inout TaskHostProtocol.KeptContexts, ends: AttemptEndReport.Channel,
-                               warm: (AttemptSpec) -> Void, runChild: (AttemptSpec) -> Int32) -> pid_t? {
+                               warm: (AttemptSpec) -> Void,
+                               runChild: @escaping @Sendable (AttemptSpec) async -> Int32) -> pid_t? {
         guard let request = ForkServerProtocol.Request.decode(line: line) else {
             return nil
         }
@@ -201,7 +203,7 @@ public enum ForkServer {
         let pid = fork()
         if pid == 0 {
             becomeChild(logFD: logFD, lockFD: lockFD, endFD: ends.writeFD)
-            let code = runChild(spec)
+            let code = CallingThreadExecutor.run { await runChild(spec) }
             // What the task wrote through stdio is flushed; nothing else runs: exit handlers of the server's
             // libraries (inherited, not ours to run) cost a forked attempt about a millisecond.
             fflush(nil)

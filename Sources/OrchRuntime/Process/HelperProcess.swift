@@ -43,7 +43,7 @@ struct HelperProcess {
         posix_spawn_file_actions_adddup2(&actions, requests[0], 0)
         posix_spawn_file_actions_adddup2(&actions, events[1], 1)
         if passing >= 0 { posix_spawn_file_actions_adddup2(&actions, passing, passedFD) }
-        orch_spawn_close_from(&actions, passing >= 0 ? passedFD + 1 : 3)
+        orch_spawn_close_from(&actions, passing >= 0 ? passedFD + 1 : passedFD)   // nothing else of ours
         let argv: [UnsafeMutablePointer<CChar>?] = [executable, command].map { (s: String) in strdup(s) } + [nil]
         let variables = TaskEnvironment.base(ProcessInfo.processInfo.environment).merging(environment) { $1 }
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
