@@ -86,7 +86,7 @@ let package = Package(
         .target(name: "ShopStreamSourceServer", dependencies: ["OrchCore", "ShopStream", "OrchHTTPServer"]),
         // The bundle SDK: re-exports OrchCore (the DAG model and DSL) and answers orch's commands (describe, run an
         // attempt, the fork server) in a bundle executable.
-        .target(name: "OrchSDK", dependencies: ["OrchCore", "OrchRuntime"]),
+        .target(name: "OrchSDK", dependencies: ["OrchCore", "OrchRuntime", "OrchStore"]),
         // Bundle executables: the same sources as the dags/ package, the benchmark DAGs, the test DAGs.
         .executableTarget(name: "orch-dags", dependencies: ["OrchSDK", "ShopStream", "OrchPostgres"],
                           path: "dags/Sources/DAGs"),

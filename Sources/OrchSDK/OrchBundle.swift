@@ -3,7 +3,9 @@ import Glibc
 #endif
 import Dispatch
 import Foundation
+import OrchCore
 import OrchRuntime
+import OrchStore
 
 /// The entry point of a DAG bundle: the one call in the bundle executable's `main.swift`.
 ///
@@ -17,7 +19,8 @@ import OrchRuntime
 /// - `__fork-server`: the long-lived process per bundle version that forks one child per attempt;
 /// - `__task-host`: the long-lived process per bundle version that runs its `.inProcess` tasks as Swift tasks;
 /// - `tasks run DAG TASK --run RUN --try N`: one attempt, its spec in ORCH_ATTEMPT_SPEC (without the fork server);
-/// - `tasks test DAG TASK`: one attempt printing its log, nothing persisted (`orch tasks test`).
+/// - `tasks test DAG TASK`: one attempt printing its log, nothing persisted (`orch tasks test`);
+/// - `dags test DAG …`: one run, every task in this process, nothing persisted (`orch dags test`, or by hand).
 public enum OrchBundle {
     /// `dags`: the bundle's DAGs, built together the first time one of them is needed. `lazy`: DAGs built one at a
     /// time, when an attempt of theirs runs (see `LazyDAG`): for a bundle with many DAGs or costly ones, whose
@@ -53,8 +56,10 @@ public enum OrchBundle {
             exit(CallingThreadExecutor.run {
                 await runFromEnvironment(dagId: args[2], taskId: args.count > 3 ? args[3] : "", test: test, in: registry)
             })
+        case "dags" where args.count >= 3 && args[1] == "test":
+            exit(CallingThreadExecutor.run { await testRunFromArguments(dagId: args[2], options: Array(args.dropFirst(3)), in: registry) })
         default:
-            printToStandardError("this is an orch DAG bundle: orch runs it (`describe`, `tasks run`); load it with `orch serve --bundle PATH`\n")
+            printToStandardError("this is an orch DAG bundle: orch runs it (`describe`, `tasks run`); load it with `orch serve --bundle PATH`, or run one DAG here with `dags test DAG [LOGICAL_DATE] [-c JSON] [--mark-success-pattern RE]`\n")
             exit(2)
         }
     }
@@ -77,6 +82,44 @@ public enum OrchBundle {
             return 2
         }
         return test ? await testAttempt(spec, in: dags) : await runAttempt(spec, in: dags)
+    }
+
+    /// `dags test DAG …`. Started by `orch dags test` (the run's spec in ORCH_ATTEMPT_SPEC, `--mark-success TASK`
+    /// for each task its pattern matched), or by hand — `swift run my-dags dags test my_dag [LOGICAL_DATE] [-c JSON]
+    /// [--mark-success-pattern RE]`, the way an Airflow DAG file runs `dag.test()` — with ORCH_HOME's folder (default
+    /// `./.orch`) as the tasks' home.
+    static func testRunFromArguments(dagId: String, options: [String], in dags: BundleDAGs) async -> Int32 {
+        if ProcessInfo.processInfo.environment[AttemptSpec.environmentKey] != nil {
+            guard let spec = try? AttemptSpec.fromEnvironment(), spec.dagId == dagId else {
+                printToStandardError("dags test: \(AttemptSpec.environmentKey) is not the spec of a run of \(dagId)\n")
+                return 2
+            }
+            var marked = Set<String>()
+            var rest = options[...]
+            while let option = rest.popFirst() {
+                guard option == "--mark-success", let task = rest.popFirst() else {
+                    printToStandardError("dags test: unknown option \(option)\n")
+                    return 2
+                }
+                marked.insert(task)
+            }
+            return await testRun(spec, markedSuccessful: marked, in: dags)
+        }
+        guard let dag = dags.dag(dagId) else {
+            let ids = ((try? dags.all()) ?? []).map(\.id)
+            let named = ids.count <= 10 ? ids : NameSuggestions.closest(to: dagId, among: ids)
+            printToStandardError("dags test: no DAG '\(dagId)' in this bundle (\(ids.count) DAGs"
+                                 + (named.isEmpty ? ")\n" : "; \(ids.count <= 10 ? "they are" : "did you mean") \(named.joined(separator: ", ")))\n"))
+            return 2
+        }
+        do {
+            let parsed = try TestRunOptions.parse(options)
+            let spec = parsed.spec(dag: dag, taskId: "", home: OrchHome.fromEnvironment().rootPath)
+            return await testRun(spec, markedSuccessful: try parsed.markedTasks(of: dag), in: dags)
+        } catch {
+            printToStandardError("dags test: \(error)\n")
+            return 2
+        }
     }
 }
 

@@ -121,18 +121,8 @@ func printError(_ message: String) {
 /// `--conf`: a JSON object, or `@FILE` to read it from a file (a conf larger than the 128 KiB one command-line
 /// argument may hold).
 func parseConf(_ argument: String?) throws -> [String: JSONValue] {
-    guard var text = argument else { return [:] }
-    if text.hasPrefix("@") {
-        let path = String(text.dropFirst())
-        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("--conf @\(path): cannot read the file")
-        }
-        text = contents
-    }
-    guard let value = try? JSONValue.parse(text), let object = value.objectValue else {
-        throw ValidationError("--conf must be a JSON object, like '{\"key\": \"value\"}'")
-    }
-    return object
+    guard let text = argument else { return [:] }
+    do { return try TestRunOptions.conf(text) } catch { throw ValidationError(error.description) }
 }
 
 /// Parses `2026-11-20`, `2026-11-20T06:00:00Z` or `2026-11-20T06:00:00+01:00` on the proleptic Gregorian

@@ -8,7 +8,7 @@ import Testing
 /// The other commands, end to end: help, check, tasks test, trigger without a scheduler, logs errors.
 @Suite(.serialized) struct CLICommandTests {
     static let commands: [[String]] = [
-        [], ["dags"], ["dags", "list"], ["dags", "show"], ["dags", "check"], ["dags", "next"], ["dags", "pause"],
+        [], ["dags"], ["dags", "list"], ["dags", "show"], ["dags", "check"], ["dags", "test"], ["dags", "next"], ["dags", "pause"],
         ["dags", "unpause"], ["trigger"], ["run"], ["runs"], ["runs", "list"], ["runs", "show"], ["tasks"],
         ["tasks", "list"], ["tasks", "test"], ["tasks", "run"], ["tasks", "clear"], ["tasks", "mark"], ["runs", "mark"],
         ["runs", "delete"], ["logs"], ["scheduler"], ["backfill"], ["cron"],
@@ -53,14 +53,71 @@ import Testing
         #expect(bad.stdout.contains("source unavailable"))
         let shell = try s.run("tasks", "test", "example_shell", "hello", "--logical-date", "2026-11-03")
         #expect(shell.stdout.contains("hello from example_shell/hello, logical date 2026-11-03"))
-        // Nothing persisted: no runs, no attempts, no log files.
-        if FileManager.default.fileExists(atPath: s.databasePath) {
-            let db = try s.database()
-            #expect(try db.queryOne("SELECT count(*) FROM dag_run")?[0].int == 0)
-            #expect(try db.queryOne("SELECT count(*) FROM task_attempt")?[0].int == 0)
+        try expectNothingPersisted(s)
+    }
+
+    @Test func dagsTestRunsOneRunInOneProcessOfItsBundleAndPersistsNothing() throws {
+        let s = try OrchSandbox(); defer { s.cleanup() }
+        // Trigger rules as in a scheduled run: a failed task, its one_failed handler, a skipped and an
+        // upstream_failed task; the run succeeds (its leaves did not fail), so the command exits 0.
+        let rules = try s.run("dags", "test", "example_trigger_rules", "2026-11-02")
+        #expect(rules.status == 0, "\(rules.output)")
+        for line in ["extract_bad: failed: source unavailable", "notify_on_failure: an upstream failed",
+                     "on_ok_failure_handler: skipped", "load: upstream_failed", "cleanup: cleaning up",
+                     "run test__2026-11-02T00:00:00Z: success"] {
+            #expect(rules.stdout.contains(line), "\(line): \(rules.output)")
         }
-        let logs = s.home.appendingPathComponent("logs").path
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []).isEmpty)
+        #expect(!rules.stdout.contains("never runs"))
+        // A failed error check blocks its asset's reader and fails the run (exit 1); a warn check does not;
+        // XCom passes between tasks; a shell task sees the run's logical date.
+        let checks = try s.run("dags", "test", "test_dags_test", "2026-11-03")
+        #expect(checks.status == 1, "\(checks.output)")
+        for line in ["read_blocked: blocked_by_check (blocked by check 'never_passes' on file://dags_test/blocked (error))",
+                     "read_warned: read 42 rows", "shell sees 2026-11-03T00:00:00Z",
+                     "run test__2026-11-03T00:00:00Z: failed"] {
+            #expect(checks.stdout.contains(line), "\(line): \(checks.output)")
+        }
+        #expect(!checks.stdout.contains("must not run"))
+        // --conf reaches the params; --mark-success-pattern marks without running (from the id's start).
+        let conf = try s.run("dags", "test", "example_xcom", "-c", #"{"greeting": "hi", "count": 2}"#)
+        #expect(conf.status == 0, "\(conf.output)")
+        #expect(conf.stdout.contains("consume: received: hi hi"))
+        let marked = try s.run("dags", "test", "example_trigger_rules", "--mark-success-pattern", "extract_b")
+        #expect(marked.status == 0, "\(marked.output)")
+        #expect(marked.stdout.contains("extract_bad: success (marked successful, not run)"))
+        #expect(marked.stdout.contains("load: never runs"))
+        // Bad input: a clear error, nothing run.
+        let badPattern = try s.run("dags", "test", "example_xcom", "--mark-success-pattern", "(")
+        #expect(badPattern.status != 0)
+        #expect(badPattern.stderr.contains("--mark-success-pattern '(' is not a regular expression"))
+        #expect(!badPattern.stdout.contains("produce"))
+        let unknown = try s.run("dags", "test", "no_such_dag")
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no DAG 'no_such_dag'"))
+        // A task that crashes the one process ends the command, which says so (one try: no retry in a test run).
+        let crash = try s.run("dags", "test", "example_crash")
+        #expect(crash.status != 0)
+        #expect(crash.stdout.contains("segfault: writing through an invalid pointer (SIGSEGV)"), "\(crash.output)")
+        #expect(crash.stderr.contains("was killed by signal 11 (SIGSEGV)"), "\(crash.output)")
+        let badConf = try s.run("dags", "test", "example_xcom", "--conf", "[1]")
+        #expect(badConf.status != 0)
+        #expect(!badConf.stdout.contains("produce"))
+        // The bundle executable runs it by hand too (as an Airflow DAG file runs dag.test()), without orch.
+        let bundle = Process()
+        bundle.executableURL = URL(fileURLWithPath: String(testBundles.split(separator: ":")[1]))   // orch-test-dags
+        bundle.arguments = ["dags", "test", "test_dags_test", "2026-11-04", "--mark-success-pattern", "write_b"]
+        bundle.environment = ["ORCH_HOME": s.home.path, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        bundle.standardOutput = out
+        try bundle.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        bundle.waitUntilExit()
+        #expect(bundle.terminationStatus == 0, "\(text)")
+        for line in ["write_blocked: success (marked successful, not run)", "read_blocked: must not run",
+                     "shell sees 2026-11-04T00:00:00Z", "run test__2026-11-04T00:00:00Z: success"] {
+            #expect(text.contains(line), "\(line): \(text)")
+        }
+        try expectNothingPersisted(s)
     }
 
     @Test func triggerWithoutASchedulerQueuesTheRunAndSaysNoSchedulerRuns() throws {
@@ -131,4 +188,15 @@ import Testing
         let versions = try s.database().query("SELECT version FROM schema_migrations ORDER BY version").compactMap { $0["version"].int }
         #expect(versions.first == 1 && versions.count >= 2)
     }
+}
+
+/// Nothing of a test run or attempt was persisted in the sandbox: no runs, no attempts, no log files.
+private func expectNothingPersisted(_ s: OrchSandbox) throws {
+    if FileManager.default.fileExists(atPath: s.databasePath) {
+        let db = try s.database()
+        #expect(try db.queryOne("SELECT count(*) FROM dag_run")?[0].int == 0)
+        #expect(try db.queryOne("SELECT count(*) FROM task_attempt")?[0].int == 0)
+    }
+    let logs = s.home.appendingPathComponent("logs").path
+    #expect(((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []).isEmpty)
 }

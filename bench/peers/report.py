@@ -22,12 +22,13 @@ from comparisons import (FLOOR_PAIRS, GLANCE_UNITS, PAIRS, PRIMARY, SHAPE_ORDER,
 import otherwork
 import targets
 
-SYSTEMS = ["orch-proc", "orch-inproc", "prefect", "dagster", "dagster-inprocess", "luigi", "airflow",
+SYSTEMS = ["orch-proc", "orch-inproc", "orch-test", "prefect", "dagster", "dagster-inprocess", "luigi", "airflow",
            "floor-spawn", "floor-forked", "floor-fsync", "floor-isolated", "floor-batched"]
 # What each system is: the report says which is compared with which.
 ABOUT = {
     "orch-proc": "orch, a process per task (fork server), `orch serve` triggered through its REST API, SQLite",
     "orch-inproc": "orch, Swift tasks in the bundle's task host (one process, no process per task), `orch serve` triggered through its REST API, SQLite",
+    "orch-test": "orch `dags test`: one run in one process of its bundle, a task at a time, persists nothing",
     "prefect": "Prefect 3 server on SQLite, flow process with ThreadPoolTaskRunner(2): tasks are threads",
     "dagster": "Dagster webserver + daemon on SQLite, multiprocess executor with forkserver (a process per step)",
     "dagster-inprocess": "Dagster `execute_in_process`, ephemeral instance: persists nothing",
@@ -186,7 +187,8 @@ def markdown(summary: dict, errors: list[dict], machine: dict, records: list[dic
         lines.append(f"| {shape} | {label} | " + " | ".join(cell(get(s, shape, metric)) for s in systems) + " |")
     lines += ["", "## orch's advantage, like for like (above 1x orch is ahead, below 1x the peer is)", "",
               "Process per task: orch-proc against Dagster (multiprocess), Luigi and Airflow. Threads or one process: "
-              "orch-inproc against Prefect and Dagster's execute_in_process.", ""]
+              "orch-inproc against Prefect and Dagster's execute_in_process. One process that persists nothing: `orch dags test` "
+              "(orch-test) against Dagster's execute_in_process.", ""]
     lines += ratios(systems, shapes, get)
     lines += ["", "## orch over the floor: overhead per task (ms, wall minus work, divided by the tasks)", "",
               "The ratio is orch's overhead per task over the floor's (1x: orch costs what the bare mechanism costs). "

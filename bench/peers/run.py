@@ -50,6 +50,7 @@ def commands(orch: str) -> dict[str, list[str]]:
     return {
         "orch-proc": [PY, str(HERE / "orch_driver.py"), "--orch", orch, "--mode", "proc"],
         "orch-inproc": [PY, str(HERE / "orch_driver.py"), "--orch", orch, "--mode", "inproc"],
+        "orch-test": [PY, str(HERE / "orch_test_driver.py"), "--orch", orch],
         "prefect": [PY, str(HERE / "prefect_driver.py")],
         "dagster": [PY, str(HERE / "dagster_driver.py"), "--mode", "daemon"],
         "dagster-inprocess": [PY, str(HERE / "dagster_driver.py"), "--mode", "in-process"],

@@ -105,7 +105,7 @@ def verdicts(systems: list[str], shapes: list[str], get) -> list[list[str]]:
                      "met" if not under else "not met"])
     idle = {s: v for s in systems if idles(get, s) and (v := median(get, s, "idle", "pss_mb_median")) is not None}
     orch_idle = {s: v for s, v in idle.items() if s in MECHANISM_FLOOR}
-    peer_idle = {s: v for s, v in idle.items() if s not in MECHANISM_FLOOR and not s.startswith("floor-")}
+    peer_idle = {s: v for s, v in idle.items() if not s.startswith(("orch-", "floor-"))}
     if orch_idle and peer_idle:
         o = max(orch_idle, key=orch_idle.get)
         p = min(peer_idle, key=peer_idle.get)

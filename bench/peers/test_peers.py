@@ -26,6 +26,7 @@ import run as peers_run  # noqa: E402
 import floors  # noqa: E402  (after run: driver puts bench/airflow, which has a run.py too, on the path)
 import hop_parts  # noqa: E402
 import ab  # noqa: E402
+import orch_test_driver  # noqa: E402
 from driver import TRASH_ENV, discard, parse_args  # noqa: E402
 from shapes import SHAPES, figures, parse_shapes  # noqa: E402
 
@@ -852,6 +853,41 @@ class OrchHasThePeerDAGs(unittest.TestCase):
                 self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
                 self.assertGreater(rec["trigger_to_first_start_s"], 0)
             self.assertIn(f"triggers through the {via}", r.stderr)
+
+    def test_the_orch_test_driver_runs_each_dag_with_dags_test_and_reads_its_bodies(self):
+        # `orch dags test` per DAG, one after another: every task's peer-body line read, the run's end from its last line.
+        # The bundle executable by hand (the default) and through `orch dags test`.
+        for via in ("bundle", "orch"):
+            r = subprocess.run([sys.executable, str(HERE / "orch_test_driver.py"), "--orch", os.environ["ORCH_BIN"],
+                                "--via", via, "--scale", "small", "--repeats", "1", "--idle-seconds", "60",
+                                "--shapes", "trigger,chain_20,astro_100x10"], capture_output=True, text=True, timeout=600)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            records = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+            self.assertEqual([x["shape"] for x in records], ["trigger", "chain_20", "astro_100x10"], r.stdout)  # no idle
+            for rec in records:
+                self.assertEqual(rec["system"], "orch-test")
+                self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
+                self.assertGreater(rec["trigger_to_first_start_s"], 0)
+                self.assertGreaterEqual(rec["trigger_to_end_s"], rec["trigger_to_first_start_s"])
+            self.assertIn("hop_p50_s", records[1])
+            self.assertIn("orch-bench-dags" if via == "bundle" else "orch dags test", r.stderr)
+
+
+class OrchTestOutputTests(unittest.TestCase):
+    """bench/peers/orch_test_driver.py: the figures of one `orch dags test` from its output."""
+
+    def test_bodies_end_and_state_are_read_and_other_lines_ignored(self):
+        text = ("[2026-12-07T20:00:00.000Z] peer_chain_20_inproc: run test__x: 2 tasks, one at a time\n"
+                "[2026-12-07T20:00:00.001Z] c1: peer-body 1796673600.001000 1796673600.001100\n"
+                "[2026-12-07T20:00:00.001Z] c1: success (0.1 ms)\n"
+                "[2026-12-07T20:00:00.002Z] c2: peer-body 1796673600.001200 1796673600.001300\n"
+                "[2026-12-07T20:00:00.250Z] peer_chain_20_inproc: run test__x: success in 0.3 ms (2 success)\n")
+        tasks, end, state = orch_test_driver.parse_output("d", text)
+        self.assertEqual(tasks, [("d", "c1", 1796673600.001, 1796673600.0011), ("d", "c2", 1796673600.0012,
+                                                                               1796673600.0013)])
+        self.assertAlmostEqual(end, 1796673600.25, places=3)
+        self.assertEqual(state, "success")
+        self.assertEqual(orch_test_driver.parse_output("d", "crashed\n"), ([], None, None))
 
 
 if __name__ == "__main__":

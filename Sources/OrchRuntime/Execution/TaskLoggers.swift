@@ -48,6 +48,16 @@ public struct StandardOutputLogger: TaskLogger {
     }
 }
 
+/// Writes timestamped lines to stdout, each naming its task (`orch dags test`, where every task of a run shares one
+/// output): `[2026-12-01T05:30:00.123Z] extract: fetched 30 orders`.
+public struct TaskLabelledOutputLogger: TaskLogger {
+    public let taskId: String
+    public init(taskId: String) { self.taskId = taskId }
+    public func log(_ message: String) {
+        _ = writeAll(STDOUT_FILENO, Array("[\(logTimestamp())] \(taskId): \(message)\n".utf8))
+    }
+}
+
 /// `2026-12-01T05:30:00.123Z`, written digit by digit (`String(format:)` costs a forked attempt's process more
 /// than its whole no-op task: it looks up protocol conformances the fork server never used), by the same C function
 /// the attempt process's signal handler writes its lines with (`orch_guardian_timestamp`, which adds `[` and `] `).

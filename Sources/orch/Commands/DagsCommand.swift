@@ -7,8 +7,8 @@ import OrchStore
 
 struct DagsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dags", abstract: "List, inspect, check, pause and unpause DAGs.",
-        subcommands: [List.self, Show.self, Check.self, DagsNext.self, DagsVersions.self, Pause.self, Unpause.self])
+        commandName: "dags", abstract: "List, inspect, check, test, pause and unpause DAGs.",
+        subcommands: [List.self, Show.self, Check.self, DagsTest.self, DagsNext.self, DagsVersions.self, Pause.self, Unpause.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List DAGs with schedule, paused flag and tags.")

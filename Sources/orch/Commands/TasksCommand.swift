@@ -29,29 +29,12 @@ struct TasksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ctx = try CLIContext()
-            let dag = try ctx.dag(dagId)
+            let (dag, loaded) = try ctx.dagAlone(dagId)   // this DAG's definition alone when the cache has it
             guard dag.task(taskId) != nil else {
                 throw CLIError("DAG '\(dagId)' has no task '\(taskId)'; its tasks: \(dag.tasks.map(\.id).joined(separator: ", "))")
             }
-            let date = try logicalDate.map(parseDate) ?? Date()
-            var params = dag.params
-            for (k, v) in try parseConf(conf) { params[k] = v }
-            let spec = AttemptSpec(dagId: dagId, taskId: taskId, runId: "test__\(isoString(date))", runPk: 0, tryNumber: 1,
-                                   logicalDate: date, dataInterval: RunFactory.manualInterval(for: dag, logicalDate: logicalDate == nil ? nil : date, triggeredAt: date),
-                                   params: params, logPath: "/dev/stdout", home: ctx.home.root.path, databasePath: "",
-                                   environment: TaskEnvironment.requested(dag.environment, from: ProcessInfo.processInfo.environment))
-            guard let executable = ctx.bundles().executables[dagId] else { throw CLIError("DAG '\(dagId)' has no bundle executable") }
-            // The bundle runs the task with the spec in its environment; its output is this command's.
-            var env = TaskEnvironment.base(ProcessInfo.processInfo.environment)
-            env["ORCH_HOME"] = spec.home
-            env[AttemptSpec.environmentKey] = spec.encoded()
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ["tasks", "test", dagId, taskId]
-            p.environment = env
-            try p.run()
-            p.waitUntilExit()
-            if p.terminationStatus != 0 || p.terminationReason != .exit { throw ExitCode(1) }
+            let spec = try testSpec(ctx, dag: dag, taskId: taskId, logicalDate: logicalDate, conf: conf)
+            try runInBundle(loaded, spec: spec, arguments: ["tasks", "test", dagId, taskId])
         }
     }
 }

@@ -21,4 +21,5 @@ OrchBundle.main([
     xcomChannelDAG,
     helperIdleDAG,
     forkServerDAG,
+    dagsTestDAG,
 ], lazy: lazyTestDAGs)
