@@ -7,6 +7,8 @@ A driver (orch_driver.py, prefect_driver.py, ...) defines a System with
     wait(handle, shape, scale, deadline) -> (tasks, run_end)   wait for the end, read the task times from the
                                          system's own database: [(dag_id, task_id, start, end)], Unix seconds,
     reaped_cpu (float)                   CPU seconds of per-run processes the driver itself reaped,
+    reaped_peak_rss (int, optional)      the largest peak RSS in bytes of those processes (wait4's ru_maxrss): the
+                                         memory of runs that end between two of the sampler's looks,
 and calls `main(System)`. Output: JSON lines on stdout, {"type": "sample"|"idle"|"error", ...}; progress on stderr.
 
 Memory is the summed RSS of every process of the system (the roots, their sessions and descendants), sampled from
@@ -212,6 +214,8 @@ def cpu_meter() -> CPUMeter:
 def measure(system, shape: Shape, scale: str, run_timeout: float) -> dict:
     meter = cpu_meter()
     system.reaped_cpu = 0.0
+    if hasattr(system, "reaped_peak_rss"):
+        system.reaped_peak_rss = 0
     before = meter.snapshot(system)
     with af.MemorySampler(system.roots) as mem:
         t_trigger = time.time()
@@ -221,8 +225,10 @@ def measure(system, shape: Shape, scale: str, run_timeout: float) -> dict:
     cpu = after.cpu_since(before)
     sample = {"type": "sample", "system": system.name, "shape": shape.name, "scale": scale}
     sample.update(figures(shape, scale, tasks, t_trigger, run_end))
-    # A run shorter than the sampling interval can end before its processes are seen: no memory figure then.
-    sample.update(peak_rss_mb=round(mem.peak / 2**20, 1) if mem.peak else None, cpu_s=round(cpu, 2),
+    # A run shorter than the sampling interval can end before its processes are seen: no memory figure then, unless
+    # the system reaps its per-run processes itself and reports their peak (wait4's ru_maxrss: `reaped_peak_rss`).
+    peak = max(mem.peak or 0, getattr(system, "reaped_peak_rss", 0))
+    sample.update(peak_rss_mb=round(peak / 2**20, 1) if peak else None, cpu_s=round(cpu, 2),
                   cpu_method=meter.method, **after.other_work_since(before))
     return sample
 

@@ -14,8 +14,9 @@ the bundle process's start is inside trigger-to-first-start, where execute_in_pr
 are not (its driver imported them before). Task times come from inside each task: the `peer-body <start> <end>` line every peer
 body logs (bench/dags/PeerBenchmarks.swift), printed by `dags test` as `[time] task_id: peer-body …`; the run's end
 is the time of its last line. The `peer_*_inproc` DAGs are run (`dags test` runs every task in its one process
-whatever its isolation). Memory and CPU: the `orch dags test` processes and their bundle processes (reaped with
-wait4). No process is left between runs, so the idle measurement has nothing to measure and is skipped.
+whatever its isolation). Memory and CPU: the processes started (reaped with wait4: their CPU, and the largest peak
+RSS of one of them and the processes it waited for, since a run of a few milliseconds ends between two of the memory
+sampler's looks). No process is left between runs, so the idle measurement has nothing to measure and is skipped.
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class OrchTestSystem:
         self.env.pop("ORCH_ALERT_WEBHOOKS", None)
         self.roots: list[int] = []
         self.reaped_cpu = 0.0
+        self.reaped_peak_rss = 0   # a run of a few milliseconds ends between two looks of the 200 ms memory sampler
         self.scale = a.scale
         self.counter = 0
         self.run_timeout = a.run_timeout
@@ -92,6 +94,7 @@ class OrchTestSystem:
                                                       "the run timeout", poll=0.002)
                 self.roots.remove(p.pid)
                 self.reaped_cpu += usage.ru_utime + usage.ru_stime
+                self.reaped_peak_rss = max(self.reaped_peak_rss, usage.ru_maxrss * 1024)   # KiB on Linux
                 out.seek(0)
                 results.append((dag_id, os.waitstatus_to_exitcode(status), out.read().decode(errors="replace")))
         return results

@@ -869,6 +869,7 @@ class OrchHasThePeerDAGs(unittest.TestCase):
                 self.assertEqual(rec["tasks"], SHAPES[rec["shape"]].total_tasks("small"))
                 self.assertGreater(rec["trigger_to_first_start_s"], 0)
                 self.assertGreaterEqual(rec["trigger_to_end_s"], rec["trigger_to_first_start_s"])
+                self.assertGreater(rec["peak_rss_mb"], 5, rec)   # the reaped bundle process's peak, not the sampler's
             self.assertIn("hop_p50_s", records[1])
             self.assertIn("orch-bench-dags" if via == "bundle" else "orch dags test", r.stderr)
 
