@@ -20,6 +20,7 @@ struct CLIInitScaffoldTests {
         let created = try s.run("init", fresh.path)
         #expect(created.status == 0, "\(created.output)")
         #expect(created.stdout.contains("hello_teamdags"))
+        #expect(created.stdout.contains("dags test hello_teamdags"), "\(created.output)")
         #expect(try s.run("init", fresh.path).status != 0, "a folder that is not empty is refused")
         let folder = repoRoot.appendingPathComponent(".build/scaffold-test/teamdags")
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -38,6 +39,9 @@ struct CLIInitScaffoldTests {
         let env = ["ORCH_BUNDLES": folder.path]
         let check = try s.run(["dags", "check"], environment: env)
         #expect(check.status == 0, "\(check.output)")
+        let test = try s.run(["dags", "test", "hello_teamdags"], environment: env)   // one run in the bundle's process
+        #expect(test.status == 0, "\(test.output)")
+        #expect(test.stdout.contains(": success in "), "\(test.output)")
         let run = try s.run(["run", "hello_teamdags"], environment: env)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.stdout.contains("success"))

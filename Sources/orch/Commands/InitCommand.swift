@@ -42,5 +42,6 @@ struct InitCommand: ParsableCommand {
         print("created the bundle \(name) in \(folder.path)")
         print("  orch serve --bundle \(folder.path)     # builds it, loads hello_\(name.lowercased()), serves the dashboard")
         print("  (cd \(folder.path) && swift test)       # its DAGs validate")
+        print("  (cd \(folder.path) && swift run \(name) dags test hello_\(name.lowercased()))   # one run here, nothing persisted")
     }
 }
