@@ -17,6 +17,8 @@ import Testing
         #expect(o.markSuccessPattern == "wait_")
         #expect(try TestRunOptions.parse([]) == TestRunOptions())
         #expect(try TestRunOptions.parse(["--conf", "{}"]).conf.isEmpty)
+        #expect(try TestRunOptions.parse([#"--conf={"a": "b=c"}"#, "--mark-success-pattern=x=y"])
+                == TestRunOptions(conf: ["a": .string("b=c")], markSuccessPattern: "x=y"))
     }
 
     @Test(arguments: [

@@ -18,7 +18,11 @@ public struct TestRunOptions: Sendable, Equatable {
     /// A bundle executable's `dags test DAG [LOGICAL_DATE] [-c JSON|@FILE] [--mark-success-pattern RE]` after the DAG.
     public static func parse(_ arguments: [String]) throws(TestRunOptionError) -> TestRunOptions {
         var options = TestRunOptions()
-        var rest = arguments[...]
+        // `--conf=JSON` as `--conf JSON`, as ArgumentParser reads `orch dags test`'s options.
+        var rest = arguments.flatMap { a -> [String] in
+            guard a.hasPrefix("--"), let eq = a.firstIndex(of: "=") else { return [a] }
+            return [String(a[..<eq]), String(a[a.index(after: eq)...])]
+        }[...]
         while let argument = rest.popFirst() {
             switch argument {
             case "-c", "--conf":
