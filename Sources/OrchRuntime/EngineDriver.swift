@@ -20,8 +20,19 @@ public enum EngineDriver {
         }
     }
 
+    /// The turns run on ``EngineTurnExecutor``: a helper's reader thread that reads an attempt's end runs the turn it
+    /// wakes, when none is running.
     public static func drive(_ engine: RunEngine, signal: AsyncSignal, maxSleep: Double = 1, hooks: Hooks = Hooks(),
                              until done: @Sendable () async -> Bool) async {
+        let turns = EngineTurnExecutor()
+        defer { turns.stop() }
+        await withTaskExecutorPreference(turns) {
+            await turnsUntilDone(engine, signal: signal, maxSleep: maxSleep, hooks: hooks, until: done)
+        }
+    }
+
+    private static func turnsUntilDone(_ engine: RunEngine, signal: AsyncSignal, maxSleep: Double, hooks: Hooks,
+                                       until done: @Sendable () async -> Bool) async {
         while true {
             await hooks.beforeStep()
             await engine.step()

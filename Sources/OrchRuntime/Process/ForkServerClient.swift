@@ -131,13 +131,14 @@ final class ForkServerClient: @unchecked Sendable {
     }
 
     private func readEvents(_ server: HelperProcess, reports: AttemptEndReport.Channel?) {
+        EngineTurnExecutor.runTurnsOnThisThread()   // the turn an attempt's end wakes runs here (EngineTurnExecutor)
         var order = EndReportOrder()
         _ = server.readEventBatches(alsoWakingFor: reports?.readFD ?? -1) { lines in
             // The reports are read after the lines: every child whose `exited` is among them has its report here.
             let events = order.events(lines: lines.compactMap(ForkServerProtocol.Event.parse),
                                       reports: reports?.readReports() ?? [])
             let ended = events.count > 1 ? ForkServerProtocol.Event.endedPids(in: events) : []
-            for event in events { dispatch(event, ended: ended) }
+            EngineTurnExecutor.afterBatch { for event in events { dispatch(event, ended: ended) } }
         }
         if let reports { close(reports.readFD) }
         // The server is gone: its attempts not yet started failed to start; its started ones live on unwatched.

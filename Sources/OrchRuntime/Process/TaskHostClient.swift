@@ -136,8 +136,9 @@ final class TaskHostClient: @unchecked Sendable {
     }
 
     private func readEvents(_ host: HelperProcess) {
-        let status = host.readEvents { line in
-            if let event = TaskHostProtocol.Event.parse(line) { dispatch(event) }
+        EngineTurnExecutor.runTurnsOnThisThread()   // the turn an attempt's end wakes runs here (EngineTurnExecutor)
+        let status = host.readEventBatches { lines in
+            EngineTurnExecutor.afterBatch { for line in lines { if let event = TaskHostProtocol.Event.parse(line) { dispatch(event) } } }
         }
         let pid = host.pid
         // An attempt that shared a host which exited is reported as killed: it did not end by itself.
