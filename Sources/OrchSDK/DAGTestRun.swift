@@ -2,7 +2,49 @@
 import Glibc
 #endif
 import Foundation
+import OrchCore
 import OrchRuntime
+import OrchStore
+
+extension OrchBundle {
+    /// `dags test DAG …`. Started by `orch dags test` (the run's spec in ORCH_ATTEMPT_SPEC, `--mark-success TASK`
+    /// for each task its pattern matched), or by hand — `swift run my-dags dags test my_dag [LOGICAL_DATE] [-c JSON]
+    /// [--mark-success-pattern RE]`, the way an Airflow DAG file runs `dag.test()` — with ORCH_HOME's folder (default
+    /// `./.orch`) as the tasks' home.
+    static func testRunFromArguments(dagId: String, options: [String], in dags: BundleDAGs) async -> Int32 {
+        if ProcessInfo.processInfo.environment[AttemptSpec.environmentKey] != nil {
+            guard let spec = try? AttemptSpec.fromEnvironment(), spec.dagId == dagId else {
+                printToStandardError("dags test: \(AttemptSpec.environmentKey) is not the spec of a run of \(dagId)\n")
+                return 2
+            }
+            var marked = Set<String>()
+            var rest = options[...]
+            while let option = rest.popFirst() {
+                guard option == "--mark-success", let task = rest.popFirst() else {
+                    printToStandardError("dags test: unknown option \(option)\n")
+                    return 2
+                }
+                marked.insert(task)
+            }
+            return await testRun(spec, markedSuccessful: marked, in: dags)
+        }
+        guard let dag = dags.dag(dagId) else {
+            let ids = ((try? dags.all()) ?? []).map(\.id)
+            let named = ids.count <= 10 ? ids : NameSuggestions.closest(to: dagId, among: ids)
+            printToStandardError("dags test: no DAG '\(dagId)' in this bundle (\(ids.count) DAGs"
+                                 + (named.isEmpty ? ")\n" : "; \(ids.count <= 10 ? "they are" : "did you mean") \(named.joined(separator: ", ")))\n"))
+            return 2
+        }
+        do {
+            let parsed = try TestRunOptions.parse(options)
+            let spec = parsed.spec(dag: dag, taskId: "", home: OrchHome.fromEnvironment().rootPath)
+            return await testRun(spec, markedSuccessful: try parsed.markedTasks(of: dag), in: dags)
+        } catch {
+            printToStandardError("dags test: \(error)\n")
+            return 2
+        }
+    }
+}
 
 /// `orch dags test DAG`: one run of the DAG in this process, one task at a time in dependency order (the trigger
 /// rules and asset checks of a scheduled run, ``SerialRunWalk``), every task's lines on stdout with its id, XCom
