@@ -10,7 +10,9 @@ that child's first wake-up of the server or of one of orch's threads (its end re
 waking another (the reader handing the end to the engine), and one of orch's threads waking the server (the
 next request). Prints, per part, the median over the hops whose wake-ups came in that order (a hop broken by
 anything else is skipped): child (fork -> report), relay (report -> engine woken), engine (-> request),
-server (request -> the next child woken). orch's threads are named by the Swift runtime ("r-initiated-qos"); the
+server (request -> the next child woken). When the reader that read the end takes the engine's turn itself
+(EngineTurnExecutor, since 2026-12-07), no thread of orch wakes another: relay is 0 and engine runs from the end's
+wake-up to the request. orch's threads are named by the Swift runtime ("r-initiated-qos"); the
 children and the server by the bundle ("orch-bench-dags"). Used in docs/performance.md; it reads only the trace.
 """
 from __future__ import annotations
@@ -42,6 +44,9 @@ def parts(lines: list[str], server: str) -> dict[str, list[float]]:
             marks["child"], marks["end"], state = t - marks["fork"], t, "relay"
         elif state == "relay" and is_orch(waker_name) and is_orch(woken_name):
             marks["relay"], marks["engine_woken"], state = t - marks["end"], t, "engine"
+        elif state == "relay" and is_orch(waker_name) and woken == server:
+            # The reader that read the end took the engine's turn itself (EngineTurnExecutor): no hand-off.
+            marks["relay"], marks["engine"], marks["request"], state = 0.0, t - marks["end"], t, "server"
         elif state == "engine" and is_orch(waker_name) and woken == server:
             marks["engine"], marks["request"], state = t - marks["engine_woken"], t, "server"
     return found

@@ -114,6 +114,21 @@ class HopPartsTests(unittest.TestCase):
         self.assertEqual([round(v * 1e6) for v in found["engine"]], [240])
         self.assertEqual([round(v * 1e6) for v in found["server"]], [250])
 
+    def test_a_reader_that_takes_the_turn_itself_has_no_relay(self):
+        s, child1, child2 = "orch-bench-dags[100]", "orch-bench-dags[201]", "orch-bench-dags[202]"
+        reader = "r-initiated-qos[301/300]"
+        lines = [
+            self.wake(1.000000, s, child1),                 # fork
+            self.wake(1.000400, child1, reader),            # its report, straight to the reader
+            self.wake(1.000600, reader, s),                 # the reader's own turn sends the next request
+            self.wake(1.000850, s, child2),                 # the next fork: the hop is whole
+        ]
+        found = hop_parts.parts(lines, "100")
+        self.assertEqual([round(v * 1e6) for v in found["child"]], [400])
+        self.assertEqual([round(v * 1e6) for v in found["relay"]], [0])
+        self.assertEqual([round(v * 1e6) for v in found["engine"]], [200])
+        self.assertEqual([round(v * 1e6) for v in found["server"]], [250])
+
 
 class ABTests(unittest.TestCase):
     """bench/peers/ab.py: the CPU per task it prints beside orch_driver.py's figures."""
