@@ -40,6 +40,14 @@ import Testing
         let show = try s.run("dags", "show", "example_trigger_rules")
         #expect(show.stdout.contains("extract_bad >> notify_on_failure"))
         #expect(show.stdout.contains("one_failed"))
+        // One DAG's commands read its definition alone from the manifest cache (after `dags list` wrote it).
+        let next = try s.run("dags", "next", "example_fanout", "-n", "2")
+        #expect(next.status == 0, "\(next.output)")
+        #expect(next.stdout.split(separator: "\n").count == 3, "\(next.output)")   // the header and two runs
+        let tasks = try s.run("tasks", "list", "example_trigger_rules")
+        #expect(tasks.stdout.split(separator: "\n").last == "cleanup", "\(tasks.output)")
+        let unknown = try s.run("dags", "show", "no_such_dag")
+        #expect(unknown.status != 0 && unknown.stderr.contains("no DAG 'no_such_dag'"), "\(unknown.output)")
     }
 
     @Test func tasksTestRunsInProcessAndPersistsNothing() throws {

@@ -39,7 +39,7 @@ struct DagsNext: ParsableCommand {
 
     func run() throws {
         let ctx = try CLIContext()
-        let dag = try ctx.dag(dagId)
+        let dag = try ctx.dagAlone(dagId).dag   // this DAG's definition alone when the cache has it
         guard let timetable = RunCreator.timetable(for: dag) else { print("DAG \(dagId) has no schedule (manual runs only)"); return }
         let last = try ctx.store().dag(dagId)?.lastInterval
         printTable(["logical_date", "interval_start", "interval_end", "runs_at"],

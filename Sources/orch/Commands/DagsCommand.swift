@@ -27,7 +27,7 @@ struct DagsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a DAG's tasks (in dependency order) and edges.")
         @Argument(help: "DAG id") var dagId: String
         func run() throws {
-            let dag = try CLIContext().dag(dagId)
+            let dag = try CLIContext().dagAlone(dagId).dag   // this DAG's definition alone when the cache has it
             print("DAG \(dag.id): \(dag.description)")
             print("schedule: \(dag.schedule ?? "None") (\(dag.timeZone))  catchup: \(dag.catchup)  max_active_runs: \(dag.maxActiveRuns)  max_active_tasks: \(dag.maxActiveTasks)")
             print("")

@@ -14,7 +14,7 @@ struct TasksCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a DAG's tasks in dependency order.")
         @Argument(help: "DAG id") var dagId: String
         func run() throws {
-            let dag = try CLIContext().dag(dagId)
+            let dag = try CLIContext().dagAlone(dagId).dag   // this DAG's definition alone when the cache has it
             for id in DAGValidator.topologicalOrder(dag) { print(id) }
         }
     }
