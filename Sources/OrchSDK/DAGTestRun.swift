@@ -7,27 +7,11 @@ import OrchRuntime
 import OrchStore
 
 extension OrchBundle {
-    /// `dags test DAG …`. Started by `orch dags test` (the run's spec in ORCH_ATTEMPT_SPEC, `--mark-success TASK`
-    /// for each task its pattern matched), or by hand — `swift run my-dags dags test my_dag [LOGICAL_DATE] [-c JSON]
-    /// [--mark-success-pattern RE]`, the way an Airflow DAG file runs `dag.test()` — with ORCH_HOME's folder (default
-    /// `./.orch`) as the tasks' home.
+    /// `dags test DAG [LOGICAL_DATE] [-c JSON] [--mark-success-pattern RE]`. Started by `orch dags test`, the run's
+    /// spec (date, conf, home) comes in ORCH_ATTEMPT_SPEC; by hand — `swift run my-dags dags test my_dag …`, the way an
+    /// Airflow DAG file runs `dag.test()` — it is made from the arguments, with ORCH_HOME's folder (default `./.orch`)
+    /// as the tasks' home.
     static func testRunFromArguments(dagId: String, options: [String], in dags: BundleDAGs) async -> Int32 {
-        if ProcessInfo.processInfo.environment[AttemptSpec.environmentKey] != nil {
-            guard let spec = try? AttemptSpec.fromEnvironment(), spec.dagId == dagId else {
-                printToStandardError("dags test: \(AttemptSpec.environmentKey) is not the spec of a run of \(dagId)\n")
-                return 2
-            }
-            var marked = Set<String>()
-            var rest = options[...]
-            while let option = rest.popFirst() {
-                guard option == "--mark-success", let task = rest.popFirst() else {
-                    printToStandardError("dags test: unknown option \(option)\n")
-                    return 2
-                }
-                marked.insert(task)
-            }
-            return await testRun(spec, markedSuccessful: marked, in: dags)
-        }
         guard let dag = dags.dag(dagId) else {
             let ids = ((try? dags.all()) ?? []).map(\.id)
             let named = ids.count <= 10 ? ids : NameSuggestions.closest(to: dagId, among: ids)
@@ -37,8 +21,13 @@ extension OrchBundle {
         }
         do {
             let parsed = try TestRunOptions.parse(options)
-            let spec = parsed.spec(dag: dag, taskId: "", home: OrchHome.fromEnvironment().rootPath)
-            return await testRun(spec, markedSuccessful: try parsed.markedTasks(of: dag), in: dags)
+            let spec = try AttemptSpec.fromEnvironment()
+                ?? parsed.spec(dag: dag, taskId: "", home: OrchHome.fromEnvironment().rootPath)
+            guard spec.dagId == dagId else {
+                printToStandardError("dags test: \(AttemptSpec.environmentKey) is not the spec of a run of \(dagId)\n")
+                return 2
+            }
+            return await testRun(spec, dag: dag, markedSuccessful: try parsed.markedTasks(of: dag))
         } catch {
             printToStandardError("dags test: \(error)\n")
             return 2
@@ -46,15 +35,11 @@ extension OrchBundle {
     }
 }
 
-/// `orch dags test DAG`: one run of the DAG in this process, one task at a time in dependency order (the trigger
+/// `orch dags test DAG`: one run of `dag` in this process, one task at a time in dependency order (the trigger
 /// rules and asset checks of a scheduled run, ``SerialRunWalk``), every task's lines on stdout with its id, XCom
 /// in memory, nothing persisted. `spec` is the run's (its task id is ignored); the tasks in `markedSuccessful` are
 /// not run and count as successful. Exit code 0 when the run succeeded, 1 when it failed.
-func testRun(_ spec: AttemptSpec, markedSuccessful: Set<String>, in dags: BundleDAGs) async -> Int32 {
-    guard let dag = dags.dag(spec.dagId) else {
-        print("DAG \(spec.dagId) is not in this bundle executable")
-        return 1
-    }
+func testRun(_ spec: AttemptSpec, dag: DAG, markedSuccessful: Set<String>) async -> Int32 {
     TaskEnvironment.apply(spec.environment)
     let xcom = MemoryXCom()
     var walk = SerialRunWalk(dag: dag, markedSuccessful: markedSuccessful)

@@ -3,13 +3,6 @@ import Foundation
 import OrchCore
 import OrchRuntime
 
-/// The spec of a test attempt or run (`orch tasks test`, `orch dags test`; see ``TestRunOptions``): the log on stdout,
-/// nothing persisted. `logicalDate` nil: now.
-func testSpec(_ ctx: CLIContext, dag: DAG, taskId: String, logicalDate: String?, conf: String?) throws -> AttemptSpec {
-    TestRunOptions(logicalDate: try logicalDate.map(parseDate), conf: try parseConf(conf))
-        .spec(dag: dag, taskId: taskId, home: ctx.home.root.path)
-}
-
 /// Runs the DAG's bundle executable (as `loaded` found it) with `arguments` and `spec` in its environment, its output this command's;
 /// throws `ExitCode(1)` unless it exits 0, and says so when a signal killed it (a task that crashed it).
 func runInBundle(_ loaded: LoadedBundles, spec: AttemptSpec, arguments: [String]) throws {

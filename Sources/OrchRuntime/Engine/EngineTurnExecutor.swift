@@ -92,7 +92,7 @@ public final class EngineTurnExecutor: _Concurrency.TaskExecutor, @unchecked Sen
     private func serve() {
         while true {
             condition.lock()
-            while (jobs.isEmpty || running) && !(stopping && jobs.isEmpty && !running) { condition.wait() }
+            while running || (jobs.isEmpty && !stopping) { condition.wait() }
             if jobs.isEmpty {   // stopping, nothing left
                 condition.unlock()
                 return

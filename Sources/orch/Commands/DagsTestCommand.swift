@@ -18,11 +18,10 @@ struct DagsTest: AsyncParsableCommand {
     func run() async throws {
         let ctx = try CLIContext()
         let (dag, loaded) = try ctx.dagAlone(dagId)   // this DAG's definition alone when the cache has it
-        let options = TestRunOptions(logicalDate: try logicalDate.map(parseDate), conf: try parseConf(conf),
-                                     markSuccessPattern: markSuccessPattern)
-        let marked: Set<String>
-        do { marked = try options.markedTasks(of: dag) } catch { throw CLIError(error.description) }
-        try runInBundle(loaded, spec: options.spec(dag: dag, taskId: "", home: ctx.home.root.path),
-                        arguments: ["dags", "test", dagId] + marked.sorted().flatMap { ["--mark-success", $0] })
+        let spec = TestRunOptions(logicalDate: try logicalDate.map(parseDate), conf: try parseConf(conf))
+            .spec(dag: dag, taskId: "", home: ctx.home.root.path)
+        // The bundle matches the pattern against the DAG's tasks (and refuses a bad one before running any).
+        try runInBundle(loaded, spec: spec, arguments: ["dags", "test", dagId]
+                        + (markSuccessPattern.map { ["--mark-success-pattern", $0] } ?? []))
     }
 }

@@ -33,7 +33,8 @@ struct TasksCommand: AsyncParsableCommand {
             guard dag.task(taskId) != nil else {
                 throw CLIError("DAG '\(dagId)' has no task '\(taskId)'; its tasks: \(dag.tasks.map(\.id).joined(separator: ", "))")
             }
-            let spec = try testSpec(ctx, dag: dag, taskId: taskId, logicalDate: logicalDate, conf: conf)
+            let spec = TestRunOptions(logicalDate: try logicalDate.map(parseDate), conf: try parseConf(conf))
+                .spec(dag: dag, taskId: taskId, home: ctx.home.root.path)
             try runInBundle(loaded, spec: spec, arguments: ["tasks", "test", dagId, taskId])
         }
     }
