@@ -71,6 +71,26 @@ import Testing
         #expect(seen.turn.map { pthread_equal($0, seen.reader!) != 0 } == true)
     }
 
+    /// Turns a reader runs leave the executor's own thread asleep: it waits while nothing is queued, and waking it
+    /// at the end of each such turn cost a thread switch per attempt end.
+    @Test func turnsAReaderRunsDoNotWakeTheExecutorsOwnThread() async {
+        let executor = EngineTurnExecutor(environment: [:])
+        defer { executor.stop() }
+        let reader = ReaderThread()
+        defer { reader.stop() }
+        var onReader = 0
+        var before = 0
+        await withTaskExecutorPreference(executor) {
+            before = executor.wakeUpsOfOwnThread
+            for _ in 0..<40 {
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in reader.resume(c) }
+                if pthread_equal(pthread_self(), reader.thread!) != 0 { onReader += 1 }
+            }
+        }
+        #expect(onReader == 40)
+        #expect(executor.wakeUpsOfOwnThread - before <= 2)
+    }
+
     /// Jobs from readers and other threads at once: never two at a time, none lost.
     @Test func jobsNeverOverlapAndNoneIsLost() async {
         let executor = EngineTurnExecutor(environment: [:])
@@ -109,6 +129,47 @@ private final class BatchProbe: @unchecked Sendable {
     var reader: pthread_t?
     var turn: pthread_t?
     var ranBeforeTheBatchEnded = false
+}
+
+/// One reader thread that resumes each continuation it is given once the turn that gave it has ended (1 ms later).
+private final class ReaderThread: @unchecked Sendable {
+    private let given = NSCondition()
+    private var pending: [CheckedContinuation<Void, Never>] = []
+    private var stopped = false
+    private(set) var thread: pthread_t?
+
+    init() {
+        let started = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+            EngineTurnExecutor.runTurnsOnThisThread()
+            thread = pthread_self()
+            started.signal()
+            while true {
+                given.lock()
+                while pending.isEmpty && !stopped { given.wait() }
+                guard !stopped else { return given.unlock() }
+                let c = pending.removeFirst()
+                given.unlock()
+                usleep(1_000)
+                c.resume()
+            }
+        }
+        started.wait()
+    }
+
+    func stop() {
+        given.lock()
+        stopped = true
+        given.signal()
+        given.unlock()
+    }
+
+    func resume(_ c: CheckedContinuation<Void, Never>) {
+        given.lock()
+        pending.append(c)
+        given.signal()
+        given.unlock()
+    }
 }
 
 private final class ThreadBox: @unchecked Sendable {

@@ -18,6 +18,8 @@ public final class EngineTurnExecutor: _Concurrency.TaskExecutor, @unchecked Sen
     private var running = false
     private var stopping = false
     private let inline: Bool
+    /// How many times the executor's own thread has woken from its wait (read by tests).
+    private var ownThreadWakeUps = 0
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         inline = environment["ORCH_ENGINE_TURNS_ON_READER"] != "0"
@@ -72,13 +74,22 @@ public final class EngineTurnExecutor: _Concurrency.TaskExecutor, @unchecked Sen
         condition.unlock()
     }
 
+    /// How many times the executor's own thread has woken so far.
+    var wakeUpsOfOwnThread: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return ownThreadWakeUps
+    }
+
     /// Runs what is queued on this thread, in order, then marks the executor idle. Called with `running` set.
     private func drain() {
         while true {
             condition.lock()
             guard !jobs.isEmpty else {
                 running = false
-                condition.signal()   // a job queued while this ran is already taken; this wakes a stop
+                // Only a stop needs the executor's own thread now: it waits while nothing is queued, and a wake-up
+                // at the end of every turn a reader ran cost a thread switch per attempt end.
+                if stopping { condition.signal() }
                 condition.unlock()
                 return
             }
@@ -92,7 +103,10 @@ public final class EngineTurnExecutor: _Concurrency.TaskExecutor, @unchecked Sen
     private func serve() {
         while true {
             condition.lock()
-            while running || (jobs.isEmpty && !stopping) { condition.wait() }
+            while running || (jobs.isEmpty && !stopping) {
+                condition.wait()
+                ownThreadWakeUps += 1
+            }
             if jobs.isEmpty {   // stopping, nothing left
                 condition.unlock()
                 return

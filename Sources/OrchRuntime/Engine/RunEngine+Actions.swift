@@ -12,6 +12,7 @@ extension RunEngine {
         var committed = true
         var problem: String?
         var unrecorded = processes
+        var launchedHere = false
         for action in actions {
             switch action {
             case .persist(let batch):
@@ -28,6 +29,7 @@ extension RunEngine {
             case .launch(let l):
                 guard committed else { continue }
                 launch(l, attemptId: ids[l.key], now: now)
+                launchedHere = launchedHere || l.remoteQueue == nil
             case .revokeLease(let key, let tryNumber):
                 do { try remote?.revoke(key, tryNumber: tryNumber, now: now) } catch {
                     problem = "cannot revoke the lease of \(key.taskId) try \(tryNumber): \(error)"
@@ -47,6 +49,12 @@ extension RunEngine {
             }
         }
         pendingAttempts = [:]
+        // The requests just written woke a helper (a fork server, a task host), often onto this core: the kernel
+        // places a woken thread beside its waker, and leaves it there when the other core frees a moment later.
+        // What this step and its turn still do (records, log lines, metrics, the scheduler's looks) can wait; the
+        // next attempt cannot. Yielding lets the helper run first (docs/performance.md, "A turn yields its core
+        // to the helper it woke"); with nothing else runnable here it returns at once.
+        if launchedHere { sched_yield() }
         // A step that wrote no batch (its ends changed nothing, or the batch failed) records them on their own.
         for p in unrecorded {
             try? store.recordAttemptProcess(attemptId: p.attemptId, runPk: p.key.runPk, taskId: p.key.taskId,
