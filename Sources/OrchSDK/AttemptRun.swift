@@ -7,13 +7,23 @@ import OrchRuntime
 /// Runs one attempt in this process with stdout/stderr already pointing at its log: writes the result file and
 /// returns the exit code (0 success, 1 failure, 99 skipped). Used by `tasks run` and by the fork server's children.
 func runAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
-    let logger = StandardOutputLogger()
     // No validation of the whole bundle here: orch validated it when it loaded the bundle.
-    guard let task = attemptTask(spec, in: dags) else {
-        try? AttemptResultFile(status: .failed, error: "task \(spec.dagId).\(spec.taskId) is not in this bundle executable")
-            .write(to: spec.resultPath)
-        return 1
-    }
+    guard let task = attemptTask(spec, in: dags) else { return taskNotFound(spec) }
+    return await runAttempt(spec, task: task)
+}
+
+/// The attempt of a task this bundle does not have: its result file says so; exit code 1.
+func taskNotFound(_ spec: AttemptSpec) -> Int32 {
+    try? AttemptResultFile(status: .failed, error: "task \(spec.dagId).\(spec.taskId) is not in this bundle executable")
+        .write(to: spec.resultPath)
+    return 1
+}
+
+/// ``runAttempt(_:in:)`` with the task already looked up: the fork server looks it up before it forks and hands
+/// it to the child, which borrows it (binding a copy would retain, then release, each of its fields in pages the
+/// child shares with the server: a copy-on-write fault for each first write there).
+func runAttempt(_ spec: AttemptSpec, task: TaskSpec) async -> Int32 {
+    let logger = StandardOutputLogger()
     logger.log("attempt \(spec.tryNumber) of \(spec.dagId).\(spec.taskId), run \(spec.runId), pid \(getpid())")
     // This process outlives every process its task starts (see AttemptGuardian); the variables its DAG asked
     // for are set here, for Swift tasks and shell commands alike.
@@ -47,8 +57,8 @@ func runAttempt(_ spec: AttemptSpec, in dags: BundleDAGs) async -> Int32 {
     }
 }
 
-/// The task an attempt runs. The fork server calls it before each fork (building the DAG there once), so that
-/// a forked child finds this code's type metadata (`DAG?`'s, demangled on first use) already made.
+/// The task an attempt runs. The fork server calls it before each fork (building the DAG there once) and hands
+/// the task to the child.
 func attemptTask(_ spec: AttemptSpec, in dags: BundleDAGs) -> TaskSpec? {
     dags.dag(spec.dagId)?.task(spec.taskId)
 }

@@ -41,11 +41,12 @@ public enum OrchBundle {
                 exit(1)
             }
         case "__fork-server":
-            // No Dispatch or Swift concurrency until it forks (ForkServer). Each attempt's DAG is built here before
-            // its first fork (a request for a DAG of the plain list builds the list), and every later child inherits
-            // it.
-            ForkServer.serve(warm: { spec in _ = attemptTask(spec, in: registry) }, runChild: { spec in
-                await runAttempt(spec, in: registry)
+            // No Dispatch or Swift concurrency until it forks (ForkServer). Each attempt's task is looked up here
+            // before its fork (its DAG built the first time; a request for a DAG of the plain list builds the list),
+            // and the child runs it.
+            ForkServer.serve(prepare: { spec in
+                guard let task = attemptTask(spec, in: registry) else { return { taskNotFound(spec) } }
+                return { await runAttempt(spec, task: task) }
             })
         case "__task-host":
             TaskHost.serve(dags: registry)

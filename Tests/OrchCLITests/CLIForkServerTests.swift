@@ -36,6 +36,19 @@ import Testing
         #expect(try server.nextEvent() == .exited(pid: pid, exitCode: AttemptResultFile.skipExitCode, signal: 0))
     }
 
+    /// An attempt of a task the bundle does not have (orch's manifest and the executable disagree): the server,
+    /// which looks the task up before it forks, still forks a child, whose result file says so and which ends 1.
+    @Test func anAttemptOfATaskTheBundleLacksEndsWithAResultThatSaysSo() throws {
+        let server = try ForkServerUnderTest()
+        defer { server.stop() }
+        let (spec, pid) = try server.start(dag: "test_task_host", task: "no_such_task")
+        #expect(try server.nextEvent() == .ended(pid: pid, exitCode: 1))
+        #expect(try server.nextEvent() == .exited(pid: pid, exitCode: 1, signal: 0))
+        let result = AttemptResultFile.read(from: spec.resultPath)
+        #expect(result?.status == .failed)
+        #expect(result?.error == "task test_task_host.no_such_task is not in this bundle executable")
+    }
+
     /// A child killed while its task runs reports nothing: only its exit, by the signal, is told.
     @Test func aChildKilledBeforeItsEndIsToldOnlyWhenReaped() throws {
         let server = try ForkServerUnderTest()

@@ -38,11 +38,12 @@ public enum ForkServer {
     }
     static let helperVariables = ["LD_BIND_NOW", HugePageCode.switchKey, AttemptEndReport.poolPipeKey]
 
-    /// Serves requests from stdin until it closes. `warm` runs in the server before each fork (build the DAG
-    /// there once, and every later child inherits it); `runChild` runs in the forked child, on its main thread
-    /// (``CallingThreadExecutor``), and returns its exit code.
-    public static func serve(warm: @escaping (AttemptSpec) -> Void,
-                             runChild: @escaping @Sendable (AttemptSpec) async -> Int32) -> Never {
+    /// Serves requests from stdin until it closes. `prepare` runs in the server before each fork and returns what
+    /// the forked child runs, on its main thread (``CallingThreadExecutor``), for its exit code: the server looks
+    /// the attempt's task up there (building its DAG the first time, which every later child inherits), and the
+    /// child starts with its work in hand instead of looking it up and copying the spec again in pages it shares
+    /// with the server (each first write there is a copy-on-write fault).
+    public static func serve(prepare: @escaping (AttemptSpec) -> @Sendable () async -> Int32) -> Never {
         let wake = nonBlockingPipe()   // the SIGCHLD handler's wake-up of the poll below
         wakeWriteFD = wake.write
         let poolPipe = getenv(AttemptEndReport.poolPipeKey).map { String(cString: $0) }
@@ -104,7 +105,7 @@ public enum ForkServer {
             while let newline = input.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(input[..<newline])
                 input.removeSubrange(...newline)
-                if let pid = handle(line, contexts: &contexts, ends: ends, warm: warm, runChild: runChild) {
+                if let pid = handle(line, contexts: &contexts, ends: ends, prepare: prepare) {
                     children.insert(pid)
                     code.afterFork()
                 }
@@ -169,8 +170,7 @@ public enum ForkServer {
 
     /// Forks a child for one request; returns its pid when a child was started.
     private static func handle(_ line: [UInt8], contexts: inout TaskHostProtocol.KeptContexts, ends: AttemptEndReport.Channel,
-                               warm: (AttemptSpec) -> Void,
-                               runChild: @escaping @Sendable (AttemptSpec) async -> Int32) -> pid_t? {
+                               prepare: (AttemptSpec) -> @Sendable () async -> Int32) -> pid_t? {
         guard let request = ForkServerProtocol.Request.decode(line: line) else {
             return nil
         }
@@ -187,7 +187,7 @@ public enum ForkServer {
         case .run(let asked, let given):
             (id, spec) = (asked, given)
         }
-        warm(spec)
+        let work = prepare(spec)
         let logFD = AttemptLogFile.openForAppend(spec.logPath)
         guard logFD >= 0 else {
             send(.refused(id: id, message: "cannot open log \(spec.logPath): \(errnoText())"))
@@ -203,7 +203,7 @@ public enum ForkServer {
         let pid = fork()
         if pid == 0 {
             becomeChild(logFD: logFD, lockFD: lockFD, endFD: ends.writeFD)
-            let code = CallingThreadExecutor.run { await runChild(spec) }
+            let code = CallingThreadExecutor.run(work)
             // What the task wrote through stdio is flushed; nothing else runs: exit handlers of the server's
             // libraries (inherited, not ours to run) cost a forked attempt about a millisecond.
             fflush(nil)
