@@ -147,6 +147,19 @@ def splice(text: str, tables: dict[str, list[str]]) -> str:
     return text
 
 
+def file_create_line(index: int, part: dict, parts: int) -> str | None:
+    """What creating a file under TMPDIR cost at the part's start and end (run.py's probe, bench/peers/file_create.py):
+    orch creates two files per attempt, so a slow file system shows in its hops. None for a run made before it."""
+    start, end = part.get("file_create_start"), part.get("file_create_end")
+    if not start:
+        return None
+    waited = f", after waiting {start['waited_s']:.0f} s for it to settle" if start.get("waited_s") else ""
+    at_end = f"; at the end {end['p50_us']} µs" if end else ""
+    which = f" (part {index})" if parts > 1 else ""
+    return (f"Creating a file under TMPDIR{which}, p50 of 200 new files: {start['p50_us']} µs at the start{waited}"
+            f"{at_end}.\n")
+
+
 def markdown(summary: dict, errors: list[dict], machine: dict, records: list[dict] = ()) -> str:
     """The whole report; `records` (the samples and idle records) give the section on other work on the machine."""
     systems, shapes, get = view(summary)
@@ -160,6 +173,7 @@ def markdown(summary: dict, errors: list[dict], machine: dict, records: list[dic
         if machine.get("homes"):   # TMPDIR: where every system's home, database and logs lived
             lines += [f"Every system's home, database and logs under `{machine['homes']}` (TMPDIR).", ""]
         parts = machine.get("parts") or []
+        lines += [line for line in (file_create_line(i, p, len(parts)) for i, p in enumerate(parts, 1)) if line]
         if len(parts) > 1:   # carried on with --resume: each part's own start and load
             lines += [f"Run in {len(parts)} parts (`--resume`; of a step cut short the finished shapes were kept, the "
                       "others run again):", ""]

@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE))
 sys.path.append(str(HERE.parent))
 from bundles import bundles_env  # noqa: E402 (bench/bundles.py: the bundles the orch driver loads)
 from shapes import parse_shapes  # noqa: E402
+from file_create import settle  # noqa: E402
 
 TRASH_ENV = "PEERS_TRASH"  # driver.discard: stopped systems' homes wait there until the run has ended
 
@@ -88,6 +89,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--orch", help="an orch release binary (default: build one)")
     ap.add_argument("--out", type=Path, default=REPO / "bench/out")
     ap.add_argument("--resume", action="store_true", help="carry on the run in --out that stopped (same options)")
+    ap.add_argument("--settle-create-us", type=float, default=50,
+                    help="before measuring, wait (at most 330 s) until creating a file under TMPDIR takes at most "
+                         "this many microseconds (p50); 0: probe once, never wait")
     a = ap.parse_args(argv)
     known = commands("")
     a.system_list = list(known) if a.systems == "all" else [s.strip() for s in a.systems.split(",") if s.strip()]
@@ -333,7 +337,12 @@ def main(argv: list[str] | None = None) -> int:
     cmds = commands(os.path.abspath(orch) if orch else "")
     step_timeout = a.run_timeout * len(a.shape_list) + a.idle_seconds + 900
     trash = Path(tempfile.gettempdir()) / f"peers-trash-{os.getpid()}"
+    trash.mkdir(exist_ok=True)
     env = dict(os.environ, **{TRASH_ENV: str(trash)})
+    # The probe's files stay in the trash until the end: removing them now would slow the very creations measured.
+    machine["parts"][-1]["file_create_start"] = settle(str(trash), a.settle_create_us, log=log)
+    log(f"creating a file at the start: {machine['parts'][-1]['file_create_start']}")
+    save(out, machine)
     failures = 0
     for r in range(a.repeats):
         k = r % len(a.system_list)
@@ -367,7 +376,9 @@ def main(argv: list[str] | None = None) -> int:
                 failures += 1
                 log(f"{system} reported failures (exit {rc}); see {out}/logs/{system}.log")
     machine["uptime_end"] = machine["parts"][-1]["uptime_end"] = uptime()
-    shutil.rmtree(trash, ignore_errors=True)  # nothing is measured from here on
+    machine["parts"][-1]["file_create_end"] = settle(str(trash), 0)
+    shutil.rmtree(trash, ignore_errors=True)  # nothing is measured from here on (the next 5 minutes' creations are
+    # slower on ext4 without a journal: a run started right after waits for them, `--settle-create-us`)
     log(f"load at the end: {machine['uptime_end']}")
     save(out, machine)
     rc = subprocess.run([PY, str(HERE / "report.py"), str(samples), "--machine", str(out / "machine.json"),

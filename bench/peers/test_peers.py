@@ -25,6 +25,7 @@ import report  # noqa: E402
 import run as peers_run  # noqa: E402
 import floors  # noqa: E402  (after run: driver puts bench/airflow, which has a run.py too, on the path)
 import hop_parts  # noqa: E402
+import file_create  # noqa: E402
 import ab  # noqa: E402
 import orch_test_driver  # noqa: E402
 from driver import TRASH_ENV, discard, parse_args  # noqa: E402
@@ -328,6 +329,47 @@ class ReportTests(unittest.TestCase):
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 2)
             self.assertIn("no samples file", r.stderr)
+
+
+class FileCreateTests(unittest.TestCase):
+    """run.py's probe of file creation under TMPDIR, and its wait for the file system to settle."""
+
+    def test_the_probe_creates_and_times_new_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            p50, p90, folder = file_create.create_times_us(tmp, 20)
+            self.assertEqual(len(os.listdir(folder)), 20)   # left in place: a removal slows the next creations
+            self.assertGreater(p50, 0)
+            self.assertGreaterEqual(p90, p50)
+
+    def settle(self, reads, limit=50):
+        slept = []
+        probes = iter(reads)
+        got = file_create.settle("/nowhere", limit, sleep=slept.append, probe=lambda _: (next(probes), 0.0, ""),
+                                 log=lambda _: None)
+        return got, slept
+
+    def test_settle_waits_until_creation_is_quick(self):
+        got, slept = self.settle([400, 300, 20])
+        self.assertEqual(slept, [30, 30])
+        self.assertEqual((got["p50_us"], got["waited_s"]), (20, 60))
+
+    def test_settle_gives_up_after_its_wait(self):
+        got, slept = self.settle([400] * 20)
+        self.assertEqual(len(slept), 11)
+        self.assertEqual((got["p50_us"], got["waited_s"]), (400, 330))
+
+    def test_a_zero_limit_probes_once_and_never_waits(self):
+        got, slept = self.settle([400, 20], limit=0)
+        self.assertEqual((slept, got["p50_us"], got["waited_s"]), ([], 400, 0))
+
+    def test_the_report_says_what_creating_a_file_cost(self):
+        summary = report.summarize([sample("orch-proc", "chain_20", hop_p50_s=0.0006)])
+        part = {"file_create_start": {"p50_us": 12.5, "p90_us": 30.0, "waited_s": 60.0},
+                "file_create_end": {"p50_us": 14.0, "p90_us": 33.0, "waited_s": 0}}
+        md = report.markdown(summary, [], {"machine": "m", "parts": [part]})
+        self.assertIn("Creating a file under TMPDIR, p50 of 200 new files: 12.5 µs at the start, after waiting 60 s "
+                      "for it to settle; at the end 14.0 µs.", md)
+        self.assertNotIn("Creating a file", report.markdown(summary, [], {"machine": "m", "parts": [{}]}))
 
 
 class MemoryTests(unittest.TestCase):
