@@ -208,10 +208,13 @@ def markdown(summary: dict, errors: list[dict], machine: dict, records: list[dic
               "The ratio is orch's overhead per task over the floor's (1x: orch costs what the bare mechanism costs). "
               "The one-task trigger shape is left out: its wall is one task's own duration (a no-op's body), no "
               "overhead between tasks; its figure is the trigger latency above.", ""]
-    fpairs = [(o, f) for o, f in FLOOR_PAIRS if o in systems and f in systems] or [("-", "-")]
-    lines += ["| shape | " + " | ".join(f"{o} | {f} | ratio" for o, f in fpairs) + " |",
-              "| --- | " + " | ".join("--- | --- | ---" for _ in fpairs) + " |"]
-    for shape in overhead_shapes(shapes):
+    fpairs = [(o, f) for o, f in FLOOR_PAIRS if o in systems and f in systems]
+    if not fpairs:   # a run without an orch system or without its floors (bench/peers/floors.py)
+        lines.append("No orch system and floor of its mechanism both ran: nothing to set side by side.")
+    else:
+        lines += ["| shape | " + " | ".join(f"{o} | {f} | ratio" for o, f in fpairs) + " |",
+                  "| --- | " + " | ".join("--- | --- | ---" for _ in fpairs) + " |"]
+    for shape in overhead_shapes(shapes) if fpairs else []:
         row = [f"{cell(get(o, shape, 'overhead_per_task_ms'))} | {cell(get(f, shape, 'overhead_per_task_ms'))} | "
                f"{ratio_cell(overhead_over_floor(get, o, f, shape))}" for o, f in fpairs]
         lines.append(f"| {shape} | " + " | ".join(row) + " |")

@@ -166,6 +166,15 @@ class ReportTests(unittest.TestCase):
         self.assertIn("| 4.00 (4.00–4.00) | 2.00 (n=1) | 2.0x |", md)  # orch's overhead per task, the floor's, ratio
         self.assertIn("| luigi | fanout_100 | TimeoutError: x |", md)
 
+    def test_a_run_without_floors_says_so_instead_of_a_table_of_dashes(self):
+        summary = report.summarize([sample("orch-inproc", "chain_20", hop_p50_s=0.0002, overhead_per_task_ms=0.2),
+                                    sample("dagster-inprocess", "chain_20", hop_p50_s=0.001)])
+        md = report.markdown(summary, [], {})
+        floor_section = md[md.index("## orch over the floor"):md.index("## Peak memory")]
+        self.assertIn("No orch system and floor of its mechanism both ran", floor_section)
+        self.assertNotIn("| - | - | ratio |", floor_section)
+        self.assertNotIn("| chain_20 |", floor_section)
+
     def test_the_glance_table_has_the_medians_in_the_readme_s_units(self):
         summary = report.summarize(
             [sample("orch-proc", "chain_20", hop_p50_s=v) for v in (0.004, 0.005, 0.009)]
