@@ -214,10 +214,10 @@ def markdown(summary: dict, errors: list[dict], machine: dict, records: list[dic
     else:
         lines += ["| shape | " + " | ".join(f"{o} | {f} | ratio" for o, f in fpairs) + " |",
                   "| --- | " + " | ".join("--- | --- | ---" for _ in fpairs) + " |"]
-    for shape in overhead_shapes(shapes) if fpairs else []:
-        row = [f"{cell(get(o, shape, 'overhead_per_task_ms'))} | {cell(get(f, shape, 'overhead_per_task_ms'))} | "
-               f"{ratio_cell(overhead_over_floor(get, o, f, shape))}" for o, f in fpairs]
-        lines.append(f"| {shape} | " + " | ".join(row) + " |")
+        for shape in overhead_shapes(shapes):
+            row = [f"{cell(get(o, shape, 'overhead_per_task_ms'))} | {cell(get(f, shape, 'overhead_per_task_ms'))} | "
+                   f"{ratio_cell(overhead_over_floor(get, o, f, shape))}" for o, f in fpairs]
+            lines.append(f"| {shape} | " + " | ".join(row) + " |")
     lines += ["", "## Peak memory of the whole system per shape (MiB, summed RSS of every process)", "",
               "| shape | " + " | ".join(systems) + " |", "| --- | " + " | ".join("---" for _ in systems) + " |"]
     for shape in shapes:
